@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh clone: `make report` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: report test setup system-deps bench clean
+
+report: $(STAMP)
+	$(VENV)/bin/cashcast run assumptions/openai.xlsx --out out
+
+test: $(STAMP) system-deps
+	$(VENV)/bin/pytest
+
+setup: $(STAMP)
+
+# Python packages, in a virtual environment created when missing.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+# The real clients the tests drive: LibreOffice Calc (Excel parity) and Chromium (HTML report, PDF).
+system-deps:
+	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui chromium fonts-dejavu-core fonts-noto-cjk poppler-utils >/dev/null; \
+	fi
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf out .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""cashcast's computation: load and validate workbooks, build lines, evaluate, KPIs. No file writing."""

@@ -1,0 +1,73 @@
+"""The report's tables, built once from a run; each format (JSON, CSV, Excel, HTML) only formats them."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from models.scenarios import Run
+
+KPI_NAMES = ("cash_out_month", "runway_months", "break_even_month", "peak_funding_need", "npv", "irr",
+             "ending_cash")
+
+
+def _num(x) -> float | None:
+    x = float(x)
+    return None if not math.isfinite(x) else x
+
+
+def scenario_kpis(run: Run, j: int) -> dict:
+    """The KPIs of scenario column j, JSON-ready: months as 'YYYY-MM', nulls for never/undefined."""
+    k = run.kpis
+    runway = k["runway_months"][j]
+    return {
+        "cash_out_month": run.month_label(k["cash_out_month"][j]),
+        "runway_months": None if not np.isfinite(runway) else int(runway),
+        "break_even_month": run.month_label(k["break_even_month"][j]),
+        "peak_funding_need": _num(k["peak_funding_need"][j]),
+        "npv": _num(k["npv"][j]),
+        "irr": _num(k["irr"][j]) if "irr" in k else None,
+        "ending_cash": _num(k["ending_cash"][j]),
+    }
+
+
+def report_lines(run: Run) -> list[str]:
+    """Lines shown in reports and the CSV, in order: block lines, then totals."""
+    return list(run.model.lines)
+
+
+def annual_table(run: Run, j: int) -> dict:
+    return {"years": run.years(), "lines": {name: run.annual(name, j) for name in report_lines(run)}}
+
+
+def monthly_rows(run: Run, j: int = 0) -> tuple[list[str], list[list]]:
+    """Header and rows of the monthly table for scenario column j (the CSV)."""
+    names = report_lines(run)
+    header = ["month"] + names
+    cols = [run.result.column(n, j) for n in names]
+    rows = [[m.strftime("%Y-%m")] + [float(c[t]) for c in cols] for t, m in enumerate(run.months)]
+    return header, rows
+
+
+def summary(run: Run) -> dict:
+    """The whole machine-readable result (the JSON)."""
+    wb = run.workbook
+    s = wb.settings
+    descriptions = {sc.name: sc.description for sc in wb.scenarios}
+    return {
+        "workbook": wb.name,
+        "currency": s.currency,
+        "start_month": s.start_month.strftime("%Y-%m"),
+        "horizon_months": s.horizon_months,
+        "discount_rate": s.discount_rate,
+        "opening_cash": s.opening_cash,
+        "minimum_cash": s.minimum_cash,
+        "lines": {name: {"label": ln.label, "unit": ln.unit, "role": ln.role, "block": ln.block,
+                         "annual": "year-end" if ln.stock else "sum"}
+                  for name, ln in run.model.lines.items()},
+        "scenarios": {
+            name: {"description": descriptions.get(name, ""), "kpis": scenario_kpis(run, j),
+                   "annual": annual_table(run, j)}
+            for j, name in enumerate(run.scenarios)
+        },
+    }
