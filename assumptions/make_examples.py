@@ -1,0 +1,192 @@
+"""Write the two example workbooks, openai.xlsx and xiaoice_rmb.xlsx, from the figures below.
+
+The .xlsx files are what analysts edit and what `make report` runs; this script is how they were made,
+kept so that every figure's source can be reviewed as text. Running it again overwrites edits made in
+Excel: `python assumptions/make_examples.py`.
+
+Every figure cites the article it comes from (file names in ../shared/seeds/, listed in
+SEED-FIGURES.md) or says it is the model's own estimate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from reports.assumption_writer import AssumptionRow as R
+from reports.assumption_writer import write_assumption_workbook
+
+A000 = "000_1743f66b7ddf36b8.txt"
+A001 = "001_e96a8ceb7138aefa.txt"
+A002 = "002_32ea07d386792081.txt"
+A003 = "003_1c2e4cd2fb2e3692.txt"
+A004 = "004_e0c9ccd31d772cd3.txt"
+EST = "estimate (the model's own)"
+HERE = Path(__file__).resolve().parent
+
+
+def month(y: int, m: int) -> dt.date:
+    return dt.date(y, m, 1)
+
+
+def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
+    settings = [
+        ("start_month", month(2023, 1), "January 2023: ChatGPT public since Nov 2022 (" + A001 + ")"),
+        ("horizon_months", 120, "ten years, to December 2032"),
+        ("currency", "USD", ""),
+        ("discount_rate", 0.12, EST + ": a venture-stage annual discount rate"),
+        ("opening_cash", 1_000_000_000, EST + ": cash left at the start of 2023. The articles give money "
+         "raised before (a $1B pledge, $1B in 2019, $2B in 2021 — " + A002 + "; nearly $8B from "
+         "Microsoft in all — " + A001 + ") and the 2022 loss ($540M — " + A004 + "), not a balance"),
+        ("minimum_cash", 0, "running below zero counts as running out"),
+    ]
+    plus, lic, ads = "ChatGPT Plus", "API licensing", "Advertising"
+    rows = [
+        R(plus, "subscription", "audience", 1e9, "visits/month", 5e8, 1.5e9, None, A001,
+          "ChatGPT (GPT-3.5) visits: 1 billion (10亿人次); low/high are the model's own range",
+          {"seed-001": None, "claim-004": 1e8}),
+        R(plus, "subscription", "audience.ramp_from", 1e8, "visits/month", None, None, None, A001 + ", " + A000,
+          "over 100 million users in January 2023: the audience grows from there",
+          {"seed-001": 1e9}),
+        R(plus, "subscription", "audience.ramp_months", 12, "months", None, None, None, EST,
+          "months to reach the full audience", {"claim-004": None}),
+        R(plus, "subscription", "conversion", 0.01, "%", 0.005, 0.02, None, A001,
+          "paid conversion of an internet platform: about 1%; low/high are the model's own range"),
+        R(plus, "subscription", "price", 20, "USD/month", None, None, None, A001, "ChatGPT Plus: about $20 a month"),
+        R(plus, "subscription", "churn", 0.05, "%", 0.02, 0.10, None, EST,
+          "monthly cancellations when the audience shrinks"),
+        R(plus, "subscription", "start_month", month(2023, 2), "date", None, None, None, EST,
+          "Plus launched early 2023 (not in the articles)", {"seed-001": month(2023, 1)}),
+        R(lic, "licensing", "customers", 200, "platforms", 100, 300, None, A001,
+          "about 200 US internet platforms would license; low/high the model's own", {"claim-004": 0}),
+        R(lic, "licensing", "customers.ramp_from", 20, "platforms", None, None, None, EST,
+          "platforms signed in the first month", {"seed-001": 200}),
+        R(lic, "licensing", "customers.ramp_months", 24, "months", None, None, None, EST,
+          "months to sign all platforms"),
+        R(lic, "licensing", "annual_fee", 1_000_000, "USD/year", 500_000, 2_000_000, None, A001,
+          "about $1 million a year per platform, by analogy with Microsoft's licensing"),
+        R(lic, "licensing", "start_month", month(2023, 3), "date", None, None, None, EST, "",
+          {"seed-001": month(2023, 1)}),
+        R(ads, "advertising", "market_size", 220e9, "USD/year", 220e9, 300e9, None, A001,
+          "Google's advertising revenue: $220–300 billion a year", {"ads-20pct": 300e9}),
+        R(ads, "advertising", "share", 0.0, "%", 0.0, 0.20, None, A001,
+          "no ad business in the base case; 001 says OpenAI needs 15–20% of Google's market",
+          {"ads-15pct": 0.15, "ads-20pct": 0.20}),
+        R(ads, "advertising", "share.ramp_months", 36, "months", None, None, None, EST,
+          "months to build the ad share up from nothing"),
+        R(ads, "advertising", "start_month", month(2024, 1), "date", None, None, None, EST, ""),
+        R("Serving ChatGPT", "inference", "cost_per_day", 700_000, "USD/day", 500_000, 1_000_000, None, A004,
+          "running ChatGPT: about $700,000 a day; low/high the model's own"),
+        R("Frontier training", "training", "runs_per_year", 2, "runs", 1, 4, None, EST,
+          "one GPT-4-class run and one smaller run a year"),
+        R("Frontier training", "training", "cost_per_run", 50_000_000, "USD/run", 12_000_000, 100_000_000, None,
+          A001, "GPT-4: over $50 million a run; low is GPT-3.5's $12 million (" + A001 + "); high the "
+          "model's own"),
+        R("Frontier training", "training", "cost_per_run.growth", 0.5, "%/year", 0.2, 1.0, None, EST,
+          "each generation costs more (GPT-3 $4.6M " + A002 + " → GPT-4 $50M+ " + A001 + ")"),
+        R("Staff", "headcount", "employees", 500, "people", None, None, None, A002, "OpenAI staff: about 500"),
+        R("Staff", "headcount", "employees.growth", 0.3, "%/year", None, None, None, EST, ""),
+        R("Staff", "headcount", "cost_per_employee", 300_000, "USD/year", 200_000, 500_000, None, EST,
+          "fully loaded cost per person"),
+        R("Microsoft 2023", "funding", "amount", 10e9, "USD", None, None, None, A001 + ", " + A002,
+          "Microsoft's $10 billion in early 2023", {"claim-004": 0}),
+        R("Microsoft 2023", "funding", "month", month(2023, 1), "date", None, None, None, A001, ""),
+        R("April 2023 round", "funding", "amount", 10.3e9, "USD", None, None, None, A001,
+          "$10.3 billion reported at the end of April 2023 (with the $10B: about $20B raised in 2023)",
+          {"claim-004": 0}),
+        R("April 2023 round", "funding", "month", month(2023, 4), "date", None, None, None, A001, ""),
+    ]
+    for r in rows:  # drop the placeholders used above to keep the table readable
+        r.overrides = {k: v for k, v in r.overrides.items() if v is not None}
+    scenarios = [
+        ("base", "The articles' levers: subscriptions and licensing growing into the figures of " + A001 +
+         ", serving at $700K a day, frontier training, no advertising; $20.3B raised in 2023"),
+        ("seed-001", "Article 001's arithmetic: 1 billion visits × 1% × $20 a month and 200 licensees × "
+         "$1M a year, all from the first month: $2.4B and $200M every full year"),
+        ("claim-004", "Article 004's bankruptcy claim: no money raised after 2022, ChatGPT's January 2023 "
+         "audience of 100 million and no licensing, at $700K a day — does cash run out by the end of 2024?"),
+        ("ads-15pct", "Article 001's way out: 15% of Google's $220B ad market, built up over three years"),
+        ("ads-20pct", "Article 001's upper case: 20% of a $300B ad market"),
+    ]
+    return settings, rows, scenarios
+
+
+def xiaoice_rmb() -> tuple[list, list[R], list[tuple[str, str]]]:
+    settings = [
+        ("start_month", month(2023, 6), EST + ": a challenger founded mid-2023"),
+        ("horizon_months", 120, ""),
+        ("currency", "RMB", "the workbook is kept in RMB; USD rows are converted with fx_USD"),
+        ("discount_rate", 0.15, EST),
+        ("opening_cash", 0, "the founders' money arrives as the first funding round"),
+        ("minimum_cash", 10_000_000, EST + ": keep 10 million RMB in the bank"),
+        ("fx_USD", 7.2, EST + ": RMB per US dollar, 2023"),
+    ]
+    rows = [
+        R("Entry ticket", "funding", "amount", 50_000_000, "USD", 50_000_000, 100_000_000, None, A002,
+          "the $50 million 'entry ticket' of a large-model startup, rumoured to rise to $100 million",
+          {"ticket-100m": 100_000_000}),
+        R("Entry ticket", "funding", "month", month(2023, 6), "date", None, None, None, A002, ""),
+        R("GPU cluster", "hardware", "units", 1000, "GPUs", None, None, None, A002,
+          "a 10B+ parameter model needs 1,000 GPUs for a month"),
+        R("GPU cluster", "hardware", "unit_price", 50_000, "RMB/GPU", 30_000, 50_000, None, A002,
+          "GPUs cost 30,000–50,000 RMB each in China (50,000 average): 50 million RMB for 1,000"),
+        R("GPU cluster", "hardware", "purchase_month", month(2023, 7), "date", None, None, None, EST, ""),
+        R("GPU cluster", "hardware", "useful_life_months", 36, "months", None, None, None, EST, ""),
+        R("Rival-scale hardware", "hardware", "units", 0, "lots", None, None, None, A000,
+          "off in the base case; scenario rival-hardware buys one year's worth", {"rival-hardware": 1}),
+        R("Rival-scale hardware", "hardware", "unit_price", 1e9, "USD/lot", None, None, None, A000,
+          "about $1 billion a year of GPUs and CPUs to train a ChatGPT rival"),
+        R("Rival-scale hardware", "hardware", "purchase_month", month(2024, 1), "date", None, None, None, EST, ""),
+        R("Rival-scale hardware", "hardware", "useful_life_months", 36, "months", None, None, None, EST, ""),
+        R("Pre-training", "training", "runs_per_year", 2, "runs", 1, 4, None, EST, ""),
+        R("Pre-training", "training", "gpus", 1000, "GPUs", None, None, None, A002, "'1,000 GPU-months' for a 10B+ model"),
+        R("Pre-training", "training", "months_per_run", 1, "months", None, None, None, A002, ""),
+        R("Pre-training", "training", "gpu_month_price", 5_000, "RMB/GPU-month", 3_000, 8_000, None, EST,
+          "renting cloud GPUs cut a from-scratch run to a few million RMB (" + A002 + "); 5,000 RMB per "
+          "GPU-month is the model's own reading of that"),
+        R("Fine-tuning", "training", "runs_per_year", 12, "runs", None, None, None, EST, "monthly fine-tunes"),
+        R("Fine-tuning", "training", "gpus", 100, "GPUs", None, None, None, A002, "fine-tuning needs about 100 GPUs"),
+        R("Fine-tuning", "training", "months_per_run", 1, "months", None, None, None, EST, ""),
+        R("Fine-tuning", "training", "gpu_month_price", 5_000, "RMB/GPU-month", 3_000, 8_000, None, EST,
+          "as pre-training"),
+        R("Serving", "inference", "cost_per_day", 1_000_000, "RMB/day", 500_000, 3_000_000, None, EST,
+          "1/300 of the 300 million RMB a day Xiaoice would pay at its own dialogue volume (" + A000 + ")",
+          {"xiaoice-scale": 300_000_000}),
+        R("Serving", "inference", "cost_per_day.s_curve_midpoint", 30, "months", None, None, None, EST,
+          "serving grows with users, who arrive with the product"),
+        R("Serving", "inference", "cost_per_day.s_curve_width", 24, "months", None, None, None, EST, ""),
+        R("R&D team", "headcount", "employees", 50, "people", None, None, None, EST, ""),
+        R("R&D team", "headcount", "cost_per_employee", 200_000, "RMB/year", None, None, None, A002,
+          "Caiyun's ceiling of 10 million RMB a year for R&D, over 50 people"),
+        R("Consumer app", "subscription", "audience", 100_000_000, "users", 20_000_000, 200_000_000, None, EST,
+          "ChatGPT reached over 100 million users (" + A000 + "); the challenger's reach is the model's own"),
+        R("Consumer app", "subscription", "audience.s_curve_midpoint", 24, "months", None, None, None, EST, ""),
+        R("Consumer app", "subscription", "audience.s_curve_width", 24, "months", None, None, None, EST, ""),
+        R("Consumer app", "subscription", "conversion", 0.01, "%", 0.005, 0.02, None, A001,
+          "about 1% paid conversion of an internet platform"),
+        R("Consumer app", "subscription", "price", 30, "RMB/month", 20, 60, None, EST, ""),
+        R("Consumer app", "subscription", "start_month", month(2025, 6), "date", None, None, None, A003,
+          "investors expect 2–3 years to reach ChatGPT's level; sales start after two"),
+        R("Enterprise API", "usage", "volume", 200_000_000, "calls/month", 50_000_000, 500_000_000, None, EST, ""),
+        R("Enterprise API", "usage", "volume.ramp_months", 36, "months", None, None, None, EST, ""),
+        R("Enterprise API", "usage", "unit_price", 0.05, "RMB/call", 0.02, 0.1, None, EST, ""),
+        R("Enterprise API", "usage", "start_month", month(2025, 6), "date", None, None, None, A003, "as above"),
+    ]
+    scenarios = [
+        ("base", "A Chinese ChatGPT-class challenger on a $50M ticket, its own 1,000-GPU cluster, selling "
+         "after two years"),
+        ("ticket-100m", "The ticket at the rumoured $100 million (" + A002 + ")"),
+        ("xiaoice-scale", "Serving Xiaoice's dialogue volume the ChatGPT way: 300 million RMB a day (" + A000 + ")"),
+        ("rival-hardware", "Buying a year of rival-scale hardware, $1 billion (" + A000 + ")"),
+    ]
+    return settings, rows, scenarios
+
+
+def main() -> None:
+    for name, build in (("openai", openai), ("xiaoice_rmb", xiaoice_rmb)):
+        settings, rows, scenarios = build()
+        path = write_assumption_workbook(HERE / f"{name}.xlsx", settings, rows, scenarios)
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
