@@ -59,7 +59,7 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
         R(lic, "licensing", "customers", 200, "platforms", 100, 300, None, A001,
           "about 200 US internet platforms would license; low/high the model's own", {"claim-004": 0}),
         R(lic, "licensing", "customers.ramp_from", 20, "platforms", None, None, None, EST,
-          "platforms signed in the first month", {"seed-001": 200}),
+          "platforms signed in the first month", {"seed-001": 200, "claim-004": 0}),
         R(lic, "licensing", "customers.ramp_months", 24, "months", None, None, None, EST,
           "months to sign all platforms"),
         R(lic, "licensing", "annual_fee", 1_000_000, "USD/year", 500_000, 2_000_000, None, A001,

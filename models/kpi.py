@@ -63,8 +63,8 @@ def npv(operating_cash_flow: np.ndarray, annual_rate: float) -> np.ndarray:
 
     ``NPV = Σ_t OCF_t / (1 + m)^t`` with m the monthly equivalent of the annual discount rate.
 
-    >>> float(npv(np.array([[-100.0], [110.0]]), (1.1 ** 12) - 1))
-    0.0
+    >>> abs(float(npv(np.array([[-100.0], [110.0]]), (1.1 ** 12) - 1)[0])) < 1e-9  # 10% a month
+    True
     """
     months = operating_cash_flow.shape[0]
     # numpy-financial's npv takes one series; the NPV of each unit series e_t is the discount factor

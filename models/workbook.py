@@ -234,11 +234,18 @@ class SheetReader:
     def __init__(self, name: str, sheet: str, ws_values, ws_formulas, problems: list[Problem]):
         self.name, self.sheet, self.problems = name, sheet, problems
         self.ws_values, self.ws_formulas = ws_values, ws_formulas
+        self.flagged: set[str] = set()  # cells already reported (formula errors): not reported again
 
     def problem(self, ref: str, msg: str):
         self.problems.append(Problem(self.name, self.sheet, ref, msg))
 
     def rows(self):
+        """The sheet's rows as lists of CellValue, read once (openpyxl parses here, nowhere else)."""
+        if not hasattr(self, "_rows"):
+            self._rows = list(self._read())
+        return self._rows
+
+    def _read(self):
         from openpyxl.utils import get_column_letter
 
         max_row, max_col = self.ws_values.max_row, self.ws_values.max_column
@@ -258,11 +265,13 @@ class SheetReader:
                 if isinstance(v, str) and v.strip() in EXCEL_ERRORS:
                     self.problem(ref, f"the formula gives the error {v.strip()}; fix the formula or type "
                                       f"a value")
+                    self.flagged.add(ref)
                     v = None
                 elif is_formula and v is None:
                     self.problem(ref, "a formula without a calculated value (the file was saved by a "
                                       "program that does not calculate); open and save it in Excel or "
                                       "LibreOffice, or type the value")
+                    self.flagged.add(ref)
                 cells.append(CellValue(ref, v))
             yield r, cells
 
@@ -431,6 +440,9 @@ def read_settings(reader: SheetReader) -> Settings | None:
             continue
         seen[name] = name_cell.ref
         v = val_cell.value
+        if val_cell.ref in reader.flagged:
+            ok = False
+            continue
         if v is None or _text(v) == "":
             reader.problem(val_cell.ref, f"setting '{name}' has no value")
             ok = False
@@ -614,7 +626,9 @@ def read_assumptions(reader: SheetReader, settings: Settings | None, scenarios: 
 
         raw = c["value"].value
         value, link = None, None
-        if raw is None or _text(raw) == "":
+        if c["value"].ref in reader.flagged:
+            bad = True
+        elif raw is None or _text(raw) == "":
             reader.problem(c["value"].ref, f"the value is blank; type {DIMENSIONS_HINT[dimension]}")
             bad = True
         elif isinstance(raw, str) and raw.strip().lower().startswith(LINK_PREFIX):
@@ -640,8 +654,9 @@ def read_assumptions(reader: SheetReader, settings: Settings | None, scenarios: 
         bounds = {}
         for col in ("low", "high"):
             v = c[col].value
-            if v is None or _text(v) == "":
+            if v is None or _text(v) == "" or c[col].ref in reader.flagged:
                 bounds[col] = None
+                bad = bad or c[col].ref in reader.flagged
                 continue
             if link is not None:
                 reader.problem(c[col].ref, f"a linked value cannot have a {col}; remove it")
@@ -673,7 +688,8 @@ def read_assumptions(reader: SheetReader, settings: Settings | None, scenarios: 
             if idx >= len(cells):
                 continue
             sc = cells[idx]
-            if sc.value is None or _text(sc.value) == "":
+            if sc.value is None or _text(sc.value) == "" or sc.ref in reader.flagged:
+                bad = bad or sc.ref in reader.flagged
                 continue
             if link is not None:
                 reader.problem(sc.ref, "a linked value cannot be overridden by a scenario")
@@ -687,13 +703,14 @@ def read_assumptions(reader: SheetReader, settings: Settings | None, scenarios: 
                 bad = True
             else:
                 overrides[scen] = x
-        if bad:
-            continue
+        # A row with a bad cell is still recorded, so the block checks below do not also call the
+        # parameter missing; any problem stops the run before lines are built.
         key = f"{slug}__{base_param}" + (f"__{modifier}" if modifier else "")
         row = Row(r, block_name, kind_name, param, base_param, modifier, dimension, unit, currency, value,
                   link, lo, hi, dist or None, _text(c["source"].value), _text(c["notes"].value), overrides,
                   {k: v.ref for k, v in c.items()}, key)
-        rows.append(row)
+        if not bad:
+            rows.append(row)
         if modifier:
             block.shapes.setdefault(base_param, {})[modifier] = row
         else:
@@ -764,38 +781,41 @@ def load_workbook(path: str | Path) -> Workbook:
     values, formulas = _open(path, name, problems)
     if values is None:
         raise InputError(problems)
-    try:
-        sheets = {s.lower(): s for s in values.sheetnames}
-
-        def reader(title):
-            real = sheets[title.lower()]
-            return SheetReader(name, real, values[real], formulas[real], problems)
-
-        for required in ("Settings", "Assumptions"):
-            if required.lower() not in sheets:
-                problems.append(Problem(name, required, "A1", f"missing sheet '{required}'; the workbook "
-                                                              f"needs sheets Settings and Assumptions "
-                                                              f"(and optionally Scenarios)"))
-        settings = read_settings(reader("Settings")) if "settings" in sheets else None
-        scenarios = read_scenarios(reader("Scenarios")) if "scenarios" in sheets else [Scenario(BASE, "")]
-        rows, blocks = [], {}
-        if "assumptions" in sheets:
-            a_reader = reader("Assumptions")
-            rows, blocks = read_assumptions(a_reader, settings, scenarios)
-            check_blocks(a_reader, blocks)
-            check_links(a_reader, blocks)
-            if not rows and not any(p.sheet == a_reader.sheet for p in problems):
-                a_reader.problem("A2", "no assumptions; add one row per assumption under the header")
+    sheets = {s.lower(): s for s in values.sheetnames}
+    readers: dict[str, SheetReader] = {}
+    try:  # parse the XML of the sheets we use; only openpyxl's reading is guarded here
+        for title in ("settings", "scenarios", "assumptions"):
+            if title in sheets:
+                real = sheets[title]
+                readers[title] = SheetReader(name, real, values[real], formulas[real], problems)
+                readers[title].rows()
     except Exception as exc:  # a malformed part that openpyxl only notices while reading
-        if type(exc).__module__.startswith("defusedxml"):
-            problems.append(Problem(name, "", "", f"refused: hostile XML ({type(exc).__name__})"))
-        else:
-            problems.append(Problem(name, "", "", f"cannot be read as an .xlsx workbook: "
-                                                  f"{type(exc).__name__}: {exc}"))
-        settings = None
+        hostile = type(exc).__module__.startswith("defusedxml")
+        problems.append(Problem(name, "", "", f"refused: hostile XML ({type(exc).__name__})" if hostile
+                                else f"cannot be read as an .xlsx workbook: {type(exc).__name__}: {exc}"))
+        raise InputError(problems) from None
     finally:
         values.close()
         formulas.close()
+
+    def reader(title):
+        return readers[title.lower()]
+
+    for required in ("Settings", "Assumptions"):
+        if required.lower() not in sheets:
+            problems.append(Problem(name, required, "A1", f"missing sheet '{required}'; the workbook "
+                                                          f"needs sheets Settings and Assumptions "
+                                                          f"(and optionally Scenarios)"))
+    settings = read_settings(reader("Settings")) if "settings" in sheets else None
+    scenarios = read_scenarios(reader("Scenarios")) if "scenarios" in sheets else [Scenario(BASE, "")]
+    rows, blocks = [], {}
+    if "assumptions" in sheets:
+        a_reader = reader("Assumptions")
+        rows, blocks = read_assumptions(a_reader, settings, scenarios)
+        check_blocks(a_reader, blocks)
+        check_links(a_reader, blocks)
+        if not rows and not any(p.sheet == a_reader.sheet for p in problems):
+            a_reader.problem("A2", "no assumptions; add one row per assumption under the header")
     if problems or settings is None:
         raise InputError(problems)
     return Workbook(name, path, settings, rows, blocks, scenarios or [Scenario(BASE, "")])

@@ -1,0 +1,24 @@
+"""Helpers for tests: valid settings and assumption rows to write workbooks from."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from reports.assumption_writer import AssumptionRow, write_assumption_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "assumptions").glob("*.xlsx"))
+
+
+def settings(**over):
+    """A valid Settings sheet; keyword arguments replace or add settings (None removes one)."""
+    base = {"start_month": dt.date(2023, 1, 1), "horizon_months": 24, "currency": "USD",
+            "discount_rate": 0.10, "opening_cash": 1_000_000.0}
+    base.update(over)
+    return [(k, v, "") for k, v in base.items() if v is not None]
+
+
+def row(block, kind, parameter, value, unit, **kw):
+    return AssumptionRow(block, kind, parameter, value, unit, **kw)
+
+

@@ -1,0 +1,218 @@
+"""Each building block's formula against hand-computed values, to the cent, through the engine."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from models.scenarios import run_file
+from tests.helpers import row, settings
+
+
+def monthly(path, line, scenario=0):
+    return run_file(path).result.column(line, scenario)
+
+
+def test_subscription_revenue_is_audience_times_conversion_times_price(make_workbook):
+    path = make_workbook([
+        row("Plus", "subscription", "audience", 1e9, "visits/month"),
+        row("Plus", "subscription", "conversion", 0.01, "%"),
+        row("Plus", "subscription", "price", 20, "USD/month"),
+    ])
+    rev = monthly(path, "plus.revenue")
+    assert rev[0] == 200_000_000.00
+    assert rev[:12].sum() == 2_400_000_000.00  # article 001: $2.4B a year
+
+
+def test_subscribers_leave_at_the_churn_rate_when_the_audience_shrinks(make_workbook):
+    # audience 1,000 in 2023, 500 from 2024 (a value per year); 10% conversion; churn 20%/month
+    path = make_workbook([
+        row("Plus", "subscription", "audience", 1000, "users"),
+        row("Plus", "subscription", "audience@2024", 500, "users"),
+        row("Plus", "subscription", "conversion", 0.10, "%"),
+        row("Plus", "subscription", "price", 10, "USD/month"),
+        row("Plus", "subscription", "churn", 0.20, "%"),
+    ])
+    subs = monthly(path, "plus.subscribers")
+    assert subs[11] == 100                       # December 2023: 10% of 1,000
+    assert subs[12] == pytest.approx(80.0, abs=1e-9)   # January: 100 × 0.8, above the target of 50
+    assert subs[13] == pytest.approx(64.0, abs=1e-9)
+    assert subs[15] == pytest.approx(50.0, abs=1e-9)   # 40.96 would be below the target: 50
+    assert monthly(path, "plus.revenue")[12] == pytest.approx(800.00, abs=0.005)
+
+
+def test_licensing_is_customers_times_annual_fee_in_twelfths(make_workbook):
+    path = make_workbook([
+        row("API", "licensing", "customers", 200, "platforms"),
+        row("API", "licensing", "annual_fee", 1_000_000, "USD/year"),
+    ])
+    rev = monthly(path, "api.revenue")
+    assert rev[0] == pytest.approx(16_666_666.67, abs=0.005)
+    assert rev[:12].sum() == pytest.approx(200_000_000.00, abs=0.005)  # article 001: $200M
+
+
+@pytest.mark.parametrize("market,share,annual", [(220e9, 0.15, 33e9), (300e9, 0.20, 60e9)])
+def test_advertising_share_of_the_market(make_workbook, market, share, annual):
+    path = make_workbook([
+        row("Ads", "advertising", "market_size", market, "USD/year"),
+        row("Ads", "advertising", "share", share, "%"),
+    ])
+    assert monthly(path, "ads.revenue")[:12].sum() == pytest.approx(annual, abs=0.005)  # article 001
+
+
+def test_advertising_ramp_is_linear_from_the_block_start(make_workbook):
+    path = make_workbook([
+        row("Ads", "advertising", "market_size", 240e9, "USD/year"),
+        row("Ads", "advertising", "share", 0.12, "%"),
+        row("Ads", "advertising", "share.ramp_months", 12, "months"),
+        row("Ads", "advertising", "start_month", dt.date(2023, 7, 1), "date"),
+    ])
+    rev = monthly(path, "ads.revenue")
+    assert rev[:6].sum() == 0                                   # before the start
+    assert rev[6] == 0                                          # ramp begins at 0
+    assert rev[9] == pytest.approx(240e9 * 0.12 * 3 / 12 / 12, abs=0.005)
+    assert rev[18] == pytest.approx(2.4e9, abs=0.005)           # full share after 12 months
+
+
+def test_usage_is_volume_times_unit_price(make_workbook):
+    path = make_workbook([
+        row("API", "usage", "volume", 1e9, "calls/month"),
+        row("API", "usage", "unit_price", 0.002, "USD/call"),
+    ])
+    assert monthly(path, "api.revenue")[0] == pytest.approx(2_000_000.00, abs=0.005)
+
+
+def test_training_runs_times_cost_spread_over_months(make_workbook):
+    path = make_workbook([
+        row("GPT", "training", "runs_per_year", 4, "runs"),
+        row("GPT", "training", "cost_per_run", 4_600_000, "USD/run"),
+    ])
+    assert monthly(path, "gpt.cost")[0] == pytest.approx(1_533_333.33, abs=0.005)
+    assert monthly(path, "gpt.cost")[:12].sum() == pytest.approx(18_400_000.00, abs=0.005)
+
+
+def test_training_from_gpu_months(make_workbook):
+    path = make_workbook([
+        row("LLM", "training", "runs_per_year", 12, "runs"),
+        row("LLM", "training", "gpus", 1000, "GPUs"),
+        row("LLM", "training", "months_per_run", 1, "months"),
+        row("LLM", "training", "gpu_month_price", 50_000, "RMB/GPU-month"),
+    ], settings(currency="RMB"))
+    assert monthly(path, "llm.cost")[0] == 50_000_000.00  # article 002: 1,000 GPUs × 50,000 RMB
+
+
+def test_serving_cost_per_day_uses_calendar_days(make_workbook):
+    path = make_workbook([row("Serve", "inference", "cost_per_day", 700_000, "USD/day")])
+    cost = monthly(path, "serve.cost")
+    assert cost[0] == 21_700_000.00        # January: 31 days (article 004's $700K a day)
+    assert cost[1] == 19_600_000.00        # February 2023: 28 days
+    assert cost[:12].sum() == 255_500_000.00
+
+
+@pytest.mark.parametrize("rows,expected", [
+    ([("active_users", 100e6, "users"), ("cost_per_user", 0.05, "USD/user/month")], 5_000_000.00),
+    ([("servers", 1000, "servers"), ("cost_per_server", 2500, "USD/server/month")], 2_500_000.00),
+])
+def test_serving_cost_per_user_or_server(make_workbook, rows, expected):
+    path = make_workbook([row("Serve", "inference", p, v, u) for p, v, u in rows])
+    assert monthly(path, "serve.cost")[5] == pytest.approx(expected, abs=0.005)
+
+
+def test_hardware_paid_at_purchase_and_depreciated_straight_line(make_workbook):
+    path = make_workbook([
+        row("GPUs", "hardware", "units", 1000, "GPUs"),
+        row("GPUs", "hardware", "unit_price", 50_000, "RMB/GPU"),
+        row("GPUs", "hardware", "purchase_month", dt.date(2023, 3, 1), "date"),
+        row("GPUs", "hardware", "useful_life_months", 12, "months"),
+    ], settings(currency="RMB"))
+    run = run_file(path)
+    cash = run.result.column("gpus.cost", 0)
+    dep = run.result.column("gpus.depreciation", 0)
+    assert cash[2] == 50_000_000.00 and cash.sum() == 50_000_000.00
+    assert dep[1] == 0 and dep[2] == pytest.approx(4_166_666.67, abs=0.005) and dep[14] == 0
+    assert dep.sum() == pytest.approx(50_000_000.00, abs=0.005)
+    assert run.result.column("operating_cash_flow", 0)[2] == -50_000_000.00  # cash, not depreciation
+
+
+def test_headcount_and_opex(make_workbook):
+    path = make_workbook([
+        row("Staff", "headcount", "employees", 500, "people"),
+        row("Staff", "headcount", "cost_per_employee", 300_000, "USD/year"),
+        row("Rent", "opex", "monthly_amount", 12_345.67, "USD/month"),
+    ])
+    run = run_file(path)
+    assert run.result.column("staff.cost", 0)[0] == 12_500_000.00
+    assert run.result.column("rent.cost", 0)[0] == 12_345.67
+    assert run.result.column("costs", 0)[0] == pytest.approx(12_512_345.67, abs=0.005)
+
+
+def test_funding_round_arrives_in_its_month(make_workbook):
+    path = make_workbook([
+        row("MS", "funding", "amount", 10e9, "USD"),
+        row("MS", "funding", "month", dt.date(2023, 4, 1), "date"),
+    ])
+    run = run_file(path)
+    f = run.result.column("funding", 0)
+    assert f[3] == 10e9 and f.sum() == 10e9
+    assert run.result.column("closing_cash", 0)[3] == 10e9 + 1_000_000.00
+
+
+def test_usd_rows_are_converted_in_an_rmb_workbook(make_workbook):
+    path = make_workbook([
+        row("Ticket", "funding", "amount", 50_000_000, "USD"),
+        row("Ticket", "funding", "month", dt.date(2023, 1, 1), "date"),
+    ], settings(currency="RMB", fx_USD=7.2))
+    assert monthly(path, "funding")[0] == 360_000_000.00
+
+
+def test_compound_growth_and_s_curve(make_workbook):
+    path = make_workbook([
+        row("Staff", "headcount", "employees", 100, "people"),
+        row("Staff", "headcount", "employees.growth", 0.21, "%/year"),
+        row("Staff", "headcount", "cost_per_employee", 120_000, "USD/year"),
+        row("Ads", "advertising", "market_size", 1_200_000, "USD/year"),
+        row("Ads", "advertising", "share", 0.5, "%"),
+        row("Ads", "advertising", "share.s_curve_midpoint", 6, "months"),
+        row("Ads", "advertising", "share.s_curve_width", 4, "months"),
+    ])
+    run = run_file(path)
+    staff = run.result.column("staff.cost", 0)
+    assert staff[0] == 1_000_000.00
+    assert staff[12] == pytest.approx(1_210_000.00, abs=0.005)       # one year of 21% growth
+    assert staff[6] == pytest.approx(1_100_000.00, abs=0.005)        # half a year: √1.21 = 1.1
+    ads = run.result.column("ads.revenue", 0)
+    assert ads[6] == pytest.approx(25_000.00, abs=0.005)             # midpoint: half the share
+    assert ads[4] == pytest.approx(5_000.00, abs=0.005)              # width/2 before: 10%
+    assert ads[8] == pytest.approx(45_000.00, abs=0.005)             # width/2 after: 90%
+
+
+def test_link_serving_cost_to_subscription_audience(make_workbook):
+    path = make_workbook([
+        row("Plus", "subscription", "audience", 1000, "users"),
+        row("Plus", "subscription", "audience.growth", 0.10, "%/month"),
+        row("Plus", "subscription", "conversion", 0.05, "%"),
+        row("Plus", "subscription", "price", 20, "USD/month"),
+        row("Serve", "inference", "active_users", "line: Plus.audience", "users"),
+        row("Serve", "inference", "cost_per_user", 0.5, "USD/user/month"),
+    ])
+    run = run_file(path)
+    assert run.result.column("serve.cost", 0)[2] == pytest.approx(0.5 * 1000 * 1.1 ** 2, abs=0.005)
+
+
+def test_value_per_year_carries_forward(make_workbook):
+    path = make_workbook([
+        row("Rent", "opex", "monthly_amount", 100, "USD/month"),
+        row("Rent", "opex", "monthly_amount@2024", 150, "USD/month"),
+    ], settings(horizon_months=36))
+    cost = monthly(path, "rent.cost")
+    assert list(cost[[0, 11, 12, 35]]) == [100, 100, 150, 150]
+
+
+def test_block_active_between_start_and_end_inclusive(make_workbook):
+    path = make_workbook([
+        row("Rent", "opex", "monthly_amount", 100, "USD/month"),
+        row("Rent", "opex", "start_month", dt.date(2023, 3, 1), "date"),
+        row("Rent", "opex", "end_month", dt.date(2023, 5, 1), "date"),
+    ])
+    assert list(np.nonzero(monthly(path, "rent.cost"))[0]) == [2, 3, 4]

@@ -1,0 +1,65 @@
+"""The example workbooks: they run, and the flagship reproduces article 001's arithmetic."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from models.scenarios import run_file
+from reports.cli import main
+from tests.helpers import EXAMPLES, ROOT
+
+FLAGSHIP = ROOT / "assumptions" / "openai.xlsx"
+
+
+def test_both_examples_exist():
+    assert {p.name for p in EXAMPLES} >= {"openai.xlsx", "xiaoice_rmb.xlsx"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_and_scenario_runs(path):
+    run = run_file(path)
+    assert len(run.scenarios) >= 3
+    for name in run.model.lines:
+        assert np.isfinite(run.result[name]).all(), name
+
+
+def test_every_figure_cites_an_article_or_says_estimate():
+    for path in EXAMPLES:
+        run = run_file(path)
+        for row in run.workbook.rows:
+            assert ".txt" in row.source or "estimate" in row.source, (path.name, row.label, row.source)
+
+
+def test_seed_001_any_full_year_is_2_4_billion_and_200_million():
+    run = run_file(FLAGSHIP, ["seed-001"])
+    for year_index in range(len(run.years())):
+        assert run.annual("chatgpt_plus.revenue", 0)[year_index] == pytest.approx(2_400_000_000.00, abs=0.005)
+        assert run.annual("api_licensing.revenue", 0)[year_index] == pytest.approx(200_000_000.00, abs=0.005)
+
+
+def test_claim_004_scenario_answers_the_question_from_its_own_numbers():
+    """The claim scenario's cash-out month follows from its inputs by plain arithmetic."""
+    run = run_file(FLAGSHIP, ["claim-004"])
+    months = run.months
+    opening = run.workbook.settings.opening_cash
+    cash, out = opening, None
+    for t, m in enumerate(months):
+        days = (months[t + 1] - m).days if t + 1 < len(months) else 31
+        revenue = (1e8 * 0.01 * 20 if m >= months[1] else 0.0)     # 100M visits × 1% × $20, from Feb
+        training = 2 * 50e6 * 1.5 ** (t / 12) / 12                  # 2 runs, +50%/year
+        staff = 500 * 1.3 ** (t / 12) * 300_000 / 12
+        cash += revenue - 700_000 * days - training - staff
+        if cash < 0:
+            out = m.strftime("%Y-%m")
+            break
+    data = json.loads(__import__("reports.outputs", fromlist=["json_text"]).json_text(run))
+    assert data["scenarios"]["claim-004"]["kpis"]["cash_out_month"] == out
+
+
+def test_make_report_command_writes_json_and_csv(tmp_path, capsys):
+    assert main(["run", str(FLAGSHIP), "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "seed-001" in printed and "cash-out month" in printed
+    assert (tmp_path / "openai.json").exists() and (tmp_path / "openai.csv").exists()
