@@ -191,3 +191,23 @@ def starter(name: str) -> tuple[list, list[AssumptionRow], list[tuple[str, str]]
     scenarios = [("base", f"{name}: the plan as written"),
                  ("downside", "half the conversion")]
     return settings, rows, scenarios
+
+
+def reference_markdown() -> str:
+    """The README's reference tables (kinds, time shapes, settings), made from models/specs.py.
+
+    tests/test_readme.py checks that the README holds exactly this text, so the documentation
+    cannot drift from what the loader accepts.
+    """
+    out = ["| kind | parameter | dimension | required | what it is |", "|---|---|---|---|---|"]
+    out += [f"| {k} | `{p}` | {d} | {r} | {doc} |" for k, p, d, r, doc in kinds_table()]
+    out += ["", "| row named | dimension | what it does |", "|---|---|---|"]
+    out += [f"| `<parameter>.{n}` | {d} | {doc} |" for n, (d, doc) in SHAPES.items()]
+    out += [f"| `<parameter>@YEAR` | same | {YEARLY_DOC} |", ""]
+    out += ["| setting | required | what it is |", "|---|---|---|"]
+    out += [f"| `{s.name}` | {'yes' if s.required else f'no (default {s.default})'} | {s.doc} |"
+            for s in SETTINGS.values()]
+    out += [f"| `fx_<CODE>` | no | {FX_DOC} |", ""]
+    out += ["| dimension | units you may type |", "|---|---|"]
+    out += [f"| {d} | {doc} |" for d, doc in DIMENSIONS.items()]
+    return "\n".join(out) + "\n"
