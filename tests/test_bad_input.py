@@ -335,3 +335,17 @@ def test_cli_unknown_scenario_is_bad_input(make_workbook, tmp_path, capsys):
     assert main(["run", str(path), "--out", str(tmp_path / "o"), "--scenario", "upside"]) == 2
     assert "no scenario named 'upside'; valid: base" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_openpyxl_parses_with_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_formula_text_in_a_label_stays_text(make_workbook):
+    path = make_workbook([row("=HYPERLINK(\"http://x\")", "opex", "monthly_amount", 5, "USD/month",
+                              notes="=1+1", source="@SUM(A1)")])
+    run = run_file(path)
+    r = run.workbook.rows[0]
+    assert (r.block, r.notes, r.source) == ('=HYPERLINK("http://x")', "=1+1", "@SUM(A1)")
