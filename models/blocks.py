@@ -259,9 +259,14 @@ class BlockContext:
         end = self.block.rows.get("end_month")
         if start is None and end is None:
             return Num(1)
-        low = Param(start.key) if start else Num(0)
-        high = Param(end.key) if end else None
-        return Between(MonthIndex(), low, high)
+        # Whole months since each date, not the month index against the date: numpy holds a date as
+        # months since the model start but Excel holds a real date, and MonthsSince is right in both.
+        flags = []
+        if start:
+            flags.append(MonthsSince(Param(start.key)).ge(0))
+        if end:
+            flags.append(MonthsSince(Param(end.key)).le(0))
+        return flags[0] if len(flags) == 1 else flags[0] * flags[1]
 
     def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False) -> Line:
         return Line(f"{self.slug}.{item}", expr, f"{self.block.name}: {label}", unit, role,

@@ -22,6 +22,7 @@ month), ``ctx.month_index()``, ``ctx.month_date()``, ``ctx.rolling_sum(name, n)`
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -180,12 +181,15 @@ class Prev(Expr):
         return self.initial.xl(ctx) if ref is None else ref
 
 
+# Python's operators rather than np.add & co.: numpy then reuses the buffer of a temporary operand
+# (an intermediate result nobody else holds) instead of allocating a fresh months × paths array for
+# every step, which makes large evaluations several times faster. Same ufuncs, same results.
 _NP_BINOPS = {
-    "+": np.add,
-    "-": np.subtract,
-    "*": np.multiply,
-    "/": np.divide,
-    "^": np.power,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "^": operator.pow,
     ">=": lambda a, b: np.greater_equal(a, b).astype(float),
     ">": lambda a, b: np.greater(a, b).astype(float),
     "<=": lambda a, b: np.less_equal(a, b).astype(float),
