@@ -112,3 +112,14 @@ def test_check_and_new(tmp_path, capsys):
     assert "OK" in capsys.readouterr().out
     assert main(["new", "startup", "--dir", str(tmp_path)]) == 2  # never overwrites
     assert main(["run", str(tmp_path / "startup.xlsx"), "--out", str(tmp_path / "o")]) == 0
+
+
+def test_outputs_are_ordinary_files_not_private(tmp_path):
+    from reports.files import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "r.json", "{}")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o644
