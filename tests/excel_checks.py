@@ -1,0 +1,292 @@
+"""Reading an Excel report back, and what numpy says every formula cell of it must hold.
+
+The expectations are found from the sheet's own labels (line keys in column C, month numbers and
+years in the header rows, scenario names in headers), never from the writer's cached values, so a
+report whose formulas or layout are wrong cannot agree with them by construction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+
+from models.scenarios import Run
+from models.workbook import ordinal_to_date
+from reports.assumption_writer import AssumptionRow, starter, write_assumption_workbook
+from reports.excel_irr import search_values
+from reports.excel_layout import DATE_KPIS, FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN, KPIS, excel_serial
+from tests.helpers import EXAMPLES
+
+REL_TOL, ABS_TOL = 1e-9, 1e-6   # relative, and one millionth of a unit for values that are 0
+ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
+NEVER = object()  # numpy's NaN ("never", "n/a") — the report shows a text there
+EXAMPLE_NAMES = ["starter", "every-kind"] + [p.stem for p in EXAMPLES]
+
+
+def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
+    """A workbook using every kind of block and time shape, a start and an end month, a linked
+    line, a foreign currency, a date range and a cash floor: every primitive's Excel rendering."""
+    def r(block, kind, param, value, unit, **kw):
+        return AssumptionRow(block, kind, param, value, unit, source="test", **kw)
+
+    month = dt.date
+    settings = [("start_month", month(2024, 1, 1), ""), ("horizon_months", 36, ""), ("currency", "USD", ""),
+                ("discount_rate", 0.10, ""), ("opening_cash", 3_000_000, ""), ("minimum_cash", 500_000, ""),
+                ("fx_EUR", 1.1, "")]
+    rows = [
+        r("Pro", "subscription", "audience", 100_000, "users", low=50_000, high=200_000),
+        r("Pro", "subscription", "audience.growth", 0.05, "%/month"),
+        r("Pro", "subscription", "conversion", 0.03, "%", low=0.01, high=0.05, overrides={"slow": 0.01}),
+        r("Pro", "subscription", "price", 15, "USD/month"),
+        r("Pro", "subscription", "price@2025", 18, "USD/month"),
+        r("Pro", "subscription", "churn", 0.05, "%"),
+        r("Pro", "subscription", "start_month", month(2024, 3, 1), "date"),
+        r("Pro", "subscription", "end_month", month(2026, 6, 1), "date"),
+        r("Licence", "licensing", "customers", 10, "platforms"),
+        r("Licence", "licensing", "customers.ramp_from", 2, "platforms"),
+        r("Licence", "licensing", "customers.ramp_months", 12, "months"),
+        r("Licence", "licensing", "annual_fee", 120_000, "EUR/year"),
+        r("Ads", "advertising", "market_size", 1e9, "USD/year"),
+        r("Ads", "advertising", "share", 0.001, "%"),
+        r("Ads", "advertising", "share.s_curve_midpoint", 12, "months"),
+        r("Ads", "advertising", "share.s_curve_width", 6, "months"),
+        r("API", "usage", "volume", "line: Pro.subscribers", "calls/month"),
+        r("API", "usage", "unit_price", 0.5, "USD/call"),
+        r("Training", "training", "runs_per_year", 2, "runs"),
+        r("Training", "training", "gpus", 100, "GPUs"),
+        r("Training", "training", "months_per_run", 1, "months"),
+        r("Training", "training", "gpu_month_price", 2000, "USD/GPU-month"),
+        r("Servers", "inference", "servers", 10, "servers"),
+        r("Servers", "inference", "cost_per_server", 3000, "USD/server/month"),
+        r("Serving", "inference", "cost_per_day", 1000, "USD/day"),
+        r("GPUs", "hardware", "units", 50, "GPUs"),
+        r("GPUs", "hardware", "unit_price", 20_000, "USD/GPU"),
+        r("GPUs", "hardware", "purchase_month", month(2024, 6, 1), "date"),
+        r("GPUs", "hardware", "useful_life_months", 24, "months"),
+        r("Team", "headcount", "employees", 5, "people"),
+        r("Team", "headcount", "employees.growth", 0.2, "%/year"),
+        r("Team", "headcount", "cost_per_employee", 120_000, "USD/year"),
+        r("Office", "opex", "monthly_amount", 10_000, "USD/month"),
+        r("Office", "opex", "end_month", month(2025, 12, 1), "date"),
+        r("Seed", "funding", "amount", 2_000_000, "USD"),
+        r("Seed", "funding", "month", month(2024, 9, 1), "date", low=month(2024, 6, 1), high=month(2025, 6, 1)),
+        r("Series A", "funding", "amount", 5_000_000, "USD"),
+        r("Series A", "funding", "month", month(2025, 9, 1), "date", overrides={"slow": month(2026, 3, 1)}),
+    ]
+    return settings, rows, [("base", "as typed"), ("slow", "lower conversion, later Series A")]
+
+
+def example_path(name: str, folder: Path) -> Path:
+    """An example assumption workbook: the starter of `cashcast new` or every_kind() (written to
+    folder), or one of assumptions/*.xlsx."""
+    if name in ("starter", "every-kind"):
+        path = folder / f"{name}.xlsx"
+        if not path.exists():
+            if name == "starter":
+                write_assumption_workbook(path, *starter("starter"), guide=True)
+            else:
+                write_assumption_workbook(path, *every_kind())
+        return path
+    return next(p for p in EXAMPLES if p.stem == name)
+
+
+def open_report(data: bytes | Path, values: bool = False):
+    """openpyxl's view of a report: formulas (default) or cached values (values=True)."""
+    src = io.BytesIO(data) if isinstance(data, bytes) else data
+    return openpyxl.load_workbook(src, data_only=values)
+
+
+def formula_cells(wb) -> dict[tuple[str, str], str]:
+    """{(sheet, coordinate): formula text} of every formula cell."""
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    out[(ws.title, c.coordinate)] = c.value
+    return out
+
+
+def as_number(value):
+    """A value read back, with dates as Excel serial numbers."""
+    if isinstance(value, dt.datetime):
+        return (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    return value
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """A value that is a sum of much larger terms (NPV near a root): its tolerance is relative to
+    the size of the terms, ``scale``, not to the small result."""
+
+    value: float
+    scale: float
+
+
+def matches(actual, expected) -> bool:
+    if isinstance(expected, Scaled):
+        actual = as_number(actual)
+        return isinstance(actual, (int, float)) and \
+            abs(actual - expected.value) <= max(ABS_TOL, REL_TOL * expected.scale)
+    if expected is NEVER:
+        return actual in ("never", "n/a")
+    if isinstance(expected, str):
+        return actual == expected
+    actual = as_number(actual)
+    if not isinstance(actual, (int, float)) or isinstance(actual, bool):
+        return False
+    return math.isclose(actual, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+@dataclass
+class Expectations:
+    """What every formula cell of a report must hold, from numpy, for a run of all its scenarios."""
+
+    cells: dict[tuple[str, str], object]
+    unchecked: list[tuple[str, str]]
+
+
+def _kpi(run: Run, key: str, j: int):
+    v = float(run.kpis[key][j])
+    if not math.isfinite(v):
+        return NEVER
+    return float(excel_serial(run.months[int(v)])) if key in DATE_KPIS else v
+
+
+def _param_in_excel(run: Run, key: str, scenario: str) -> float:
+    """An assumption's value as the report's cell holds it: a date as its serial number."""
+    wb = run.workbook
+    v = float(wb.param_values([scenario])[key][0])
+    row = wb.row_by_key().get(key)
+    if row is not None and row.dimension == "date":
+        return float(excel_serial(ordinal_to_date(int(v) + wb.start_ordinal)))
+    return v
+
+
+def expectations(report, run: Run) -> Expectations:
+    """numpy's value for each formula cell of an openpyxl report (formulas view) — whichever scenario
+    its selector names; ``run`` must hold every scenario of the workbook."""
+    selected = report["Summary"]["C4"].value
+    j_of = {name: j for j, name in enumerate(run.scenarios)}
+    found: dict[tuple[str, str], object] = {}
+    for ws in report.worksheets:
+        if ws.title == "Monthly" or ws.title.startswith("Scenario "):
+            scenario = selected if ws.title == "Monthly" else ws["C2"].value
+            found.update(_model_sheet(ws, run, j_of[scenario]))
+            if ws.title == "Monthly":
+                found[("Monthly", "C2")] = selected
+        elif ws.title == "Annual":
+            found.update(_annual_sheet(ws, run, j_of[selected]))
+            found[("Annual", "D2")] = selected
+        elif ws.title == "Summary":
+            found.update(_summary_sheet(ws, run, j_of, selected))
+        elif ws.title == "Assumptions":
+            found.update(_assumptions_sheet(ws, run, selected))
+    formulas = formula_cells(report)
+    return Expectations({k: v for k, v in found.items() if k in formulas},
+                        sorted(k for k in formulas if k not in found))
+
+
+def _model_sheet(ws, run: Run, j: int) -> dict:
+    out = {}
+    months = {c.column: int(c.value) for c in ws[3][3:] if c.value is not None}
+    floor = run.workbook.settings.minimum_cash or 0.0
+    kpi_keys = {k for k, _label, _unit in KPIS}
+    search = _irr_search(run, j)
+    for row in ws.iter_rows(min_row=5):
+        key = row[2].value
+        for c in row[3:]:
+            if c.data_type != "f":
+                continue
+            t = months.get(c.column)
+            if key in run.model.lines and t is not None:
+                out[(ws.title, c.coordinate)] = float(run.result.column(key, j)[t])
+            elif key == FLAG_BELOW_FLOOR:
+                out[(ws.title, c.coordinate)] = float(run.result.column("closing_cash", j)[t] < floor)
+            elif key == FLAG_BREAK_EVEN:
+                out[(ws.title, c.coordinate)] = float(run.result.column("ttm_operating_cash_flow", j)[t] >= 0)
+            elif key in kpi_keys and c.column == 4:
+                out[(ws.title, c.coordinate)] = _kpi(run, key, j)
+            elif key in search:
+                out[(ws.title, c.coordinate)] = search[key][c.column - 4]
+    return out
+
+
+def _irr_search(run: Run, j: int) -> dict[str, list]:
+    """cashcast's values of the IRR search's helper cells (reports/excel_irr.py's numpy mirror);
+    an NPV at a trial rate is held to the size of its terms."""
+    flows = run.result.column("operating_cash_flow", j)
+    values = search_values(flows)
+    out = {k: [float(x) for x in v] for k, v in values.items()}
+    t = np.arange(len(flows))
+    for kind in ("coarse", "fine"):
+        rates = values[f"irr.{kind}_rate"]
+        scales = [float(np.abs(flows / (1 + r) ** t).sum()) for r in rates]
+        out[f"irr.{kind}_npv"] = [Scaled(v, s) for v, s in zip(values[f"irr.{kind}_npv"], scales)]
+    return out
+
+
+def _annual_sheet(ws, run: Run, j: int) -> dict:
+    out = {}
+    years = run.years()
+    index = {c.column: years.index(int(c.value)) for c in ws[4][3:] if c.value is not None}
+    for row in ws.iter_rows(min_row=5):
+        key = row[2].value
+        if key in run.model.lines:
+            annual = run.annual(key, j)
+            for c in row[3:]:
+                if c.data_type == "f":
+                    out[(ws.title, c.coordinate)] = annual[index[c.column]]
+    return out
+
+
+def _summary_sheet(ws, run: Run, j_of: dict, selected: str) -> dict:
+    out = {("Summary", "C5"): float(run.workbook.scenario_names.index(selected) + 1)}
+    key_of = {label: key for key, label, _unit in KPIS}
+    header = {c.column: c.value for c in ws[7][2:] if c.value is not None}
+    for row in ws.iter_rows(min_row=8, max_row=8 + len(KPIS) - 1):
+        key = key_of[row[0].value]
+        for c in row[2:]:
+            if c.column in header:
+                scenario = selected if c.column == 3 else header[c.column]
+                out[("Summary", c.coordinate)] = _kpi(run, key, j_of[scenario])
+    return out
+
+
+def _assumptions_sheet(ws, run: Run, selected: str) -> dict:
+    out = {}
+    header = {c.column: c.value for c in ws[5] if c.value is not None}
+    name_col = next(col for col, text in header.items() if text == "Defined name")
+    scenario_of = {col: (selected if text.startswith("In use") else text[len("In force: "):])
+                   for col, text in header.items() if text.startswith(("In use", "In force: "))}
+    for row in ws.iter_rows(min_row=6):
+        key = row[name_col - 1].value
+        for col, scenario in scenario_of.items():
+            c = row[col - 1]
+            if c.data_type == "f":
+                out[("Assumptions", c.coordinate)] = _param_in_excel(run, key, scenario)
+    return out
+
+
+def mismatches(recalculated, report, run: Run, limit: int = 20) -> list[str]:
+    """Formula cells whose recalculated value differs from numpy, and unchecked formula cells."""
+    exp = expectations(report, run)
+    problems = [f"{s}!{c}: a formula cell the test cannot check" for s, c in exp.unchecked]
+    for (sheet, coord), expected in exp.cells.items():
+        actual = recalculated[sheet][coord].value
+        if not matches(actual, expected):
+            shown = "never/n/a" if expected is NEVER else getattr(expected, "value", expected)
+            problems.append(f"{sheet}!{coord} = {actual!r}, numpy {shown!r} "
+                            f"({report[sheet][coord].value[:80]})")
+    return problems[:limit] + ([f"... {len(problems) - limit} more"] if len(problems) > limit else [])
+
+
+def error_cells(wb) -> list[str]:
+    """Cells holding a spreadsheet error, anywhere in the workbook (values view)."""
+    return [f"{ws.title}!{c.coordinate}: {c.value}" for ws in wb.worksheets for row in ws.iter_rows()
+            for c in row if isinstance(c.value, str) and c.value.startswith(ERROR_TEXTS)]

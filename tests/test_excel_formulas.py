@@ -1,0 +1,329 @@
+"""The Excel report's formulas, read back with openpyxl (no spreadsheet engine; see test_excel_parity).
+
+* every primitive of models/expr.py renders the expected Excel text in the report's context;
+* every projected cell is the formula its line's definition renders, with numpy's value cached;
+* the report's sheets, names, inputs, validation, charts, panes and print set-up are there;
+* text stays text, and the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+
+import pandas as pd
+import pytest
+from openpyxl.styles.colors import Color
+
+from models.expr import (
+    Between, DaysInMonth, Exp, If, LineRef, Max, Min, MonthIndex, MonthsSince, Num, Param, Prev, RollingSum,
+    Sum, Year,
+)
+from models.scenarios import run_file
+from reports.cli import main
+from reports.excel import excel_bytes
+from reports.excel_formulas import ExcelContext
+from reports.excel_layout import KPIS
+from tests.excel_checks import (
+    EXAMPLE_NAMES, example_path, expectations, formula_cells, matches, open_report,
+)
+from tests.helpers import row
+
+ROWS = {"a": 5, "b": 6, "c": 7}        # lines on sheet rows 6, 7, 8
+NAMES = frozenset({"plus__price", "plus__start_month", "settings__opening_cash"})
+CTX = ExcelContext(ROWS, NAMES, t=2)   # month 2: column F (months start in column D)
+
+PRIMITIVES = [
+    ("Num integer", Num(12), "12"),
+    ("Num fraction", Num(0.125), "0.125"),
+    ("Param", Param("plus__price"), "plus__price"),
+    ("LineRef", LineRef("a"), "F6"),
+    ("Prev", Prev("a", Num(0)), "E6"),
+    ("BinOp +", LineRef("a") + LineRef("b"), "(F6+F7)"),
+    ("BinOp -", LineRef("a") - 1, "(F6-1)"),
+    ("BinOp *", LineRef("a") * Param("plus__price"), "(F6*plus__price)"),
+    ("BinOp /", LineRef("a") / 12, "(F6/12)"),
+    ("BinOp ^", (1 + LineRef("a")) ** 2, "((1+F6)^2)"),
+    ("negation", -LineRef("a"), "(0-F6)"),
+    ("BinOp >=", LineRef("a").ge(0), "((F6>=0)*1)"),
+    ("BinOp >", LineRef("a").gt(0), "((F6>0)*1)"),
+    ("BinOp <=", LineRef("a").le(LineRef("b")), "((F6<=F7)*1)"),
+    ("BinOp <", LineRef("a").lt(1), "((F6<1)*1)"),
+    ("If", If(LineRef("a").gt(0), LineRef("b"), Num(0)), "IF(((F6>0)*1)<>0,F7,0)"),
+    ("Min", Min(LineRef("a"), 1), "MIN(F6,1)"),
+    ("Max", Max(LineRef("a"), LineRef("b"), 0), "MAX(F6,F7,0)"),
+    ("Exp", Exp(LineRef("a")), "EXP(F6)"),
+    ("MonthIndex", MonthIndex(), "F$3"),
+    ("Year", Year(), "YEAR(F$4)"),
+    ("DaysInMonth", DaysInMonth(), "DAY(EOMONTH(F$4,0))"),
+    ("MonthsSince", MonthsSince(Param("plus__start_month")),
+     "((YEAR(F$4)-YEAR(plus__start_month))*12+MONTH(F$4)-MONTH(plus__start_month))"),
+    ("Between", Between(MonthIndex(), Num(1), Num(3)), "(((F$3>=1)*1)*((F$3<=3)*1))"),
+    ("RollingSum short", RollingSum("a", 12), "SUM(D6:F6)"),
+    ("Sum", Sum([LineRef("a"), LineRef("b"), LineRef("c")]), "((F6+F7)+F8)"),
+    ("Sum empty", Sum([]), "0"),
+]
+
+
+@pytest.mark.parametrize("expr, text", [p[1:] for p in PRIMITIVES], ids=[p[0] for p in PRIMITIVES])
+def test_primitive_renders_excel_text(expr, text):
+    assert expr.xl(CTX) == text
+
+
+def test_prev_in_the_first_month_is_the_initial_value():
+    first = CTX.at(0)
+    assert Prev("a", Param("settings__opening_cash")).xl(first) == "settings__opening_cash"
+    assert (Prev("a", Num(0)) + LineRef("b")).xl(first) == "(0+D7)"
+
+
+def test_rolling_sum_window_trails_the_month():
+    assert RollingSum("a", 12).xl(CTX.at(20)) == "SUM(M6:X6)"   # months 9..20 in columns M..X
+    assert RollingSum("a", 1).xl(CTX.at(20)) == "SUM(X6:X6)"
+
+
+def test_an_assumption_without_a_defined_name_is_refused():
+    with pytest.raises(KeyError, match="plus__churn"):
+        Param("plus__churn").xl(CTX)
+
+
+# ------------------------------------------------------------------------------------------------
+# The report of each example
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module", params=EXAMPLE_NAMES)
+def report(request, tmp_path_factory):
+    """(run of every scenario, report bytes, formulas view, values view) of one example."""
+    path = example_path(request.param, tmp_path_factory.mktemp("examples"))
+    run = run_file(path)
+    data = excel_bytes(run)
+    return run, data, open_report(data), open_report(data, values=True)
+
+
+def _model_sheets(wb):
+    return [ws for ws in wb.worksheets if ws.title == "Monthly" or ws.title.startswith("Scenario ")]
+
+
+def _sheet_rows(ws) -> dict[str, int]:
+    """{key: 0-based row} read from the sheet's key column C."""
+    return {r[2].value: r[2].row - 1 for r in ws.iter_rows(min_row=5) if r[2].value}
+
+
+def test_every_line_cell_is_the_formula_its_definition_renders(report):
+    run, _data, wb, _values = report
+    names = frozenset(wb.defined_names)
+    for ws in _model_sheets(wb):
+        ctx = ExcelContext(_sheet_rows(ws), names)
+        for name, line in run.model.lines.items():
+            r = ctx.rows[name] + 1
+            for t in range(run.model.horizon):
+                got = ws.cell(r, 4 + t).value
+                assert got == "=" + line.expr.xl(ctx.at(t)), (ws.title, name, t, got)
+
+
+def test_no_projected_number_is_a_pasted_value(report):
+    run, _data, wb, _values = report
+    kpi_keys = {k for k, _l, _u in KPIS}
+    for ws in _model_sheets(wb) + [wb["Annual"]]:
+        width = run.model.horizon if ws.title != "Annual" else len(run.years())
+        for r in ws.iter_rows(min_row=5):
+            key = r[2].value
+            if not key:
+                continue
+            cells = [c for c in r[3:] if c.value is not None]
+            assert cells and all(c.data_type == "f" for c in cells), (ws.title, key)
+            if key in run.model.lines:
+                assert len(cells) == width, (ws.title, key)
+            elif key in kpi_keys:
+                assert len(cells) == 1, (ws.title, key)
+    summary = wb["Summary"]
+    for i in range(len(KPIS)):
+        for c in summary[8 + i][2:3 + len(run.scenarios)]:
+            assert c.data_type == "f", c.coordinate
+
+
+def test_each_formula_caches_numpys_value_for_the_starting_scenario(report):
+    run, _data, wb, values = report
+    exp = expectations(wb, run)
+    assert not exp.unchecked
+    assert len(exp.cells) > run.model.horizon * len(run.model.lines)
+    wrong = [(k, values[k[0]][k[1]].value, v) for k, v in exp.cells.items()
+             if not matches(values[k[0]][k[1]].value, v)]
+    assert not wrong, wrong[:5]
+
+
+def test_pandas_reads_numbers_not_zeros(report):
+    run, data, _wb, _values = report
+    monthly = pd.read_excel(io.BytesIO(data), sheet_name="Monthly", header=3, index_col=2)
+    closing = monthly.loc["closing_cash"].iloc[2:2 + run.model.horizon].astype(float).to_numpy()
+    assert closing == pytest.approx(run.result.column("closing_cash", 0), rel=1e-12)
+    assert (closing != 0).any()
+
+
+def test_defined_names_point_at_the_in_use_and_in_force_cells(report):
+    run, _data, wb, _values = report
+    ws = wb["Assumptions"]
+    header = {c.value: c.column_letter for c in ws[5] if c.value}
+    in_use = next(col for text, col in header.items() if text.startswith("In use"))
+    row_of = {r[0].value: r[0].row for r in ws.iter_rows(min_row=6, min_col=ws[header["Defined name"] + "1"].column,
+                                                         max_col=ws[header["Defined name"] + "1"].column)
+              if r[0].value and "__" in r[0].value}
+    params = set(run.workbook.param_values(["base"]))
+    assert set(row_of) == params
+    for key, r in row_of.items():
+        assert wb.defined_names[key].attr_text == f"Assumptions!${in_use}${r}"
+        for scenario in run.scenarios:
+            local = wb[f"Scenario {scenario}"].defined_names[key]
+            assert local.attr_text == f"Assumptions!${header['In force: ' + scenario]}${r}"
+    for name in ("settings__opening_cash", "settings__minimum_cash", "settings__discount_rate"):
+        assert name in row_of
+    for code in run.workbook.settings.fx:
+        assert f"fx__{code.lower()}" in row_of
+
+
+def _is_blue(cell) -> bool:
+    color = cell.font.color
+    return isinstance(color, Color) and (color.rgb or "").upper().endswith("0000FF")
+
+
+def test_inputs_are_blue_and_validated_from_low_and_high(report):
+    run, _data, wb, _values = report
+    ws = wb["Assumptions"]
+    header = {c.value: c.column for c in ws[5] if c.value}
+    validations = ws.data_validations.dataValidation
+    by_key = {r.key: r for r in run.workbook.rows}
+    for r in ws.iter_rows(min_row=6):
+        key = r[header["Defined name"] - 1].value
+        if key not in by_key and not key.startswith(("settings__", "fx__")):
+            continue
+        for scenario in run.workbook.scenario_names:
+            assert _is_blue(r[header[scenario] - 1]), (key, scenario)
+        assert not _is_blue(r[header["In force: base"] - 1])
+        row = by_key.get(key)
+        base = r[header["base"] - 1].coordinate
+        covered = [v for v in validations if base in v.sqref]
+        if row is not None and (row.low is not None or row.high is not None):
+            assert len(covered) == 1 and covered[0].errorStyle == "warning", key
+            assert covered[0].type == ("date" if row.dimension == "date" else "decimal")
+        else:
+            assert not covered, key
+
+
+def test_the_selector_lists_the_workbook_scenarios(report):
+    run, _data, wb, _values = report
+    ws = wb["Summary"]
+    assert ws["C4"].value == run.scenarios[0] and ws["C4"].data_type == "s"
+    (dv,) = [v for v in ws.data_validations.dataValidation if "C4" in v.sqref]
+    assert dv.type == "list"
+    first, last = re.fullmatch(r"\$A\$(\d+):\$A\$(\d+)", dv.formula1).groups()
+    listed = [ws[f"A{r}"].value for r in range(int(first), int(last) + 1)]
+    assert listed == run.workbook.scenario_names
+    assert wb.defined_names["selected_scenario"].attr_text == "Summary!$C$4"
+
+
+def test_sheets_charts_panes_and_print_set_up(report):
+    run, data, wb, _values = report
+    assert wb.sheetnames[:5] == ["Summary", "Assumptions", "Monthly", "Annual", "Sources"]
+    assert wb.sheetnames[5:] == [f"Scenario {s}" for s in run.scenarios]
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        charts = sorted(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
+        titles = [re.findall(r"<a:t>([^<]*)</a:t>", zf.read(n).decode())[0] for n in charts]
+    assert [t.split(" (")[0] for t in titles] == ["Cash balance and funding rounds", "Revenue by block",
+                                                  "Costs by block"]
+    assert wb["Monthly"].freeze_panes == "D5" and wb["Annual"].freeze_panes == "D5"
+    assert wb["Assumptions"].freeze_panes == "D6"
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title
+    assert wb["Monthly"].print_title_rows == "$1:$4"
+    assert wb["Monthly"].column_dimensions["A"].width > 40
+    assert wb["Monthly"]["D7"].number_format.startswith("#,##0")
+
+
+def test_summary_key_figures_have_units_in_their_formats(report):
+    run, _data, wb, _values = report
+    ws = wb["Summary"]
+    formats = {ws[f"A{8 + i}"].value: ws[f"C{8 + i}"].number_format for i in range(len(KPIS))}
+    labels = {k: label for k, label, _u in KPIS}
+    assert formats[labels["cash_out_month"]] == "mmm yyyy"
+    assert "months" in formats[labels["runway_months"]]
+    assert "%" in formats[labels["irr"]]
+    symbol = {"USD": "$", "RMB": "¥"}[run.workbook.settings.currency]
+    assert symbol in formats[labels["npv"]] and "M" in formats[labels["npv"]]
+
+
+def test_same_inputs_give_identical_bytes(report):
+    run, data, _wb, _values = report
+    assert excel_bytes(run) == data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        core = zf.read("docProps/core.xml").decode()
+    assert "2023-01-01T00:00:00Z" in core
+
+
+def test_writing_raises_no_xlsxwriter_warning(report):
+    run = report[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        excel_bytes(run)
+
+
+# ------------------------------------------------------------------------------------------------
+# Text stays text; the command line; a subset of scenarios
+# ------------------------------------------------------------------------------------------------
+HOSTILE = ["=HYPERLINK(\"http://example.com\",\"x\")", "+1+2", "-3+4", "@SUM(A1:A2)", "=1+1"]
+
+
+def test_labels_sources_and_notes_that_look_like_formulas_stay_text(make_workbook):
+    rows = [
+        row(HOSTILE[0], "subscription", "audience", 1000, "users", source=HOSTILE[1], notes=HOSTILE[2]),
+        row(HOSTILE[0], "subscription", "conversion", 0.1, "%", source=HOSTILE[3], notes=HOSTILE[4],
+            low=0.05, high=0.2, overrides={"=1+1": 0.2}),
+        row(HOSTILE[0], "subscription", "price", 10, "USD/month"),
+        row("-Team", "opex", "monthly_amount", 50, "USD/month", source="=cmd|' /C calc'!A0"),
+    ]
+    path = make_workbook(rows, scenarios=[("base", "@base"), ("=1+1", "=evil()")])
+    run = run_file(path)
+    data = excel_bytes(run)
+    wb = open_report(data)
+    texts = set(HOSTILE) | {"=cmd|' /C calc'!A0", "@base", "=evil()", "-Team"}
+    seen = set()
+    for ws in wb.worksheets:
+        for r in ws.iter_rows():
+            for c in r:
+                if isinstance(c.value, str) and (c.value in texts or c.value.startswith(tuple(texts))):
+                    assert c.data_type == "s", (ws.title, c.coordinate, c.value)
+                    seen.add(c.value if c.value in texts else next(t for t in texts if c.value.startswith(t)))
+    assert seen == texts
+    for formula in formula_cells(wb).values():
+        assert "HYPERLINK" not in formula and "cmd|" not in formula and "evil" not in formula
+    assert wb["Summary"]["C4"].value == "base"
+
+
+def test_cashcast_run_writes_the_excel_report(tmp_path, capsys):
+    path = example_path("starter", tmp_path)
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    written = (tmp_path / "out" / "starter.xlsx").read_bytes()
+    assert written == excel_bytes(run_file(path))
+    assert "starter.xlsx" in capsys.readouterr().out
+
+
+def test_a_subset_of_scenarios_starts_the_selector_on_the_first(tmp_path):
+    path = example_path("starter", tmp_path)
+    run = run_file(path, ["downside"])
+    wb = open_report(excel_bytes(run), values=True)
+    assert wb["Summary"]["C4"].value == "downside"
+    assert wb["Summary"]["C5"].value == 2
+    assert [n for n in wb.sheetnames if n.startswith("Scenario ")] == ["Scenario downside"]
+    closing = [c.value for c in wb["Monthly"][_sheet_rows(wb["Monthly"])["closing_cash"] + 1][3:]]
+    assert closing == pytest.approx(list(run.result.column("closing_cash", 0)), rel=1e-12)
+
+
+def test_a_date_assumption_is_a_real_date_in_the_report(tmp_path):
+    path = example_path("starter", tmp_path)
+    run = run_file(path)
+    wb = open_report(excel_bytes(run), values=True)
+    ws = wb["Assumptions"]
+    header = {c.value: c.column - 1 for c in ws[5] if c.value}
+    (r,) = [r for r in ws.iter_rows(min_row=6) if r[header["Defined name"]].value == "seed_round__month"]
+    assert r[header["base"]].value == dt.datetime(2025, 7, 1)
+    assert r[header["base"]].number_format == "yyyy-mm"

@@ -1,0 +1,205 @@
+"""Parity of the Excel report with numpy, with LibreOffice Calc as the real spreadsheet client.
+
+LibreOffice recalculates the reports headless, with recalculation forced by its profile, and every
+formula cell must then equal the value cashcast computed (1e-9 relative), with no error anywhere:
+
+* the report as written but with every cached value zeroed (so the values compared are
+  LibreOffice's own recalculation, not the cache cashcast wrote);
+* a copy per scenario with the Summary selector set to it (an openpyxl edit, which also drops every
+  cached value);
+* a copy with inputs edited (subscription price doubled, a funding round moved six months), against
+  cashcast's run of the assumption workbook with the same edits.
+
+All copies of all examples are recalculated by one soffice call. These tests never skip: without
+LibreOffice they fail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from models.scenarios import Run, run_file
+from models.workbook import Row, ordinal_to_date
+from reports.excel import excel_bytes
+from tests.excel_checks import EXAMPLE_NAMES, error_cells, example_path, mismatches, open_report
+
+pytestmark = pytest.mark.filterwarnings("ignore:Unable to read chart:UserWarning")
+
+FORCE_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+MONTHS_MOVED = 6
+
+
+def recalculate(paths: list[Path], folder: Path, processes: int = 2) -> dict[Path, Path]:
+    """Recalculate workbooks with headless LibreOffice, recalculation forced on load; {input:
+    recalculated copy}. The files are shared among a few soffice processes, each with its own
+    profile and HOME. soffice exits 0 even when it fails, so the outputs' existence is checked."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed (soffice not on PATH); `make test` installs "
+                    "libreoffice-calc-nogui")
+    out = folder / "recalculated"
+    running = []
+    for k in range(processes):
+        batch = paths[k::processes]
+        if not batch:
+            continue
+        home = folder / f"home{k}"
+        (home / "profile" / "user").mkdir(parents=True)
+        (home / "profile" / "user" / "registrymodifications.xcu").write_text(FORCE_RECALC)
+        cmd = [soffice, f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless", "--norestore",
+               "--nolockcheck", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
+               *map(str, batch)]
+        running.append(subprocess.Popen(cmd, env={**os.environ, "HOME": str(home)}, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True))
+    logs = [proc.communicate(timeout=900)[0] for proc in running]
+    result = {p: out / p.name for p in paths}
+    missing = [p.name for p, q in result.items() if not q.exists()]
+    assert not missing, f"LibreOffice wrote no {missing}: {' '.join(logs)[-2000:]}"
+    return result
+
+
+def zero_cached_values(data: bytes) -> bytes:
+    """The report with every numeric formula result cached as 0 (a stale cache)."""
+    pattern = re.compile(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?><f>[^<]*</f><v>)[^<]*(</v>)')
+    src, buf = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = pattern.sub(rb"\g<1>0\g<2>", body)
+            dst.writestr(info, body)
+    return buf.getvalue()
+
+
+def edits(run: Run) -> list[tuple[Row, object]]:
+    """The edits an investor tries: double the first subscription price, move the first funding
+    round six months later."""
+    rows = run.workbook.rows
+    price = next(r for r in rows if r.kind == "subscription" and r.parameter == "price" and r.link is None)
+    when = next(r for r in rows if r.kind == "funding" and r.parameter == "month")
+    moved = ordinal_to_date(int(when.value) + MONTHS_MOVED)
+    return [(price, price.value * 2), (when, dt.datetime(moved.year, moved.month, 1))]
+
+
+def edit_report(data: bytes, target: Path, selector: str | None = None, changes=()) -> None:
+    """Edit a report as an investor would (openpyxl): the scenario selector, base input cells."""
+    wb = open_report(data)
+    if selector is not None:
+        wb["Summary"]["C4"] = selector
+    ws = wb["Assumptions"]
+    header = {c.value: c.column for c in ws[5] if c.value}
+    rows = {r[header["Defined name"] - 1].value: r for r in ws.iter_rows(min_row=6)}
+    for row, value in changes:
+        rows[row.key][header["base"] - 1].value = value
+    wb.save(target)
+
+
+def edit_assumptions(source: Path, target: Path, changes) -> None:
+    """The same edits made in the assumption workbook itself (its value cells)."""
+    wb = openpyxl.load_workbook(source)
+    for row, value in changes:
+        wb["Assumptions"][row.cells["value"]] = value
+    wb.save(target)
+
+
+@dataclass
+class Case:
+    """One workbook LibreOffice recalculates, and the cashcast run it must agree with."""
+
+    example: str
+    name: str
+    file: Path
+    run: Run
+    recalculated: Path | None = None
+
+    def report(self):
+        return openpyxl.load_workbook(self.file)
+
+    def values(self):
+        return openpyxl.load_workbook(self.recalculated, data_only=True)
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory) -> dict[tuple[str, str], Case]:
+    """Every case of every example, recalculated by one LibreOffice run."""
+    folder = tmp_path_factory.mktemp("parity")
+    found: dict[tuple[str, str], Case] = {}
+
+    def add(example, name, run, data=None):
+        file = folder / f"{example}__{name}.xlsx"
+        if data is not None:
+            file.write_bytes(data)
+        found[(example, name)] = Case(example, name, file, run)
+        return file
+
+    for example in EXAMPLE_NAMES:
+        path = example_path(example, folder)
+        run = run_file(path)
+        data = excel_bytes(run)
+        add(example, "stale-cache", run, zero_cached_values(data))
+        for scenario in run.workbook.scenario_names:
+            edit_report(data, add(example, f"selected-{scenario}", run), selector=scenario)
+        changes = edits(run)
+        edited_inputs = folder / f"{example}__inputs-edited.xlsx"
+        edit_assumptions(path, edited_inputs, changes)
+        edited_run = run_file(edited_inputs)
+        edit_report(data, add(example, "inputs-edited", edited_run), changes=changes)
+    recalculated = recalculate([c.file for c in found.values()], folder)
+    for case in found.values():
+        case.recalculated = recalculated[case.file]
+    return found
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_recalculated_report_equals_numpy_and_has_no_error(cases, example):
+    """The report as written, its cached values zeroed: after LibreOffice's forced recalculation
+    every formula cell holds numpy's value again, so the values are LibreOffice's own."""
+    case = cases[(example, "stale-cache")]
+    stale = open_report(case.file.read_bytes(), values=True)
+    assert stale["Monthly"]["D7"].value == 0 and stale["Summary"]["D11"].value == 0
+    values = case.values()
+    assert not error_cells(values)
+    assert not mismatches(values, case.report(), case.run)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_every_scenario_selected_recalculates_to_numpys_figures(cases, example):
+    """The selector switches the whole model (Monthly, Annual, Summary's column C, the Assumptions'
+    in-use column); the per-scenario sheets stay on their scenarios; no errors in any scenario."""
+    selected = {name: c for (ex, name), c in cases.items() if ex == example and name.startswith("selected-")}
+    assert len(selected) == len(next(iter(selected.values())).run.workbook.scenario_names) >= 2
+    failures = {}
+    for name, case in selected.items():
+        values = case.values()
+        problems = error_cells(values)[:5] + mismatches(values, case.report(), case.run, limit=5)
+        if values["Summary"]["C4"].value != name.removeprefix("selected-"):
+            problems.append(f"selector reads {values['Summary']['C4'].value!r}")
+        if problems:
+            failures[name] = problems
+    assert not failures
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_inputs_edited_in_the_report_recalculate_like_the_same_edit_in_the_assumptions(cases, example):
+    case = cases[(example, "inputs-edited")]
+    before = cases[(example, "stale-cache")].run
+    assert (case.run.result["closing_cash"] != before.result["closing_cash"]).any()  # the edits matter
+    values = case.values()
+    assert not error_cells(values)
+    assert not mismatches(values, case.report(), case.run)
