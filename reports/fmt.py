@@ -1,28 +1,47 @@
-"""Numbers for readers: $2.4B, $700K, 1.0%, 'Mar 2025'; in RMB, ¥ with 万 and 亿."""
+"""Numbers for readers: $2.4B, $700K/day, 1.0%, 'Mar 2025'; in RMB, ¥ with 万 and 亿."""
 from __future__ import annotations
 
 import datetime as dt
 import math
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "RMB": "¥", "CNY": "¥", "JPY": "¥"}
+CHINESE_UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+WESTERN_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+MINUS = "−"
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
 
 
 def money(x: float | None, currency: str = "USD", digits: int = 1) -> str:
     """A compact amount: ``money(2.4e9) == '$2.4B'``, ``money(7e5) == '$700K'``,
-    ``money(3e8, 'RMB') == '¥3亿'``, ``money(-5.4e8) == '−$540M'``."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+    ``money(3e8, 'RMB') == '¥3亿'``, ``money(-5.4e8) == '−$540M'``.
+
+    >>> money(0.002), money(20), money(5e7, 'RMB'), money(None)
+    ('$0.002', '$20', '¥5,000万', '—')
+    """
+    if _missing(x):
         return "—"
-    sign = "−" if x < 0 else ""
+    sign = MINUS if x < 0 else ""
     a = abs(x)
     sym = SYMBOLS.get(currency, currency + " ")
-    if currency in ("RMB", "CNY"):
-        steps = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
-    else:
-        steps = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+    steps = CHINESE_UNITS if currency in ("RMB", "CNY") else WESTERN_UNITS
     for size, suffix in steps:
         if a >= size:
             return f"{sign}{sym}{_trim(a / size, digits)}{suffix}"
-    return f"{sign}{sym}{_trim(a, 0 if a >= 100 else 2)}"
+    return f"{sign}{sym}{_small(a)}"
+
+
+def _small(a: float) -> str:
+    """An amount below a thousand: whole from 100, cents below, significant digits below 1."""
+    if a == 0:
+        return "0"
+    if a >= 100:
+        return _trim(a, 0)
+    if a >= 1:
+        return _trim(a, 2)
+    return _trim(a, -math.floor(math.log10(a)) + 1)
 
 
 def _trim(v: float, digits: int) -> str:
@@ -32,11 +51,40 @@ def _trim(v: float, digits: int) -> str:
     return text
 
 
-def percent(x: float | None, digits: int = 1) -> str:
-    """``percent(0.01) == '1.0%'``."""
-    if x is None or not math.isfinite(x):
+def money_per(x: float | None, currency: str, per: str, digits: int = 1) -> str:
+    """An amount per something: ``money_per(7e5, 'USD', 'day') == '$700K/day'``."""
+    text = money(x, currency, digits)
+    return text if text == "—" else f"{text}/{per}"
+
+
+def number(x: float | None, digits: int = 1) -> str:
+    """A compact count: ``number(1e9) == '1B'``, ``number(2e5) == '200K'``, ``number(12) == '12'``."""
+    if _missing(x):
         return "—"
-    return f"{x * 100:.{digits}f}%"
+    sign = MINUS if x < 0 else ""
+    a = abs(x)
+    for size, suffix in WESTERN_UNITS:
+        if a >= size:
+            return f"{sign}{_trim(a / size, digits)}{suffix}"
+    return f"{sign}{_small(a)}"
+
+
+def percent(x: float | None, digits: int = 1) -> str:
+    """``percent(0.01) == '1.0%'``, ``percent(-0.046) == '−4.6%'``, ``percent(75.26) == '7,526.0%'``."""
+    if _missing(x):
+        return "—"
+    return f"{x * 100:,.{digits}f}%".replace("-", MINUS)
+
+
+def percent_exact(x: float | None, digits: int = 1, most: int = 3) -> str:
+    """A percentage with at least ``digits`` decimals and as many more (up to ``most``) as it needs:
+    ``percent_exact(0.01) == '1.0%'``, ``percent_exact(0.0025) == '0.25%'``."""
+    if _missing(x):
+        return "—"
+    for d in range(digits, most + 1):
+        if abs(round(x * 100, d) - x * 100) < 1e-9:
+            return percent(x, d)
+    return percent(x, most)
 
 
 def month(label: str | None) -> str:
@@ -45,3 +93,15 @@ def month(label: str | None) -> str:
         return "never"
     d = dt.date(int(label[:4]), int(label[5:7]), 1)
     return d.strftime("%b %Y")
+
+
+def month_of(d: dt.date) -> str:
+    """A date's month for readers: ``month_of(date(2025, 3, 1)) == 'Mar 2025'``."""
+    return d.strftime("%b %Y")
+
+
+def months(n: int | None) -> str:
+    """A count of months: '26 months', '1 month'."""
+    if n is None:
+        return "—"
+    return f"{n} month" if n == 1 else f"{n} months"
