@@ -1,4 +1,4 @@
-"""The command line: ``cashcast run | check | new``.
+"""The command line: ``cashcast run | check | new | solve``.
 
 Exit status: 0 done, 2 bad input (every problem listed, nothing written), 1 internal error (a
 traceback only with ``--debug``).
@@ -17,6 +17,8 @@ from models.workbook import load_workbook
 from . import fmt
 from .outputs import json_text, csv_text
 from .files import write_atomic
+from .uncertainty_cli import Uncertainty, add_run_options, add_solve_command, analyse_run, \
+    simulation_summary
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -37,22 +39,34 @@ def summary_table(run: Run) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
-def render_outputs(run: Run, stem: str, args) -> dict[str, bytes | str]:
+def render_outputs(run: Run, stem: str, args,
+                   analysis: Uncertainty | None = None) -> dict[str, bytes | str]:
     """Every output of ``run`` rendered in memory first, so a failure writes nothing."""
-    outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(run), f"{stem}.csv": csv_text(run)}
+    analysis = analysis if analysis is not None else analyse_run(run, args)
+    outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(run, analysis.to_json()),
+                                       f"{stem}.csv": csv_text(run)}
+    from .excel import excel_bytes
+    outputs[f"{stem}.xlsx"] = excel_bytes(run)
+    from .html import html_report
+    outputs[f"{stem}.html"] = html_report(run)
+    if getattr(args, "pdf", False):
+        from .pdf import html_to_pdf
+        outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])
     return outputs
 
 
 def cmd_run(args) -> int:
     path = Path(args.workbook)
     run = run_file(path, args.scenario)
+    analysis = analyse_run(run, args)
     out_dir = Path(args.out)
-    outputs = render_outputs(run, path.stem, args)
+    outputs = render_outputs(run, path.stem, args, analysis)
     for name, data in outputs.items():
         write_atomic(out_dir / name, data)
     print(f"{run.workbook.name}: {run.workbook.settings.horizon_months} months from "
           f"{run.workbook.settings.start_month:%b %Y}, {len(run.model.lines)} lines")
     print(summary_table(run))
+    print("\n".join(simulation_summary(analysis, run.workbook.settings.currency)))
     print("wrote " + ", ".join(str(out_dir / n) for n in outputs))
     return EXIT_OK
 
@@ -90,6 +104,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("workbook")
     r.add_argument("--out", default="out", help="output folder (default out/)")
     r.add_argument("--scenario", nargs="+", action="extend", help="scenarios to run (default: all)")
+    add_run_options(r)
+    r.add_argument("--pdf", action="store_true", help="also print the HTML report to DIR/<stem>.pdf "
+                   "(headless Chromium)")
     r.set_defaults(func=cmd_run)
     c = sub.add_parser("check", help="validate a workbook; exit 0 or 2")
     c.add_argument("workbook")
@@ -98,6 +115,7 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("name")
     n.add_argument("--dir", default="assumptions", help="folder for the new workbook (default assumptions/)")
     n.set_defaults(func=cmd_new)
+    add_solve_command(sub)
     return p
 
 

@@ -1,0 +1,332 @@
+"""Uncertainty: distributions against closed forms, seeds, the tornado, Monte Carlo and solve-for.
+
+The small workbook used throughout is linear, so every answer can be worked out by hand:
+opening cash 1,000,000; Sales (usage) 1,000 units × $10 = $10,000 a month; Rent (opex) $60,000 a
+month; discount rate 0; 24 months from Jan 2023. Closing cash after month t (0-based) is
+1,000,000 + (t + 1)·(10,000 − rent): it goes below zero in the first month with
+(t + 1)·(rent − revenue) > 1,000,000.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pytest
+
+from models.distributions import (Uncertain, Z95, check_uncertain, draw, lognormal, normal, pert,
+                                  sample, triangular, uncertain_rows, uniform)
+from models.engine import Model, build_model
+from models.problems import InputError
+from models.scenarios import run_file
+from models.sensitivity import tornado
+from models.simulation import month_percentiles, row_percentiles, select, simulate
+from models.solve import find_row, parse_target, solve
+from models.uncertainty import analyse
+from models.workbook import load_workbook
+from reports.cli import main
+from tests.helpers import row, settings
+
+N = 200_000
+
+
+def rng():
+    return np.random.default_rng(12345)
+
+
+def uncertain(low, mode, high, dist="pert", dimension="count"):
+    return Uncertain("k", "B.k", dimension, "x", dist, low, mode, high, mode, {"low": "F2"})
+
+
+# ------------------------------------------------------------------------------------------------
+# Distributions against closed forms
+# ------------------------------------------------------------------------------------------------
+def test_uniform_percentiles_are_linear_between_low_and_high():
+    x = uniform(rng(), 10.0, 30.0, N)
+    assert np.percentile(x, [10, 50, 90]) == pytest.approx([12.0, 20.0, 28.0], abs=0.1)
+    assert x.min() >= 10.0 and x.max() <= 30.0
+
+
+def test_triangular_percentiles_match_the_inverse_cdf():
+    a, c, b = 0.0, 2.0, 10.0
+
+    def quantile(p):  # F⁻¹(p) of the triangle a..b peaking at c
+        if p < (c - a) / (b - a):
+            return a + math.sqrt(p * (b - a) * (c - a))
+        return b - math.sqrt((1 - p) * (b - a) * (b - c))
+
+    x = triangular(rng(), a, c, b, N)
+    assert np.percentile(x, [10, 50, 90]) == pytest.approx([quantile(p) for p in (0.1, 0.5, 0.9)], abs=0.05)
+    assert x.mean() == pytest.approx((a + b + c) / 3, abs=0.02)
+
+
+def test_normal_reads_low_and_high_as_the_5th_and_95th_percentiles():
+    x = normal(rng(), 100.0, 200.0, N)
+    assert np.percentile(x, [5, 50, 95]) == pytest.approx([100.0, 150.0, 200.0], abs=0.6)
+    assert x.std() == pytest.approx(50.0 / Z95, rel=0.01)
+
+
+def test_lognormal_reads_low_and_high_as_the_5th_and_95th_percentiles():
+    x = lognormal(rng(), 1e6, 4e6, N)
+    assert np.percentile(x, [5, 50, 95]) == pytest.approx([1e6, 2e6, 4e6], rel=0.01)  # median √(ab)
+    assert x.min() > 0
+
+
+def test_pert_mean_and_variance_are_the_textbook_ones():
+    a, m, b = 0.0, 1.0, 10.0
+    x = pert(rng(), a, m, b, N)
+    mean = (a + 4 * m + b) / 6
+    assert x.mean() == pytest.approx(mean, abs=0.01)
+    assert x.var() == pytest.approx((mean - a) * (b - mean) / 7, rel=0.02)
+    assert x.min() >= a and x.max() <= b
+
+
+def test_pert_is_the_default_with_the_value_as_mode(make_workbook):
+    path = make_workbook(tiny_rows(rent=dict(low=40_000, high=80_000)))
+    (u,) = uncertain_rows(load_workbook(path), "base")
+    assert (u.distribution, u.low, u.mode, u.high) == ("pert", 40_000, 60_000, 80_000)
+
+
+def test_draws_are_clipped_to_the_dimension_and_dates_are_whole_months():
+    share = draw(uncertain(0.0, 0.01, 0.05, "normal", "percent"), rng(), 10_000)
+    assert share.min() == 0.0 and (share == 0.0).any()
+    months = draw(uncertain(3.0, 6.0, 12.0, "uniform", "date"), rng(), 1_000)
+    assert np.array_equal(months, np.rint(months)) and months.min() >= 3 and months.max() <= 12
+
+
+def test_a_missing_bound_is_the_value_and_equal_bounds_do_not_vary(make_workbook):
+    path = make_workbook(tiny_rows(volume=dict(high=1_500), rent=dict(low=60_000, high=60_000)))
+    vol, rent = uncertain_rows(load_workbook(path), "base")
+    assert (vol.low, vol.high, vol.varies) == (1_000, 1_500, True)
+    assert not rent.varies
+
+
+def test_a_lognormal_needs_a_positive_low(make_workbook):
+    path = make_workbook(tiny_rows(volume=dict(low=0, high=1_500, distribution="lognormal")))
+    wb = load_workbook(path)
+    with pytest.raises(InputError) as err:
+        check_uncertain(wb, uncertain_rows(wb, "base"))
+    assert "lognormal" in str(err.value) and "Assumptions!F" in str(err.value)
+
+
+def test_each_row_has_its_own_stream():
+    a = uncertain(0, 1, 2)
+    b = Uncertain("other", "B.other", "count", "x", "pert", 0, 1, 2, 1, {})
+    one = sample([a], 100, seed=7)["k"]
+    both = sample([a, b], 100, seed=7)
+    assert np.array_equal(one, both["k"]) and not np.array_equal(both["k"], both["other"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Percentile helpers
+# ------------------------------------------------------------------------------------------------
+def test_row_percentiles_equal_numpys_linear_percentiles():
+    data = np.random.default_rng(1).normal(size=(7, 1001))
+    expected = np.percentile(data, [10, 50, 90], axis=1)
+    assert np.allclose(row_percentiles(data.copy()), expected, rtol=0, atol=1e-12)
+
+
+def test_select_places_order_statistics():
+    x = np.random.default_rng(2).permutation(1000).astype(float)
+    select(x, [5, 6, 500, 998])
+    assert x[[5, 6, 500, 998]].tolist() == [5.0, 6.0, 500.0, 998.0]
+
+
+def test_month_percentiles_count_never_as_latest():
+    months = np.array([4.0] * 3 + [np.nan] * 7)
+    assert np.isnan(month_percentiles(months, (50,))[0])
+    assert month_percentiles(months, (30,))[0] == 4.0
+
+
+# ------------------------------------------------------------------------------------------------
+# The small linear workbook
+# ------------------------------------------------------------------------------------------------
+def tiny_rows(volume=None, rent=None, price=None):
+    return [
+        row("Sales", "usage", "volume", 1_000, "units/month", **(volume or {})),
+        row("Sales", "usage", "unit_price", 10, "USD/unit", **(price or {})),
+        row("Rent", "opex", "monthly_amount", 60_000, "USD/month", **(rent or {})),
+    ]
+
+
+TINY_SETTINGS = settings(discount_rate=0.0, opening_cash=1_000_000)
+
+
+@pytest.fixture
+def tiny(make_workbook):
+    return make_workbook(tiny_rows(volume=dict(low=500, high=1_500), rent=dict(low=40_000, high=80_000)),
+                         TINY_SETTINGS, name="tiny.xlsx")
+
+
+def test_the_tornado_matches_the_hand_computed_swings(tiny, monkeypatch):
+    model = build_model(load_workbook(tiny))
+    calls = []
+    real = Model.evaluate
+    monkeypatch.setattr(Model, "evaluate", lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
+    t = tornado(model, "base")
+    assert len(calls) == 1  # every swing is a column of one evaluate call
+    assert [b.parameter for b in t.bars] == ["Rent.monthly_amount", "Sales.volume"]
+    rent, sales = t.bars
+    # runway: base 1e6 / 50,000 → month 20; rent 80,000 → 14; rent 40,000 → never (counts as 24)
+    assert (rent.swings["runway_months"].high, rent.swings["runway_months"].base) == (14, 20)
+    assert math.isnan(rent.swings["runway_months"].low)
+    assert rent.swings["runway_months"].swing == 24 - 14
+    # volume 500 → 55,000 a month → month 18; 1,500 → 45,000 → month 22
+    assert (sales.swings["runway_months"].low, sales.swings["runway_months"].high) == (18, 22)
+    assert sales.swings["runway_months"].swing == 4
+    # NPV at a 0% rate is the sum of 24 months: ±24 × 20,000 for rent, ±24 × 5,000 for volume
+    assert rent.swings["npv"].swing == pytest.approx(24 * 40_000)
+    assert sales.swings["npv"].swing == pytest.approx(24 * 10_000)
+    assert sales.swings["npv"].base == pytest.approx(-24 * 50_000)
+    assert rent.swings["break_even_month"].swing == 0  # never breaks even either way
+
+    entry = t.to_json()[0]
+    assert entry["at_low"]["runway_months"] is None and entry["at_low"]["cash_out_month"] is None
+    assert entry["at_high"] == {"runway_months": 14, "cash_out_month": "2024-03", "break_even_month": None,
+                                "npv": pytest.approx(-24 * 70_000)}
+    assert entry["swing"]["runway_months"] == 10 and entry["low"] == 40_000
+
+
+def test_monte_carlo_of_a_linear_model_matches_the_closed_form(make_workbook):
+    # only the rent varies, uniformly on 40,000..80,000: ending cash = 1e6 + 24 × (10,000 − rent)
+    path = make_workbook(tiny_rows(rent=dict(low=40_000, high=80_000, distribution="uniform")),
+                         TINY_SETTINGS)
+    sim = simulate(build_model(load_workbook(path)), "base", 20_000, seed=3)
+    p = sim.percentiles["ending_cash"]
+    assert p.p10 == pytest.approx(1e6 + 24 * (10_000 - 76_000), abs=6_000)
+    assert p.p90 == pytest.approx(1e6 + 24 * (10_000 - 44_000), abs=6_000)
+    # runs out within 24 months iff 24 × (rent − 10,000) > 1e6, i.e. rent > 51,666.67
+    assert sim.cash_out_by_year[2023] == 0.0
+    assert sim.cash_out_by_year[2024] == pytest.approx((80_000 - 51_666.67) / 40_000, abs=0.015)
+    assert sim.percentiles["cash_out_month"].never == pytest.approx(1 - sim.cash_out_by_year[2024])
+    assert np.all(sim.fan.p10 <= sim.fan.p50) and np.all(sim.fan.p50 <= sim.fan.p90)
+    assert sim.fan.p50[-1] == pytest.approx(p.p50, rel=1e-6)
+    assert sim.histograms["ending_cash"].counts.sum() == 20_000
+    h = sim.histograms["cash_out_month"]
+    assert h.counts.sum() + h.never == 20_000 and len(h.edges) == 25
+
+
+def test_the_same_seed_gives_identical_results_and_chunks_do_not_matter(tiny):
+    model = build_model(load_workbook(tiny))
+    a = simulate(model, "base", 3_000, seed=11)
+    b = simulate(model, "base", 3_000, seed=11)
+    c = simulate(model, "base", 3_000, seed=11, chunk=700)
+    d = simulate(model, "base", 3_000, seed=12)
+    assert a.to_json() == b.to_json()
+    assert all(np.array_equal(a.values[k], b.values[k], equal_nan=True) for k in a.values)
+    assert np.allclose(a.values["npv"], c.values["npv"], rtol=1e-12)
+    assert not np.array_equal(a.values["npv"], d.values["npv"])
+
+
+def test_run_writes_simulation_and_sensitivity_to_the_json(tiny, tmp_path, capsys):
+    out1, out2 = tmp_path / "a", tmp_path / "b"
+    for out in (out1, out2):
+        assert main(["run", str(tiny), "--out", str(out), "--samples", "2000", "--seed", "5"]) == 0
+    one = json.loads((out1 / "tiny.json").read_text())
+    two = json.loads((out2 / "tiny.json").read_text())
+    assert one["simulation"] == two["simulation"]
+    sim = one["simulation"]
+    assert (sim["scenario"], sim["samples"], sim["seed"]) == ("base", 2000, 5)
+    assert set(sim["kpis"]) == {"cash_out_month", "runway_months", "break_even_month", "peak_funding_need",
+                                "ending_cash", "npv"}
+    assert set(sim["kpis"]["ending_cash"]) == {"p10", "p50", "p90", "mean"}
+    probs = list(sim["cash_out_probability_by_year_end"].values())
+    assert list(sim["cash_out_probability_by_year_end"]) == ["2023", "2024"] and probs == sorted(probs)
+    assert len(sim["closing_cash_fan"]["p50"]) == 24
+    assert [e["parameter"] for e in one["sensitivity"]] == ["Rent.monthly_amount", "Sales.volume"]
+    assert capsys.readouterr().err == ""  # no progress bar when stderr is not a terminal
+
+    assert main(["run", str(tiny), "--out", str(out1), "--samples", "0"]) == 0
+    data = json.loads((out1 / "tiny.json").read_text())
+    assert "simulation" not in data and len(data["sensitivity"]) == 2
+
+
+def test_scenarios_are_compared_with_the_baseline(make_workbook):
+    rows = tiny_rows()
+    rows[2].overrides = {"lean": 30_000}
+    path = make_workbook(rows, TINY_SETTINGS, scenarios=[("base", ""), ("lean", "half the rent")])
+    u = analyse(run_file(path), samples=0)
+    data = u.to_json()["scenario_comparison"]
+    assert data["baseline"] == "base"
+    assert data["difference_from_baseline"]["lean"]["npv"] == pytest.approx(24 * 30_000)
+    assert data["difference_from_baseline"]["lean"]["runway_months"] is None  # lean never runs out
+    assert data["ranking"]["runway_months"] == ["lean", "base"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Solve-for
+# ------------------------------------------------------------------------------------------------
+def test_solve_finds_the_closed_form_threshold_and_the_value_round_trips(make_workbook):
+    path = make_workbook(tiny_rows(), TINY_SETTINGS)
+    wb = load_workbook(path)
+    target = parse_target(wb, "cash_out_month=never")
+    sol = solve(build_model(wb), "base", find_row(wb, "sales.volume"), target, (0.0, 5_000.0))
+    # never below zero over 24 months: 24 × (10 × volume − 60,000) ≥ −1e6 → volume ≥ 1,833.33
+    assert sol.found and sol.direction == "at least"
+    assert sol.exact == pytest.approx(1_833.3333, abs=1e-3)
+    assert sol.value == 1_834.0 and sol.passes <= 12 and sol.candidates > 256
+
+    rows = tiny_rows()
+    rows[0].value = sol.value
+    again = run_file(make_workbook(rows, TINY_SETTINGS, name="solved.xlsx"))
+    assert math.isnan(again.kpis["cash_out_month"][0])  # written back, it meets the target
+
+
+def test_solve_a_date_parameter(make_workbook):
+    rows = tiny_rows() + [row("Seed", "funding", "amount", 500_000, "USD"),
+                          row("Seed", "funding", "month", dt.date(2024, 6, 1), "date")]
+    path = make_workbook(rows, TINY_SETTINGS)
+    wb = load_workbook(path)
+    # without the round cash runs out at month 20 (Sep 2024); the round must arrive by then
+    sol = solve(build_model(wb), "base", find_row(wb, "Seed.month"), parse_target(wb, "runway_months=never"))
+    assert sol.current_meets and sol.intervals == [(0.0, 20.0)]
+
+
+def test_solve_says_plainly_when_no_value_in_range_reaches_the_target(tiny, capsys):
+    assert main(["solve", str(tiny), "--vary", "Sales.volume", "--target", "cash_out_month=never"]) == 0
+    text = capsys.readouterr().out
+    assert "no value of Sales.volume from 500 units/month to 1,500 units/month" in text
+
+    assert main(["solve", str(tiny), "--vary", "Sales.volume", "--target", "cash_out_month=never",
+                 "--range", "0", "5000", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["found"] and data["value"] == 1834 and data["direction"] == "at least"
+
+
+@pytest.mark.parametrize("vary, target, expected", [
+    ("Nope.volume", "npv=0", "valid: Sales.volume, Sales.unit_price, Rent.monthly_amount"),
+    ("Sales.volume", "profit=3", "unknown KPI 'profit'"),
+    ("Sales.volume", "break_even_month=2040-01", "outside the model's months 2023-01..2024-12"),
+    ("Sales.volume", "npv=lots", "not an amount"),
+    ("Sales.volume", "runway_months=x", "not a whole number of months"),
+])
+def test_bad_vary_or_target_exits_2_and_lists_the_valid_ones(tiny, capsys, vary, target, expected):
+    assert main(["solve", str(tiny), "--vary", vary, "--target", target]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    if "KPI" in expected:
+        assert "cash_out_month" in err and "break_even_month" in err
+
+
+# ------------------------------------------------------------------------------------------------
+# The engine on many columns
+# ------------------------------------------------------------------------------------------------
+def test_columns_evaluated_together_equal_each_evaluated_alone():
+    """Shared (1,) parameters broadcast, recurrences (subscribers, with the parts that do not need
+    last month computed before the month loop) and running totals agree with one column at a time."""
+    from tests.helpers import ROOT
+    from models.batch import KPI_LINES, scenario_params, with_columns
+
+    wb = load_workbook(ROOT / "assumptions" / "openai.xlsx")
+    model = build_model(wb)
+    varied = [u for u in uncertain_rows(wb, "base") if u.varies]
+    draws = sample(varied, 40, seed=1)
+    base = scenario_params(model, "base")
+    together = model.evaluate(with_columns(base, draws))
+    lines = ["chatgpt_plus.subscribers", "closing_cash", "ttm_operating_cash_flow"]
+    for j in (0, 17, 39):
+        alone = model.evaluate(with_columns(base, {k: v[j:j + 1] for k, v in draws.items()}),
+                               keep=set(KPI_LINES) | set(lines))
+        for line in lines:
+            assert np.allclose(together[line][:, j], alone[line][:, 0], rtol=1e-12, atol=1e-3), line
