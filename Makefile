@@ -6,8 +6,9 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: report test setup system-deps bench clean
 
-report: $(STAMP)
-	$(VENV)/bin/cashcast run assumptions/openai.xlsx --out out
+# `make report PDF=1` also prints out/openai.pdf with Chromium (installed when missing).
+report: $(STAMP) $(if $(PDF),system-deps)
+	$(VENV)/bin/cashcast run assumptions/openai.xlsx --out out $(if $(PDF),--pdf)
 
 test: $(STAMP) system-deps
 	$(VENV)/bin/pytest
@@ -23,7 +24,8 @@ $(STAMP): pyproject.toml
 
 # The real clients the tests drive: LibreOffice Calc (Excel parity) and Chromium (HTML report, PDF).
 system-deps:
-	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    libreoffice-calc-nogui chromium fonts-dejavu-core fonts-noto-cjk poppler-utils >/dev/null; \
@@ -31,6 +33,7 @@ system-deps:
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_excel.py
 
 clean:
 	rm -rf out .pytest_cache .hypothesis
