@@ -88,7 +88,11 @@ def irr(operating_cash_flow: np.ndarray) -> np.ndarray:
         if not (flows.min() < 0 < flows.max()):
             out.append(np.nan)
             continue
-        m = npf.irr(flows)
+        try:
+            with np.errstate(all="ignore"):
+                m = npf.irr(flows)
+        except np.linalg.LinAlgError:  # degenerate flows (e.g. 1e-300 against 1e9): no defined root
+            m = np.nan
         out.append((1.0 + m) ** 12 - 1.0 if np.isfinite(m) and m > -1 else np.nan)
     return np.array(out)
 
