@@ -1,6 +1,6 @@
 """The Excel report: a workbook that is itself the model, recalculated by any spreadsheet engine.
 
-``excel_bytes(run)`` renders a :class:`~models.scenarios.Run` as .xlsx bytes with these sheets:
+``excel_bytes(run, analysis)`` renders a :class:`~models.scenarios.Run` as .xlsx bytes with these sheets:
 
 * **Summary** — the scenario selector (a dropdown) and the key figures: column C for the scenario
   the selector picks, then one live column per scenario of the run; the scenario list; the charts
@@ -12,6 +12,10 @@
 * **Monthly** — every line, one column per month: the formula of ``line.expr.xl(ctx)``, referring to
   assumptions by defined name and to lines by cell; helper flag rows and the key figures below.
 * **Annual** — sums of the months (year-end values for balances), formulas over Monthly.
+* **Sensitivity**, **Simulation** (only with an ``analysis``, :func:`models.uncertainty.analyse` of the
+  run; Simulation only when it simulated) — the tornado and the Monte Carlo, values computed by
+  cashcast and marked as such; Summary then also compares the scenarios with the baseline (live
+  formulas). See reports/excel_uncertainty.py.
 * **Sources** — where each figure comes from.
 * **Scenario <name>** — one copy of the Monthly model per scenario of the run. Its formulas are the
   same text as Monthly's; sheet-scoped defined names make each assumption name there mean that
@@ -31,6 +35,7 @@ import xlsxwriter
 from xlsxwriter.utility import quote_sheetname
 
 from models.scenarios import Run
+from models.uncertainty import Uncertainty
 
 from . import excel_formulas as xf
 from .excel_formulas import ExcelContext, cell, line_formula, row_range
@@ -42,6 +47,7 @@ from .excel_layout import (
     input_rows, scenario_sheet_names, year_spans,
 )
 from .excel_styles import DATE, MONEY, MONTHS, PERCENT, Styles, money_millions, print_setup, unit_format
+from .excel_uncertainty import SENSITIVITY, SIMULATION, UncertaintyWriter
 
 SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES = "Summary", "Assumptions", "Monthly", "Annual", "Sources"
 SELECTOR_NAME, INDEX_NAME = "selected_scenario", "scenario_index"
@@ -53,13 +59,14 @@ FIXED_PROPERTIES = {"title": "cashcast report", "author": "cashcast", "company":
                     "created": dt.datetime(2023, 1, 1)}
 
 
-def excel_bytes(run: Run) -> bytes:
-    """The Excel report of a run as .xlsx bytes (see the module docstring for its sheets)."""
+def excel_bytes(run: Run, analysis: Uncertainty | None = None) -> bytes:
+    """The Excel report of a run as .xlsx bytes (see the module docstring for its sheets); with
+    ``analysis`` (``models.uncertainty.analyse(run, ...)``) also the uncertainty sheets."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False, "strings_to_numbers": False})
     wb.set_properties(FIXED_PROPERTIES)
-    ReportWriter(run, wb).write()
+    ReportWriter(run, wb, analysis).write()
     wb.close()
     return buf.getvalue()
 
@@ -74,7 +81,7 @@ def cell_value(value):
 class ReportWriter:
     """Writes one run's report into an XlsxWriter workbook; one method per sheet."""
 
-    def __init__(self, run: Run, wb):
+    def __init__(self, run: Run, wb, analysis: Uncertainty | None = None):
         self.run, self.wb = run, wb
         self.workbook = run.workbook
         self.model = run.model
@@ -88,6 +95,7 @@ class ReportWriter:
         names = frozenset(r.key for r in self.inputs if r.key)
         self.ctx = ExcelContext(self.layout.rows, names, 0, FIRST_MONTH_COL, INDEX_ROW, DATE_ROW)
         self.formulas = self._line_formulas()
+        self.uncertainty = UncertaintyWriter(self, analysis) if analysis is not None else None
 
     def _line_formulas(self) -> dict[str, list[str]]:
         """Every line's formula text per month, rendered once from its definition."""
@@ -96,7 +104,12 @@ class ReportWriter:
 
     def write(self) -> None:
         """Add every sheet first (sheet-scoped names need their sheet), then fill them in."""
-        sheets = {n: self.wb.add_worksheet(n) for n in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES)}
+        names = [SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL]
+        if self.uncertainty is not None:
+            names.append(SENSITIVITY)
+            if self.uncertainty.analysis.simulation is not None:
+                names.append(SIMULATION)
+        sheets = {n: self.wb.add_worksheet(n) for n in names + [SOURCES]}
         scenario_sheets = [self.wb.add_worksheet(self.scenario_sheets[n]) for n in self.run.scenarios]
         self.write_assumptions(sheets[ASSUMPTIONS])
         self.write_model_sheet(sheets[MONTHLY], 0, main=True)
@@ -104,6 +117,10 @@ class ReportWriter:
             self.write_model_sheet(ws, j, main=False)
         self.write_annual(sheets[ANNUAL])
         self.write_sources(sheets[SOURCES])
+        if SENSITIVITY in sheets:
+            self.uncertainty.write_sensitivity(sheets[SENSITIVITY])
+        if SIMULATION in sheets:
+            self.uncertainty.write_simulation(sheets[SIMULATION])
         self.write_summary(sheets[SUMMARY])
         sheets[SUMMARY].activate()
 
@@ -465,7 +482,10 @@ class ReportWriter:
         ws.set_column(0, 0, 58)
         ws.set_column(1, 1, 10)
         ws.set_column(2, 2 + len(self.run.scenarios), 18)
-        self._charts(ws, list_row + len(names) + 2)
+        row = list_row + len(names) + 2
+        if self.uncertainty is not None:
+            row = self.uncertainty.write_comparison(ws, row, KPI_HEADER_ROW, VALUE_COL + 1) + 1
+        self._charts(ws, row)
         print_setup(ws, header_rows=0, fit_width=True)
 
     def _kpi_table(self, ws) -> None:

@@ -122,3 +122,38 @@ def npv(first: str, rest: str | None) -> str:
     """NPV with the first month undiscounted: Excel's NPV discounts its first value, so the first
     month is added outside it."""
     return f"={first}" if rest is None else f"=NPV({MONTHLY_RATE},{rest})+{first}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Scenario comparison on Summary (mirror models/uncertainty.py's compare_scenarios)
+# ------------------------------------------------------------------------------------------------
+def difference(other: str, base: str, months: bool) -> str:
+    """A scenario's key figure minus the baseline's: calendar months between two month dates when
+    ``months``; "n/a" when either is not a number ("never", an undefined IRR).
+
+    >>> difference("E8", "$D8", True)
+    '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),(YEAR(E8)-YEAR($D8))*12+MONTH(E8)-MONTH($D8),"n/a")'
+    """
+    diff = f"(YEAR({other})-YEAR({base}))*12+MONTH({other})-MONTH({base})" if months else f"{other}-{base}"
+    return f'=IF(AND(ISNUMBER({other}),ISNUMBER({base})),{diff},"{UNDEFINED}")'
+
+
+def rank_score(figure: str, better: int, fallback: str) -> str:
+    """A score where larger is better: the figure (negated when smaller is better), or ``fallback``
+    when it is not a number (never counted as past the horizon, n/a as the worst)."""
+    return f"=IF(ISNUMBER({figure}),{'' if better > 0 else '-'}{figure},{fallback})"
+
+
+def stable_rank(scores: str, mine: str, earlier: str | None) -> str:
+    """1 + the scores above mine + the equal scores of earlier scenarios: numpy's stable argsort.
+
+    >>> stable_rank("$D$40:$F$40", "E40", "$D$40:$D$40")
+    '=1+SUMPRODUCT(($D$40:$F$40>E40)*1)+SUMPRODUCT(($D$40:$D$40=E40)*1)'
+    """
+    formula = f"=1+SUMPRODUCT(({scores}>{mine})*1)"
+    return formula + (f"+SUMPRODUCT(({earlier}={mine})*1)" if earlier else "")
+
+
+def ranked_name(names: str, ranks: str, position: int) -> str:
+    """The name of the scenario ranked ``position`` (1 = best)."""
+    return f"=INDEX({names},MATCH({position},{ranks},0))"

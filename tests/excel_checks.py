@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
+from models.batch import BETTER, MONTH_KPIS
 from models.scenarios import Run
+from models.uncertainty import rank
 from models.workbook import ordinal_to_date
 from reports.assumption_writer import AssumptionRow, starter, write_assumption_workbook
 from reports.excel_irr import search_values
@@ -255,6 +257,65 @@ def _summary_sheet(ws, run: Run, j_of: dict, selected: str) -> dict:
             if c.column in header:
                 scenario = selected if c.column == 3 else header[c.column]
                 out[("Summary", c.coordinate)] = _kpi(run, key, j_of[scenario])
+    out.update(_comparison(ws, run, {col: j_of[name] for col, name in header.items() if col > 3}))
+    return out
+
+
+def _kpi_values(run: Run, key: str, j_of_col: dict) -> dict[int, float]:
+    """{Summary column: numpy's key figure of the scenario that column shows} (NaN = never, n/a)."""
+    values = run.kpis.get(key)
+    return {col: float(values[j]) if values is not None else math.nan for col, j in j_of_col.items()}
+
+
+def _comparison(ws, run: Run, j_of_col: dict[int, int]) -> dict:
+    """The scenario comparison below the scenario list (when the report has one), from numpy's key
+    figures of the scenario columns D.. of the key-figure table: differences from column D (the
+    baseline), each scenario's rank score and rank, and the names in rank order."""
+    out = {}
+    key_of = {label: key for key, label, _unit in KPIS}
+    cols = sorted(j_of_col)
+    base_col = cols[0]
+    after = run.months[-1]
+    after = dt.date(after.year + after.month // 12, after.month % 12 + 1, 1)
+    horizon = run.model.horizon
+    section = None
+    for row in ws.iter_rows(min_row=8 + len(KPIS)):
+        label = row[0].value
+        if not isinstance(label, str):
+            continue
+        if label.startswith(("Difference from ", "Ranking, ")):
+            section = label.split()[0]
+        prefix, _, rest = label.partition(": ")
+        key = key_of.get(label) or (key_of.get(rest) if prefix in ("Score", "Rank") else None)
+        if key is None or section is None:
+            continue
+        values = _kpi_values(run, key, j_of_col)
+        numbers = np.array([values[c] for c in cols])
+        better = BETTER.get(key, +1)
+        order = [cols[i] for i in rank(key, numbers, horizon)]
+        for c in row[2:]:
+            if c.data_type != "f":
+                continue
+            where = ("Summary", c.coordinate)
+            if prefix == "Score":
+                x = values[c.column]
+                if key in DATE_KPIS:
+                    x = excel_serial(after) if math.isnan(x) else excel_serial(run.months[int(x)])
+                elif key in MONTH_KPIS:
+                    x = horizon if math.isnan(x) else x
+                out[where] = better * x if math.isfinite(x) else -1e300
+            elif prefix == "Rank":
+                out[where] = float(order.index(c.column) + 1)
+            elif section == "Ranking,":   # names best first, in columns C, D, ...
+                out[where] = ws.cell(7, order[c.column - 3]).value
+            else:   # a difference from the baseline
+                a, b = values[c.column], values[base_col]
+                if math.isnan(a) or math.isnan(b):
+                    out[where] = NEVER
+                elif key in MONTH_KPIS:
+                    out[where] = a - b
+                else:
+                    out[where] = Scaled(a - b, max(abs(a), abs(b)))
     return out
 
 
@@ -290,3 +351,38 @@ def error_cells(wb) -> list[str]:
     """Cells holding a spreadsheet error, anywhere in the workbook (values view)."""
     return [f"{ws.title}!{c.coordinate}: {c.value}" for ws in wb.worksheets for row in ws.iter_rows()
             for c in row if isinstance(c.value, str) and c.value.startswith(ERROR_TEXTS)]
+
+
+# ------------------------------------------------------------------------------------------------
+# The uncertainty sheets (values cashcast computed): read back in engine terms
+# ------------------------------------------------------------------------------------------------
+def month_index(value, months: list[dt.date]) -> float:
+    """A month cell read back as the month index from the start; the text "never" as NaN."""
+    if value == "never":
+        return math.nan
+    assert isinstance(value, dt.datetime) and value.day == 1, value
+    return float(value.year * 12 + value.month - months[0].year * 12 - months[0].month)
+
+
+def engine_value(value, months: list[dt.date], kpi: str | None = None, dimension: str = "") -> float:
+    """A value of the Sensitivity or Simulation sheet as the engine holds it: months as indices, the
+    texts "never" and "n/a" as NaN."""
+    if (kpi in DATE_KPIS or dimension == "date") or value == "never":
+        return month_index(value, months)
+    if value == "n/a":
+        return math.nan
+    assert isinstance(value, (int, float)) and not isinstance(value, bool), value
+    return float(value)
+
+
+def table_below(ws, first_header: str) -> tuple[int, list[tuple]]:
+    """(header row, the rows below it until a blank first column) of the table whose header row starts
+    with ``first_header`` in column A."""
+    rows = list(ws.iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
+    body = []
+    for r in rows[top + 1:]:
+        if r[0] is None:
+            break
+        body.append(r)
+    return top + 1, body

@@ -22,6 +22,7 @@ from models.expr import (
     Sum, Year,
 )
 from models.scenarios import run_file
+from models.uncertainty import analyse
 from reports.cli import main
 from reports.excel import excel_bytes
 from reports.excel_formulas import ExcelContext
@@ -283,7 +284,7 @@ def test_labels_sources_and_notes_that_look_like_formulas_stay_text(make_workboo
     ]
     path = make_workbook(rows, scenarios=[("base", "@base"), ("=1+1", "=evil()")])
     run = run_file(path)
-    data = excel_bytes(run)
+    data = excel_bytes(run, analyse(run, 200, 0))   # with the uncertainty sheets and comparison
     wb = open_report(data)
     texts = set(HOSTILE) | {"=cmd|' /C calc'!A0", "@base", "=evil()", "-Team"}
     seen = set()
@@ -301,9 +302,10 @@ def test_labels_sources_and_notes_that_look_like_formulas_stay_text(make_workboo
 
 def test_cashcast_run_writes_the_excel_report(tmp_path, capsys):
     path = example_path("starter", tmp_path)
-    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--samples", "500", "--seed", "3"]) == 0
     written = (tmp_path / "out" / "starter.xlsx").read_bytes()
-    assert written == excel_bytes(run_file(path))
+    run = run_file(path)
+    assert written == excel_bytes(run, analyse(run, 500, 3))
     assert "starter.xlsx" in capsys.readouterr().out
 
 

@@ -10,6 +10,10 @@ formula cell must then equal the value cashcast computed (1e-9 relative), with n
 * a copy with inputs edited (subscription price doubled, a funding round moved six months), against
   cashcast's run of the assumption workbook with the same edits.
 
+Every report carries the uncertainty parts (a small Monte Carlo): the live scenario comparison on
+Summary is checked like every other formula, and the Sensitivity and Simulation sheets (values)
+must come through LibreOffice unchanged and error-free.
+
 All copies of all examples are recalculated by one soffice call. These tests never skip: without
 LibreOffice they fail.
 """
@@ -29,9 +33,12 @@ import openpyxl
 import pytest
 
 from models.scenarios import Run, run_file
+from models.uncertainty import analyse
 from models.workbook import Row, ordinal_to_date
 from reports.excel import excel_bytes
-from tests.excel_checks import EXAMPLE_NAMES, error_cells, example_path, mismatches, open_report
+from tests.excel_checks import (
+    EXAMPLE_NAMES, as_number, error_cells, example_path, matches, mismatches, open_report,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:Unable to read chart:UserWarning")
 
@@ -43,6 +50,8 @@ FORCE_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 """
 MONTHS_MOVED = 6
+SAMPLES, SEED = 500, 0   # the Monte Carlo of the reports: small, the sheets' shape is what matters
+VALUE_SHEETS = ("Sensitivity", "Simulation")
 
 
 def recalculate(paths: list[Path], folder: Path, processes: int = 2) -> dict[Path, Path]:
@@ -151,7 +160,7 @@ def cases(tmp_path_factory) -> dict[tuple[str, str], Case]:
     for example in EXAMPLE_NAMES:
         path = example_path(example, folder)
         run = run_file(path)
-        data = excel_bytes(run)
+        data = excel_bytes(run, analyse(run, SAMPLES, SEED))
         add(example, "stale-cache", run, zero_cached_values(data))
         for scenario in run.workbook.scenario_names:
             edit_report(data, add(example, f"selected-{scenario}", run), selector=scenario)
@@ -203,3 +212,16 @@ def test_inputs_edited_in_the_report_recalculate_like_the_same_edit_in_the_assum
     values = case.values()
     assert not error_cells(values)
     assert not mismatches(values, case.report(), case.run)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_the_uncertainty_sheets_come_through_recalculation_unchanged(cases, example):
+    """Sensitivity and Simulation hold values, not formulas: LibreOffice keeps every one of them."""
+    case = cases[(example, "stale-cache")]
+    written, values = open_report(case.file.read_bytes(), values=True), case.values()
+    for name in VALUE_SHEETS:
+        cells = {c.coordinate: as_number(c.value) for r in written[name].iter_rows() for c in r
+                 if c.value is not None}
+        assert len(cells) > 20, name
+        wrong = [(k, v, values[name][k].value) for k, v in cells.items() if not matches(values[name][k].value, v)]
+        assert not wrong, (name, wrong[:5])

@@ -1,0 +1,215 @@
+"""The Excel report's uncertainty parts, read back with openpyxl (LibreOffice: see test_excel_parity).
+
+* the Sensitivity sheet is the tornado: its rows in the tornado's order, with its numbers;
+* the Simulation sheet is the Monte Carlo: percentiles, cash-out probabilities, the fan, and the
+  text saying these are values computed from N samples with seed S, not live formulas;
+* the scenario comparison on Summary caches analyse()'s differences and ranking;
+* charts, formats, print set-up, text staying text, and the same inputs and seed giving the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+import zipfile
+
+import pytest
+
+from models.scenarios import run_file
+from models.simulation import SIM_KPIS
+from models.uncertainty import analyse
+from reports.excel import excel_bytes
+from reports.excel_layout import KPIS
+from tests.excel_checks import (
+    EXAMPLE_NAMES, engine_value, example_path, expectations, matches, month_index, open_report, table_below,
+)
+
+SAMPLES, SEED = 500, 7
+LABELS = {key: label for key, label, _unit in KPIS}
+TORNADO_COLUMNS = ("runway_months", "cash_out_month", "break_even_month", "npv")   # at low, at high
+
+
+def same(actual: float, expected: float) -> bool:
+    """Equal numbers, or both NaN ("never", "n/a")."""
+    if math.isnan(expected):
+        return math.isnan(actual)
+    return math.isclose(actual, expected, rel_tol=1e-12, abs_tol=1e-9)
+
+
+@pytest.fixture(scope="module", params=EXAMPLE_NAMES)
+def report(request, tmp_path_factory):
+    """(run, analysis, bytes, formulas view, values view) of one example with its uncertainty."""
+    path = example_path(request.param, tmp_path_factory.mktemp("uncertainty"))
+    run = run_file(path)
+    analysis = analyse(run, SAMPLES, SEED)
+    data = excel_bytes(run, analysis)
+    return run, analysis, data, open_report(data), open_report(data, values=True)
+
+
+def test_the_uncertainty_sheets_exist_with_their_titles(report):
+    run, analysis, _data, wb, _values = report
+    assert wb.sheetnames[:7] == ["Summary", "Assumptions", "Monthly", "Annual", "Sensitivity", "Simulation",
+                                 "Sources"]
+    assert wb.sheetnames[7:] == [f"Scenario {s}" for s in run.scenarios]
+    base = run.scenarios[0]
+    assert wb["Sensitivity"]["A1"].value.startswith(f"Sensitivity of scenario {base}: ")
+    assert wb["Simulation"]["A1"].value == f"Monte Carlo simulation of scenario {base} (simulation output)"
+    assert analysis.tornado.scenario == analysis.simulation.scenario == base
+
+
+def test_the_value_sheets_say_they_are_computed_values_not_formulas(report):
+    _run, _analysis, _data, wb, _values = report
+    marking = wb["Simulation"]["A2"].value
+    assert marking.startswith(f"Simulation output, not live formulas: values computed by cashcast from "
+                              f"{SAMPLES:,} samples with seed {SEED}.")
+    assert wb["Simulation"]["A2"].font.bold
+    assert wb["Sensitivity"]["A2"].value.startswith("Values computed by cashcast, not live formulas")
+    for name in ("Sensitivity", "Simulation"):
+        ws = wb[name]
+        assert not [c.coordinate for r in ws.iter_rows() for c in r if c.data_type == "f"], name
+
+
+def test_tornado_rows_are_in_the_tornados_order_with_its_numbers(report):
+    run, analysis, _data, _wb, values = report
+    tor, months = analysis.tornado, run.months
+    header_row, body = table_below(values["Sensitivity"], "#")
+    header = [c.value for c in values["Sensitivity"][header_row]]
+    assert header[:6] == ["#", "Assumption", "Unit", "Low", "Base value", "High"]
+    assert tor.bars, "every example has assumptions with a low or a high"
+    assert [r[1] for r in body] == [b.parameter for b in tor.bars]
+    assert [r[0] for r in body] == list(range(1, len(tor.bars) + 1))
+    for r, bar in zip(body, tor.bars):
+        assert r[2] == bar.unit
+        for got, want in zip(r[3:6], (bar.low, bar.value, bar.high)):
+            assert same(engine_value(got, months, dimension=bar.dimension), want), (bar.parameter, got, want)
+        for k, kpi in enumerate(TORNADO_COLUMNS):
+            s = bar.swings[kpi]
+            for got, want in zip(r[6 + 2 * k:8 + 2 * k], (s.low, s.high)):
+                assert same(engine_value(got, months, kpi), want), (bar.parameter, kpi, got, want)
+        swings = [bar.swings[k].swing for k in ("runway_months", "break_even_month", "npv")]
+        assert list(r[14:17]) == pytest.approx(swings, rel=1e-12)
+    base = {values["Sensitivity"].cell(5 + i, 2).value: values["Sensitivity"].cell(5 + i, 3).value
+            for i in range(1, 5)}
+    assert same(engine_value(base["Runway"], months, "runway_months"), tor.base["runway_months"])
+    assert same(engine_value(base["Break-even month"], months, "break_even_month"), tor.base["break_even_month"])
+    assert base["NPV"] == pytest.approx(tor.base["npv"], rel=1e-12)
+
+
+def test_never_is_text_and_months_are_dates_on_the_value_sheets(report):
+    _run, _analysis, _data, wb, _values = report
+    for name in ("Sensitivity", "Simulation"):
+        for row in wb[name].iter_rows():
+            for c in row:
+                if c.value in ("never", "n/a"):
+                    assert c.data_type == "s" and c.alignment.horizontal == "right", (name, c.coordinate)
+                elif c.is_date:
+                    assert c.number_format == "mmm yyyy", (name, c.coordinate, c.number_format)
+    swings = [c.number_format for c in wb["Sensitivity"][12][14:17]]
+    assert "months" in swings[0] and "months" in swings[1] and "M" in swings[2]
+
+
+def test_simulation_percentiles_equal_the_analysis(report):
+    run, analysis, _data, _wb, values = report
+    sim, months = analysis.simulation, run.months
+    ws = values["Simulation"]
+    _header, body = table_below(ws, "Key figure")
+    assert [r[0] for r in body] == [LABELS[k] for k in SIM_KPIS]
+    for r, kpi in zip(body, SIM_KPIS):
+        p = sim.percentiles[kpi]
+        for got, want in zip(r[2:5], (p.p10, p.p50, p.p90)):
+            assert same(engine_value(got, months, kpi), want), (kpi, got, want)
+        if kpi in ("cash_out_month", "runway_months", "break_even_month"):
+            assert r[5] == "n/a" and r[6] == pytest.approx(p.never)
+        else:
+            assert r[5] == pytest.approx(p.mean, rel=1e-12)
+    _header, years = table_below(ws, "Year")
+    assert {r[0]: r[2] for r in years} == pytest.approx(sim.cash_out_by_year)
+    last = {m.year: t for t, m in enumerate(months)}
+    assert [month_index(r[1], months) for r in years] == [last[y] for y in sim.cash_out_by_year]
+    _header, varied = table_below(ws, "Assumption")
+    assert [r[0] for r in varied] == [u.label for u in sim.varied]
+    _header, fan = table_below(ws, "Month")
+    assert [month_index(r[0], months) for r in fan] == list(range(len(months)))
+    for q, col in (("p10", 1), ("p50", 2), ("p90", 3)):
+        assert [r[col] for r in fan] == pytest.approx(list(getattr(sim.fan, q)), rel=1e-12)
+
+
+def test_summary_compares_the_scenarios_as_the_analysis_does(report):
+    """Cached values (what a reader that does not calculate sees) equal analyse()'s comparison;
+    the live formulas are held to numpy by the parity tests and by test_excel_formulas' expectations."""
+    run, analysis, _data, wb, values = report
+    cmp = analysis.comparison
+    ws = values["Summary"]
+    rows = list(ws.iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Difference from "))
+    assert rows[top][0] == f"Difference from {cmp.baseline} (scenario − baseline)"
+    names = list(rows[top][4:4 + len(cmp.scenarios) - 1])
+    assert names == cmp.scenarios[1:]
+    key_of = {label: key for key, label, _unit in KPIS}
+    for r in rows[top + 1:top + 1 + len(KPIS)]:
+        key = key_of[r[0]]
+        for name, got in zip(names, r[4:]):
+            want = cmp.differences[name][key]
+            assert (got == "n/a") if math.isnan(want) else got == pytest.approx(want, rel=1e-12), (key, name)
+    top = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Ranking, best first"))
+    ranking = {key_of[r[0]]: list(r[2:2 + len(cmp.scenarios)]) for r in rows[top + 1:top + 1 + len(KPIS)]}
+    assert ranking == {k: cmp.ranking[k] for k, _l, _u in KPIS}
+    exp = expectations(wb, run)
+    assert not exp.unchecked
+    wrong = [(k, values[k[0]][k[1]].value, v) for k, v in exp.cells.items()
+             if k[0] == "Summary" and not matches(values[k[0]][k[1]].value, v)]
+    assert not wrong, wrong[:5]
+    helpers = [r for r in wb["Summary"].iter_rows() if str(r[0].value).startswith(("Score: ", "Rank: "))]
+    assert len(helpers) == 2 * len(KPIS)
+    assert all(wb["Summary"].row_dimensions[r[0].row].hidden for r in helpers)
+
+
+def test_charts_print_set_up_and_panes(report):
+    _run, _analysis, data, wb, _values = report
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        charts = {re.findall(r"<a:t>([^<]*)</a:t>", zf.read(n).decode())[0]: zf.read(n).decode()
+                  for n in zf.namelist() if n.startswith("xl/charts/chart")}
+    (tornado,) = [x for t, x in charts.items() if t.startswith(("Runway swing by", "NPV swing by"))]
+    assert '<c:barDir val="bar"/>' in tornado and "Sensitivity" in tornado
+    (fan,) = [x for t, x in charts.items() if t.startswith("Closing cash: P10, P50 and P90")]
+    assert "<c:lineChart>" in fan and len(re.findall("<c:ser>", fan)) == 3
+    for name in ("Sensitivity", "Simulation"):
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["Sensitivity"].freeze_panes == "C12"
+    assert wb["Sensitivity"].print_title_rows == "$1:$11"
+
+
+def test_the_chart_shows_runway_swings_unless_no_assumption_moves_the_runway(report):
+    _run, analysis, data, _wb, _values = report
+    moves = any(b.swings["runway_months"].swing > 0 for b in analysis.tornado.bars)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        titles = [re.findall(r"<a:t>([^<]*)</a:t>", zf.read(n).decode())[0]
+                  for n in zf.namelist() if n.startswith("xl/charts/chart")]
+    assert any(t.startswith("Runway swing by" if moves else "NPV swing by") for t in titles)
+
+
+def test_same_inputs_and_seed_give_identical_bytes(report):
+    run, analysis, data, _wb, _values = report
+    assert excel_bytes(run, analyse(run, SAMPLES, SEED)) == data
+    assert excel_bytes(run, analyse(run, SAMPLES, SEED + 1)) != data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        excel_bytes(run, analysis)
+
+
+def test_without_an_analysis_or_samples_the_sheets_are_left_out(tmp_path):
+    run = run_file(example_path("every-kind", tmp_path))
+    plain = open_report(excel_bytes(run))
+    assert "Sensitivity" not in plain.sheetnames and "Simulation" not in plain.sheetnames
+    assert not any(str(r[0].value).startswith("Difference from") for r in plain["Summary"].iter_rows())
+    no_samples = open_report(excel_bytes(run, analyse(run, 0, SEED)))
+    assert "Sensitivity" in no_samples.sheetnames and "Simulation" not in no_samples.sheetnames
+
+
+def test_an_analysis_of_another_run_is_refused(tmp_path):
+    path = example_path("every-kind", tmp_path)
+    with pytest.raises(ValueError, match="not of this run"):
+        excel_bytes(run_file(path, ["slow"]), analyse(run_file(path), 0, SEED))
