@@ -46,9 +46,9 @@ def render_outputs(run: Run, stem: str, args,
     outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(run, analysis.to_json()),
                                        f"{stem}.csv": csv_text(run)}
     from .excel import excel_bytes
-    outputs[f"{stem}.xlsx"] = excel_bytes(run)
+    outputs[f"{stem}.xlsx"] = excel_bytes(run, analysis)
     from .html import html_report
-    outputs[f"{stem}.html"] = html_report(run)
+    outputs[f"{stem}.html"] = html_report(run, analysis)
     if getattr(args, "pdf", False):
         from .pdf import html_to_pdf
         outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])

@@ -1,8 +1,9 @@
 """The HTML investor report: one self-contained page from the Jinja2 templates in ``templates/``.
 
 The page is a list of :class:`Section` objects, each rendered by its own template under
-``templates/sections/``; a later feature (sensitivity, simulation) adds a section by appending one.
-Figures come from :func:`reports.tables.summary` (the JSON) and the run's monthly lines; nothing is
+``templates/sections/``. Figures come from :func:`reports.tables.summary` (the JSON), the run's monthly
+lines and, when given, the uncertainty analysis (:func:`models.uncertainty.analyse`: the scenario
+comparison, sensitivity and simulation sections, see :mod:`reports.uncertainty_report`); nothing is
 recomputed here. Jinja2 autoescaping is on and no template marks workbook text safe; the only markup
 inserted whole is the SVG of :mod:`reports.charts`, whose text matplotlib escapes.
 """
@@ -16,9 +17,10 @@ import jinja2
 import numpy as np
 
 from models.scenarios import Run
+from models.uncertainty import Uncertainty
 from models.workbook import BASE
 
-from . import charts, fmt, narrative
+from . import charts, fmt, narrative, uncertainty_report
 from .tables import summary
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -157,13 +159,14 @@ def scenario_charts(run: Run, j: int, kpis: dict, annual: dict, key: str) -> lis
     ]
 
 
-def scenario_view(run: Run, j: int, data: dict) -> dict:
-    """Everything the templates show about scenario j, from its JSON entry ``data``."""
+def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> dict:
+    """Everything the templates show about scenario j, from its JSON entry ``data``; ``clause`` ends
+    the answer sentence (the solve-for clause of a scenario that does not break even)."""
     name, wb = run.scenarios[j], run.workbook
     return {
         "name": name, "title": narrative.scenario_title(name), "key": f"scenario-{j + 1}",
         "description": data["description"],
-        "headline": narrative.headline(name, data["kpis"], wb),
+        "headline": narrative.headline(name, data["kpis"], wb, clause),
         "cards": narrative.kpi_cards(data["kpis"], wb),
     }
 
@@ -244,16 +247,44 @@ def methodology_section(run: Run) -> Section:
     })
 
 
-def sections(run: Run, result: dict) -> list[Section]:
-    """The report's sections in reading order."""
-    views = [scenario_view(run, j, result["scenarios"][n]) for j, n in enumerate(run.scenarios)]
+def comparison_section(run: Run, analysis: Uncertainty) -> Section:
+    return Section("comparison", "Scenario comparison", "comparison.html.j2",
+                   uncertainty_report.comparison_view(run, analysis.comparison))
+
+
+def sensitivity_section(run: Run, analysis: Uncertainty) -> Section:
+    return Section("sensitivity", "Sensitivity", "sensitivity.html.j2",
+                   uncertainty_report.sensitivity_view(run, analysis.tornado))
+
+
+def simulation_section(run: Run, analysis: Uncertainty) -> Section:
+    return Section("simulation", "Simulation", "simulation.html.j2",
+                   uncertainty_report.simulation_view(run, analysis.simulation))
+
+
+def uncertainty_sections(run: Run, analysis: Uncertainty | None) -> list[Section]:
+    """Comparison, sensitivity and (when sampled) simulation; none without an analysis."""
+    if analysis is None:
+        return []
+    out = [comparison_section(run, analysis), sensitivity_section(run, analysis)]
+    if analysis.simulation is not None:
+        out.append(simulation_section(run, analysis))
+    return out
+
+
+def sections(run: Run, result: dict, analysis: Uncertainty | None = None) -> list[Section]:
+    """The report's sections in reading order: the answer, then (with an analysis) how the scenarios
+    compare and how sure the baseline is, then each scenario, the assumptions and the methodology."""
+    clauses = uncertainty_report.solve_clauses(run) if analysis is not None else {}
+    views = [scenario_view(run, j, result["scenarios"][n], clauses.get(n)) for j, n in enumerate(run.scenarios)]
     out = [answer_section(run, result, views)]
+    out += uncertainty_sections(run, analysis)
     out += [scenario_section(run, j, v, result["scenarios"][v["name"]]) for j, v in enumerate(views)]
     out += [assumptions_section(run, result), methodology_section(run)]
     return out
 
 
-def report_context(run: Run) -> dict:
+def report_context(run: Run, analysis: Uncertainty | None = None) -> dict:
     """The template context: title, subtitle and sections."""
     wb, s = run.workbook, run.workbook.settings
     result = summary(run)
@@ -263,10 +294,13 @@ def report_context(run: Run) -> dict:
                      f"{fmt.month_of(run.months[-1])}, amounts in {s.currency}; "
                      f"{len(run.scenarios)} scenario{'s' if len(run.scenarios) != 1 else ''}; "
                      f"from the assumption workbook {wb.name}"),
-        "sections": sections(run, result),
+        "sections": sections(run, result, analysis),
     }
 
 
-def html_report(run: Run) -> str:
-    """The whole report as one HTML document (the same run gives the same bytes)."""
-    return environment().get_template("report.html.j2").render(report_context(run))
+def html_report(run: Run, analysis: Uncertainty | None = None) -> str:
+    """The whole report as one HTML document (the same run and analysis give the same bytes).
+
+    ``analysis`` (:func:`models.uncertainty.analyse` of the run) adds the scenario comparison, the
+    sensitivity and simulation sections and the solve-for clauses; None leaves them out."""
+    return environment().get_template("report.html.j2").render(report_context(run, analysis))

@@ -70,12 +70,14 @@ def break_even_clause(k: dict, last_month: dt.date) -> str:
     return f"operating cash flow breaks even in {fmt.month(k['break_even_month'])}"
 
 
-def headline(name: str, k: dict, workbook: Workbook) -> str:
-    """The answer for one scenario in one plain sentence."""
+def headline(name: str, k: dict, workbook: Workbook, extra: str | None = None) -> str:
+    """The answer for one scenario in one plain sentence; ``extra`` is a last clause (the solve-for
+    clause of :func:`reports.uncertainty_report.solve_clause`)."""
     last = workbook.months()[-1]
     cur = workbook.settings.currency
+    tail = f"; {extra}" if extra else ""
     return (f"{scenario_title(name)}: {cash_clause(k, workbook.settings, last, cur)}; "
-            f"{break_even_clause(k, last)}.")
+            f"{break_even_clause(k, last)}{tail}.")
 
 
 def kpi_cards(k: dict, workbook: Workbook) -> list[Card]:

@@ -51,8 +51,8 @@ KNOWN_HEADLINES = [
 def hostile_workbook(folder: Path) -> Path:
     """A valid workbook whose texts (notes, sources, block names, descriptions) are markup."""
     rows = [
-        row(HOSTILE_BLOCK, "opex", "monthly_amount", 10_000, "USD/month", notes=SCRIPT_NOTE,
-            source=IMG_SOURCE),
+        row(HOSTILE_BLOCK, "opex", "monthly_amount", 10_000, "USD/month", low=5_000, high=20_000,
+            notes=SCRIPT_NOTE, source=IMG_SOURCE),
         row(HOSTILE_ROUND, "funding", "amount", 50_000, "USD", source=JS_LINK,
             notes="<iframe src=https://example.com></iframe>"),
         row(HOSTILE_ROUND, "funding", "month", dt.date(2023, 3, 1), "date",
@@ -63,4 +63,27 @@ def hostile_workbook(folder: Path) -> Path:
     path = folder / "hostile.xlsx"
     write_assumption_workbook(path, s, rows, [("base", f"base {SCRIPT_NOTE}"),
                                               ("worse", f"{IMG_SOURCE} worse")])
+    return path
+
+
+def uncertain_workbook(folder: Path, conversion: float = 0.01, name: str = "uncertain") -> Path:
+    """A workbook with ranges, for the sensitivity, simulation and solve-for parts of the report.
+
+    Jan 2023 start, 24 months, $1M opening cash; Team costs $100K a month (low $80K, high $150K);
+    Plus sells to 1M users at 1% conversion (0.5%–20%) for $5 a month: $50K a month.
+
+    base: cash falls by $50K a month and runs out in Sep 2024 (month 20); no break-even. Break-even
+    by Dec 2024 needs revenue of $100K a month: a conversion of at least 2%.
+    cheap ($0.10 a month): even 20% conversion brings $20K a month: no break-even in the range.
+    pricey ($20 a month): $200K a month, break-even in the first twelve months: no clause.
+    """
+    rows = [
+        row("Team", "opex", "monthly_amount", 100_000, "USD/month", low=80_000, high=150_000),
+        row("Plus", "subscription", "audience", 1_000_000, "users", low=500_000, high=1_500_000),
+        row("Plus", "subscription", "conversion", conversion, "%", low=0.005, high=0.20),
+        row("Plus", "subscription", "price", 5, "USD/month", overrides={"cheap": 0.10, "pricey": 20}),
+    ]
+    path = folder / f"{name}.xlsx"
+    write_assumption_workbook(path, settings(), rows, [("base", "as planned"), ("cheap", "a token price"),
+                                                       ("pricey", "a premium price")])
     return path

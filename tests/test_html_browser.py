@@ -16,7 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from models.scenarios import run_file
-from reports import fmt, narrative
+from models.uncertainty import analyse
+from reports import fmt, narrative, uncertainty_report
 from reports.html import html_report
 from reports.outputs import json_text
 from reports.pdf import browser, print_pdf
@@ -26,6 +27,9 @@ from tests.report_fixtures import (
 )
 
 OUT = ROOT / "out"
+SAMPLES = 500  # Monte Carlo paths of the reports rendered here
+UNCERTAINTY_CHARTS = ("sensitivity-tornado", "simulation-fan", "simulation-cash-out",
+                      "simulation-ending-cash", "simulation-peak-funding-need")
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +41,16 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    """Example name → (run, path of its HTML report), rendered once."""
+    """Example name → (run, path of its HTML report, its analysis), rendered once, as ``cashcast run``
+    does: with the scenario comparison, sensitivity and simulation."""
     folder = tmp_path_factory.mktemp("html")
     out = {}
     for path in EXAMPLES:
         run = run_file(path)
+        analysis = analyse(run, SAMPLES, 0)
         target = folder / f"{path.stem}.html"
-        target.write_text(html_report(run), encoding="utf-8")
-        out[path.stem] = (run, target)
+        target.write_text(html_report(run, analysis), encoding="utf-8")
+        out[path.stem] = (run, target, analysis)
     return out
 
 
@@ -85,9 +91,9 @@ class Visit:
 
 @pytest.fixture(params=EXAMPLE_IDS)
 def visit(request, chromium, reports):
-    run, path = reports[request.param]
+    run, path, analysis = reports[request.param]
     v = Visit(chromium, path)
-    v.run = run
+    v.run, v.analysis = run, analysis
     yield v
     v.close()
 
@@ -106,7 +112,7 @@ def test_report_loads_offline_with_no_console_error(visit):
 
 def test_every_chart_is_visible_with_a_size(visit):
     charts = visit.page.locator("figure.chart svg")
-    assert charts.count() == 1 + 4 * len(visit.run.scenarios)
+    assert charts.count() == 1 + 4 * len(visit.run.scenarios) + len(UNCERTAINTY_CHARTS)
     for k in range(charts.count()):
         chart = charts.nth(k)
         chart.scroll_into_view_if_needed()
@@ -117,6 +123,25 @@ def test_every_chart_is_visible_with_a_size(visit):
         assert drawn["width"] > 100 and drawn["height"] > 100
         text = chart.evaluate("svg => svg.textContent")
         assert chart.get_attribute("aria-label") in text
+
+
+def test_uncertainty_charts_and_tables_are_visible(visit):
+    page = visit.page
+    for chart_id in UNCERTAINTY_CHARTS:
+        chart = page.locator(f"figure#{chart_id} svg")
+        chart.scroll_into_view_if_needed()
+        assert chart.is_visible(), chart_id
+        box = chart.bounding_box()
+        assert box["width"] > 400 and box["height"] > 200, (chart_id, box)
+        drawn = chart.evaluate("svg => { const b = svg.getBBox(); return {width: b.width, height: b.height}; }")
+        assert drawn["width"] > 100 and drawn["height"] > 100, chart_id
+    bars = page.locator("figure#sensitivity-tornado svg").evaluate(
+        "svg => svg.textContent")
+    assert visit.analysis.tornado.sorted_by(uncertainty_report.chart_kpi(visit.analysis.tornado))[0].parameter in bars
+    for table in ("table.comparison", "table.sensitivity", "table.percentiles", "table.by-year"):
+        assert page.locator(table).first.is_visible(), table
+    rows = page.locator("table.sensitivity tbody tr")
+    assert rows.count() == len(visit.analysis.tornado.bars)
 
 
 def test_cards_and_sentences_show_the_json_kpis(visit):
@@ -197,20 +222,32 @@ def squeeze(text: str) -> str:
 
 @pytest.mark.parametrize("name", EXAMPLE_IDS)
 def test_pdf_has_every_section(name, chromium, reports):
-    run, path = reports[name]
+    run, path, analysis = reports[name]
     text, pages = pdf_text(print_pdf(chromium, path.read_text(encoding="utf-8")))
     data = json.loads(json_text(run))
     expected = ["The answer", "Assumptions", "Settings", "Assumptions by block", "Methodology",
                 "Building blocks", "Totals and key figures", "Cash balance by scenario"]
+    clauses = uncertainty_report.solve_clauses(run)
+    assert clauses  # one scenario of each example does not break even
     for scenario, entry in data["scenarios"].items():
         title = narrative.scenario_title(scenario)
         expected += [f"Scenario: {title}", f"Annual summary — {title}", f"Cash balance — {title}",
                      f"Revenue by block — {title}", f"Costs by block — {title}",
                      f"Annual revenue and costs — {title}",
-                     narrative.headline(scenario, entry["kpis"], run.workbook)]
+                     narrative.headline(scenario, entry["kpis"], run.workbook, clauses.get(scenario))]
     expected += [row.parameter for row in run.workbook.rows]
+    base = narrative.scenario_title(analysis.tornado.scenario)
+    sim = analysis.simulation
+    expected += ["Scenario comparison", "Sensitivity", f"Swings of every assumption — {base}",
+                 "Simulation", f"Percentiles — {base}, {SAMPLES} samples",
+                 f"Cash balance across {SAMPLES} samples — {base}", f"When cash runs out — {base}",
+                 f"Peak funding need — {base}", "by each year end",
+                 f"{SAMPLES} samples of the Base case, drawn with seed 0",
+                 fmt.percent(sim.cash_out_by_year[max(sim.cash_out_by_year)])]
+    expected += [b.parameter for b in analysis.tornado.bars]
     assert [e for e in expected if squeeze(e) not in text] == []
-    assert pages >= 3 + len(data["scenarios"])  # the answer, each scenario, assumptions, methodology
+    # the answer, comparison, sensitivity, simulation, each scenario, assumptions, methodology
+    assert pages >= 6 + len(data["scenarios"])
 
 
 def test_run_with_pdf_writes_the_pdf_beside_the_other_outputs(tmp_path):

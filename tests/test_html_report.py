@@ -11,15 +11,19 @@ from html.parser import HTMLParser
 import pytest
 
 from models.scenarios import run_file
+from models.solve import find_row, parse_target, solve
 from models.specs import KINDS
-from reports import fmt, narrative
+from models.uncertainty import analyse
+from reports import fmt, narrative, uncertainty_report
 from reports.cli import main
 from reports.html import html_report
 from reports.outputs import json_text
 from tests.report_fixtures import (
     EXAMPLE_IDS, EXAMPLES, HOSTILE_BLOCK, HOSTILE_ROUND, IMG_SOURCE, JS_LINK, KNOWN_HEADLINES,
-    SCRIPT_NOTE, hostile_workbook, known_workbook,
+    SCRIPT_NOTE, hostile_workbook, known_workbook, uncertain_workbook,
 )
+
+SAMPLES = 500  # Monte Carlo paths in these tests: enough for every chart, fast
 
 
 class Tags(HTMLParser):
@@ -289,9 +293,295 @@ def test_the_same_run_gives_the_same_bytes(known):
 # ------------------------------------------------------------------------------------------------
 # The command line
 # ------------------------------------------------------------------------------------------------
-def test_run_writes_the_html_report(known, tmp_path, capsys):
-    run, page = known
-    assert main(["run", str(run.workbook.path), "--out", str(tmp_path)]) == 0
+def test_run_writes_the_html_report_with_its_analysis(known, tmp_path, capsys):
+    run, _page = known
+    assert main(["run", str(run.workbook.path), "--out", str(tmp_path), "--samples", str(SAMPLES),
+                 "--seed", "7"]) == 0
     written = (tmp_path / "known.html").read_text(encoding="utf-8")
-    assert written == page
+    assert written == html_report(run, analyse(run, SAMPLES, 7))
+    assert 'id="sensitivity"' in written and "seed 7" in text_of(written)
     assert not (tmp_path / "known.pdf").exists()  # only with --pdf
+
+
+
+# ------------------------------------------------------------------------------------------------
+# Uncertainty: scenario comparison, sensitivity, simulation, the solve-for clause
+# ------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def analysed(path):
+    """(run, analysis, html) of a workbook with its uncertainty analysis, rendered once."""
+    run = run_file(path)
+    analysis = analyse(run, SAMPLES, 0)
+    return run, analysis, html_report(run, analysis)
+
+
+@pytest.fixture(params=EXAMPLES, ids=EXAMPLE_IDS)
+def analysed_example(request):
+    return analysed(request.param)
+
+
+@pytest.fixture(scope="module")
+def uncertain(tmp_path_factory):
+    return analysed(uncertain_workbook(tmp_path_factory.mktemp("uncertain")))
+
+
+def section(page: str, section_id: str) -> str:
+    return re.search(rf'<section id="{section_id}".*?</section>', page, re.S).group(0)
+
+
+def chart_svg(page: str, chart_id: str) -> str:
+    return re.search(rf'<figure class="chart" id="{chart_id}">\s*(<svg\b.*?</svg>)', page, re.S).group(1)
+
+
+def svg_texts(svg: str) -> list[str]:
+    return [htmllib.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
+
+
+def cells(html_row: str) -> list[str]:
+    """The text of every <td> of a table row, tags removed."""
+    return [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+            for c in re.findall(r"<td\b[^>]*>(.*?)</td>", html_row, re.S)]
+
+
+def test_without_an_analysis_the_report_has_no_uncertainty_sections(known):
+    _run, page = known
+    ids = re.findall(r'<section id="([^"]+)"', page)
+    assert ids == ["answer", "scenario-1", "scenario-2", "assumptions", "methodology"]
+
+
+def test_uncertainty_sections_come_after_the_answer(analysed_example):
+    run, analysis, page = analysed_example
+    ids = re.findall(r'<section id="([^"]+)"', page)
+    scenarios = [f"scenario-{j + 1}" for j in range(len(run.scenarios))]
+    assert ids == ["answer", "comparison", "sensitivity", "simulation", *scenarios, "assumptions", "methodology"]
+    nav = re.findall(r'<li><a href="#([^"]+)">', page)
+    assert nav == ids
+
+
+def expected_kpi(tornado, kpi: str, x: float, currency: str) -> str:
+    if kpi == "runway_months":
+        return "never" if x != x else str(int(x))
+    if kpi == "npv":
+        return fmt.money(x, currency)
+    return fmt.month(tornado.label(x))
+
+
+def expected_swing(kpi: str, s, currency: str) -> str:
+    if kpi == "npv":
+        return fmt.money(s.swing, currency)
+    nevers = sum(x != x for x in (s.low, s.base, s.high))
+    return ("≥" if 0 < nevers < 3 and s.swing > 0 else "") + str(int(s.swing))
+
+
+@pytest.mark.parametrize("which", ["uncertain", *EXAMPLE_IDS])
+def test_sensitivity_table_follows_the_tornado(which, uncertain):
+    run, analysis, page = uncertain if which == "uncertain" else analysed(EXAMPLES[EXAMPLE_IDS.index(which)])
+    t, cur = analysis.tornado, run.workbook.settings.currency
+    rows = re.findall(r'<tr data-parameter="([^"]*)">(.*?)</tr>', section(page, "sensitivity"), re.S)
+    assert [htmllib.unescape(p) for p, _ in rows] == [b.parameter for b in t.bars]
+    assert len(t.bars) >= 3
+    for (_p, body), bar in zip(rows, t.bars):
+        shown = cells(body)[1:]  # after the value and its range
+        expected = []
+        for kpi in ("runway_months", "cash_out_month", "break_even_month", "npv"):
+            s = bar.swings[kpi]
+            expected += [expected_kpi(t, kpi, s.low, cur), expected_kpi(t, kpi, s.high, cur),
+                         expected_swing(kpi, s, cur)]
+        assert shown == expected, bar.parameter
+    if which == "uncertain":  # by hand: $150K a month of costs runs out after 10 months; $80K never
+        team = dict(rows)["Team.monthly_amount"]
+        assert cells(team)[0] == "$100K/month $80K – $150K/month"
+        assert cells(team)[1:4] == ["never", "10", "≥14"]
+
+
+@pytest.mark.parametrize("which", ["uncertain", *EXAMPLE_IDS])
+def test_tornado_chart_follows_the_tornado(which, uncertain):
+    run, analysis, page = uncertain if which == "uncertain" else analysed(EXAMPLES[EXAMPLE_IDS.index(which)])
+    t = analysis.tornado
+    kpi = uncertainty_report.chart_kpi(t)
+    # runway moves for every assumption of the test workbook and RMB example, for 1 of 12 in openai
+    assert kpi == {"uncertain": "runway_months", "openai": "npv", "xiaoice_rmb": "runway_months"}[which]
+    bars = [b for b in t.sorted_by(kpi) if b.swings[kpi].swing > 0][:uncertainty_report.TORNADO_BARS]
+    svg = chart_svg(page, "sensitivity-tornado")
+    texts = svg_texts(svg)
+    names = {b.parameter for b in t.bars}
+    assert [x for x in texts if x in names] == [b.parameter for b in bars]  # drawn top first
+    title = "What moves NPV most" if kpi == "npv" else "What moves the runway most"
+    assert any(x.startswith(title) for x in texts)
+    drawn = uncertainty_report.tornado_rows(run.workbook, t, kpi)
+    horizon = t.horizon
+    for row, bar in zip(drawn, bars):
+        s = bar.swings[kpi]
+        stand_in = (lambda x: x) if kpi == "npv" else (lambda x: horizon if x != x else x)
+        assert (row.label, row.at_low, row.at_high) == (bar.parameter, stand_in(s.low), stand_in(s.high))
+        assert row.low_text in texts or f"{row.low_text} or {row.high_text}" in texts
+    if which == "uncertain":
+        assert (drawn[0].label, drawn[0].at_low, drawn[0].at_high) == ("Team.monthly_amount", 24, 10)
+        assert {"$80K/month", "$150K/month", "0.5%", "20.0%", "Base case: 20 months"} <= set(texts)
+
+
+def test_comparison_table_gives_differences_from_the_baseline_and_ranks(analysed_example):
+    run, analysis, page = analysed_example
+    c, cur = analysis.comparison, run.workbook.settings.currency
+    rows = dict(re.findall(r'<tr data-scenario="([^"]*)"><th scope="row">[^<]*</th>(.*?)</tr>',
+                           section(page, "comparison"), re.S))
+    assert list(rows) == c.scenarios
+    for kpi in ("cash_out_month", "runway_months", "break_even_month", "peak_funding_need", "npv",
+                "irr", "ending_cash"):
+        ranks = {}
+        for name, body in rows.items():
+            cell = re.search(rf'<td data-kpi="{kpi}">(.*?)</td>', body, re.S).group(1)
+            delta = htmllib.unescape(re.search(r'class="delta[^"]*">([^<]*)<', cell).group(1))
+            ranks[name] = int(re.search(r'class="rank">#(\d+)=?<', cell).group(1))
+            if name == c.baseline:
+                assert delta == "baseline"
+                continue
+            d = c.differences[name][kpi]
+            if d != d and kpi in ("cash_out_month", "runway_months", "break_even_month"):
+                assert delta == "same" or delta.startswith("vs "), (name, kpi, delta)  # never
+            elif d != d:
+                assert delta == "—"                                                      # IRR n/a
+            elif d == 0:
+                assert delta == "same"
+            elif kpi in ("cash_out_month", "runway_months", "break_even_month"):
+                assert delta == ("+" if d > 0 else "−") + fmt.months(abs(int(d))), (name, kpi)
+            elif kpi == "irr":
+                assert delta == f"{d * 100:+,.1f} pp".replace("-", "−")
+            else:
+                assert delta == ("+" if d > 0 else "") + fmt.money(d, cur), (name, kpi)
+        in_order = [ranks[n] for n in c.ranking[kpi]]
+        assert in_order[0] == 1 and in_order == sorted(in_order), kpi
+    if run.workbook.path.stem == "openai":
+        claim = rows["claim-004"]
+        assert "vs never" in claim and "vs Jul 2023" in claim  # runs out / never breaks even
+
+
+def test_percentile_and_year_tables_equal_the_simulation(analysed_example):
+    run, analysis, page = analysed_example
+    sim, cur = analysis.simulation, run.workbook.settings.currency
+    part = section(page, "simulation")
+    rows = dict(re.findall(r'<tr data-kpi="(\w+)">(.*?)</tr>', part, re.S))
+    assert list(rows) == ["cash_out_month", "runway_months", "break_even_month", "peak_funding_need",
+                          "ending_cash", "npv"]
+    for kpi, body in rows.items():
+        p = sim.percentiles[kpi]
+        if kpi == "runway_months":
+            show = lambda x: "never" if x != x else str(int(x))  # noqa: E731
+        elif kpi in ("cash_out_month", "break_even_month"):
+            show = lambda x: fmt.month(sim.label(x))  # noqa: E731
+        else:
+            show = lambda x: fmt.money(x, cur)  # noqa: E731
+        months = kpi in ("cash_out_month", "runway_months", "break_even_month")
+        assert cells(body) == [show(p.p10), show(p.p50), show(p.p90),
+                               "—" if months else fmt.money(p.mean, cur),
+                               fmt.percent(p.never) if months else "—"], kpi
+    years = dict(re.findall(r'<td class="num" data-year="(\d+)">([^<]*)</td>', part))
+    assert years == {str(y): fmt.percent(v) for y, v in sim.cash_out_by_year.items()}
+    hist = chart_svg(page, "simulation-cash-out")
+    never = sim.histograms["cash_out_month"].never / sim.samples
+    assert f"Never runs out within the horizon: {fmt.percent(never)} of samples" in svg_texts(hist)
+
+
+def test_simulation_states_samples_seed_and_distribution(analysed_example):
+    run, analysis, page = analysed_example
+    text = text_of(section(page, "simulation"))
+    sim = analysis.simulation
+    assert f"{SAMPLES:,} samples of the Base case, drawn with seed 0" in text
+    assert f"The {len(sim.varied)} assumptions with a low or a high vary" in text
+    assert "Beta-PERT distribution from its low to its high with the scenario's value as the most likely figure" in text
+    for chart_id in ("simulation-fan", "simulation-cash-out", "simulation-ending-cash",
+                     "simulation-peak-funding-need"):
+        assert f'id="{chart_id}"' in page
+
+
+def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi():
+    run, _analysis, page = analysed(EXAMPLES[1])
+    assert run.workbook.settings.currency == "RMB"
+    npv = [cells(body)[-3:] for body in re.findall(r"<tr data-parameter=[^>]*>(.*?)</tr>",
+                                                    section(page, "sensitivity"), re.S)]
+    money = [c for row in npv for c in row]
+    money += [c for kpi, body in re.findall(r'<tr data-kpi="(\w+)">(.*?)</tr>', section(page, "simulation"), re.S)
+              if kpi in ("peak_funding_need", "ending_cash", "npv") for c in cells(body)[:4]]
+    assert money and all("¥" in c and "$" not in c for c in money)
+    assert any("亿" in c for c in money) and any("万" in c for c in money)
+    assert any("亿" in t for t in svg_texts(chart_svg(page, "simulation-fan")))
+
+
+def clause_value(sentence: str) -> float:
+    return float(re.search(r"needs at least ([\d.]+)% conversion", sentence).group(1)) / 100
+
+
+def headlines(page: str) -> dict[str, str]:
+    answer = section(page, "answer")
+    return {n: htmllib.unescape(t) for n, t in re.findall(r'<p class="headline" data-scenario="([^"]+)">([^<]*)</p>', answer)}
+
+
+def test_solve_clause_value_breaks_even_when_written_back(uncertain, tmp_path):
+    run, _analysis, page = uncertain
+    said = headlines(page)
+    assert said["base"].endswith("; break-even by Dec 2024 needs at least 2.001% conversion (Plus, now 1.0%).")
+    assert said["cheap"].endswith("; no conversion up to 20.0% (Plus) breaks even by Dec 2024.")
+    assert said["pricey"].endswith("operating cash flow breaks even in Jan 2023.")  # no clause
+    value = clause_value(said["base"])
+    wb = run.workbook
+    sol = solve(run.model, "base", find_row(wb, "Plus.conversion"), parse_target(wb, "break_even_month=2024-12"))
+    assert value == sol.value
+    solved = run_file(uncertain_workbook(tmp_path, conversion=value, name="solved"))
+    assert solved.kpis["break_even_month"][0] <= 23                     # Dec 2024 or earlier
+    short = run_file(uncertain_workbook(tmp_path, conversion=0.0199, name="short"))
+    assert short.kpis["break_even_month"][0] != short.kpis["break_even_month"][0]  # just below: never
+    top = run_file(uncertain_workbook(tmp_path, conversion=0.20, name="top"))
+    assert top.kpis["break_even_month"][1] != top.kpis["break_even_month"][1]      # cheap at 20%: never
+    # the scenario pages say the same sentence
+    assert text_of(page).count(said["base"]) == 2
+
+
+def test_solve_clause_in_the_examples_and_none_without_a_subscription(analysed_example, known):
+    run, _analysis, page = analysed_example
+    said = headlines(page)
+    never = [n for j, n in enumerate(run.scenarios) if run.kpis["break_even_month"][j] != run.kpis["break_even_month"][j]]
+    assert never
+    block = uncertainty_report.conversion_row(run.workbook).block
+    last = fmt.month_of(run.months[-1])
+    for name, sentence in said.items():
+        has = f"breaks even by {last}." in sentence and "conversion" in sentence
+        assert has == (name in never), name
+    assert f"no conversion up to 2.0% ({block}) breaks even by {last}." in said[never[0]]
+    known_run, _ = known
+    known_page = html_report(known_run, analyse(known_run, 50, 0))
+    for sentence in KNOWN_HEADLINES:
+        assert sentence in text_of(known_page)
+
+
+def test_analysed_charts_have_titles_units_and_unique_ids(analysed_example):
+    run, analysis, page = analysed_example
+    figures = re.findall(r'<figure class="chart" id="([^"]+)">\s*(<svg\b.*?</svg>)', page, re.S)
+    assert len(figures) == 1 + 4 * len(run.scenarios) + 1 + 4
+    currency = run.workbook.settings.currency
+    for chart_id, svg in figures:
+        label = re.search(r'aria-label="([^"]+)"', svg).group(1)
+        texts = svg_texts(svg)
+        assert htmllib.unescape(label) in texts, chart_id
+        assert any(re.search(rf"\(({currency}\b|%\)|months)", t) for t in texts), chart_id  # axis units
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    for ref in set(re.findall(r'(?:href="#|url\(#)([^")]+)', page)):
+        assert ref in ids, ref
+    assert_no_external_references(page)
+
+
+def test_analysed_report_is_the_same_bytes_every_time(uncertain):
+    run, _analysis, page = uncertain
+    again = run_file(run.workbook.path)
+    assert html_report(again, analyse(again, SAMPLES, 0)) == page
+
+
+def test_hostile_names_in_the_uncertainty_charts_stay_text(hostile):
+    run, _page = hostile
+    page = html_report(run, analyse(run, 50, 0))
+    tags = Tags(page)
+    assert not {t for t, _ in tags.tags} & {"script", "img", "iframe", "object", "embed", "b"}
+    assert [(t, a) for t, attrs in tags.tags for a in attrs if a.lower().startswith("on")] == []
+    tornado = chart_svg(page, "sensitivity-tornado")
+    assert htmllib.escape(HOSTILE_BLOCK, quote=False) + ".monthly_amount" in tornado
+    assert_no_external_references(page)
