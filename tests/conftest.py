@@ -1,10 +1,19 @@
 """Shared fixtures: build assumption workbooks in a temporary folder from Python rows."""
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from reports.assumption_writer import write_assumption_workbook
 from tests.helpers import settings
+
+# CI explores the same examples every run (a failure there is reproducible); locally each run explores
+# new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture
