@@ -253,11 +253,15 @@ def test_not_an_xlsx(tmp_path):
     assert "not an .xlsx workbook" in problems_of(path)[0]
 
 
-def test_encrypted_or_legacy_file(tmp_path):
-    # An encrypted .xlsx is an OLE compound file, as is a legacy .xls: both start with this signature.
+def test_encrypted_file(tmp_path, make_workbook):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = make_workbook(GOOD)
     path = tmp_path / "locked.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
-    assert "encrypted" in problems_of(path)[0]
+    with open(plain, "rb") as src, open(path, "wb") as dst:
+        OOXMLFile(src).encrypt("secret", dst)  # a real password-protected workbook, as Excel writes
+    assert problems_of(path) == ["locked.xlsx: the file is encrypted (password-protected) or a legacy "
+                                 ".xls; save it as an unencrypted .xlsx"]
 
 
 def _rewrite(src, dst, member, transform):
