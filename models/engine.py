@@ -6,7 +6,7 @@ computes every line for every column of ``params`` (scenarios or Monte Carlo sam
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -15,8 +15,6 @@ from .blocks import Line, build_block_lines
 from .expr import BinOp, Expr, LineRef, Num, Param, Prev, RollingSum, Sum
 from .problems import InputError, Problem
 from .workbook import Workbook
-
-TOTALS_ROLES = ("revenue", "cost", "funding")
 
 
 def total_lines(block_lines: list[Line], currency: str) -> list[Line]:

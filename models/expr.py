@@ -106,9 +106,6 @@ class Expr:
         """Lines this expression reads from the previous month."""
         return {n.name for n in self.walk() if isinstance(n, Prev)}
 
-    def param_refs(self) -> set[str]:
-        return {n.name for n in self.walk() if isinstance(n, Param)}
-
 
 def lift(value) -> Expr:
     """Turn a Python number into a literal node; leave nodes alone."""

@@ -1,14 +1,12 @@
-"""JSON and CSV outputs (DESIGN.md, "Command line"), written atomically."""
+"""JSON and CSV outputs (DESIGN.md, "Command line"); the CLI writes them atomically."""
 from __future__ import annotations
 
 import csv
 import io
 import json
-from pathlib import Path
 
 from models.scenarios import Run
 
-from .files import write_atomic
 from .tables import monthly_rows, summary
 
 
@@ -28,11 +26,3 @@ def csv_text(run: Run) -> str:
     for row in rows:
         writer.writerow([row[0]] + [repr(x) for x in row[1:]])
     return buf.getvalue()
-
-
-def write_json_csv(run: Run, out_dir: Path, stem: str, extra: dict | None = None) -> list[Path]:
-    paths = [out_dir / f"{stem}.json", out_dir / f"{stem}.csv"]
-    texts = [json_text(run, extra), csv_text(run)]  # render everything before writing anything
-    for path, text in zip(paths, texts):
-        write_atomic(path, text)
-    return paths

@@ -7,9 +7,6 @@ import numpy as np
 
 from models.scenarios import Run
 
-KPI_NAMES = ("cash_out_month", "runway_months", "break_even_month", "peak_funding_need", "npv", "irr",
-             "ending_cash")
-
 
 def _num(x) -> float | None:
     x = float(x)
