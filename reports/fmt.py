@@ -91,8 +91,7 @@ def month(label: str | None) -> str:
     """'2025-03' → 'Mar 2025'; None → 'never'."""
     if not label:
         return "never"
-    d = dt.date(int(label[:4]), int(label[5:7]), 1)
-    return d.strftime("%b %Y")
+    return month_of(dt.date(int(label[:4]), int(label[5:7]), 1))
 
 
 def month_of(d: dt.date) -> str:
