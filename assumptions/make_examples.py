@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reports.assumption_writer import AssumptionRow as R
-from reports.assumption_writer import write_assumption_workbook
+from cashcast.reports.excel.assumptions import AssumptionRow as R
+from cashcast.reports.excel.assumptions import write_assumption_workbook
 
 A000 = "000_1743f66b7ddf36b8.txt"
 A001 = "001_e96a8ceb7138aefa.txt"

@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.scenarios import run_file  # noqa: E402
-from models.simulation import DEFAULT_SAMPLES, DEFAULT_SEED  # noqa: E402
-from models.uncertainty import analyse  # noqa: E402
-from reports.excel import excel_bytes  # noqa: E402
+from cashcast.models.analysis.scenarios import run_file  # noqa: E402
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED  # noqa: E402
+from cashcast.models.analysis.uncertainty import analyse  # noqa: E402
+from cashcast.reports.excel.report import excel_bytes  # noqa: E402
 
 
 def best_of(fn, repeat: int):

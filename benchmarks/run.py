@@ -27,12 +27,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.batch import KPI_LINES, scenario_params, with_columns  # noqa: E402
-from models.distributions import sample, uncertain_rows  # noqa: E402
-from models.engine import build_model  # noqa: E402
-from models.kpi import kpis  # noqa: E402
-from models.simulation import SIM_KPIS, simulate  # noqa: E402
-from models.workbook import load_workbook  # noqa: E402
+from cashcast.models.analysis.batch import KPI_LINES, scenario_params, with_columns  # noqa: E402
+from cashcast.models.analysis.distributions import sample, uncertain_rows  # noqa: E402
+from cashcast.models.engine.model import build_model  # noqa: E402
+from cashcast.models.analysis.kpi import kpis  # noqa: E402
+from cashcast.models.analysis.simulation import SIM_KPIS, simulate  # noqa: E402
+from cashcast.models.reading.workbook import load_workbook  # noqa: E402
 
 GIB = 1 << 30
 

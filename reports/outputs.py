@@ -5,9 +5,9 @@ import csv
 import io
 import json
 
-from models.scenarios import Run
+from cashcast.models.analysis.scenarios import Run
 
-from .tables import monthly_rows, summary
+from cashcast.reports.tables import monthly_rows, summary
 
 
 def json_text(run: Run, extra: dict | None = None) -> str:

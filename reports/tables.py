@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from models.scenarios import Run
+from cashcast.models.analysis.scenarios import Run
 
 
 def _num(x) -> float | None:

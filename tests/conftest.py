@@ -6,7 +6,7 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from reports.assumption_writer import write_assumption_workbook
+from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.helpers import settings
 
 # CI explores the same examples every run (a failure there is reproducible); locally each run explores

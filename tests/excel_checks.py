@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from models.batch import BETTER, MONTH_KPIS
-from models.scenarios import Run
-from models.uncertainty import rank
-from models.workbook import ordinal_to_date
-from reports.assumption_writer import AssumptionRow, starter, write_assumption_workbook
-from reports.excel_irr import search_values
-from reports.excel_layout import DATE_KPIS, FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN, KPIS, excel_serial
+from cashcast.models.analysis.batch import BETTER, MONTH_KPIS
+from cashcast.models.analysis.scenarios import Run
+from cashcast.models.analysis.uncertainty import rank
+from cashcast.models.reading.workbook import ordinal_to_date
+from cashcast.reports.excel.assumptions import AssumptionRow, starter, write_assumption_workbook
+from cashcast.reports.excel.irr import search_values
+from cashcast.reports.excel.layout import DATE_KPIS, FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN, KPIS, excel_serial
 from tests.helpers import EXAMPLES
 
 REL_TOL, ABS_TOL = 1e-9, 1e-6   # relative, and one millionth of a unit for values that are 0

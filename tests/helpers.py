@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reports.assumption_writer import AssumptionRow
+from cashcast.reports.excel.assumptions import AssumptionRow
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "assumptions").glob("*.xlsx"))

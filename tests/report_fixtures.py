@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reports.assumption_writer import write_assumption_workbook
+from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.helpers import ROOT, row, settings
 
 # The two example workbooks of the repository; a missing one fails the tests rather than shrinking them.

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from models.problems import InputError
-from models.scenarios import run_file
-from reports.cli import main
+from cashcast.models.reading.problems import InputError
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.reports.cli.main import main
 from tests.helpers import row, settings
 
 GOOD = [

@@ -6,7 +6,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from models.scenarios import run_file
+from cashcast.models.analysis.scenarios import run_file
 from tests.helpers import row, settings
 
 

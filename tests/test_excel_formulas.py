@@ -17,16 +17,16 @@ import pandas as pd
 import pytest
 from openpyxl.styles.colors import Color
 
-from models.expr import (
+from cashcast.models.engine.expr import (
     Between, DaysInMonth, Exp, If, LineRef, Max, Min, MonthIndex, MonthsSince, Num, Param, Prev, RollingSum,
     Sum, Year,
 )
-from models.scenarios import run_file
-from models.uncertainty import analyse
-from reports.cli import main
-from reports.excel import excel_bytes
-from reports.excel_formulas import ExcelContext
-from reports.excel_layout import KPIS
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.analysis.uncertainty import analyse
+from cashcast.reports.cli.main import main
+from cashcast.reports.excel.report import excel_bytes
+from cashcast.reports.excel.formulas import ExcelContext
+from cashcast.reports.excel.layout import KPIS
 from tests.excel_checks import (
     EXAMPLE_NAMES, example_path, expectations, formula_cells, matches, open_report,
 )

@@ -32,10 +32,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from models.scenarios import Run, run_file
-from models.uncertainty import analyse
-from models.workbook import Row, ordinal_to_date
-from reports.excel import excel_bytes
+from cashcast.models.analysis.scenarios import Run, run_file
+from cashcast.models.analysis.uncertainty import analyse
+from cashcast.models.reading.workbook import Row, ordinal_to_date
+from cashcast.reports.excel.report import excel_bytes
 from tests.excel_checks import (
     EXAMPLE_NAMES, as_number, error_cells, example_path, matches, mismatches, open_report,
 )

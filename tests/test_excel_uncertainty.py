@@ -16,11 +16,11 @@ import zipfile
 
 import pytest
 
-from models.scenarios import run_file
-from models.simulation import SIM_KPIS
-from models.uncertainty import analyse
-from reports.excel import excel_bytes
-from reports.excel_layout import KPIS
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.analysis.simulation import SIM_KPIS
+from cashcast.models.analysis.uncertainty import analyse
+from cashcast.reports.excel.report import excel_bytes
+from cashcast.reports.excel.layout import KPIS
 from tests.excel_checks import (
     EXAMPLE_NAMES, engine_value, example_path, expectations, matches, month_index, open_report, table_below,
 )

@@ -6,10 +6,10 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from models.engine import NumpyContext
-from models.expr import (DaysInMonth, If, LineRef, Max, Min, MonthIndex, MonthsSince, Num, Param, Prev,
+from cashcast.models.engine.model import NumpyContext
+from cashcast.models.engine.expr import (DaysInMonth, If, LineRef, Max, Min, MonthIndex, MonthsSince, Num, Param, Prev,
                          RollingSum, Sum, Year, Exp, scalar)
-from models.workbook import load_workbook
+from cashcast.models.reading.workbook import load_workbook
 from tests.helpers import row, settings
 
 

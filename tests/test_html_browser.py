@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from models.scenarios import run_file
-from models.uncertainty import analyse
-from reports import fmt, narrative, uncertainty_report
-from reports.html import html_report
-from reports.outputs import json_text
-from reports.pdf import browser, print_pdf
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.analysis.uncertainty import analyse
+from cashcast.reports import fmt
+from cashcast.reports.html import narrative
+from cashcast.reports.html import uncertainty as uncertainty_report
+from cashcast.reports.html.page import html_report
+from cashcast.reports.outputs import json_text
+from cashcast.reports.html.pdf import browser, print_pdf
 from tests.helpers import ROOT
 from tests.report_fixtures import (
     EXAMPLE_IDS, EXAMPLES, IMG_SOURCE, KNOWN_HEADLINES, SCRIPT_NOTE, hostile_workbook, known_workbook,
@@ -34,7 +36,7 @@ UNCERTAINTY_CHARTS = ("sensitivity-tornado", "simulation-fan", "simulation-cash-
 
 @pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium for the module (reports.pdf.browser: the project's own launch)."""
+    """One headless Chromium for the module (cashcast.reports.html.pdf.browser: the project's own launch)."""
     with browser() as b:
         yield b
 
@@ -254,7 +256,7 @@ def test_run_with_pdf_writes_the_pdf_beside_the_other_outputs(tmp_path):
     workbook = known_workbook(tmp_path)
     out = tmp_path / "out"
     # the command line in its own process: Playwright's sync API cannot nest in this module's browser
-    done = subprocess.run([sys.executable, "-m", "reports.cli", "run", str(workbook), "--out", str(out), "--pdf"],
+    done = subprocess.run([sys.executable, "-m", "cashcast", "run", str(workbook), "--out", str(out), "--pdf"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert {"known.csv", "known.html", "known.json", "known.pdf"} <= {p.name for p in out.iterdir()}

@@ -10,14 +10,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from models.scenarios import run_file
-from models.solve import find_row, parse_target, solve
-from models.specs import KINDS
-from models.uncertainty import analyse
-from reports import fmt, narrative, uncertainty_report
-from reports.cli import main
-from reports.html import html_report
-from reports.outputs import json_text
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.analysis.solve import find_row, parse_target, solve
+from cashcast.models.reading.specs import KINDS
+from cashcast.models.analysis.uncertainty import analyse
+from cashcast.reports import fmt
+from cashcast.reports.html import narrative
+from cashcast.reports.html import uncertainty as uncertainty_report
+from cashcast.reports.cli.main import main
+from cashcast.reports.html.page import html_report
+from cashcast.reports.outputs import json_text
 from tests.report_fixtures import (
     EXAMPLE_IDS, EXAMPLES, HOSTILE_BLOCK, HOSTILE_ROUND, IMG_SOURCE, JS_LINK, KNOWN_HEADLINES,
     SCRIPT_NOTE, hostile_workbook, known_workbook, uncertain_workbook,

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from reports import cli
-from reports.cli import main
+from cashcast.reports.cli import main as cli
+from cashcast.reports.cli.main import main
 from tests.helpers import ROOT, row, settings
 
 FLAGSHIP = ROOT / "assumptions" / "openai.xlsx"
@@ -115,7 +115,7 @@ def test_check_and_new(tmp_path, capsys):
 
 
 def test_outputs_are_ordinary_files_not_private(tmp_path):
-    from reports.files import write_atomic
+    from cashcast.reports.files import write_atomic
 
     old = os.umask(0o022)
     try:
@@ -127,7 +127,7 @@ def test_outputs_are_ordinary_files_not_private(tmp_path):
 
 def test_irr_of_degenerate_flows_is_undefined_not_a_crash():
     import numpy as np
-    from models.kpi import irr
+    from cashcast.models.analysis.kpi import irr
 
     flows = np.zeros((120, 1))
     flows[0, 0], flows[1:, 0] = -1e9, 2.2e-311  # found by Hypothesis: npf.irr raised LinAlgError

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from models.scenarios import run_file
-from reports.assumption_writer import AssumptionRow, write_assumption_workbook
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.reports.excel.assumptions import AssumptionRow, write_assumption_workbook
 from tests.helpers import settings
 
 money = st.floats(min_value=0, max_value=1e9, allow_nan=False).map(lambda x: round(x, 2))

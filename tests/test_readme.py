@@ -7,8 +7,8 @@ import shutil
 import numpy as np
 import openpyxl
 
-from models.scenarios import run_file
-from reports.assumption_writer import reference_markdown
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.reports.excel.assumptions import reference_markdown
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text()

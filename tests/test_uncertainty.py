@@ -15,17 +15,17 @@ import math
 import numpy as np
 import pytest
 
-from models.distributions import (Uncertain, Z95, check_uncertain, draw, lognormal, normal, pert,
+from cashcast.models.analysis.distributions import (Uncertain, Z95, check_uncertain, draw, lognormal, normal, pert,
                                   sample, triangular, uncertain_rows, uniform)
-from models.engine import Model, build_model
-from models.problems import InputError
-from models.scenarios import run_file
-from models.sensitivity import tornado
-from models.simulation import month_percentiles, row_percentiles, select, simulate
-from models.solve import find_row, parse_target, solve
-from models.uncertainty import analyse
-from models.workbook import load_workbook
-from reports.cli import main
+from cashcast.models.engine.model import Model, build_model
+from cashcast.models.reading.problems import InputError
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.analysis.sensitivity import tornado
+from cashcast.models.analysis.simulation import month_percentiles, row_percentiles, select, simulate
+from cashcast.models.analysis.solve import find_row, parse_target, solve
+from cashcast.models.analysis.uncertainty import analyse
+from cashcast.models.reading.workbook import load_workbook
+from cashcast.reports.cli.main import main
 from tests.helpers import row, settings
 
 N = 200_000
@@ -316,7 +316,7 @@ def test_columns_evaluated_together_equal_each_evaluated_alone():
     """Shared (1,) parameters broadcast, recurrences (subscribers, with the parts that do not need
     last month computed before the month loop) and running totals agree with one column at a time."""
     from tests.helpers import ROOT
-    from models.batch import KPI_LINES, scenario_params, with_columns
+    from cashcast.models.analysis.batch import KPI_LINES, scenario_params, with_columns
 
     wb = load_workbook(ROOT / "assumptions" / "openai.xlsx")
     model = build_model(wb)

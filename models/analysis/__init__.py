@@ -1,0 +1,1 @@
+"""Analyses of an evaluated model: KPIs, scenarios, sensitivity, simulation and solve-for."""

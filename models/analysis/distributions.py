@@ -1,0 +1,177 @@
+"""What an assumption's low, value and high mean when it is swung or sampled.
+
+For the README (Monte Carlo, ``cashcast run --samples N --seed S``):
+
+    Every assumption row with a low or a high is uncertain; every other row keeps the simulated
+    scenario's value. A missing bound is taken to be the value, and a row whose low equals its high
+    stays fixed. The simulation runs the base scenario (the first scenario named with --scenario, when
+    given): "the value" below is that scenario's value. The distribution column chooses how the row is
+    sampled, with a = low, m = the value and b = high:
+
+    - pert (the default): Beta-PERT with the value as the most likely figure:
+      x = a + (b − a)·Beta(α, β), α = 1 + 4(m − a)/(b − a), β = 1 + 4(b − m)/(b − a);
+      mean (a + 4m + b)/6.
+    - triangular: a triangle from a to b peaking at m; mean (a + m + b)/3.
+    - uniform: every value from a to b equally likely (the value is not used); mean (a + b)/2.
+    - normal: low and high are the 5th and 95th percentiles: mean (a + b)/2,
+      σ = (b − a)/(2 × 1.6449) (the value is not used).
+    - lognormal: low and high are the 5th and 95th percentiles, so ln x is normal with mean
+      (ln a + ln b)/2 and σ = (ln b − ln a)/(2 × 1.6449); the median is √(ab); low must be above 0.
+
+    A scenario value outside low..high is moved to the nearer bound to serve as the mode. Normal and
+    lognormal draws are clipped to what the parameter can be: a share to 0–100%, counts and money to
+    0 or more, a growth rate above −100%, a number of months above 0. Dates are sampled as months from
+    the model's start and rounded to whole months. Each row's draws come from its own random stream,
+    seeded by the seed and the row's name, so the same seed gives identical results, and adding a row
+    does not change the others' draws. Assumptions are sampled independently (no correlations).
+
+Values here are in the engine's units (:meth:`cashcast.models.reading.workbook.Workbook.model_value`): percentages as
+fractions, dates as month indices from the model's start.
+"""
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.reading.specs import DEFAULT_DISTRIBUTION
+from cashcast.models.reading.workbook import Workbook
+
+Z95 = 1.6448536269514722  # the standard normal's 95th percentile: Φ⁻¹(0.95)
+
+# What a sampled value may be, by dimension: (lowest, highest); dates are rounded instead.
+DOMAIN = {
+    "percent": (0.0, 1.0),
+    "rate": (-1.0 + 1e-9, math.inf),
+    "months": (1e-9, math.inf),
+}
+NONNEGATIVE = (0.0, math.inf)
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """One assumption row with a range: ``low ≤ mode ≤ high`` in engine units."""
+
+    key: str            # parameter key, e.g. "chatgpt_plus__conversion"
+    label: str          # "ChatGPT Plus.conversion"
+    dimension: str
+    unit: str
+    distribution: str   # one of cashcast.models.reading.specs.DISTRIBUTIONS
+    low: float
+    mode: float         # the scenario's value, moved into low..high
+    high: float
+    value: float        # the scenario's value as written (may lie outside low..high)
+    cells: dict         # the row's cell references, for problems
+
+    @property
+    def varies(self) -> bool:
+        return self.high > self.low
+
+
+def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
+    """Every row with a low or a high, in workbook order, with the scenario's value as the mode."""
+    out = []
+    for row in workbook.rows:
+        if row.link is not None or (row.low is None and row.high is None):
+            continue
+        value = workbook.row_value(row, scenario)
+        low = workbook.model_value(row, row.low) if row.low is not None else value
+        high = workbook.model_value(row, row.high) if row.high is not None else value
+        low, high = min(low, high), max(low, high)
+        out.append(Uncertain(row.key, row.label, row.dimension, row.unit,
+                             row.distribution or DEFAULT_DISTRIBUTION, low,
+                             min(max(value, low), high), high, value, row.cells))
+    return out
+
+
+def check_uncertain(workbook: Workbook, rows: list[Uncertain]) -> None:
+    """InputError for ranges a distribution cannot use (a lognormal needs a low above 0)."""
+    problems = [Problem(workbook.name, "Assumptions", r.cells.get("low", ""),
+                        f"{r.label}: a lognormal distribution needs a low above 0 (it is "
+                        f"{r.low:.6g}); raise the low or choose pert, triangular, uniform or normal")
+                for r in rows if r.distribution == "lognormal" and r.varies and r.low <= 0]
+    if problems:
+        raise InputError(problems)
+
+
+# ------------------------------------------------------------------------------------------------
+# The distributions (pure: a generator in, n draws out)
+# ------------------------------------------------------------------------------------------------
+def uniform(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
+    """``U(low, high)``; P(x ≤ q) = (q − low)/(high − low)."""
+    return rng.uniform(low, high, n)
+
+
+def triangular(rng: np.random.Generator, low: float, mode: float, high: float, n: int) -> np.ndarray:
+    """The triangle from low to high peaking at mode; mean (low + mode + high)/3."""
+    return rng.triangular(low, mode, high, n)
+
+
+def pert_shape(low: float, mode: float, high: float) -> tuple[float, float]:
+    """Beta-PERT's α = 1 + 4(m − a)/(b − a), β = 1 + 4(b − m)/(b − a).
+
+    >>> pert_shape(0.0, 0.25, 1.0)
+    (2.0, 4.0)
+    """
+    span = high - low
+    return 1.0 + 4.0 * (mode - low) / span, 1.0 + 4.0 * (high - mode) / span
+
+
+def pert(rng: np.random.Generator, low: float, mode: float, high: float, n: int) -> np.ndarray:
+    """``low + (high − low)·Beta(α, β)`` (see :func:`pert_shape`); mean (low + 4·mode + high)/6."""
+    alpha, beta = pert_shape(low, mode, high)
+    return low + (high - low) * rng.beta(alpha, beta, n)
+
+
+def normal_from_p5_p95(low: float, high: float) -> tuple[float, float]:
+    """Mean and σ of the normal whose 5th and 95th percentiles are low and high.
+
+    >>> normal_from_p5_p95(-Z95, Z95)
+    (0.0, 1.0)
+    """
+    return (low + high) / 2.0, (high - low) / (2.0 * Z95)
+
+
+def normal(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
+    """``N(μ, σ²)`` with P5 = low and P95 = high."""
+    mu, sigma = normal_from_p5_p95(low, high)
+    return rng.normal(mu, sigma, n)
+
+
+def lognormal(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
+    """``exp(N(μ, σ²))`` with P5 = low and P95 = high: μ, σ from ln low and ln high; median √(low·high)."""
+    mu, sigma = normal_from_p5_p95(math.log(low), math.log(high))
+    return rng.lognormal(mu, sigma, n)
+
+
+def draw(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
+    """n draws of one row, clipped to its dimension's domain; dates rounded to whole months."""
+    if not u.varies:
+        x = np.full(n, u.mode)
+    elif u.distribution == "uniform":
+        x = uniform(rng, u.low, u.high, n)
+    elif u.distribution == "triangular":
+        x = triangular(rng, u.low, u.mode, u.high, n)
+    elif u.distribution == "normal":
+        x = normal(rng, u.low, u.high, n)
+    elif u.distribution == "lognormal":
+        x = lognormal(rng, u.low, u.high, n)
+    else:
+        x = pert(rng, u.low, u.mode, u.high, n)
+    if u.dimension == "date":
+        return np.rint(x)
+    lo, hi = DOMAIN.get(u.dimension, NONNEGATIVE)
+    return np.clip(x, lo, hi, out=x)
+
+
+def row_stream(seed: int, key: str) -> np.random.Generator:
+    """The random stream of one row: seeded by (seed, a stable hash of its key)."""
+    return np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, zlib.crc32(key.encode("utf-8"))])
+
+
+def sample(rows: list[Uncertain], n: int, seed: int) -> dict[str, np.ndarray]:
+    """n draws of every varying row: {parameter key: array (n,)}; same seed, same draws."""
+    return {u.key: draw(u, row_stream(seed, u.key), n) for u in rows if u.varies}

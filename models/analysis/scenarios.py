@@ -1,0 +1,75 @@
+"""Run a workbook's scenarios: every scenario in one vectorised pass, KPIs and annual totals."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from cashcast.models.engine.model import Model, Result, build_model
+from cashcast.models.analysis.kpi import kpis
+from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.reading.workbook import BASE, Workbook, load_workbook
+
+
+@dataclass
+class Run:
+    """A model evaluated for a list of scenarios (one column each)."""
+
+    model: Model
+    scenarios: list[str]
+    result: Result
+    kpis: dict[str, np.ndarray]
+
+    @property
+    def workbook(self) -> Workbook:
+        return self.model.workbook
+
+    @property
+    def months(self) -> list[dt.date]:
+        return self.workbook.months()
+
+    def years(self) -> list[int]:
+        return sorted({m.year for m in self.months})
+
+    def annual(self, line: str, j: int) -> list[float]:
+        """A line's figure per calendar year for scenario column j: the sum of the months, or the
+        year-end value for a balance (stock) line."""
+        values = self.result.column(line, j)
+        years = np.array([m.year for m in self.months])
+        stock = self.model.lines[line].stock
+        return [float(values[years == y][-1] if stock else values[years == y].sum()) for y in self.years()]
+
+    def month_label(self, index: float) -> str | None:
+        """'YYYY-MM' for a month index, None for NaN (never)."""
+        if index is None or not np.isfinite(index):
+            return None
+        return self.months[int(index)].strftime("%Y-%m")
+
+
+def select_scenarios(workbook: Workbook, names: list[str] | None) -> list[str]:
+    """The scenarios asked for (all of the workbook's when none), or InputError naming the valid ones."""
+    valid = workbook.scenario_names
+    if not names:
+        return valid
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        raise InputError([Problem(workbook.name, "Scenarios", "A1",
+                                  f"no scenario named {', '.join(repr(u) for u in unknown)}; "
+                                  f"valid: {', '.join(valid)}")])
+    return list(dict.fromkeys(names))
+
+
+def run_workbook(workbook: Workbook, scenarios: list[str] | None = None) -> Run:
+    names = select_scenarios(workbook, scenarios)
+    model = build_model(workbook)
+    result = model.evaluate(workbook.param_values(names))
+    return Run(model, names, result, kpis(result))
+
+
+def run_file(path, scenarios: list[str] | None = None) -> Run:
+    """load → validate → build → evaluate → KPIs, for the command line and tests."""
+    return run_workbook(load_workbook(path), scenarios)
+
+
+__all__ = ["Run", "run_file", "run_workbook", "select_scenarios", "BASE"]

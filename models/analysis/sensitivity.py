@@ -1,0 +1,156 @@
+"""Sensitivity: each assumption swung to its low and to its high, one at a time (a tornado).
+
+For P assumptions with a low or a high, one ``evaluate`` call computes 1 + 2P columns: the scenario
+as it is, then each assumption at its low and at its high with every other assumption at the
+scenario's value. A missing bound is the value (that side does not move).
+
+For each assumption and each KPI (runway, cash-out month, break-even month, NPV)::
+
+    swing = max(f_low, f_base, f_high) − min(f_low, f_base, f_high)
+
+where "never" (no cash-out or no break-even within the horizon) counts as the horizon in months —
+a finite stand-in, so a swing that reaches "never" is a lower bound. The JSON keeps such months as
+null. The tornado is sorted largest first by the runway swing, ties broken by the break-even swing,
+then by the NPV swing, then by name; :meth:`Tornado.sorted_by` sorts by any one KPI.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from cashcast.models.analysis.batch import evaluate_kpis, json_number, month_label, never_as_horizon, scenario_params, \
+    with_columns
+from cashcast.models.analysis.distributions import Uncertain, uncertain_rows
+from cashcast.models.engine.model import Model
+
+TORNADO_KPIS = ("runway_months", "cash_out_month", "break_even_month", "npv")
+SORT_ORDER = ("runway_months", "break_even_month", "npv")
+
+
+@dataclass(frozen=True)
+class Swing:
+    """One KPI at the assumption's low, at the scenario's value and at its high.
+
+    Month KPIs are month indices from the model's start (NaN = never); NPV is money.
+    ``swing`` is the spread of the three with never counted as the horizon.
+    """
+
+    low: float
+    base: float
+    high: float
+    swing: float
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One assumption's row of the tornado. Values in engine units: percentages as fractions,
+    dates as month indices (``Tornado.label`` turns them into 'YYYY-MM')."""
+
+    parameter: str          # "ChatGPT Plus.conversion"
+    key: str
+    unit: str
+    dimension: str
+    value: float            # the scenario's value
+    low: float
+    high: float
+    swings: dict[str, Swing]  # by KPI name, TORNADO_KPIS
+
+
+@dataclass
+class Tornado:
+    """The tornado of one scenario: ``bars`` sorted largest first (see the module docstring)."""
+
+    scenario: str
+    months: list[dt.date]
+    base: dict[str, float]      # the scenario's KPIs (month indices, NaN = never)
+    bars: list[TornadoBar]
+
+    @property
+    def horizon(self) -> int:
+        return len(self.months)
+
+    def sorted_by(self, kpi: str) -> list[TornadoBar]:
+        """The bars sorted by one KPI's swing, largest first (then by name)."""
+        return sorted(self.bars, key=lambda b: (-b.swings[kpi].swing, b.parameter))
+
+    def label(self, index: float) -> str | None:
+        return month_label(self.months, index)
+
+    def kpi_json(self, kpi: str, x: float):
+        if kpi == "runway_months":
+            return None if not np.isfinite(x) else int(x)
+        if kpi in ("cash_out_month", "break_even_month"):
+            return self.label(x)
+        return json_number(x)
+
+    def value_json(self, bar: TornadoBar, x: float):
+        return self.label(x) if bar.dimension == "date" else json_number(x)
+
+    def to_json(self) -> list[dict]:
+        """The JSON "sensitivity" list, in tornado order."""
+        out = []
+        for b in self.bars:
+            out.append({
+                "parameter": b.parameter, "unit": b.unit, "scenario": self.scenario,
+                "value": self.value_json(b, b.value), "low": self.value_json(b, b.low),
+                "high": self.value_json(b, b.high),
+                "swing": {k: (int(s.swing) if k != "npv" else json_number(s.swing))
+                          for k, s in b.swings.items()},
+                "at_low": {k: self.kpi_json(k, s.low) for k, s in b.swings.items()},
+                "at_high": {k: self.kpi_json(k, s.high) for k, s in b.swings.items()},
+            })
+        return out
+
+
+def swing_columns(rows: list[Uncertain]) -> dict[str, np.ndarray]:
+    """Column 0 is the scenario; columns 1 + 2i and 2 + 2i put row i at its low and its high.
+
+    >>> u = Uncertain("a", "A.a", "count", "x", "pert", 1.0, 2.0, 4.0, 2.0, {})
+    >>> swing_columns([u])["a"]
+    array([2., 1., 4.])
+    """
+    size = 1 + 2 * len(rows)
+    out: dict[str, np.ndarray] = {}
+    for i, u in enumerate(rows):
+        col = out.setdefault(u.key, np.full(size, u.value))
+        col[1 + 2 * i], col[2 + 2 * i] = u.low, u.high
+    return out
+
+
+def spread(low: float, base: float, high: float, horizon: int | None) -> float:
+    """max − min of the three; months with never (NaN) counted as the horizon.
+
+    >>> spread(10.0, float("nan"), 30.0, 120)
+    110.0
+    """
+    values = np.array([low, base, high])
+    if horizon is not None:
+        values = never_as_horizon(values, horizon)
+    return float(values.max() - values.min())
+
+
+def sort_key(bar: TornadoBar):
+    return tuple(-bar.swings[k].swing for k in SORT_ORDER) + (bar.parameter,)
+
+
+def tornado(model: Model, scenario: str) -> Tornado:
+    """Swing every assumption with a low or a high, all in one evaluate call; see the module doc."""
+    wb = model.workbook
+    rows = uncertain_rows(wb, scenario)
+    params = with_columns(scenario_params(model, scenario), swing_columns(rows))
+    figures, _ = evaluate_kpis(model, params)
+    horizon = model.horizon
+    width = 1 + 2 * len(rows)
+    col = {k: np.broadcast_to(np.asarray(figures[k], dtype=float), (width,)) for k in TORNADO_KPIS}
+    bars = []
+    for i, u in enumerate(rows):
+        swings = {}
+        for k in TORNADO_KPIS:
+            lo, base, hi = col[k][1 + 2 * i], col[k][0], col[k][2 + 2 * i]
+            swings[k] = Swing(float(lo), float(base), float(hi),
+                              spread(lo, base, hi, None if k == "npv" else horizon))
+        bars.append(TornadoBar(u.label, u.key, u.unit, u.dimension, u.value, u.low, u.high, swings))
+    base = {k: float(col[k][0]) for k in TORNADO_KPIS}
+    return Tornado(scenario, wb.months(), base, sorted(bars, key=sort_key))

@@ -1,0 +1,283 @@
+"""Monte Carlo: the scenario's uncertain assumptions sampled, every sample a column of the model.
+
+``simulate(model, scenario, samples, seed)`` draws every row with a low or a high (see
+:mod:`cashcast.models.analysis.distributions` for what the draws mean), evaluates the samples in chunks of columns
+(each chunk one ``evaluate`` call keeping only the lines the KPIs read, so memory stays flat) and
+summarises:
+
+* percentiles P10/P50/P90 of cash-out month, runway, break-even month, peak funding need, ending
+  cash and NPV. Money KPIs use numpy's default (linear) percentile. Month KPIs count "never" as
+  later than any month, and their percentile q is the earliest month by which at least q of the
+  paths have got there (numpy's ``inverted_cdf``); it is "never" (None in JSON) when fewer than q of
+  the paths ever do. So for cash-out month P10 is the pessimistic end: one path in ten has run out
+  by then.
+* the probability that cash runs out (closing cash below zero, or below the minimum cash) by the
+  end of each calendar year of the horizon: the share of paths whose cash-out month is at or before
+  that year's last month.
+* the fan chart: P10/P50/P90 of closing cash in every month, across paths (linear percentiles of
+  closing cash held as float32, about 7 significant digits, to keep 1,000,000 paths in memory).
+* histograms of each KPI for charts, and every sample's KPIs (``values``).
+
+IRR is not simulated: it is a root search per path (the scenarios still report it).
+
+Draws do not depend on the chunk size, so the same seed gives identical results.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from cashcast.models.analysis.batch import MONTH_KPIS, evaluate_kpis, json_number, month_label, scenario_params, \
+    with_columns
+from cashcast.models.analysis.distributions import Uncertain, check_uncertain, sample, uncertain_rows
+from cashcast.models.engine.model import Model
+
+SIM_KPIS = ("cash_out_month", "runway_months", "break_even_month", "peak_funding_need", "ending_cash",
+            "npv")
+QUANTILES = (10, 50, 90)
+CHUNK_ELEMENTS = 1 << 19  # months × paths per chunk: 4 MiB per line, small enough to stay in cache
+HISTOGRAM_BINS = 40
+DEFAULT_SAMPLES = 10_000
+DEFAULT_SEED = 0
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    """P10/P50/P90 of one KPI. Months are month indices (NaN = never); ``never`` is the share of
+    paths that never get there (0 for money); ``mean`` is NaN for months."""
+
+    p10: float
+    p50: float
+    p90: float
+    mean: float
+    never: float
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Counts of paths per bin: ``counts[i]`` paths have ``edges[i] ≤ x < edges[i+1]`` (the last bin
+    includes its right edge). Month KPIs have one bin per month index 0..T−1 (``edges`` = 0..T) and
+    ``never`` counts the paths with no such month; money KPIs have ``never`` = 0."""
+
+    edges: np.ndarray
+    counts: np.ndarray
+    never: int
+
+
+@dataclass(frozen=True)
+class FanChart:
+    """Closing cash across paths, per month: arrays of shape (T,)."""
+
+    months: list[str]       # 'YYYY-MM'
+    p10: np.ndarray
+    p50: np.ndarray
+    p90: np.ndarray
+
+
+@dataclass
+class Simulation:
+    """A Monte Carlo run of one scenario; see the module docstring for the definitions."""
+
+    scenario: str
+    samples: int
+    seed: int
+    months: list[dt.date]
+    varied: list[Uncertain]                 # the rows sampled
+    values: dict[str, np.ndarray]           # KPI → (samples,) float64, NaN = never
+    percentiles: dict[str, Percentiles]     # KPI → P10/P50/P90
+    cash_out_by_year: dict[int, float]      # year → P(cash runs out by its last month)
+    fan: FanChart
+    histograms: dict[str, Histogram] = field(default_factory=dict)
+
+    def label(self, index: float) -> str | None:
+        return month_label(self.months, index)
+
+    def _kpi_json(self, kpi: str, p: Percentiles) -> dict:
+        if kpi == "runway_months":
+            conv = lambda x: None if not np.isfinite(x) else int(x)  # noqa: E731
+        elif kpi in MONTH_KPIS:
+            conv = self.label
+        else:
+            conv = json_number
+        out = {"p10": conv(p.p10), "p50": conv(p.p50), "p90": conv(p.p90)}
+        if kpi in MONTH_KPIS:
+            out["never"] = p.never
+        else:
+            out["mean"] = json_number(p.mean)
+        return out
+
+    def to_json(self) -> dict:
+        """The JSON "simulation" section."""
+        def value(u: Uncertain, x: float):
+            return self.label(x) if u.dimension == "date" else json_number(x)
+
+        return {
+            "scenario": self.scenario,
+            "samples": self.samples,
+            "seed": self.seed,
+            "varied": [{"parameter": u.label, "unit": u.unit, "distribution": u.distribution,
+                        "low": value(u, u.low), "mode": value(u, u.mode), "high": value(u, u.high)}
+                       for u in self.varied],
+            "kpis": {k: self._kpi_json(k, p) for k, p in self.percentiles.items()},
+            "cash_out_probability_by_year_end": {str(y): p for y, p in self.cash_out_by_year.items()},
+            "closing_cash_fan": {"months": self.fan.months, "p10": [json_number(x) for x in self.fan.p10],
+                                 "p50": [json_number(x) for x in self.fan.p50],
+                                 "p90": [json_number(x) for x in self.fan.p90]},
+        }
+
+
+# ------------------------------------------------------------------------------------------------
+# Summaries (pure)
+# ------------------------------------------------------------------------------------------------
+def month_percentiles(months: np.ndarray, qs=QUANTILES) -> np.ndarray:
+    """The earliest month by which at least q% of paths got there; NaN (never) counts as last.
+
+    >>> month_percentiles(np.array([1.0, 2.0, 3.0, np.nan, np.nan]), (10, 50, 90))
+    array([ 1.,  3., nan])
+    """
+    x = np.where(np.isnan(months), np.inf, months)
+    out = np.percentile(x, qs, method="inverted_cdf")
+    return np.where(np.isinf(out), np.nan, out)
+
+
+def money_percentiles(values: np.ndarray, qs=QUANTILES) -> np.ndarray:
+    """Linear percentiles (numpy's default).
+
+    >>> money_percentiles(np.arange(11.0), (10, 50, 90))
+    array([1., 5., 9.])
+    """
+    return np.percentile(values, qs)
+
+
+def summarise(kpi: str, values: np.ndarray) -> Percentiles:
+    if kpi in MONTH_KPIS:
+        p = month_percentiles(values)
+        return Percentiles(*map(float, p), math.nan, float(np.isnan(values).mean()))
+    p = money_percentiles(values)
+    return Percentiles(*map(float, p), float(values.mean()), 0.0)
+
+
+def histogram(kpi: str, values: np.ndarray, horizon: int, bins: int = HISTOGRAM_BINS) -> Histogram:
+    """Histogram-ready counts; see :class:`Histogram`."""
+    if kpi in MONTH_KPIS:
+        never = np.isnan(values)
+        counts = np.bincount(values[~never].astype(np.int64), minlength=horizon)[:horizon]
+        return Histogram(np.arange(horizon + 1, dtype=float), counts, int(never.sum()))
+    counts, edges = np.histogram(values, bins=bins)
+    return Histogram(edges, counts, 0)
+
+
+def cash_out_by_year(cash_out: np.ndarray, months: list[dt.date]) -> dict[int, float]:
+    """P(cash-out month ≤ the last month of each year in the horizon).
+
+    >>> ms = [dt.date(2023, 11, 1), dt.date(2023, 12, 1), dt.date(2024, 1, 1)]
+    >>> cash_out_by_year(np.array([1.0, 2.0, np.nan, 0.0]), ms)
+    {2023: 0.5, 2024: 0.75}
+    """
+    last = {}
+    for t, m in enumerate(months):
+        last[m.year] = t
+    with np.errstate(invalid="ignore"):
+        return {y: float(np.mean(cash_out <= t)) for y, t in last.items()}
+
+
+def row_percentiles(store: np.ndarray, qs=QUANTILES) -> np.ndarray:
+    """Linear percentiles of every row of ``store`` (months × paths), as numpy's default method.
+
+    Partitions each row in place (``store`` is consumed) instead of copying the whole array, so a
+    million paths need no second copy: ``h = (N − 1)·q``, ``x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋])``.
+
+    >>> row_percentiles(np.array([[3.0, 1.0, 2.0, 4.0, 0.0]]), (10, 50, 90))
+    array([[0.4],
+           [2. ],
+           [3.6]])
+    """
+    n = store.shape[1]
+    h = (n - 1) * np.asarray(qs, dtype=float) / 100.0
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    kth = sorted(set(lo.tolist()) | set(hi.tolist()))
+    out = np.empty((len(qs), store.shape[0]))
+    for t in range(store.shape[0]):
+        row = store[t]
+        select(row, kth)
+        a, b = row[lo].astype(float), row[hi].astype(float)
+        out[:, t] = a + (h - lo) * (b - a)
+    return out
+
+
+def select(row: np.ndarray, kth: list[int]) -> None:
+    """Partition ``row`` in place so that each index in ``kth`` (sorted) holds its order statistic.
+
+    One single-index partition at a time, each on the part between its neighbours: numpy's
+    several-index partition is several times slower on large rows.
+
+    >>> x = np.array([5.0, 1.0, 4.0, 2.0, 3.0]); select(x, [1, 3]); x[[1, 3]]
+    array([2., 4.])
+    """
+    if not kth:
+        return
+    mid = len(kth) // 2
+    k = kth[mid]
+    row.partition(k)
+    select(row[:k], kth[:mid])
+    select(row[k + 1:], [j - k - 1 for j in kth[mid + 1:]])
+
+
+# ------------------------------------------------------------------------------------------------
+# The run
+# ------------------------------------------------------------------------------------------------
+def chunk_size(horizon: int, elements: int = CHUNK_ELEMENTS) -> int:
+    """Paths per evaluate call: about ``elements`` numbers per line.
+
+    >>> chunk_size(120)
+    4369
+    """
+    return max(256, elements // max(horizon, 1))
+
+
+def simulate(model: Model, scenario: str, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+             chunk: int | None = None, progress: Callable[[int], None] | None = None) -> Simulation:
+    """Monte Carlo of one scenario: ``samples`` paths, in chunks of ``chunk`` columns.
+
+    ``progress(n)`` is called after each chunk with the number of paths it finished.
+    """
+    if samples < 1:
+        raise ValueError("samples must be 1 or more")
+    wb = model.workbook
+    rows = uncertain_rows(wb, scenario)
+    check_uncertain(wb, rows)
+    varied = [u for u in rows if u.varies]
+    draws = sample(varied, samples, seed)
+    base = scenario_params(model, scenario)
+    horizon = model.horizon
+    chunk = chunk or chunk_size(horizon)
+    values = {k: np.empty(samples) for k in SIM_KPIS}
+    store = np.empty((horizon, samples), dtype=np.float32)
+    for start in range(0, samples, chunk):
+        stop = min(start + chunk, samples)
+        params = with_columns(base, {k: v[start:stop] for k, v in draws.items()})
+        figures, result = evaluate_kpis(model, params)
+        for k in SIM_KPIS:
+            values[k][start:stop] = figures[k]
+        store[:, start:stop] = result.values["closing_cash"]
+        if progress is not None:
+            progress(stop - start)
+    months = wb.months()
+    fan = row_percentiles(store)
+    del store
+    return Simulation(
+        scenario=scenario, samples=samples, seed=seed, months=months, varied=varied, values=values,
+        percentiles={k: summarise(k, values[k]) for k in SIM_KPIS},
+        cash_out_by_year=cash_out_by_year(values["cash_out_month"], months),
+        fan=FanChart([m.strftime("%Y-%m") for m in months], *fan),
+        histograms={k: histogram(k, values[k], horizon) for k in SIM_KPIS},
+    )
+
+
+__all__ = ["Simulation", "Percentiles", "Histogram", "FanChart", "simulate", "SIM_KPIS",
+           "DEFAULT_SAMPLES", "DEFAULT_SEED"]

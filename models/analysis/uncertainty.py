@@ -1,0 +1,95 @@
+"""Uncertainty, all together: scenarios side by side, the tornado and the Monte Carlo of one run.
+
+``analyse(run, samples, seed)`` is what ``cashcast run`` computes after the scenarios:
+
+* ``comparison`` — every scenario's KPIs next to the baseline's (the first scenario of the run,
+  base unless ``--scenario`` chose others): the differences and a ranking per KPI;
+* ``tornado`` — :func:`cashcast.models.analysis.sensitivity.tornado` of the baseline;
+* ``simulation`` — :func:`cashcast.models.analysis.simulation.simulate` of the baseline (None when samples is 0).
+
+``to_json()`` gives the JSON's "scenario_comparison", "sensitivity" and "simulation" sections.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from cashcast.models.analysis.batch import BETTER, MONTH_KPIS, json_number, never_as_horizon
+from cashcast.models.analysis.scenarios import Run
+from cashcast.models.analysis.sensitivity import Tornado, tornado
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, Simulation, simulate
+
+COMPARED_KPIS = ("cash_out_month", "runway_months", "break_even_month", "peak_funding_need", "npv",
+                 "irr", "ending_cash")
+
+
+@dataclass
+class ScenarioComparison:
+    """KPIs of every scenario against the baseline (the run's first scenario).
+
+    ``differences[scenario][kpi]`` is scenario − baseline: months for month KPIs (positive = later),
+    NaN when either side is never or undefined; money otherwise (IRR as a fraction).
+    ``ranking[kpi]`` lists the scenarios best first (a later cash-out and a longer runway are
+    better, never running out best of all; an earlier break-even, a smaller peak funding need and a
+    larger NPV, IRR and ending cash are better); ties keep the workbook's order.
+    """
+
+    baseline: str
+    scenarios: list[str]
+    differences: dict[str, dict[str, float]]
+    ranking: dict[str, list[str]]
+
+    def to_json(self) -> dict:
+        def delta(kpi, x):
+            if kpi in MONTH_KPIS:
+                return None if not np.isfinite(x) else int(x)
+            return json_number(x)
+
+        return {"baseline": self.baseline,
+                "difference_from_baseline": {s: {k: delta(k, x) for k, x in d.items()}
+                                             for s, d in self.differences.items()},
+                "ranking": self.ranking}
+
+
+def rank(kpi: str, values: np.ndarray, horizon: int) -> np.ndarray:
+    """Scenario indices best first; months with never as past the horizon, NaN money last.
+
+    >>> rank("cash_out_month", np.array([30.0, np.nan, 10.0]), 120).tolist()
+    [1, 0, 2]
+    """
+    x = never_as_horizon(values, horizon) if kpi in MONTH_KPIS else values
+    better = BETTER.get(kpi, +1)
+    score = np.where(np.isnan(x), -np.inf, better * x)
+    return np.argsort(-score, kind="stable")
+
+
+def compare_scenarios(run: Run) -> ScenarioComparison:
+    names, horizon = run.scenarios, run.model.horizon
+    kpis = {k: np.asarray(run.kpis[k], dtype=float) for k in COMPARED_KPIS if k in run.kpis}
+    differences = {s: {k: float(v[j] - v[0]) for k, v in kpis.items()}
+                   for j, s in enumerate(names) if j > 0}
+    ranking = {k: [names[i] for i in rank(k, v, horizon)] for k, v in kpis.items()}
+    return ScenarioComparison(names[0], list(names), differences, ranking)
+
+
+@dataclass
+class Uncertainty:
+    comparison: ScenarioComparison
+    tornado: Tornado
+    simulation: Simulation | None
+
+    def to_json(self) -> dict:
+        out = {"scenario_comparison": self.comparison.to_json(), "sensitivity": self.tornado.to_json()}
+        if self.simulation is not None:
+            out["simulation"] = self.simulation.to_json()
+        return out
+
+
+def analyse(run: Run, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+            progress: Callable[[int], None] | None = None) -> Uncertainty:
+    """Comparison, tornado and (when samples > 0) Monte Carlo of the run's first scenario."""
+    baseline = run.scenarios[0]
+    sim = simulate(run.model, baseline, samples, seed, progress=progress) if samples > 0 else None
+    return Uncertainty(compare_scenarios(run), tornado(run.model, baseline), sim)

@@ -1,0 +1,1 @@
+"""The line engine: the expression vocabulary and its numpy evaluation."""

@@ -1,0 +1,1 @@
+"""Block kinds: what each kind of block (subscription, training, funding, ...) computes."""

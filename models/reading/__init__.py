@@ -1,0 +1,1 @@
+"""Reading an assumption workbook: specs, parsing, the checks and their problem records."""

@@ -1,0 +1,213 @@
+"""Write assumption workbooks (the starter of ``cashcast new``, the examples, test fixtures).
+
+The writer is the inverse of :mod:`cashcast.models.reading.workbook`: what it writes, the loader reads back unchanged.
+Text is always written as text, so a note beginning with ``=`` never becomes a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlsxwriter
+
+from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_DOC, kinds_table
+
+from cashcast.reports.files import write_atomic
+
+
+@dataclass
+class AssumptionRow:
+    block: str
+    kind: str
+    parameter: str
+    value: object
+    unit: str
+    low: object = None
+    high: object = None
+    distribution: str | None = None
+    source: str = ""
+    notes: str = ""
+    overrides: dict[str, object] = field(default_factory=dict)
+
+
+def _write(ws, r, c, value, fmt=None, date_fmt=None, pct_fmt=None, unit=""):
+    if value is None:
+        return
+    if isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, pct_fmt if unit.startswith("%") else fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
+
+
+def workbook_bytes(settings: list[tuple[str, object, str]], rows: list[AssumptionRow],
+                   scenarios: list[tuple[str, str]] = (), guide: bool = False) -> bytes:
+    """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes)."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    wb.set_properties({"title": "cashcast assumptions", "created": dt.datetime(2023, 1, 1)})
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm", "font_color": "#0000FF"})
+    pct_fmt = wb.add_format({"num_format": "0.0##%", "font_color": "#0000FF"})
+    inp = wb.add_format({"font_color": "#0000FF", "num_format": "#,##0.####"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+
+    ws = wb.add_worksheet("Assumptions")
+    scen_names = [s for s, _ in scenarios if s != "base"]
+    headers = list(ASSUMPTION_COLUMNS) + scen_names
+    for c, h in enumerate(headers):
+        ws.write_string(0, c, h, bold)
+    for r, row in enumerate(rows, start=1):
+        fixed = [row.block, row.kind, row.parameter]
+        for c, v in enumerate(fixed):
+            ws.write_string(r, c, v)
+        _write(ws, r, 3, row.value, inp, date_fmt, pct_fmt, row.unit)
+        ws.write_string(r, 4, row.unit)
+        _write(ws, r, 5, row.low, inp, date_fmt, pct_fmt, row.unit)
+        _write(ws, r, 6, row.high, inp, date_fmt, pct_fmt, row.unit)
+        _write(ws, r, 7, row.distribution)
+        _write(ws, r, 8, row.source)
+        _write(ws, r, 9, row.notes)
+        for k, name in enumerate(scen_names):
+            _write(ws, r, 10 + k, row.overrides.get(name), inp, date_fmt, pct_fmt, row.unit)
+    ws.freeze_panes(1, 3)
+    for c, width in enumerate([22, 13, 24, 16, 16, 12, 12, 12, 40, 50] + [14] * len(scen_names)):
+        ws.set_column(c, c, width)
+
+    ws = wb.add_worksheet("Settings")
+    for c, h in enumerate(("setting", "value", "notes")):
+        ws.write_string(0, c, h, bold)
+    for r, (name, value, note) in enumerate(settings, start=1):
+        ws.write_string(r, 0, name)
+        unit = "%" if name == "discount_rate" else ""
+        _write(ws, r, 1, value, inp, date_fmt, pct_fmt, unit)
+        _write(ws, r, 2, note)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 80)
+
+    ws = wb.add_worksheet("Scenarios")
+    for c, h in enumerate(("scenario", "description")):
+        ws.write_string(0, c, h, bold)
+    for r, (name, desc) in enumerate(scenarios, start=1):
+        ws.write_string(r, 0, name)
+        _write(ws, r, 1, desc)
+    ws.set_column(0, 0, 20)
+    ws.set_column(1, 1, 100)
+
+    if guide:
+        _write_guide(wb, bold, wrap)
+    wb.close()
+    return buf.getvalue()
+
+
+def guide_rows() -> list[tuple[str, ...]]:
+    """The reference printed in the starter's Guide sheet (and the README): kinds, shapes, settings."""
+    out = [("kind", "parameter", "dimension", "required", "what it is")]
+    out += [tuple(r) for r in kinds_table()]
+    out.append(("", "", "", "", ""))
+    out.append(("time shape", "row named", "dimension", "", "what it does"))
+    for name, (dim, doc) in SHAPES.items():
+        out.append(("(any number)", f"<parameter>.{name}", dim, "", doc))
+    out.append(("(any number)", "<parameter>@YEAR", "same", "", YEARLY_DOC))
+    out.append(("", "", "", "", ""))
+    out.append(("setting", "", "", "required", "what it is"))
+    for s in SETTINGS.values():
+        out.append((s.name, "", s.dimension, "yes" if s.required else f"no (default {s.default})", s.doc))
+    out.append(("fx_<CODE>", "", "number", "no", FX_DOC))
+    out.append(("", "", "", "", ""))
+    out.append(("dimension", "", "", "", "units you may type"))
+    for d, doc in DIMENSIONS.items():
+        out.append((d, "", "", "", doc))
+    return out
+
+
+def _write_guide(wb, bold, wrap):
+    ws = wb.add_worksheet("Guide")
+    intro = [
+        "How to use this workbook: one row per assumption on the Assumptions sheet.",
+        "block: a name you choose (rows with the same block belong together); kind: what it computes "
+        "(below); parameter: one of the kind's parameters; value, unit; low/high for sensitivity and "
+        "simulation; source: where the figure comes from (or 'estimate'); notes.",
+        "Scenarios: list a scenario on the Scenarios sheet, then add a column with its name to "
+        "Assumptions; a blank cell there means 'as base'.",
+        "Link a count to another block's line by typing line: <block>.<line> as the value, "
+        "e.g. line: Pro plan.subscribers.",
+        "Run it: cashcast run assumptions/NAME.xlsx",
+    ]
+    for r, text in enumerate(intro):
+        ws.write_string(r, 0, text)
+    start = len(intro) + 1
+    for r, row in enumerate(guide_rows(), start=start):
+        for c, v in enumerate(row):
+            ws.write_string(r, c, str(v), bold if c == 0 and row[0] in ("kind", "time shape", "setting",
+                                                                          "dimension") else wrap)
+    for c, w in enumerate([18, 26, 12, 22, 90]):
+        ws.set_column(c, c, w)
+
+
+def write_assumption_workbook(path: Path, settings, rows, scenarios=(), guide=False) -> Path:
+    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide))
+    return Path(path)
+
+
+def starter(name: str) -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
+    """The documented starter of ``cashcast new NAME``: one block of each common kind."""
+    settings = [
+        ("start_month", dt.date(2025, 1, 1), "first month of the projection"),
+        ("horizon_months", 120, "months projected (default 120)"),
+        ("currency", "USD", "the model currency; rows in another currency need fx_<CODE>"),
+        ("discount_rate", 0.10, "annual discount rate for NPV"),
+        ("opening_cash", 5_000_000, "cash before the first month"),
+        ("minimum_cash", 0, "running below this counts as running out of cash"),
+    ]
+    est = "estimate: replace with your figure and its source"
+    rows = [
+        AssumptionRow("Pro plan", "subscription", "audience", 200_000, "users", 100_000, 400_000, None, est,
+                      "people reached each month"),
+        AssumptionRow("Pro plan", "subscription", "audience.growth", 0.30, "%/year", None, None, None, est,
+                      "compound audience growth"),
+        AssumptionRow("Pro plan", "subscription", "conversion", 0.02, "%", 0.01, 0.04, None, est, ""),
+        AssumptionRow("Pro plan", "subscription", "price", 20, "USD/month", None, None, None, est, ""),
+        AssumptionRow("Pro plan", "subscription", "churn", 0.03, "%", None, None, None, est,
+                      "monthly cancellations when the audience shrinks"),
+        AssumptionRow("Serving", "inference", "active_users", "line: Pro plan.audience", "users", None, None,
+                      None, "linked", "serving cost follows the audience"),
+        AssumptionRow("Serving", "inference", "cost_per_user", 0.05, "USD/user/month", 0.03, 0.10, None, est, ""),
+        AssumptionRow("Team", "headcount", "employees", 10, "people", None, None, None, est, ""),
+        AssumptionRow("Team", "headcount", "cost_per_employee", 150_000, "USD/year", None, None, None, est, ""),
+        AssumptionRow("Seed round", "funding", "amount", 3_000_000, "USD", None, None, None, est, ""),
+        AssumptionRow("Seed round", "funding", "month", dt.date(2025, 7, 1), "date", None, None, None, est, ""),
+    ]
+    for r in rows:
+        if r.kind == "subscription" and r.parameter == "conversion":
+            r.overrides = {"downside": 0.01}
+    scenarios = [("base", f"{name}: the plan as written"),
+                 ("downside", "half the conversion")]
+    return settings, rows, scenarios
+
+
+def reference_markdown() -> str:
+    """The README's reference tables (kinds, time shapes, settings), made from models/specs.py.
+
+    tests/test_readme.py checks that the README holds exactly this text, so the documentation
+    cannot drift from what the loader accepts.
+    """
+    out = ["| kind | parameter | dimension | required | what it is |", "|---|---|---|---|---|"]
+    out += [f"| {k} | `{p}` | {d} | {r} | {doc} |" for k, p, d, r, doc in kinds_table()]
+    out += ["", "| row named | dimension | what it does |", "|---|---|---|"]
+    out += [f"| `<parameter>.{n}` | {d} | {doc} |" for n, (d, doc) in SHAPES.items()]
+    out += [f"| `<parameter>@YEAR` | same | {YEARLY_DOC} |", ""]
+    out += ["| setting | required | what it is |", "|---|---|---|"]
+    out += [f"| `{s.name}` | {'yes' if s.required else f'no (default {s.default})'} | {s.doc} |"
+            for s in SETTINGS.values()]
+    out += [f"| `fx_<CODE>` | no | {FX_DOC} |", ""]
+    out += ["| dimension | units you may type |", "|---|---|"]
+    out += [f"| {d} | {doc} |" for d, doc in DIMENSIONS.items()]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,155 @@
+"""A live starting point for the report's IRR: the root of NPV(rate) = 0 nearest zero, bracketed.
+
+Spreadsheet IRR is Newton's method from a guess, 20 steps; on 120 monthly flows its basin around a
+root is narrow (about 1/T wide), so a fixed guess fails, or finds another root than numpy-financial,
+as soon as an investor edits an input or picks another scenario. The report therefore searches live:
+
+1. **coarse**: NPV at 41 trial monthly rates, ``EXP(-0.5 + 0.05·k) − 1`` (−39% to +348% a month);
+   where NPV changes sign between neighbours, the linearly interpolated root; the bracket whose
+   root estimate is nearest zero wins (numpy-financial returns the root nearest zero);
+2. **fine**: the same on 21 rates spread across that bracket;
+3. ``IRR(flows, guess)`` from the fine estimate, which converges in a couple of steps.
+
+Without any sign change (flows that never change sign) the IRR is "n/a", as numpy's is NaN.
+Each helper row is a formula; :func:`search_values` is its numpy mirror, for the cached values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cashcast.reports.excel.formulas import UNDEFINED, cell
+
+COARSE_POINTS, FINE_POINTS = 41, 21
+COARSE_FROM, COARSE_STEP = -0.5, 0.05
+NO_ROOT = 9e99          # the "no sign change here" distance
+NO_ROOT_TEXT = "9E+99"
+
+ROWS = ("irr.coarse_rate", "irr.coarse_npv", "irr.coarse_distance", "irr.coarse_bracket",
+        "irr.fine_rate", "irr.fine_npv", "irr.fine_distance", "irr.fine_bracket", "irr.guess")
+LABELS = {
+    "irr.coarse_rate": "IRR search, coarse: trial monthly rate",
+    "irr.coarse_npv": "IRR search, coarse: NPV at that rate",
+    "irr.coarse_distance": "IRR search, coarse: |root| where NPV changes sign (9E+99: none)",
+    "irr.coarse_bracket": "IRR search, coarse: bracket with the root nearest zero",
+    "irr.fine_rate": "IRR search, fine: trial monthly rate",
+    "irr.fine_npv": "IRR search, fine: NPV at that rate",
+    "irr.fine_distance": "IRR search, fine: |root| where NPV changes sign (9E+99: none)",
+    "irr.fine_bracket": "IRR search, fine: bracket with the root nearest zero",
+    "irr.guess": "IRR search: monthly rate given to IRR as its guess",
+}
+
+
+def _a1(row: int, col: int, absolute: bool = True) -> str:
+    return cell(row, col, absolute, absolute)
+
+
+@dataclass(frozen=True)
+class SearchCells:
+    """Where the search sits: its rows (0-based), its first column, and the flows' row and columns."""
+
+    rows: dict[str, int]
+    first_col: int
+    flows_row: int
+    flows_first: int
+    flows_last: int
+
+    def span(self, key: str, points: int) -> str:
+        r = self.rows[key]
+        return f"{_a1(r, self.first_col)}:{_a1(r, self.first_col + points - 1)}"
+
+    def npv(self, rate_cell: str) -> str:
+        """NPV of the flows at a rate, the first month undiscounted."""
+        first = _a1(self.flows_row, self.flows_first)
+        if self.flows_last == self.flows_first:
+            return f"={first}"
+        rest = f"{_a1(self.flows_row, self.flows_first + 1)}:{_a1(self.flows_row, self.flows_last)}"
+        return f"=NPV({rate_cell},{rest})+{first}"
+
+    def distance(self, kind: str, i: int) -> str:
+        """|interpolated root| between trial points i and i+1 if NPV changes sign there, else 9E+99."""
+        rate, npv = self.rows[f"irr.{kind}_rate"], self.rows[f"irr.{kind}_npv"]
+        c = self.first_col + i
+        r0, r1 = _a1(rate, c, False), _a1(rate, c + 1, False)
+        n0, n1 = _a1(npv, c, False), _a1(npv, c + 1, False)
+        return (f"=IF(SIGN({n0})*SIGN({n1})<=0,IFERROR(ABS({r0}-{n0}*({r1}-{r0})/({n1}-{n0})),"
+                f"{NO_ROOT_TEXT}),{NO_ROOT_TEXT})")
+
+    def bracket(self, kind: str, points: int) -> str:
+        d = self.span(f"irr.{kind}_distance", points - 1)
+        return f"=MATCH(MIN({d}),{d},0)"
+
+    def coarse_rate(self, i: int) -> str:
+        return f"=EXP({COARSE_FROM}+{COARSE_STEP}*{i})-1"
+
+    def fine_rate(self, i: int) -> str:
+        rates, k = self.span("irr.coarse_rate", COARSE_POINTS), _a1(self.rows["irr.coarse_bracket"], self.first_col)
+        low, high = f"INDEX({rates},{k})", f"INDEX({rates},{k}+1)"
+        return f"={low}+({high}-{low})*{i}/{FINE_POINTS - 1}"
+
+    def guess(self) -> str:
+        """The fine bracket's interpolated root (0 where there is none)."""
+        rates, npvs = self.span("irr.fine_rate", FINE_POINTS), self.span("irr.fine_npv", FINE_POINTS)
+        m = _a1(self.rows["irr.fine_bracket"], self.first_col)
+        r0, r1 = f"INDEX({rates},{m})", f"INDEX({rates},{m}+1)"
+        n0, n1 = f"INDEX({npvs},{m})", f"INDEX({npvs},{m}+1)"
+        return f"=IFERROR({r0}-{n0}*({r1}-{r0})/({n1}-{n0}),0)"
+
+    def irr(self) -> str:
+        """Annualised IRR from the searched guess; "n/a" without a sign change or convergence."""
+        flows = f"{_a1(self.flows_row, self.flows_first)}:{_a1(self.flows_row, self.flows_last)}"
+        none = f"MIN({self.span('irr.coarse_distance', COARSE_POINTS - 1)})>={NO_ROOT_TEXT}"
+        guess = _a1(self.rows["irr.guess"], self.first_col)
+        return f'=IF({none},"{UNDEFINED}",IFERROR((1+IRR({flows},{guess}))^12-1,"{UNDEFINED}"))'
+
+    def formulas(self) -> dict[str, list[str]]:
+        """Every helper row's formulas, left to right."""
+        return {
+            "irr.coarse_rate": [self.coarse_rate(i) for i in range(COARSE_POINTS)],
+            "irr.coarse_npv": [self.npv(_a1(self.rows["irr.coarse_rate"], self.first_col + i, False))
+                               for i in range(COARSE_POINTS)],
+            "irr.coarse_distance": [self.distance("coarse", i) for i in range(COARSE_POINTS - 1)],
+            "irr.coarse_bracket": [self.bracket("coarse", COARSE_POINTS)],
+            "irr.fine_rate": [self.fine_rate(i) for i in range(FINE_POINTS)],
+            "irr.fine_npv": [self.npv(_a1(self.rows["irr.fine_rate"], self.first_col + i, False))
+                             for i in range(FINE_POINTS)],
+            "irr.fine_distance": [self.distance("fine", i) for i in range(FINE_POINTS - 1)],
+            "irr.fine_bracket": [self.bracket("fine", FINE_POINTS)],
+            "irr.guess": [self.guess()],
+        }
+
+
+def _npv(flows: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    t = np.arange(len(flows), dtype=float)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return flows[0] + (flows[1:, None] / (1.0 + rates[None, :]) ** t[1:, None]).sum(axis=0)
+
+
+def _distances(rates: np.ndarray, npvs: np.ndarray) -> np.ndarray:
+    r0, r1, n0, n1 = rates[:-1], rates[1:], npvs[:-1], npvs[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        est = np.abs(r0 - n0 * (r1 - r0) / (n1 - n0))
+    change = np.sign(n0) * np.sign(n1) <= 0
+    return np.where(change & np.isfinite(est), est, NO_ROOT)
+
+
+def search_values(flows: np.ndarray) -> dict[str, np.ndarray]:
+    """numpy's value of every helper cell for one path's monthly flows (the cached values)."""
+    flows = np.asarray(flows, dtype=float)
+    coarse = np.exp(COARSE_FROM + COARSE_STEP * np.arange(COARSE_POINTS)) - 1
+    coarse_npv = _npv(flows, coarse)
+    coarse_dist = _distances(coarse, coarse_npv)
+    k = int(np.argmin(coarse_dist))
+    fine = coarse[k] + (coarse[k + 1] - coarse[k]) * np.arange(FINE_POINTS) / (FINE_POINTS - 1)
+    fine_npv = _npv(flows, fine)
+    fine_dist = _distances(fine, fine_npv)
+    m = int(np.argmin(fine_dist))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        guess = fine[m] - fine_npv[m] * (fine[m + 1] - fine[m]) / (fine_npv[m + 1] - fine_npv[m])
+    return {
+        "irr.coarse_rate": coarse, "irr.coarse_npv": coarse_npv, "irr.coarse_distance": coarse_dist,
+        "irr.coarse_bracket": np.array([k + 1.0]), "irr.fine_rate": fine, "irr.fine_npv": fine_npv,
+        "irr.fine_distance": fine_dist, "irr.fine_bracket": np.array([m + 1.0]),
+        "irr.guess": np.array([guess if np.isfinite(guess) else 0.0]),
+    }

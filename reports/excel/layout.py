@@ -1,0 +1,236 @@
+"""Where everything sits in the Excel report: rows of the model sheets, columns of the Assumptions sheet.
+
+Kept apart from the writer so the writer, the Annual sheet, the Summary's references and the tests
+all agree on one layout.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from cashcast.models.engine.model import Model
+from cashcast.models.analysis.scenarios import Run
+from cashcast.models.reading.workbook import Row, Workbook, ordinal_to_date
+
+from cashcast.reports.excel.irr import ROWS as IRR_ROWS
+
+# Model sheets (Monthly and one per scenario): 0-based rows and columns
+TITLE_ROW, SCENARIO_ROW, INDEX_ROW, DATE_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 5
+LABEL_COL, UNIT_COL, KEY_COL, FIRST_MONTH_COL = 0, 1, 2, 3
+
+FLAG_BELOW_FLOOR = "flag.below_minimum_cash"
+FLAG_BREAK_EVEN = "flag.ttm_operating_cash_flow_non_negative"
+
+# (key, label, unit shown) of the key figures, in the order of cashcast.models.analysis.kpi / the JSON
+KPIS = (
+    ("cash_out_month", "Cash-out month (first month below the cash floor)", "month"),
+    ("runway_months", "Runway (months from the start to the cash-out month)", "months"),
+    ("break_even_month", "Break-even month (first with trailing-12-month operating cash flow ≥ 0)", "month"),
+    ("peak_funding_need", "Peak funding need (deepest cumulative operating deficit)", "money"),
+    ("npv", "NPV of the monthly operating cash flows (first month undiscounted)", "money"),
+    ("irr", "IRR of the monthly operating cash flows, annualised", "%/year"),
+    ("ending_cash", "Cash at the end of the horizon", "money"),
+)
+DATE_KPIS = ("cash_out_month", "break_even_month")
+
+TOTAL_PLACES = {
+    "revenue": "Revenue", "costs": "Costs", "funding": "Funding",
+    "operating_cash_flow": "Cash", "net_cash_flow": "Cash", "closing_cash": "Cash",
+    "cumulative_operating_cash_flow": "Cash", "ttm_operating_cash_flow": "Cash",
+}
+
+
+def excel_serial(day: dt.date) -> int:
+    """Excel's serial number of a date (1900 date system): 2023-01-01 → 44927."""
+    return (day - dt.date(1899, 12, 30)).days
+
+
+def sections(model: Model) -> list[tuple[str, list[str]]]:
+    """The model's lines grouped as an investor reads them; every line appears exactly once."""
+    lines = model.lines
+    by_role = {role: [n for n, ln in lines.items() if ln.role == role and n not in TOTAL_PLACES]
+               for role in ("detail", "revenue", "cost", "funding", "memo")}
+    plan = [
+        ("Drivers", by_role["detail"]),
+        ("Revenue", by_role["revenue"] + ["revenue"]),
+        ("Costs", by_role["cost"] + ["costs"]),
+        ("Funding", by_role["funding"] + ["funding"]),
+        ("Cash", ["operating_cash_flow", "net_cash_flow", "closing_cash", "cumulative_operating_cash_flow",
+                  "ttm_operating_cash_flow"]),
+        ("Memo (not cash)", by_role["memo"]),
+    ]
+    placed = {n for _, names in plan for n in names}
+    plan.append(("Other lines", [n for n in lines if n not in placed]))
+    return [(title, [n for n in names if n in lines]) for title, names in plan
+            if any(n in lines for n in names)]
+
+
+@dataclass
+class ModelLayout:
+    """Rows of a model sheet: section titles, lines, helper flags and key figures."""
+
+    months: int
+    sections: list[tuple[int, str]] = field(default_factory=list)   # (row, title)
+    rows: dict[str, int] = field(default_factory=dict)             # line → row
+    flags: dict[str, int] = field(default_factory=dict)            # flag key → row
+    irr: dict[str, int] = field(default_factory=dict)              # IRR search helper key → row
+    kpis: dict[str, int] = field(default_factory=dict)             # KPI key → row
+    line_sections: int = 0                                         # sections[:line_sections] hold lines
+
+    @property
+    def last_col(self) -> int:
+        return FIRST_MONTH_COL + self.months - 1
+
+    @classmethod
+    def of(cls, model: Model) -> "ModelLayout":
+        layout = cls(model.horizon)
+        r = FIRST_BODY_ROW
+        for title, names in sections(model):
+            layout.sections.append((r, title))
+            r += 1
+            for name in names:
+                layout.rows[name] = r
+                r += 1
+            r += 1
+        layout.line_sections = len(layout.sections)
+        layout.sections.append((r, "Helper rows for the key figures (1 = yes)"))
+        for key in (FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN):
+            r += 1
+            layout.flags[key] = r
+        r += 2
+        layout.sections.append((r, "Helper rows: IRR search (a live guess for IRR, the root nearest 0)"))
+        for key in IRR_ROWS:
+            r += 1
+            layout.irr[key] = r
+        r += 2
+        layout.sections.append((r, "Key figures of this sheet's scenario"))
+        for key, _label, _unit in KPIS:
+            r += 1
+            layout.kpis[key] = r
+        return layout
+
+
+def year_spans(months: list[dt.date]) -> list[tuple[int, int, int]]:
+    """(year, first month index, last month index) for each calendar year of the horizon."""
+    spans: list[tuple[int, int, int]] = []
+    for t, m in enumerate(months):
+        if spans and spans[-1][0] == m.year:
+            spans[-1] = (m.year, spans[-1][1], t)
+        else:
+            spans.append((m.year, t, t))
+    return spans
+
+
+# ------------------------------------------------------------------------------------------------
+# The Assumptions sheet
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class InputRow:
+    """One row of the Assumptions sheet: a setting or an assumption, values in spreadsheet terms
+    (dates as dates, percentages as fractions, a linked value as its ``line: ...`` text)."""
+
+    block: str
+    parameter: str
+    unit: str
+    key: str | None            # the defined name; None for a linked (non-input) row
+    base: object
+    overrides: dict[str, object]
+    low: object = None
+    high: object = None
+    distribution: str = ""
+    source: str = ""
+    notes: str = ""
+    is_date: bool = False
+
+    def value(self, scenario: str) -> object:
+        """The value in force in a scenario (a blank override means as base)."""
+        return self.overrides.get(scenario, self.base)
+
+
+def _spreadsheet_value(row: Row, raw):
+    if raw is None:
+        return None
+    return ordinal_to_date(int(raw)) if row.dimension == "date" else float(raw)
+
+
+def input_rows(workbook: Workbook) -> list[InputRow]:
+    """Settings the model reads (opening and minimum cash, discount rate, FX), then every assumption."""
+    s = workbook.settings
+    cur = s.currency
+    out = [
+        InputRow("Settings", "opening_cash", cur, "settings__opening_cash", s.opening_cash, {},
+                 notes=s.notes.get("opening_cash", "")),
+        InputRow("Settings", "minimum_cash", cur, "settings__minimum_cash", s.minimum_cash or 0.0, {},
+                 notes=s.notes.get("minimum_cash", "") or "running below this counts as running out"),
+        InputRow("Settings", "discount_rate", "%/year", "settings__discount_rate", s.discount_rate, {},
+                 notes=s.notes.get("discount_rate", "")),
+    ]
+    for code, rate in s.fx.items():
+        out.append(InputRow("Settings", f"fx_{code}", f"{cur} per {code}", f"fx__{code.lower()}", rate, {},
+                            notes=s.notes.get(f"fx_{code}", "")))
+    for row in workbook.rows:
+        if row.link is not None:
+            base = f"line: {row.link[0]}.{row.link[1]}"
+            out.append(InputRow(row.block, row.parameter, row.unit, None, base, {}, source=row.source,
+                                notes=row.notes))
+            continue
+        out.append(InputRow(
+            row.block, row.parameter, row.unit, row.key, _spreadsheet_value(row, row.value),
+            {k: _spreadsheet_value(row, v) for k, v in row.overrides.items()},
+            _spreadsheet_value(row, row.low), _spreadsheet_value(row, row.high), row.distribution or "",
+            row.source, row.notes, row.dimension == "date"))
+    return out
+
+
+@dataclass
+class AssumptionLayout:
+    """Columns of the Assumptions sheet for a workbook's scenarios (base first)."""
+
+    scenarios: list[str]
+    header_row: int = 4
+    block_col: int = 0
+    param_col: int = 1
+    unit_col: int = 2
+    in_use_col: int = 3
+    base_col: int = 4
+
+    @property
+    def first_body_row(self) -> int:
+        return self.header_row + 1
+
+    def input_col(self, scenario: str) -> int:
+        """The column typed in for a scenario: base, or its override column."""
+        return self.base_col + self.scenarios.index(scenario)
+
+    @property
+    def after_inputs(self) -> int:
+        return self.base_col + len(self.scenarios)
+
+    @property
+    def info_cols(self) -> dict[str, int]:
+        names = ("low", "high", "distribution", "source", "notes", "defined name")
+        return {n: self.after_inputs + i for i, n in enumerate(names)}
+
+    def effective_col(self, scenario: str) -> int:
+        """The formula column holding the value in force in a scenario."""
+        return self.after_inputs + len(self.info_cols) + self.scenarios.index(scenario)
+
+    @property
+    def last_col(self) -> int:
+        return self.effective_col(self.scenarios[-1])
+
+
+def scenario_sheet_names(run: Run) -> dict[str, str]:
+    """A sheet per scenario of the run, named after it (made safe, at most 31 characters, unique)."""
+    out: dict[str, str] = {}
+    taken = {"summary", "assumptions", "monthly", "annual", "sources"}
+    for k, name in enumerate(run.scenarios, start=1):
+        clean = "".join(c if c.isalnum() or c in " _-." else "_" for c in name).strip(" ._'") or str(k)
+        title, n = f"Scenario {clean}"[:31], 1
+        while title.lower() in taken:
+            n += 1
+            suffix = f" ({n})"
+            title = f"Scenario {clean}"[:31 - len(suffix)] + suffix
+        taken.add(title.lower())
+        out[name] = title
+    return out

@@ -1,0 +1,1 @@
+"""The HTML report: page, narrative, charts and the PDF printed from it."""

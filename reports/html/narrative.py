@@ -1,0 +1,258 @@
+"""The words of the HTML report: the one-sentence answer per scenario, KPI cards, assumption values
+for readers, sources as links, and methodology notes taken from the model's own docstrings.
+
+Everything here returns plain strings or :class:`Part` lists; the Jinja2 templates escape all of it.
+Nothing is marked safe in this module.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from dataclasses import dataclass
+
+from cashcast.models.analysis import kpi
+from cashcast.models.engine import model as engine
+from cashcast.models.kinds import blocks
+from cashcast.models.reading.specs import KINDS, SHAPES, YEARLY_DOC
+from cashcast.models.reading.workbook import BASE, Row, Settings, Workbook, ordinal_to_date
+
+from cashcast.reports import fmt
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of running text: plain ``text``, ``code``, a ``link`` (http/https only) or a ``file``."""
+
+    kind: str
+    text: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """One KPI card: ``key`` is the KPI's name in the JSON."""
+
+    key: str
+    label: str
+    value: str
+    note: str
+    tone: str = ""  # good | bad | "" (how the value reads for an investor)
+
+
+def _tone(good: bool) -> str:
+    return "good" if good else "bad"
+
+
+# ------------------------------------------------------------------------------------------------
+# The answer
+# ------------------------------------------------------------------------------------------------
+def scenario_title(name: str) -> str:
+    """How a scenario is named in prose: the base scenario is 'Base case'."""
+    return "Base case" if name == BASE else name
+
+
+def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str) -> str:
+    """'cash runs out in Mar 2025, 26 months after the start' (or why it does not)."""
+    month = k["cash_out_month"]
+    if month is None:
+        return (f"cash lasts the whole {s.horizon_months}-month horizon, ending at "
+                f"{fmt.money(k['ending_cash'], currency)} in {fmt.month_of(last_month)}")
+    what = f"cash falls below the {fmt.money(s.minimum_cash, currency)} minimum" if s.minimum_cash \
+        else "cash runs out"
+    runway = k["runway_months"]
+    when = "the first month" if runway == 0 else f"{fmt.months(runway)} after the start"
+    return f"{what} in {fmt.month(month)}, {when}"
+
+
+def break_even_clause(k: dict, last_month: dt.date) -> str:
+    """'operating cash flow breaks even in Sep 2027' (or not by the end of the horizon)."""
+    if k["break_even_month"] is None:
+        return f"operating cash flow does not break even by {fmt.month_of(last_month)}"
+    return f"operating cash flow breaks even in {fmt.month(k['break_even_month'])}"
+
+
+def headline(name: str, k: dict, workbook: Workbook, extra: str | None = None) -> str:
+    """The answer for one scenario in one plain sentence; ``extra`` is a last clause (the solve-for
+    clause of :func:`cashcast.reports.html.uncertainty.solve_clause`)."""
+    last = workbook.months()[-1]
+    cur = workbook.settings.currency
+    tail = f"; {extra}" if extra else ""
+    return (f"{scenario_title(name)}: {cash_clause(k, workbook.settings, last, cur)}; "
+            f"{break_even_clause(k, last)}{tail}.")
+
+
+def kpi_cards(k: dict, workbook: Workbook) -> list[Card]:
+    """The KPIs of one scenario as cards, in the order of the JSON."""
+    s, cur = workbook.settings, workbook.settings.currency
+    start, last = fmt.month_of(s.start_month), fmt.month_of(workbook.months()[-1])
+    floor = f"below the {fmt.money(s.minimum_cash, cur)} minimum" if s.minimum_cash else "below zero"
+    runway = fmt.months(k["runway_months"]) if k["runway_months"] is not None \
+        else f"{s.horizon_months}+ months"
+    irr_note = "annualised, on operating cash flows" if k["irr"] is not None \
+        else "undefined: operating cash flows never change sign"
+    return [
+        Card("cash_out_month", "Cash runs out", month_or_never(k["cash_out_month"]),
+             f"first month with cash {floor}", _tone(k["cash_out_month"] is None)),
+        Card("runway_months", "Runway", runway, f"months from {start}"),
+        Card("break_even_month", "Break-even", month_or_never(k["break_even_month"]),
+             "trailing 12 months of operating cash flow ≥ 0", _tone(k["break_even_month"] is not None)),
+        Card("peak_funding_need", "Peak funding need", fmt.money(k["peak_funding_need"], cur),
+             "deepest cumulative operating deficit"),
+        Card("npv", "NPV", fmt.money(k["npv"], cur),
+             f"operating cash flows at {fmt.percent_exact(s.discount_rate)} a year",
+             "bad" if (k["npv"] or 0) < 0 else ""),
+        Card("irr", "IRR", fmt.percent(k["irr"]) if k["irr"] is not None else "n/a", irr_note),
+        Card("ending_cash", "Ending cash", fmt.money(k["ending_cash"], cur), f"at the end of {last}",
+             "bad" if (k["ending_cash"] or 0) < 0 else ""),
+    ]
+
+
+def month_or_never(label: str | None) -> str:
+    """A KPI month for a card: 'Mar 2025', or 'Never' within the horizon."""
+    return fmt.month(label) if label else "Never"
+
+
+# ------------------------------------------------------------------------------------------------
+# Assumptions for readers
+# ------------------------------------------------------------------------------------------------
+def quantity(row: Row, value: float | None) -> str:
+    """An assumption's value with its unit, for readers: '$20/month', '1.0%', 'Jul 2025', '1B visits/month'."""
+    if row.link is not None:
+        return f"linked to {row.link[0]}.{row.link[1]}"
+    if value is None:
+        return ""
+    dim = row.dimension
+    if dim == "percent":
+        return fmt.percent_exact(value)
+    if dim == "rate":
+        return fmt.percent_exact(value) + row.unit[1:]
+    if dim == "months":
+        return fmt.months(int(value)) if float(value).is_integer() else f"{value:g} months"
+    if dim == "date":
+        return fmt.month_of(ordinal_to_date(int(value)))
+    if dim.startswith("money"):
+        per = row.unit.partition("/")[2]
+        cur = row.currency or row.unit
+        return fmt.money_per(value, cur, per, 2) if per else fmt.money(value, cur, 2)
+    return f"{fmt.number(value, 2)} {row.unit}"
+
+
+def value_range(row: Row) -> str:
+    """'500M – 1.5B visits/month' from low and high, or '' when neither is given."""
+    if row.low is None and row.high is None:
+        return ""
+    low = quantity(row, row.low) if row.low is not None else "…"
+    high = quantity(row, row.high) if row.high is not None else "…"
+    return f"{_without_unit(low, high)} – {high}"
+
+
+def _without_unit(low: str, high: str) -> str:
+    """``low`` without the unit it shares with ``high``: ('500M users', '1B users') → '500M'."""
+    k = 0
+    while k < min(len(low), len(high)) and low[-1 - k] == high[-1 - k]:
+        k += 1
+    common = low[len(low) - k:]
+    cut = min((common.find(c) for c in " /" if c in common), default=-1)
+    return low[: len(low) - len(common) + cut] if cut >= 0 else low
+
+
+URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.I)
+FILE_RE = re.compile(r"(?:file://)?(?:[\w.~-]+[/\\])*[\w-][\w.-]*\.(?:txt|md|pdf|html?|docx?|xlsx?|csv|json)\b",
+                     re.I)
+TRAILING = ".,;:!?)]}"
+
+
+def text_parts(text: str) -> list[Part]:
+    """Split source or notes text into plain text, links (http and https URLs) and article files
+    (shown by file name, without their folders).
+
+    >>> text_parts("see https://x.org/a. and articles/001.txt")
+    [Part(kind='text', text='see ', href=None), Part(kind='link', text='https://x.org/a', href='https://x.org/a'), Part(kind='text', text='. and ', href=None), Part(kind='file', text='001.txt', href=None)]
+    """
+    parts: list[Part] = []
+    pos = 0
+    pattern = re.compile(f"{URL_RE.pattern}|{FILE_RE.pattern}", re.I)
+    for m in pattern.finditer(text):
+        token = m.group(0)
+        if URL_RE.fullmatch(token):
+            token = token.rstrip(TRAILING)
+            kind, shown, href = "link", token, token
+        else:
+            kind, shown, href = "file", re.split(r"[/\\]", token)[-1], None
+        if m.start() > pos:
+            parts.append(Part("text", text[pos:m.start()]))
+        parts.append(Part(kind, shown, href))
+        pos = m.start() + len(token)
+    if pos < len(text):
+        parts.append(Part("text", text[pos:]))
+    return parts
+
+
+# ------------------------------------------------------------------------------------------------
+# Methodology, from the model's own documentation
+# ------------------------------------------------------------------------------------------------
+def doc_paragraphs(obj) -> list[list[Part]]:
+    """A docstring's prose (everything before its first doctest), as paragraphs of text and code."""
+    doc = inspect.getdoc(obj) or ""
+    prose = doc.split("\n>>>")[0] if not doc.startswith(">>>") else ""
+    out = []
+    for para in re.split(r"\n\s*\n", prose):
+        para = " ".join(line.strip() for line in para.splitlines()).strip()
+        if para:
+            out.append(code_parts(para))
+    return out
+
+
+def code_parts(text: str) -> list[Part]:
+    """Split reStructuredText ``literals`` from running text."""
+    parts = []
+    for k, piece in enumerate(re.split(r"``(.+?)``", text)):
+        if piece:
+            parts.append(Part("code" if k % 2 else "text", piece))
+    return parts
+
+
+def formulas_of(kind: str) -> list:
+    """The formula functions of :mod:`cashcast.models.kinds.blocks` a kind's builder uses, in the order it names them."""
+    builder = blocks.BUILDERS[kind]
+    formulas = {name: f for name, f in inspect.getmembers(blocks, inspect.isfunction)
+                if f.__module__ == blocks.__name__ and not name.startswith(("build", "_"))}
+    return [formulas[n] for n in builder.__code__.co_names if n in formulas]
+
+
+def kind_notes(workbook: Workbook) -> list[dict]:
+    """How each kind of block used in the workbook computes, with the blocks of that kind."""
+    used: dict[str, list[str]] = {}
+    for block in workbook.blocks.values():
+        used.setdefault(block.kind, []).append(block.name)
+    out = []
+    for kind, names in used.items():
+        spec = KINDS[kind]
+        out.append({
+            "kind": kind, "role": spec.role, "doc": spec.doc, "blocks": names,
+            "params": [(p.name, p.doc) for p in spec.all_params()],
+            "formulas": [{"name": f.__name__, "paragraphs": doc_paragraphs(f)} for f in formulas_of(kind)],
+        })
+    return out
+
+
+KPI_FUNCTIONS = (("Cash-out month", kpi.cash_out_month), ("Runway", kpi.runway_months),
+                 ("Break-even month", kpi.break_even_month), ("Peak funding need", kpi.peak_funding_need),
+                 ("NPV", kpi.npv), ("IRR", kpi.irr))
+
+
+def totals_notes() -> list[dict]:
+    """The totals and every KPI, each with its defining function's documentation."""
+    notes = [{"name": "Totals", "paragraphs": doc_paragraphs(engine.total_lines)}]
+    notes += [{"name": label, "paragraphs": doc_paragraphs(f)} for label, f in KPI_FUNCTIONS]
+    return notes
+
+
+def shape_notes(workbook: Workbook) -> list[tuple[str, str]]:
+    """The time shapes the workbook uses: (row name, what it does)."""
+    used = {r.modifier for r in workbook.rows if r.modifier}
+    notes = [(f"<parameter>.{name}", doc) for name, (_dim, doc) in SHAPES.items() if name in used]
+    if any(m.startswith("y") and m[1:].isdigit() for m in used):
+        notes.append(("<parameter>@YEAR", YEARLY_DOC))
+    return notes

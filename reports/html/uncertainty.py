@@ -1,0 +1,428 @@
+"""The uncertainty parts of the HTML report: the scenario comparison, the sensitivity (tornado) and the
+Monte Carlo sections, and the solve-for clause of the answer sentences.
+
+Everything is read from :func:`cashcast.models.analysis.uncertainty.analyse`'s result and from :func:`cashcast.models.analysis.solve.solve`;
+nothing is recomputed here. Functions return plain strings, numbers and charts for the templates.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+
+import numpy as np
+
+from cashcast.models.analysis.batch import BETTER, MONTH_KPIS, month_label, never_as_horizon
+from cashcast.models.reading.problems import InputError
+from cashcast.models.analysis.scenarios import Run
+from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar
+from cashcast.models.analysis.simulation import Simulation
+from cashcast.models.analysis.solve import Solution, find_row, parse_target, solve
+from cashcast.models.reading.specs import DEFAULT_DISTRIBUTION
+from cashcast.models.analysis.uncertainty import COMPARED_KPIS, ScenarioComparison
+from cashcast.models.reading.workbook import BASE, Row, Workbook
+
+from cashcast.reports import fmt
+from cashcast.reports.html import narrative
+from cashcast.reports.html import uncertainty_charts as ucharts
+
+TORNADO_BARS = 12  # bars drawn; the table lists every assumption
+KPI_LABELS = {"cash_out_month": "Cash runs out", "runway_months": "Runway",
+              "break_even_month": "Break-even", "peak_funding_need": "Peak funding need", "npv": "NPV",
+              "irr": "IRR", "ending_cash": "Ending cash"}
+SWING_KPIS = (("runway_months", "Runway (months)"), ("cash_out_month", "Cash runs out"),
+              ("break_even_month", "Break-even"), ("npv", "NPV"))
+SIM_ROWS = (("cash_out_month", "Cash runs out"), ("runway_months", "Runway (months)"),
+            ("break_even_month", "Break-even"), ("peak_funding_need", "Peak funding need"),
+            ("ending_cash", "Ending cash"), ("npv", "NPV"))
+YEARS_PER_TABLE = 11
+
+
+# ------------------------------------------------------------------------------------------------
+# Solve-for in the answer: what conversion breaks even by the end of the horizon
+# ------------------------------------------------------------------------------------------------
+def conversion_row(workbook: Workbook) -> Row | None:
+    """The ``conversion`` row of the workbook's first subscription block (None if there is none, or
+    if it is linked to a line rather than a value)."""
+    for block in workbook.blocks.values():
+        if block.kind == "subscription":
+            try:
+                row = find_row(workbook, f"{block.name}.conversion")
+            except InputError:
+                return None
+            return row if row.dimension == "percent" else None
+    return None
+
+
+def break_even_solutions(run: Run) -> dict[str, Solution]:
+    """For every scenario that does not break even within the horizon: :func:`cashcast.models.analysis.solve.solve` of
+    the first subscription block's conversion, over the row's low..high (or solve's documented
+    default range, 0–100%, for a missing bound), with the target break-even by the last month."""
+    wb = run.workbook
+    row = conversion_row(wb)
+    if row is None:
+        return {}
+    target = parse_target(wb, f"break_even_month={run.months[-1]:%Y-%m}")
+    out = {}
+    for j, name in enumerate(run.scenarios):
+        if not math.isnan(float(run.kpis["break_even_month"][j])):
+            continue
+        try:
+            sol = solve(run.model, name, row, target)
+        except InputError:  # no range to search: no clause
+            continue
+        if not sol.current_meets:
+            out[name] = sol
+    return out
+
+
+def conversion_text(x: float) -> str:
+    """A solved conversion with every digit solve kept (4 significant), so it still meets the target."""
+    return fmt.percent_exact(x, 1, 5)
+
+
+def solve_clause(sol: Solution, block: str, last: dt.date) -> str:
+    """'break-even by Dec 2032 needs at least 3.137% conversion (ChatGPT Plus, now 1.0%)', or
+    'no conversion up to 2.0% (ChatGPT Plus) breaks even by Dec 2032'."""
+    by = fmt.month_of(last)
+    if not sol.found:
+        return f"no conversion up to {conversion_text(sol.high)} ({block}) breaks even by {by}"
+    how = f"{sol.direction} " if sol.direction else ""
+    return (f"break-even by {by} needs {how}{conversion_text(sol.value)} conversion "
+            f"({block}, now {conversion_text(sol.current)})")
+
+
+def solve_clauses(run: Run) -> dict[str, str]:
+    """Scenario name → the clause its answer sentence ends with (only scenarios that need one)."""
+    row = conversion_row(run.workbook)
+    return {name: solve_clause(sol, row.block, run.months[-1])
+            for name, sol in break_even_solutions(run).items()}
+
+
+# ------------------------------------------------------------------------------------------------
+# KPI values for readers
+# ------------------------------------------------------------------------------------------------
+def kpi_text(kpi: str, x: float, months: list[dt.date], currency: str) -> str:
+    """A KPI in the engine's units (month indices, NaN = never) as the report shows it."""
+    x = float(x)
+    if kpi == "runway_months":
+        return "never runs out" if math.isnan(x) else fmt.months(int(x))
+    if kpi in ("cash_out_month", "break_even_month"):
+        return fmt.month(month_label(months, x))
+    if kpi == "irr":
+        return "n/a" if math.isnan(x) else fmt.percent(x)
+    return fmt.money(x, currency)
+
+
+def delta_text(kpi: str, d: float, currency: str) -> tuple[str, str]:
+    """(difference from the baseline for readers, tone: good | bad | '')."""
+    if math.isnan(d):
+        return "—", ""
+    if d == 0:
+        return "same", ""
+    tone = "good" if d * BETTER.get(kpi, +1) > 0 else "bad"
+    if kpi in MONTH_KPIS:
+        n = int(round(d))
+        text = f"{'+' if n > 0 else fmt.MINUS}{fmt.months(abs(n))}"
+    elif kpi == "irr":
+        text = f"{d * 100:+,.1f} pp".replace("-", fmt.MINUS)
+    else:
+        text = ("+" if d > 0 else "") + fmt.money(d, currency)
+    return text, tone
+
+
+# ------------------------------------------------------------------------------------------------
+# Scenario comparison
+# ------------------------------------------------------------------------------------------------
+def tied_ranks(run: Run, comparison: ScenarioComparison, kpi: str) -> dict[str, int]:
+    """Rank of each scenario in ``comparison.ranking[kpi]`` (1 = best); equal values share a rank."""
+    values = np.asarray(run.kpis[kpi], dtype=float)
+    x = never_as_horizon(values, run.model.horizon) if kpi in MONTH_KPIS else values
+    score = np.where(np.isnan(x), -np.inf, BETTER.get(kpi, +1) * x)
+    index = {name: j for j, name in enumerate(run.scenarios)}
+    out: dict[str, int] = {}
+    order = comparison.ranking[kpi]
+    for pos, name in enumerate(order):
+        a = score[index[name]]
+        b = score[index[order[pos - 1]]] if pos else None
+        same = b is not None and (a == b or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6))
+        out[name] = out[order[pos - 1]] if same else pos + 1
+    return out
+
+
+def never_delta(run: Run, kpi: str, j: int) -> tuple[str, str]:
+    """The difference of a month KPI when the scenario or the baseline never gets there: 'same' when
+    neither does, else 'vs never' / 'vs Jul 2023' (the baseline's figure), toned as it reads."""
+    x, b = float(run.kpis[kpi][j]), float(run.kpis[kpi][0])
+    if math.isnan(x) and math.isnan(b):
+        return "same", ""
+    if not (math.isnan(x) or math.isnan(b)):
+        return "—", ""
+    horizon = run.model.horizon
+    xs, bs = never_as_horizon(np.array([x, b]), horizon)
+    tone = "good" if (xs - bs) * BETTER[kpi] > 0 else "bad"
+    shown = "never" if math.isnan(b) else (fmt.months(int(b)) if kpi == "runway_months"
+                                           else fmt.month(month_label(run.months, b)))
+    return f"vs {shown}", tone
+
+
+def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
+    """The comparison table: every scenario's KPIs, differences from the baseline and ranks."""
+    cur, months = run.workbook.settings.currency, run.months
+    kpis = [k for k in COMPARED_KPIS if k in run.kpis and k in comparison.ranking]
+    ranks = {k: tied_ranks(run, comparison, k) for k in kpis}
+    rows = []
+    for j, name in enumerate(comparison.scenarios):
+        cells = []
+        for k in kpis:
+            if j == 0:
+                delta, tone = "baseline", ""
+            else:
+                delta, tone = delta_text(k, comparison.differences[name][k], cur)
+                if delta == "—" and k in MONTH_KPIS:
+                    delta, tone = never_delta(run, k, j)
+            rank = ranks[k][name]
+            tied = sum(1 for r in ranks[k].values() if r == rank) > 1
+            cells.append({"kpi": k, "value": kpi_text(k, run.kpis[k][j], months, cur), "delta": delta,
+                          "tone": tone, "rank": f"#{rank}{'=' if tied else ''}"})
+        rows.append({"name": name, "title": narrative.scenario_title(name), "cells": cells})
+    return {"baseline": narrative.scenario_title(comparison.baseline), "count": len(rows),
+            "columns": [(k, KPI_LABELS[k]) for k in kpis], "rows": rows}
+
+
+# ------------------------------------------------------------------------------------------------
+# Sensitivity
+# ------------------------------------------------------------------------------------------------
+def chart_kpi(t: Tornado) -> str:
+    """The KPI the tornado chart shows: runway when it moves for at least half of the assumptions,
+    otherwise NPV (which every assumption that matters moves)."""
+    moving = sum(1 for b in t.bars if b.swings["runway_months"].swing > 0)
+    return "runway_months" if t.bars and 2 * moving >= len(t.bars) else "npv"
+
+
+def input_text(workbook: Workbook, bar: TornadoBar, x: float) -> str:
+    """An assumption's value (engine units) as the assumptions table shows it: '0.5%', '$700K/day'."""
+    row = workbook.row_by_key()[bar.key]
+    raw = x + workbook.start_ordinal if row.dimension == "date" else x
+    return narrative.quantity(row, raw)
+
+
+def swing_text(kpi: str, s: Swing, currency: str) -> str:
+    """A swing for the table; month swings that reach "never" are lower bounds (≥)."""
+    if kpi == "npv":
+        return fmt.money(s.swing, currency)
+    nans = sum(math.isnan(v) for v in (s.low, s.base, s.high))
+    bound = "≥" if 0 < nans < 3 and s.swing > 0 else ""
+    return f"{bound}{int(s.swing)}"
+
+
+def swing_value_text(t: Tornado, kpi: str, x: float, currency: str) -> str:
+    if kpi == "runway_months":
+        return "never" if math.isnan(x) else str(int(x))
+    if kpi == "npv":
+        return fmt.money(x, currency)
+    return fmt.month(t.label(x))
+
+
+def tornado_rows(workbook: Workbook, t: Tornado, kpi: str) -> list[ucharts.TornadoRow]:
+    """The chart's bars: ``t.sorted_by(kpi)`` without the assumptions that do not move it, at most
+    TORNADO_BARS; months with "never" at the horizon."""
+    def at(x: float) -> float:
+        return float(never_as_horizon(np.array([x]), t.horizon)[0]) if kpi != "npv" else x
+
+    out = []
+    for b in t.sorted_by(kpi):
+        s = b.swings[kpi]
+        if s.swing <= 0:
+            continue
+        out.append(ucharts.TornadoRow(b.parameter, input_text(workbook, b, b.low),
+                                      input_text(workbook, b, b.high), at(s.low), at(s.high)))
+    return out[:TORNADO_BARS]
+
+
+def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | None:
+    wb, cur = run.workbook, run.workbook.settings.currency
+    rows = tornado_rows(wb, t, kpi)
+    if not rows:
+        return None
+    who = narrative.scenario_title(t.scenario)
+    moved = sum(1 for b in t.bars if b.swings[kpi].swing > 0)
+    shown = (f"the {len(rows)} that move it most of the {moved}" if moved > len(rows)
+             else f"all {moved} that move it")
+    if kpi == "npv":
+        base = t.base["npv"]
+        title = f"What moves NPV most — {who}"
+        caption = (f"NPV of operating cash flows with each assumption at its low and at its high, the "
+                   f"others as in {the(t.scenario)}; {shown}, largest swing first. Labels give the input values.")
+        return ucharts.tornado_chart(key, title, rows, base, f"{who}: {fmt.money(base, cur)}",
+                                     f"NPV ({cur})", lambda v: fmt.money(v, cur), caption)
+    horizon = t.horizon
+    base_runway = t.base["runway_months"]
+    base = horizon if math.isnan(base_runway) else base_runway
+    base_label = f"{who}: " + ("never runs out" if math.isnan(base_runway) else fmt.months(int(base)))
+    title = f"What moves the runway most — {who}"
+    caption = (f"Runway with each assumption at its low and at its high, the others as in {the(t.scenario)}; "
+               f"{shown}, largest swing first. A runway that never ends within the horizon is drawn "
+               f"at {horizon} months. Labels give the input values.")
+    return ucharts.tornado_chart(key, title, rows, base, base_label,
+                                 f"Runway (months from {fmt.month_of(run.months[0])})",
+                                 lambda v: f"{v:g}", caption, limit=horizon,
+                                 limit_label=f"never runs out ({horizon} months)")
+
+
+def sensitivity_view(run: Run, t: Tornado) -> dict:
+    """The tornado chart, the table of every assumption's swings, and the words around them."""
+    wb, cur = run.workbook, run.workbook.settings.currency
+    who = narrative.scenario_title(t.scenario)
+    kpi = chart_kpi(t) if t.bars else "npv"
+    moving = sum(1 for b in t.bars if b.swings["runway_months"].swing > 0)
+    if not t.bars:
+        choice = ""
+    elif kpi == "runway_months":
+        choice = (f"The chart shows the runway, which {moving} of the {len(t.bars)} assumptions move.")
+    else:
+        choice = (f"The runway moves for only {moving} of the {len(t.bars)} assumptions, so the chart "
+                  f"shows the NPV; the table gives every swing.")
+    rows = []
+    for b in t.bars:
+        row = wb.row_by_key()[b.key]
+        rows.append({
+            "parameter": b.parameter, "block": row.block, "name": row.parameter,
+            "value": input_text(wb, b, b.value),
+            "range": narrative.value_range(row),
+            "kpis": [(k, swing_value_text(t, k, b.swings[k].low, cur),
+                      swing_value_text(t, k, b.swings[k].high, cur), swing_text(k, b.swings[k], cur))
+                     for k, _ in SWING_KPIS],
+        })
+    base = [(label, swing_value_text(t, k, t.base[k], cur)) for k, label in SWING_KPIS]
+    return {
+        "scenario": who, "phrase": the(t.scenario), "count": len(t.bars), "horizon": t.horizon, "choice": choice,
+        "base": base, "chart": tornado_chart(run, t, kpi, "sensitivity-tornado") if t.bars else None,
+        "kpis": SWING_KPIS, "rows": rows, "chart_kpi": kpi,
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Simulation
+# ------------------------------------------------------------------------------------------------
+def distributions_text(sim: Simulation) -> str:
+    """Which distributions the varied assumptions were drawn from."""
+    pert = ("a Beta-PERT distribution from its low to its high with the scenario's value as the most "
+            "likely figure")
+    counts = Counter(u.distribution for u in sim.varied)
+    if set(counts) <= {DEFAULT_DISTRIBUTION}:
+        return (f"each is drawn from {pert} (PERT, the default; the workbook's distribution column "
+                f"can choose triangular, uniform, normal or lognormal instead)")
+    others = "; ".join(f"{d}: {', '.join(u.label for u in sim.varied if u.distribution == d)}"
+                       for d in sorted(counts) if d != DEFAULT_DISTRIBUTION)
+    default = (f"{counts[DEFAULT_DISTRIBUTION]} from {pert} (PERT, the default); "
+               if counts[DEFAULT_DISTRIBUTION] else "")
+    return f"{default}the distribution column chooses the others ({others})"
+
+
+def the(name: str) -> str:
+    """A scenario in running text: 'the Base case', 'scenario claim-004'."""
+    return "the Base case" if name == BASE else f"scenario {name}"
+
+
+def sampling_sentence(sim: Simulation, who: str) -> str:
+    n = len(sim.varied)
+    if n == 0:
+        return (f"{sim.samples:,} samples of {who} with seed {sim.seed}; no assumption has a low and a "
+                f"high that differ, so every sample is {who} itself. Give the assumptions you are unsure "
+                f"of a low and a high in the workbook to simulate them.")
+    which = "assumption with a low or a high varies" if n == 1 else \
+        "assumptions with a low or a high vary, independently of each other"
+    return (f"{sim.samples:,} samples of {who}, drawn with seed {sim.seed} (the same seed gives the "
+            f"same figures). The {n} {which}; {distributions_text(sim)}. Every other assumption keeps "
+            f"its value in {who}. IRR is not simulated.")
+
+
+def percentile_text(sim: Simulation, kpi: str, x: float, currency: str) -> str:
+    if kpi == "runway_months":
+        return "never" if math.isnan(x) else str(int(x))
+    if kpi in MONTH_KPIS:
+        return fmt.month(sim.label(x))
+    return fmt.money(x, currency)
+
+
+def simulation_charts(run: Run, sim: Simulation) -> list[ucharts.Chart]:
+    cur, months = run.workbook.settings.currency, sim.months
+    who = narrative.scenario_title(sim.scenario)
+    j = run.scenarios.index(sim.scenario)
+    n = f"{sim.samples:,} samples"
+    fan = ucharts.fan_chart(
+        "simulation-fan", f"Cash balance across {n} — {who}", months, sim.fan.p10, sim.fan.p50,
+        sim.fan.p90, cur, run.result.column("closing_cash", j), f"{who} as entered",
+        run.workbook.settings.minimum_cash or 0.0,
+        f"Each month's P10, P50 and P90 of closing cash across the {n} (taken month by month, so the "
+        f"P50 line is not one sample's path); the dashed line is {the(sim.scenario)} with every assumption at its "
+        f"value.")
+    out = sim.histograms["cash_out_month"]
+    never_share = out.never / sim.samples
+    outs = ucharts.month_histogram_chart(
+        "simulation-cash-out", f"When cash runs out — {who}", months, out.counts, out.never,
+        sim.samples, "Never runs out within the horizon: {share} of samples", "Month cash runs out",
+        f"Share of the {n} whose cash runs out in each month; {fmt.percent(never_share)} never run out "
+        f"by {fmt.month_of(months[-1])}.")
+    p = sim.percentiles
+    charts = [fan, outs]
+    for kpi, title, colour, what in (
+            ("ending_cash", f"Ending cash ({fmt.month_of(months[-1])}) — {who}", ucharts.CASH_COLOUR,
+             "closing cash in the horizon's last month"),
+            ("peak_funding_need", f"Peak funding need — {who}", ucharts.OUT_COLOUR,
+             "the deepest cumulative operating deficit")):
+        edges, counts, zeros = money_bins(sim, kpi)
+        log = zeros is not None
+        caption = f"Share of the {n} per bin of {what}; the lines mark P10, P50 and P90."
+        note = ""
+        if log:
+            caption += (" The amounts span several orders of magnitude, so the axis is logarithmic "
+                        "(bins equally wide on it)")
+            caption += f"; {fmt.percent(zeros / sim.samples)} of the samples are zero." if zeros else "."
+            note = f"Zero: {fmt.percent(zeros / sim.samples)} of samples" if zeros else ""
+        charts.append(ucharts.money_histogram_chart(
+            f"simulation-{kpi.replace('_', '-')}", title, edges, counts, sim.samples, cur,
+            f"{KPI_LABELS[kpi]} ({cur}{', log scale' if log else ''})",
+            (p[kpi].p10, p[kpi].p50, p[kpi].p90), caption, colour, log, note))
+    return charts
+
+
+def money_bins(sim: Simulation, kpi: str, bins: int = 40,
+               crowded: float = 0.5, span: float = 100.0) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """(edges, counts, zeros) of a money KPI's histogram: the Simulation's own, unless one of its bins
+    holds more than ``crowded`` of the samples while the values are never negative and the positive
+    ones span more than ``span`` times; then ``bins`` bins equally wide on a log scale over the
+    positive values, and ``zeros`` counts the samples at zero (None for the Simulation's own bins)."""
+    h = sim.histograms[kpi]
+    v = sim.values[kpi]
+    positive = v[v > 0]
+    if (h.counts.max() <= crowded * sim.samples or v.min() < 0 or positive.size == 0
+            or positive.max() <= span * positive.min()):
+        return h.edges, h.counts, None
+    edges = np.geomspace(positive.min(), positive.max(), bins + 1)
+    counts, _ = np.histogram(positive, edges)
+    return edges, counts, int(v.size - positive.size)
+
+
+def simulation_view(run: Run, sim: Simulation) -> dict:
+    cur = run.workbook.settings.currency
+    who = narrative.scenario_title(sim.scenario)
+    rows = []
+    for kpi, label in SIM_ROWS:
+        p = sim.percentiles[kpi]
+        month = kpi in MONTH_KPIS
+        rows.append({"kpi": kpi, "label": label,
+                     "p10": percentile_text(sim, kpi, p.p10, cur),
+                     "p50": percentile_text(sim, kpi, p.p50, cur),
+                     "p90": percentile_text(sim, kpi, p.p90, cur),
+                     "mean": "—" if month else fmt.money(p.mean, cur),
+                     "never": fmt.percent(p.never) if month else "—"})
+    years = list(sim.cash_out_by_year.items())
+    year_tables = [[(str(y), fmt.percent(prob)) for y, prob in years[a:a + YEARS_PER_TABLE]]
+                   for a in range(0, len(years), YEARS_PER_TABLE)]
+    what = "falls below the minimum cash" if run.workbook.settings.minimum_cash else "has run out"
+    varied = bool(sim.varied)  # with nothing varied every sample is the scenario: no charts, no tables
+    return {"scenario": who, "sentence": sampling_sentence(sim, the(sim.scenario)), "varied": varied,
+            "charts": simulation_charts(run, sim) if varied else [],
+            "rows": rows, "year_tables": year_tables, "what": what, "samples": sim.samples}
