@@ -12,7 +12,7 @@ import pytest
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.solve import find_row, parse_target, solve
-from cashcast.models.reading.specs import KINDS
+from cashcast.models.kinds import KINDS
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
 from cashcast.reports.html import narrative
@@ -280,7 +280,7 @@ def test_methodology_quotes_the_kind_docs_and_formula_docstrings(example):
     kinds = {b.kind for b in run.workbook.blocks.values()}
     for kind in kinds:
         assert KINDS[kind].doc[1:] in text, kind
-        for formula in narrative.formulas_of(kind):
+        for formula in KINDS[kind].formulas:
             first = formula.__doc__.strip().split("\n\n")[0].replace("``", "")
             assert "".join(first.split()) in squeezed, formula.__name__
     assert ">>>" not in text

@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from cashcast.models.kinds.blocks import Line, build_block_lines
+from cashcast.models.kinds import Line, build_block_lines
 from cashcast.models.engine.expr import BinOp, Expr, LineRef, Num, Param, Prev, RollingSum, Sum
 from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import Workbook

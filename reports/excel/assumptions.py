@@ -12,7 +12,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_DOC, kinds_table
+from cashcast.models.kinds import kinds_table
+from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_DOC
 
 from cashcast.reports.files import write_atomic
 
@@ -194,7 +195,7 @@ def starter(name: str) -> tuple[list, list[AssumptionRow], list[tuple[str, str]]
 
 
 def reference_markdown() -> str:
-    """The README's reference tables (kinds, time shapes, settings), made from models/specs.py.
+    """The README's reference tables (kinds, time shapes, settings), made from the kinds registry and specs.
 
     tests/test_readme.py checks that the README holds exactly this text, so the documentation
     cannot drift from what the loader accepts.

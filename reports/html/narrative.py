@@ -7,14 +7,14 @@ Nothing is marked safe in this module.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
+import textwrap
 from dataclasses import dataclass
 
 from cashcast.models.analysis import kpi
 from cashcast.models.engine import model as engine
-from cashcast.models.kinds import blocks
-from cashcast.models.reading.specs import KINDS, SHAPES, YEARLY_DOC
+from cashcast.models.kinds import KINDS
+from cashcast.models.reading.specs import SHAPES, YEARLY_DOC
 from cashcast.models.reading.workbook import BASE, Row, Settings, Workbook, ordinal_to_date
 
 from cashcast.reports import fmt
@@ -194,7 +194,7 @@ def text_parts(text: str) -> list[Part]:
 # ------------------------------------------------------------------------------------------------
 def doc_paragraphs(obj) -> list[list[Part]]:
     """A docstring's prose (everything before its first doctest), as paragraphs of text and code."""
-    doc = inspect.getdoc(obj) or ""
+    doc = clean_doc(obj.__doc__ or "")
     prose = doc.split("\n>>>")[0] if not doc.startswith(">>>") else ""
     out = []
     for para in re.split(r"\n\s*\n", prose):
@@ -204,6 +204,16 @@ def doc_paragraphs(obj) -> list[list[Part]]:
     return out
 
 
+def clean_doc(doc: str) -> str:
+    r"""A docstring without its indentation and surrounding blank lines (as ``help()`` shows it).
+
+    >>> clean_doc('  First line.\n\n    Second, indented.\n    ')
+    'First line.\n\nSecond, indented.'
+    """
+    first, _, rest = doc.expandtabs().partition("\n")
+    return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
+
+
 def code_parts(text: str) -> list[Part]:
     """Split reStructuredText ``literals`` from running text."""
     parts = []
@@ -211,14 +221,6 @@ def code_parts(text: str) -> list[Part]:
         if piece:
             parts.append(Part("code" if k % 2 else "text", piece))
     return parts
-
-
-def formulas_of(kind: str) -> list:
-    """The formula functions of :mod:`cashcast.models.kinds.blocks` a kind's builder uses, in the order it names them."""
-    builder = blocks.BUILDERS[kind]
-    formulas = {name: f for name, f in inspect.getmembers(blocks, inspect.isfunction)
-                if f.__module__ == blocks.__name__ and not name.startswith(("build", "_"))}
-    return [formulas[n] for n in builder.__code__.co_names if n in formulas]
 
 
 def kind_notes(workbook: Workbook) -> list[dict]:
@@ -232,7 +234,7 @@ def kind_notes(workbook: Workbook) -> list[dict]:
         out.append({
             "kind": kind, "role": spec.role, "doc": spec.doc, "blocks": names,
             "params": [(p.name, p.doc) for p in spec.all_params()],
-            "formulas": [{"name": f.__name__, "paragraphs": doc_paragraphs(f)} for f in formulas_of(kind)],
+            "formulas": [{"name": f.__name__, "paragraphs": doc_paragraphs(f)} for f in spec.formulas],
         })
     return out
 

@@ -1,0 +1,160 @@
+"""What every block kind shares: the kind record, a model line, and the context a builder works in.
+
+A kind is one record (:class:`KindSpec`): what a workbook may say about it (its parameters), its
+builder (which wires a block's rows into the kind's formulas) and the explicit list of the formulas
+it uses, which the HTML report's methodology prints. Each kind lives in a module of its own beside
+this one; :mod:`cashcast.models.kinds` lists them.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from cashcast.models.engine.expr import Exp, Expr, If, Max, Min, MonthIndex, MonthsSince, Num, Param, Year
+
+if TYPE_CHECKING:  # the loader imports the kinds registry, so the kinds import it only for types
+    from cashcast.models.reading.workbook import Block, Row, Workbook
+
+MONTHS_PER_YEAR = 12
+S_CURVE_SPREAD = 2 * math.log(9)  # logistic steepness that spans 10%→90% over one "width"
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter a kind accepts: its name, dimension (see ``specs.DIMENSIONS``) and meaning."""
+
+    name: str
+    dimension: str
+    doc: str
+    required: bool = True
+
+
+@dataclass
+class Line:
+    """One model line: its definition and how reports should present it.
+
+    ``role`` is revenue, cost or funding for a block's cash line (these add up to the totals), detail
+    for a block's intermediate line (subscribers, ...), memo for non-cash lines (depreciation) and
+    total for the model's totals. ``stock`` lines are balances: their annual figure is the year-end
+    value rather than the sum of the months.
+    """
+
+    name: str
+    expr: Expr
+    label: str
+    unit: str
+    role: str
+    block: str | None = None
+    stock: bool = False
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A kind of block, whole: what a workbook may say about it, how it builds, which formulas it uses.
+
+    ``build`` turns one block's rows (a :class:`BlockContext`) into its lines; ``formulas`` are the
+    pure functions it uses, in the order the report explains them. ``modes`` are alternative ways to
+    give the same quantity: exactly one group must be complete.
+    """
+
+    name: str
+    role: str  # revenue | cost | funding
+    doc: str
+    params: tuple[ParamSpec, ...]
+    build: Callable[[BlockContext], list[Line]]
+    formulas: tuple[Callable, ...] = ()
+    modes: tuple[tuple[str, ...], ...] = ()
+    timed: bool = True  # has start_month / end_month
+
+    def param(self, name: str) -> ParamSpec | None:
+        for p in self.all_params():
+            if p.name == name:
+                return p
+        return None
+
+    def all_params(self) -> tuple[ParamSpec, ...]:
+        if not self.timed:
+            return self.params
+        return self.params + (
+            ParamSpec("start_month", "date", "first month the block is active (default: model start)", False),
+            ParamSpec("end_month", "date", "last month the block is active (default: none)", False),
+        )
+
+
+# ------------------------------------------------------------------------------------------------
+# Wiring a block's rows into the formulas
+# ------------------------------------------------------------------------------------------------
+class BlockContext:
+    """What a builder needs: parameters as expressions (time shape and FX applied) and activity."""
+
+    def __init__(self, block: Block, workbook: Workbook, link_line):
+        self.block, self.workbook, self._link_line = block, workbook, link_line
+        self.slug = block.slug
+
+    def has(self, name: str) -> bool:
+        return name in self.block.rows
+
+    def _raw(self, row: Row) -> Expr:
+        if row.link is not None:
+            return self._link_line(row)
+        expr: Expr = Param(row.key)
+        if row.currency and row.currency != self.workbook.settings.currency:
+            expr = expr * Param(f"fx__{row.currency.lower()}")
+        return expr
+
+    def months_in(self) -> Expr:
+        """Months since the block's start (or the model's start): the clock time shapes run on."""
+        start = self.block.rows.get("start_month")
+        return MonthsSince(Param(start.key)) if start else MonthIndex()
+
+    def p(self, name: str) -> Expr:
+        """A parameter, shaped over time: growth, ramp, S-curve or a value per year."""
+        row = self.block.rows[name]
+        value = self._raw(row)
+        shapes = self.block.shapes.get(name, {})
+        if not shapes:
+            return value
+        m = self.months_in()
+        if "growth" in shapes:
+            g = shapes["growth"]
+            per = 1 if g.unit == "%/month" else MONTHS_PER_YEAR
+            return value * (1 + Param(g.key)) ** (m / per)
+        if "ramp_months" in shapes:
+            start = self._raw(shapes["ramp_from"]) if "ramp_from" in shapes else Num(0)
+            progress = Min(1, Max(0, m / Param(shapes["ramp_months"].key)))
+            return start + (value - start) * progress
+        if "s_curve_midpoint" in shapes:
+            mid, width = Param(shapes["s_curve_midpoint"].key), Param(shapes["s_curve_width"].key)
+            return value / (1 + Exp(Num(-S_CURVE_SPREAD) / width * (m - mid)))
+        years = sorted((int(k[1:]), r) for k, r in shapes.items())
+        out = value
+        for year, r in years:
+            out = If(Year().ge(year), self._raw(r), out)
+        return out
+
+    def date(self, name: str) -> Expr:
+        return Param(self.block.rows[name].key)
+
+    def active(self) -> Expr:
+        """1 in the months from start_month to end_month (inclusive), else 0."""
+        start = self.block.rows.get("start_month")
+        end = self.block.rows.get("end_month")
+        if start is None and end is None:
+            return Num(1)
+        # Whole months since each date, not the month index against the date: numpy holds a date as
+        # months since the model start but Excel holds a real date, and MonthsSince is right in both.
+        flags = []
+        if start:
+            flags.append(MonthsSince(Param(start.key)).ge(0))
+        if end:
+            flags.append(MonthsSince(Param(end.key)).le(0))
+        return flags[0] if len(flags) == 1 else flags[0] * flags[1]
+
+    def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False) -> Line:
+        return Line(f"{self.slug}.{item}", expr, f"{self.block.name}: {label}", unit, role,
+                    self.block.name, stock)
+
+    def money(self, per: str = "/month") -> str:
+        """The unit of a money line: the model currency per month, e.g. ``USD/month``."""
+        return self.workbook.settings.currency + per
