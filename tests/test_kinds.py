@@ -71,3 +71,10 @@ def test_no_discovery_by_bytecode_or_inspect():
     offenders = [f"{p.relative_to(ROOT)}: {m.group(0).strip()}" for p in sources
                  for m in FORBIDDEN.finditer(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_the_starter_guide_and_the_readme_reference_list_every_kind():
+    from cashcast.reports.excel.assumptions import guide_rows, reference_markdown
+    assert set(KINDS) <= {row[0] for row in guide_rows()}
+    reference = reference_markdown()
+    assert all(f"| {name} | `" in reference for name in KINDS)
