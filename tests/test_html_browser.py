@@ -229,7 +229,7 @@ def test_pdf_has_every_section(name, chromium, reports):
     data = json.loads(json_text(run))
     expected = ["The answer", "Assumptions", "Settings", "Assumptions by block", "Methodology",
                 "Building blocks", "Totals and key figures", "Cash balance by scenario"]
-    clauses = uncertainty_report.solve_clauses(run)
+    clauses = uncertainty_report.solve_clauses(run, analysis)
     assert clauses  # one scenario of each example does not break even
     for scenario, entry in data["scenarios"].items():
         title = narrative.scenario_title(scenario)

@@ -12,6 +12,7 @@ import pytest
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.solve import find_row, parse_target, solve
+from cashcast.models.analysis.solve_for import conversion_row
 from cashcast.models.kinds import KINDS
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
@@ -519,7 +520,8 @@ def headlines(page: str) -> dict[str, str]:
 
 
 def test_solve_clause_value_breaks_even_when_written_back(uncertain, tmp_path):
-    run, _analysis, page = uncertain
+    run, analysis, page = uncertain
+    assert set(analysis.break_even) == {"base", "cheap"}  # computed by the analysis, not the page
     said = headlines(page)
     assert said["base"].endswith("; break-even by Dec 2024 needs at least 2.001% conversion (Plus, now 1.0%).")
     assert said["cheap"].endswith("; no conversion up to 20.0% (Plus) breaks even by Dec 2024.")
@@ -527,7 +529,7 @@ def test_solve_clause_value_breaks_even_when_written_back(uncertain, tmp_path):
     value = clause_value(said["base"])
     wb = run.workbook
     sol = solve(run.model, "base", find_row(wb, "Plus.conversion"), parse_target(wb, "break_even_month=2024-12"))
-    assert value == sol.value
+    assert value == sol.value == analysis.break_even["base"].solution.value
     solved = run_file(uncertain_workbook(tmp_path, conversion=value, name="solved"))
     assert solved.kpis["break_even_month"][0] <= 23                     # Dec 2024 or earlier
     short = run_file(uncertain_workbook(tmp_path, conversion=0.0199, name="short"))
@@ -543,7 +545,7 @@ def test_solve_clause_in_the_examples_and_none_without_a_subscription(analysed_e
     said = headlines(page)
     never = [n for j, n in enumerate(run.scenarios) if run.kpis["break_even_month"][j] != run.kpis["break_even_month"][j]]
     assert never
-    block = uncertainty_report.conversion_row(run.workbook).block
+    block = conversion_row(run.workbook).block
     last = fmt.month_of(run.months[-1])
     for name, sentence in said.items():
         has = f"breaks even by {last}." in sentence and "conversion" in sentence

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from cashcast.reports.cli import main as cli
+from cashcast.reports.cli import run as cli_run
 from cashcast.reports.cli.main import main
 from tests.helpers import ROOT, row, settings
 
@@ -98,7 +98,7 @@ def test_a_failed_write_leaves_earlier_reports_intact(tmp_path, monkeypatch, cap
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(cli, "csv_text", broken)
+    monkeypatch.setattr(cli_run, "csv_text", broken)
     assert main(["run", str(FLAGSHIP), "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: disk full" in err and "Traceback" not in err

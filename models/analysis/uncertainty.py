@@ -5,21 +5,29 @@
 * ``comparison`` — every scenario's KPIs next to the baseline's (the first scenario of the run,
   base unless ``--scenario`` chose others): the differences and a ranking per KPI;
 * ``tornado`` — :func:`cashcast.models.analysis.sensitivity.tornado` of the baseline;
-* ``simulation`` — :func:`cashcast.models.analysis.simulation.simulate` of the baseline (None when samples is 0).
+* ``simulation`` — :func:`cashcast.models.analysis.simulation.simulate` of the baseline (None when samples is 0);
+* ``break_even`` — :func:`cashcast.models.analysis.solve_for.break_even_conversions`: for each scenario
+  that never breaks even, the conversion that would (the HTML answer's solve-for clause).
 
 ``to_json()`` gives the JSON's "scenario_comparison", "sensitivity" and "simulation" sections.
+
+This module is the analysis *result* that reports read: the types a renderer needs (``Tornado``,
+``Simulation``, ``Solution`` …) are imported from here, so no renderer imports the solver, the
+sensitivity or the simulation modules themselves (tests/test_layers.py checks that).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from cashcast.models.analysis.batch import BETTER, MONTH_KPIS, json_number, never_as_horizon
 from cashcast.models.analysis.scenarios import Run
-from cashcast.models.analysis.sensitivity import Tornado, tornado
-from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, Simulation, simulate
+from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar, tornado
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, SIM_KPIS, Simulation, simulate
+from cashcast.models.analysis.solve import Solution
+from cashcast.models.analysis.solve_for import BreakEvenConversion, break_even_conversions
 
 COMPARED_KPIS = ("cash_out_month", "runway_months", "break_even_month", "peak_funding_need", "npv",
                  "irr", "ending_cash")
@@ -76,9 +84,12 @@ def compare_scenarios(run: Run) -> ScenarioComparison:
 
 @dataclass
 class Uncertainty:
+    """Everything ``run`` analyses after the scenarios; renderers only format it."""
+
     comparison: ScenarioComparison
     tornado: Tornado
     simulation: Simulation | None
+    break_even: dict[str, BreakEvenConversion] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         out = {"scenario_comparison": self.comparison.to_json(), "sensitivity": self.tornado.to_json()}
@@ -89,7 +100,14 @@ class Uncertainty:
 
 def analyse(run: Run, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
             progress: Callable[[int], None] | None = None) -> Uncertainty:
-    """Comparison, tornado and (when samples > 0) Monte Carlo of the run's first scenario."""
+    """Comparison, tornado, (when samples > 0) Monte Carlo of the run's first scenario, and the
+    break-even conversion of every scenario that never breaks even."""
     baseline = run.scenarios[0]
     sim = simulate(run.model, baseline, samples, seed, progress=progress) if samples > 0 else None
-    return Uncertainty(compare_scenarios(run), tornado(run.model, baseline), sim)
+    return Uncertainty(compare_scenarios(run), tornado(run.model, baseline), sim,
+                       break_even_conversions(run))
+
+
+__all__ = ["COMPARED_KPIS", "DEFAULT_SAMPLES", "DEFAULT_SEED", "SIM_KPIS", "BreakEvenConversion",
+           "ScenarioComparison", "Simulation", "Solution", "Swing", "Tornado", "TornadoBar",
+           "Uncertainty", "analyse", "compare_scenarios", "rank"]

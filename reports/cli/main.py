@@ -1,4 +1,8 @@
-"""The command line: ``cashcast run | check | new | solve``.
+"""The command line: ``cashcast run | check | new | solve``: the parser, the dispatch and the exit codes.
+
+Each command lives in a module of its own (:mod:`~cashcast.reports.cli.run`, ``check``, ``new``,
+``solve``) and receives the typed options of :mod:`cashcast.reports.cli.options`, never the argparse
+namespace.
 
 Exit status: 0 done, 2 bad input (every problem listed, nothing written), 1 internal error (a
 traceback only with ``--debug``).
@@ -8,92 +12,55 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from pathlib import Path
 
 from cashcast import __version__
-from cashcast.models.reading.problems import InputError, Problem
-from cashcast.models.analysis.scenarios import Run, run_file
-from cashcast.models.reading.workbook import load_workbook
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
+from cashcast.models.analysis.solve import SOLVE_KPIS
+from cashcast.models.reading.problems import InputError
 
-from cashcast.reports import fmt
-from cashcast.reports.outputs import json_text, csv_text
-from cashcast.reports.files import write_atomic
-from cashcast.reports.cli.uncertainty import Uncertainty, add_run_options, add_solve_command, analyse_run, \
-    simulation_summary
+from cashcast.reports.cli import check, new, run, solve
+from cashcast.reports.cli.options import count, from_namespace
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+COMMANDS = {"run": run.cmd_run, "check": check.cmd_check, "new": new.cmd_new, "solve": solve.cmd_solve}
 
 
-def summary_table(run: Run) -> str:
-    """The compact per-scenario summary printed by ``run``."""
-    from cashcast.reports.tables import scenario_kpis
-
-    cur = run.workbook.settings.currency
-    head = ("scenario", "cash-out month", "runway", "break-even", "peak funding need")
-    rows = [head]
-    for j, name in enumerate(run.scenarios):
-        k = scenario_kpis(run, j)
-        runway = "never runs out" if k["runway_months"] is None else f"{k['runway_months']} months"
-        rows.append((name, fmt.month(k["cash_out_month"]), runway, fmt.month(k["break_even_month"]),
-                     fmt.money(k["peak_funding_need"], cur)))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+def add_run(sub) -> None:
+    r = sub.add_parser("run", help="run a workbook and write the reports")
+    r.add_argument("workbook")
+    r.add_argument("--out", default="out", help="output folder (default out/)")
+    r.add_argument("--scenario", dest="scenarios", nargs="+", action="extend",
+                   help="scenarios to run (default: all)")
+    r.add_argument("--samples", type=count, default=DEFAULT_SAMPLES,
+                   help=f"Monte Carlo samples of the first scenario (default {DEFAULT_SAMPLES:,}; 0: none)")
+    r.add_argument("--seed", type=count, default=DEFAULT_SEED,
+                   help=f"random seed; the same seed gives identical results (default {DEFAULT_SEED})")
+    r.add_argument("--pdf", action="store_true", help="also print the HTML report to DIR/<stem>.pdf "
+                   "(headless Chromium)")
 
 
-def render_outputs(run: Run, stem: str, args,
-                   analysis: Uncertainty | None = None) -> dict[str, bytes | str]:
-    """Every output of ``run`` rendered in memory first, so a failure writes nothing."""
-    analysis = analysis if analysis is not None else analyse_run(run, args)
-    outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(run, analysis.to_json()),
-                                       f"{stem}.csv": csv_text(run)}
-    from cashcast.reports.excel.report import excel_bytes
-    outputs[f"{stem}.xlsx"] = excel_bytes(run, analysis)
-    from cashcast.reports.html.page import html_report
-    outputs[f"{stem}.html"] = html_report(run, analysis)
-    if getattr(args, "pdf", False):
-        from cashcast.reports.html.pdf import html_to_pdf
-        outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])
-    return outputs
+def add_check_and_new(sub) -> None:
+    c = sub.add_parser("check", help="validate a workbook; exit 0 or 2")
+    c.add_argument("workbook")
+    n = sub.add_parser("new", help="write assumptions/NAME.xlsx, a documented starter")
+    n.add_argument("name")
+    n.add_argument("--dir", default="assumptions", help="folder for the new workbook (default assumptions/)")
 
 
-def cmd_run(args) -> int:
-    path = Path(args.workbook)
-    run = run_file(path, args.scenario)
-    analysis = analyse_run(run, args)
-    out_dir = Path(args.out)
-    outputs = render_outputs(run, path.stem, args, analysis)
-    for name, data in outputs.items():
-        write_atomic(out_dir / name, data)
-    print(f"{run.workbook.name}: {run.workbook.settings.horizon_months} months from "
-          f"{run.workbook.settings.start_month:%b %Y}, {len(run.model.lines)} lines")
-    print(summary_table(run))
-    print("\n".join(simulation_summary(analysis, run.workbook.settings.currency)))
-    print("wrote " + ", ".join(str(out_dir / n) for n in outputs))
-    return EXIT_OK
-
-
-def cmd_check(args) -> int:
-    from cashcast.models.engine.model import build_model
-
-    wb = load_workbook(args.workbook)
-    model = build_model(wb)
-    print(f"{wb.name}: OK — {len(wb.rows)} assumptions in {len(wb.blocks)} blocks, "
-          f"{len(model.lines)} lines, scenarios: {', '.join(wb.scenario_names)}")
-    return EXIT_OK
-
-
-def cmd_new(args) -> int:
-    from cashcast.reports.excel.assumptions import starter, write_assumption_workbook
-
-    folder = Path(args.dir)
-    target = folder / f"{args.name}.xlsx"
-    if target.exists():
-        raise InputError([Problem(target.name, "", "", f"{target} already exists; choose another name")])
-    settings, rows, scenarios = starter(args.name)
-    write_assumption_workbook(target, settings, rows, scenarios, guide=True)
-    print(f"wrote {target}: a documented starter (see its Guide sheet); run it with "
-          f"cashcast run {target}")
-    return EXIT_OK
+def add_solve(sub) -> None:
+    valid = "; ".join(f"{k}: {v}" for k, v in SOLVE_KPIS.items())
+    s = sub.add_parser("solve", help="the value of one assumption that reaches a KPI target",
+                       description="Vary one assumption of one scenario and report the value that "
+                                   f"reaches the target. Targets — {valid}.")
+    s.add_argument("workbook")
+    s.add_argument("--vary", required=True, metavar="BLOCK.PARAMETER",
+                   help="the assumption to change, e.g. 'ChatGPT Plus.conversion'")
+    s.add_argument("--target", required=True, metavar="KPI=VALUE",
+                   help="e.g. break_even_month=2026-12 or cash_out_month=never")
+    s.add_argument("--scenario", default=None, help="scenario to start from (default base)")
+    s.add_argument("--range", dest="search_range", nargs=2, metavar=("LOW", "HIGH"), default=None,
+                   help="search from LOW to HIGH instead of the row's low..high / default range")
+    s.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -102,34 +69,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="run a workbook and write the reports")
-    r.add_argument("workbook")
-    r.add_argument("--out", default="out", help="output folder (default out/)")
-    r.add_argument("--scenario", nargs="+", action="extend", help="scenarios to run (default: all)")
-    add_run_options(r)
-    r.add_argument("--pdf", action="store_true", help="also print the HTML report to DIR/<stem>.pdf "
-                   "(headless Chromium)")
-    r.set_defaults(func=cmd_run)
-    c = sub.add_parser("check", help="validate a workbook; exit 0 or 2")
-    c.add_argument("workbook")
-    c.set_defaults(func=cmd_check)
-    n = sub.add_parser("new", help="write assumptions/NAME.xlsx, a documented starter")
-    n.add_argument("name")
-    n.add_argument("--dir", default="assumptions", help="folder for the new workbook (default assumptions/)")
-    n.set_defaults(func=cmd_new)
-    add_solve_command(sub)
+    add_run(sub)
+    add_check_and_new(sub)
+    add_solve(sub)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in argv
-    if debug:
-        argv.remove("--debug")
-    args = parser().parse_args(argv)
-    args.debug = debug
+def dispatch(args: argparse.Namespace, debug: bool) -> int:
+    """Run the command with its typed options; map every failure to an exit status and a message."""
     try:
-        return args.func(args)
+        return COMMANDS[args.command](from_namespace(args))
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -144,6 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)",
               file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``cashcast`` console script (and ``python -m cashcast``): parse, run, return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    if debug:
+        argv.remove("--debug")
+    return dispatch(parser().parse_args(argv), debug)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,7 @@ import math
 import numpy as np
 
 from cashcast.models.analysis.batch import BETTER, MONTH_KPIS
-from cashcast.models.analysis.sensitivity import TornadoBar
-from cashcast.models.analysis.simulation import SIM_KPIS
-from cashcast.models.analysis.uncertainty import Uncertainty
+from cashcast.models.analysis.uncertainty import SIM_KPIS, TornadoBar, Uncertainty
 
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.formulas import cell, row_range

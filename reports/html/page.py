@@ -284,7 +284,7 @@ def uncertainty_sections(run: Run, analysis: Uncertainty | None) -> list[Section
 def sections(run: Run, result: dict, analysis: Uncertainty | None = None) -> list[Section]:
     """The report's sections in reading order: the answer, then (with an analysis) how the scenarios
     compare and how sure the baseline is, then each scenario, the assumptions and the methodology."""
-    clauses = uncertainty_report.solve_clauses(run) if analysis is not None else {}
+    clauses = uncertainty_report.solve_clauses(run, analysis)
     views = [scenario_view(run, j, result["scenarios"][n], clauses.get(n)) for j, n in enumerate(run.scenarios)]
     out = [answer_section(run, result, views)]
     out += uncertainty_sections(run, analysis)

@@ -1,8 +1,9 @@
 """The uncertainty parts of the HTML report: the scenario comparison, the sensitivity (tornado) and the
 Monte Carlo sections, and the solve-for clause of the answer sentences.
 
-Everything is read from :func:`cashcast.models.analysis.uncertainty.analyse`'s result and from :func:`cashcast.models.analysis.solve.solve`;
-nothing is recomputed here. Functions return plain strings, numbers and charts for the templates.
+Everything is read from :func:`cashcast.models.analysis.uncertainty.analyse`'s result (the solve-for
+answers included, ``Uncertainty.break_even``); nothing is recomputed, solved or simulated here.
+Functions return plain strings, numbers and charts for the templates.
 """
 from __future__ import annotations
 
@@ -13,14 +14,11 @@ from collections import Counter
 import numpy as np
 
 from cashcast.models.analysis.batch import BETTER, MONTH_KPIS, month_label, never_as_horizon
-from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import Run
-from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar
-from cashcast.models.analysis.simulation import Simulation
-from cashcast.models.analysis.solve import Solution, find_row, parse_target, solve
+from cashcast.models.analysis.uncertainty import (COMPARED_KPIS, ScenarioComparison, Simulation, Solution,
+                                                  Swing, Tornado, TornadoBar, Uncertainty)
 from cashcast.models.reading.specs import DEFAULT_DISTRIBUTION
-from cashcast.models.analysis.uncertainty import COMPARED_KPIS, ScenarioComparison
-from cashcast.models.reading.workbook import BASE, Row, Workbook
+from cashcast.models.reading.workbook import BASE, Workbook
 
 from cashcast.reports import fmt
 from cashcast.reports.html import narrative
@@ -39,43 +37,8 @@ YEARS_PER_TABLE = 11
 
 
 # ------------------------------------------------------------------------------------------------
-# Solve-for in the answer: what conversion breaks even by the end of the horizon
+# Solve-for in the answer: the break-even conversion that the analysis found, in words
 # ------------------------------------------------------------------------------------------------
-def conversion_row(workbook: Workbook) -> Row | None:
-    """The ``conversion`` row of the workbook's first subscription block (None if there is none, or
-    if it is linked to a line rather than a value)."""
-    for block in workbook.blocks.values():
-        if block.kind == "subscription":
-            try:
-                row = find_row(workbook, f"{block.name}.conversion")
-            except InputError:
-                return None
-            return row if row.dimension == "percent" else None
-    return None
-
-
-def break_even_solutions(run: Run) -> dict[str, Solution]:
-    """For every scenario that does not break even within the horizon: :func:`cashcast.models.analysis.solve.solve` of
-    the first subscription block's conversion, over the row's low..high (or solve's documented
-    default range, 0–100%, for a missing bound), with the target break-even by the last month."""
-    wb = run.workbook
-    row = conversion_row(wb)
-    if row is None:
-        return {}
-    target = parse_target(wb, f"break_even_month={run.months[-1]:%Y-%m}")
-    out = {}
-    for j, name in enumerate(run.scenarios):
-        if not math.isnan(float(run.kpis["break_even_month"][j])):
-            continue
-        try:
-            sol = solve(run.model, name, row, target)
-        except InputError:  # no range to search: no clause
-            continue
-        if not sol.current_meets:
-            out[name] = sol
-    return out
-
-
 def conversion_text(x: float) -> str:
     """A solved conversion with every digit solve kept (4 significant), so it still meets the target."""
     return fmt.percent_exact(x, 1, 5)
@@ -92,11 +55,13 @@ def solve_clause(sol: Solution, block: str, last: dt.date) -> str:
             f"({block}, now {conversion_text(sol.current)})")
 
 
-def solve_clauses(run: Run) -> dict[str, str]:
-    """Scenario name → the clause its answer sentence ends with (only scenarios that need one)."""
-    row = conversion_row(run.workbook)
-    return {name: solve_clause(sol, row.block, run.months[-1])
-            for name, sol in break_even_solutions(run).items()}
+def solve_clauses(run: Run, analysis: Uncertainty | None) -> dict[str, str]:
+    """Scenario name → the clause its answer sentence ends with (only scenarios that need one),
+    worded from ``analysis.break_even``; no clauses without an analysis."""
+    if analysis is None:
+        return {}
+    return {name: solve_clause(b.solution, b.block, run.months[-1])
+            for name, b in analysis.break_even.items()}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -331,8 +296,8 @@ def sampling_sentence(sim: Simulation, who: str) -> str:
         return (f"{sim.samples:,} samples of {who} with seed {sim.seed}; no assumption has a low and a "
                 f"high that differ, so every sample is {who} itself. Give the assumptions you are unsure "
                 f"of a low and a high in the workbook to simulate them.")
-    which = "assumption with a low or a high varies" if n == 1 else \
-        "assumptions with a low or a high vary, independently of each other"
+    which = ("assumption with a low or a high varies" if n == 1
+             else "assumptions with a low or a high vary, independently of each other")
     return (f"{sim.samples:,} samples of {who}, drawn with seed {sim.seed} (the same seed gives the "
             f"same figures). The {n} {which}; {distributions_text(sim)}. Every other assumption keeps "
             f"its value in {who}. IRR is not simulated.")

@@ -1,0 +1,63 @@
+"""The whole computation of a command, once: load → validate → build → evaluate → analyse (or solve).
+
+:func:`compute` is the one call ``cashcast run`` makes; it returns a :class:`Outcome`, the finished
+result that every renderer (Excel, HTML, JSON, CSV, PDF) only formats. Nothing after it evaluates
+the model, solves or simulates, so the outputs of one run can never disagree with each other.
+:func:`solve_target` is the one call of ``cashcast solve``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from cashcast.models.analysis.scenarios import Run, run_file, select_scenarios
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
+from cashcast.models.analysis.solve import Solution, find_row, parse_range, parse_target, solve
+from cashcast.models.analysis.uncertainty import Uncertainty, analyse
+from cashcast.models.engine.model import build_model
+from cashcast.models.reading.workbook import Workbook, load_workbook
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished run: the scenarios evaluated (``run``) and their analysis (comparison, tornado,
+    simulation and the solve-for answers, ``analysis``)."""
+
+    run: Run
+    analysis: Uncertainty
+
+
+def compute(workbook: Path | str, scenarios: list[str] | None = None, samples: int = DEFAULT_SAMPLES,
+            seed: int = DEFAULT_SEED, progress: Callable[[int], None] | None = None) -> Outcome:
+    """Run ``workbook``'s scenarios (all when None) and analyse them; ``samples`` Monte Carlo paths
+    of the first scenario (0: none) from ``seed``. ``progress`` is told how many paths were done.
+
+    Raises :class:`cashcast.models.reading.problems.InputError` for a bad workbook, before any
+    model is built."""
+    run = run_file(Path(workbook), scenarios)
+    return Outcome(run, analyse(run, samples, seed, progress=progress))
+
+
+@dataclass(frozen=True)
+class Solved:
+    """A finished solve-for: the workbook read and the :class:`~cashcast.models.analysis.solve.Solution`."""
+
+    workbook: Workbook
+    solution: Solution
+
+
+def solve_target(workbook: Path | str, vary: str, target: str, scenario: str | None = None,
+                 search_range: tuple[str, str] | None = None) -> Solved:
+    """Vary ``vary`` ('BLOCK.PARAMETER') of ``scenario`` (None: base) until ``target`` ('KPI=VALUE')
+    is met, over ``search_range`` (LOW, HIGH as typed) or the row's range. Every text is checked
+    against the workbook first: a bad one raises InputError, as a bad workbook does."""
+    wb = load_workbook(Path(workbook))
+    name = select_scenarios(wb, [scenario] if scenario else None)[0]
+    row = find_row(wb, vary)
+    goal = parse_target(wb, target)
+    given = parse_range(wb, row, list(search_range)) if search_range else None
+    return Solved(wb, solve(build_model(wb), name, row, goal, given))
+
+
+__all__ = ["Outcome", "Solved", "compute", "solve_target"]

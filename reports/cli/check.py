@@ -1,0 +1,18 @@
+"""``cashcast check WORKBOOK``: validate only; exit 0 (and a one-line summary) or 2 (every problem)."""
+from __future__ import annotations
+
+from cashcast.models.engine.model import build_model
+from cashcast.models.reading.workbook import load_workbook
+
+from cashcast.reports.cli.options import CheckOptions
+
+EXIT_OK = 0
+
+
+def cmd_check(opts: CheckOptions) -> int:
+    """Load and build the model without evaluating it; a bad workbook raises InputError (exit 2)."""
+    wb = load_workbook(opts.workbook)
+    model = build_model(wb)
+    print(f"{wb.name}: OK — {len(wb.rows)} assumptions in {len(wb.blocks)} blocks, "
+          f"{len(model.lines)} lines, scenarios: {', '.join(wb.scenario_names)}")
+    return EXIT_OK

@@ -1,0 +1,88 @@
+"""What each command was asked to do, as typed options: the command line's only output.
+
+:mod:`cashcast.reports.cli.main` parses the arguments and turns the argparse namespace into one of
+these dataclasses with :func:`from_namespace`; the commands, the pipeline and the renderers receive
+the dataclass (or less), never the namespace, so they can be called from tests and other programs
+without argparse.
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """``cashcast run``: the workbook, the output folder, the scenarios (None: all), the Monte Carlo
+    samples (0: none) and seed, and whether to print the HTML report to PDF."""
+
+    workbook: Path
+    out: Path = Path("out")
+    scenarios: list[str] | None = None
+    samples: int = DEFAULT_SAMPLES
+    seed: int = DEFAULT_SEED
+    pdf: bool = False
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """``cashcast check``: the workbook to validate."""
+
+    workbook: Path
+
+
+@dataclass(frozen=True)
+class NewOptions:
+    """``cashcast new``: the starter's name and the folder to write ``NAME.xlsx`` in."""
+
+    name: str
+    dir: Path = Path("assumptions")
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """``cashcast solve``: vary ``BLOCK.PARAMETER`` of one scenario (None: base) until ``KPI=VALUE``
+    is met, within ``search_range`` (LOW, HIGH texts) or the row's own range; ``json`` output."""
+
+    workbook: Path
+    vary: str
+    target: str
+    scenario: str | None = None
+    search_range: tuple[str, str] | None = None
+    json: bool = False
+
+
+def count(text: str) -> int:
+    """A whole number of 0 or more, as typed ('100_000' and '100,000' too), for argparse.
+
+    >>> count("100,000")
+    100000
+    """
+    try:
+        n = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n} is negative; give 0 or more")
+    return n
+
+
+OPTIONS = {"run": RunOptions, "check": CheckOptions, "new": NewOptions, "solve": SolveOptions}
+PATHS = {"workbook", "out", "dir"}  # fields typed as paths
+
+
+def from_namespace(ns: argparse.Namespace) -> RunOptions | CheckOptions | NewOptions | SolveOptions:
+    """The options dataclass of ``ns.command``, from the namespace's attributes of the same names."""
+    cls = OPTIONS[ns.command]
+    values = {}
+    for f in fields(cls):
+        value = getattr(ns, f.name)
+        if f.name in PATHS:
+            value = Path(value)
+        elif f.name == "search_range" and value is not None:
+            value = tuple(value)
+        values[f.name] = value
+    return cls(**values)

@@ -1,0 +1,110 @@
+"""``cashcast run WORKBOOK``: compute once, render every format in memory, publish them as one set.
+
+The computation is one call, :func:`cashcast.models.analysis.pipeline.compute`; the renderers get its
+finished :class:`~cashcast.models.analysis.pipeline.Outcome` and only format it; the files are
+published by :func:`cashcast.reports.files.publish`, so a run stopped at any moment leaves either the
+previous complete set of ``DIR/<stem>.*`` or the new one.
+"""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from cashcast.models.analysis.pipeline import Outcome, compute
+from cashcast.models.analysis.scenarios import Run
+from cashcast.models.analysis.uncertainty import Uncertainty
+
+from cashcast.reports import fmt
+from cashcast.reports.cli.options import RunOptions
+from cashcast.reports.files import publish
+from cashcast.reports.outputs import csv_text, json_text
+
+EXIT_OK = 0
+
+
+def cmd_run(opts: RunOptions) -> int:
+    """Compute, render, publish, then print the summary; InputError (exit 2) before anything is written."""
+    with progress_bar(opts.samples) as progress:
+        outcome = compute(opts.workbook, opts.scenarios, opts.samples, opts.seed, progress)
+    outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf)
+    publish(opts.out, opts.workbook.stem, outputs)
+    run = outcome.run
+    print(f"{run.workbook.name}: {run.workbook.settings.horizon_months} months from "
+          f"{run.workbook.settings.start_month:%b %Y}, {len(run.model.lines)} lines")
+    print(summary_table(run))
+    print("\n".join(simulation_summary(outcome.analysis, run.workbook.settings.currency)))
+    print("wrote " + ", ".join(str(opts.out / n) for n in outputs))
+    return EXIT_OK
+
+
+@contextmanager
+def progress_bar(samples: int) -> Iterator[Callable[[int], None] | None]:
+    """A Monte Carlo progress callback drawing a bar on stderr, only when stderr is a terminal."""
+    if samples <= 0 or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=samples, unit="path", unit_scale=True, desc="Monte Carlo", file=sys.stderr,
+              delay=0.5, leave=False) as bar:
+        yield bar.update
+
+
+def render_outputs(outcome: Outcome, stem: str, pdf: bool = False) -> dict[str, bytes | str]:
+    """Every output of a finished run, rendered in memory first, so a failure writes nothing."""
+    from cashcast.reports.excel.report import excel_bytes
+    from cashcast.reports.html.page import html_report
+
+    run, analysis = outcome.run, outcome.analysis
+    outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(run, analysis.to_json()),
+                                       f"{stem}.csv": csv_text(run)}
+    outputs[f"{stem}.xlsx"] = excel_bytes(run, analysis)
+    outputs[f"{stem}.html"] = html_report(run, analysis)
+    if pdf:
+        from cashcast.reports.html.pdf import html_to_pdf
+        outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])
+    return outputs
+
+
+def summary_table(run: Run) -> str:
+    """The compact per-scenario summary printed by ``run``."""
+    from cashcast.reports.tables import scenario_kpis
+
+    cur = run.workbook.settings.currency
+    head = ("scenario", "cash-out month", "runway", "break-even", "peak funding need")
+    rows = [head]
+    for j, name in enumerate(run.scenarios):
+        k = scenario_kpis(run, j)
+        runway = "never runs out" if k["runway_months"] is None else f"{k['runway_months']} months"
+        rows.append((name, fmt.month(k["cash_out_month"]), runway, fmt.month(k["break_even_month"]),
+                     fmt.money(k["peak_funding_need"], cur)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def simulation_summary(u: Uncertainty, currency: str) -> list[str]:
+    """A few lines for the terminal after the scenario table."""
+    out = []
+    if u.tornado.bars:
+        top = ", ".join(b.parameter for b in u.tornado.bars[:3])
+        out.append(f"sensitivity ({u.tornado.scenario}): largest swings from {top}")
+    sim = u.simulation
+    if sim is None:
+        return out
+    p = sim.percentiles
+
+    def months(k):
+        return "/".join(fmt.month(sim.label(getattr(p[k], q))) for q in ("p10", "p50", "p90"))
+
+    def money(k):
+        return "/".join(fmt.money(getattr(p[k], q), currency) for q in ("p10", "p50", "p90"))
+
+    last_year = max(sim.cash_out_by_year)
+    out.append(f"Monte Carlo ({sim.scenario}, {sim.samples:,} paths, seed {sim.seed}, "
+               f"{len(sim.varied)} assumptions varied): P(cash runs out by end of {last_year}) "
+               f"{sim.cash_out_by_year[last_year]:.1%}")
+    out.append(f"  P10/P50/P90  cash-out {months('cash_out_month')}; break-even "
+               f"{months('break_even_month')}; peak funding need {money('peak_funding_need')}; "
+               f"ending cash {money('ending_cash')}")
+    return out
