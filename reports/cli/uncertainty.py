@@ -12,7 +12,8 @@ from pathlib import Path
 
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
-from cashcast.models.analysis.solve import SOLVE_KPIS, Solution, find_row, parse_range, parse_target, solve
+from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.solve import Solution, find_row, parse_range, parse_target, solve
 from cashcast.models.analysis.uncertainty import Uncertainty, analyse
 
 from cashcast.reports import fmt
@@ -81,7 +82,7 @@ def simulation_summary(u: Uncertainty, currency: str) -> list[str]:
 # solve
 # ------------------------------------------------------------------------------------------------
 def add_solve_command(sub) -> None:
-    valid = "; ".join(f"{k}: {v}" for k, v in SOLVE_KPIS.items())
+    valid = "; ".join(f"{k.name}: {k.target}" for k in registry.solvable())
     s = sub.add_parser("solve", help="the value of one assumption that reaches a KPI target",
                        description="Vary one assumption of one scenario and report the value that "
                                    f"reaches the target. Targets — {valid}.")
@@ -140,8 +141,7 @@ def _kpi(sol: Solution, x: float | None, months, currency: str) -> str:
     if k == "break_even_month":
         label = month_label(months, x) if x is not None else None
         return f"break-even {fmt.month(label)}" if label else "no break-even"
-    names = {"peak_funding_need": "peak funding need", "npv": "NPV", "ending_cash": "ending cash"}
-    return f"{names[k]} {fmt.money(x, currency)}"
+    return f"{registry.BY_NAME[k].phrase} {fmt.money(x, currency)}"
 
 
 def _goal(sol: Solution, months, currency: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.model import Model
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.reading.workbook import Row, Workbook, ordinal_to_date
@@ -18,20 +19,13 @@ from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 TITLE_ROW, SCENARIO_ROW, INDEX_ROW, DATE_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 5
 LABEL_COL, UNIT_COL, KEY_COL, FIRST_MONTH_COL = 0, 1, 2, 3
 
-FLAG_BELOW_FLOOR = "flag.below_minimum_cash"
-FLAG_BREAK_EVEN = "flag.ttm_operating_cash_flow_non_negative"
+# The unit column of a key figure, by its kind (money shows the currency)
+KPI_UNITS = {"month": "month", "months": "months", "rate": "%/year"}
 
-# (key, label, unit shown) of the key figures, in the order of cashcast.models.analysis.kpi / the JSON
-KPIS = (
-    ("cash_out_month", "Cash-out month (first month below the cash floor)", "month"),
-    ("runway_months", "Runway (months from the start to the cash-out month)", "months"),
-    ("break_even_month", "Break-even month (first with trailing-12-month operating cash flow ≥ 0)", "month"),
-    ("peak_funding_need", "Peak funding need (deepest cumulative operating deficit)", "money"),
-    ("npv", "NPV of the monthly operating cash flows (first month undiscounted)", "money"),
-    ("irr", "IRR of the monthly operating cash flows, annualised", "%/year"),
-    ("ending_cash", "Cash at the end of the horizon", "money"),
-)
-DATE_KPIS = ("cash_out_month", "break_even_month")
+
+def kpi_unit(kpi: registry.Kpi, currency: str) -> str:
+    """The unit a key figure's row shows: ``kpi_unit(BY_NAME["npv"], "USD") == "USD"``."""
+    return KPI_UNITS.get(kpi.kind, currency)
 
 TOTAL_PLACES = {
     "revenue": "Revenue", "costs": "Costs", "funding": "Funding",
@@ -94,9 +88,9 @@ class ModelLayout:
             r += 1
         layout.line_sections = len(layout.sections)
         layout.sections.append((r, "Helper rows for the key figures (1 = yes)"))
-        for key in (FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN):
+        for flag in registry.flags():
             r += 1
-            layout.flags[key] = r
+            layout.flags[flag.key] = r
         r += 2
         layout.sections.append((r, "Helper rows: IRR search (a live guess for IRR, the root nearest 0)"))
         for key in IRR_ROWS:
@@ -104,9 +98,9 @@ class ModelLayout:
             layout.irr[key] = r
         r += 2
         layout.sections.append((r, "Key figures of this sheet's scenario"))
-        for key, _label, _unit in KPIS:
+        for kpi in registry.KPIS:
             r += 1
-            layout.kpis[key] = r
+            layout.kpis[kpi.name] = r
         return layout
 
 
