@@ -12,6 +12,7 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.model import Model
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.reading.workbook import Row, Workbook, ordinal_to_date
+from cashcast.models.statements.lines import STATEMENT_LINES
 
 from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 
@@ -27,32 +28,26 @@ def kpi_unit(kpi: registry.Kpi, currency: str) -> str:
     """The unit a key figure's row shows: ``kpi_unit(BY_NAME["npv"], "USD") == "USD"``."""
     return KPI_UNITS.get(kpi.kind, currency)
 
-TOTAL_PLACES = {
-    "revenue": "Revenue", "costs": "Costs", "funding": "Funding",
-    "operating_cash_flow": "Cash", "net_cash_flow": "Cash", "closing_cash": "Cash",
-    "cumulative_operating_cash_flow": "Cash", "ttm_operating_cash_flow": "Cash",
-}
-
-
 def excel_serial(day: dt.date) -> int:
     """Excel's serial number of a date (1900 date system): 2023-01-01 → 44927."""
     return (day - dt.date(1899, 12, 30)).days
 
 
 def sections(model: Model) -> list[tuple[str, list[str]]]:
-    """The model's lines grouped as an investor reads them; every line appears exactly once."""
+    """The model's lines grouped as an investor reads them; every line appears exactly once.
+
+    Each section holds the block lines of its role, then the statement lines
+    (:data:`cashcast.models.statements.lines.STATEMENT_LINES`) placed in it, in registry order.
+    """
     lines = model.lines
-    by_role = {role: [n for n, ln in lines.items() if ln.role == role and n not in TOTAL_PLACES]
+    placed_by_registry = {s.name: s.section for s in STATEMENT_LINES}
+    by_role = {role: [n for n, ln in lines.items() if ln.role == role and n not in placed_by_registry]
                for role in ("detail", "revenue", "cost", "funding", "memo")}
-    plan = [
-        ("Drivers", by_role["detail"]),
-        ("Revenue", by_role["revenue"] + ["revenue"]),
-        ("Costs", by_role["cost"] + ["costs"]),
-        ("Funding", by_role["funding"] + ["funding"]),
-        ("Cash", ["operating_cash_flow", "net_cash_flow", "closing_cash", "cumulative_operating_cash_flow",
-                  "ttm_operating_cash_flow"]),
-        ("Memo (not cash)", by_role["memo"]),
-    ]
+    plan = [("Drivers", by_role["detail"])]
+    for title, role in (("Revenue", "revenue"), ("Costs", "cost"), ("Funding", "funding"), ("Cash", None),
+                        ("Memo (not cash)", "memo")):
+        blocks = by_role[role] if role else []
+        plan.append((title, blocks + [s.name for s in STATEMENT_LINES if s.section == title]))
     placed = {n for _, names in plan for n in names}
     plan.append(("Other lines", [n for n in lines if n not in placed]))
     return [(title, [n for n in names if n in lines]) for title, names in plan
