@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from cashcast.models.analysis.batch import json_value
-from cashcast.models.analysis.kpis import KPIS
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.scenarios import Run
 
 
 def scenario_kpis(run: Run, j: int) -> dict:
     """The KPIs of scenario column j, JSON-ready: months as 'YYYY-MM', nulls for never/undefined."""
     return {k.name: json_value(k, run.kpis[k.name][j], run.months) if k.name in run.kpis else None
-            for k in KPIS}
+            for k in registry.KPIS}
 
 
 def report_lines(run: Run) -> list[str]:

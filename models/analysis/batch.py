@@ -13,8 +13,6 @@ import numpy as np
 from cashcast.models.engine.model import Model, Result
 from cashcast.models.analysis import kpis
 
-# Lines the batch KPIs read (their registry definitions); evaluate(keep=...) frees every other line early.
-KPI_LINES = kpis.batch_lines()
 
 
 def scenario_params(model: Model, scenario: str) -> dict[str, np.ndarray]:
@@ -67,7 +65,7 @@ def json_value(kpi: kpis.Kpi, x, months: list[dt.date]):
     None for never or undefined.
 
     >>> months = [dt.date(2023, 1, 1)]
-    >>> [json_value(kpis.BY_NAME[k], 26.0, months) for k in ("cash_out_month", "runway_months", "npv")]
+    >>> [json_value(kpis.named(k), 26.0, months) for k in ("cash_out_month", "runway_months", "npv")]
     ['2025-03', 26, 26.0]
     """
     if kpi.is_date:
@@ -80,7 +78,7 @@ def json_value(kpi: kpis.Kpi, x, months: list[dt.date]):
 def ranking_score(kpi: kpis.Kpi, values: np.ndarray, horizon: int) -> np.ndarray:
     """A score where larger is better: months with never as the horizon, NaN as the worst.
 
-    >>> ranking_score(kpis.BY_NAME["break_even_month"], np.array([3.0, np.nan]), 120).tolist()
+    >>> ranking_score(kpis.named("break_even_month"), np.array([3.0, np.nan]), 120).tolist()
     [-3.0, -120.0]
     """
     x = never_as_horizon(values, horizon) if kpi.is_month else values

@@ -37,7 +37,8 @@ class Kpi:
     ``simulated`` / ``swung`` / ``sort``: 1-based position among the KPIs the Monte Carlo summarises,
     the tornado swings, and the tornado's sort keys (None: not used there). ``target``: how a solve
     target for it is written and when it is met (None: not solvable). ``documented_by``: the numpy
-    function whose docstring the HTML report quotes for it.
+    function whose docstring the HTML report quotes for it. ``summary``: a column of the short table
+    ``cashcast run`` prints.
     """
 
     name: str
@@ -52,6 +53,7 @@ class Kpi:
     sort: int | None = None
     target: str | None = None
     documented_by: Callable | None = None
+    summary: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS or self.better not in (1, -1):
@@ -70,7 +72,7 @@ class Kpi:
     def phrase(self) -> str:
         """The label inside a sentence: 'cash-out month', 'NPV'.
 
-        >>> BY_NAME["cash_out_month"].phrase, BY_NAME["npv"].phrase
+        >>> named("cash_out_month").phrase, named("npv").phrase
         ('cash-out month', 'NPV')
         """
         return self.label if self.label[1:2].isupper() else self.label[:1].lower() + self.label[1:]
@@ -88,17 +90,17 @@ class Kpi:
 
 KPIS: tuple[Kpi, ...] = (
     Kpi("cash_out_month", "Cash-out month", "first month below the cash floor", "month", +1,
-        FirstMonth(BELOW_FLOOR, as_date=True), simulated=1, swung=2,
+        FirstMonth(BELOW_FLOOR, as_date=True), simulated=1, swung=2, summary=True,
         target="YYYY-MM or never: cash runs out in that month or later, or never",
         documented_by=kpi.cash_out_month),
     Kpi("runway_months", "Runway", "months from the start to the cash-out month", "months", +1,
-        FirstMonth(BELOW_FLOOR, as_date=False), simulated=2, swung=1, sort=1,
+        FirstMonth(BELOW_FLOOR, as_date=False), simulated=2, swung=1, sort=1, summary=True,
         target="N or never: a runway of N months or more", documented_by=kpi.runway_months),
     Kpi("break_even_month", "Break-even month", "first with trailing-12-month operating cash flow ≥ 0",
-        "month", -1, FirstMonth(BREAK_EVEN, as_date=True), simulated=3, swung=3, sort=2,
+        "month", -1, FirstMonth(BREAK_EVEN, as_date=True), simulated=3, swung=3, sort=2, summary=True,
         target="YYYY-MM: break-even in that month or earlier", documented_by=kpi.break_even_month),
     Kpi("peak_funding_need", "Peak funding need", "deepest cumulative operating deficit", "money", -1,
-        Deficit("cumulative_operating_cash_flow"), simulated=4,
+        Deficit("cumulative_operating_cash_flow"), simulated=4, summary=True,
         target="an amount: a peak funding need of at most that", documented_by=kpi.peak_funding_need),
     Kpi("npv", "NPV", "of the monthly operating cash flows, first month undiscounted", "money", +1,
         Npv("operating_cash_flow", "settings__discount_rate"), simulated=6, swung=4, sort=3,
@@ -108,7 +110,14 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("ending_cash", "Ending cash", "cash at the end of the horizon", "money", +1, Last("closing_cash"),
         simulated=5, target="an amount: closing cash at the horizon of at least that"),
 )
-BY_NAME: dict[str, Kpi] = {k.name: k for k in KPIS}
+
+
+def named(name: str) -> Kpi:
+    """The registry's record of a KPI name; KeyError for a name it does not hold."""
+    for k in KPIS:
+        if k.name == name:
+            return k
+    raise KeyError(name)
 
 
 def _ordered(position: str) -> tuple[Kpi, ...]:

@@ -78,7 +78,7 @@ class Tornado:
         return month_label(self.months, index)
 
     def kpi_json(self, kpi: str, x: float):
-        return json_value(kpis.BY_NAME[kpi], x, self.months)
+        return json_value(kpis.named(kpi), x, self.months)
 
     def value_json(self, bar: TornadoBar, x: float):
         return self.label(x) if bar.dimension == "date" else json_number(x)
@@ -91,7 +91,7 @@ class Tornado:
                 "parameter": b.parameter, "unit": b.unit, "scenario": self.scenario,
                 "value": self.value_json(b, b.value), "low": self.value_json(b, b.low),
                 "high": self.value_json(b, b.high),
-                "swing": {k: (int(s.swing) if kpis.BY_NAME[k].is_month else json_number(s.swing))
+                "swing": {k: (int(s.swing) if kpis.named(k).is_month else json_number(s.swing))
                           for k, s in b.swings.items()},
                 "at_low": {k: self.kpi_json(k, s.low) for k, s in b.swings.items()},
                 "at_high": {k: self.kpi_json(k, s.high) for k, s in b.swings.items()},

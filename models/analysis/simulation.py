@@ -96,7 +96,7 @@ class Simulation:
         return month_label(self.months, index)
 
     def _kpi_json(self, name: str, p: Percentiles) -> dict:
-        kpi = kpis.BY_NAME[name]
+        kpi = kpis.named(name)
         out = {q: json_value(kpi, x, self.months) for q, x in (("p10", p.p10), ("p50", p.p50), ("p90", p.p90))}
         if kpi.is_month:
             out["never"] = p.never
@@ -148,7 +148,7 @@ def money_percentiles(values: np.ndarray, qs=QUANTILES) -> np.ndarray:
 
 
 def summarise(kpi: str, values: np.ndarray) -> Percentiles:
-    if kpis.BY_NAME[kpi].is_month:
+    if kpis.named(kpi).is_month:
         p = month_percentiles(values)
         return Percentiles(*map(float, p), math.nan, float(np.isnan(values).mean()))
     p = money_percentiles(values)
@@ -157,7 +157,7 @@ def summarise(kpi: str, values: np.ndarray) -> Percentiles:
 
 def histogram(kpi: str, values: np.ndarray, horizon: int, bins: int = HISTOGRAM_BINS) -> Histogram:
     """Histogram-ready counts; see :class:`Histogram`."""
-    if kpis.BY_NAME[kpi].is_month:
+    if kpis.named(kpi).is_month:
         never = np.isnan(values)
         counts = np.bincount(values[~never].astype(np.int64), minlength=horizon)[:horizon]
         return Histogram(np.arange(horizon + 1, dtype=float), counts, int(never.sum()))

@@ -107,9 +107,9 @@ class Target:
     def met(self, figures: dict[str, np.ndarray]) -> np.ndarray:
         """Which columns meet the target; "never" counts as later than every month."""
         x = np.asarray(figures[self.kpi], dtype=float)
-        if kpis.BY_NAME[self.kpi].is_month:
+        if kpis.named(self.kpi).is_month:
             x = np.where(np.isnan(x), np.inf, x)
-        return x >= self.goal if kpis.BY_NAME[self.kpi].better > 0 else x <= self.goal
+        return x >= self.goal if kpis.named(self.kpi).better > 0 else x <= self.goal
 
 
 def parse_target(workbook: Workbook, text: str) -> Target:
@@ -246,7 +246,7 @@ class Solution:
             return month_label(months, x) if self.dimension == "date" else float(x)
 
         def kpi(x):
-            return None if x is None else json_value(kpis.BY_NAME[self.target.kpi], x, months)
+            return None if x is None else json_value(kpis.named(self.target.kpi), x, months)
 
         return {"parameter": self.parameter, "unit": self.unit, "scenario": self.scenario,
                 "target": self.target.text, "found": self.found, "value": value(self.value),
@@ -343,7 +343,7 @@ def solve(model: Model, scenario: str, row: Row, target: Target,
         xs = np.linspace(lo, hi, GRID + 1)
     met, kpi = evaluate(np.concatenate([[current], xs]))
     (current_meets, met), (current_kpi, kpi) = (met[0], met[1:]), (kpi[0], kpi[1:])
-    figure = kpis.BY_NAME[target.kpi]
+    figure = kpis.named(target.kpi)
     ranked = (np.where(np.isnan(kpi), math.inf, kpi) if figure.is_month else kpi) * figure.better
     best = int(np.argmax(ranked))
     sol = Solution(row.label, row.unit, row.dimension, scenario, target, lo, hi, source, current,

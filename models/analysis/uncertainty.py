@@ -42,7 +42,7 @@ class ScenarioComparison:
 
     def to_json(self) -> dict:
         def delta(kpi, x):
-            if registry.BY_NAME[kpi].is_month:
+            if registry.named(kpi).is_month:
                 return None if not np.isfinite(x) else int(x)
             return json_number(x)
 
@@ -58,7 +58,7 @@ def rank(kpi: str, values: np.ndarray, horizon: int) -> np.ndarray:
     >>> rank("cash_out_month", np.array([30.0, np.nan, 10.0]), 120).tolist()
     [1, 0, 2]
     """
-    return np.argsort(-ranking_score(registry.BY_NAME[kpi], values, horizon), kind="stable")
+    return np.argsort(-ranking_score(registry.named(kpi), values, horizon), kind="stable")
 
 
 def compare_scenarios(run: Run) -> ScenarioComparison:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cashcast import __version__
 from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.scenarios import Run, run_file
 from cashcast.models.reading.workbook import load_workbook
 
@@ -24,18 +25,28 @@ from cashcast.reports.cli.uncertainty import Uncertainty, add_run_options, add_s
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
 
+def summary_text(kpi, x, currency: str) -> str:
+    """A KPI's JSON value in the printed summary: a month, a runway, or an amount."""
+    if kpi.kind == "month":
+        return fmt.month(x)
+    if kpi.kind == "months":
+        return "never runs out" if x is None else f"{x} months"
+    if kpi.kind == "rate":
+        return fmt.percent(x) if x is not None else "n/a"
+    return fmt.money(x, currency)
+
+
 def summary_table(run: Run) -> str:
     """The compact per-scenario summary printed by ``run``."""
     from cashcast.reports.tables import scenario_kpis
 
     cur = run.workbook.settings.currency
-    head = ("scenario", "cash-out month", "runway", "break-even", "peak funding need")
+    shown = [k for k in registry.KPIS if k.summary]
+    head = ("scenario", *(k.phrase for k in shown))
     rows = [head]
     for j, name in enumerate(run.scenarios):
         k = scenario_kpis(run, j)
-        runway = "never runs out" if k["runway_months"] is None else f"{k['runway_months']} months"
-        rows.append((name, fmt.month(k["cash_out_month"]), runway, fmt.month(k["break_even_month"]),
-                     fmt.money(k["peak_funding_need"], cur)))
+        rows.append((name, *(summary_text(kpi, k[kpi.name], cur) for kpi in shown)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 

@@ -141,7 +141,7 @@ def _kpi(sol: Solution, x: float | None, months, currency: str) -> str:
     if k == "break_even_month":
         label = month_label(months, x) if x is not None else None
         return f"break-even {fmt.month(label)}" if label else "no break-even"
-    return f"{registry.BY_NAME[k].phrase} {fmt.money(x, currency)}"
+    return f"{registry.named(k).phrase} {fmt.money(x, currency)}"
 
 
 def _goal(sol: Solution, months, currency: str) -> str:

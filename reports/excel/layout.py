@@ -25,7 +25,7 @@ KPI_UNITS = {"month": "month", "months": "months", "rate": "%/year"}
 
 
 def kpi_unit(kpi: registry.Kpi, currency: str) -> str:
-    """The unit a key figure's row shows: ``kpi_unit(BY_NAME["npv"], "USD") == "USD"``."""
+    """The unit a key figure's row shows: ``kpi_unit(registry.named("npv"), "USD") == "USD"``."""
     return KPI_UNITS.get(kpi.kind, currency)
 
 def excel_serial(day: dt.date) -> int:

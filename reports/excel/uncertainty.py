@@ -23,7 +23,6 @@ import math
 import numpy as np
 
 from cashcast.models.analysis import kpis as registry
-from cashcast.models.analysis.kpis import BY_NAME
 from cashcast.models.analysis.sensitivity import TornadoBar
 from cashcast.models.analysis.uncertainty import Uncertainty
 
@@ -120,9 +119,9 @@ class UncertaintyWriter:
 
     def _write_kpi(self, ws, r: int, c: int, kpi: str, x: float, **kw) -> None:
         """A key figure: a month, a runway in months, or money in millions; NaN as "never"/"n/a"."""
-        if BY_NAME[kpi].is_date:
+        if registry.named(kpi).is_date:
             self._write_month(ws, r, c, x, **kw)
-        elif BY_NAME[kpi].kind == "months":
+        elif registry.named(kpi).kind == "months":
             if np.isfinite(x):
                 ws.write_number(r, c, int(x), self._fmt(MONTHS, **kw))
             else:
@@ -421,6 +420,6 @@ class UncertaintyWriter:
         """The helper score cashcast caches (the formula's value)."""
         if not np.isfinite(x):
             return float(fallback)
-        if BY_NAME[key].is_date:
+        if registry.named(key).is_date:
             x = excel_serial(self.months[int(x)])
         return float(better * x)

@@ -11,7 +11,8 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from cashcast.models.analysis.kpis import KPIS, Kpi
+from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.kpis import Kpi
 from cashcast.models.engine import model as engine
 from cashcast.models.kinds import blocks
 from cashcast.models.reading.specs import KINDS, SHAPES, YEARLY_DOC
@@ -120,7 +121,7 @@ def kpi_cards(k: dict, workbook: Workbook) -> list[Card]:
     """The KPIs of one scenario as cards, in the registry's (and the JSON's) order."""
     notes = card_notes(workbook, k)
     return [Card(kpi.name, kpi.label, card_value(kpi, k[kpi.name], workbook),
-                 notes.get(kpi.name, kpi.description), card_tone(kpi, k[kpi.name])) for kpi in KPIS]
+                 notes.get(kpi.name, kpi.description), card_tone(kpi, k[kpi.name])) for kpi in registry.KPIS]
 
 
 def month_or_never(label: str | None) -> str:
@@ -255,7 +256,7 @@ def kind_notes(workbook: Workbook) -> list[dict]:
 def totals_notes() -> list[dict]:
     """The totals and every KPI, each with its defining function's documentation."""
     notes = [{"name": "Totals", "paragraphs": doc_paragraphs(engine.total_lines)}]
-    notes += [{"name": k.label, "paragraphs": doc_paragraphs(k.documented_by)} for k in KPIS if k.documented_by]
+    notes += [{"name": k.label, "paragraphs": doc_paragraphs(k.documented_by)} for k in registry.KPIS if k.documented_by]
     return notes
 
 

@@ -14,7 +14,6 @@ import numpy as np
 
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.batch import month_label, never_as_horizon, ranking_score
-from cashcast.models.analysis.kpis import BY_NAME
 from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar
@@ -99,7 +98,7 @@ def solve_clauses(run: Run) -> dict[str, str]:
 def kpi_text(kpi: str, x: float, months: list[dt.date], currency: str) -> str:
     """A KPI in the engine's units (month indices, NaN = never) as the report shows it."""
     x = float(x)
-    kind = BY_NAME[kpi].kind
+    kind = registry.named(kpi).kind
     if kind == "months":
         return "never runs out" if math.isnan(x) else fmt.months(int(x))
     if kind == "month":
@@ -115,11 +114,11 @@ def delta_text(kpi: str, d: float, currency: str) -> tuple[str, str]:
         return "—", ""
     if d == 0:
         return "same", ""
-    tone = "good" if d * BY_NAME[kpi].better > 0 else "bad"
-    if BY_NAME[kpi].is_month:
+    tone = "good" if d * registry.named(kpi).better > 0 else "bad"
+    if registry.named(kpi).is_month:
         n = int(round(d))
         text = f"{'+' if n > 0 else fmt.MINUS}{fmt.months(abs(n))}"
-    elif BY_NAME[kpi].kind == "rate":
+    elif registry.named(kpi).kind == "rate":
         text = f"{d * 100:+,.1f} pp".replace("-", fmt.MINUS)
     else:
         text = ("+" if d > 0 else "") + fmt.money(d, currency)
@@ -131,7 +130,7 @@ def delta_text(kpi: str, d: float, currency: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------------------
 def tied_ranks(run: Run, comparison: ScenarioComparison, kpi: str) -> dict[str, int]:
     """Rank of each scenario in ``comparison.ranking[kpi]`` (1 = best); equal values share a rank."""
-    score = ranking_score(BY_NAME[kpi], np.asarray(run.kpis[kpi], dtype=float), run.model.horizon)
+    score = ranking_score(registry.named(kpi), np.asarray(run.kpis[kpi], dtype=float), run.model.horizon)
     index = {name: j for j, name in enumerate(run.scenarios)}
     out: dict[str, int] = {}
     order = comparison.ranking[kpi]
@@ -153,8 +152,8 @@ def never_delta(run: Run, kpi: str, j: int) -> tuple[str, str]:
         return "—", ""
     horizon = run.model.horizon
     xs, bs = never_as_horizon(np.array([x, b]), horizon)
-    tone = "good" if (xs - bs) * BY_NAME[kpi].better > 0 else "bad"
-    shown = "never" if math.isnan(b) else (fmt.months(int(b)) if BY_NAME[kpi].kind == "months"
+    tone = "good" if (xs - bs) * registry.named(kpi).better > 0 else "bad"
+    shown = "never" if math.isnan(b) else (fmt.months(int(b)) if registry.named(kpi).kind == "months"
                                            else fmt.month(month_label(run.months, b)))
     return f"vs {shown}", tone
 
@@ -172,7 +171,7 @@ def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
                 delta, tone = "baseline", ""
             else:
                 delta, tone = delta_text(k, comparison.differences[name][k], cur)
-                if delta == "—" and BY_NAME[k].is_month:
+                if delta == "—" and registry.named(k).is_month:
                     delta, tone = never_delta(run, k, j)
             rank = ranks[k][name]
             tied = sum(1 for r in ranks[k].values() if r == rank) > 1
@@ -180,7 +179,7 @@ def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
                           "tone": tone, "rank": f"#{rank}{'=' if tied else ''}"})
         rows.append({"name": name, "title": narrative.scenario_title(name), "cells": cells})
     return {"baseline": narrative.scenario_title(comparison.baseline), "count": len(rows),
-            "columns": [(k, BY_NAME[k].label) for k in kpis], "rows": rows}
+            "columns": [(k, registry.named(k).label) for k in kpis], "rows": rows}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -288,11 +287,11 @@ def sensitivity_view(run: Run, t: Tornado) -> dict:
                       swing_value_text(t, k, b.swings[k].high, cur), swing_text(k, b.swings[k], cur))
                      for k in swung],
         })
-    base = [(BY_NAME[k].label, swing_value_text(t, k, t.base[k], cur)) for k in swung]
+    base = [(registry.named(k).label, swing_value_text(t, k, t.base[k], cur)) for k in swung]
     return {
         "scenario": who, "phrase": the(t.scenario), "count": len(t.bars), "horizon": t.horizon, "choice": choice,
         "base": base, "chart": tornado_chart(run, t, kpi, "sensitivity-tornado") if t.bars else None,
-        "kpis": [(k, BY_NAME[k].label) for k in swung], "rows": rows, "chart_kpi": kpi,
+        "kpis": [(k, registry.named(k).label) for k in swung], "rows": rows, "chart_kpi": kpi,
     }
 
 
@@ -333,9 +332,9 @@ def sampling_sentence(sim: Simulation, who: str) -> str:
 
 
 def percentile_text(sim: Simulation, kpi: str, x: float, currency: str) -> str:
-    if BY_NAME[kpi].kind == "months":
+    if registry.named(kpi).kind == "months":
         return "never" if math.isnan(x) else str(int(x))
-    if BY_NAME[kpi].is_month:
+    if registry.named(kpi).is_month:
         return fmt.month(sim.label(x))
     return fmt.money(x, currency)
 
@@ -377,7 +376,7 @@ def simulation_charts(run: Run, sim: Simulation) -> list[ucharts.Chart]:
             note = f"Zero: {fmt.percent(zeros / sim.samples)} of samples" if zeros else ""
         charts.append(ucharts.money_histogram_chart(
             f"simulation-{kpi.replace('_', '-')}", title, edges, counts, sim.samples, cur,
-            f"{BY_NAME[kpi].label} ({cur}{', log scale' if log else ''})",
+            f"{registry.named(kpi).label} ({cur}{', log scale' if log else ''})",
             (p[kpi].p10, p[kpi].p50, p[kpi].p90), caption, colour, log, note))
     return charts
 
