@@ -21,6 +21,10 @@ from cashcast.models.analysis.reductions import Deficit, FirstMonth, Flag, Irr, 
 from cashcast.models.engine.expr import LineRef, Num, Param
 
 KINDS = ("month", "months", "money", "rate")
+# "Better" in words, by kind and direction (+1: larger is better)
+BETTER_WORDS = {("month", 1): "later", ("month", -1): "earlier", ("months", 1): "longer",
+                ("months", -1): "shorter", ("money", 1): "larger", ("money", -1): "smaller",
+                ("rate", 1): "larger", ("rate", -1): "smaller"}
 
 BELOW_FLOOR = Flag("flag.below_minimum_cash", "Closing cash below the cash floor (minimum_cash)",
                    LineRef("closing_cash").lt(Param("settings__minimum_cash")))
@@ -76,6 +80,11 @@ class Kpi:
         ('cash-out month', 'NPV')
         """
         return self.label if self.label[1:2].isupper() else self.label[:1].lower() + self.label[1:]
+
+    @property
+    def better_word(self) -> str:
+        """Which way is better, in words: 'later' for the cash-out month, 'smaller' for the peak need."""
+        return BETTER_WORDS[self.kind, self.better]
 
     @property
     def title(self) -> str:
@@ -176,3 +185,20 @@ def evaluate(result, batch_only: bool = False) -> dict[str, np.ndarray]:
     """Every KPI (or only the batch ones) for every path of a result, by its definition."""
     ctx = ResultLines(result)
     return {k.name: k.definition.np(ctx) for k in KPIS if k.batch or not batch_only}
+
+
+def reference_markdown() -> str:
+    """The README's KPI table, made from :data:`KPIS` (tests/test_readme.py checks the README holds
+    exactly this text).
+
+    >>> reference_markdown().splitlines()[2].startswith("| `cash_out_month` | Cash-out month | month |")
+    True
+    """
+    def uses(k: Kpi) -> str:
+        marks = [("simulation", k.simulated), ("tornado", k.swung), ("solve", k.target)]
+        return ", ".join(name for name, used in marks if used is not None) or "—"
+
+    out = ["| KPI | label | kind | better | definition | used by |", "|---|---|---|---|---|---|"]
+    out += [f"| `{k.name}` | {k.label} | {k.kind} | {k.better_word} | "
+            f"{k.definition.text} | {uses(k)} |" for k in KPIS]
+    return "\n".join(out) + "\n"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cashcast.models.analysis import kpi
-from cashcast.models.engine.expr import BinOp
+from cashcast.models.engine.expr import BinOp, Param
 
 NEVER, UNDEFINED = "never", "n/a"
 
@@ -51,6 +51,13 @@ class Flag:
         """The condition for every month and path: (T, S), 1.0 where it holds."""
         return self.condition.np(ctx)
 
+    @property
+    def text(self) -> str:
+        """The condition as the README shows it: ``closing_cash < settings__minimum_cash``."""
+        c = self.condition
+        bound = c.b.name if isinstance(c.b, Param) else c.b.xl(None)
+        return f"{self.line} {c.op} {bound}"
+
     def xl(self, ctx) -> str:
         """One month's cell; ``ctx`` is an Excel month context (``ctx.line``, ``ctx.param``)."""
         c = self.condition
@@ -67,6 +74,11 @@ class Reduction:
 
     def flags(self) -> tuple[Flag, ...]:
         return ()
+
+    @property
+    def text(self) -> str:  # pragma: no cover - abstract
+        """The definition in words, for the README's KPI table."""
+        raise NotImplementedError
 
     def np(self, ctx) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -92,6 +104,11 @@ class FirstMonth(Reduction):
     def flags(self) -> tuple[Flag, ...]:
         return (self.flag,)
 
+    @property
+    def text(self) -> str:
+        what = "the month" if self.as_date else "months from the start to the month"
+        return f"{what} of the first `{self.flag.text}`"
+
     def np(self, ctx) -> np.ndarray:
         return kpi.first_month(self.flag.np(ctx))
 
@@ -111,6 +128,10 @@ class Deficit(Reduction):
 
     line: str
 
+    @property
+    def text(self) -> str:
+        return f"`max(0, −min({self.line}))`"
+
     def np(self, ctx) -> np.ndarray:
         return kpi.peak_funding_need(ctx.line(self.line))
 
@@ -123,6 +144,10 @@ class Last(Reduction):
     """The line's value in the last month. Excel: that cell."""
 
     line: str
+
+    @property
+    def text(self) -> str:
+        return f"`{self.line}` in the last month"
 
     def np(self, ctx) -> np.ndarray:
         return ctx.line(self.line)[-1].copy()
@@ -142,6 +167,10 @@ class Npv(Reduction):
     line: str
     rate: str   # the setting holding the annual rate
 
+    @property
+    def text(self) -> str:
+        return f"NPV of `{self.line}` at `{self.rate}`, the first month undiscounted"
+
     def np(self, ctx) -> np.ndarray:
         return kpi.npv(ctx.line(self.line), ctx.param(self.rate))
 
@@ -160,6 +189,10 @@ class Irr(Reduction):
     """
 
     line: str
+
+    @property
+    def text(self) -> str:
+        return f"IRR of `{self.line}`, annualised"
 
     def np(self, ctx) -> np.ndarray:
         return kpi.irr(ctx.line(self.line))

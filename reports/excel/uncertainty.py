@@ -32,10 +32,6 @@ from cashcast.reports.excel.layout import excel_serial, kpi_unit
 from cashcast.reports.excel.styles import DATE, MONEY, MONTHS, PERCENT, money_millions, print_setup
 
 SENSITIVITY, SIMULATION = "Sensitivity", "Simulation"
-# "Better" in words, by a KPI's kind and direction (+1: larger is better)
-BETTER_WORDS = {("month", 1): "later", ("month", -1): "earlier", ("months", 1): "longer",
-                ("months", -1): "shorter", ("money", 1): "larger", ("money", -1): "smaller",
-                ("rate", 1): "larger", ("rate", -1): "smaller"}
 # The unit of a difference from the baseline, by kind (money: the currency)
 DIFFERENCE_UNITS = {"month": "months (+ = later)", "months": "months", "rate": "%-points/year"}
 WORST = -1e300   # the score of an undefined figure (IRR "n/a"): below every real one
@@ -372,7 +368,7 @@ class UncertaintyWriter:
         for kpi in registry.KPIS:
             r += 1
             ws.write_string(r, 0, kpi.title, st.text)
-            ws.write_string(r, 1, BETTER_WORDS[kpi.kind, kpi.better], st.text)
+            ws.write_string(r, 1, kpi.better_word, st.text)
             ranks = row_range(rank_rows[kpi.name], col(0), col(len(names) - 1))
             ranking = cmp.ranking.get(kpi.name) or names
             for p in range(1, len(names) + 1):
