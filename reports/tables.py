@@ -1,31 +1,15 @@
 """The report's tables, built once from a run; each format (JSON, CSV, Excel, HTML) only formats them."""
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
+from cashcast.models.analysis.batch import json_value
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.scenarios import Run
-
-
-def _num(x) -> float | None:
-    x = float(x)
-    return None if not math.isfinite(x) else x
 
 
 def scenario_kpis(run: Run, j: int) -> dict:
     """The KPIs of scenario column j, JSON-ready: months as 'YYYY-MM', nulls for never/undefined."""
-    k = run.kpis
-    runway = k["runway_months"][j]
-    return {
-        "cash_out_month": run.month_label(k["cash_out_month"][j]),
-        "runway_months": None if not np.isfinite(runway) else int(runway),
-        "break_even_month": run.month_label(k["break_even_month"][j]),
-        "peak_funding_need": _num(k["peak_funding_need"][j]),
-        "npv": _num(k["npv"][j]),
-        "irr": _num(k["irr"][j]) if "irr" in k else None,
-        "ending_cash": _num(k["ending_cash"][j]),
-    }
+    return {k.name: json_value(k, run.kpis[k.name][j], run.months) if k.name in run.kpis else None
+            for k in registry.KPIS}
 
 
 def report_lines(run: Run) -> list[str]:

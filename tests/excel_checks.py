@@ -15,14 +15,19 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from cashcast.models.analysis.batch import BETTER, MONTH_KPIS
+from cashcast.models.analysis.kpis import BELOW_FLOOR, BREAK_EVEN, KPIS
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import rank
 from cashcast.models.reading.workbook import ordinal_to_date
 from cashcast.reports.excel.assumptions import AssumptionRow, starter, write_assumption_workbook
 from cashcast.reports.excel.irr import search_values
-from cashcast.reports.excel.layout import DATE_KPIS, FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN, KPIS, excel_serial
+from cashcast.reports.excel.layout import excel_serial
 from tests.helpers import EXAMPLES
+
+DATE_KPIS = {k.name for k in KPIS if k.is_date}
+MONTH_KPIS = {k.name for k in KPIS if k.is_month}
+BETTER = {k.name: k.better for k in KPIS}
+FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN = BELOW_FLOOR.key, BREAK_EVEN.key
 
 REL_TOL, ABS_TOL = 1e-9, 1e-6   # relative, and one millionth of a unit for values that are 0
 ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
@@ -198,7 +203,7 @@ def _model_sheet(ws, run: Run, j: int) -> dict:
     out = {}
     months = {c.column: int(c.value) for c in ws[3][3:] if c.value is not None}
     floor = run.workbook.settings.minimum_cash or 0.0
-    kpi_keys = {k for k, _label, _unit in KPIS}
+    kpi_keys = {k.name for k in KPIS}
     search = _irr_search(run, j)
     for row in ws.iter_rows(min_row=5):
         key = row[2].value
@@ -249,7 +254,7 @@ def _annual_sheet(ws, run: Run, j: int) -> dict:
 
 def _summary_sheet(ws, run: Run, j_of: dict, selected: str) -> dict:
     out = {("Summary", "C5"): float(run.workbook.scenario_names.index(selected) + 1)}
-    key_of = {label: key for key, label, _unit in KPIS}
+    key_of = {k.title: k.name for k in KPIS}
     header = {c.column: c.value for c in ws[7][2:] if c.value is not None}
     for row in ws.iter_rows(min_row=8, max_row=8 + len(KPIS) - 1):
         key = key_of[row[0].value]
@@ -272,7 +277,7 @@ def _comparison(ws, run: Run, j_of_col: dict[int, int]) -> dict:
     figures of the scenario columns D.. of the key-figure table: differences from column D (the
     baseline), each scenario's rank score and rank, and the names in rank order."""
     out = {}
-    key_of = {label: key for key, label, _unit in KPIS}
+    key_of = {k.title: k.name for k in KPIS}
     cols = sorted(j_of_col)
     base_col = cols[0]
     after = run.months[-1]

@@ -26,7 +26,7 @@ from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.excel.formulas import ExcelContext
-from cashcast.reports.excel.layout import KPIS
+from cashcast.models.analysis.kpis import KPIS
 from tests.excel_checks import (
     EXAMPLE_NAMES, example_path, expectations, formula_cells, matches, open_report,
 )
@@ -124,7 +124,7 @@ def test_every_line_cell_is_the_formula_its_definition_renders(report):
 
 def test_no_projected_number_is_a_pasted_value(report):
     run, _data, wb, _values = report
-    kpi_keys = {k for k, _l, _u in KPIS}
+    kpi_keys = {k.name for k in KPIS}
     for ws in _model_sheets(wb) + [wb["Annual"]]:
         width = run.model.horizon if ws.title != "Annual" else len(run.years())
         for r in ws.iter_rows(min_row=5):
@@ -245,7 +245,7 @@ def test_summary_key_figures_have_units_in_their_formats(report):
     run, _data, wb, _values = report
     ws = wb["Summary"]
     formats = {ws[f"A{8 + i}"].value: ws[f"C{8 + i}"].number_format for i in range(len(KPIS))}
-    labels = {k: label for k, label, _u in KPIS}
+    labels = {k.name: k.title for k in KPIS}
     assert formats[labels["cash_out_month"]] == "mmm yyyy"
     assert "months" in formats[labels["runway_months"]]
     assert "%" in formats[labels["irr"]]

@@ -17,16 +17,16 @@ import zipfile
 import pytest
 
 from cashcast.models.analysis.scenarios import run_file
-from cashcast.models.analysis.simulation import SIM_KPIS
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports.excel.report import excel_bytes
-from cashcast.reports.excel.layout import KPIS
+from cashcast.models.analysis.kpis import KPIS, simulated
 from tests.excel_checks import (
     EXAMPLE_NAMES, engine_value, example_path, expectations, matches, month_index, open_report, table_below,
 )
 
 SAMPLES, SEED = 500, 7
-LABELS = {key: label for key, label, _unit in KPIS}
+LABELS = {k.name: k.title for k in KPIS}
+SIM_KPIS = [k.name for k in simulated()]
 TORNADO_COLUMNS = ("runway_months", "cash_out_month", "break_even_month", "npv")   # at low, at high
 
 
@@ -146,7 +146,7 @@ def test_summary_compares_the_scenarios_as_the_analysis_does(report):
     assert rows[top][0] == f"Difference from {cmp.baseline} (scenario − baseline)"
     names = list(rows[top][4:4 + len(cmp.scenarios) - 1])
     assert names == cmp.scenarios[1:]
-    key_of = {label: key for key, label, _unit in KPIS}
+    key_of = {k.title: k.name for k in KPIS}
     for r in rows[top + 1:top + 1 + len(KPIS)]:
         key = key_of[r[0]]
         for name, got in zip(names, r[4:]):
@@ -154,7 +154,7 @@ def test_summary_compares_the_scenarios_as_the_analysis_does(report):
             assert (got == "n/a") if math.isnan(want) else got == pytest.approx(want, rel=1e-12), (key, name)
     top = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Ranking, best first"))
     ranking = {key_of[r[0]]: list(r[2:2 + len(cmp.scenarios)]) for r in rows[top + 1:top + 1 + len(KPIS)]}
-    assert ranking == {k: cmp.ranking[k] for k, _l, _u in KPIS}
+    assert ranking == {k.name: cmp.ranking[k.name] for k in KPIS}
     exp = expectations(wb, run)
     assert not exp.unchecked
     wrong = [(k, values[k[0]][k[1]].value, v) for k, v in exp.cells.items()

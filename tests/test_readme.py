@@ -8,6 +8,8 @@ import numpy as np
 import openpyxl
 
 from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.analysis.kpis import KPIS
+from cashcast.models.analysis.kpis import reference_markdown as kpi_reference_markdown
 from cashcast.reports.excel.assumptions import reference_markdown
 from tests.helpers import ROOT
 
@@ -48,3 +50,11 @@ def test_second_subscription_tier_and_funding_round_by_adding_rows(tmp_path):
     assert gained[march - 1] == 0 and gained[march] == 500_000_000
     extra = after.result.column("revenue", 0) - before.result.column("revenue", 0)
     assert np.allclose(extra, team, rtol=0, atol=1e-6)
+
+
+def test_kpi_table_matches_the_registry():
+    start, end = "<!-- kpis:start -->\n", "<!-- kpis:end -->"
+    documented = README[README.index(start) + len(start): README.index(end)]
+    assert documented == kpi_reference_markdown()
+    for kpi in KPIS:
+        assert f"| `{kpi.name}` | {kpi.label} |" in documented

@@ -316,7 +316,8 @@ def test_columns_evaluated_together_equal_each_evaluated_alone():
     """Shared (1,) parameters broadcast, recurrences (subscribers, with the parts that do not need
     last month computed before the month loop) and running totals agree with one column at a time."""
     from tests.helpers import ROOT
-    from cashcast.models.analysis.batch import KPI_LINES, scenario_params, with_columns
+    from cashcast.models.analysis.batch import scenario_params, with_columns
+    from cashcast.models.analysis.kpis import batch_lines
 
     wb = load_workbook(ROOT / "assumptions" / "openai.xlsx")
     model = build_model(wb)
@@ -327,6 +328,6 @@ def test_columns_evaluated_together_equal_each_evaluated_alone():
     lines = ["chatgpt_plus.subscribers", "closing_cash", "ttm_operating_cash_flow"]
     for j in (0, 17, 39):
         alone = model.evaluate(with_columns(base, {k: v[j:j + 1] for k, v in draws.items()}),
-                               keep=set(KPI_LINES) | set(lines))
+                               keep=set(batch_lines()) | set(lines))
         for line in lines:
             assert np.allclose(together[line][:, j], alone[line][:, 0], rtol=1e-12, atol=1e-3), line

@@ -11,16 +11,8 @@ import datetime as dt
 import numpy as np
 
 from cashcast.models.engine.model import Model, Result
-from cashcast.models.analysis.kpi import kpis
+from cashcast.models.analysis import kpis
 
-# Lines the KPIs read (cashcast.models.analysis.kpi.kpis); evaluate(keep=...) frees every other line early.
-KPI_LINES = frozenset({"closing_cash", "operating_cash_flow", "ttm_operating_cash_flow",
-                       "cumulative_operating_cash_flow"})
-# KPIs that are month indices (NaN = never within the horizon); the others are money.
-MONTH_KPIS = ("cash_out_month", "runway_months", "break_even_month")
-# "Better" direction of each KPI: +1 when larger is better (a later cash-out, a longer runway).
-BETTER = {"cash_out_month": +1, "runway_months": +1, "break_even_month": -1, "peak_funding_need": -1,
-          "npv": +1, "ending_cash": +1}
 
 
 def scenario_params(model: Model, scenario: str) -> dict[str, np.ndarray]:
@@ -36,10 +28,11 @@ def with_columns(base: dict[str, np.ndarray], columns: dict[str, np.ndarray]) ->
 
 
 def evaluate_kpis(model: Model, params: dict[str, np.ndarray],
-                  keep: frozenset[str] = KPI_LINES) -> tuple[dict[str, np.ndarray], Result]:
-    """KPIs (without IRR, a per-path root search) of every column, and the lean result."""
-    result = model.evaluate(params, keep=set(keep))
-    return kpis(result, with_irr=False), result
+                  keep: frozenset[str] | None = None) -> tuple[dict[str, np.ndarray], Result]:
+    """The batch KPIs (not IRR, a per-path root search) of every column, and the lean result, which
+    holds the lines those KPIs read (``keep`` by default)."""
+    result = model.evaluate(params, keep=set(kpis.batch_lines() if keep is None else keep))
+    return kpis.evaluate(result, batch_only=True), result
 
 
 def never_as_horizon(months: np.ndarray, horizon: int) -> np.ndarray:
@@ -65,3 +58,28 @@ def json_number(x) -> float | None:
     """A finite float, or None (JSON has no NaN or infinity)."""
     x = float(x)
     return x if np.isfinite(x) else None
+
+
+def json_value(kpi: kpis.Kpi, x, months: list[dt.date]):
+    """A KPI value as the JSON holds it: a month 'YYYY-MM', a whole number of months, or a number;
+    None for never or undefined.
+
+    >>> months = [dt.date(2023, 1, 1)]
+    >>> [json_value(kpis.named(k), 26.0, months) for k in ("cash_out_month", "runway_months", "npv")]
+    ['2025-03', 26, 26.0]
+    """
+    if kpi.is_date:
+        return month_label(months, x)
+    if kpi.kind == "months":
+        return None if not np.isfinite(x) else int(x)
+    return json_number(x)
+
+
+def ranking_score(kpi: kpis.Kpi, values: np.ndarray, horizon: int) -> np.ndarray:
+    """A score where larger is better: months with never as the horizon, NaN as the worst.
+
+    >>> ranking_score(kpis.named("break_even_month"), np.array([3.0, np.nan]), 120).tolist()
+    [-3.0, -120.0]
+    """
+    x = never_as_horizon(values, horizon) if kpi.is_month else values
+    return np.where(np.isnan(x), -np.inf, kpi.better * x)

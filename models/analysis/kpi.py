@@ -1,4 +1,7 @@
-"""Key figures an investor asks for, computed from evaluated lines for every path at once.
+"""The numpy functions of the key figures, computed from evaluated lines for every path at once.
+
+Each KPI's definition (:data:`cashcast.models.analysis.kpis.KPIS`) is a reduction that calls one
+of these for its numpy value and renders the matching Excel formula.
 
 Arrays are months × paths, shape (T, S). Month results are 0-based month indices (0 = the start
 month) with NaN for "never within the horizon".
@@ -8,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import numpy_financial as npf
 
-from cashcast.models.engine.model import Result
 
 
 def first_month(condition: np.ndarray) -> np.ndarray:
@@ -95,22 +97,3 @@ def irr(operating_cash_flow: np.ndarray) -> np.ndarray:
             m = np.nan
         out.append((1.0 + m) ** 12 - 1.0 if np.isfinite(m) and m > -1 else np.nan)
     return np.array(out)
-
-
-def kpis(result: Result, with_irr: bool = True) -> dict[str, np.ndarray]:
-    """Every KPI for every path of a result."""
-    wb = result.model.workbook
-    floor = wb.settings.minimum_cash or 0.0
-    cash_out = cash_out_month(result["closing_cash"], floor)
-    ocf = result["operating_cash_flow"]
-    figures = {
-        "cash_out_month": cash_out,
-        "runway_months": runway_months(cash_out),
-        "break_even_month": break_even_month(result["ttm_operating_cash_flow"]),
-        "peak_funding_need": peak_funding_need(result["cumulative_operating_cash_flow"]),
-        "npv": npv(ocf, wb.settings.discount_rate),
-        "ending_cash": result["closing_cash"][-1].copy(),
-    }
-    if with_irr:
-        figures["irr"] = irr(ocf)
-    return figures

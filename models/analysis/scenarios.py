@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cashcast.models.engine.model import Model, Result, build_model
-from cashcast.models.analysis.kpi import kpis
+from cashcast.models.analysis import kpis as kpi_registry
 from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import BASE, Workbook, load_workbook
 
@@ -64,7 +64,7 @@ def run_workbook(workbook: Workbook, scenarios: list[str] | None = None) -> Run:
     names = select_scenarios(workbook, scenarios)
     model = build_model(workbook)
     result = model.evaluate(workbook.param_values(names))
-    return Run(model, names, result, kpis(result))
+    return Run(model, names, result, kpi_registry.evaluate(result))
 
 
 def run_file(path, scenarios: list[str] | None = None) -> Run:

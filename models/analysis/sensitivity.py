@@ -20,13 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cashcast.models.analysis.batch import evaluate_kpis, json_number, month_label, never_as_horizon, scenario_params, \
-    with_columns
+from cashcast.models.analysis import kpis
+from cashcast.models.analysis.batch import (evaluate_kpis, json_number, json_value, month_label, never_as_horizon,
+                                            scenario_params, with_columns)
 from cashcast.models.analysis.distributions import Uncertain, uncertain_rows
 from cashcast.models.engine.model import Model
 
-TORNADO_KPIS = ("runway_months", "cash_out_month", "break_even_month", "npv")
-SORT_ORDER = ("runway_months", "break_even_month", "npv")
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class TornadoBar:
     value: float            # the scenario's value
     low: float
     high: float
-    swings: dict[str, Swing]  # by KPI name, TORNADO_KPIS
+    swings: dict[str, Swing]  # by KPI name, the registry's swung KPIs (kpis.swung())
 
 
 @dataclass
@@ -79,11 +78,7 @@ class Tornado:
         return month_label(self.months, index)
 
     def kpi_json(self, kpi: str, x: float):
-        if kpi == "runway_months":
-            return None if not np.isfinite(x) else int(x)
-        if kpi in ("cash_out_month", "break_even_month"):
-            return self.label(x)
-        return json_number(x)
+        return json_value(kpis.named(kpi), x, self.months)
 
     def value_json(self, bar: TornadoBar, x: float):
         return self.label(x) if bar.dimension == "date" else json_number(x)
@@ -96,7 +91,7 @@ class Tornado:
                 "parameter": b.parameter, "unit": b.unit, "scenario": self.scenario,
                 "value": self.value_json(b, b.value), "low": self.value_json(b, b.low),
                 "high": self.value_json(b, b.high),
-                "swing": {k: (int(s.swing) if k != "npv" else json_number(s.swing))
+                "swing": {k: (int(s.swing) if kpis.named(k).is_month else json_number(s.swing))
                           for k, s in b.swings.items()},
                 "at_low": {k: self.kpi_json(k, s.low) for k, s in b.swings.items()},
                 "at_high": {k: self.kpi_json(k, s.high) for k, s in b.swings.items()},
@@ -132,7 +127,7 @@ def spread(low: float, base: float, high: float, horizon: int | None) -> float:
 
 
 def sort_key(bar: TornadoBar):
-    return tuple(-bar.swings[k].swing for k in SORT_ORDER) + (bar.parameter,)
+    return tuple(-bar.swings[k.name].swing for k in kpis.sort_keys()) + (bar.parameter,)
 
 
 def tornado(model: Model, scenario: str) -> Tornado:
@@ -143,14 +138,15 @@ def tornado(model: Model, scenario: str) -> Tornado:
     figures, _ = evaluate_kpis(model, params)
     horizon = model.horizon
     width = 1 + 2 * len(rows)
-    col = {k: np.broadcast_to(np.asarray(figures[k], dtype=float), (width,)) for k in TORNADO_KPIS}
+    swung = kpis.swung()
+    col = {k.name: np.broadcast_to(np.asarray(figures[k.name], dtype=float), (width,)) for k in swung}
     bars = []
     for i, u in enumerate(rows):
         swings = {}
-        for k in TORNADO_KPIS:
-            lo, base, hi = col[k][1 + 2 * i], col[k][0], col[k][2 + 2 * i]
-            swings[k] = Swing(float(lo), float(base), float(hi),
-                              spread(lo, base, hi, None if k == "npv" else horizon))
+        for k in swung:
+            lo, base, hi = col[k.name][1 + 2 * i], col[k.name][0], col[k.name][2 + 2 * i]
+            swings[k.name] = Swing(float(lo), float(base), float(hi),
+                                   spread(lo, base, hi, horizon if k.is_month else None))
         bars.append(TornadoBar(u.label, u.key, u.unit, u.dimension, u.value, u.low, u.high, swings))
-    base = {k: float(col[k][0]) for k in TORNADO_KPIS}
+    base = {k.name: float(col[k.name][0]) for k in swung}
     return Tornado(scenario, wb.months(), base, sorted(bars, key=sort_key))

@@ -31,13 +31,12 @@ from typing import Callable
 
 import numpy as np
 
-from cashcast.models.analysis.batch import MONTH_KPIS, evaluate_kpis, json_number, month_label, scenario_params, \
-    with_columns
+from cashcast.models.analysis import kpis
+from cashcast.models.analysis.batch import (evaluate_kpis, json_number, json_value, month_label, scenario_params,
+                                            with_columns)
 from cashcast.models.analysis.distributions import Uncertain, check_uncertain, sample, uncertain_rows
 from cashcast.models.engine.model import Model
 
-SIM_KPIS = ("cash_out_month", "runway_months", "break_even_month", "peak_funding_need", "ending_cash",
-            "npv")
 QUANTILES = (10, 50, 90)
 CHUNK_ELEMENTS = 1 << 19  # months × paths per chunk: 4 MiB per line, small enough to stay in cache
 HISTOGRAM_BINS = 40
@@ -96,15 +95,10 @@ class Simulation:
     def label(self, index: float) -> str | None:
         return month_label(self.months, index)
 
-    def _kpi_json(self, kpi: str, p: Percentiles) -> dict:
-        if kpi == "runway_months":
-            conv = lambda x: None if not np.isfinite(x) else int(x)  # noqa: E731
-        elif kpi in MONTH_KPIS:
-            conv = self.label
-        else:
-            conv = json_number
-        out = {"p10": conv(p.p10), "p50": conv(p.p50), "p90": conv(p.p90)}
-        if kpi in MONTH_KPIS:
+    def _kpi_json(self, name: str, p: Percentiles) -> dict:
+        kpi = kpis.named(name)
+        out = {q: json_value(kpi, x, self.months) for q, x in (("p10", p.p10), ("p50", p.p50), ("p90", p.p90))}
+        if kpi.is_month:
             out["never"] = p.never
         else:
             out["mean"] = json_number(p.mean)
@@ -154,7 +148,7 @@ def money_percentiles(values: np.ndarray, qs=QUANTILES) -> np.ndarray:
 
 
 def summarise(kpi: str, values: np.ndarray) -> Percentiles:
-    if kpi in MONTH_KPIS:
+    if kpis.named(kpi).is_month:
         p = month_percentiles(values)
         return Percentiles(*map(float, p), math.nan, float(np.isnan(values).mean()))
     p = money_percentiles(values)
@@ -163,7 +157,7 @@ def summarise(kpi: str, values: np.ndarray) -> Percentiles:
 
 def histogram(kpi: str, values: np.ndarray, horizon: int, bins: int = HISTOGRAM_BINS) -> Histogram:
     """Histogram-ready counts; see :class:`Histogram`."""
-    if kpi in MONTH_KPIS:
+    if kpis.named(kpi).is_month:
         never = np.isnan(values)
         counts = np.bincount(values[~never].astype(np.int64), minlength=horizon)[:horizon]
         return Histogram(np.arange(horizon + 1, dtype=float), counts, int(never.sum()))
@@ -256,13 +250,14 @@ def simulate(model: Model, scenario: str, samples: int = DEFAULT_SAMPLES, seed: 
     base = scenario_params(model, scenario)
     horizon = model.horizon
     chunk = chunk or chunk_size(horizon)
-    values = {k: np.empty(samples) for k in SIM_KPIS}
+    names = [k.name for k in kpis.simulated()]
+    values = {k: np.empty(samples) for k in names}
     store = np.empty((horizon, samples), dtype=np.float32)
     for start in range(0, samples, chunk):
         stop = min(start + chunk, samples)
         params = with_columns(base, {k: v[start:stop] for k, v in draws.items()})
         figures, result = evaluate_kpis(model, params)
-        for k in SIM_KPIS:
+        for k in names:
             values[k][start:stop] = figures[k]
         store[:, start:stop] = result.values["closing_cash"]
         if progress is not None:
@@ -272,12 +267,12 @@ def simulate(model: Model, scenario: str, samples: int = DEFAULT_SAMPLES, seed: 
     del store
     return Simulation(
         scenario=scenario, samples=samples, seed=seed, months=months, varied=varied, values=values,
-        percentiles={k: summarise(k, values[k]) for k in SIM_KPIS},
+        percentiles={k: summarise(k, values[k]) for k in names},
         cash_out_by_year=cash_out_by_year(values["cash_out_month"], months),
         fan=FanChart([m.strftime("%Y-%m") for m in months], *fan),
-        histograms={k: histogram(k, values[k], horizon) for k in SIM_KPIS},
+        histograms={k: histogram(k, values[k], horizon) for k in names},
     )
 
 
-__all__ = ["Simulation", "Percentiles", "Histogram", "FanChart", "simulate", "SIM_KPIS",
+__all__ = ["Simulation", "Percentiles", "Histogram", "FanChart", "simulate",
            "DEFAULT_SAMPLES", "DEFAULT_SEED"]

@@ -38,19 +38,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cashcast.models.analysis.batch import BETTER, MONTH_KPIS, evaluate_kpis, month_label, scenario_params, with_columns
+from cashcast.models.analysis import kpis
+from cashcast.models.analysis.batch import evaluate_kpis, json_value, month_label, scenario_params, with_columns
 from cashcast.models.engine.model import Model
 from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import BASE, Row, Workbook, parse_date
 
-SOLVE_KPIS = {
-    "cash_out_month": "YYYY-MM or never: cash runs out in that month or later, or never",
-    "runway_months": "N or never: a runway of N months or more",
-    "break_even_month": "YYYY-MM: break-even in that month or earlier",
-    "peak_funding_need": "an amount: a peak funding need of at most that",
-    "npv": "an amount: an NPV of at least that",
-    "ending_cash": "an amount: closing cash at the horizon of at least that",
-}
 GRID = 256            # intervals of the first pass (GRID + 1 candidates)
 REFINE = 32           # candidates per bracket in each refining pass
 MAX_BRACKETS = 8      # brackets refined at once (the nearest to the scenario's value)
@@ -114,36 +107,38 @@ class Target:
     def met(self, figures: dict[str, np.ndarray]) -> np.ndarray:
         """Which columns meet the target; "never" counts as later than every month."""
         x = np.asarray(figures[self.kpi], dtype=float)
-        if self.kpi in MONTH_KPIS:
+        if kpis.named(self.kpi).is_month:
             x = np.where(np.isnan(x), np.inf, x)
-        return x >= self.goal if BETTER[self.kpi] > 0 else x <= self.goal
+        return x >= self.goal if kpis.named(self.kpi).better > 0 else x <= self.goal
 
 
 def parse_target(workbook: Workbook, text: str) -> Target:
     """``KPI=VALUE`` → :class:`Target`, or InputError naming the valid KPIs and values."""
     def bad(msg):
-        valid = "; ".join(f"{k} ({v})" for k, v in SOLVE_KPIS.items())
+        valid = "; ".join(f"{k.name} ({k.target})" for k in kpis.solvable())
         return InputError([Problem(workbook.name, "", "", f"--target '{text}': {msg}. Valid targets: "
                                                           f"{valid}")])
 
     kpi, sep, value = text.partition("=")
     kpi, value = kpi.strip().lower(), value.strip()
-    if not sep or kpi not in SOLVE_KPIS:
+    solvable = {k.name: k for k in kpis.solvable()}
+    if not sep or kpi not in solvable:
         raise bad("write KPI=VALUE with a KPI below" if not sep else f"unknown KPI '{kpi}'")
+    figure = solvable[kpi]
     horizon = workbook.settings.horizon_months
     months = workbook.months()
     span = f"{months[0]:%Y-%m}..{months[-1]:%Y-%m}"
-    if kpi in ("cash_out_month", "runway_months") and value.lower() == "never":
+    if figure.never_is_best and value.lower() == "never":
         return Target(kpi, "never", math.inf)
-    if kpi in ("cash_out_month", "break_even_month"):
+    if figure.is_date:
         ordinal, err = parse_date(value)
         if err:
-            raise bad(f"'{value}' is not a month; type YYYY-MM" + (" or never" if kpi == "cash_out_month" else ""))
+            raise bad(f"'{value}' is not a month; type YYYY-MM" + (" or never" if figure.never_is_best else ""))
         index = ordinal - workbook.start_ordinal
         if not 0 <= index < horizon:
             raise bad(f"{value} lies outside the model's months {span}")
         return Target(kpi, value, float(index))
-    if kpi == "runway_months":
+    if figure.kind == "months":
         if not re.fullmatch(r"\d+", value) or not 0 <= int(value) < horizon:
             raise bad(f"'{value}' is not a whole number of months from 0 to {horizon - 1} (or never)")
         return Target(kpi, value, float(int(value)))
@@ -251,11 +246,7 @@ class Solution:
             return month_label(months, x) if self.dimension == "date" else float(x)
 
         def kpi(x):
-            if x is None or not math.isfinite(x):
-                return None
-            if self.target.kpi in ("cash_out_month", "break_even_month"):
-                return month_label(months, x)
-            return int(x) if self.target.kpi == "runway_months" else float(x)
+            return None if x is None else json_value(kpis.named(self.target.kpi), x, months)
 
         return {"parameter": self.parameter, "unit": self.unit, "scenario": self.scenario,
                 "target": self.target.text, "found": self.found, "value": value(self.value),
@@ -352,8 +343,8 @@ def solve(model: Model, scenario: str, row: Row, target: Target,
         xs = np.linspace(lo, hi, GRID + 1)
     met, kpi = evaluate(np.concatenate([[current], xs]))
     (current_meets, met), (current_kpi, kpi) = (met[0], met[1:]), (kpi[0], kpi[1:])
-    ranked = np.where(np.isnan(kpi), math.inf, kpi) * BETTER[target.kpi] if target.kpi in MONTH_KPIS \
-        else kpi * BETTER[target.kpi]
+    figure = kpis.named(target.kpi)
+    ranked = (np.where(np.isnan(kpi), math.inf, kpi) if figure.is_month else kpi) * figure.better
     best = int(np.argmax(ranked))
     sol = Solution(row.label, row.unit, row.dimension, scenario, target, lo, hi, source, current,
                    float(current_kpi), bool(current_meets), best=float(xs[best]), best_kpi=float(kpi[best]))
@@ -391,4 +382,4 @@ def _choose_value(sol: Solution, evaluate: _Evaluator, current: float) -> None:
     sol.value, sol.kpi_at_value = float(nice[i]), float(kpi[i])
 
 
-__all__ = ["SOLVE_KPIS", "Solution", "Target", "find_row", "parse_range", "parse_target", "solve"]
+__all__ = ["Solution", "Target", "find_row", "parse_range", "parse_target", "solve"]

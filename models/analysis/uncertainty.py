@@ -22,15 +22,14 @@ from typing import Callable
 
 import numpy as np
 
-from cashcast.models.analysis.batch import BETTER, MONTH_KPIS, json_number, never_as_horizon
+from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.batch import json_number, ranking_score
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar, tornado
 from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, SIM_KPIS, Simulation, simulate
 from cashcast.models.analysis.solve import Solution
 from cashcast.models.analysis.solve_for import BreakEvenConversion, break_even_conversions
 
-COMPARED_KPIS = ("cash_out_month", "runway_months", "break_even_month", "peak_funding_need", "npv",
-                 "irr", "ending_cash")
 
 
 @dataclass
@@ -51,7 +50,7 @@ class ScenarioComparison:
 
     def to_json(self) -> dict:
         def delta(kpi, x):
-            if kpi in MONTH_KPIS:
+            if registry.named(kpi).is_month:
                 return None if not np.isfinite(x) else int(x)
             return json_number(x)
 
@@ -67,15 +66,12 @@ def rank(kpi: str, values: np.ndarray, horizon: int) -> np.ndarray:
     >>> rank("cash_out_month", np.array([30.0, np.nan, 10.0]), 120).tolist()
     [1, 0, 2]
     """
-    x = never_as_horizon(values, horizon) if kpi in MONTH_KPIS else values
-    better = BETTER.get(kpi, +1)
-    score = np.where(np.isnan(x), -np.inf, better * x)
-    return np.argsort(-score, kind="stable")
+    return np.argsort(-ranking_score(registry.named(kpi), values, horizon), kind="stable")
 
 
 def compare_scenarios(run: Run) -> ScenarioComparison:
     names, horizon = run.scenarios, run.model.horizon
-    kpis = {k: np.asarray(run.kpis[k], dtype=float) for k in COMPARED_KPIS if k in run.kpis}
+    kpis = {k.name: np.asarray(run.kpis[k.name], dtype=float) for k in registry.KPIS if k.name in run.kpis}
     differences = {s: {k: float(v[j] - v[0]) for k, v in kpis.items()}
                    for j, s in enumerate(names) if j > 0}
     ranking = {k: [names[i] for i in rank(k, v, horizon)] for k, v in kpis.items()}
@@ -108,6 +104,6 @@ def analyse(run: Run, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
                        break_even_conversions(run))
 
 
-__all__ = ["COMPARED_KPIS", "DEFAULT_SAMPLES", "DEFAULT_SEED", "SIM_KPIS", "BreakEvenConversion",
+__all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "SIM_KPIS", "BreakEvenConversion",
            "ScenarioComparison", "Simulation", "Solution", "Swing", "Tornado", "TornadoBar",
            "Uncertainty", "analyse", "compare_scenarios", "rank"]

@@ -12,9 +12,10 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from cashcast.models.kinds import Line, build_block_lines
-from cashcast.models.engine.expr import BinOp, Expr, LineRef, Num, Param, Prev, RollingSum, Sum
+from cashcast.models.engine.expr import BinOp, Expr, LineRef, Param, Prev, RollingSum
 from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import Workbook
+from cashcast.models.statements.lines import statement_lines
 
 
 def total_lines(block_lines: list[Line], currency: str) -> list[Line]:
@@ -24,31 +25,7 @@ def total_lines(block_lines: list[Line], currency: str) -> list[Line]:
     ``net_cash_flow = operating_cash_flow + funding``;
     ``closing_cash_t = closing_cash_{t−1} + net_cash_flow_t`` starting from the opening cash.
     """
-    def refs(role):
-        return Sum(LineRef(ln.name) for ln in block_lines if ln.role == role)
-
-    money = f"{currency}/month"
-    memo = [ln for ln in block_lines if ln.role == "memo"]
-    out = [
-        Line("revenue", refs("revenue"), "Revenue", money, "total"),
-        Line("costs", refs("cost"), "Costs", money, "total"),
-        Line("operating_cash_flow", LineRef("revenue") - LineRef("costs"), "Operating cash flow", money,
-             "total"),
-        Line("funding", refs("funding"), "Funding received", money, "total"),
-        Line("net_cash_flow", LineRef("operating_cash_flow") + LineRef("funding"), "Net cash flow", money,
-             "total"),
-        Line("closing_cash", Prev("closing_cash", Param("settings__opening_cash")) + LineRef("net_cash_flow"),
-             "Closing cash", currency, "total", stock=True),
-        Line("cumulative_operating_cash_flow",
-             Prev("cumulative_operating_cash_flow", Num(0)) + LineRef("operating_cash_flow"),
-             "Cumulative operating cash flow", currency, "total", stock=True),
-        Line("ttm_operating_cash_flow", RollingSum("operating_cash_flow", 12),
-             "Operating cash flow, trailing 12 months", currency, "total", stock=True),
-    ]
-    if memo:
-        out.append(Line("depreciation", Sum(LineRef(ln.name) for ln in memo), "Depreciation (not cash)",
-                        money, "memo"))
-    return out
+    return statement_lines(block_lines, currency)
 
 
 @dataclass

@@ -15,7 +15,7 @@ import traceback
 
 from cashcast import __version__
 from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
-from cashcast.models.analysis.solve import SOLVE_KPIS
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.reading.problems import InputError
 
 from cashcast.reports.cli import check, new, run, solve
@@ -48,7 +48,7 @@ def add_check_and_new(sub) -> None:
 
 
 def add_solve(sub) -> None:
-    valid = "; ".join(f"{k}: {v}" for k, v in SOLVE_KPIS.items())
+    valid = "; ".join(f"{k.name}: {k.target}" for k in registry.solvable())
     s = sub.add_parser("solve", help="the value of one assumption that reaches a KPI target",
                        description="Vary one assumption of one scenario and report the value that "
                                    f"reaches the target. Targets — {valid}.")

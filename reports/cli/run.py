@@ -11,6 +11,7 @@ import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.pipeline import Outcome, compute
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import Uncertainty
@@ -67,19 +68,28 @@ def render_outputs(outcome: Outcome, stem: str, pdf: bool = False) -> dict[str, 
     return outputs
 
 
+def summary_text(kpi, x, currency: str) -> str:
+    """A KPI's JSON value in the printed summary: a month, a runway, or an amount."""
+    if kpi.kind == "month":
+        return fmt.month(x)
+    if kpi.kind == "months":
+        return "never runs out" if x is None else f"{x} months"
+    if kpi.kind == "rate":
+        return fmt.percent(x) if x is not None else "n/a"
+    return fmt.money(x, currency)
+
+
 def summary_table(run: Run) -> str:
-    """The compact per-scenario summary printed by ``run``."""
+    """The compact per-scenario summary printed by ``run``: the registry's KPIs marked ``summary``."""
     from cashcast.reports.tables import scenario_kpis
 
     cur = run.workbook.settings.currency
-    head = ("scenario", "cash-out month", "runway", "break-even", "peak funding need")
-    rows = [head]
+    shown = [k for k in registry.KPIS if k.summary]
+    rows = [("scenario", *(k.phrase for k in shown))]
     for j, name in enumerate(run.scenarios):
         k = scenario_kpis(run, j)
-        runway = "never runs out" if k["runway_months"] is None else f"{k['runway_months']} months"
-        rows.append((name, fmt.month(k["cash_out_month"]), runway, fmt.month(k["break_even_month"]),
-                     fmt.money(k["peak_funding_need"], cur)))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+        rows.append((name, *(summary_text(kpi, k[kpi.name], cur) for kpi in shown)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 

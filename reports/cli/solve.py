@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.batch import month_label
 from cashcast.models.analysis.pipeline import solve_target
 from cashcast.models.analysis.solve import Solution
@@ -49,8 +50,7 @@ def _kpi(sol: Solution, x: float | None, months, currency: str) -> str:
     if k == "break_even_month":
         label = month_label(months, x) if x is not None else None
         return f"break-even {fmt.month(label)}" if label else "no break-even"
-    names = {"peak_funding_need": "peak funding need", "npv": "NPV", "ending_cash": "ending cash"}
-    return f"{names[k]} {fmt.money(x, currency)}"
+    return f"{registry.named(k).phrase} {fmt.money(x, currency)}"
 
 
 def _goal(sol: Solution, months, currency: str) -> str:

@@ -1,17 +1,19 @@
 """Formula text for the Excel report: the Excel evaluation context of :mod:`cashcast.models.engine.expr`, and the KPIs.
 
 A line's monthly formula is never written here: it is ``line.expr.xl(ctx)`` with the
-:class:`ExcelContext` below standing for one month column of a model sheet. Only the key figures,
-which are reductions over whole rows (first month below the cash floor, peak funding need, NPV),
-are formulas of this module; each mirrors one function of :mod:`cashcast.models.analysis.kpi`, and the parity tests
-hold the two to the same numbers. IRR, which needs a search for its guess, is in
-:mod:`cashcast.reports.excel.irr`.
+:class:`ExcelContext` below standing for one month column of a model sheet. Likewise a key figure's
+formula is its registry definition's ``xl`` (:mod:`cashcast.models.analysis.kpis`) with the
+:class:`KpiContext` below standing for the sheet's whole rows; the parity tests hold the numpy and
+Excel values to the same numbers. IRR's live guess search is in :mod:`cashcast.reports.excel.irr`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
+
+from cashcast.models.analysis.reductions import NEVER, UNDEFINED
 
 
 def cell(row: int, col: int, abs_row: bool = False, abs_col: bool = False) -> str:
@@ -85,43 +87,48 @@ def line_formula(expr, ctx: ExcelContext) -> str:
 
 
 # ------------------------------------------------------------------------------------------------
-# Key figures (mirror models/kpi.py); every argument is A1 text of a row range or a cell
+# Key figures: the Excel context of the KPI reductions (cashcast.models.analysis.reductions)
 # ------------------------------------------------------------------------------------------------
-NEVER, UNDEFINED = "never", "n/a"
+@dataclass(frozen=True)
+class KpiContext:
+    """A model sheet as a KPI's reduction sees it: whole rows of lines, the date row, flag rows.
 
+    A key figure's formula is ``kpi.definition.xl(KpiContext(...))``; ``irr`` gives the formula of
+    the live IRR search for a line's row (:mod:`cashcast.reports.excel.irr`).
+    """
 
-def below_floor_flag(closing_cash: str) -> str:
-    """1 where the month's closing cash is below the cash floor (kpi.cash_out_month's condition)."""
-    return f"=({closing_cash}<settings__minimum_cash)*1"
+    rows: dict[str, int]
+    flag_rows: dict[str, int]
+    first_col: int
+    last_col: int
+    date_row: int
+    irr_of: Callable[[str], str]
 
+    def range(self, name: str, skip: int = 0) -> str | None:
+        """The line's row from month ``skip`` to the last, absolute; None when that is empty."""
+        first = self.first_col + skip
+        return None if first > self.last_col else row_range(self.rows[name], first, self.last_col)
 
-def break_even_flag(ttm_ocf: str) -> str:
-    """1 where trailing-twelve-month operating cash flow is 0 or more (kpi.break_even_month's)."""
-    return f"=({ttm_ocf}>=0)*1"
+    def first(self, name: str) -> str:
+        """The line's first month cell (relative, as the NPV formula writes it)."""
+        return cell(self.rows[name], self.first_col)
 
+    def last(self, name: str) -> str:
+        """The line's last month cell."""
+        return cell(self.rows[name], self.last_col)
 
-def first_flag_date(dates: str, flags: str) -> str:
-    """The date of the first month whose flag is 1, or "never" (cash-out and break-even month)."""
-    return f'=IFERROR(INDEX({dates},MATCH(1,{flags},0)),"{NEVER}")'
+    def dates(self) -> str:
+        return row_range(self.date_row, self.first_col, self.last_col)
 
+    def flags(self, key: str) -> str:
+        return row_range(self.flag_rows[key], self.first_col, self.last_col)
 
-def first_flag_index(flags: str) -> str:
-    """Months from the start to the first flagged month, or "never" (the runway)."""
-    return f'=IFERROR(MATCH(1,{flags},0)-1,"{NEVER}")'
+    def param(self, name: str) -> str:
+        """A setting: its defined name."""
+        return name
 
-
-def peak_funding_need(cumulative_ocf: str) -> str:
-    """The deepest cumulative operating deficit, 0 if there is none."""
-    return f"=MAX(0,-MIN({cumulative_ocf}))"
-
-
-MONTHLY_RATE = "((1+settings__discount_rate)^(1/12)-1)"
-
-
-def npv(first: str, rest: str | None) -> str:
-    """NPV with the first month undiscounted: Excel's NPV discounts its first value, so the first
-    month is added outside it."""
-    return f"={first}" if rest is None else f"=NPV({MONTHLY_RATE},{rest})+{first}"
+    def irr(self, name: str) -> str:
+        return self.irr_of(name)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.model import Model
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.reading.workbook import Row, Workbook, ordinal_to_date
+from cashcast.models.statements.lines import STATEMENT_LINES
 
 from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 
@@ -18,27 +20,13 @@ from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 TITLE_ROW, SCENARIO_ROW, INDEX_ROW, DATE_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 5
 LABEL_COL, UNIT_COL, KEY_COL, FIRST_MONTH_COL = 0, 1, 2, 3
 
-FLAG_BELOW_FLOOR = "flag.below_minimum_cash"
-FLAG_BREAK_EVEN = "flag.ttm_operating_cash_flow_non_negative"
+# The unit column of a key figure, by its kind (money shows the currency)
+KPI_UNITS = {"month": "month", "months": "months", "rate": "%/year"}
 
-# (key, label, unit shown) of the key figures, in the order of cashcast.models.analysis.kpi / the JSON
-KPIS = (
-    ("cash_out_month", "Cash-out month (first month below the cash floor)", "month"),
-    ("runway_months", "Runway (months from the start to the cash-out month)", "months"),
-    ("break_even_month", "Break-even month (first with trailing-12-month operating cash flow ≥ 0)", "month"),
-    ("peak_funding_need", "Peak funding need (deepest cumulative operating deficit)", "money"),
-    ("npv", "NPV of the monthly operating cash flows (first month undiscounted)", "money"),
-    ("irr", "IRR of the monthly operating cash flows, annualised", "%/year"),
-    ("ending_cash", "Cash at the end of the horizon", "money"),
-)
-DATE_KPIS = ("cash_out_month", "break_even_month")
 
-TOTAL_PLACES = {
-    "revenue": "Revenue", "costs": "Costs", "funding": "Funding",
-    "operating_cash_flow": "Cash", "net_cash_flow": "Cash", "closing_cash": "Cash",
-    "cumulative_operating_cash_flow": "Cash", "ttm_operating_cash_flow": "Cash",
-}
-
+def kpi_unit(kpi: registry.Kpi, currency: str) -> str:
+    """The unit a key figure's row shows: ``kpi_unit(registry.named("npv"), "USD") == "USD"``."""
+    return KPI_UNITS.get(kpi.kind, currency)
 
 def excel_serial(day: dt.date) -> int:
     """Excel's serial number of a date (1900 date system): 2023-01-01 → 44927."""
@@ -46,19 +34,20 @@ def excel_serial(day: dt.date) -> int:
 
 
 def sections(model: Model) -> list[tuple[str, list[str]]]:
-    """The model's lines grouped as an investor reads them; every line appears exactly once."""
+    """The model's lines grouped as an investor reads them; every line appears exactly once.
+
+    Each section holds the block lines of its role, then the statement lines
+    (:data:`cashcast.models.statements.lines.STATEMENT_LINES`) placed in it, in registry order.
+    """
     lines = model.lines
-    by_role = {role: [n for n, ln in lines.items() if ln.role == role and n not in TOTAL_PLACES]
+    placed_by_registry = {s.name: s.section for s in STATEMENT_LINES}
+    by_role = {role: [n for n, ln in lines.items() if ln.role == role and n not in placed_by_registry]
                for role in ("detail", "revenue", "cost", "funding", "memo")}
-    plan = [
-        ("Drivers", by_role["detail"]),
-        ("Revenue", by_role["revenue"] + ["revenue"]),
-        ("Costs", by_role["cost"] + ["costs"]),
-        ("Funding", by_role["funding"] + ["funding"]),
-        ("Cash", ["operating_cash_flow", "net_cash_flow", "closing_cash", "cumulative_operating_cash_flow",
-                  "ttm_operating_cash_flow"]),
-        ("Memo (not cash)", by_role["memo"]),
-    ]
+    plan = [("Drivers", by_role["detail"])]
+    for title, role in (("Revenue", "revenue"), ("Costs", "cost"), ("Funding", "funding"), ("Cash", None),
+                        ("Memo (not cash)", "memo")):
+        blocks = by_role[role] if role else []
+        plan.append((title, blocks + [s.name for s in STATEMENT_LINES if s.section == title]))
     placed = {n for _, names in plan for n in names}
     plan.append(("Other lines", [n for n in lines if n not in placed]))
     return [(title, [n for n in names if n in lines]) for title, names in plan
@@ -94,9 +83,9 @@ class ModelLayout:
             r += 1
         layout.line_sections = len(layout.sections)
         layout.sections.append((r, "Helper rows for the key figures (1 = yes)"))
-        for key in (FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN):
+        for flag in registry.flags():
             r += 1
-            layout.flags[key] = r
+            layout.flags[flag.key] = r
         r += 2
         layout.sections.append((r, "Helper rows: IRR search (a live guess for IRR, the root nearest 0)"))
         for key in IRR_ROWS:
@@ -104,9 +93,9 @@ class ModelLayout:
             layout.irr[key] = r
         r += 2
         layout.sections.append((r, "Key figures of this sheet's scenario"))
-        for key, _label, _unit in KPIS:
+        for kpi in registry.KPIS:
             r += 1
-            layout.kpis[key] = r
+            layout.kpis[kpi.name] = r
         return layout
 
 

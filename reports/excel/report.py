@@ -34,17 +34,17 @@ import numpy as np
 import xlsxwriter
 from xlsxwriter.utility import quote_sheetname
 
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import Uncertainty
 
 from cashcast.reports.excel import formulas as xf
-from cashcast.reports.excel.formulas import ExcelContext, cell, line_formula, row_range
+from cashcast.reports.excel.formulas import ExcelContext, cell, line_formula
 from cashcast.reports.excel.irr import LABELS as IRR_LABELS
 from cashcast.reports.excel.irr import SearchCells, search_values
 from cashcast.reports.excel.layout import (
-    DATE_KPIS, DATE_ROW, FIRST_MONTH_COL, FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN, INDEX_ROW, KEY_COL, KPIS,
-    LABEL_COL, SCENARIO_ROW, TITLE_ROW, UNIT_COL, AssumptionLayout, InputRow, ModelLayout, excel_serial,
-    input_rows, scenario_sheet_names, year_spans,
+    DATE_ROW, FIRST_MONTH_COL, INDEX_ROW, KEY_COL, LABEL_COL, SCENARIO_ROW, TITLE_ROW, UNIT_COL, AssumptionLayout, InputRow, ModelLayout, excel_serial,
+    input_rows, kpi_unit, scenario_sheet_names, year_spans,
 )
 from cashcast.reports.excel.styles import DATE, MONEY, MONTHS, PERCENT, Styles, money_millions, print_setup, unit_format
 from cashcast.reports.excel.uncertainty import SENSITIVITY, SIMULATION, UncertaintyWriter
@@ -294,30 +294,22 @@ class ReportWriter:
                               st.header_date)
 
     def _flags(self, ws, j: int) -> None:
-        """Helper rows: below the cash floor, and trailing-12-month operating cash flow ≥ 0."""
+        """Helper rows the key figures read (registry flags): 1 in the months where each holds."""
         L, st = self.layout, self.st
-        floor = self.workbook.settings.minimum_cash or 0.0
-        closing = self.run.result.column("closing_cash", j)
-        ttm = self.run.result.column("ttm_operating_cash_flow", j)
-        specs = {
-            FLAG_BELOW_FLOOR: ("Closing cash below the cash floor (minimum_cash)", "closing_cash",
-                               xf.below_floor_flag, closing < floor),
-            FLAG_BREAK_EVEN: ("Trailing-12-month operating cash flow ≥ 0", "ttm_operating_cash_flow",
-                              xf.break_even_flag, ttm >= 0),
-        }
         fmt = st.number("0", grey=True)
-        for key, (label, line, formula, values) in specs.items():
-            r = L.flags[key]
-            ws.write_string(r, LABEL_COL, label, st.text)
+        lines = registry.ResultLines(self.run.result)
+        for flag in registry.flags():
+            r = L.flags[flag.key]
+            values = flag.np(lines)[:, j]
+            ws.write_string(r, LABEL_COL, flag.label, st.text)
             ws.write_string(r, UNIT_COL, "1 = yes", st.text)
-            ws.write_string(r, KEY_COL, key, st.key)
+            ws.write_string(r, KEY_COL, flag.key, st.key)
             for t in range(self.model.horizon):
-                col = FIRST_MONTH_COL + t
-                ws.write_formula(r, col, formula(cell(L.rows[line], col)), fmt, float(values[t]))
+                ws.write_formula(r, FIRST_MONTH_COL + t, flag.xl(self.ctx.at(t)), fmt, float(values[t]))
 
-    def _search(self) -> SearchCells:
+    def _search(self, line: str = "operating_cash_flow") -> SearchCells:
         L = self.layout
-        return SearchCells(L.irr, FIRST_MONTH_COL, L.rows["operating_cash_flow"], FIRST_MONTH_COL, L.last_col)
+        return SearchCells(L.irr, FIRST_MONTH_COL, L.rows[line], FIRST_MONTH_COL, L.last_col)
 
     def _irr_search(self, ws, j: int) -> None:
         """Helper rows that find a live guess for IRR (see reports/excel_irr.py)."""
@@ -337,46 +329,35 @@ class ReportWriter:
             for i, formula in enumerate(formulas):
                 ws.write_formula(r, FIRST_MONTH_COL + i, formula, fmt, float(values[key][i]))
 
-    def kpi_value(self, key: str, j: int):
+    def kpi_value(self, kpi: registry.Kpi, j: int):
         """numpy's key figure for scenario column j as the cell caches it ("never", "n/a", a serial)."""
-        v = self.run.kpis[key][j] if key in self.run.kpis else np.nan
-        if key in DATE_KPIS:
+        v = self.run.kpis[kpi.name][j] if kpi.name in self.run.kpis else np.nan
+        if kpi.is_date:
             return xf.NEVER if not np.isfinite(v) else excel_serial(self.run.months[int(v)])
-        if key == "runway_months":
+        if kpi.kind == "months":
             return xf.NEVER if not np.isfinite(v) else int(v)
-        if key == "irr":
+        if kpi.kind == "rate":
             return xf.UNDEFINED if not np.isfinite(v) else float(v)
         return float(v)
 
-    def kpi_format(self, key: str, unit: str, compact: bool):
+    def kpi_format(self, kpi: registry.Kpi, compact: bool):
         """A key figure's format: a month, months, a percentage, or money (in millions when compact)."""
-        fmt = DATE if key in DATE_KPIS else MONTHS if key == "runway_months" else "0.0%" if key == "irr" \
-            else money_millions(self.currency) if compact else MONEY
-        return self.st.number(fmt, bold=True, right=True)
+        formats = {"month": DATE, "months": MONTHS, "rate": "0.0%"}
+        money = money_millions(self.currency) if compact else MONEY
+        return self.st.number(formats.get(kpi.kind, money), bold=True, right=True)
 
     def _kpis(self, ws, j: int) -> None:
-        """The key figures of the sheet's scenario, as formulas over its rows (models/kpi.py)."""
+        """The key figures of the sheet's scenario: each its registry definition's formula."""
         L, st = self.layout, self.st
-        first, last = FIRST_MONTH_COL, L.last_col
-        rng = lambda row: row_range(row, first, last)  # noqa: E731
-        dates, below, even = rng(DATE_ROW), rng(L.flags[FLAG_BELOW_FLOOR]), rng(L.flags[FLAG_BREAK_EVEN])
-        ocf = L.rows["operating_cash_flow"]
-        formulas = {
-            "cash_out_month": xf.first_flag_date(dates, below),
-            "runway_months": xf.first_flag_index(below),
-            "break_even_month": xf.first_flag_date(dates, even),
-            "peak_funding_need": xf.peak_funding_need(rng(L.rows["cumulative_operating_cash_flow"])),
-            "npv": xf.npv(cell(ocf, first), row_range(ocf, first + 1, last) if last > first else None),
-            "irr": self._search().irr(),
-            "ending_cash": f"={cell(L.rows['closing_cash'], last)}",
-        }
-        for key, label, unit in KPIS:
-            r = L.kpis[key]
-            ws.write_string(r, LABEL_COL, label, st.text)
-            ws.write_string(r, UNIT_COL, self.currency if unit == "money" else unit, st.text)
-            ws.write_string(r, KEY_COL, key, st.key)
-            ws.write_formula(r, FIRST_MONTH_COL, formulas[key], self.kpi_format(key, unit, False),
-                             self.kpi_value(key, j))
+        ctx = xf.KpiContext(L.rows, L.flags, FIRST_MONTH_COL, L.last_col, DATE_ROW,
+                            lambda line: self._search(line).irr())
+        for kpi in registry.KPIS:
+            r = L.kpis[kpi.name]
+            ws.write_string(r, LABEL_COL, kpi.title, st.text)
+            ws.write_string(r, UNIT_COL, kpi_unit(kpi, self.currency), st.text)
+            ws.write_string(r, KEY_COL, kpi.name, st.key)
+            ws.write_formula(r, FIRST_MONTH_COL, kpi.definition.xl(ctx), self.kpi_format(kpi, False),
+                             self.kpi_value(kpi, j))
 
     # -- Annual -------------------------------------------------------------------------------------
     def write_annual(self, ws) -> None:
@@ -457,7 +438,7 @@ class ReportWriter:
                               f"Every projected number is a formula: change a blue input on Assumptions "
                               f"and the model recalculates.", st.subtitle)
         names = wb.scenario_names
-        list_row = KPI_HEADER_ROW + len(KPIS) + 4
+        list_row = KPI_HEADER_ROW + len(registry.KPIS) + 4
         first, last = cell(list_row + 1, 0, True, True), cell(list_row + len(names), 0, True, True)
         ws.write_string(SELECTOR_ROW, 0, "Scenario shown in the model (choose from the list)", st.text)
         ws.write_string(SELECTOR_ROW, VALUE_COL, self.selected, st.selector)
@@ -499,14 +480,14 @@ class ReportWriter:
             (self.scenario_sheets[n], j, n) for j, n in enumerate(self.run.scenarios)]
         for c, (_sheet, _j, name) in enumerate(sources[1:], start=VALUE_COL + 1):
             ws.write_string(r0, c, name, st.header)
-        for i, (key, label, unit) in enumerate(KPIS, start=1):
-            ws.write_string(r0 + i, 0, label, st.text)
-            ws.write_string(r0 + i, 1, self.currency if unit == "money" else unit, st.text)
-            fmt = self.kpi_format(key, unit, True)
+        for i, kpi in enumerate(registry.KPIS, start=1):
+            ws.write_string(r0 + i, 0, kpi.title, st.text)
+            ws.write_string(r0 + i, 1, kpi_unit(kpi, self.currency), st.text)
+            fmt = self.kpi_format(kpi, True)
             for c, (sheet, j, _name) in enumerate(sources, start=VALUE_COL):
-                ref = f"={quote_sheetname(sheet)}!{cell(L.kpis[key], FIRST_MONTH_COL, True, True)}"
-                ws.write_formula(r0 + i, c, ref, fmt, self.kpi_value(key, j))
-        ws.write_string(r0 + len(KPIS) + 1, 0, "All live formulas: each scenario column is computed on its "
+                ref = f"={quote_sheetname(sheet)}!{cell(L.kpis[kpi.name], FIRST_MONTH_COL, True, True)}"
+                ws.write_formula(r0 + i, c, ref, fmt, self.kpi_value(kpi, j))
+        ws.write_string(r0 + len(registry.KPIS) + 1, 0, "All live formulas: each scenario column is computed on its "
                                                "own sheet 'Scenario <name>' from the Assumptions' 'In force' "
                                                "values.", st.note)
 

@@ -22,20 +22,17 @@ import math
 
 import numpy as np
 
-from cashcast.models.analysis.batch import BETTER, MONTH_KPIS
-from cashcast.models.analysis.uncertainty import SIM_KPIS, TornadoBar, Uncertainty
+from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.uncertainty import TornadoBar, Uncertainty
 
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.formulas import cell, row_range
-from cashcast.reports.excel.layout import DATE_KPIS, KPIS, excel_serial
+from cashcast.reports.excel.layout import excel_serial, kpi_unit
 from cashcast.reports.excel.styles import DATE, MONEY, MONTHS, PERCENT, money_millions, print_setup
 
 SENSITIVITY, SIMULATION = "Sensitivity", "Simulation"
-LABELS = {key: label for key, label, _unit in KPIS}
-SHORT = {"cash_out_month": "cash-out month", "runway_months": "runway", "break_even_month": "break-even month",
-         "peak_funding_need": "peak funding need", "npv": "NPV", "irr": "IRR", "ending_cash": "ending cash"}
-BETTER_WORDS = {"cash_out_month": "later", "runway_months": "longer", "break_even_month": "earlier",
-                "peak_funding_need": "smaller", "npv": "larger", "irr": "larger", "ending_cash": "larger"}
+# The unit of a difference from the baseline, by kind (money: the currency)
+DIFFERENCE_UNITS = {"month": "months (+ = later)", "months": "months", "rate": "%-points/year"}
 WORST = -1e300   # the score of an undefined figure (IRR "n/a"): below every real one
 WORST_TEXT = "-1E+300"
 MARK_TEXT, MARK_FILL = "#9C5700", "#FFEB9C"
@@ -43,11 +40,13 @@ SIGNED_MONTHS = '+0" months";-0" months";0" months"'
 
 # Sensitivity: 0-based columns of the tornado table
 T_RANK, T_PARAM, T_UNIT, T_LOW, T_BASE, T_HIGH = 0, 1, 2, 3, 4, 5
-T_RESULTS = ("runway_months", "cash_out_month", "break_even_month", "npv")   # at low, at high: cols 6..13
-T_SWINGS = ("runway_months", "break_even_month", "npv")                       # the sort keys: cols 14..16
-T_FIRST_RESULT = 6
-T_FIRST_SWING = T_FIRST_RESULT + 2 * len(T_RESULTS)
+T_FIRST_RESULT = 6   # then each swung KPI at low and at high (registry.swung()), then the sort keys' swings
 T_BASE_ROW, T_HEADER_ROW = 4, 10
+
+
+def first_swing() -> int:
+    """The tornado table's first swing column, after each swung KPI's at-low and at-high columns."""
+    return T_FIRST_RESULT + 2 * len(registry.swung())
 
 
 def month_date(months: list[dt.date], index: float) -> dt.date | None:
@@ -60,15 +59,6 @@ def month_date(months: list[dt.date], index: float) -> dt.date | None:
         return None
     n = months[0].year * 12 + months[0].month - 1 + int(round(float(index)))
     return dt.date(n // 12, n % 12 + 1, 1)
-
-
-def sentence(text: str) -> str:
-    """The text with its first letter in capitals (str.capitalize would lower the rest).
-
-    >>> sentence("cash-out month"), sentence("NPV")
-    ('Cash-out month', 'NPV')
-    """
-    return text[:1].upper() + text[1:]
 
 
 def ordinal(n: int) -> str:
@@ -124,9 +114,9 @@ class UncertaintyWriter:
 
     def _write_kpi(self, ws, r: int, c: int, kpi: str, x: float, **kw) -> None:
         """A key figure: a month, a runway in months, or money in millions; NaN as "never"/"n/a"."""
-        if kpi in DATE_KPIS:
+        if registry.named(kpi).is_date:
             self._write_month(ws, r, c, x, **kw)
-        elif kpi == "runway_months":
+        elif registry.named(kpi).kind == "months":
             if np.isfinite(x):
                 ws.write_number(r, c, int(x), self._fmt(MONTHS, **kw))
             else:
@@ -170,14 +160,13 @@ class UncertaintyWriter:
                               "cash-out month moves with the runway.", st.note)
         ws.write_string(T_BASE_ROW, T_PARAM, f"Scenario {tor.scenario} as it is", st.header)
         ws.write_string(T_BASE_ROW, T_UNIT, "Result", st.header)
-        for i, kpi in enumerate(T_RESULTS, start=1):
-            ws.write_string(T_BASE_ROW + i, T_PARAM, sentence(SHORT[kpi]), st.text)
-            self._write_kpi(ws, T_BASE_ROW + i, T_UNIT, kpi, tor.base[kpi])
+        for i, kpi in enumerate(registry.swung(), start=1):
+            ws.write_string(T_BASE_ROW + i, T_PARAM, kpi.label, st.text)
+            self._write_kpi(ws, T_BASE_ROW + i, T_UNIT, kpi.name, tor.base[kpi.name])
         header = ["#", "Assumption", "Unit", "Low", "Base value", "High"]
-        for kpi in T_RESULTS:
-            header += [f"{sentence(SHORT[kpi])} at low", f"{sentence(SHORT[kpi])} at high"]
-        unit = {"runway_months": "months", "break_even_month": "months", "npv": self.currency}
-        header += [f"Swing: {SHORT[k]} ({unit[k]})" for k in T_SWINGS]
+        for kpi in registry.swung():
+            header += [f"{kpi.label} at low", f"{kpi.label} at high"]
+        header += [f"Swing: {k.phrase} ({'months' if k.is_month else self.currency})" for k in registry.sort_keys()]
         for c, text in enumerate(header):
             ws.write_string(T_HEADER_ROW, c, text, st.header)
         ws.set_row(T_HEADER_ROW, 30)
@@ -189,7 +178,7 @@ class UncertaintyWriter:
             ws.write_string(T_HEADER_ROW + 1, T_PARAM, "No assumption has a low or a high: nothing to swing.",
                             st.note)
         widths = {T_RANK: 4, T_PARAM: 34, T_UNIT: 16, T_LOW: 17, T_BASE: 17, T_HIGH: 17}
-        for c in range(T_FIRST_RESULT, T_FIRST_SWING + len(T_SWINGS)):
+        for c in range(T_FIRST_RESULT, first_swing() + len(registry.sort_keys())):
             widths[c] = 13
         for c, w in widths.items():
             ws.set_column(c, c, w)
@@ -205,19 +194,19 @@ class UncertaintyWriter:
         ws.write_string(r, T_UNIT, bar.unit, st.text)
         for c, x in ((T_LOW, bar.low), (T_BASE, bar.value), (T_HIGH, bar.high)):
             self._write_input(ws, r, c, bar.dimension, bar.unit, x)
-        for k, kpi in enumerate(T_RESULTS):
-            swing = bar.swings[kpi]
-            self._write_kpi(ws, r, T_FIRST_RESULT + 2 * k, kpi, swing.low)
-            self._write_kpi(ws, r, T_FIRST_RESULT + 2 * k + 1, kpi, swing.high)
-        for k, kpi in enumerate(T_SWINGS):
-            fmt = money_millions(self.currency) if kpi == "npv" else MONTHS
-            ws.write_number(r, T_FIRST_SWING + k, bar.swings[kpi].swing, self._fmt(fmt, bold=True))
+        for k, kpi in enumerate(registry.swung()):
+            swing = bar.swings[kpi.name]
+            self._write_kpi(ws, r, T_FIRST_RESULT + 2 * k, kpi.name, swing.low)
+            self._write_kpi(ws, r, T_FIRST_RESULT + 2 * k + 1, kpi.name, swing.high)
+        for k, kpi in enumerate(registry.sort_keys()):
+            fmt = MONTHS if kpi.is_month else money_millions(self.currency)
+            ws.write_number(r, first_swing() + k, bar.swings[kpi.name].swing, self._fmt(fmt, bold=True))
 
     def _tornado_chart(self, ws, row: int) -> None:
         """A bar per assumption, largest swing at the top."""
         kpi = self.chart_kpi()
         n = len(self.analysis.tornado.bars)
-        col = T_FIRST_SWING + T_SWINGS.index(kpi)
+        col = first_swing() + [k.name for k in registry.sort_keys()].index(kpi)
         first, last = T_HEADER_ROW + 1, T_HEADER_ROW + n
         chart = self.wb.add_chart({"type": "bar"})
         chart.add_series({"name": [SENSITIVITY, T_HEADER_ROW, col],
@@ -249,15 +238,14 @@ class UncertaintyWriter:
                               "pessimistic end. Money percentiles are linear.", st.note)
         r = self._section(ws, 4, "Key figures across the samples",
                           ("Key figure", "Unit", "P10", "P50", "P90", "Mean", "Samples that never get there"))
-        unit = {"cash_out_month": "month", "break_even_month": "month", "runway_months": "months"}
-        for kpi in SIM_KPIS:
+        for figure in registry.simulated():
             r += 1
-            p = sim.percentiles[kpi]
-            ws.write_string(r, 0, LABELS[kpi], st.text)
-            ws.write_string(r, 1, unit.get(kpi, self.currency), st.text)
+            kpi, p = figure.name, sim.percentiles[figure.name]
+            ws.write_string(r, 0, figure.title, st.text)
+            ws.write_string(r, 1, kpi_unit(figure, self.currency), st.text)
             for c, x in enumerate((p.p10, p.p50, p.p90), start=2):
                 self._write_kpi(ws, r, c, kpi, x)
-            if kpi in MONTH_KPIS:
+            if figure.is_month:
                 ws.write_string(r, 5, xf.UNDEFINED, self._fmt(MONEY))
                 ws.write_number(r, 6, p.never, self._fmt("0.0%"))
             else:
@@ -342,7 +330,7 @@ class UncertaintyWriter:
         st, cmp = self.st, self.analysis.comparison
         names = cmp.scenarios
         col = lambda j: first_scenario_col + j  # noqa: E731
-        kpi_row = {key: kpi_header_row + i for i, (key, _l, _u) in enumerate(KPIS, start=1)}
+        kpi_row = {k.name: kpi_header_row + i for i, k in enumerate(registry.KPIS, start=1)}
         ws.write_string(row, 0, f"Scenario comparison with the baseline, {cmp.baseline} (the run's first "
                                 f"scenario): live formulas over the key figures above", st.section)
         r = row + 1
@@ -352,20 +340,19 @@ class UncertaintyWriter:
             ws.write_blank(r, c, None, st.header)
         for j, name in enumerate(names[1:], start=1):
             ws.write_string(r, col(j), name, st.header)
-        units = {"cash_out_month": "months (+ = later)", "break_even_month": "months (+ = later)",
-                 "runway_months": "months", "irr": "%-points/year"}
-        for key, label, _unit in KPIS:
+        formats = {"month": SIGNED_MONTHS, "months": SIGNED_MONTHS, "rate": "+0.0%;[Red]-0.0%;0.0%"}
+        for kpi in registry.KPIS:
+            key = kpi.name
             r += 1
-            ws.write_string(r, 0, label, st.text)
-            ws.write_string(r, 1, units.get(key, self.currency), st.text)
-            fmt = SIGNED_MONTHS if key in MONTH_KPIS else "+0.0%;[Red]-0.0%;0.0%" if key == "irr" else \
-                signed(money_millions(self.currency))
+            ws.write_string(r, 0, kpi.title, st.text)
+            ws.write_string(r, 1, DIFFERENCE_UNITS.get(kpi.kind, self.currency), st.text)
+            fmt = formats.get(kpi.kind, signed(money_millions(self.currency)))
             base = cell(kpi_row[key], col(0), abs_col=True)
             for j, name in enumerate(names[1:], start=1):
                 other = cell(kpi_row[key], col(j))
                 x = cmp.differences[name].get(key, math.nan)
                 cached = float(x) if np.isfinite(x) else xf.UNDEFINED
-                ws.write_formula(r, col(j), xf.difference(other, base, key in DATE_KPIS), self._fmt(fmt), cached)
+                ws.write_formula(r, col(j), xf.difference(other, base, kpi.is_date), self._fmt(fmt), cached)
         ws.write_string(r + 1, 0, "n/a: one of the two never gets there within the horizon (or IRR is "
                                   "undefined).", st.note)
         r += 3
@@ -374,19 +361,19 @@ class UncertaintyWriter:
         ws.write_string(r, 1, "Better", st.header)
         for p in range(1, len(names) + 1):
             ws.write_string(r, 1 + p, ordinal(p), st.header)
-        helper = r + len(KPIS) + 2
-        rank_rows = {key: helper + 2 + 2 * i for i, (key, _l, _u) in enumerate(KPIS)}
+        helper = r + len(registry.KPIS) + 2
+        rank_rows = {k.name: helper + 2 + 2 * i for i, k in enumerate(registry.KPIS)}
         names_row = row_range(kpi_header_row, col(0), col(len(names) - 1))
-        for key, label, _unit in KPIS:
+        for kpi in registry.KPIS:
             r += 1
-            ws.write_string(r, 0, label, st.text)
-            ws.write_string(r, 1, BETTER_WORDS[key], st.text)
-            ranks = row_range(rank_rows[key], col(0), col(len(names) - 1))
-            ranking = cmp.ranking.get(key) or names
+            ws.write_string(r, 0, kpi.title, st.text)
+            ws.write_string(r, 1, kpi.better_word, st.text)
+            ranks = row_range(rank_rows[kpi.name], col(0), col(len(names) - 1))
+            ranking = cmp.ranking.get(kpi.name) or names
             for p in range(1, len(names) + 1):
                 ws.write_formula(r, 1 + p, xf.ranked_name(names_row, ranks, p), st.text, ranking[p - 1])
         self._ranking_helpers(ws, helper, ranking_header, kpi_row, col)
-        return rank_rows[KPIS[-1][0]] + 2
+        return rank_rows[registry.KPIS[-1].name] + 2
 
     def _ranking_helpers(self, ws, helper: int, ranking_header: int, kpi_row: dict, col) -> None:
         """Grouped rows: per key figure a score per scenario (larger is better; never counted as past
@@ -395,16 +382,17 @@ class UncertaintyWriter:
         n = len(cmp.scenarios)
         ws.write_string(helper, 0, "Helper rows for the ranking (grouped: + to expand)", st.note)
         after = excel_serial(month_date(self.months, self.horizon))
-        for i, (key, label, _unit) in enumerate(KPIS):
+        for i, kpi in enumerate(registry.KPIS):
+            key, label = kpi.name, kpi.title
             score_row, rank_row = helper + 1 + 2 * i, helper + 2 + 2 * i
             for rr in (score_row, rank_row):
                 ws.set_row(rr, None, None, {"level": 1, "hidden": True})
-            better = BETTER.get(key, +1)
-            fallback = better * (after if key in DATE_KPIS else self.horizon) if key in MONTH_KPIS else WORST
-            fallback_text = str(fallback) if key in MONTH_KPIS else WORST_TEXT
+            better = kpi.better
+            fallback = better * (after if kpi.is_date else self.horizon) if kpi.is_month else WORST
+            fallback_text = str(fallback) if kpi.is_month else WORST_TEXT
             ws.write_string(score_row, 0, f"Score: {label}", st.text)
-            shown = "never: the month after the horizon" if key in DATE_KPIS else \
-                f"never: {self.horizon} months" if key in MONTH_KPIS else f"n/a: {WORST_TEXT}"
+            shown = ("never: the month after the horizon" if kpi.is_date else
+                     f"never: {self.horizon} months" if kpi.is_month else f"n/a: {WORST_TEXT}")
             ws.write_string(score_row, 1, shown, st.note)
             ws.write_string(rank_row, 0, f"Rank: {label}", st.text)
             ws.write_string(rank_row, 1, "1 = best", st.note)
@@ -417,7 +405,7 @@ class UncertaintyWriter:
             for j in range(n):
                 figure = cell(kpi_row[key], col(j))
                 ws.write_formula(score_row, col(j), xf.rank_score(figure, better, fallback_text),
-                                 st.number("0" if key in DATE_KPIS else "General", grey=True), scores[j])
+                                 st.number("0" if kpi.is_date else "General", grey=True), scores[j])
                 mine = cell(score_row, col(j))
                 earlier = row_range(score_row, col(0), col(j - 1)) if j > 0 else None
                 ws.write_formula(rank_row, col(j), xf.stable_rank(every, mine, earlier), st.number("0", grey=True),
@@ -427,6 +415,6 @@ class UncertaintyWriter:
         """The helper score cashcast caches (the formula's value)."""
         if not np.isfinite(x):
             return float(fallback)
-        if key in DATE_KPIS:
+        if registry.named(key).is_date:
             x = excel_serial(self.months[int(x)])
         return float(better * x)

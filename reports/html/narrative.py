@@ -11,7 +11,8 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from cashcast.models.analysis import kpi
+from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.kpis import Kpi
 from cashcast.models.engine import model as engine
 from cashcast.models.kinds import KINDS
 from cashcast.models.reading.specs import SHAPES, YEARLY_DOC
@@ -82,30 +83,45 @@ def headline(name: str, k: dict, workbook: Workbook, extra: str | None = None) -
             f"{break_even_clause(k, last)}{tail}.")
 
 
-def kpi_cards(k: dict, workbook: Workbook) -> list[Card]:
-    """The KPIs of one scenario as cards, in the order of the JSON."""
+def card_notes(workbook: Workbook, k: dict) -> dict[str, str]:
+    """The line under a KPI card where the report says more than the registry's description."""
     s, cur = workbook.settings, workbook.settings.currency
-    start, last = fmt.month_of(s.start_month), fmt.month_of(workbook.months()[-1])
     floor = f"below the {fmt.money(s.minimum_cash, cur)} minimum" if s.minimum_cash else "below zero"
-    runway = fmt.months(k["runway_months"]) if k["runway_months"] is not None \
-        else f"{s.horizon_months}+ months"
-    irr_note = "annualised, on operating cash flows" if k["irr"] is not None \
-        else "undefined: operating cash flows never change sign"
-    return [
-        Card("cash_out_month", "Cash runs out", month_or_never(k["cash_out_month"]),
-             f"first month with cash {floor}", _tone(k["cash_out_month"] is None)),
-        Card("runway_months", "Runway", runway, f"months from {start}"),
-        Card("break_even_month", "Break-even", month_or_never(k["break_even_month"]),
-             "trailing 12 months of operating cash flow ≥ 0", _tone(k["break_even_month"] is not None)),
-        Card("peak_funding_need", "Peak funding need", fmt.money(k["peak_funding_need"], cur),
-             "deepest cumulative operating deficit"),
-        Card("npv", "NPV", fmt.money(k["npv"], cur),
-             f"operating cash flows at {fmt.percent_exact(s.discount_rate)} a year",
-             "bad" if (k["npv"] or 0) < 0 else ""),
-        Card("irr", "IRR", fmt.percent(k["irr"]) if k["irr"] is not None else "n/a", irr_note),
-        Card("ending_cash", "Ending cash", fmt.money(k["ending_cash"], cur), f"at the end of {last}",
-             "bad" if (k["ending_cash"] or 0) < 0 else ""),
-    ]
+    return {
+        "cash_out_month": f"first month with cash {floor}",
+        "runway_months": f"months from {fmt.month_of(s.start_month)}",
+        "break_even_month": "trailing 12 months of operating cash flow ≥ 0",
+        "npv": f"operating cash flows at {fmt.percent_exact(s.discount_rate)} a year",
+        "irr": ("annualised, on operating cash flows" if k["irr"] is not None
+                else "undefined: operating cash flows never change sign"),
+        "ending_cash": f"at the end of {fmt.month_of(workbook.months()[-1])}",
+    }
+
+
+def card_value(kpi: Kpi, x, workbook: Workbook) -> str:
+    """A KPI's JSON value as its card shows it, by the KPI's kind."""
+    if kpi.kind == "month":
+        return month_or_never(x)
+    if kpi.kind == "months":
+        return fmt.months(x) if x is not None else f"{workbook.settings.horizon_months}+ months"
+    if kpi.kind == "rate":
+        return fmt.percent(x) if x is not None else "n/a"
+    return fmt.money(x, workbook.settings.currency)
+
+
+def card_tone(kpi: Kpi, x) -> str:
+    """good/bad where the value alone says so: reaching a month (or never reaching it, when never is
+    best); a negative amount that should be large."""
+    if kpi.kind == "month":
+        return _tone((x is None) == kpi.never_is_best)
+    return "bad" if kpi.kind == "money" and kpi.better > 0 and (x or 0) < 0 else ""
+
+
+def kpi_cards(k: dict, workbook: Workbook) -> list[Card]:
+    """The KPIs of one scenario as cards, in the registry's (and the JSON's) order."""
+    notes = card_notes(workbook, k)
+    return [Card(kpi.name, kpi.label, card_value(kpi, k[kpi.name], workbook),
+                 notes.get(kpi.name, kpi.description), card_tone(kpi, k[kpi.name])) for kpi in registry.KPIS]
 
 
 def month_or_never(label: str | None) -> str:
@@ -239,15 +255,10 @@ def kind_notes(workbook: Workbook) -> list[dict]:
     return out
 
 
-KPI_FUNCTIONS = (("Cash-out month", kpi.cash_out_month), ("Runway", kpi.runway_months),
-                 ("Break-even month", kpi.break_even_month), ("Peak funding need", kpi.peak_funding_need),
-                 ("NPV", kpi.npv), ("IRR", kpi.irr))
-
-
 def totals_notes() -> list[dict]:
     """The totals and every KPI, each with its defining function's documentation."""
     notes = [{"name": "Totals", "paragraphs": doc_paragraphs(engine.total_lines)}]
-    notes += [{"name": label, "paragraphs": doc_paragraphs(f)} for label, f in KPI_FUNCTIONS]
+    notes += [{"name": k.label, "paragraphs": doc_paragraphs(k.documented_by)} for k in registry.KPIS if k.documented_by]
     return notes
 
 

@@ -13,10 +13,11 @@ from collections import Counter
 
 import numpy as np
 
-from cashcast.models.analysis.batch import BETTER, MONTH_KPIS, month_label, never_as_horizon
+from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.batch import month_label, never_as_horizon, ranking_score
 from cashcast.models.analysis.scenarios import Run
-from cashcast.models.analysis.uncertainty import (COMPARED_KPIS, ScenarioComparison, Simulation, Solution,
-                                                  Swing, Tornado, TornadoBar, Uncertainty)
+from cashcast.models.analysis.uncertainty import (ScenarioComparison, Simulation, Solution, Swing, Tornado,
+                                                  TornadoBar, Uncertainty)
 from cashcast.models.reading.specs import DEFAULT_DISTRIBUTION
 from cashcast.models.reading.workbook import BASE, Workbook
 
@@ -25,14 +26,6 @@ from cashcast.reports.html import narrative
 from cashcast.reports.html import uncertainty_charts as ucharts
 
 TORNADO_BARS = 12  # bars drawn; the table lists every assumption
-KPI_LABELS = {"cash_out_month": "Cash runs out", "runway_months": "Runway",
-              "break_even_month": "Break-even", "peak_funding_need": "Peak funding need", "npv": "NPV",
-              "irr": "IRR", "ending_cash": "Ending cash"}
-SWING_KPIS = (("runway_months", "Runway (months)"), ("cash_out_month", "Cash runs out"),
-              ("break_even_month", "Break-even"), ("npv", "NPV"))
-SIM_ROWS = (("cash_out_month", "Cash runs out"), ("runway_months", "Runway (months)"),
-            ("break_even_month", "Break-even"), ("peak_funding_need", "Peak funding need"),
-            ("ending_cash", "Ending cash"), ("npv", "NPV"))
 YEARS_PER_TABLE = 11
 
 
@@ -70,11 +63,12 @@ def solve_clauses(run: Run, analysis: Uncertainty | None) -> dict[str, str]:
 def kpi_text(kpi: str, x: float, months: list[dt.date], currency: str) -> str:
     """A KPI in the engine's units (month indices, NaN = never) as the report shows it."""
     x = float(x)
-    if kpi == "runway_months":
+    kind = registry.named(kpi).kind
+    if kind == "months":
         return "never runs out" if math.isnan(x) else fmt.months(int(x))
-    if kpi in ("cash_out_month", "break_even_month"):
+    if kind == "month":
         return fmt.month(month_label(months, x))
-    if kpi == "irr":
+    if kind == "rate":
         return "n/a" if math.isnan(x) else fmt.percent(x)
     return fmt.money(x, currency)
 
@@ -85,11 +79,11 @@ def delta_text(kpi: str, d: float, currency: str) -> tuple[str, str]:
         return "—", ""
     if d == 0:
         return "same", ""
-    tone = "good" if d * BETTER.get(kpi, +1) > 0 else "bad"
-    if kpi in MONTH_KPIS:
+    tone = "good" if d * registry.named(kpi).better > 0 else "bad"
+    if registry.named(kpi).is_month:
         n = int(round(d))
         text = f"{'+' if n > 0 else fmt.MINUS}{fmt.months(abs(n))}"
-    elif kpi == "irr":
+    elif registry.named(kpi).kind == "rate":
         text = f"{d * 100:+,.1f} pp".replace("-", fmt.MINUS)
     else:
         text = ("+" if d > 0 else "") + fmt.money(d, currency)
@@ -101,9 +95,7 @@ def delta_text(kpi: str, d: float, currency: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------------------
 def tied_ranks(run: Run, comparison: ScenarioComparison, kpi: str) -> dict[str, int]:
     """Rank of each scenario in ``comparison.ranking[kpi]`` (1 = best); equal values share a rank."""
-    values = np.asarray(run.kpis[kpi], dtype=float)
-    x = never_as_horizon(values, run.model.horizon) if kpi in MONTH_KPIS else values
-    score = np.where(np.isnan(x), -np.inf, BETTER.get(kpi, +1) * x)
+    score = ranking_score(registry.named(kpi), np.asarray(run.kpis[kpi], dtype=float), run.model.horizon)
     index = {name: j for j, name in enumerate(run.scenarios)}
     out: dict[str, int] = {}
     order = comparison.ranking[kpi]
@@ -125,8 +117,8 @@ def never_delta(run: Run, kpi: str, j: int) -> tuple[str, str]:
         return "—", ""
     horizon = run.model.horizon
     xs, bs = never_as_horizon(np.array([x, b]), horizon)
-    tone = "good" if (xs - bs) * BETTER[kpi] > 0 else "bad"
-    shown = "never" if math.isnan(b) else (fmt.months(int(b)) if kpi == "runway_months"
+    tone = "good" if (xs - bs) * registry.named(kpi).better > 0 else "bad"
+    shown = "never" if math.isnan(b) else (fmt.months(int(b)) if registry.named(kpi).kind == "months"
                                            else fmt.month(month_label(run.months, b)))
     return f"vs {shown}", tone
 
@@ -134,7 +126,7 @@ def never_delta(run: Run, kpi: str, j: int) -> tuple[str, str]:
 def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
     """The comparison table: every scenario's KPIs, differences from the baseline and ranks."""
     cur, months = run.workbook.settings.currency, run.months
-    kpis = [k for k in COMPARED_KPIS if k in run.kpis and k in comparison.ranking]
+    kpis = [k.name for k in registry.KPIS if k.name in run.kpis and k.name in comparison.ranking]
     ranks = {k: tied_ranks(run, comparison, k) for k in kpis}
     rows = []
     for j, name in enumerate(comparison.scenarios):
@@ -144,7 +136,7 @@ def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
                 delta, tone = "baseline", ""
             else:
                 delta, tone = delta_text(k, comparison.differences[name][k], cur)
-                if delta == "—" and k in MONTH_KPIS:
+                if delta == "—" and registry.named(k).is_month:
                     delta, tone = never_delta(run, k, j)
             rank = ranks[k][name]
             tied = sum(1 for r in ranks[k].values() if r == rank) > 1
@@ -152,7 +144,7 @@ def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
                           "tone": tone, "rank": f"#{rank}{'=' if tied else ''}"})
         rows.append({"name": name, "title": narrative.scenario_title(name), "cells": cells})
     return {"baseline": narrative.scenario_title(comparison.baseline), "count": len(rows),
-            "columns": [(k, KPI_LABELS[k]) for k in kpis], "rows": rows}
+            "columns": [(k, registry.named(k).label) for k in kpis], "rows": rows}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -248,6 +240,7 @@ def sensitivity_view(run: Run, t: Tornado) -> dict:
     else:
         choice = (f"The runway moves for only {moving} of the {len(t.bars)} assumptions, so the chart "
                   f"shows the NPV; the table gives every swing.")
+    swung = [k.name for k in registry.swung()]
     rows = []
     for b in t.bars:
         row = wb.row_by_key()[b.key]
@@ -257,13 +250,13 @@ def sensitivity_view(run: Run, t: Tornado) -> dict:
             "range": narrative.value_range(row),
             "kpis": [(k, swing_value_text(t, k, b.swings[k].low, cur),
                       swing_value_text(t, k, b.swings[k].high, cur), swing_text(k, b.swings[k], cur))
-                     for k, _ in SWING_KPIS],
+                     for k in swung],
         })
-    base = [(label, swing_value_text(t, k, t.base[k], cur)) for k, label in SWING_KPIS]
+    base = [(registry.named(k).label, swing_value_text(t, k, t.base[k], cur)) for k in swung]
     return {
         "scenario": who, "phrase": the(t.scenario), "count": len(t.bars), "horizon": t.horizon, "choice": choice,
         "base": base, "chart": tornado_chart(run, t, kpi, "sensitivity-tornado") if t.bars else None,
-        "kpis": SWING_KPIS, "rows": rows, "chart_kpi": kpi,
+        "kpis": [(k, registry.named(k).label) for k in swung], "rows": rows, "chart_kpi": kpi,
     }
 
 
@@ -304,9 +297,9 @@ def sampling_sentence(sim: Simulation, who: str) -> str:
 
 
 def percentile_text(sim: Simulation, kpi: str, x: float, currency: str) -> str:
-    if kpi == "runway_months":
+    if registry.named(kpi).kind == "months":
         return "never" if math.isnan(x) else str(int(x))
-    if kpi in MONTH_KPIS:
+    if registry.named(kpi).is_month:
         return fmt.month(sim.label(x))
     return fmt.money(x, currency)
 
@@ -348,7 +341,7 @@ def simulation_charts(run: Run, sim: Simulation) -> list[ucharts.Chart]:
             note = f"Zero: {fmt.percent(zeros / sim.samples)} of samples" if zeros else ""
         charts.append(ucharts.money_histogram_chart(
             f"simulation-{kpi.replace('_', '-')}", title, edges, counts, sim.samples, cur,
-            f"{KPI_LABELS[kpi]} ({cur}{', log scale' if log else ''})",
+            f"{registry.named(kpi).label} ({cur}{', log scale' if log else ''})",
             (p[kpi].p10, p[kpi].p50, p[kpi].p90), caption, colour, log, note))
     return charts
 
@@ -374,9 +367,10 @@ def simulation_view(run: Run, sim: Simulation) -> dict:
     cur = run.workbook.settings.currency
     who = narrative.scenario_title(sim.scenario)
     rows = []
-    for kpi, label in SIM_ROWS:
+    for figure in registry.simulated():
+        kpi, label = figure.name, figure.label
         p = sim.percentiles[kpi]
-        month = kpi in MONTH_KPIS
+        month = figure.is_month
         rows.append({"kpi": kpi, "label": label,
                      "p10": percentile_text(sim, kpi, p.p10, cur),
                      "p50": percentile_text(sim, kpi, p.p50, cur),

@@ -1,0 +1,1 @@
+"""The model's statement lines (totals, cash, running balances), each defined once in a registry."""
