@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from cashcast.models.engine.expr import Between, Exp, Expr, If, LineRef, Max, Min, MonthIndex, MonthsSince, Num, Param, Prev, \
     DaysInMonth, Year, lift
-from cashcast.models.reading.problems import Problem
-from cashcast.models.reading.workbook import Block, Row, Workbook
+from cashcast.models.reading.data import Block, Row, Workbook
 
 MONTHS_PER_YEAR = 12
 S_CURVE_SPREAD = 2 * math.log(9)  # logistic steepness that spans 10%→90% over one "width"
@@ -355,30 +354,29 @@ BUILDERS = {
 }
 
 
-def build_block_lines(workbook: Workbook) -> tuple[list[Line], list[Problem]]:
-    """Every block's lines, in workbook order, with links between blocks resolved."""
-    problems: list[Problem] = []
+def block_lines_and_links(workbook: Workbook) -> tuple[list[Line], list[tuple[Row, str | None]]]:
+    """Every block's lines, in workbook order, and each link as (row, the line name it refers to); the
+    name is None when the link names no block of ``workbook``. Checking the links is
+    :func:`cashcast.models.reading.checks.check_link_lines`'s job."""
     by_name = {b.name.lower(): b for b in workbook.blocks.values()}
-    pending: list[tuple[Row, str]] = []
+    links: list[tuple[Row, str | None]] = []
 
     def link_line(row: Row) -> Expr:
-        target = by_name[row.link[0].lower()]
-        name = f"{target.slug}.{row.link[1]}"
-        pending.append((row, name))
-        return LineRef(name)
+        target = by_name.get(row.link[0].lower())
+        name = f"{target.slug}.{row.link[1]}" if target is not None else None
+        links.append((row, name))
+        return LineRef(name if name is not None else f"?{row.link[0]}.{row.link[1]}")
 
     lines: list[Line] = []
     for block in workbook.blocks.values():
         lines.extend(BUILDERS[block.kind](BlockContext(block, workbook, link_line)))
-    known = {ln.name: ln for ln in lines}
-    for row, name in pending:
-        if name not in known:
-            slug = name.split(".")[0]
-            valid = ", ".join(n.split(".", 1)[1] for n in known if n.startswith(slug + "."))
-            problems.append(Problem(workbook.name, "Assumptions", row.cells["value"],
-                                    f"block '{row.link[0]}' has no line '{row.link[1]}'; its lines: {valid}"))
-        elif known[name].unit.startswith(workbook.settings.currency):
-            problems.append(Problem(workbook.name, "Assumptions", row.cells["value"],
-                                    f"'{row.link[0]}.{row.link[1]}' is money, not a count; link a count "
-                                    f"line such as subscribers"))
-    return lines, problems
+    return lines, links
+
+
+def build_block_lines(workbook: Workbook) -> list[Line]:
+    """Every block's lines, in workbook order, with links between blocks resolved (``validate`` has
+    checked that each names an existing count line)."""
+    lines, links = block_lines_and_links(workbook)
+    known = {ln.name for ln in lines}
+    assert all(name in known for _row, name in links), "links are checked by validate() before building"
+    return lines
