@@ -156,7 +156,8 @@ def check_cycles(draft: Draft) -> list[Problem]:
     _order, cycles = order_lines(lines)
     out = []
     for cycle in cycles:
-        names = " → ".join(cycle + [cycle[0]]) if len(cycle) > 1 else cycle[0]
+        ring = cycle[:-1] if len(cycle) > 1 and cycle[0] == cycle[-1] else cycle  # the path closes on itself
+        names = " → ".join(ring + [ring[0]]) if len(ring) > 1 else ring[0]
         linked = [r for r in draft.rows if r.link is not None
                   and any(n.startswith(r.key.split("__")[0] + ".") for n in cycle)]
         out.extend(Problem(draft.name, draft.sheet("Assumptions"), r.cells["value"],
