@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.specs import DEFAULT_DISTRIBUTION
-from cashcast.models.reading.workbook import Workbook
+from cashcast.models.reading.data import Workbook
 
 Z95 = 1.6448536269514722  # the standard normal's 95th percentile: Φ⁻¹(0.95)
 
@@ -87,14 +87,15 @@ def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
     return out
 
 
-def check_uncertain(workbook: Workbook, rows: list[Uncertain]) -> None:
-    """InputError for ranges a distribution cannot use (a lognormal needs a low above 0)."""
-    problems = [Problem(workbook.name, "Assumptions", r.cells.get("low", ""),
-                        f"{r.label}: a lognormal distribution needs a low above 0 (it is "
-                        f"{r.low:.6g}); raise the low or choose pert, triangular, uniform or normal")
-                for r in rows if r.distribution == "lognormal" and r.varies and r.low <= 0]
-    if problems:
-        raise InputError(problems)
+def lognormal_problems(workbook: Workbook, rows: list[Uncertain]) -> list[Problem]:
+    """Ranges a distribution cannot use: a lognormal needs a low above 0 (its logarithm is sampled).
+
+    :func:`cashcast.models.reading.checks.check_distributions` reports these for every scenario.
+    """
+    return [Problem(workbook.name, "Assumptions", r.cells.get("low", ""),
+                    f"{r.label}: a lognormal distribution needs a low above 0 (it is "
+                    f"{r.low:.6g}); raise the low or choose pert, triangular, uniform or normal")
+            for r in rows if r.distribution == "lognormal" and r.varies and r.low <= 0]
 
 
 # ------------------------------------------------------------------------------------------------

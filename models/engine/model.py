@@ -13,8 +13,7 @@ import numpy as np
 
 from cashcast.models.kinds import Line, build_block_lines
 from cashcast.models.engine.expr import BinOp, Expr, LineRef, Param, Prev, RollingSum
-from cashcast.models.reading.problems import InputError, Problem
-from cashcast.models.reading.workbook import Workbook
+from cashcast.models.reading.data import Workbook
 from cashcast.models.statements.lines import statement_lines
 
 
@@ -266,21 +265,11 @@ def order_lines(lines: dict[str, Line]) -> tuple[list[str], list[list[str]]]:
 
 
 def build_model(workbook: Workbook) -> Model:
-    """Lines of every block, the totals, and an evaluation order; InputError on bad links or cycles."""
-    block_lines, problems = build_block_lines(workbook)
+    """Lines of every block, the totals, and an evaluation order, for a workbook that passed
+    ``validate`` (so every link resolves and no line depends on itself)."""
+    block_lines = build_block_lines(workbook)
     all_lines = block_lines + total_lines(block_lines, workbook.settings.currency)
     lines = {ln.name: ln for ln in all_lines}
-    if not problems:
-        order, cycles = order_lines(lines)
-        rows = {r.key: r for r in workbook.rows}
-        for cycle in cycles:
-            names = " → ".join(cycle + [cycle[0]]) if len(cycle) > 1 else cycle[0]
-            linked = [r for r in workbook.rows if r.link is not None and
-                      any(n.startswith(r.key.split("__")[0] + ".") for n in cycle)]
-            for r in linked or list(rows.values())[:1]:
-                problems.append(Problem(workbook.name, "Assumptions", r.cells["value"],
-                                        f"circular reference between lines: {names}; a line cannot "
-                                        f"depend on itself in the same month"))
-    if problems:
-        raise InputError(problems)
+    order, cycles = order_lines(lines)
+    assert not cycles, f"validate() reports cycles before lines are built: {cycles}"
     return Model(workbook, lines, order)

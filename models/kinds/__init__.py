@@ -13,12 +13,12 @@ from cashcast.models.engine.expr import Expr, LineRef
 from cashcast.models.kinds import (advertising, funding, hardware, headcount, inference, licensing, opex,
                                    subscription, training, usage)
 from cashcast.models.kinds.base import BlockContext, KindSpec, Line, ParamSpec
-from cashcast.models.reading.problems import Problem
 
 if TYPE_CHECKING:  # the loader imports this registry, so only for types
-    from cashcast.models.reading.workbook import Row, Workbook
+    from cashcast.models.reading.data import Row, Workbook
 
-__all__ = ["KINDS", "BlockContext", "KindSpec", "Line", "ParamSpec", "build_block_lines", "kinds_table"]
+__all__ = ["KINDS", "BlockContext", "KindSpec", "Line", "ParamSpec", "block_lines_and_links", "build_block_lines",
+           "kinds_table"]
 
 KINDS: dict[str, KindSpec] = {
     k.name: k
@@ -40,35 +40,29 @@ def kinds_table() -> list[tuple[str, str, str, str, str]]:
     return out
 
 
-def build_block_lines(workbook: Workbook) -> tuple[list[Line], list[Problem]]:
-    """Every block's lines, in workbook order, with links between blocks resolved."""
+def block_lines_and_links(workbook: Workbook) -> tuple[list[Line], list[tuple[Row, str | None]]]:
+    """Every block's lines, in workbook order, and each link as (row, the line name it refers to); the
+    name is None when the link names no block of ``workbook``. Checking the links is
+    :func:`cashcast.models.reading.checks.check_link_lines`'s job."""
     by_name = {b.name.lower(): b for b in workbook.blocks.values()}
-    pending: list[tuple[Row, str]] = []
+    links: list[tuple[Row, str | None]] = []
 
     def link_line(row: Row) -> Expr:
-        target = by_name[row.link[0].lower()]
-        name = f"{target.slug}.{row.link[1]}"
-        pending.append((row, name))
-        return LineRef(name)
+        target = by_name.get(row.link[0].lower())
+        name = f"{target.slug}.{row.link[1]}" if target is not None else None
+        links.append((row, name))
+        return LineRef(name if name is not None else f"?{row.link[0]}.{row.link[1]}")
 
     lines: list[Line] = []
     for block in workbook.blocks.values():
         lines.extend(KINDS[block.kind].build(BlockContext(block, workbook, link_line)))
-    return lines, _link_problems(workbook, lines, pending)
+    return lines, links
 
 
-def _link_problems(workbook: Workbook, lines: list[Line], pending: list[tuple[Row, str]]) -> list[Problem]:
-    """A link to a line the block does not have, or to a money line where a count belongs."""
-    problems: list[Problem] = []
-    known = {ln.name: ln for ln in lines}
-    for row, name in pending:
-        if name not in known:
-            slug = name.split(".")[0]
-            valid = ", ".join(n.split(".", 1)[1] for n in known if n.startswith(slug + "."))
-            problems.append(Problem(workbook.name, "Assumptions", row.cells["value"],
-                                    f"block '{row.link[0]}' has no line '{row.link[1]}'; its lines: {valid}"))
-        elif known[name].unit.startswith(workbook.settings.currency):
-            problems.append(Problem(workbook.name, "Assumptions", row.cells["value"],
-                                    f"'{row.link[0]}.{row.link[1]}' is money, not a count; link a count "
-                                    f"line such as subscribers"))
-    return problems
+def build_block_lines(workbook: Workbook) -> list[Line]:
+    """Every block's lines, in workbook order, with links between blocks resolved (``validate`` has
+    checked that each names an existing count line)."""
+    lines, links = block_lines_and_links(workbook)
+    known = {ln.name for ln in lines}
+    assert all(name in known for _row, name in links), "links are checked by validate() before building"
+    return lines

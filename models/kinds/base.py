@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from cashcast.models.engine.expr import Exp, Expr, If, Max, Min, MonthIndex, MonthsSince, Num, Param, Year
 
 if TYPE_CHECKING:  # the loader imports the kinds registry, so the kinds import it only for types
-    from cashcast.models.reading.workbook import Block, Row, Workbook
+    from cashcast.models.reading.data import Block, Row, Workbook
 
 MONTHS_PER_YEAR = 12
 S_CURVE_SPREAD = 2 * math.log(9)  # logistic steepness that spans 10%→90% over one "width"

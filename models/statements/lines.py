@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from cashcast.models.engine.expr import Expr, LineRef, Num, Param, Prev, RollingSum, Sum
-from cashcast.models.kinds.blocks import Line
+from cashcast.models.kinds import Line
 
 
 def sum_of(role: str) -> Callable[[list[Line]], Expr]:

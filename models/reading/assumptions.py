@@ -1,0 +1,312 @@
+"""Parsing the Assumptions sheet: one typed :class:`Row` per line, grouped into blocks.
+
+Each cell rule records a problem at its cell and marks the row bad; a bad row is still filed under its
+block (so the block checks do not also call the parameter missing) but is left out of the rows the model
+uses. Whole-block and between-block rules are checks in :mod:`cashcast.models.reading.checks`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cashcast.models.reading.cells import DIMENSIONS_HINT, cell_text, parse_value, range_problem, unit_problem
+from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
+from cashcast.models.reading.opening import CellValue, SheetReader
+from cashcast.models.reading.specs import (
+    ASSUMPTION_COLUMNS, DISTRIBUTIONS, KINDS, REQUIRED_ASSUMPTION_COLUMNS, SHAPES, KindSpec,
+)
+
+
+@dataclass
+class _Known:
+    """What earlier rows established: blocks by slug, the name behind each slug, each row's first cell."""
+
+    blocks: dict[str, Block] = field(default_factory=dict)
+    slugs: dict[str, str] = field(default_factory=dict)
+    seen_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Param:
+    """A parameter as typed, split into its base name and time-shape modifier, with its dimension."""
+
+    text: str
+    base: str
+    modifier: str | None
+    dimension: str
+
+
+def read_assumptions(reader: SheetReader, settings: Settings | None,
+                     scenarios: list[Scenario] | None) -> tuple[list[Row], dict[str, Block]]:
+    """Parse every assumption row; return (rows whose every cell parsed, blocks with every known row)."""
+    table = reader.table(ASSUMPTION_COLUMNS, REQUIRED_ASSUMPTION_COLUMNS)
+    if table is None:
+        return [], {}
+    cols, extra, records = table
+    scen_cols = _scenario_columns(reader, extra, scenarios)
+    known, rows = _Known(), []
+    for r, cells in records:
+        c = {col: _cell(cols, cells, col) for col in cols}
+        row = _read_row(reader, known, r, c, cells, scen_cols, settings)
+        if row is not None:
+            rows.append(row)
+    return rows, known.blocks
+
+
+def _scenario_columns(reader: SheetReader, extra: dict[str, tuple[int, str]],
+                      scenarios: list[Scenario] | None) -> dict[str, int]:
+    """Columns named after a declared scenario; any other extra column is a problem.
+
+    Rule: a column is one of ASSUMPTION_COLUMNS or a scenario declared on the Scenarios sheet.
+    """
+    scen_names = [s.name for s in (scenarios or [Scenario(BASE, "")])]
+    scen_cols: dict[str, int] = {}
+    for header, (idx, ref) in extra.items():
+        if header in scen_names and header != BASE:
+            scen_cols[header] = idx
+        else:
+            declared = [s for s in scen_names if s != BASE]
+            reader.problem(ref, f"unknown column '{header}'; valid columns are {', '.join(ASSUMPTION_COLUMNS)} "
+                                f"and scenario columns declared on the Scenarios sheet"
+                                f" ({', '.join(declared) if declared else 'none declared'})")
+    return scen_cols
+
+
+def _cell(cols: dict[str, int], cells: list[CellValue], col: str) -> CellValue:
+    """The cell of column ``col`` in a row, or an empty cell at its reference past a short row."""
+    idx = cols.get(col)
+    if idx is None:
+        return CellValue("", None)
+    if idx < len(cells):
+        return cells[idx]
+    from openpyxl.utils import get_column_letter
+    r = cells[0].ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") if cells else "?"
+    return CellValue(f"{get_column_letter(idx + 1)}{r}", None)
+
+
+def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue], cells: list[CellValue],
+              scen_cols: dict[str, int], settings: Settings | None) -> Row | None:
+    """One assumption row, filed under its block; returned only when every cell parsed."""
+    found = _identify(reader, known, c)
+    if found is None:
+        return None
+    block, kind = found
+    param = _parameter(reader, known, block, kind, c)
+    if param is None:
+        return None
+    dimension = param.dimension
+    unit, currency, unit_ok = _unit(reader, c, dimension, settings)
+    value, link, value_ok = _value(reader, c, dimension, param.modifier)
+    lo, hi, bounds_ok = _bounds(reader, c, dimension, link, value)
+    dist, dist_ok = _distribution(reader, c)
+    overrides, over_ok = _overrides(reader, cells, scen_cols, dimension, link)
+    key = f"{block.slug}__{param.base}" + (f"__{param.modifier}" if param.modifier else "")
+    row = Row(r, block.name, block.kind, param.text, param.base,
+              param.modifier, dimension, unit, currency, value, link, lo, hi, dist or None,
+              cell_text(c["source"].value), cell_text(c["notes"].value), overrides,
+              {k: v.ref for k, v in c.items()}, key)
+    if param.modifier:
+        block.shapes.setdefault(param.base, {})[param.modifier] = row
+    else:
+        block.rows[param.base] = row
+    return row if unit_ok and value_ok and bounds_ok and dist_ok and over_ok else None
+
+
+def _identify(reader: SheetReader, known: _Known, c: dict[str, CellValue]) -> tuple[Block, KindSpec] | None:
+    """The row's block (created on its first row) and kind, or None after recording why not.
+
+    Rule: block, kind and parameter are given; the kind is known; two block names do not share a slug;
+    one block has one kind.
+    """
+    block_name, kind_name, param = (cell_text(c[k].value) for k in ("block", "kind", "parameter"))
+    blank = [col for col, text in (("block", block_name), ("kind", kind_name), ("parameter", param))
+             if not text]
+    for col in blank:
+        reader.problem(c[col].ref, f"the {col} is blank; every assumption row needs a block, kind and "
+                                   f"parameter")
+    if blank:
+        return None
+    kind_name = kind_name.lower()
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        reader.problem(c["kind"].ref, f"unknown kind '{kind_name}'; valid kinds: {', '.join(KINDS)}")
+        return None
+    slug = slugify(block_name)
+    if slug in known.slugs and known.slugs[slug] != block_name:
+        reader.problem(c["block"].ref, f"block '{block_name}' is too like block '{known.slugs[slug]}' "
+                                       f"(both become '{slug}'); rename one")
+        return None
+    known.slugs[slug] = block_name
+    block = known.blocks.get(slug)
+    if block is None:
+        block = known.blocks[slug] = Block(block_name, slug, kind_name)
+    elif block.kind != kind_name:
+        reader.problem(c["kind"].ref, f"block '{block_name}' is of kind '{block.kind}' on an earlier "
+                                      f"row; one block has one kind")
+        return None
+    return block, kind
+
+
+def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
+               c: dict[str, CellValue]) -> _Param | None:
+    """The parameter with its time shape and dimension, or None after recording why not.
+
+    Rule: ``name``, ``name.<shape>`` or ``name@YEAR`` with a known shape and a parameter of the kind; a
+    date has no time shape; each block gives each parameter once.
+    """
+    param, ref = cell_text(c["parameter"].value), c["parameter"].ref
+    base_param, modifier = param, None
+    m = re.fullmatch(r"([a-z_]+)@(\d{4})", param)
+    if m:
+        base_param, modifier = m[1], f"y{m[2]}"
+    elif "." in param:
+        base_param, _, modifier = param.partition(".")
+        if modifier not in SHAPES:
+            reader.problem(ref, f"unknown time shape '.{modifier}'; valid: "
+                                f"{', '.join('.' + s for s in SHAPES)} or @YEAR")
+            return None
+    pspec = kind.param(base_param)
+    if pspec is None:
+        valid = ", ".join(p.name for p in kind.all_params())
+        reader.problem(ref, f"unknown parameter '{base_param}' for kind '{kind.name}'; valid: {valid}")
+        return None
+    if modifier and pspec.dimension == "date":
+        reader.problem(ref, f"'{base_param}' is a date and cannot have a time shape")
+        return None
+    dimension = pspec.dimension
+    if modifier in SHAPES and SHAPES[modifier][0] != "same":
+        dimension = SHAPES[modifier][0]
+    dup_key = (block.slug, param)
+    if dup_key in known.seen_keys:
+        reader.problem(ref, f"duplicate row: {block.name}.{param} is already given at "
+                            f"{known.seen_keys[dup_key]}; keep one")
+        return None
+    known.seen_keys[dup_key] = ref
+    return _Param(param, base_param, modifier, dimension)
+
+
+def _unit(reader: SheetReader, c: dict[str, CellValue], dimension: str,
+          settings: Settings | None) -> tuple[str, str | None, bool]:
+    """(unit, its currency code or None, whether it is good).
+
+    Rule: the unit fits the dimension; a currency other than the model's has an ``fx_<CODE>`` setting.
+    """
+    unit = cell_text(c["unit"].value)
+    currency, err = unit_problem(unit, dimension)
+    if err:
+        reader.problem(c["unit"].ref, err)
+        return unit, currency, False
+    if currency and settings is not None and currency != settings.currency and currency not in settings.fx:
+        reader.problem(c["unit"].ref, f"{currency} is not the model currency {settings.currency} and there "
+                                      f"is no fx_{currency} setting to convert it; add one on Settings")
+        return unit, currency, False
+    return unit, currency, True
+
+
+def _value(reader: SheetReader, c: dict[str, CellValue], dimension: str,
+           modifier: str | None) -> tuple[float | None, tuple[str, str] | None, bool]:
+    """(value, link, whether it is good).
+
+    Rule: a value is given and fits its dimension and range, or it is ``line: Block.line`` on a count
+    parameter without a time shape.
+    """
+    cell = c["value"]
+    raw = cell.value
+    if cell.ref in reader.flagged:
+        return None, None, False
+    if raw is None or cell_text(raw) == "":
+        reader.problem(cell.ref, f"the value is blank; type {DIMENSIONS_HINT[dimension]}")
+        return None, None, False
+    if isinstance(raw, str) and raw.strip().lower().startswith(LINK_PREFIX):
+        target = raw.strip()[len(LINK_PREFIX):].strip()
+        tb, _, tl = target.rpartition(".")
+        if dimension != "count" or modifier:
+            reader.problem(cell.ref, "only a count parameter can be linked to another block's line")
+            return None, None, False
+        if not tb or not tl:
+            reader.problem(cell.ref, f"'{raw}' is not a link; write line: <block>.<line>, e.g. "
+                                     f"line: ChatGPT Plus.subscribers")
+            return None, None, False
+        return None, (tb.strip(), tl.strip()), True
+    value, err = parse_value(raw, dimension)
+    if err is None and dimension != "date":
+        err = range_problem(value, dimension, "value")
+    if err:
+        reader.problem(cell.ref, err)
+        return value, None, False
+    return value, None, True
+
+
+def _bounds(reader: SheetReader, c: dict[str, CellValue], dimension: str, link: tuple[str, str] | None,
+            value: float | None) -> tuple[float | None, float | None, bool]:
+    """(low, high, whether they are good).
+
+    Rule: each bound fits the dimension and range, a linked value has none, low ≤ high and the value
+    lies within them.
+    """
+    ok, bounds = True, {}
+    for col in ("low", "high"):
+        v, ref = c[col].value, c[col].ref
+        if v is None or cell_text(v) == "" or ref in reader.flagged:
+            bounds[col] = None
+            ok = ok and ref not in reader.flagged
+            continue
+        if link is not None:
+            reader.problem(ref, f"a linked value cannot have a {col}; remove it")
+            ok = False
+            continue
+        x, err = parse_value(v, dimension)
+        if err is None and dimension != "date":
+            err = range_problem(x, dimension, col)
+        if err:
+            reader.problem(ref, err)
+            ok = False
+        bounds[col] = x
+    lo, hi = bounds.get("low"), bounds.get("high")
+    if lo is not None and hi is not None and lo > hi:
+        reader.problem(c["low"].ref, f"low {lo:.6g} is above high {hi:.6g}")
+        ok = False
+    elif value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
+        reader.problem(c["value"].ref, f"value {value:.6g} lies outside low..high "
+                                       f"({lo if lo is not None else '-'}..{hi if hi is not None else '-'})")
+        ok = False
+    return lo, hi, ok
+
+
+def _distribution(reader: SheetReader, c: dict[str, CellValue]) -> tuple[str, bool]:
+    """(distribution name or '', whether it is good). Rule: blank or one of DISTRIBUTIONS."""
+    dist = cell_text(c["distribution"].value).lower() if "distribution" in c else ""
+    if dist and dist not in DISTRIBUTIONS:
+        reader.problem(c["distribution"].ref, f"unknown distribution '{dist}'; valid: {', '.join(DISTRIBUTIONS)}")
+        return dist, False
+    return dist, True
+
+
+def _overrides(reader: SheetReader, cells: list[CellValue], scen_cols: dict[str, int], dimension: str,
+               link: tuple[str, str] | None) -> tuple[dict[str, float], bool]:
+    """(scenario → value, whether they are good).
+
+    Rule: a blank override means "as base"; any other fits the dimension and range; a linked value has
+    no overrides.
+    """
+    ok, overrides = True, {}
+    for scen, idx in scen_cols.items():
+        if idx >= len(cells):
+            continue
+        sc = cells[idx]
+        if sc.value is None or cell_text(sc.value) == "" or sc.ref in reader.flagged:
+            ok = ok and sc.ref not in reader.flagged
+            continue
+        if link is not None:
+            reader.problem(sc.ref, "a linked value cannot be overridden by a scenario")
+            ok = False
+            continue
+        x, err = parse_value(sc.value, dimension)
+        if err is None and dimension != "date":
+            err = range_problem(x, dimension, f"scenario '{scen}' value")
+        if err:
+            reader.problem(sc.ref, err)
+            ok = False
+        else:
+            overrides[scen] = x
+    return overrides, ok

@@ -1,0 +1,185 @@
+"""Typed assumption data: rows, blocks, settings, scenarios and the validated :class:`Workbook`.
+
+Also the month arithmetic every layer shares (``month_ordinal``, ``ordinal_to_date``) and ``slugify``.
+Nothing here reads a file or checks a rule; see :mod:`cashcast.models.reading.workbook`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cashcast.models.reading.problems import Problem
+
+LINK_PREFIX = "line:"
+BASE = "base"
+
+
+def month_ordinal(d: dt.date) -> int:
+    """Months since year 0: ``month_ordinal(date(2023, 1, 1)) == 2023 * 12``."""
+    return d.year * 12 + d.month - 1
+
+
+def ordinal_to_date(n: int) -> dt.date:
+    return dt.date(n // 12, n % 12 + 1, 1)
+
+
+def slugify(name: str) -> str:
+    """A block's name as an identifier: ``'ChatGPT Plus' → 'chatgpt_plus'``, ``'GPT-4' → 'gpt_4'``."""
+    slug = re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+    if not slug or not slug[0].isalpha():
+        slug = "b_" + slug
+    return slug
+
+
+# ------------------------------------------------------------------------------------------------
+# Typed data
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class Row:
+    """One assumption row, parsed. Numbers are floats; percentages fractions; dates month ordinals."""
+
+    row: int
+    block: str
+    kind: str
+    parameter: str          # as typed, e.g. "price", "audience.growth", "runs_per_year@2025"
+    base_param: str         # "price", "audience", "runs_per_year"
+    modifier: str | None    # None, a SHAPES key, or "y2025"
+    dimension: str
+    unit: str
+    currency: str | None
+    value: float | None
+    link: tuple[str, str] | None  # (block name, line) for `line: Block.line` values
+    low: float | None
+    high: float | None
+    distribution: str | None
+    source: str
+    notes: str
+    overrides: dict[str, float] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
+    key: str = ""           # the defined name / parameter key, e.g. "chatgpt_plus__price"
+
+    @property
+    def label(self) -> str:
+        return f"{self.block}.{self.parameter}"
+
+
+@dataclass
+class Block:
+    name: str
+    slug: str
+    kind: str
+    rows: dict[str, Row] = field(default_factory=dict)            # base parameter → row
+    shapes: dict[str, dict[str, Row]] = field(default_factory=dict)  # base parameter → modifier → row
+
+    @property
+    def first_row(self) -> Row:
+        rows = list(self.rows.values()) or [r for s in self.shapes.values() for r in s.values()]
+        return min(rows, key=lambda r: r.row)
+
+
+@dataclass
+class Settings:
+    start_month: dt.date
+    horizon_months: int
+    currency: str
+    discount_rate: float
+    opening_cash: float
+    minimum_cash: float | None
+    fx: dict[str, float]
+    cells: dict[str, str]
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str
+
+
+@dataclass
+class Workbook:
+    """A parsed, validated assumption workbook."""
+
+    name: str
+    path: Path
+    settings: Settings
+    rows: list[Row]
+    blocks: dict[str, Block]
+    scenarios: list[Scenario]
+
+    @property
+    def scenario_names(self) -> list[str]:
+        return [s.name for s in self.scenarios]
+
+    @property
+    def start_ordinal(self) -> int:
+        return month_ordinal(self.settings.start_month)
+
+    def months(self) -> list[dt.date]:
+        start = self.start_ordinal
+        return [ordinal_to_date(start + i) for i in range(self.settings.horizon_months)]
+
+    def model_value(self, row: Row, raw: float) -> float:
+        """A row's value as the engine holds it: dates become months since the model start."""
+        return raw - self.start_ordinal if row.dimension == "date" else raw
+
+    def row_value(self, row: Row, scenario: str) -> float:
+        raw = row.overrides.get(scenario, row.value) if scenario != BASE else row.value
+        return self.model_value(row, raw)
+
+    def setting_params(self) -> dict[str, float]:
+        s = self.settings
+        out = {"settings__opening_cash": s.opening_cash,
+               "settings__minimum_cash": s.minimum_cash if s.minimum_cash is not None else 0.0,
+               "settings__discount_rate": s.discount_rate}
+        for code, rate in s.fx.items():
+            out[f"fx__{code.lower()}"] = rate
+        return out
+
+    def param_values(self, scenarios: list[str]) -> dict[str, np.ndarray]:
+        """Every parameter's value per scenario, as arrays of shape ``(len(scenarios),)``."""
+        out = {key: np.full(len(scenarios), v, dtype=float) for key, v in self.setting_params().items()}
+        for row in self.rows:
+            if row.link is None:
+                out[row.key] = np.array([self.row_value(row, s) for s in scenarios], dtype=float)
+        return out
+
+    def row_by_key(self) -> dict[str, Row]:
+        return {r.key: r for r in self.rows}
+
+
+
+
+@dataclass
+class Draft:
+    """A workbook as read and parsed, before the checks: what parsed, and the problems met on the way.
+
+    ``file_problems`` mean no sheet could be read. ``sheet_problems`` holds, per sheet read (by lower-case
+    title), what was wrong with its cells while they were parsed. ``settings`` is None when the Settings
+    sheet is missing or bad, ``currency`` the model currency whenever it parsed. ``rows`` are the rows
+    whose every cell parsed; ``blocks`` file every row whose block, kind and parameter were understood.
+    """
+
+    name: str
+    path: Path
+    file_problems: list[Problem] = field(default_factory=list)
+    sheet_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    sheet_titles: dict[str, str] = field(default_factory=dict)  # lower-case title → title, sheets read
+    settings: Settings | None = None
+    currency: str | None = None
+    scenarios: list[Scenario] = field(default_factory=lambda: [Scenario(BASE, "")])
+    rows: list[Row] = field(default_factory=list)
+    blocks: dict[str, Block] = field(default_factory=dict)
+
+    def sheet(self, title: str) -> str:
+        """The sheet's title as the workbook spells it (``title`` when the sheet is missing)."""
+        return self.sheet_titles.get(title.lower(), title)
+
+    def workbook(self) -> Workbook:
+        """The validated workbook; only for a draft that passed every check."""
+        assert self.settings is not None, "validate() reports a missing or bad Settings sheet"
+        return Workbook(self.name, self.path, self.settings, self.rows, self.blocks, self.scenarios)

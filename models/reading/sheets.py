@@ -1,0 +1,149 @@
+"""Parsing the Settings and Scenarios sheets into typed records, recording each bad cell as a problem.
+
+Each reader returns what parsed; the problems stay on the :class:`SheetReader` for the checks to report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cashcast.models.reading.cells import CURRENCY_RE, cell_text, parse_number, parse_value, range_problem
+from cashcast.models.reading.data import BASE, Scenario, Settings, ordinal_to_date
+from cashcast.models.reading.opening import CellValue, SheetReader
+from cashcast.models.reading.specs import FX_PREFIX, SCENARIO_COLUMNS, SETTINGS, SETTINGS_COLUMNS
+
+
+@dataclass
+class _SettingsSoFar:
+    """The Settings sheet while it is read: values that parsed, where each setting is, and whether all did."""
+
+    seen: dict[str, str] = field(default_factory=dict)      # setting → cell of its name
+    parsed: dict[str, object] = field(default_factory=dict)
+    fx: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    ok: bool = True
+
+
+def read_settings(reader: SheetReader) -> tuple[Settings | None, str | None]:
+    """The model settings (None when any is bad) and the model currency whenever it parsed.
+
+    Rule: every setting is known (or ``fx_<CODE>``), given once, with a value of its dimension; required
+    settings are present and the others take their defaults.
+    """
+    table = reader.table(SETTINGS_COLUMNS, ("setting", "value"))
+    if table is None:
+        return None, None
+    cols, _extra, records = table
+    got = _SettingsSoFar()
+    for r, cells in records:
+        _read_setting(reader, cols, r, cells, got)
+    for name, spec in SETTINGS.items():
+        if name not in got.parsed and name not in got.seen:
+            if spec.required:
+                reader.problem(f"A{(records[-1][0] + 1) if records else 2}",
+                               f"required setting '{name}' is missing ({spec.doc}); add a row for it")
+                got.ok = False
+            else:
+                got.parsed[name] = spec.default
+    code = got.parsed.get("currency")
+    currency = code if isinstance(code, str) and CURRENCY_RE.match(code) else None
+    if not got.ok:
+        return None, currency
+    p = got.parsed
+    start = ordinal_to_date(int(p["start_month"]))
+    return (Settings(start, int(p["horizon_months"]), p["currency"], p["discount_rate"], p["opening_cash"],
+                     p["minimum_cash"], got.fx, got.seen, got.notes), currency)
+
+
+def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got: _SettingsSoFar) -> None:
+    """One Settings row into ``got``, or a problem at its cell."""
+    name_cell = cells[cols["setting"]] if cols["setting"] < len(cells) else CellValue(f"A{r}", None)
+    val_cell = cells[cols["value"]] if cols["value"] < len(cells) else CellValue(f"B{r}", None)
+    name = cell_text(name_cell.value)
+    if "notes" in cols and cols["notes"] < len(cells):
+        got.notes[name] = cell_text(cells[cols["notes"]].value)
+    if name in got.seen:
+        reader.problem(name_cell.ref, f"setting '{name}' is given twice (first at {got.seen[name]}); keep one")
+        got.ok = False
+        return
+    got.seen[name] = name_cell.ref
+    v = val_cell.value
+    if val_cell.ref in reader.flagged:
+        got.ok = False
+        return
+    if v is None or cell_text(v) == "":
+        reader.problem(val_cell.ref, f"setting '{name}' has no value")
+        got.ok = False
+        return
+    if name.startswith(FX_PREFIX) and CURRENCY_RE.match(name[len(FX_PREFIX):]):
+        x, err = parse_number(v, "count")
+        if err or x <= 0:
+            reader.problem(val_cell.ref, err or f"exchange rate {x:.6g} must be more than 0")
+            got.ok = False
+        else:
+            got.fx[name[len(FX_PREFIX):]] = x
+        return
+    spec = SETTINGS.get(name)
+    if spec is None:
+        valid = ", ".join(list(SETTINGS) + ["fx_<CODE>"])
+        reader.problem(name_cell.ref, f"unknown setting '{name}'; valid settings: {valid}")
+        got.ok = False
+        return
+    x, err = _setting_value(name, spec.dimension, v)
+    if err:
+        reader.problem(val_cell.ref, err)
+        got.ok = False
+        if spec.dimension != "currency":
+            return
+    got.parsed[name] = x
+
+
+def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
+    """A setting's value by its dimension, or why it is not one.
+
+    >>> _setting_value("horizon_months", "months", 700)
+    (700.0, '700 is not a whole number of months from 1 to 600')
+    >>> _setting_value("currency", "currency", "usd")
+    ('USD', None)
+    """
+    if dimension == "currency":
+        code = cell_text(v).upper()
+        ok = CURRENCY_RE.match(code)
+        return code, None if ok else f"'{cell_text(v)}' is not a currency code; type e.g. USD or RMB"
+    x, err = parse_value(v, "date" if dimension == "date" else "rate" if dimension == "rate" else "count")
+    if err is None and dimension == "months" and (x != int(x) or not 1 <= x <= 600):
+        err = f"{x:.6g} is not a whole number of months from 1 to 600"
+    if err is None and name in ("opening_cash", "minimum_cash") and x < 0:
+        err = f"{name} {x:.6g} is negative; it must be 0 or more"
+    if err is None and dimension == "rate":
+        err = range_problem(x, "rate", name)
+    return x, err
+
+
+def read_scenarios(reader: SheetReader) -> list[Scenario] | None:
+    """The scenarios, base first; None when the sheet has no usable header.
+
+    Rule: every scenario has a name, listed once; a ``base`` row only describes the base.
+    """
+    table = reader.table(SCENARIO_COLUMNS, ("scenario",))
+    if table is None:
+        return None
+    cols, _extra, records = table
+    out = [Scenario(BASE, "")]
+    seen = {BASE: None}
+    for _r, cells in records:
+        cell = cells[cols["scenario"]]
+        name = cell_text(cell.value)
+        has_description = "description" in cols and cols["description"] < len(cells)
+        desc = cell_text(cells[cols["description"]].value) if has_description else ""
+        if not name:
+            reader.problem(cell.ref, "the scenario name is blank")
+            continue
+        if name == BASE:
+            out[0].description = desc
+            continue
+        if name in seen:
+            reader.problem(cell.ref, f"scenario '{name}' is listed twice; keep one")
+            continue
+        seen[name] = cell.ref
+        out.append(Scenario(name, desc))
+    return out

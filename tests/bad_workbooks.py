@@ -1,0 +1,322 @@
+"""Every problem workbook the test suite knows, in one registry: ``BAD[name](folder) → path``.
+
+``test_bad_input`` asserts what each one's problems say; ``test_check_run_agree`` runs ``cashcast check``
+and ``cashcast run`` over all of them and compares. A new bad-input test adds its workbook here, so the
+two commands are compared on it too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import xlsxwriter
+
+from cashcast.reports.excel.assumptions import write_assumption_workbook
+from tests.helpers import row, settings
+
+GOOD = [
+    row("Plus", "subscription", "audience", 1e9, "visits/month"),
+    row("Plus", "subscription", "conversion", 0.01, "%"),
+    row("Plus", "subscription", "price", 20, "USD/month"),
+]
+HEADER = ["block", "kind", "parameter", "value", "unit", "low", "high", "distribution", "source", "notes"]
+SETTINGS_ROWS = [["setting", "value", "notes"], ["start_month", dt.date(2023, 1, 1)], ["currency", "USD"],
+                 ["discount_rate", 0.1], ["opening_cash", 1000]]
+
+BAD: dict[str, Callable[[Path], Path]] = {}
+
+
+def bad(name: str):
+    """Register a builder ``folder → path of a workbook with problems`` under ``name``."""
+    def register(build):
+        assert name not in BAD, name
+        BAD[name] = build
+        return build
+    return register
+
+
+def model(folder: Path, rows, settings_rows=None, scenarios=(), name="model.xlsx") -> Path:
+    """A workbook written the way ``cashcast new`` writes one (the ``make_workbook`` fixture's way)."""
+    return write_assumption_workbook(folder / name, settings_rows or settings(), rows, list(scenarios))
+
+
+def raw_workbook(path, sheets: dict[str, list[list]]):
+    """Write sheets cell by cell; a ('=FORMULA', cached) tuple is a formula with a cached value."""
+    wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False})
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, values in enumerate(rows):
+            for c, v in enumerate(values):
+                if isinstance(v, tuple):
+                    ws.write_formula(r, c, v[0], None, v[1])
+                elif isinstance(v, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(v.year, v.month, v.day),
+                                      wb.add_format({"num_format": "yyyy-mm-dd"}))
+                elif v is not None:
+                    ws.write(r, c, v)
+    wb.close()
+    return path
+
+
+def assumptions_with(folder, *rows, name="bad.xlsx"):
+    return raw_workbook(folder / name, {"Assumptions": [HEADER, *rows], "Settings": SETTINGS_ROWS})
+
+
+def rewrite(src, dst, member, transform):
+    """A copy of the package ``src`` with one member transformed."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, transform(data) if info.filename == member else data)
+    return dst
+
+
+# -- cell-level problems --------------------------------------------------------------------------
+@bad("text where a number belongs")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", "twenty", "USD/month")])
+
+
+@bad("blank value and blank block")
+def _(d):
+    return model(d, [GOOD[0], row("Plus", "subscription", "conversion", None, "%"), GOOD[2],
+                     row("", "opex", "monthly_amount", 5, "USD/month")])
+
+
+for _value in (1.5, -0.01, "150%"):
+    bad(f"percentage {_value} outside 0..100%")(
+        lambda d, v=_value: model(d, [GOOD[0], row("Plus", "subscription", "conversion", v, "%"), GOOD[2]]))
+
+for _param in ("price", "audience"):
+    bad(f"negative {_param}")(
+        lambda d, p=_param: model(d, [row("Plus", "subscription", r.parameter, -5 if r.parameter == p else r.value,
+                                          r.unit) for r in GOOD]))
+
+
+@bad("negative cost")
+def _(d):
+    return model(d, [row("Serve", "inference", "cost_per_day", -700_000, "USD/day")])
+
+
+@bad("unknown kind")
+def _(d):
+    return model(d, [row("Plus", "subscriptoin", "price", 20, "USD/month")])
+
+
+@bad("unknown parameter")
+def _(d):
+    return model(d, GOOD + [row("Plus", "subscription", "prise", 20, "USD/month")])
+
+
+@bad("unknown time shape")
+def _(d):
+    return model(d, GOOD + [row("Plus", "subscription", "audience.grow", 0.1, "%/year")])
+
+
+@bad("duplicate rows")
+def _(d):
+    return model(d, GOOD + [row("Plus", "subscription", "price", 25, "USD/month")])
+
+
+@bad("date that is not a date")
+def _(d):
+    return model(d, [row("MS", "funding", "amount", 10e9, "USD"), row("MS", "funding", "month", "early 2023", "date")])
+
+
+@bad("wrong unit")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 20, "USD/year")])
+
+
+@bad("currency without exchange rate")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 20, "EUR/month")])
+
+
+@bad("missing required parameter and mixed modes")
+def _(d):
+    return model(d, [GOOD[0], GOOD[2], row("Serve", "inference", "cost_per_day", 1, "USD/day"),
+                     row("Serve", "inference", "servers", 1, "servers")])
+
+
+@bad("low above high and value outside range")
+def _(d):
+    return model(d, [GOOD[0], row("Plus", "subscription", "conversion", 0.01, "%", low=0.02, high=0.05),
+                     row("Plus", "subscription", "price", 20, "USD/month", low=30, high=10)])
+
+
+@bad("formula with an error")
+def _(d):
+    return assumptions_with(d, ["Plus", "subscription", "audience", ("=1/0", "#DIV/0!"), "users"],
+                            ["Plus", "subscription", "conversion", 0.01, "%"],
+                            ["Plus", "subscription", "price", 20, "USD/month"])
+
+
+@bad("formula without a cached value")
+def _(d):
+    path = model(d, GOOD)
+    wb = openpyxl.load_workbook(path)
+    wb["Assumptions"]["D4"] = "=10*2"  # openpyxl stores no calculated value
+    wb.save(path)
+    return path
+
+
+@bad("lognormal with a low of 0")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1],
+                     row("Plus", "subscription", "price", 20, "USD/month", low=0, high=30, distribution="lognormal")])
+
+
+# -- links and cycles --------------------------------------------------------------------------------
+@bad("circular reference")
+def _(d):
+    return model(d, [row("Plus", "subscription", "audience", "line: Plus.subscribers", "users"), GOOD[1], GOOD[2]])
+
+
+@bad("link to unknown block and unknown line")
+def _(d):
+    return model(d, GOOD + [row("Serve", "inference", "active_users", "line: Nope.audience", "users"),
+                            row("Serve", "inference", "cost_per_user", 1, "USD/user/month"),
+                            row("Serve2", "inference", "active_users", "line: Plus.viewers", "users"),
+                            row("Serve2", "inference", "cost_per_user", 1, "USD/user/month")])
+
+
+@bad("link to unknown line")
+def _(d):
+    return model(d, GOOD + [row("Serve2", "inference", "active_users", "line: Plus.viewers", "users"),
+                            row("Serve2", "inference", "cost_per_user", 1, "USD/user/month")], name="m2.xlsx")
+
+
+@bad("link to a money line")
+def _(d):
+    return model(d, GOOD + [row("Serve", "inference", "active_users", "line: Plus.revenue", "users"),
+                            row("Serve", "inference", "cost_per_user", 1, "USD/user/month")])
+
+
+@bad("link to unknown line and a bad cell")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", "twenty", "USD/month"),
+                     row("Serve", "inference", "active_users", "line: Plus.viewers", "users"),
+                     row("Serve", "inference", "cost_per_user", 1, "USD/user/month")])
+
+
+@bad("cycle and a bad cell")
+def _(d):
+    return model(d, [row("Plus", "subscription", "audience", "line: Plus.subscribers", "users"), GOOD[1], GOOD[2],
+                     row("Rent", "opex", "monthly_amount", -5, "USD/month")])
+
+
+@bad("cycle, unknown line, lognormal and bad settings")
+def _(d):
+    return model(d, [row("Plus", "subscription", "audience", "line: Plus.subscribers", "users"),
+                     row("Plus", "subscription", "conversion", 0.01, "%", low=0, high=0.05, distribution="lognormal"),
+                     GOOD[2],
+                     row("Serve", "inference", "active_users", "line: Plus.viewers", "users"),
+                     row("Serve", "inference", "cost_per_user", 1, "USD/user/month")],
+                 settings(horizon_months=0))
+
+
+# -- sheet-level problems ---------------------------------------------------------------------------
+@bad("missing sheet")
+def _(d):
+    return raw_workbook(d / "nosettings.xlsx", {"Assumptions": [HEADER, ["A", "opex", "monthly_amount", 1, "USD/month"]]})
+
+
+@bad("missing columns")
+def _(d):
+    return raw_workbook(d / "cols.xlsx", {"Assumptions": [HEADER[:4], ["A", "opex", "monthly_amount", 1]],
+                                          "Settings": SETTINGS_ROWS})
+
+
+@bad("unknown column")
+def _(d):
+    return raw_workbook(d / "col.xlsx", {"Assumptions": [HEADER + ["upside"], ["A", "opex", "monthly_amount", 1, "USD/month"]],
+                                         "Settings": SETTINGS_ROWS})
+
+
+@bad("scenario override is checked")
+def _(d):
+    rows = [GOOD[0], row("Plus", "subscription", "conversion", 0.01, "%", overrides={"up": "lots"}), GOOD[2]]
+    return model(d, rows, scenarios=[("base", ""), ("up", "more")])
+
+
+@bad("settings unknown, missing and bad")
+def _(d):
+    return model(d, GOOD, settings(currency=None, horizn=12, horizon_months=0))
+
+
+@bad("every problem at once")
+def _(d):
+    return model(d, [row("Plus", "subscription", "audience", "many", "users"),
+                     row("Plus", "subscription", "conversion", 2, "%"),
+                     row("Plus", "subscription", "price", -1, "USD/month"),
+                     row("MS", "fundng", "amount", 1, "USD")])
+
+
+@bad("two bad cells")
+def _(d):
+    return model(d, [row("Plus", "subscription", "audience", "many", "users"),
+                     row("Plus", "subscription", "conversion", 2, "%"),
+                     row("Plus", "subscription", "price", 20, "USD/month")])
+
+
+# -- file-level problems ----------------------------------------------------------------------------
+@bad("missing file")
+def _(d):
+    return d / "nope.xlsx"
+
+
+@bad("empty file")
+def _(d):
+    path = d / "empty.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+@bad("not an xlsx")
+def _(d):
+    path = d / "notes.xlsx"
+    path.write_text("block,kind\n")
+    return path
+
+
+@bad("encrypted")
+def _(d):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = model(d, GOOD)
+    path = d / "locked.xlsx"
+    with open(plain, "rb") as src, open(path, "wb") as dst:
+        OOXMLFile(src).encrypt("secret", dst)  # a real password-protected workbook, as Excel writes
+    return path
+
+
+def _entities(i: int) -> bytes:
+    prev = b"" if i == 1 else str(i - 1).encode()
+    return b'<!ENTITY lol%d "&lol%s;&lol%s;&lol%s;&lol%s;">' % (i, prev, prev, prev, prev)
+
+
+@bad("xml bomb")
+def _(d):
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + b"".join(_entities(i) for i in range(1, 10)) + b"]>")
+    return rewrite(model(d, GOOD), d / "bomb.xlsx", "xl/sharedStrings.xml", lambda x: bomb + x.split(b"?>", 1)[1])
+
+
+@bad("zip bomb")
+def _(d):
+    path = d / "zipbomb.xlsx"
+    with zipfile.ZipFile(model(d, GOOD)) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr("xl/media/padding.bin", b"\0" * 60_000_000)
+    return path
+
+
+@bad("absurd dimensions")
+def _(d):
+    return rewrite(model(d, GOOD), d / "huge.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda x: x.replace(b'<dimension ref="A1:J4"/>', b'<dimension ref="A1:XFD1048576"/>'))
