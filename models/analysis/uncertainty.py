@@ -26,7 +26,7 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.batch import json_number, ranking_score
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar, tornado
-from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, SIM_KPIS, Simulation, simulate
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, Simulation, simulate
 from cashcast.models.analysis.solve import Solution
 from cashcast.models.analysis.solve_for import BreakEvenConversion, break_even_conversions
 
@@ -104,6 +104,6 @@ def analyse(run: Run, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
                        break_even_conversions(run))
 
 
-__all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "SIM_KPIS", "BreakEvenConversion",
+__all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "BreakEvenConversion",
            "ScenarioComparison", "Simulation", "Solution", "Swing", "Tornado", "TornadoBar",
            "Uncertainty", "analyse", "compare_scenarios", "rank"]

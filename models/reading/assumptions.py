@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from cashcast.models.reading.cells import DIMENSIONS_HINT, cell_text, parse_value, range_problem, unit_problem
 from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
 from cashcast.models.reading.opening import CellValue, SheetReader
-from cashcast.models.reading.specs import (
-    ASSUMPTION_COLUMNS, DISTRIBUTIONS, KINDS, REQUIRED_ASSUMPTION_COLUMNS, SHAPES, KindSpec,
-)
+from cashcast.models.kinds import KINDS, KindSpec
+from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DISTRIBUTIONS, REQUIRED_ASSUMPTION_COLUMNS, SHAPES
 
 
 @dataclass

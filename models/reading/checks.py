@@ -13,10 +13,9 @@ from collections.abc import Callable
 
 from cashcast.models.analysis.distributions import lognormal_problems, uncertain_rows
 from cashcast.models.engine.model import order_lines, total_lines
-from cashcast.models.kinds import Line, block_lines_and_links
+from cashcast.models.kinds import KINDS, Line, block_lines_and_links
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem
-from cashcast.models.reading.specs import KINDS
 
 REQUIRED_SHEETS = ("Settings", "Assumptions")
 
