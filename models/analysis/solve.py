@@ -164,8 +164,9 @@ def search_range(workbook: Workbook, row: Row, scenario: str,
     }.get(row.dimension, (0.0, 10 * v))
     lo = workbook.model_value(row, row.low) if row.low is not None else default[0]
     hi = workbook.model_value(row, row.high) if row.high is not None else default[1]
-    source = "low..high" if row.low is not None and row.high is not None else \
-        "default range" if row.low is None and row.high is None else "low..high and the default range"
+    source = ("low..high" if row.low is not None and row.high is not None
+              else "default range" if row.low is None and row.high is None
+              else "low..high and the default range")
     if hi <= lo:
         raise InputError([Problem(workbook.name, "Assumptions", row.cells.get("value", ""),
                                   f"{row.label}: cannot search from {lo:.6g} to {hi:.6g}; give a "

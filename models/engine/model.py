@@ -235,8 +235,8 @@ def _reads_itself(name: str, expr: Expr) -> bool:
 @lru_cache(maxsize=4096)
 def _running_sum(name: str, expr: Expr):
     """Recognise ``Prev(name, initial) + flow`` where flow does not read ``name``."""
-    if isinstance(expr, BinOp) and expr.op == "+" and isinstance(expr.a, Prev) and expr.a.name == name \
-            and name not in expr.b.prev_refs() and name not in expr.b.line_refs():
+    if (isinstance(expr, BinOp) and expr.op == "+" and isinstance(expr.a, Prev) and expr.a.name == name
+            and name not in expr.b.prev_refs() and name not in expr.b.line_refs()):
         return expr.a.initial, expr.b
     return None
 
