@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
+from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import Uncertainty
 from cashcast.models.reading.workbook import BASE
@@ -293,23 +294,26 @@ def sections(run: Run, result: dict, analysis: Uncertainty | None = None) -> lis
     return out
 
 
-def report_context(run: Run, analysis: Uncertainty | None = None) -> dict:
+def report_context(outcome: Outcome, table: dict | None = None) -> dict:
     """The template context: title, subtitle and sections."""
+    run = outcome.run
     wb, s = run.workbook, run.workbook.settings
-    result = summary(run)
+    result = summary(run) if table is None else table
     return {
         "title": f"{Path(wb.name).stem}: cash-flow, break-even and runway",
         "subtitle": (f"{fmt.months(s.horizon_months)} from {fmt.month_of(run.months[0])} to "
                      f"{fmt.month_of(run.months[-1])}, amounts in {s.currency}; "
                      f"{len(run.scenarios)} scenario{'s' if len(run.scenarios) != 1 else ''}; "
                      f"from the assumption workbook {wb.name}"),
-        "sections": sections(run, result, analysis),
+        "sections": sections(run, result, outcome.analysis),
     }
 
 
-def html_report(run: Run, analysis: Uncertainty | None = None) -> str:
-    """The whole report as one HTML document (the same run and analysis give the same bytes).
+def html_report(outcome: Outcome, table: dict | None = None) -> str:
+    """The whole report as one HTML document (the same outcome gives the same bytes).
 
-    ``analysis`` (:func:`cashcast.models.analysis.uncertainty.analyse` of the run) adds the scenario comparison, the
-    sensitivity and simulation sections and the solve-for clauses; None leaves them out."""
-    return environment().get_template("report.html.j2").render(report_context(run, analysis))
+    ``outcome.analysis`` adds the scenario comparison, the sensitivity and simulation sections and
+    the solve-for clauses; None leaves them out. ``table`` is the run's
+    :func:`cashcast.reports.tables.summary`, built once per render and shared with the JSON (None:
+    built here)."""
+    return environment().get_template("report.html.j2").render(report_context(outcome, table))
