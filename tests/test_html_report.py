@@ -7,6 +7,7 @@ import html as htmllib
 import json
 import re
 from html.parser import HTMLParser
+from importlib import resources
 
 import pytest
 
@@ -17,7 +18,8 @@ from cashcast.models.analysis.solve_for import conversion_row
 from cashcast.models.kinds import KINDS
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
-from cashcast.reports.html import narrative
+from cashcast.reports.html import narrative, sections
+from cashcast.reports.html import page as page_module
 from cashcast.reports.html import uncertainty as uncertainty_report
 from cashcast.reports.cli.main import main
 from cashcast.reports.html.page import html_report
@@ -360,6 +362,23 @@ def test_uncertainty_sections_come_after_the_answer(analysed_example):
     assert ids == ["answer", "comparison", "sensitivity", "simulation", *scenarios, "assumptions", "methodology"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
+
+
+def test_every_section_template_is_registered_once():
+    templates = resources.files("cashcast.templates").joinpath("sections")
+    files = sorted(p.name for p in templates.iterdir() if p.name.endswith(".html.j2"))
+    assert sorted(spec.template for spec in sections.SECTIONS) == files
+    ids = [spec.id for spec in sections.SECTIONS]
+    assert len(set(ids)) == len(ids)
+
+
+def test_a_section_added_to_the_registry_reaches_the_page(known, monkeypatch):
+    run, _page = known
+    extra = sections.SectionSpec("appendix", "Appendix", "methodology.html.j2", sections.methodology_data)
+    monkeypatch.setattr(page_module, "SECTIONS", (*sections.SECTIONS, extra))
+    page = html_report(Outcome(run))
+    assert re.findall(r'<section id="([^"]+)"', page)[-1] == "appendix"
+    assert re.findall(r'<li><a href="#([^"]+)">', page)[-1] == "appendix"
 
 
 def expected_kpi(tornado, kpi: str, x: float, currency: str) -> str:
