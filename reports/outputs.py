@@ -5,21 +5,24 @@ import csv
 import io
 import json
 
-from cashcast.models.analysis.scenarios import Run
+from cashcast.models.analysis.outcome import Outcome
 
 from cashcast.reports.tables import monthly_rows, summary
 
 
-def json_text(run: Run, extra: dict | None = None) -> str:
-    data = summary(run)
-    if extra:
-        data.update(extra)
+def json_text(outcome: Outcome, table: dict | None = None) -> str:
+    """The machine-readable result: ``table`` (:func:`cashcast.reports.tables.summary` of the run,
+    built once per render by the caller and shared with the HTML; None builds it here) and, when the
+    run was analysed, the analysis's sections."""
+    data = dict(summary(outcome.run) if table is None else table)  # a copy: the caller's table is shared
+    if outcome.analysis is not None:
+        data.update(outcome.analysis.to_json())
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def csv_text(run: Run) -> str:
+def csv_text(outcome: Outcome) -> str:
     """The base scenario's (first selected scenario's) monthly lines, one column per line."""
-    header, rows = monthly_rows(run, 0)
+    header, rows = monthly_rows(outcome.run, 0)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.reports.cli.main import main
 from tests.helpers import EXAMPLES, ROOT
@@ -54,7 +55,7 @@ def test_claim_004_scenario_answers_the_question_from_its_own_numbers():
         if cash < 0:
             out = m.strftime("%Y-%m")
             break
-    data = json.loads(__import__("cashcast.reports.outputs", fromlist=["json_text"]).json_text(run))
+    data = json.loads(__import__("cashcast.reports.outputs", fromlist=["json_text"]).json_text(Outcome(run)))
     assert data["scenarios"]["claim-004"]["kpis"]["cash_out_month"] == out
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
@@ -51,7 +52,7 @@ def reports(tmp_path_factory):
         run = run_file(path)
         analysis = analyse(run, SAMPLES, 0)
         target = folder / f"{path.stem}.html"
-        target.write_text(html_report(run, analysis), encoding="utf-8")
+        target.write_text(html_report(Outcome(run, analysis)), encoding="utf-8")
         out[path.stem] = (run, target, analysis)
     return out
 
@@ -147,7 +148,7 @@ def test_uncertainty_charts_and_tables_are_visible(visit):
 
 
 def test_cards_and_sentences_show_the_json_kpis(visit):
-    data = json.loads(json_text(visit.run))
+    data = json.loads(json_text(Outcome(visit.run)))
     page = visit.page
     for name, scenario in data["scenarios"].items():
         k = scenario["kpis"]
@@ -190,7 +191,7 @@ def test_print_layout_keeps_charts_whole_and_sections_on_new_pages(visit):
 def test_markup_in_a_workbook_is_text_and_runs_nothing(chromium, tmp_path):
     run = run_file(hostile_workbook(tmp_path))
     path = tmp_path / "hostile.html"
-    path.write_text(html_report(run), encoding="utf-8")
+    path.write_text(html_report(Outcome(run)), encoding="utf-8")
     v = Visit(chromium, path)
     try:
         v.page.wait_for_timeout(300)
@@ -226,7 +227,7 @@ def squeeze(text: str) -> str:
 def test_pdf_has_every_section(name, chromium, reports):
     run, path, analysis = reports[name]
     text, pages = pdf_text(print_pdf(chromium, path.read_text(encoding="utf-8")))
-    data = json.loads(json_text(run))
+    data = json.loads(json_text(Outcome(run)))
     expected = ["The answer", "Assumptions", "Settings", "Assumptions by block", "Methodology",
                 "Building blocks", "Totals and key figures", "Cash balance by scenario"]
     clauses = uncertainty_report.solve_clauses(run, analysis)

@@ -7,16 +7,19 @@ import html as htmllib
 import json
 import re
 from html.parser import HTMLParser
+from importlib import resources
 
 import pytest
 
+from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.solve import find_row, parse_target, solve
 from cashcast.models.analysis.solve_for import conversion_row
 from cashcast.models.kinds import KINDS
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
-from cashcast.reports.html import narrative
+from cashcast.reports.html import narrative, sections
+from cashcast.reports.html import page as page_module
 from cashcast.reports.html import uncertainty as uncertainty_report
 from cashcast.reports.cli.main import main
 from cashcast.reports.html.page import html_report
@@ -64,7 +67,7 @@ def text_of(page: str) -> str:
 def rendered(path):
     """(run, html) of a workbook, rendered once per test session."""
     run = run_file(path)
-    return run, html_report(run)
+    return run, html_report(Outcome(run))
 
 
 @pytest.fixture(params=EXAMPLES, ids=EXAMPLE_IDS)
@@ -75,13 +78,13 @@ def example(request):
 @pytest.fixture(scope="module")
 def known(tmp_path_factory):
     run = run_file(known_workbook(tmp_path_factory.mktemp("known")))
-    return run, html_report(run)
+    return run, html_report(Outcome(run))
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     run = run_file(hostile_workbook(tmp_path_factory.mktemp("hostile")))
-    return run, html_report(run)
+    return run, html_report(Outcome(run))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -142,7 +145,7 @@ def test_headlines_give_hand_computed_cash_out_and_break_even(known):
 
 def test_kpi_cards_show_the_json_figures(known):
     run, page = known
-    data = json.loads(json_text(run))["scenarios"]
+    data = json.loads(json_text(Outcome(run)))["scenarios"]
     cards = re.findall(r'<article class="scenario-card" data-scenario="([^"]+)">(.*?)</article>', page, re.S)
     assert [name for name, _ in cards] == ["base", "no-sales"]
     shown = {name: dict(re.findall(r'data-kpi="(\w+)">\s*<dt>[^<]*</dt>\s*<dd class="value">([^<]*)</dd>', body))
@@ -159,7 +162,7 @@ def test_kpi_cards_show_the_json_figures(known):
 
 def test_annual_tables_hold_the_json_annual_figures(example):
     run, page = example
-    data = json.loads(json_text(run))["scenarios"]
+    data = json.loads(json_text(Outcome(run)))["scenarios"]
     text = text_of(page)
     for name, scenario in data.items():
         closing = [fmt.money(v, run.workbook.settings.currency) for v in scenario["annual"]["lines"]["closing_cash"]]
@@ -289,7 +292,7 @@ def test_methodology_quotes_the_kind_docs_and_formula_docstrings(example):
 
 def test_the_same_run_gives_the_same_bytes(known):
     run, page = known
-    again = html_report(run_file(run.workbook.path))
+    again = html_report(Outcome(run_file(run.workbook.path)))
     assert again == page
 
 
@@ -301,7 +304,7 @@ def test_run_writes_the_html_report_with_its_analysis(known, tmp_path, capsys):
     assert main(["run", str(run.workbook.path), "--out", str(tmp_path), "--samples", str(SAMPLES),
                  "--seed", "7"]) == 0
     written = (tmp_path / "known.html").read_text(encoding="utf-8")
-    assert written == html_report(run, analyse(run, SAMPLES, 7))
+    assert written == html_report(Outcome(run, analyse(run, SAMPLES, 7)))
     assert 'id="sensitivity"' in written and "seed 7" in text_of(written)
     assert not (tmp_path / "known.pdf").exists()  # only with --pdf
 
@@ -315,7 +318,7 @@ def analysed(path):
     """(run, analysis, html) of a workbook with its uncertainty analysis, rendered once."""
     run = run_file(path)
     analysis = analyse(run, SAMPLES, 0)
-    return run, analysis, html_report(run, analysis)
+    return run, analysis, html_report(Outcome(run, analysis))
 
 
 @pytest.fixture(params=EXAMPLES, ids=EXAMPLE_IDS)
@@ -359,6 +362,23 @@ def test_uncertainty_sections_come_after_the_answer(analysed_example):
     assert ids == ["answer", "comparison", "sensitivity", "simulation", *scenarios, "assumptions", "methodology"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
+
+
+def test_every_section_template_is_registered_once():
+    templates = resources.files("cashcast.templates").joinpath("sections")
+    files = sorted(p.name for p in templates.iterdir() if p.name.endswith(".html.j2"))
+    assert sorted(spec.template for spec in sections.SECTIONS) == files
+    ids = [spec.id for spec in sections.SECTIONS]
+    assert len(set(ids)) == len(ids)
+
+
+def test_a_section_added_to_the_registry_reaches_the_page(known, monkeypatch):
+    run, _page = known
+    extra = sections.SectionSpec("appendix", "Appendix", "methodology.html.j2", sections.methodology_data)
+    monkeypatch.setattr(page_module, "SECTIONS", (*sections.SECTIONS, extra))
+    page = html_report(Outcome(run))
+    assert re.findall(r'<section id="([^"]+)"', page)[-1] == "appendix"
+    assert re.findall(r'<li><a href="#([^"]+)">', page)[-1] == "appendix"
 
 
 def expected_kpi(tornado, kpi: str, x: float, currency: str) -> str:
@@ -552,7 +572,7 @@ def test_solve_clause_in_the_examples_and_none_without_a_subscription(analysed_e
         assert has == (name in never), name
     assert f"no conversion up to 2.0% ({block}) breaks even by {last}." in said[never[0]]
     known_run, _ = known
-    known_page = html_report(known_run, analyse(known_run, 50, 0))
+    known_page = html_report(Outcome(known_run, analyse(known_run, 50, 0)))
     for sentence in KNOWN_HEADLINES:
         assert sentence in text_of(known_page)
 
@@ -577,12 +597,12 @@ def test_analysed_charts_have_titles_units_and_unique_ids(analysed_example):
 def test_analysed_report_is_the_same_bytes_every_time(uncertain):
     run, _analysis, page = uncertain
     again = run_file(run.workbook.path)
-    assert html_report(again, analyse(again, SAMPLES, 0)) == page
+    assert html_report(Outcome(again, analyse(again, SAMPLES, 0))) == page
 
 
 def test_hostile_names_in_the_uncertainty_charts_stay_text(hostile):
     run, _page = hostile
-    page = html_report(run, analyse(run, 50, 0))
+    page = html_report(Outcome(run, analyse(run, 50, 0)))
     tags = Tags(page)
     assert not {t for t, _ in tags.tags} & {"script", "img", "iframe", "object", "embed", "b"}
     assert [(t, a) for t, attrs in tags.tags for a in attrs if a.lower().startswith("on")] == []

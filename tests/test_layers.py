@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis import pipeline
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
@@ -102,7 +103,7 @@ def test_the_html_page_words_the_analysis_without_solving(monkeypatch):
         raise AssertionError("the report solved while rendering")
     monkeypatch.setattr(solve_module, "solve", no_solving)
     monkeypatch.setattr(solve_for, "solve", no_solving)
-    page = html_report(run, analysis)
+    page = html_report(Outcome(run, analysis))
     for clause in uncertainty_report.solve_clauses(run, analysis).values():
         assert clause in page
 
@@ -122,3 +123,20 @@ def test_run_computes_once_and_renders_the_finished_outcome(tmp_path, monkeypatc
     monkeypatch.setattr(pipeline, "analyse", counting_analyse)
     assert main(["run", str(EXAMPLES[0]), "--out", str(tmp_path), "--samples", "20"]) == 0
     assert len(computed) == 1 and len(analysed) == 1
+
+
+def test_a_render_builds_the_summary_table_once_for_the_json_and_the_html(monkeypatch):
+    from cashcast.reports import outputs, tables
+    from cashcast.reports.html import page
+
+    built = []
+
+    def counting_summary(run):
+        built.append(run)
+        return tables.summary(run)
+    for module in (cli_run, outputs, page):
+        monkeypatch.setattr(module, "summary", counting_summary)
+    outcome = pipeline.compute(EXAMPLES[0], samples=20)
+    outputs_ = cli_run.render_outputs(outcome, "x")
+    assert len(built) == 1
+    assert set(outputs_) == {"x.json", "x.csv", "x.xlsx", "x.html"}

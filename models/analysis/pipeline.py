@@ -11,21 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from cashcast.models.analysis.scenarios import Run, run_file, select_scenarios
+from cashcast.models.analysis.outcome import Outcome
+from cashcast.models.analysis.scenarios import run_file, select_scenarios
 from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
 from cashcast.models.analysis.solve import Solution, find_row, parse_range, parse_target, solve
-from cashcast.models.analysis.uncertainty import Uncertainty, analyse
+from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.engine.model import build_model
 from cashcast.models.reading.workbook import Workbook, load_workbook
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A finished run: the scenarios evaluated (``run``) and their analysis (comparison, tornado,
-    simulation and the solve-for answers, ``analysis``)."""
-
-    run: Run
-    analysis: Uncertainty
 
 
 def compute(workbook: Path | str, scenarios: list[str] | None = None, samples: int = DEFAULT_SAMPLES,

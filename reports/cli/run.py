@@ -20,6 +20,7 @@ from cashcast.reports import fmt
 from cashcast.reports.cli.options import RunOptions
 from cashcast.reports.files import publish
 from cashcast.reports.outputs import csv_text, json_text
+from cashcast.reports.tables import summary
 
 EXIT_OK = 0
 
@@ -57,11 +58,11 @@ def render_outputs(outcome: Outcome, stem: str, pdf: bool = False) -> dict[str, 
     from cashcast.reports.excel.report import excel_bytes
     from cashcast.reports.html.page import html_report
 
-    run, analysis = outcome.run, outcome.analysis
-    outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(run, analysis.to_json()),
-                                       f"{stem}.csv": csv_text(run)}
-    outputs[f"{stem}.xlsx"] = excel_bytes(run, analysis)
-    outputs[f"{stem}.html"] = html_report(run, analysis)
+    table = summary(outcome.run)  # the run's figures, built once; the JSON and the HTML format them
+    outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
+                                       f"{stem}.csv": csv_text(outcome)}
+    outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
+    outputs[f"{stem}.html"] = html_report(outcome, table)
     if pdf:
         from cashcast.reports.html.pdf import html_to_pdf
         outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])

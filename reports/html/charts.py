@@ -212,8 +212,8 @@ def cash_chart(chart_id: str, title: str, months: list[dt.date], cash: np.ndarra
         ax.legend(loc="best")
     short = "below the minimum" if floor else "below zero"
     caption = "Closing cash each month" + ("; triangles mark funding rounds" if rounds else "")
-    caption += f"; the red line is the month cash runs out, shading the months with cash {short}." \
-        if cash_out is not None else "; cash does not run out within the horizon."
+    caption += (f"; the red line is the month cash runs out, shading the months with cash {short}."
+                if cash_out is not None else "; cash does not run out within the horizon.")
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
 
 

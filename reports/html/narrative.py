@@ -59,8 +59,8 @@ def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str) -> str
     if month is None:
         return (f"cash lasts the whole {s.horizon_months}-month horizon, ending at "
                 f"{fmt.money(k['ending_cash'], currency)} in {fmt.month_of(last_month)}")
-    what = f"cash falls below the {fmt.money(s.minimum_cash, currency)} minimum" if s.minimum_cash \
-        else "cash runs out"
+    what = (f"cash falls below the {fmt.money(s.minimum_cash, currency)} minimum" if s.minimum_cash
+            else "cash runs out")
     runway = k["runway_months"]
     when = "the first month" if runway == 0 else f"{fmt.months(runway)} after the start"
     return f"{what} in {fmt.month(month)}, {when}"

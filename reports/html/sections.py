@@ -1,0 +1,331 @@
+"""The HTML report's sections: :data:`SECTIONS`, one ordered registry that the page loops over.
+
+Each :class:`SectionSpec` names a section once: its anchor id, its heading, its template under
+``templates/sections/``, the builder that turns the finished result (:class:`Finished`) into that
+template's data, and when the section is shown (the uncertainty sections only for an analysed run,
+the simulation only when sampled). A spec marked ``each_scenario`` gives one section per scenario.
+To add a section: write its template, write its builder here, and add one entry to ``SECTIONS`` in
+reading order.
+
+Builders only format: figures come from :func:`cashcast.reports.tables.summary` (the JSON's table,
+built once per render), the run's monthly lines and the uncertainty analysis
+(:mod:`cashcast.reports.html.uncertainty` words it); nothing is recomputed here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from cashcast.models.analysis.outcome import Outcome
+from cashcast.models.analysis.scenarios import Run
+from cashcast.models.analysis.uncertainty import Uncertainty
+from cashcast.models.reading.workbook import BASE
+
+from cashcast.reports import fmt
+from cashcast.reports.html import charts, narrative
+from cashcast.reports.html import uncertainty as uncertainty_report
+
+MAX_YEAR_COLUMNS = 6  # an annual table wider than this is split, so it fits an A4 page
+ROLE_GROUPS = (("revenue", "Revenue", "revenue", "Total revenue"),
+               ("cost", "Costs", "costs", "Total costs"))
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The finished result as every section builder reads it: the run and its analysis (None: not
+    analysed), ``table`` (the run's :func:`cashcast.reports.tables.summary`, the JSON's figures) and
+    each scenario's ``views`` (its title, answer sentence and KPI cards, shown by the answer and by
+    the scenario's own section)."""
+
+    run: Run
+    analysis: Uncertainty | None
+    table: dict
+    views: list[dict]
+
+    @classmethod
+    def of(cls, outcome: Outcome, table: dict) -> Finished:
+        run, analysis = outcome.run, outcome.analysis
+        clauses = uncertainty_report.solve_clauses(run, analysis)
+        views = [scenario_view(run, j, table["scenarios"][n], clauses.get(n))
+                 for j, n in enumerate(run.scenarios)]
+        return cls(run, analysis, table, views)
+
+
+@dataclass
+class Section:
+    """One part of the page as the template draws it: an anchor id, a heading, its template and
+    that template's data."""
+
+    id: str
+    title: str
+    template: str
+    data: dict = field(default_factory=dict)
+    new_page: bool = True
+
+
+def always(done: Finished) -> bool:
+    """Every report has the section."""
+    return True
+
+
+def analysed(done: Finished) -> bool:
+    """The run was analysed: scenario comparison and sensitivity."""
+    return done.analysis is not None
+
+
+def simulated(done: Finished) -> bool:
+    """The analysis sampled Monte Carlo paths."""
+    return done.analysis is not None and done.analysis.simulation is not None
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A section of the report, defined once. ``build(done)`` returns the template's data; with
+    ``each_scenario`` it is ``build(done, j)`` for scenario column j, the id gets the scenario's
+    number ('scenario-2') and ``{scenario}`` in the title its name."""
+
+    id: str
+    title: str
+    template: str
+    build: Callable[..., dict]
+    when: Callable[[Finished], bool] = always
+    new_page: bool = True
+    each_scenario: bool = False
+
+    def sections(self, done: Finished) -> list[Section]:
+        """This spec's sections of the page: none, one, or one per scenario."""
+        if not self.when(done):
+            return []
+        if not self.each_scenario:
+            return [Section(self.id, self.title, self.template, self.build(done), self.new_page)]
+        return [Section(f"{self.id}-{j + 1}", self.title.format(scenario=view["title"]), self.template,
+                        self.build(done, j), self.new_page)
+                for j, view in enumerate(done.views)]
+
+
+# ------------------------------------------------------------------------------------------------
+# Builders: the finished result → one template's data
+# ------------------------------------------------------------------------------------------------
+def answer_data(done: Finished) -> dict:
+    run = done.run
+    palette = charts.PALETTE
+    series = [charts.Series(v["title"], run.result.column("closing_cash", j), palette[j % len(palette)])
+              for j, v in enumerate(done.views)]
+    outs = [month_index(run, done.table["scenarios"][v["name"]]["kpis"]["cash_out_month"])
+            for v in done.views]
+    chart = charts.scenarios_cash_chart("overview-cash", "Cash balance by scenario", run.months, series,
+                                        run.workbook.settings.currency, outs)
+    return {"scenarios": done.views, "chart": chart}
+
+
+def comparison_data(done: Finished) -> dict:
+    return uncertainty_report.comparison_view(done.run, done.analysis.comparison)
+
+
+def sensitivity_data(done: Finished) -> dict:
+    return uncertainty_report.sensitivity_view(done.run, done.analysis.tornado)
+
+
+def simulation_data(done: Finished) -> dict:
+    return uncertainty_report.simulation_view(done.run, done.analysis.simulation)
+
+
+def scenario_data(done: Finished, j: int) -> dict:
+    run, view = done.run, done.views[j]
+    data = done.table["scenarios"][view["name"]]
+    return {
+        "scenario": view,
+        "charts": scenario_charts(run, j, data["kpis"], data["annual"], view["key"]),
+        "tables": split_columns(year_labels(run),
+                                annual_rows(run, data["annual"], run.workbook.settings.currency)),
+    }
+
+
+def assumptions_data(done: Finished) -> dict:
+    run = done.run
+    others, groups = assumption_groups(run)
+    scenarios = [(narrative.scenario_title(n), done.table["scenarios"][n]["description"])
+                 for n in run.scenarios]
+    return {"settings": settings_rows(run), "scenario_columns": others, "groups": groups,
+            "scenarios": scenarios}
+
+
+def methodology_data(done: Finished) -> dict:
+    wb = done.run.workbook
+    return {"kinds": narrative.kind_notes(wb), "totals": narrative.totals_notes(),
+            "shapes": narrative.shape_notes(wb)}
+
+
+# ------------------------------------------------------------------------------------------------
+# What the builders show: a scenario's view, charts and annual table; the assumptions for readers
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class TableRow:
+    """A row of an annual table: ``style`` is group (a heading), item, total or key."""
+
+    label: str
+    values: list[str] = field(default_factory=list)
+    style: str = "item"
+    negative: list[bool] = field(default_factory=list)
+
+
+def year_labels(run: Run) -> list[str]:
+    """Calendar years as column heads; a part year says which months it covers ('2023 Jun–Dec')."""
+    out = []
+    for y in run.years():
+        ms = [m for m in run.months if m.year == y]
+        out.append(str(y) if len(ms) == 12 else f"{y} {ms[0]:%b}–{ms[-1]:%b}")
+    return out
+
+
+def split_columns(years: list[str], rows: list[TableRow], most: int = MAX_YEAR_COLUMNS) -> list[dict]:
+    """One table as several of at most ``most`` year columns each, as evenly sized as possible."""
+    parts = -(-len(years) // most)
+    size = -(-len(years) // parts)
+    out = []
+    for a in range(0, len(years), size):
+        b = a + size
+        out.append({"years": years[a:b],
+                    "rows": [TableRow(r.label, r.values[a:b], r.style, r.negative[a:b]) for r in rows]})
+    return out
+
+
+def money_row(label: str, values: list[float], currency: str, style: str = "item") -> TableRow:
+    return TableRow(label, [fmt.money(v, currency) for v in values], style, [v < 0 for v in values])
+
+
+def annual_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
+    """The annual summary of one scenario: revenue and costs by block, cash flows, closing cash."""
+    lines, model = annual["lines"], run.model
+    rows: list[TableRow] = []
+    for role, heading, total, total_label in ROLE_GROUPS:
+        rows.append(TableRow(heading, style="group"))
+        rows += [money_row(ln.block, lines[ln.name], currency) for ln in model.lines_by_role(role)]
+        rows.append(money_row(total_label, lines[total], currency, "total"))
+    rows.append(money_row("Operating cash flow", lines["operating_cash_flow"], currency, "key"))
+    rounds = model.lines_by_role("funding")
+    if rounds:
+        rows.append(TableRow("Funding", style="group"))
+        rows += [money_row(ln.block, lines[ln.name], currency) for ln in rounds]
+    rows.append(money_row("Net cash flow", lines["net_cash_flow"], currency, "key"))
+    rows.append(money_row("Closing cash (year end)", lines["closing_cash"], currency, "key"))
+    if "depreciation" in lines:
+        rows.append(money_row("Depreciation (not cash)", lines["depreciation"], currency, "memo"))
+    return rows
+
+
+def month_index(run: Run, label: str | None) -> int | None:
+    """The index of a 'YYYY-MM' month of the run (None stays None)."""
+    if label is None:
+        return None
+    return [m.strftime("%Y-%m") for m in run.months].index(label)
+
+
+def funding_rounds(run: Run, j: int) -> list[tuple[int, str, float]]:
+    """(month index, round name, amount) of every funding received in scenario j."""
+    out = []
+    for ln in run.model.lines_by_role("funding"):
+        values = run.result.column(ln.name, j)
+        out += [(int(t), ln.block, float(values[t])) for t in np.flatnonzero(values)]
+    return sorted(out)
+
+
+def block_colours(run: Run) -> dict[str, str]:
+    """One colour per block, the same in every chart of the report."""
+    palette = charts.PALETTE
+    return {name: palette[k % len(palette)] for k, name in enumerate(b.name for b in run.workbook.blocks.values())}
+
+
+def block_series(run: Run, j: int, role: str) -> list[charts.Series]:
+    """Scenario j's monthly line of every block with this role (revenue or cost)."""
+    colours = block_colours(run)
+    return [charts.Series(ln.block, run.result.column(ln.name, j), colours[ln.block])
+            for ln in run.model.lines_by_role(role)]
+
+
+def scenario_charts(run: Run, j: int, kpis: dict, annual: dict, key: str) -> list[charts.Chart]:
+    """The four charts of one scenario: cash, revenue by block, costs by block, break-even."""
+    name, cur, months = run.scenarios[j], run.workbook.settings.currency, run.months
+    who = narrative.scenario_title(name)
+    cash_out = month_index(run, kpis["cash_out_month"])
+    be = kpis["break_even_month"]
+    break_even = dt.date(int(be[:4]), int(be[5:7]), 1) if be else None
+    floor = run.workbook.settings.minimum_cash or 0.0
+    return [
+        charts.cash_chart(f"{key}-cash", f"Cash balance — {who}", months,
+                          run.result.column("closing_cash", j), cur, floor, funding_rounds(run, j),
+                          cash_out),
+        charts.stacked_chart(f"{key}-revenue", f"Revenue by block — {who}", months,
+                             block_series(run, j, "revenue"), cur, "revenue"),
+        charts.stacked_chart(f"{key}-costs", f"Costs by block — {who}", months,
+                             block_series(run, j, "cost"), cur, "costs"),
+        charts.break_even_chart(f"{key}-break-even", f"Annual revenue and costs — {who}",
+                                [y.replace(" ", "\n", 1) for y in year_labels(run)],
+                                annual["lines"]["revenue"], annual["lines"]["costs"], cur, break_even,
+                                run.years()[0]),
+    ]
+
+
+def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> dict:
+    """Everything the templates show about scenario j, from its JSON entry ``data``; ``clause`` ends
+    the answer sentence (the solve-for clause of a scenario that does not break even)."""
+    name, wb = run.scenarios[j], run.workbook
+    return {
+        "name": name, "title": narrative.scenario_title(name), "key": f"scenario-{j + 1}",
+        "description": data["description"],
+        "headline": narrative.headline(name, data["kpis"], wb, clause),
+        "cards": narrative.kpi_cards(data["kpis"], wb),
+    }
+
+
+def settings_rows(run: Run) -> list[tuple[str, str, str]]:
+    """(setting, value for readers, notes) for the Settings sheet."""
+    s = run.workbook.settings
+    notes = s.notes
+    rows = [
+        ("start_month", fmt.month_of(s.start_month)),
+        ("horizon_months", fmt.months(s.horizon_months)),
+        ("currency", s.currency),
+        ("discount_rate", fmt.percent_exact(s.discount_rate) + " a year"),
+        ("opening_cash", fmt.money(s.opening_cash, s.currency, 2)),
+        ("minimum_cash", fmt.money(s.minimum_cash, s.currency, 2) if s.minimum_cash else "none"),
+    ]
+    rows += [(f"fx_{code}", f"1 {code} = {rate:g} {s.currency}") for code, rate in s.fx.items()]
+    return [(name, value, narrative.text_parts(notes.get(name, ""))) for name, value in rows]
+
+
+def assumption_groups(run: Run) -> tuple[list[str], list[dict]]:
+    """The scenarios other than base, and the assumption rows grouped by block, formatted for
+    readers; each row lists the values that those scenarios put in place of the base value."""
+    others = [s for s in run.scenarios if s != BASE]
+    groups: dict[str, dict] = {}
+    for row in run.workbook.rows:
+        group = groups.setdefault(row.block, {"block": row.block, "kind": row.kind, "rows": []})
+        group["rows"].append({
+            "parameter": row.parameter,
+            "value": narrative.quantity(row, row.value),
+            "range": narrative.value_range(row),
+            "overrides": [(s, narrative.quantity(row, row.overrides[s])) for s in others
+                          if s in row.overrides],
+            "source": narrative.text_parts(row.source),
+            "notes": narrative.text_parts(row.notes),
+        })
+    return others, list(groups.values())
+
+
+# ------------------------------------------------------------------------------------------------
+# The registry, in reading order: the answer, then (with an analysis) how the scenarios compare and
+# how sure the baseline is, then each scenario, the assumptions and the methodology
+# ------------------------------------------------------------------------------------------------
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("answer", "The answer", "answer.html.j2", answer_data, new_page=False),
+    SectionSpec("comparison", "Scenario comparison", "comparison.html.j2", comparison_data, when=analysed),
+    SectionSpec("sensitivity", "Sensitivity", "sensitivity.html.j2", sensitivity_data, when=analysed),
+    SectionSpec("simulation", "Simulation", "simulation.html.j2", simulation_data, when=simulated),
+    SectionSpec("scenario", "Scenario: {scenario}", "scenario.html.j2", scenario_data, each_scenario=True),
+    SectionSpec("assumptions", "Assumptions", "assumptions.html.j2", assumptions_data),
+    SectionSpec("methodology", "Methodology", "methodology.html.j2", methodology_data),
+)
