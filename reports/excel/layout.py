@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.model import Model
+from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.reading.workbook import Row, Workbook, ordinal_to_date
 from cashcast.models.statements.lines import STATEMENT_LINES
@@ -147,15 +148,15 @@ def input_rows(workbook: Workbook) -> list[InputRow]:
     s = workbook.settings
     cur = s.currency
     out = [
-        InputRow("Settings", "opening_cash", cur, "settings__opening_cash", s.opening_cash, {},
+        InputRow("Settings", "opening_cash", cur, setting_name("opening_cash"), s.opening_cash, {},
                  notes=s.notes.get("opening_cash", "")),
-        InputRow("Settings", "minimum_cash", cur, "settings__minimum_cash", s.minimum_cash or 0.0, {},
+        InputRow("Settings", "minimum_cash", cur, setting_name("minimum_cash"), s.minimum_cash or 0.0, {},
                  notes=s.notes.get("minimum_cash", "") or "running below this counts as running out"),
-        InputRow("Settings", "discount_rate", "%/year", "settings__discount_rate", s.discount_rate, {},
+        InputRow("Settings", "discount_rate", "%/year", setting_name("discount_rate"), s.discount_rate, {},
                  notes=s.notes.get("discount_rate", "")),
     ]
     for code, rate in s.fx.items():
-        out.append(InputRow("Settings", f"fx_{code}", f"{cur} per {code}", f"fx__{code.lower()}", rate, {},
+        out.append(InputRow("Settings", f"fx_{code}", f"{cur} per {code}", fx_name(code), rate, {},
                             notes=s.notes.get(f"fx_{code}", "")))
     for row in workbook.rows:
         if row.link is not None:
