@@ -12,10 +12,16 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.model import Model
 from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.analysis.scenarios import Run
-from cashcast.models.reading.workbook import Row, Workbook, ordinal_to_date
+from cashcast.models.reading.data import Row, Workbook, ordinal_to_date
 from cashcast.models.statements.lines import STATEMENT_LINES
 
 from cashcast.reports.excel.irr import ROWS as IRR_ROWS
+
+# The sheets' titles (the scenario sheets' are made by scenario_sheet_names) and the workbook-level
+# defined names of the scenario selector on Summary and of its position in the scenario list
+SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES = "Summary", "Assumptions", "Monthly", "Annual", "Sources"
+SENSITIVITY, SIMULATION = "Sensitivity", "Simulation"
+SELECTOR_NAME, INDEX_NAME = "selected_scenario", "scenario_index"
 
 # Model sheets (Monthly and one per scenario): 0-based rows and columns
 TITLE_ROW, SCENARIO_ROW, INDEX_ROW, DATE_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 5
@@ -213,7 +219,7 @@ class AssumptionLayout:
 def scenario_sheet_names(run: Run) -> dict[str, str]:
     """A sheet per scenario of the run, named after it (made safe, at most 31 characters, unique)."""
     out: dict[str, str] = {}
-    taken = {"summary", "assumptions", "monthly", "annual", "sources"}
+    taken = {title.lower() for title in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES)}
     for k, name in enumerate(run.scenarios, start=1):
         clean = "".join(c if c.isalnum() or c in " _-." else "_" for c in name).strip(" ._'") or str(k)
         title, n = f"Scenario {clean}"[:31], 1
