@@ -225,7 +225,7 @@ def _model_sheet(ws, run: Run, j: int) -> dict:
 
 
 def _irr_search(run: Run, j: int) -> dict[str, list]:
-    """cashcast's values of the IRR search's helper cells (reports/excel_irr.py's numpy mirror);
+    """cashcast's values of the IRR search's helper cells (reports/excel/irr.py's numpy mirror);
     an NPV at a trial rate is held to the size of its terms."""
     flows = run.result.column("operating_cash_flow", j)
     values = search_values(flows)

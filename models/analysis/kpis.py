@@ -19,6 +19,7 @@ import numpy as np
 from cashcast.models.analysis import kpi
 from cashcast.models.analysis.reductions import Deficit, FirstMonth, Flag, Irr, Last, Npv, Reduction
 from cashcast.models.engine.expr import LineRef, Num, Param
+from cashcast.models.engine.names import setting_name
 
 KINDS = ("month", "months", "money", "rate")
 # "Better" in words, by kind and direction (+1: larger is better)
@@ -27,7 +28,7 @@ BETTER_WORDS = {("month", 1): "later", ("month", -1): "earlier", ("months", 1): 
                 ("rate", 1): "larger", ("rate", -1): "smaller"}
 
 BELOW_FLOOR = Flag("flag.below_minimum_cash", "Closing cash below the cash floor (minimum_cash)",
-                   LineRef("closing_cash").lt(Param("settings__minimum_cash")))
+                   LineRef("closing_cash").lt(Param(setting_name("minimum_cash"))))
 BREAK_EVEN = Flag("flag.ttm_operating_cash_flow_non_negative", "Trailing-12-month operating cash flow ≥ 0",
                   LineRef("ttm_operating_cash_flow").ge(Num(0)))
 
@@ -112,7 +113,7 @@ KPIS: tuple[Kpi, ...] = (
         Deficit("cumulative_operating_cash_flow"), simulated=4, summary=True,
         target="an amount: a peak funding need of at most that", documented_by=kpi.peak_funding_need),
     Kpi("npv", "NPV", "of the monthly operating cash flows, first month undiscounted", "money", +1,
-        Npv("operating_cash_flow", "settings__discount_rate"), simulated=6, swung=4, sort=3,
+        Npv("operating_cash_flow", setting_name("discount_rate")), simulated=6, swung=4, sort=3,
         target="an amount: an NPV of at least that", documented_by=kpi.npv),
     Kpi("irr", "IRR", "of the monthly operating cash flows, annualised", "rate", +1,
         Irr("operating_cash_flow"), batch=False, documented_by=kpi.irr),

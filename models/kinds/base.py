@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from cashcast.models.engine.expr import Exp, Expr, If, Max, Min, MonthIndex, MonthsSince, Num, Param, Year
+from cashcast.models.engine.names import fx_name
 
 if TYPE_CHECKING:  # the loader imports the kinds registry, so the kinds import it only for types
     from cashcast.models.reading.data import Block, Row, Workbook
@@ -100,7 +101,7 @@ class BlockContext:
             return self._link_line(row)
         expr: Expr = Param(row.key)
         if row.currency and row.currency != self.workbook.settings.currency:
-            expr = expr * Param(f"fx__{row.currency.lower()}")
+            expr = expr * Param(fx_name(row.currency))
         return expr
 
     def months_in(self) -> Expr:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cashcast.models.engine.names import param_name
 from cashcast.models.reading.cells import DIMENSIONS_HINT, cell_text, parse_value, range_problem, unit_problem
 from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
 from cashcast.models.reading.opening import CellValue, SheetReader
@@ -99,7 +100,7 @@ def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue
     lo, hi, bounds_ok = _bounds(reader, c, dimension, link, value)
     dist, dist_ok = _distribution(reader, c)
     overrides, over_ok = _overrides(reader, cells, scen_cols, dimension, link)
-    key = f"{block.slug}__{param.base}" + (f"__{param.modifier}" if param.modifier else "")
+    key = param_name(block.slug, param.base, param.modifier)
     row = Row(r, block.name, block.kind, param.text, param.base,
               param.modifier, dimension, unit, currency, value, link, lo, hi, dist or None,
               cell_text(c["source"].value), cell_text(c["notes"].value), overrides,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from cashcast.models.analysis.distributions import lognormal_problems, uncertain_rows
 from cashcast.models.engine.model import order_lines, total_lines
+from cashcast.models.engine.names import block_slug
 from cashcast.models.kinds import KINDS, Line, block_lines_and_links
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem
@@ -158,7 +159,7 @@ def check_cycles(draft: Draft) -> list[Problem]:
         ring = cycle[:-1] if len(cycle) > 1 and cycle[0] == cycle[-1] else cycle  # the path closes on itself
         names = " → ".join(ring + [ring[0]]) if len(ring) > 1 else ring[0]
         linked = [r for r in draft.rows if r.link is not None
-                  and any(n.startswith(r.key.split("__")[0] + ".") for n in cycle)]
+                  and any(n.startswith(block_slug(r.key) + ".") for n in cycle)]
         out.extend(Problem(draft.name, draft.sheet("Assumptions"), r.cells["value"],
                            f"circular reference between lines: {names}; a line cannot depend on itself in "
                            f"the same month")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.reading.problems import Problem
 
 LINK_PREFIX = "line:"
@@ -133,11 +134,11 @@ class Workbook:
 
     def setting_params(self) -> dict[str, float]:
         s = self.settings
-        out = {"settings__opening_cash": s.opening_cash,
-               "settings__minimum_cash": s.minimum_cash if s.minimum_cash is not None else 0.0,
-               "settings__discount_rate": s.discount_rate}
+        out = {setting_name("opening_cash"): s.opening_cash,
+               setting_name("minimum_cash"): s.minimum_cash if s.minimum_cash is not None else 0.0,
+               setting_name("discount_rate"): s.discount_rate}
         for code, rate in s.fx.items():
-            out[f"fx__{code.lower()}"] = rate
+            out[fx_name(code)] = rate
         return out
 
     def param_values(self, scenarios: list[str]) -> dict[str, np.ndarray]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from cashcast.models.engine.expr import Expr, LineRef, Num, Param, Prev, RollingSum, Sum
+from cashcast.models.engine.names import setting_name
 from cashcast.models.kinds import Line
 
 
@@ -72,7 +73,7 @@ STATEMENT_LINES: tuple[StatementLine, ...] = (
     StatementLine("net_cash_flow", "Net cash flow", False, CASH,
                   fixed(LineRef("operating_cash_flow") + LineRef("funding"))),
     StatementLine("closing_cash", "Closing cash", True, CASH,
-                  fixed(Prev("closing_cash", Param("settings__opening_cash")) + LineRef("net_cash_flow"))),
+                  fixed(Prev("closing_cash", Param(setting_name("opening_cash"))) + LineRef("net_cash_flow"))),
     StatementLine("cumulative_operating_cash_flow", "Cumulative operating cash flow", True, CASH,
                   fixed(Prev("cumulative_operating_cash_flow", Num(0)) + LineRef("operating_cash_flow"))),
     StatementLine("ttm_operating_cash_flow", "Operating cash flow, trailing 12 months", True, CASH,

@@ -46,6 +46,25 @@ def _write(ws, r, c, value, fmt=None, date_fmt=None, pct_fmt=None, unit=""):
         ws.write_string(r, c, str(value), fmt)
 
 
+@dataclass(frozen=True)
+class _Formats:
+    """The formats of an assumption workbook: headers in bold, inputs in blue."""
+
+    bold: object
+    date: object
+    pct: object
+    inp: object
+    wrap: object
+
+    @classmethod
+    def of(cls, wb) -> "_Formats":
+        return cls(wb.add_format({"bold": True, "bg_color": "#DDEBF7"}),
+                   wb.add_format({"num_format": "yyyy-mm", "font_color": "#0000FF"}),
+                   wb.add_format({"num_format": "0.0##%", "font_color": "#0000FF"}),
+                   wb.add_format({"font_color": "#0000FF", "num_format": "#,##0.####"}),
+                   wb.add_format({"text_wrap": True, "valign": "top"}))
+
+
 def workbook_bytes(settings: list[tuple[str, object, str]], rows: list[AssumptionRow],
                    scenarios: list[tuple[str, str]] = (), guide: bool = False) -> bytes:
     """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes)."""
@@ -53,59 +72,60 @@ def workbook_bytes(settings: list[tuple[str, object, str]], rows: list[Assumptio
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False})
     wb.set_properties({"title": "cashcast assumptions", "created": dt.datetime(2023, 1, 1)})
-    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm", "font_color": "#0000FF"})
-    pct_fmt = wb.add_format({"num_format": "0.0##%", "font_color": "#0000FF"})
-    inp = wb.add_format({"font_color": "#0000FF", "num_format": "#,##0.####"})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    fmt = _Formats.of(wb)
+    _assumptions_sheet(wb.add_worksheet("Assumptions"), fmt, rows, [s for s, _ in scenarios if s != "base"])
+    _settings_sheet(wb.add_worksheet("Settings"), fmt, settings)
+    _scenarios_sheet(wb.add_worksheet("Scenarios"), fmt, scenarios)
+    if guide:
+        _write_guide(wb, fmt.bold, fmt.wrap)
+    wb.close()
+    return buf.getvalue()
 
-    ws = wb.add_worksheet("Assumptions")
-    scen_names = [s for s, _ in scenarios if s != "base"]
+
+def _assumptions_sheet(ws, fmt: _Formats, rows: list[AssumptionRow], scen_names: list[str]) -> None:
+    """One row per assumption, in the reader's columns, then an override column per scenario."""
     headers = list(ASSUMPTION_COLUMNS) + scen_names
     for c, h in enumerate(headers):
-        ws.write_string(0, c, h, bold)
+        ws.write_string(0, c, h, fmt.bold)
     for r, row in enumerate(rows, start=1):
         fixed = [row.block, row.kind, row.parameter]
         for c, v in enumerate(fixed):
             ws.write_string(r, c, v)
-        _write(ws, r, 3, row.value, inp, date_fmt, pct_fmt, row.unit)
+        _write(ws, r, 3, row.value, fmt.inp, fmt.date, fmt.pct, row.unit)
         ws.write_string(r, 4, row.unit)
-        _write(ws, r, 5, row.low, inp, date_fmt, pct_fmt, row.unit)
-        _write(ws, r, 6, row.high, inp, date_fmt, pct_fmt, row.unit)
+        _write(ws, r, 5, row.low, fmt.inp, fmt.date, fmt.pct, row.unit)
+        _write(ws, r, 6, row.high, fmt.inp, fmt.date, fmt.pct, row.unit)
         _write(ws, r, 7, row.distribution)
         _write(ws, r, 8, row.source)
         _write(ws, r, 9, row.notes)
         for k, name in enumerate(scen_names):
-            _write(ws, r, 10 + k, row.overrides.get(name), inp, date_fmt, pct_fmt, row.unit)
+            _write(ws, r, 10 + k, row.overrides.get(name), fmt.inp, fmt.date, fmt.pct, row.unit)
     ws.freeze_panes(1, 3)
     for c, width in enumerate([22, 13, 24, 16, 16, 12, 12, 12, 40, 50] + [14] * len(scen_names)):
         ws.set_column(c, c, width)
 
-    ws = wb.add_worksheet("Settings")
+
+def _settings_sheet(ws, fmt: _Formats, settings: list[tuple[str, object, str]]) -> None:
     for c, h in enumerate(("setting", "value", "notes")):
-        ws.write_string(0, c, h, bold)
+        ws.write_string(0, c, h, fmt.bold)
     for r, (name, value, note) in enumerate(settings, start=1):
         ws.write_string(r, 0, name)
         unit = "%" if name == "discount_rate" else ""
-        _write(ws, r, 1, value, inp, date_fmt, pct_fmt, unit)
+        _write(ws, r, 1, value, fmt.inp, fmt.date, fmt.pct, unit)
         _write(ws, r, 2, note)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 80)
 
-    ws = wb.add_worksheet("Scenarios")
+
+def _scenarios_sheet(ws, fmt: _Formats, scenarios: list[tuple[str, str]]) -> None:
     for c, h in enumerate(("scenario", "description")):
-        ws.write_string(0, c, h, bold)
+        ws.write_string(0, c, h, fmt.bold)
     for r, (name, desc) in enumerate(scenarios, start=1):
         ws.write_string(r, 0, name)
         _write(ws, r, 1, desc)
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 100)
-
-    if guide:
-        _write_guide(wb, bold, wrap)
-    wb.close()
-    return buf.getvalue()
 
 
 def guide_rows() -> list[tuple[str, ...]]:

@@ -10,11 +10,18 @@ from dataclasses import dataclass, field
 
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.model import Model
+from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.analysis.scenarios import Run
-from cashcast.models.reading.workbook import Row, Workbook, ordinal_to_date
+from cashcast.models.reading.data import Row, Workbook, ordinal_to_date
 from cashcast.models.statements.lines import STATEMENT_LINES
 
 from cashcast.reports.excel.irr import ROWS as IRR_ROWS
+
+# The sheets' titles (the scenario sheets' are made by scenario_sheet_names) and the workbook-level
+# defined names of the scenario selector on Summary and of its position in the scenario list
+SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES = "Summary", "Assumptions", "Monthly", "Annual", "Sources"
+SENSITIVITY, SIMULATION = "Sensitivity", "Simulation"
+SELECTOR_NAME, INDEX_NAME = "selected_scenario", "scenario_index"
 
 # Model sheets (Monthly and one per scenario): 0-based rows and columns
 TITLE_ROW, SCENARIO_ROW, INDEX_ROW, DATE_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 5
@@ -147,15 +154,15 @@ def input_rows(workbook: Workbook) -> list[InputRow]:
     s = workbook.settings
     cur = s.currency
     out = [
-        InputRow("Settings", "opening_cash", cur, "settings__opening_cash", s.opening_cash, {},
+        InputRow("Settings", "opening_cash", cur, setting_name("opening_cash"), s.opening_cash, {},
                  notes=s.notes.get("opening_cash", "")),
-        InputRow("Settings", "minimum_cash", cur, "settings__minimum_cash", s.minimum_cash or 0.0, {},
+        InputRow("Settings", "minimum_cash", cur, setting_name("minimum_cash"), s.minimum_cash or 0.0, {},
                  notes=s.notes.get("minimum_cash", "") or "running below this counts as running out"),
-        InputRow("Settings", "discount_rate", "%/year", "settings__discount_rate", s.discount_rate, {},
+        InputRow("Settings", "discount_rate", "%/year", setting_name("discount_rate"), s.discount_rate, {},
                  notes=s.notes.get("discount_rate", "")),
     ]
     for code, rate in s.fx.items():
-        out.append(InputRow("Settings", f"fx_{code}", f"{cur} per {code}", f"fx__{code.lower()}", rate, {},
+        out.append(InputRow("Settings", f"fx_{code}", f"{cur} per {code}", fx_name(code), rate, {},
                             notes=s.notes.get(f"fx_{code}", "")))
     for row in workbook.rows:
         if row.link is not None:
@@ -212,7 +219,7 @@ class AssumptionLayout:
 def scenario_sheet_names(run: Run) -> dict[str, str]:
     """A sheet per scenario of the run, named after it (made safe, at most 31 characters, unique)."""
     out: dict[str, str] = {}
-    taken = {"summary", "assumptions", "monthly", "annual", "sources"}
+    taken = {title.lower() for title in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES)}
     for k, name in enumerate(run.scenarios, start=1):
         clean = "".join(c if c.isalnum() or c in " _-." else "_" for c in name).strip(" ._'") or str(k)
         title, n = f"Scenario {clean}"[:31], 1

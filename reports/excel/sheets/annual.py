@@ -1,0 +1,58 @@
+"""The **Annual** sheet: each line per calendar year, formulas over Monthly.
+
+A flow is the SUM of its months; a balance (closing cash, subscribers, …) is its year-end value.
+"""
+from __future__ import annotations
+
+from xlsxwriter.worksheet import Worksheet
+
+from cashcast.reports.excel.book import Book
+from cashcast.reports.excel.formulas import cell
+from cashcast.reports.excel.layout import (
+    DATE_ROW, FIRST_MONTH_COL, INDEX_ROW, KEY_COL, LABEL_COL, MONTHLY, SCENARIO_ROW, SELECTOR_NAME,
+    TITLE_ROW, UNIT_COL, year_spans,
+)
+from cashcast.reports.excel.styles import print_setup, unit_format
+
+
+def write(book: Book, ws: Worksheet) -> None:
+    """Each line per calendar year: SUM of its months on Monthly, or the year-end value."""
+    st = book.st
+    ws.write_string(TITLE_ROW, 0, "Annual totals", st.title)
+    ws.write_string(SCENARIO_ROW, 0, "Sums of the months on Monthly; balances (closing cash, subscribers, "
+                                     "…) are year-end values. Scenario (chosen on Summary):", st.note)
+    ws.write_formula(SCENARIO_ROW, KEY_COL + 1, f"={SELECTOR_NAME}", st.selector, book.selected)
+    for c, text in ((LABEL_COL, "Line"), (UNIT_COL, "Unit"), (KEY_COL, "Key")):
+        ws.write_string(DATE_ROW, c, text, st.header)
+    spans = year_spans(book.run.months)
+    for i, (year, a, b) in enumerate(spans):
+        ws.write_number(DATE_ROW, FIRST_MONTH_COL + i, year, st.header_number)
+        ws.write_string(INDEX_ROW, FIRST_MONTH_COL + i, f"{b - a + 1} months", st.note)
+    for r, title in book.layout.sections[:book.layout.line_sections]:
+        ws.write_string(r, LABEL_COL, title, st.section)
+    for name, r in book.layout.rows.items():
+        _line(book, ws, name, r, spans)
+    ws.freeze_panes(DATE_ROW + 1, FIRST_MONTH_COL)
+    ws.set_column(LABEL_COL, LABEL_COL, 52)
+    ws.set_column(UNIT_COL, UNIT_COL, 12)
+    ws.set_column(KEY_COL, KEY_COL, 24)
+    ws.set_column(FIRST_MONTH_COL, FIRST_MONTH_COL + len(spans) - 1, 17)
+    print_setup(ws, header_rows=DATE_ROW + 1, title_cols=1)
+
+
+def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, int, int]]) -> None:
+    """One line's row: its label, unit and key, then a formula per year over its row on Monthly."""
+    st = book.st
+    line = book.model.lines[name]
+    ws.write_string(r, LABEL_COL, line.label + (" (year-end)" if line.stock else ""), st.text)
+    ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if not line.stock else line.unit, st.text)
+    ws.write_string(r, KEY_COL, name, st.key)
+    total = line.role == "total" or name == "depreciation"
+    fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
+    values = book.run.annual(name, 0)
+    for i, (_year, a, b) in enumerate(spans):
+        if line.stock:
+            formula = f"={MONTHLY}!{cell(r, FIRST_MONTH_COL + b)}"
+        else:
+            formula = f"=SUM({MONTHLY}!{cell(r, FIRST_MONTH_COL + a)}:{cell(r, FIRST_MONTH_COL + b)})"
+        ws.write_formula(r, FIRST_MONTH_COL + i, formula, fmt, values[i])

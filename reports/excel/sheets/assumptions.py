@@ -1,0 +1,153 @@
+"""The **Assumptions** sheet: every input in blue, and the defined names the model reads.
+
+Per row the base value and an override per scenario (blank = as base), the value in force in each
+scenario (formulas) and the value *in use*, picked by the selector on Summary. Each assumption's
+defined name (``chatgpt_plus__price``, ``settings__opening_cash``, ``fx__usd``; see
+:mod:`cashcast.models.engine.names`) points at its in-use cell; on each scenario sheet a sheet-scoped
+name of the same text points at that scenario's "in force" cell. Data validation from low/high.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from xlsxwriter.format import Format
+from xlsxwriter.utility import quote_sheetname
+from xlsxwriter.worksheet import Worksheet
+
+from cashcast.reports.excel.book import Book
+from cashcast.reports.excel.cells import cell_value
+from cashcast.reports.excel.formulas import cell
+from cashcast.reports.excel.layout import ASSUMPTIONS, INDEX_NAME, InputRow
+from cashcast.reports.excel.styles import PERCENT, print_setup
+
+
+def write(book: Book, ws: Worksheet) -> None:
+    """Inputs in blue (base and scenario overrides), the value in force per scenario, the value in
+    use; defined names for the model; data validation from low/high."""
+    st, A, s = book.st, book.alayout, book.workbook.settings
+    ws.write_string(0, 0, f"Assumptions of {book.workbook.name}", st.title)
+    ws.write_string(1, 0, "Blue cells are inputs: change one and the whole model recalculates. A blank "
+                          "scenario cell means 'as base'. The model reads the 'in use' column: the "
+                          "values of the scenario chosen on Summary.", st.note)
+    ws.write_string(2, 0, f"Fixed by the report's layout: start {s.start_month:%b %Y}, "
+                          f"{s.horizon_months} months, currency {s.currency}. Change them in the "
+                          f"assumption workbook and run cashcast again.", st.note)
+    header = ["Block", "Parameter", "Unit", "In use (scenario chosen on Summary)",
+              *A.scenarios, "Low", "High", "Distribution", "Source", "Notes", "Defined name",
+              *[f"In force: {n}" for n in A.scenarios]]
+    for c, text in enumerate(header):
+        ws.write_string(A.header_row, c, text, st.header)
+    ws.write_string(A.header_row - 1, A.base_col, "Inputs: base, then overrides per scenario", st.note)
+    ws.write_string(A.header_row - 1, A.effective_col(A.scenarios[0]), "Formulas: value in force per "
+                                                                       "scenario", st.note)
+    for i, row in enumerate(book.inputs):
+        _assumption_row(book, ws, A.first_body_row + i, row)
+    last = A.first_body_row + len(book.inputs) - 1
+    ws.freeze_panes(A.first_body_row, A.unit_col + 1)
+    ws.autofilter(A.header_row, 0, last, A.last_col)
+    _widths(book, ws)
+    ws.set_row(A.header_row, 30)
+    print_setup(ws, header_rows=A.header_row + 1, title_cols=2, fit_width=False)
+
+
+def _widths(book: Book, ws: Worksheet) -> None:
+    A = book.alayout
+    widths = {A.block_col: 22, A.param_col: 26, A.unit_col: 15, A.in_use_col: 18}
+    for c in range(A.base_col, A.after_inputs):
+        widths[c] = 15
+    info = A.info_cols
+    widths.update({info["low"]: 13, info["high"]: 13, info["distribution"]: 11, info["source"]: 40,
+                   info["notes"]: 60, info["defined name"]: 34})
+    for c in range(A.effective_col(A.scenarios[0]), A.last_col + 1):
+        widths[c] = 15
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+
+
+def _input_format(book: Book, row: InputRow, value, *, input_=True) -> Format:
+    if row.is_date:
+        fmt = "yyyy-mm"
+    elif row.unit.startswith("%"):
+        fmt = PERCENT
+    elif isinstance(value, float) and not value.is_integer():
+        fmt = "#,##0.0#########"
+    else:
+        fmt = "#,##0"
+    return book.st.number(fmt, input_=input_, grey=not input_)
+
+
+def _write_value(book: Book, ws: Worksheet, r: int, c: int, row: InputRow, value, *, input_=True) -> None:
+    fmt = _input_format(book, row, value if value is not None else row.base, input_=input_)
+    if value is None:
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), fmt)
+    else:
+        ws.write_number(r, c, value, fmt)
+
+
+def _assumption_row(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
+    st, A = book.st, book.alayout
+    ws.write_string(r, A.block_col, row.block, st.text)
+    ws.write_string(r, A.param_col, row.parameter, st.text)
+    ws.write_string(r, A.unit_col, row.unit, st.text)
+    info = A.info_cols
+    ws.write_string(r, info["source"], row.source, st.text)
+    ws.write_string(r, info["notes"], row.notes, st.text)
+    if row.key is None:  # a linked count: the block builder reads the line, not an input
+        ws.write_string(r, A.base_col, row.base, st.note)
+        ws.write_string(r, info["defined name"], "(linked line, not an input)", st.key)
+        return
+    for scenario in A.scenarios:
+        value = row.base if scenario == A.scenarios[0] else row.overrides.get(scenario)
+        _write_value(book, ws, r, A.input_col(scenario), row, value)
+    _validate(book, ws, r, row)
+    for name in ("low", "high"):
+        if getattr(row, name) is not None:
+            _write_value(book, ws, r, info[name], row, getattr(row, name), input_=False)
+    ws.write_string(r, info["distribution"], row.distribution, st.text)
+    ws.write_string(r, info["defined name"], row.key, st.key)
+    _in_force(book, ws, r, row)
+
+
+def _in_force(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
+    """The value in force per scenario and in use (formulas), and the names pointing at them."""
+    A = book.alayout
+    base = cell(r, A.base_col, abs_col=True)
+    fmt = _input_format(book, row, row.base, input_=False)
+    for scenario in A.scenarios:
+        typed = cell(r, A.input_col(scenario))
+        formula = f"={base}" if scenario == A.scenarios[0] else f'=IF({typed}="",{base},{typed})'
+        ws.write_formula(r, A.effective_col(scenario), formula, fmt, cell_value(row.value(scenario)))
+    first, last = A.effective_col(A.scenarios[0]), A.effective_col(A.scenarios[-1])
+    in_use = f"=INDEX({cell(r, first, abs_col=True)}:{cell(r, last, abs_col=True)},1,{INDEX_NAME})"
+    ws.write_formula(r, A.in_use_col, in_use, book.st.number(fmt.num_format, bold=True),
+                     cell_value(row.value(book.selected)))
+    book.define(row.key, f"={ASSUMPTIONS}!{cell(r, A.in_use_col, True, True)}")
+    for scenario, sheet in book.scenario_sheets.items():
+        book.define(f"{quote_sheetname(sheet)}!{row.key}",
+                    f"={ASSUMPTIONS}!{cell(r, A.effective_col(scenario), True, True)}")
+
+
+def _validate(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
+    """Data validation of the input cells from the row's low/high (a warning, not a refusal)."""
+    lo, hi = row.low, row.high
+    if lo is None and hi is None:
+        return
+    conv = (lambda v: dt.datetime(v.year, v.month, v.day)) if row.is_date else float
+    shown = (lambda v: f"{v:%Y-%m}") if row.is_date else (lambda v: f"{v:.6g}")
+    if lo is not None and hi is not None:
+        rule = {"criteria": "between", "minimum": conv(lo), "maximum": conv(hi)}
+        text = f"from {shown(lo)} to {shown(hi)}"
+    elif lo is not None:
+        rule = {"criteria": ">=", "value": conv(lo)}
+        text = f"at least {shown(lo)}"
+    else:
+        rule = {"criteria": "<=", "value": conv(hi)}
+        text = f"at most {shown(hi)}"
+    rule.update({"validate": "date" if row.is_date else "decimal", "error_type": "warning",
+                 "input_title": "Range", "input_message": f"The assumption workbook's range: {text}.",
+                 "error_title": "Outside the range",
+                 "error_message": f"The assumption workbook gives a range {text}. Keep this value?"})
+    A = book.alayout
+    ws.data_validation(r, A.base_col, r, A.after_inputs - 1, rule)

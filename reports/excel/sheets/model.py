@@ -1,0 +1,139 @@
+"""The model sheets: **Monthly** and one **Scenario <name>** sheet per scenario of the run.
+
+Every line, one column per month: the formula of ``line.expr.xl(ctx)``, referring to assumptions by
+defined name and to lines by cell; below them the helper flag rows, the IRR search's helper rows
+(:mod:`cashcast.reports.excel.irr`) and the key figures, each its registry definition's formula
+(:mod:`cashcast.models.analysis.kpis`). Monthly follows the scenario chosen on Summary; a scenario
+sheet's formulas are the same text, and its sheet-scoped defined names make each assumption name
+there mean that scenario's "in force" cell, so every scenario's key figures are live at once.
+Every formula cell carries numpy's value for the sheet's scenario column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from xlsxwriter.worksheet import Worksheet
+
+from cashcast.models.analysis import kpis as registry
+
+from cashcast.reports.excel import formulas as xf
+from cashcast.reports.excel.book import Book
+from cashcast.reports.excel.cells import kpi_format, kpi_value
+from cashcast.reports.excel.irr import LABELS as IRR_LABELS
+from cashcast.reports.excel.irr import SearchCells, search_values
+from cashcast.reports.excel.layout import (
+    DATE_ROW, FIRST_MONTH_COL, INDEX_ROW, KEY_COL, LABEL_COL, SCENARIO_ROW, SELECTOR_NAME, TITLE_ROW,
+    UNIT_COL, ModelLayout, kpi_unit,
+)
+from cashcast.reports.excel.styles import print_setup, unit_format
+
+
+def write_monthly(book: Book, ws: Worksheet) -> None:
+    """Monthly: the model of the scenario chosen on Summary (numpy's values of the first cached)."""
+    st = book.st
+    ws.write_string(TITLE_ROW, 0, "Monthly model", st.title)
+    ws.write_string(SCENARIO_ROW, 0, "Scenario (chosen on Summary):", st.text)
+    ws.write_formula(SCENARIO_ROW, KEY_COL, f"={SELECTOR_NAME}", st.selector, book.selected)
+    _write_model(book, ws, 0)
+
+
+def write_scenario(book: Book, ws: Worksheet) -> None:
+    """A scenario sheet: the model of one scenario, fixed, read from the Assumptions' "in force" column."""
+    st = book.st
+    j = book.scenario_column(ws.name)
+    ws.write_string(TITLE_ROW, 0, f"Monthly model of scenario {book.run.scenarios[j]}", st.title)
+    ws.write_string(SCENARIO_ROW, 0, "Scenario (fixed; the Assumptions' 'In force' column):", st.text)
+    ws.write_string(SCENARIO_ROW, KEY_COL, book.run.scenarios[j], st.text)
+    _write_model(book, ws, j)
+
+
+def _write_model(book: Book, ws: Worksheet, j: int) -> None:
+    """Every line's formula per month with numpy's value for scenario column j cached."""
+    st, L = book.st, book.layout
+    _month_headers(book, ws)
+    for r, title in L.sections:
+        ws.write_string(r, LABEL_COL, title, st.section)
+    for name, r in L.rows.items():
+        line = book.model.lines[name]
+        ws.write_string(r, LABEL_COL, line.label, st.text)
+        ws.write_string(r, UNIT_COL, line.unit, st.text)
+        ws.write_string(r, KEY_COL, name, st.key)
+        total = line.role == "total" or name == "depreciation"
+        fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
+        values = book.run.result.column(name, j)
+        for t, formula in enumerate(book.formulas[name]):
+            ws.write_formula(r, FIRST_MONTH_COL + t, formula, fmt, float(values[t]))
+    _flags(book, ws, j)
+    _irr_search(book, ws, j)
+    _kpis(book, ws, j)
+    ws.freeze_panes(DATE_ROW + 1, FIRST_MONTH_COL)
+    ws.set_column(LABEL_COL, LABEL_COL, 48)
+    ws.set_column(UNIT_COL, UNIT_COL, 12)
+    ws.set_column(KEY_COL, KEY_COL, 24)
+    ws.set_column(FIRST_MONTH_COL, L.last_col, 15)
+    print_setup(ws, header_rows=DATE_ROW + 1, title_cols=1, fit_width=False)
+
+
+def _month_headers(book: Book, ws: Worksheet) -> None:
+    st = book.st
+    ws.write_string(INDEX_ROW, LABEL_COL, "Month number (0 = first month)", st.note)
+    ws.write_string(DATE_ROW, LABEL_COL, "Line", st.header)
+    ws.write_string(DATE_ROW, UNIT_COL, "Unit", st.header)
+    ws.write_string(DATE_ROW, KEY_COL, "Key", st.header)
+    for t, month in enumerate(book.run.months):
+        ws.write_number(INDEX_ROW, FIRST_MONTH_COL + t, t, st.month_number)
+        ws.write_datetime(DATE_ROW, FIRST_MONTH_COL + t, dt.datetime(month.year, month.month, 1),
+                          st.header_date)
+
+
+def _flags(book: Book, ws: Worksheet, j: int) -> None:
+    """Helper rows the key figures read (registry flags): 1 in the months where each holds."""
+    L, st = book.layout, book.st
+    fmt = st.number("0", grey=True)
+    lines = registry.ResultLines(book.run.result)
+    for flag in registry.flags():
+        r = L.flags[flag.key]
+        values = flag.np(lines)[:, j]
+        ws.write_string(r, LABEL_COL, flag.label, st.text)
+        ws.write_string(r, UNIT_COL, "1 = yes", st.text)
+        ws.write_string(r, KEY_COL, flag.key, st.key)
+        for t in range(book.model.horizon):
+            ws.write_formula(r, FIRST_MONTH_COL + t, flag.xl(book.ctx.at(t)), fmt, float(values[t]))
+
+
+def _search(layout: ModelLayout, line: str = "operating_cash_flow") -> SearchCells:
+    """The IRR search's cells on a model sheet, over the monthly flows of ``line``."""
+    return SearchCells(layout.irr, FIRST_MONTH_COL, layout.rows[line], FIRST_MONTH_COL, layout.last_col)
+
+
+def _irr_search(book: Book, ws: Worksheet, j: int) -> None:
+    """Helper rows that find a live guess for IRR (see :mod:`cashcast.reports.excel.irr`)."""
+    st, L = book.st, book.layout
+    values = search_values(book.run.result.column("operating_cash_flow", j))
+    formats = {"rate": st.number("0.000%", grey=True), "npv": st.number("0.00E+00", grey=True),
+               "distance": st.number("General", grey=True), "bracket": st.number("0", grey=True),
+               "guess": st.number("0.000000%", grey=True)}
+    title_row = min(L.irr.values()) - 1
+    ws.write_string(title_row, UNIT_COL, "(grouped: + to expand)", st.note)
+    for key, formulas in _search(L).formulas().items():
+        r = L.irr[key]
+        ws.set_row(r, None, None, {"level": 1, "hidden": True})
+        ws.write_string(r, LABEL_COL, IRR_LABELS[key], st.text)
+        ws.write_string(r, KEY_COL, key, st.key)
+        fmt = formats[key.rsplit("_", 1)[-1].split(".")[-1]]
+        for i, formula in enumerate(formulas):
+            ws.write_formula(r, FIRST_MONTH_COL + i, formula, fmt, float(values[key][i]))
+
+
+def _kpis(book: Book, ws: Worksheet, j: int) -> None:
+    """The key figures of the sheet's scenario: each its registry definition's formula."""
+    L, st = book.layout, book.st
+    ctx = xf.KpiContext(L.rows, L.flags, FIRST_MONTH_COL, L.last_col, DATE_ROW,
+                        lambda line: _search(L, line).irr())
+    for kpi in registry.KPIS:
+        r = L.kpis[kpi.name]
+        ws.write_string(r, LABEL_COL, kpi.title, st.text)
+        ws.write_string(r, UNIT_COL, kpi_unit(kpi, book.currency), st.text)
+        ws.write_string(r, KEY_COL, kpi.name, st.key)
+        ws.write_formula(r, FIRST_MONTH_COL, kpi.definition.xl(ctx), kpi_format(book, kpi, False),
+                         kpi_value(book.run, kpi, j))

@@ -1,0 +1,122 @@
+"""The **Sensitivity** sheet (with an analysis): the tornado of the run's first scenario.
+
+One row per assumption with a low or a high, in the tornado's order (largest swing first): its
+low/base/high inputs, each swung key figure (:func:`cashcast.models.analysis.kpis.swung`) at its low
+and at its high, the swings, and a bar chart of the runway swings (of the NPV swings when no
+assumption moves the runway). Values cashcast computed, marked as such: a tornado needs 1 + 2P runs
+of the model, which a workbook cannot hold as formulas.
+"""
+from __future__ import annotations
+
+from xlsxwriter.worksheet import Worksheet
+
+from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.uncertainty import TornadoBar
+
+from cashcast.reports.excel.book import Book
+from cashcast.reports.excel.cells import right, write_input, write_kpi
+from cashcast.reports.excel.layout import SENSITIVITY
+from cashcast.reports.excel.styles import MONTHS, money_millions, print_setup
+
+# 0-based columns of the tornado table
+T_RANK, T_PARAM, T_UNIT, T_LOW, T_BASE, T_HIGH = 0, 1, 2, 3, 4, 5
+T_FIRST_RESULT = 6   # then each swung KPI at low and at high (registry.swung()), then the sort keys' swings
+T_BASE_ROW, T_HEADER_ROW = 4, 10
+
+
+def first_swing() -> int:
+    """The tornado table's first swing column, after each swung KPI's at-low and at-high columns."""
+    return T_FIRST_RESULT + 2 * len(registry.swung())
+
+
+def chart_kpi(book: Book) -> str:
+    """The swing the chart shows: the runway's, or the NPV's when no assumption moves the runway."""
+    bars = book.analysis.tornado.bars
+    return "runway_months" if any(b.swings["runway_months"].swing > 0 for b in bars) else "npv"
+
+
+def write(book: Book, ws: Worksheet) -> None:
+    """The tornado: the base results, a row per assumption, and the chart."""
+    st, tor, horizon = book.st, book.analysis.tornado, book.model.horizon
+    ws.write_string(0, 0, f"Sensitivity of scenario {tor.scenario}: each assumption at its low and at its "
+                          f"high, one at a time", st.title)
+    ws.write_string(1, 0, "Values computed by cashcast, not live formulas: every assumption with a low or a "
+                          "high in the assumption workbook is moved to its low, then to its high, with "
+                          f"every other assumption at scenario {tor.scenario}'s value. Editing the "
+                          "Assumptions sheet does not change this sheet; run cashcast again.", book.marking)
+    ws.write_string(2, 0, "Sorted largest swing first: by the runway swing, then the break-even swing, then "
+                          "the NPV swing. A swing is the largest minus the smallest of the results at the "
+                          f"low, the base and the high, with 'never' counted as the horizon "
+                          f"({horizon} months), so a swing that reaches 'never' is a lower bound. The "
+                          "cash-out month moves with the runway.", st.note)
+    ws.write_string(T_BASE_ROW, T_PARAM, f"Scenario {tor.scenario} as it is", st.header)
+    ws.write_string(T_BASE_ROW, T_UNIT, "Result", st.header)
+    for i, kpi in enumerate(registry.swung(), start=1):
+        ws.write_string(T_BASE_ROW + i, T_PARAM, kpi.label, st.text)
+        write_kpi(book, ws, T_BASE_ROW + i, T_UNIT, kpi.name, tor.base[kpi.name])
+    _header(book, ws)
+    r = T_HEADER_ROW
+    for i, bar in enumerate(tor.bars, start=1):
+        r = T_HEADER_ROW + i
+        _tornado_row(book, ws, r, i, bar)
+    if not tor.bars:
+        ws.write_string(T_HEADER_ROW + 1, T_PARAM, "No assumption has a low or a high: nothing to swing.",
+                        st.note)
+    widths = {T_RANK: 4, T_PARAM: 34, T_UNIT: 16, T_LOW: 17, T_BASE: 17, T_HIGH: 17}
+    for c in range(T_FIRST_RESULT, first_swing() + len(registry.sort_keys())):
+        widths[c] = 13
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+    ws.freeze_panes(T_HEADER_ROW + 1, T_PARAM + 1)
+    if tor.bars:
+        _tornado_chart(book, ws, r + 2)
+    print_setup(ws, header_rows=T_HEADER_ROW + 1, title_cols=2)
+
+
+def _header(book: Book, ws: Worksheet) -> None:
+    header = ["#", "Assumption", "Unit", "Low", "Base value", "High"]
+    for kpi in registry.swung():
+        header += [f"{kpi.label} at low", f"{kpi.label} at high"]
+    header += [f"Swing: {k.phrase} ({'months' if k.is_month else book.currency})" for k in registry.sort_keys()]
+    for c, text in enumerate(header):
+        ws.write_string(T_HEADER_ROW, c, text, book.st.header)
+    ws.set_row(T_HEADER_ROW, 30)
+
+
+def _tornado_row(book: Book, ws: Worksheet, r: int, rank: int, bar: TornadoBar) -> None:
+    st = book.st
+    ws.write_number(r, T_RANK, rank, st.number("0", grey=True))
+    ws.write_string(r, T_PARAM, bar.parameter, st.text)
+    ws.write_string(r, T_UNIT, bar.unit, st.text)
+    for c, x in ((T_LOW, bar.low), (T_BASE, bar.value), (T_HIGH, bar.high)):
+        write_input(book, ws, r, c, bar.dimension, bar.unit, x)
+    for k, kpi in enumerate(registry.swung()):
+        swing = bar.swings[kpi.name]
+        write_kpi(book, ws, r, T_FIRST_RESULT + 2 * k, kpi.name, swing.low)
+        write_kpi(book, ws, r, T_FIRST_RESULT + 2 * k + 1, kpi.name, swing.high)
+    for k, kpi in enumerate(registry.sort_keys()):
+        fmt = MONTHS if kpi.is_month else money_millions(book.currency)
+        ws.write_number(r, first_swing() + k, bar.swings[kpi.name].swing, right(book, fmt, bold=True))
+
+
+def _tornado_chart(book: Book, ws: Worksheet, row: int) -> None:
+    """A bar per assumption, largest swing at the top."""
+    kpi = chart_kpi(book)
+    n = len(book.analysis.tornado.bars)
+    col = first_swing() + [k.name for k in registry.sort_keys()].index(kpi)
+    first, last = T_HEADER_ROW + 1, T_HEADER_ROW + n
+    chart = book.wb.add_chart({"type": "bar"})
+    chart.add_series({"name": [SENSITIVITY, T_HEADER_ROW, col],
+                      "categories": [SENSITIVITY, first, T_PARAM, last, T_PARAM],
+                      "values": [SENSITIVITY, first, col, last, col],
+                      "data_labels": {"value": True}})
+    if kpi == "runway_months":
+        title = f"Runway swing by assumption (months; 'never' counted as {book.model.horizon})"
+        chart.set_x_axis({"num_format": "0", "min": 0})
+    else:
+        title = f"NPV swing by assumption ({book.currency}; no assumption moves the runway)"
+        chart.set_x_axis({"num_format": money_millions(book.currency), "min": 0})
+    chart.set_title({"name": title})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"none": True})
+    ws.insert_chart(row, T_PARAM, chart, {"x_scale": 2.0, "y_scale": max(1.0, 0.12 * n + 0.4)})

@@ -1,0 +1,131 @@
+"""The **Simulation** sheet (when the analysis simulated): the Monte Carlo of the run's first scenario.
+
+P10/P50/P90 and mean of the simulated key figures, the probability that cash has run out by each
+year end, the assumptions varied, and the fan of closing cash with a line chart. Values cashcast
+computed from thousands of samples, marked as such; "never" is the text "never", months are dates
+shown "mmm yyyy".
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from xlsxwriter.worksheet import Worksheet
+
+from cashcast.models.analysis import kpis as registry
+
+from cashcast.reports.excel import formulas as xf
+from cashcast.reports.excel.book import Book
+from cashcast.reports.excel.cells import right, write_input, write_kpi, write_month
+from cashcast.reports.excel.layout import SIMULATION, kpi_unit
+from cashcast.reports.excel.styles import DATE, MONEY, money_millions, print_setup
+
+
+def write(book: Book, ws: Worksheet) -> None:
+    """The percentiles, the cash-out probabilities by year, the assumptions varied and the fan."""
+    st, sim = book.st, book.analysis.simulation
+    ws.write_string(0, 0, f"Monte Carlo simulation of scenario {sim.scenario} (simulation output)", st.title)
+    ws.write_string(1, 0, f"Simulation output, not live formulas: values computed by cashcast from "
+                          f"{sim.samples:,} samples with seed {sim.seed}. Editing the Assumptions sheet "
+                          f"does not change this sheet; run cashcast again (--samples {sim.samples} "
+                          f"--seed {sim.seed} gives the same numbers).", book.marking)
+    ws.write_string(2, 0, "Each sample draws every assumption with a low or a high from its distribution. "
+                          "Month percentiles are the earliest month by which at least that share of the "
+                          "samples got there ('never' when fewer did): for the cash-out month P10 is the "
+                          "pessimistic end. Money percentiles are linear.", st.note)
+    r = _percentiles(book, ws, 4)
+    r = _cash_out_by_year(book, ws, r + 2)
+    r = _varied(book, ws, r + 2)
+    fan_header = _fan(book, ws, r + 2)
+    ws.set_column(0, 0, 60)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 6, 15)
+    _fan_chart(book, ws, fan_header)
+    print_setup(ws, header_rows=0)
+
+
+def _section(book: Book, ws: Worksheet, r: int, title: str, header) -> int:
+    """A block's title at row r and its header below; returns the header's row."""
+    ws.write_string(r, 0, title, book.st.section)
+    for c, text in enumerate(header):
+        ws.write_string(r + 1, c, text, book.st.header)
+    ws.set_row(r + 1, 30)
+    return r + 1
+
+
+def _percentiles(book: Book, ws: Worksheet, r: int) -> int:
+    """P10/P50/P90 and mean of each simulated key figure; returns the last row written."""
+    st, sim = book.st, book.analysis.simulation
+    r = _section(book, ws, r, "Key figures across the samples",
+                 ("Key figure", "Unit", "P10", "P50", "P90", "Mean", "Samples that never get there"))
+    for figure in registry.simulated():
+        r += 1
+        kpi, p = figure.name, sim.percentiles[figure.name]
+        ws.write_string(r, 0, figure.title, st.text)
+        ws.write_string(r, 1, kpi_unit(figure, book.currency), st.text)
+        for c, x in enumerate((p.p10, p.p50, p.p90), start=2):
+            write_kpi(book, ws, r, c, kpi, x)
+        if figure.is_month:
+            ws.write_string(r, 5, xf.UNDEFINED, right(book, MONEY))
+            ws.write_number(r, 6, p.never, right(book, "0.0%"))
+        else:
+            write_kpi(book, ws, r, 5, kpi, p.mean)
+    return r
+
+
+def _cash_out_by_year(book: Book, ws: Worksheet, r: int) -> int:
+    sim = book.analysis.simulation
+    r = _section(book, ws, r, "Probability that cash has run out (below the cash floor) by each year end",
+                 ("Year", "Last month of the year in the horizon", "Share of samples run out by then"))
+    last = {}
+    for t, m in enumerate(book.run.months):
+        last[m.year] = t
+    for year, p in sim.cash_out_by_year.items():
+        r += 1
+        ws.write_number(r, 0, year, book.st.number("0"))
+        write_month(book, ws, r, 1, last[year])
+        ws.write_number(r, 2, p, right(book, "0.0%"))
+    return r
+
+
+def _varied(book: Book, ws: Worksheet, r: int) -> int:
+    st, sim = book.st, book.analysis.simulation
+    r = _section(book, ws, r, "Assumptions varied (mode = the scenario's value)",
+                 ("Assumption", "Unit", "Distribution", "Low", "Mode", "High"))
+    for u in sim.varied:
+        r += 1
+        ws.write_string(r, 0, u.label, st.text)
+        ws.write_string(r, 1, u.unit, st.text)
+        ws.write_string(r, 2, u.distribution, st.text)
+        for c, x in ((3, u.low), (4, u.mode), (5, u.high)):
+            write_input(book, ws, r, c, u.dimension, u.unit, x)
+    return r
+
+
+def _fan(book: Book, ws: Worksheet, r: int) -> int:
+    """The fan chart's data; returns its header row."""
+    fan = book.analysis.simulation.fan
+    r = _section(book, ws, r, f"Closing cash across the samples, per month ({book.currency})",
+                 ("Month", "P10 closing cash", "P50 closing cash", "P90 closing cash"))
+    money = right(book, MONEY)
+    for t, month in enumerate(book.run.months):
+        ws.write_datetime(r + 1 + t, 0, dt.datetime(month.year, month.month, 1), right(book, DATE))
+        for c, series in enumerate((fan.p10, fan.p50, fan.p90), start=1):
+            ws.write_number(r + 1 + t, c, float(series[t]), money)
+    return r
+
+
+def _fan_chart(book: Book, ws: Worksheet, header: int) -> None:
+    first, last = header + 1, header + len(book.run.months)
+    chart = book.wb.add_chart({"type": "line"})
+    styles = {1: {"dash_type": "dash", "width": 1.25}, 2: {"width": 2.25},
+              3: {"dash_type": "dash", "width": 1.25}}
+    for c in (1, 2, 3):
+        chart.add_series({"name": [SIMULATION, header, c], "categories": [SIMULATION, first, 0, last, 0],
+                          "values": [SIMULATION, first, c, last, c], "line": styles[c]})
+    chart.set_title({"name": f"Closing cash: P10, P50 and P90 of {book.analysis.simulation.samples:,} "
+                             f"samples ({book.currency})"})
+    chart.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12, "major_unit_type": "months",
+                      "label_position": "low"})
+    chart.set_y_axis({"num_format": money_millions(book.currency), "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    ws.insert_chart(4, 8, chart, {"x_scale": 1.8, "y_scale": 1.4})
