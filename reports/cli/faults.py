@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import select
 import signal
 import sys
 from contextlib import contextmanager
@@ -145,6 +146,17 @@ def silence_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):  # no real stdout (a test's capture): nothing to flush
         pass
+
+
+def reader_gone() -> bool:
+    """Whether stdout is a pipe whose reader has closed it. argparse swallows the ``BrokenPipeError``
+    of ``--help`` (unbuffered, it never reaches a flush), so ask the pipe itself: POLLERR."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def say(message: str) -> None:

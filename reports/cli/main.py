@@ -12,6 +12,7 @@ Ctrl-C / SIGTERM, 141 the reader of standard output went away (``| head -1``).
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import traceback
 
@@ -22,8 +23,8 @@ from cashcast.models.reading.problems import InputError
 
 from cashcast.reports.cli import check, new, run, solve
 from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # noqa: F401 (re-exported)
-                                         EXIT_OUTPUT, EXIT_PIPE, OutputError, interrupted_status, say,
-                                         silence_stdout, stop_signals_raise)
+                                         EXIT_OUTPUT, EXIT_PIPE, OutputError, interrupted_status, reader_gone,
+                                         say, silence_stdout, stop_signals_raise)
 from cashcast.reports.cli.options import count, from_namespace
 
 COMMANDS = {"run": run.cmd_run, "check": check.cmd_check, "new": new.cmd_new, "solve": solve.cmd_solve}
@@ -130,6 +131,8 @@ def parse_and_dispatch(argv: list[str], debug: bool) -> int:
         args = parser().parse_args(argv)
     except SystemExit:
         sys.stdout.flush()  # --help into a closed pipe: BrokenPipeError now, not at exit
+        if reader_gone():
+            raise BrokenPipeError(errno.EPIPE, "the reader of --help has gone") from None
         raise
     return dispatch(args, debug)
 
