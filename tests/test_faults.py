@@ -167,7 +167,7 @@ def test_new_into_a_folder_that_cannot_be_written(tmp_path, where):
         result = cashcast("new", "starter", "--dir", folder, cwd=tmp_path)
         assert result.returncode == EXIT_OUTPUT, result.stderr
         one_line_about(result, named, "--dir")
-        assert not list(Path(folder).glob("*starter*")) if Path(folder).is_dir() else True
+        assert not Path(folder).is_dir() or not list(Path(folder).glob("*starter*"))
 
 
 # ------------------------------------------------------------------------------------------------
