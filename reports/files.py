@@ -30,6 +30,7 @@ runs of the same stem at once each publish a complete set; the last switch wins.
 """
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import shutil
@@ -126,15 +127,24 @@ def stage(home: Path, outputs: dict[str, bytes | str]) -> Path:
     os.chmod(version, 0o755)
     try:
         for name, data in outputs.items():
-            with open(version / name, "wb") as fh:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-                fh.flush()
-                os.fsync(fh.fileno())
+            write_checked(version / name, data.encode("utf-8") if isinstance(data, str) else data)
         fsync_dir(version)
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)
         raise
     return version
+
+
+def write_checked(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file, flush it to disk and check its size, so that a full disk or a
+    file-size limit fails here, before any earlier report is replaced, and never leaves a short file."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+        size = os.fstat(fh.fileno()).st_size
+    if size != len(data):
+        raise OSError(errno.EIO, f"wrote {size:,} of {len(data):,} bytes", str(path))
 
 
 def adopt(out_dir: Path, home: Path, stem: str) -> None:
@@ -150,12 +160,17 @@ def adopt(out_dir: Path, home: Path, stem: str) -> None:
            for n in names):
         return
     snapshot = Path(tempfile.mkdtemp(prefix=f"v-{os.getpid()}-", dir=home))
-    os.chmod(snapshot, 0o755)
-    for name in names:
-        if (out_dir / name).exists():  # follows links: what a reader opens now
-            keep_same_file(out_dir / name, snapshot / name)
-    fsync_dir(snapshot)
-    switch(home, snapshot)
+    try:
+        os.chmod(snapshot, 0o755)
+        for name in names:
+            if (out_dir / name).exists():  # follows links: what a reader opens now
+                keep_same_file(out_dir / name, snapshot / name)
+        fsync_dir(snapshot)
+        switch(home, snapshot)
+    except BaseException:  # a full disk while copying: the old names still show the old files
+        if not is_current(home, snapshot):
+            shutil.rmtree(snapshot, ignore_errors=True)
+        raise
     for name in names:
         if os.path.lexists(out_dir / name) and not is_link(out_dir, stem, name):
             replace_with_link(out_dir, stem, name)

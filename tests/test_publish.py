@@ -191,7 +191,7 @@ def test_run_interrupted_between_files_keeps_the_earlier_reports(make_workbook, 
         return real(*args, **kwargs)
 
     monkeypatch.setattr(os, "replace", interrupted)
-    assert main(["run", str(path), "--out", str(out), "--samples", "0"]) == 1
+    assert main(["run", str(path), "--out", str(out), "--samples", "0"]) == 130  # 128 + SIGINT
     monkeypatch.setattr(os, "replace", real)
     assert "interrupted" in capsys.readouterr().err
     assert visible(out) == as_set(OLD)

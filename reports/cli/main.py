@@ -4,12 +4,15 @@ Each command lives in a module of its own (:mod:`~cashcast.reports.cli.run`, ``c
 ``solve``) and receives the typed options of :mod:`cashcast.reports.cli.options`, never the argparse
 namespace.
 
-Exit status: 0 done, 2 bad input (every problem listed, nothing written), 1 internal error (a
-traceback only with ``--debug``).
+Exit status (the README's table; the numbers live in :mod:`~cashcast.reports.cli.faults`): 0 done,
+1 internal error (a traceback only with ``--debug``), 2 bad input (every problem listed, nothing
+written), 3 the outputs could not be written (earlier reports unchanged), 130 / 143 interrupted by
+Ctrl-C / SIGTERM, 141 the reader of standard output went away (``| head -1``).
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import traceback
 
@@ -19,9 +22,11 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.reading.problems import InputError
 
 from cashcast.reports.cli import check, new, run, solve
+from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # noqa: F401 (re-exported)
+                                         EXIT_OUTPUT, EXIT_PIPE, OutputError, interrupted_status, reader_gone,
+                                         say, silence_stdout, stop_signals_raise)
 from cashcast.reports.cli.options import count, from_namespace
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 COMMANDS = {"run": run.cmd_run, "check": check.cmd_check, "new": new.cmd_new, "solve": solve.cmd_solve}
 
 
@@ -84,9 +89,11 @@ def dispatch(args: argparse.Namespace, debug: bool) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("interrupted; nothing more was written.", file=sys.stderr)
-        return EXIT_INTERNAL
+    except OutputError as exc:
+        say(str(exc))
+        return EXIT_OUTPUT
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise  # main() ends these the same way wherever they happen
     except Exception as exc:  # the last line of defence: no traceback unless asked
         if debug:
             traceback.print_exc()
@@ -96,12 +103,38 @@ def dispatch(args: argparse.Namespace, debug: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The ``cashcast`` console script (and ``python -m cashcast``): parse, run, return the exit status."""
+    """The ``cashcast`` console script (and ``python -m cashcast``): parse, run, return the exit status.
+
+    Ctrl-C and SIGTERM end with 130 and 143 after the run's cleanup (the earlier reports stand); a
+    closed standard output (``| head -1``, ``| true``) ends quietly with 141, also for ``--help``.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     if debug:
         argv.remove("--debug")
-    return dispatch(parser().parse_args(argv), debug)
+    try:
+        with stop_signals_raise():
+            status = parse_and_dispatch(argv, debug)
+            sys.stdout.flush()  # a closed pipe shows here, while it can still be handled
+            return status
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_PIPE
+    except KeyboardInterrupt as exc:
+        say("interrupted; nothing more was written.")
+        return interrupted_status(exc)
+
+
+def parse_and_dispatch(argv: list[str], debug: bool) -> int:
+    """Parse (``--help`` and ``--version`` print and exit here) and run the command."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit:
+        sys.stdout.flush()  # --help into a closed pipe: BrokenPipeError now, not at exit
+        if reader_gone():
+            raise BrokenPipeError(errno.EPIPE, "the reader of --help has gone") from None
+        raise
+    return dispatch(args, debug)
 
 
 if __name__ == "__main__":

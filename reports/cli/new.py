@@ -3,20 +3,26 @@ from __future__ import annotations
 
 from cashcast.models.reading.problems import InputError, Problem
 
+from cashcast.reports.cli.faults import check_folder, from_os_error
 from cashcast.reports.cli.options import NewOptions
 
 EXIT_OK = 0
 
 
 def cmd_new(opts: NewOptions) -> int:
-    """Write the starter; an existing file of that name is never overwritten (exit 2)."""
+    """Write the starter; an existing file of that name is never overwritten (exit 2), a folder that
+    cannot be written is an OutputError (exit 3)."""
     from cashcast.reports.excel.assumptions import starter, write_assumption_workbook
 
+    check_folder(opts.dir, "--dir")
     target = opts.dir / f"{opts.name}.xlsx"
     if target.exists():
         raise InputError([Problem(target.name, "", "", f"{target} already exists; choose another name")])
     settings, rows, scenarios = starter(opts.name)
-    write_assumption_workbook(target, settings, rows, scenarios, guide=True)
+    try:
+        write_assumption_workbook(target, settings, rows, scenarios, guide=True)
+    except OSError as exc:
+        raise from_os_error(opts.dir, exc, option="--dir") from exc
     print(f"wrote {target}: a documented starter (see its Guide sheet); run it with "
           f"cashcast run {target}")
     return EXIT_OK

@@ -17,6 +17,7 @@ from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import Uncertainty
 
 from cashcast.reports import fmt
+from cashcast.reports.cli.faults import check_folder, from_os_error
 from cashcast.reports.cli.options import RunOptions
 from cashcast.reports.files import publish
 from cashcast.reports.outputs import csv_text, json_text
@@ -26,11 +27,19 @@ EXIT_OK = 0
 
 
 def cmd_run(opts: RunOptions) -> int:
-    """Compute, render, publish, then print the summary; InputError (exit 2) before anything is written."""
+    """Compute, render, publish, then print the summary; InputError (exit 2) before anything is written.
+
+    An output folder that cannot be written is refused before the work starts, and a write that fails
+    (a full disk, a file-size limit) is an OutputError (exit 3): publish leaves the earlier set.
+    """
+    check_folder(opts.out)
     with progress_bar(opts.samples) as progress:
         outcome = compute(opts.workbook, opts.scenarios, opts.samples, opts.seed, progress)
     outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf)
-    publish(opts.out, opts.workbook.stem, outputs)
+    try:
+        publish(opts.out, opts.workbook.stem, outputs)
+    except OSError as exc:
+        raise from_os_error(opts.out, exc, "the earlier reports are unchanged") from exc
     run = outcome.run
     print(f"{run.workbook.name}: {run.workbook.settings.horizon_months} months from "
           f"{run.workbook.settings.start_month:%b %Y}, {len(run.model.lines)} lines")
