@@ -7,6 +7,7 @@ two commands are compared on it too.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -316,7 +317,41 @@ def _(d):
     return path
 
 
-@bad("absurd dimensions")
+def formatted_far(folder: Path, rows: int = 6000, columns: int = 200, name: str = "formatted.xlsx") -> Path:
+    """A valid workbook whose Assumptions sheet has formatting but no values down to ``rows`` and across
+    to ``columns`` (as after copying a sheet in Excel): its dimension tag claims the whole area."""
+    wb = xlsxwriter.Workbook(folder / name)
+    shaded = wb.add_format({"bg_color": "#FFFFCC"})
+    sheets = {"Assumptions": [HEADER, *([*r] for r in (
+        ["Plus", "subscription", "audience", 1e9, "visits/month"], ["Plus", "subscription", "conversion", 0.01, "%"],
+        ["Plus", "subscription", "price", 20, "USD/month"]))], "Settings": SETTINGS_ROWS}
+    for title, values in sheets.items():
+        ws = wb.add_worksheet(title)
+        for r, cells in enumerate(values):
+            for c, v in enumerate(cells):
+                if isinstance(v, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), wb.add_format({"num_format": "yyyy-mm-dd"}))
+                elif v is not None:
+                    ws.write(r, c, v)
+        if title == "Assumptions":
+            ws.write_blank(rows - 1, 0, None, shaded)
+            ws.write_blank(0, columns - 1, None, shaded)
+    wb.close()
+    return folder / name
+
+
+@bad("absurd dimensions with a value beyond")
 def _(d):
-    return rewrite(model(d, GOOD), d / "huge.xlsx", "xl/worksheets/sheet1.xml",
-                   lambda x: x.replace(b'<dimension ref="A1:J4"/>', b'<dimension ref="A1:XFD1048576"/>'))
+    return rewrite(assumptions_with(d, ["Plus", "subscription", "audience", 1e9, "users"],
+                                    ["Plus", "subscription", "conversion", 0.01, "%"],
+                                    ["Plus", "subscription", "price", 20, "USD/month"],
+                                    *[[] for _ in range(5000)], ["late", "opex", "monthly_amount", 1, "USD/month"]),
+                   d / "huge.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda x: re.sub(rb'<dimension ref="[A-Z0-9:]+"/>', b'<dimension ref="A1:XFD1048576"/>', x))
+
+
+@bad("a value past the column limit")
+def _(d):
+    return assumptions_with(d, ["Plus", "subscription", "audience", 1e9, "users"] + [None] * 60 + ["stray"],
+                            ["Plus", "subscription", "conversion", 0.01, "%"],
+                            ["Plus", "subscription", "price", 20, "USD/month"], name="wide.xlsx")

@@ -78,5 +78,5 @@ REQUIRED_ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "l
 SETTINGS_COLUMNS = ("setting", "value", "notes")
 SCENARIO_COLUMNS = ("scenario", "description")
 
-LIMITS = {"rows": 5000, "columns": 60, "unzipped_bytes": 50_000_000, "ratio": 100}
+LIMITS = {"rows": 5000, "columns": 60, "file_bytes": 50_000_000, "unzipped_bytes": 50_000_000, "ratio": 100}
 

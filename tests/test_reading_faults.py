@@ -1,0 +1,150 @@
+"""Reliability of reading (issue 15): odd files, damaged packages and formatting end as bad input (exit 2,
+the workbook named) or are read as data; none is an internal error, a hang or a traceback. Each case runs
+on both example workbooks."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import zipfile
+
+import pytest
+
+from cashcast.models.reading import opening
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.reports.cli.main import main
+from tests.bad_workbooks import formatted_far, rewrite
+from tests.report_fixtures import EXAMPLES
+
+SHEET = "xl/worksheets/sheet1.xml"  # the Assumptions sheet of both examples
+
+
+def check(capsys, path) -> tuple[int, str]:
+    status = main(["check", str(path)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err, err
+    return status, err
+
+
+def copy(example, folder):
+    return shutil.copy(example, folder / example.name)
+
+
+# -- only regular files are read ----------------------------------------------------------------------
+def test_a_folder_is_refused(tmp_path, capsys):
+    (tmp_path / "w.xlsx").mkdir()
+    assert check(capsys, tmp_path / "w.xlsx") == (2, "w.xlsx: is a folder, not an .xlsx workbook; give the "
+                                                     "path of a workbook file\n1 problem(s); nothing was written.\n")
+
+
+def test_a_named_pipe_is_refused_without_waiting(tmp_path, capsys):
+    pipe = tmp_path / "p.xlsx"
+    os.mkfifo(pipe)
+    result = []
+    worker = threading.Thread(target=lambda: result.append(main(["check", str(pipe)])), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():  # unblock the reader so the test process can end
+        with open(pipe, "wb"):
+            pass
+        pytest.fail("check waited on a named pipe")
+    assert result == [2]
+    assert "p.xlsx: is a named pipe, not an .xlsx workbook" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("target,what", [("/dev/zero", "is a device"), ("/dev/null", "is a device")])
+def test_a_link_to_a_device_is_refused(tmp_path, capsys, target, what):
+    link = tmp_path / "d.xlsx"
+    link.symlink_to(target)
+    status, err = check(capsys, link)
+    assert status == 2 and err.startswith(f"d.xlsx: {what}, not an .xlsx workbook"), err
+
+
+def test_a_socket_is_refused(tmp_path, capsys):
+    path = tmp_path / "s.xlsx"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        status, err = check(capsys, path)
+    assert status == 2 and err.startswith("s.xlsx: is a socket, not an .xlsx workbook"), err
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_an_unreadable_file_says_so(example, tmp_path, capsys, monkeypatch):
+    path = copy(example, tmp_path)
+    real_open = os.open
+
+    def denied(p, *a, **k):  # the tests run as root, who may read anything: simulate the refusal
+        if str(p) == str(path):
+            raise PermissionError(13, "Permission denied", str(p))
+        return real_open(p, *a, **k)
+
+    monkeypatch.setattr(opening.os, "open", denied)
+    status, err = check(capsys, path)
+    assert status == 2
+    assert err.startswith(f"{example.name}: cannot be read: permission denied; check that you may read the file")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_a_file_over_the_size_bound_is_refused(example, tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(opening.LIMITS, "file_bytes", 1000)
+    status, err = check(capsys, copy(example, tmp_path))
+    assert status == 2 and re.match(rf"{example.name}: refused: the file is [\d,]+ bytes; an assumption "
+                                    rf"workbook is at most 1,000\n", err), err
+
+
+def _flip(path, member, at: float, out):
+    """A copy of ``path`` with two bytes of ``member``'s compressed data inverted at fraction ``at``."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    k = start + int(info.compress_size * at)
+    data[k] ^= 0xFF
+    data[k + 1] ^= 0x55
+    out.write_bytes(bytes(data))
+    return out
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_a_damaged_member_names_the_workbook(example, tmp_path, capsys):
+    seen = set()
+    for at in [i / 20 for i in range(1, 19)]:
+        status, err = check(capsys, _flip(example, SHEET, at, tmp_path / example.name))
+        assert status in (0, 2), err
+        if status == 2 and "damaged" in err:
+            assert err.startswith(f"{example.name}: the workbook is damaged ("), err
+            seen.add("Error -3" if "Error -3" in err else "CRC" if "CRC" in err else err)
+    assert {"Error -3", "CRC"} <= seen, seen
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_a_truncated_package_is_damaged(example, tmp_path, capsys):
+    path = tmp_path / example.name
+    path.write_bytes(example.read_bytes()[:-200])
+    status, err = check(capsys, path)
+    assert status == 2 and err.startswith(f"{example.name}: "), err
+
+
+# -- formatting is not data ---------------------------------------------------------------------------
+def _formatted(example, folder):
+    """The example with a styled, empty cell at GR6000 and a dimension tag claiming A1:GR6000."""
+    def add(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[A-Z0-9:]+"/>', b'<dimension ref="A1:GR6000"/>', xml)
+        return xml.replace(b"</sheetData>", b'<row r="6000"><c r="GR6000" s="1"/></row></sheetData>')
+    return rewrite(example, folder / example.name, SHEET, add)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_formatting_far_out_is_not_data(example, tmp_path, capsys):
+    path = _formatted(example, tmp_path)
+    assert b"GR6000" in zipfile.ZipFile(path).read(SHEET)
+    assert check(capsys, path)[0] == 0
+    before, after = run_file(example, ["base"]), run_file(path, ["base"])
+    assert before.result.column("closing_cash", 0).tolist() == after.result.column("closing_cash", 0).tolist()
+
+
+def test_formatted_rows_and_columns_written_by_a_spreadsheet_are_ignored(tmp_path, capsys):
+    path = formatted_far(tmp_path)
+    assert check(capsys, path)[0] == 0
