@@ -355,3 +355,32 @@ def _(d):
     return assumptions_with(d, ["Plus", "subscription", "audience", 1e9, "users"] + [None] * 60 + ["stray"],
                             ["Plus", "subscription", "conversion", 0.01, "%"],
                             ["Plus", "subscription", "price", 20, "USD/month"], name="wide.xlsx")
+
+
+# -- nothing ignored in silence --------------------------------------------------------------------
+SCENARIOS_ROWS = [["scenario", "description"], ["base", ""], ["up", "more"]]
+
+
+@bad("scenario column twice")
+def _(d):
+    return raw_workbook(d / "twice.xlsx", {
+        "Assumptions": [HEADER + ["up", "up"], ["Plus", "subscription", "audience", 1e9, "users", *[None] * 5, 2e9, 3e9],
+                        ["Plus", "subscription", "conversion", 0.01, "%"], ["Plus", "subscription", "price", 20, "USD/month"]],
+        "Settings": SETTINGS_ROWS, "Scenarios": SCENARIOS_ROWS})
+
+
+@bad("scenario column on the Settings sheet")
+def _(d):
+    return raw_workbook(d / "settings_col.xlsx", {
+        "Assumptions": [HEADER, ["Plus", "subscription", "audience", 1e9, "users"],
+                        ["Plus", "subscription", "conversion", 0.01, "%"], ["Plus", "subscription", "price", 20, "USD/month"]],
+        "Settings": [SETTINGS_ROWS[0] + ["up"]] + [r + [None, 5000] if r[0] == "opening_cash" else r for r in SETTINGS_ROWS[1:]],
+        "Scenarios": SCENARIOS_ROWS})
+
+
+@bad("unknown column on the Scenarios sheet")
+def _(d):
+    return raw_workbook(d / "scen_col.xlsx", {
+        "Assumptions": [HEADER, ["Plus", "subscription", "audience", 1e9, "users"],
+                        ["Plus", "subscription", "conversion", 0.01, "%"], ["Plus", "subscription", "price", 20, "USD/month"]],
+        "Settings": SETTINGS_ROWS, "Scenarios": [SCENARIOS_ROWS[0] + ["owner"], ["up", "more", "Ann"]]})

@@ -15,7 +15,7 @@ import pytest
 from cashcast.models.reading import opening
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.reports.cli.main import main
-from tests.bad_workbooks import formatted_far, rewrite
+from tests.bad_workbooks import BAD, formatted_far, rewrite
 from tests.report_fixtures import EXAMPLES
 
 SHEET = "xl/worksheets/sheet1.xml"  # the Assumptions sheet of both examples
@@ -148,3 +148,41 @@ def test_formatting_far_out_is_not_data(example, tmp_path, capsys):
 def test_formatted_rows_and_columns_written_by_a_spreadsheet_are_ignored(tmp_path, capsys):
     path = formatted_far(tmp_path)
     assert check(capsys, path)[0] == 0
+
+
+# -- nothing ignored in silence -----------------------------------------------------------------------
+def problems(path) -> list[str]:
+    from cashcast.models.reading.workbook import read_workbook, validate
+    return [str(p) for p in validate(read_workbook(path))]
+
+
+def test_a_scenario_column_twice_names_both_cells(tmp_path):
+    assert problems(BAD["scenario column twice"](tmp_path)) == [
+        "twice.xlsx:Assumptions!L1: column 'up' appears twice, at K1 and L1; keep one"]
+
+
+def test_a_scenario_column_on_settings_is_an_error(tmp_path):
+    assert problems(BAD["scenario column on the Settings sheet"](tmp_path)) == [
+        "settings_col.xlsx:Settings!D1: unknown column 'up' on the Settings sheet; valid columns: setting, value, "
+        "notes (scenario values belong in a column of the Assumptions sheet)"]
+
+
+def test_an_unknown_column_on_scenarios_is_an_error(tmp_path):
+    assert problems(BAD["unknown column on the Scenarios sheet"](tmp_path)) == [
+        "scen_col.xlsx:Scenarios!C1: unknown column 'owner' on the Scenarios sheet; valid columns: scenario, "
+        "description"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_a_duplicated_scenario_column_in_an_example(example, tmp_path):
+    """The last header cell of each example's Assumptions sheet copied one column to the right."""
+    import openpyxl
+    path = copy(example, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Assumptions"]
+    last = ws.max_column
+    for r in range(1, ws.max_row + 1):
+        ws.cell(r, last + 1, ws.cell(r, last).value)
+    wb.save(path)
+    found = problems(path)
+    assert len(found) == 1 and "appears twice" in found[0], found

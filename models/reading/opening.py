@@ -190,6 +190,32 @@ class SheetReader:
             self.flagged.add(ref)
         return CellValue(ref, v)
 
+    def _header(self, header: list[CellValue], known: tuple[str, ...]):
+        """(known column → index, other header → (index, cell)); a header given twice is a problem
+        naming both cells (the first one is used, nothing is dropped in silence)."""
+        columns, extra, first = {}, {}, {}
+        for idx, cell in enumerate(header):
+            title = cell.value
+            if title is None or str(title).strip() == "":
+                continue
+            key = str(title).strip()
+            low = key.lower() if key.lower() in known else key
+            if low in first:
+                self.problem(cell.ref, f"column '{key}' appears twice, at {first[low]} and {cell.ref}; "
+                                       f"keep one")
+                continue
+            first[low] = cell.ref
+            if low in known:
+                columns[low] = idx
+            else:
+                extra[key] = (idx, cell.ref)
+        return columns, extra
+
+    def unknown_columns(self, extra: dict[str, tuple[int, str]], valid: str) -> None:
+        """Rule: a sheet has only the columns it defines; each other header is a problem at its cell."""
+        for header, (_idx, ref) in extra.items():
+            self.problem(ref, f"unknown column '{header}' on the {self.sheet} sheet; valid columns: {valid}")
+
     def table(self, known: tuple[str, ...], required: tuple[str, ...]):
         """Return (columns by name, extra columns by header, list of (row number, {column: CellValue}))."""
         rows = iter(self.rows())
@@ -198,19 +224,7 @@ class SheetReader:
         except StopIteration:
             self.problem("A1", f"the sheet is empty; its first row must name the columns: {', '.join(known)}")
             return None
-        columns, extra = {}, {}
-        for idx, cell in enumerate(header):
-            title = cell.value
-            if title is None or str(title).strip() == "":
-                continue
-            key = str(title).strip()
-            low = key.lower()
-            if low in known:
-                if low in columns:
-                    self.problem(cell.ref, f"column '{key}' appears twice; keep one")
-                columns[low] = idx
-            else:
-                extra[key] = (idx, cell.ref)
+        columns, extra = self._header(header, known)
         missing = [c for c in required if c not in columns]
         if missing:
             from openpyxl.utils import get_column_letter

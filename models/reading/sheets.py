@@ -32,7 +32,9 @@ def read_settings(reader: SheetReader) -> tuple[Settings | None, str | None]:
     table = reader.table(SETTINGS_COLUMNS, ("setting", "value"))
     if table is None:
         return None, None
-    cols, _extra, records = table
+    cols, extra, records = table
+    reader.unknown_columns(extra, f"{', '.join(SETTINGS_COLUMNS)} (scenario values belong in a column of "
+                                  f"the Assumptions sheet)")
     got = _SettingsSoFar()
     for r, cells in records:
         _read_setting(reader, cols, r, cells, got)
@@ -127,7 +129,8 @@ def read_scenarios(reader: SheetReader) -> list[Scenario] | None:
     table = reader.table(SCENARIO_COLUMNS, ("scenario",))
     if table is None:
         return None
-    cols, _extra, records = table
+    cols, extra, records = table
+    reader.unknown_columns(extra, ", ".join(SCENARIO_COLUMNS))
     out = [Scenario(BASE, "")]
     seen = {BASE: None}
     for _r, cells in records:
