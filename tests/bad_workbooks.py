@@ -384,3 +384,22 @@ def _(d):
         "Assumptions": [HEADER, ["Plus", "subscription", "audience", 1e9, "users"],
                         ["Plus", "subscription", "conversion", 0.01, "%"], ["Plus", "subscription", "price", 20, "USD/month"]],
         "Settings": SETTINGS_ROWS, "Scenarios": [SCENARIOS_ROWS[0] + ["owner"], ["up", "more", "Ann"]]})
+
+
+# -- invisible and look-alike characters in names ------------------------------------------------------
+@bad("invisible characters in names")
+def _(d):
+    return raw_workbook(d / "hidden.xlsx", {
+        "Assumptions": [HEADER + ["up"], ["C\u200bhatGPT Plus", "subscription", "audience", 1e9, "users"],
+                        ["ChatGPT Plus", "subscr\u202eiption", "conversion", 0.01, "%"],
+                        ["ChatGPT Plus", "subscription", "price", 20, "USD\u00a0/month"],
+                        ["Rent", "opex", "monthly\t_amount", 5, "USD/month"]],
+        "Settings": [r if r[0] != "currency" else ["curr\tency", "USD"] for r in SETTINGS_ROWS] + [["currency", "USD"]],
+        "Scenarios": [["scenario", "description"], ["up\u2060", "more"]]})
+
+
+@bad("look-alike letter in a block name")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 20, "USD/month"),
+                     row("Rent", "opex", "monthly_amount", 5, "USD/month"),
+                     row("R\u0435nt", "opex", "monthly_amount", 5, "USD/month")])

@@ -186,3 +186,42 @@ def test_a_duplicated_scenario_column_in_an_example(example, tmp_path):
     wb.save(path)
     found = problems(path)
     assert len(found) == 1 and "appears twice" in found[0], found
+
+
+# -- invisible and look-alike characters in names -----------------------------------------------------
+def test_each_invisible_character_is_named_at_its_cell(tmp_path):
+    found = problems(BAD["invisible characters in names"](tmp_path))
+    expected = {
+        "Assumptions!A2": "the block 'C\\u200bhatGPT Plus' contains U+200B ZERO WIDTH SPACE (an invisible character) "
+                          "at position 2, after 'C'",
+        "Assumptions!B3": "U+202E RIGHT-TO-LEFT OVERRIDE (an invisible character) at position 7, after 'subscr'",
+        "Assumptions!E4": "the unit 'USD\\u00a0/month' contains U+00A0 NO-BREAK SPACE (an invisible character) at "
+                          "position 4",
+        "Assumptions!C5": "U+0009 CHARACTER TABULATION (an invisible character) at position 8",
+        "Settings!A3": "the setting 'curr\\u0009ency' contains U+0009 CHARACTER TABULATION (an invisible character)",
+        "Scenarios!A2": "the scenario name 'up\\u2060' contains U+2060 WORD JOINER (an invisible character) at "
+                        "position 3, after 'up'",
+    }
+    for cell, words in expected.items():
+        assert any(p.startswith(f"hidden.xlsx:{cell}: ") and words in p for p in found), (cell, found)
+    assert not any("lacks the required parameter" in p for p in found), found
+
+
+def test_a_look_alike_letter_is_named(tmp_path):
+    found = problems(BAD["look-alike letter in a block name"](tmp_path))
+    assert found == ["model.xlsx:Assumptions!A6: the block 'Rеnt' contains U+0435 CYRILLIC SMALL LETTER IE at "
+                     "position 2, after 'R', a letter that looks like a Latin one inside a Latin word; retype it"]
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200f", "\u00a0", "\t", "\ufeff"])
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_an_invisible_character_in_an_example_block_name(example, char, tmp_path):
+    import openpyxl
+    path = copy(example, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    cell = wb["Assumptions"]["A3"]
+    cell.value = cell.value[:1] + char + cell.value[1:]
+    wb.save(path)
+    found = problems(path)
+    assert found and found[0].startswith(f"{example.name}:Assumptions!A3: the block ") and \
+        f"U+{ord(char):04X}" in found[0] and "at position 2" in found[0], found

@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cashcast.models.reading.cells import odd_character
 from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.specs import LIMITS
 
@@ -153,6 +154,13 @@ class SheetReader:
     def problem(self, ref: str, msg: str):
         self.problems.append(Problem(self.name, self.sheet, ref, msg))
 
+    def odd(self, cell: CellValue, what: str) -> bool:
+        """Rule: a name holds no invisible or look-alike character; report one at its cell."""
+        msg = odd_character(cell.value, what)
+        if msg:
+            self.problem(cell.ref, msg)
+        return msg is not None
+
     def rows(self):
         """The sheet's rows as lists of CellValue, read once (openpyxl parses here, nowhere else)."""
         if not hasattr(self, "_rows"):
@@ -196,7 +204,7 @@ class SheetReader:
         columns, extra, first = {}, {}, {}
         for idx, cell in enumerate(header):
             title = cell.value
-            if title is None or str(title).strip() == "":
+            if title is None or str(title).strip() == "" or self.odd(cell, "the column name"):
                 continue
             key = str(title).strip()
             low = key.lower() if key.lower() in known else key

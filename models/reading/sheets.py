@@ -61,6 +61,9 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
     name_cell = cells[cols["setting"]] if cols["setting"] < len(cells) else CellValue(f"A{r}", None)
     val_cell = cells[cols["value"]] if cols["value"] < len(cells) else CellValue(f"B{r}", None)
     name = cell_text(name_cell.value)
+    if reader.odd(name_cell, "the setting") or (name == "currency" and reader.odd(val_cell, "the currency")):
+        got.ok = False
+        return
     if "notes" in cols and cols["notes"] < len(cells):
         got.notes[name] = cell_text(cells[cols["notes"]].value)
     if name in got.seen:
@@ -140,6 +143,8 @@ def read_scenarios(reader: SheetReader) -> list[Scenario] | None:
         desc = cell_text(cells[cols["description"]].value) if has_description else ""
         if not name:
             reader.problem(cell.ref, "the scenario name is blank")
+            continue
+        if reader.odd(cell, "the scenario name"):
             continue
         if name == BASE:
             out[0].description = desc
