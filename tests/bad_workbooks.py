@@ -403,3 +403,28 @@ def _(d):
     return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 20, "USD/month"),
                      row("Rent", "opex", "monthly_amount", 5, "USD/month"),
                      row("R\u0435nt", "opex", "monthly_amount", 5, "USD/month")])
+
+
+# -- numbers too large to project, NaN and infinity ---------------------------------------------------
+@bad("revenue of 1e308")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 1e308, "USD/month")])
+
+
+@bad("opening cash of 1e308")
+def _(d):
+    return model(d, GOOD, settings(opening_cash=1e308))
+
+
+@bad("growth of 1e300")
+def _(d):
+    return model(d, GOOD + [row("Plus", "subscription", "price.growth", 1e300, "%/year")])
+
+
+@bad("infinity in value cells")
+def _(d):
+    path = assumptions_with(d, ["Plus", "subscription", "audience", 7777, "users"],
+                            ["Plus", "subscription", "conversion", 0.25, "%"],
+                            ["Plus", "subscription", "price", 8888, "USD/month"], name="nan.xlsx")
+    return rewrite(path, d / "nan2.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda x: x.replace(b"<v>7777</v>", b"<v>-1E400</v>").replace(b"<v>8888</v>", b"<v>1E400</v>"))

@@ -225,3 +225,50 @@ def test_an_invisible_character_in_an_example_block_name(example, char, tmp_path
     found = problems(path)
     assert found and found[0].startswith(f"{example.name}:Assumptions!A3: the block ") and \
         f"U+{ord(char):04X}" in found[0] and "at position 2" in found[0], found
+
+
+# -- every number finite or refused -------------------------------------------------------------------
+def test_huge_values_are_refused_with_the_largest_that_works(tmp_path):
+    assert problems(BAD["revenue of 1e308"](tmp_path)) == [
+        "model.xlsx:Assumptions!D4: value 1e+308 is above the largest amount of money cashcast accepts, 1e+18; "
+        "type at most 1e+18"]
+    assert problems(BAD["opening cash of 1e308"](tmp_path)) == [
+        "model.xlsx:Settings!B6: opening_cash 1e+308 is above the largest amount of money cashcast accepts, "
+        "1e+18; type at most 1e+18"]
+    (found,) = problems(BAD["growth of 1e300"](tmp_path))
+    assert found.startswith("model.xlsx:Assumptions!D5: growth 1e+302%/year compounds past 1e+20×") and \
+        "the largest growth that works here is 2.72134e+12%/year, the smallest -99.99%/year" in found, found
+
+
+def test_nan_and_infinity_are_named(tmp_path):
+    """openpyxl reads 1E400 as an infinity; a NaN cannot come through it from a file (it writes NaN as a
+    blank), so the parser is asked directly."""
+    from cashcast.models.reading.cells import parse_number
+    assert problems(BAD["infinity in value cells"](tmp_path)) == [
+        "nan2.xlsx:Assumptions!D2: a negative infinity where a number belongs; type a count such as 200",
+        "nan2.xlsx:Assumptions!D4: an infinity where a number belongs; type an amount per month such as 20"]
+    assert parse_number(float("nan"), "money") == (
+        None, "NaN (not a number) where a number belongs; type an amount such as 1000000")
+
+
+def test_the_largest_values_that_work_run_finite(tmp_path, make_workbook, capsys, recwarn):
+    """Every bound at once, in one block per kind of product: the run ends 0 with finite figures."""
+    from tests.helpers import row, settings
+    top = dict(low=None, high=None)
+    rows = [row("T", "training", "runs_per_year", 1e15, "runs"), row("T", "training", "gpus", 1e15, "GPUs"),
+            row("T", "training", "months_per_run", 1200, "months"),
+            row("T", "training", "gpu_month_price", 1e18, "EUR/GPU-month"),
+            row("T", "training", "gpus.growth", 0.4725, "%/month"),
+            row("H", "hardware", "units", 1e15, "GPUs"), row("H", "hardware", "unit_price", 1e18, "USD/GPU"),
+            row("H", "hardware", "purchase_month", "2023-01", "date"),
+            row("H", "hardware", "useful_life_months", 0.01, "months"),
+            row("P", "subscription", "audience", 1e15, "users", **top),
+            row("P", "subscription", "conversion", 1, "%"), row("P", "subscription", "price", 1e18, "USD/month"),
+            row("P", "subscription", "price.growth", 0.4725, "%/month", low=-0.32, high=0.4725,
+                distribution="normal")]
+    path = make_workbook(rows, settings(horizon_months=120, opening_cash=1e18, discount_rate=-0.5, fx_EUR=1e6))
+    assert main(["run", str(path), "--out", str(tmp_path / "o"), "--samples", "200"]) == 0, capsys.readouterr().err
+    assert not [w for w in recwarn if "overflow" in str(w.message) or "invalid" in str(w.message)]
+    import json
+    kpis = json.loads((tmp_path / "o" / "model.json").read_text())
+    assert "Infinity" not in json.dumps(kpis) and "NaN" not in json.dumps(kpis)

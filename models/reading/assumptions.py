@@ -109,7 +109,8 @@ def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue
     row = Row(r, block.name, block.kind, param.text, param.base,
               param.modifier, dimension, unit, currency, value, link, lo, hi, dist or None,
               cell_text(c["source"].value), cell_text(c["notes"].value), overrides,
-              {k: v.ref for k, v in c.items()}, key)
+              {**{k: v.ref for k, v in c.items()},
+               **{f"scenario:{s}": cells[i].ref for s, i in scen_cols.items() if i < len(cells)}}, key)
     if param.modifier:
         block.shapes.setdefault(param.base, {})[param.modifier] = row
     else:

@@ -12,6 +12,7 @@ import unicodedata
 import numpy as np
 
 from cashcast.models.reading.data import month_ordinal
+from cashcast.models.reading.specs import BOUNDS
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -36,7 +37,8 @@ def parse_number(v, dimension: str) -> tuple[float | None, str | None]:
     if isinstance(v, (int, float)):
         f = float(v)
         if not np.isfinite(f):
-            return None, "not a finite number"
+            what = "NaN (not a number)" if np.isnan(f) else "an infinity" if f > 0 else "a negative infinity"
+            return None, f"{what} where a number belongs; type {DIMENSIONS_HINT[dimension]}"
         return f, None
     if isinstance(v, (dt.datetime, dt.date)):
         return None, f"a date where a number belongs ({DIMENSIONS_HINT[dimension]})"
@@ -49,17 +51,25 @@ def parse_number(v, dimension: str) -> tuple[float | None, str | None]:
 def parse_date(v) -> tuple[float | None, str | None]:
     """A month as an ordinal (year*12 + month-1), from a date cell or text YYYY-MM[-DD]."""
     if isinstance(v, (dt.datetime, dt.date)):
-        return float(month_ordinal(v)), None
+        return _in_years(v)
     text = cell_text(v)
     m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text)
     if m:
         try:
             d = dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
-            return float(month_ordinal(d)), None
+            return _in_years(d)
         except ValueError:
             pass
     shown = text[:40] if text else repr(v)
     return None, f"'{shown}' is not a date; type a date cell or text such as 2024-03"
+
+
+def _in_years(d: dt.date) -> tuple[float | None, str | None]:
+    """A date as a month ordinal when its year is within BOUNDS["years"], else why not."""
+    first, last = BOUNDS["years"]
+    if not first <= d.year <= last:
+        return None, f"{d:%Y-%m} is outside {first}-01..{last}-12; type a month in that range"
+    return float(month_ordinal(d)), None
 
 
 DIMENSIONS_HINT = {
@@ -94,6 +104,25 @@ def range_problem(x: float, dimension: str, what: str) -> str | None:
         return f"{what} {x:.6g} months must be more than 0"
     if (dimension == "count" or dimension.startswith("money")) and x < 0:
         return f"{what} {x:.6g} is negative; prices, counts and costs are 0 or more"
+    return magnitude_problem(x, dimension, what)
+
+
+def magnitude_problem(x: float, dimension: str, what: str) -> str | None:
+    """Why a number is beyond the bounds that keep every projection finite (README "Bounds"), or None.
+
+    >>> magnitude_problem(1e308, "money/month", "value")
+    'value 1e+308 is above the largest amount of money cashcast accepts, 1e+18; type at most 1e+18'
+    """
+    if dimension == "months":
+        lo, hi = BOUNDS["months"]
+        if not lo <= x <= hi:
+            return f"{what} {x:.6g} months is outside {lo:g}..{hi:,.0f} months; type a number in that range"
+        return None
+    key = "money" if dimension.startswith("money") else dimension
+    if key in ("money", "count") and x > BOUNDS[key]:
+        noun = "amount of money" if key == "money" else "count"
+        return (f"{what} {x:.6g} is above the largest {noun} cashcast accepts, {BOUNDS[key]:g}; type at most "
+                f"{BOUNDS[key]:g}")
     return None
 
 

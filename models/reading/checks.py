@@ -14,6 +14,7 @@ from collections.abc import Callable
 from cashcast.models.analysis.distributions import lognormal_problems, uncertain_rows
 from cashcast.models.engine.model import order_lines, total_lines
 from cashcast.models.kinds import KINDS, Line, block_lines_and_links
+from cashcast.models.reading.bounds import check_growth
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem
 
@@ -180,7 +181,7 @@ def check_distributions(draft: Draft) -> list[Problem]:
 
 CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
     check_file, check_sheets, check_settings, check_scenarios, check_assumption_cells, check_blocks,
-    check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions,
+    check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions, check_growth,
 )
 
 
