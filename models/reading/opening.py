@@ -8,6 +8,7 @@ workbook content.
 from __future__ import annotations
 
 import io
+import warnings
 import os
 import stat
 import zipfile
@@ -307,10 +308,15 @@ def open_sheets(path: Path) -> Sheets:
     data = read_bytes(path, name, out.problems)
     if data is None or not _check_container(data, name, out.problems):
         return out
-    values, formulas = _open(data, name, out.problems)
-    if values is None:
-        return out
-    titles = {s.lower(): s for s in values.sheetnames}
+    with warnings.catch_warnings():  # openpyxl's own warnings (a date serial out of range reads as an
+        warnings.simplefilter("ignore")  # error, an unsupported extension): what matters is reported
+        values, formulas = _open(data, name, out.problems)
+        if values is not None:
+            _read_sheets(name, out, values, formulas, {s.lower(): s for s in values.sheetnames})
+    return out
+
+
+def _read_sheets(name: str, out: Sheets, values, formulas, titles: dict[str, str]) -> None:
     try:  # parse the XML of the sheets we use; only openpyxl's reading is guarded here
         for title in SHEETS:
             if title in titles:
@@ -324,7 +330,6 @@ def open_sheets(path: Path) -> Sheets:
     finally:
         values.close()
         formulas.close()
-    return out
 
 
 def _unreadable(exc: Exception) -> str:
