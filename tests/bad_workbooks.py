@@ -7,6 +7,7 @@ two commands are compared on it too.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -316,7 +317,114 @@ def _(d):
     return path
 
 
-@bad("absurd dimensions")
+def formatted_far(folder: Path, rows: int = 6000, columns: int = 200, name: str = "formatted.xlsx") -> Path:
+    """A valid workbook whose Assumptions sheet has formatting but no values down to ``rows`` and across
+    to ``columns`` (as after copying a sheet in Excel): its dimension tag claims the whole area."""
+    wb = xlsxwriter.Workbook(folder / name)
+    shaded = wb.add_format({"bg_color": "#FFFFCC"})
+    sheets = {"Assumptions": [HEADER, *([*r] for r in (
+        ["Plus", "subscription", "audience", 1e9, "visits/month"], ["Plus", "subscription", "conversion", 0.01, "%"],
+        ["Plus", "subscription", "price", 20, "USD/month"]))], "Settings": SETTINGS_ROWS}
+    for title, values in sheets.items():
+        ws = wb.add_worksheet(title)
+        for r, cells in enumerate(values):
+            for c, v in enumerate(cells):
+                if isinstance(v, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), wb.add_format({"num_format": "yyyy-mm-dd"}))
+                elif v is not None:
+                    ws.write(r, c, v)
+        if title == "Assumptions":
+            ws.write_blank(rows - 1, 0, None, shaded)
+            ws.write_blank(0, columns - 1, None, shaded)
+    wb.close()
+    return folder / name
+
+
+@bad("absurd dimensions with a value beyond")
 def _(d):
-    return rewrite(model(d, GOOD), d / "huge.xlsx", "xl/worksheets/sheet1.xml",
-                   lambda x: x.replace(b'<dimension ref="A1:J4"/>', b'<dimension ref="A1:XFD1048576"/>'))
+    return rewrite(assumptions_with(d, ["Plus", "subscription", "audience", 1e9, "users"],
+                                    ["Plus", "subscription", "conversion", 0.01, "%"],
+                                    ["Plus", "subscription", "price", 20, "USD/month"],
+                                    *[[] for _ in range(5000)], ["late", "opex", "monthly_amount", 1, "USD/month"]),
+                   d / "huge.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda x: re.sub(rb'<dimension ref="[A-Z0-9:]+"/>', b'<dimension ref="A1:XFD1048576"/>', x))
+
+
+@bad("a value past the column limit")
+def _(d):
+    return assumptions_with(d, ["Plus", "subscription", "audience", 1e9, "users"] + [None] * 60 + ["stray"],
+                            ["Plus", "subscription", "conversion", 0.01, "%"],
+                            ["Plus", "subscription", "price", 20, "USD/month"], name="wide.xlsx")
+
+
+# -- nothing ignored in silence --------------------------------------------------------------------
+SCENARIOS_ROWS = [["scenario", "description"], ["base", ""], ["up", "more"]]
+
+
+@bad("scenario column twice")
+def _(d):
+    return raw_workbook(d / "twice.xlsx", {
+        "Assumptions": [HEADER + ["up", "up"], ["Plus", "subscription", "audience", 1e9, "users", *[None] * 5, 2e9, 3e9],
+                        ["Plus", "subscription", "conversion", 0.01, "%"], ["Plus", "subscription", "price", 20, "USD/month"]],
+        "Settings": SETTINGS_ROWS, "Scenarios": SCENARIOS_ROWS})
+
+
+@bad("scenario column on the Settings sheet")
+def _(d):
+    return raw_workbook(d / "settings_col.xlsx", {
+        "Assumptions": [HEADER, ["Plus", "subscription", "audience", 1e9, "users"],
+                        ["Plus", "subscription", "conversion", 0.01, "%"], ["Plus", "subscription", "price", 20, "USD/month"]],
+        "Settings": [SETTINGS_ROWS[0] + ["up"]] + [r + [None, 5000] if r[0] == "opening_cash" else r for r in SETTINGS_ROWS[1:]],
+        "Scenarios": SCENARIOS_ROWS})
+
+
+@bad("unknown column on the Scenarios sheet")
+def _(d):
+    return raw_workbook(d / "scen_col.xlsx", {
+        "Assumptions": [HEADER, ["Plus", "subscription", "audience", 1e9, "users"],
+                        ["Plus", "subscription", "conversion", 0.01, "%"], ["Plus", "subscription", "price", 20, "USD/month"]],
+        "Settings": SETTINGS_ROWS, "Scenarios": [SCENARIOS_ROWS[0] + ["owner"], ["up", "more", "Ann"]]})
+
+
+# -- invisible and look-alike characters in names ------------------------------------------------------
+@bad("invisible characters in names")
+def _(d):
+    return raw_workbook(d / "hidden.xlsx", {
+        "Assumptions": [HEADER + ["up"], ["C\u200bhatGPT Plus", "subscription", "audience", 1e9, "users"],
+                        ["ChatGPT Plus", "subscr\u202eiption", "conversion", 0.01, "%"],
+                        ["ChatGPT Plus", "subscription", "price", 20, "USD\u00a0/month"],
+                        ["Rent", "opex", "monthly\t_amount", 5, "USD/month"]],
+        "Settings": [r if r[0] != "currency" else ["curr\tency", "USD"] for r in SETTINGS_ROWS] + [["currency", "USD"]],
+        "Scenarios": [["scenario", "description"], ["up\u2060", "more"]]})
+
+
+@bad("look-alike letter in a block name")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 20, "USD/month"),
+                     row("Rent", "opex", "monthly_amount", 5, "USD/month"),
+                     row("R\u0435nt", "opex", "monthly_amount", 5, "USD/month")])
+
+
+# -- numbers too large to project, NaN and infinity ---------------------------------------------------
+@bad("revenue of 1e308")
+def _(d):
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 1e308, "USD/month")])
+
+
+@bad("opening cash of 1e308")
+def _(d):
+    return model(d, GOOD, settings(opening_cash=1e308))
+
+
+@bad("growth of 1e300")
+def _(d):
+    return model(d, GOOD + [row("Plus", "subscription", "price.growth", 1e300, "%/year")])
+
+
+@bad("infinity in value cells")
+def _(d):
+    path = assumptions_with(d, ["Plus", "subscription", "audience", 7777, "users"],
+                            ["Plus", "subscription", "conversion", 0.25, "%"],
+                            ["Plus", "subscription", "price", 8888, "USD/month"], name="nan.xlsx")
+    return rewrite(path, d / "nan2.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda x: x.replace(b"<v>7777</v>", b"<v>-1E400</v>").replace(b"<v>8888</v>", b"<v>1E400</v>"))

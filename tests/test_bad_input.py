@@ -235,11 +235,17 @@ def test_zip_bomb_is_refused(tmp_path):
     assert "zip bomb" in problems_of(BAD["zip bomb"](tmp_path))[0]
 
 
-def test_absurd_dimensions_are_refused(tmp_path):
-    path = BAD["absurd dimensions"](tmp_path)
+def test_values_past_the_row_limit_are_refused_whatever_the_dimension_tag(tmp_path):
+    path = BAD["absurd dimensions with a value beyond"](tmp_path)
     assert b"XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
-    found = problems_of(path)
-    assert any(p.startswith("huge.xlsx:Assumptions!A1:") and "1,048,576 rows" in p for p in found), found
+    assert problems_of(path) == ["huge.xlsx:Assumptions!A5005: a value in row 5,005; at most 5,000 rows are "
+                                 "read (an assumption sheet is shorter); delete the rows below"]
+
+
+def test_values_past_the_column_limit_are_refused(tmp_path):
+    assert problems_of(BAD["a value past the column limit"](tmp_path)) == [
+        "wide.xlsx:Assumptions!BN2: a value in column BN; at most 60 columns are read; delete the columns to "
+        "the right"]
 
 
 # -- the command line -------------------------------------------------------------------------------

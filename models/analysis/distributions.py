@@ -36,19 +36,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cashcast.models.reading.bounds import growth_limits
+from cashcast.models.reading.data import Workbook, slugify
 from cashcast.models.reading.problems import Problem
-from cashcast.models.reading.specs import DEFAULT_DISTRIBUTION
-from cashcast.models.reading.data import Workbook
+from cashcast.models.reading.specs import BOUNDS, DEFAULT_DISTRIBUTION
 
 Z95 = 1.6448536269514722  # the standard normal's 95th percentile: Φ⁻¹(0.95)
 
 # What a sampled value may be, by dimension: (lowest, highest); dates are rounded instead.
 DOMAIN = {
     "percent": (0.0, 1.0),
-    "rate": (-1.0 + 1e-9, math.inf),
-    "months": (1e-9, math.inf),
+    "rate": (-1.0 + 1e-9, math.inf),  # and within the row's growth limits (``Uncertain.domain``)
+    "months": BOUNDS["months"],
+    "count": (0.0, BOUNDS["count"]),
 }
-NONNEGATIVE = (0.0, math.inf)
+NONNEGATIVE = (0.0, BOUNDS["money"])  # money of every kind
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Uncertain:
     high: float
     value: float        # the scenario's value as written (may lie outside low..high)
     cells: dict         # the row's cell references, for problems
+    domain: tuple[float, float] | None = None  # narrower than DOMAIN: a growth rate's limits
 
     @property
     def varies(self) -> bool:
@@ -81,9 +84,11 @@ def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
         low = workbook.model_value(row, row.low) if row.low is not None else value
         high = workbook.model_value(row, row.high) if row.high is not None else value
         low, high = min(low, high), max(low, high)
+        block = workbook.blocks.get(slugify(row.block))
+        domain = growth_limits(workbook.settings, block, row) if row.modifier == "growth" and block else None
         out.append(Uncertain(row.key, row.label, row.dimension, row.unit,
                              row.distribution or DEFAULT_DISTRIBUTION, low,
-                             min(max(value, low), high), high, value, row.cells))
+                             min(max(value, low), high), high, value, row.cells, domain))
     return out
 
 
@@ -165,6 +170,8 @@ def draw(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
     if u.dimension == "date":
         return np.rint(x)
     lo, hi = DOMAIN.get(u.dimension, NONNEGATIVE)
+    if u.domain is not None:
+        lo, hi = max(lo, u.domain[0]), min(hi, u.domain[1])
     return np.clip(x, lo, hi, out=x)
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file, select_scenarios
 from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
@@ -28,7 +30,8 @@ def compute(workbook: Path | str, scenarios: list[str] | None = None, samples: i
     Raises :class:`cashcast.models.reading.problems.InputError` for a bad workbook, before any
     model is built."""
     run = run_file(Path(workbook), scenarios)
-    return Outcome(run, analyse(run, samples, seed, progress=progress))
+    with np.errstate(all="ignore"):  # draws stay within the reading bounds; see run_workbook
+        return Outcome(run, analyse(run, samples, seed, progress=progress))
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,22 @@ def select_scenarios(workbook: Workbook, names: list[str] | None) -> list[str]:
 def run_workbook(workbook: Workbook, scenarios: list[str] | None = None) -> Run:
     names = select_scenarios(workbook, scenarios)
     model = build_model(workbook)
-    result = model.evaluate(workbook.param_values(names))
-    return Run(model, names, result, kpi_registry.evaluate(result))
+    # The reading bounds (README "Bounds") keep every line finite; an intermediate that overflows on
+    # the way (an S-curve's exponential far from its midpoint) settles to a finite value, so numpy's
+    # warnings are silenced here and the lines are checked instead.
+    with np.errstate(all="ignore"):
+        result = model.evaluate(workbook.param_values(names))
+        kpis = kpi_registry.evaluate(result)
+    _require_finite(workbook, result)
+    return Run(model, names, result, kpis)
+
+
+def _require_finite(workbook: Workbook, result) -> None:
+    """Raise InputError naming the first line that is not finite (a guard: the bounds should prevent it)."""
+    for name in result.values:
+        if not np.isfinite(result[name]).all():
+            raise InputError([Problem(workbook.name, "", "", f"the line {name} is not a finite number in "
+                                      f"some month; reduce the largest values and growth rates")])
 
 
 def run_file(path, scenarios: list[str] | None = None) -> Run:

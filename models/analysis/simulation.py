@@ -161,7 +161,15 @@ def histogram(kpi: str, values: np.ndarray, horizon: int, bins: int = HISTOGRAM_
         never = np.isnan(values)
         counts = np.bincount(values[~never].astype(np.int64), minlength=horizon)[:horizon]
         return Histogram(np.arange(horizon + 1, dtype=float), counts, int(never.sum()))
-    counts, edges = np.histogram(values, bins=bins)
+    lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5  # numpy's own rule for a single value
+    if not (np.diff(np.linspace(lo, hi, bins + 1)) > 0).all():
+        # a spread too narrow for the figures' precision (e.g. 3.1e76 ± 0.5): widen it a little
+        pad = max(abs(lo), abs(hi)) * 1e-9
+        counts, edges = np.histogram(values, bins=bins, range=(lo - pad, hi + pad))
+    else:
+        counts, edges = np.histogram(values, bins=bins)
     return Histogram(edges, counts, 0)
 
 
@@ -259,7 +267,10 @@ def simulate(model: Model, scenario: str, samples: int = DEFAULT_SAMPLES, seed: 
         figures, result = evaluate_kpis(model, params)
         for k in names:
             values[k][start:stop] = figures[k]
-        store[:, start:stop] = result.values["closing_cash"]
+        cash = result.values["closing_cash"]
+        if store.dtype == np.float32 and np.abs(cash).max() > np.finfo(np.float32).max:
+            store = store.astype(np.float64)  # beyond float32 (3.4e38): hold every path in full
+        store[:, start:stop] = cash
         if progress is not None:
             progress(stop - start)
     months = wb.months()

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from cashcast.models.engine.names import param_name
-from cashcast.models.reading.cells import DIMENSIONS_HINT, cell_text, parse_value, range_problem, unit_problem
+from cashcast.models.reading.cells import (
+    DIMENSIONS_HINT, cell_text, parse_value, range_problem, unit_problem, without_invisible,
+)
 from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
 from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.kinds import KINDS, KindSpec
@@ -87,6 +89,10 @@ def _cell(cols: dict[str, int], cells: list[CellValue], col: str) -> CellValue:
 def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue], cells: list[CellValue],
               scen_cols: dict[str, int], settings: Settings | None) -> Row | None:
     """One assumption row, filed under its block; returned only when every cell parsed."""
+    names_ok = [reader.odd(c[col], f"the {col}") for col in ("block", "kind", "parameter")] == [False] * 3
+    if not names_ok:  # reported; the row is still filed under the name as it looks, so its block is whole
+        c = {**c, **{col: CellValue(c[col].ref, without_invisible(c[col].value))
+                     for col in ("block", "kind", "parameter")}}
     found = _identify(reader, known, c)
     if found is None:
         return None
@@ -104,12 +110,13 @@ def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue
     row = Row(r, block.name, block.kind, param.text, param.base,
               param.modifier, dimension, unit, currency, value, link, lo, hi, dist or None,
               cell_text(c["source"].value), cell_text(c["notes"].value), overrides,
-              {k: v.ref for k, v in c.items()}, key)
+              {**{k: v.ref for k, v in c.items()},
+               **{f"scenario:{s}": cells[i].ref for s, i in scen_cols.items() if i < len(cells)}}, key)
     if param.modifier:
         block.shapes.setdefault(param.base, {})[param.modifier] = row
     else:
         block.rows[param.base] = row
-    return row if unit_ok and value_ok and bounds_ok and dist_ok and over_ok else None
+    return row if names_ok and unit_ok and value_ok and bounds_ok and dist_ok and over_ok else None
 
 
 def _identify(reader: SheetReader, known: _Known, c: dict[str, CellValue]) -> tuple[Block, KindSpec] | None:
@@ -192,6 +199,8 @@ def _unit(reader: SheetReader, c: dict[str, CellValue], dimension: str,
     Rule: the unit fits the dimension; a currency other than the model's has an ``fx_<CODE>`` setting.
     """
     unit = cell_text(c["unit"].value)
+    if reader.odd(c["unit"], "the unit"):
+        return unit, None, False
     currency, err = unit_problem(unit, dimension)
     if err:
         reader.problem(c["unit"].ref, err)
@@ -276,6 +285,8 @@ def _bounds(reader: SheetReader, c: dict[str, CellValue], dimension: str, link: 
 def _distribution(reader: SheetReader, c: dict[str, CellValue]) -> tuple[str, bool]:
     """(distribution name or '', whether it is good). Rule: blank or one of DISTRIBUTIONS."""
     dist = cell_text(c["distribution"].value).lower() if "distribution" in c else ""
+    if dist and reader.odd(c["distribution"], "the distribution"):
+        return dist, False
     if dist and dist not in DISTRIBUTIONS:
         reader.problem(c["distribution"].ref, f"unknown distribution '{dist}'; valid: {', '.join(DISTRIBUTIONS)}")
         return dist, False

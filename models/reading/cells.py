@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 import numpy as np
 
 from cashcast.models.reading.data import month_ordinal
+from cashcast.models.reading.specs import BOUNDS
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -35,7 +37,8 @@ def parse_number(v, dimension: str) -> tuple[float | None, str | None]:
     if isinstance(v, (int, float)):
         f = float(v)
         if not np.isfinite(f):
-            return None, "not a finite number"
+            what = "NaN (not a number)" if np.isnan(f) else "an infinity" if f > 0 else "a negative infinity"
+            return None, f"{what} where a number belongs; type {DIMENSIONS_HINT[dimension]}"
         return f, None
     if isinstance(v, (dt.datetime, dt.date)):
         return None, f"a date where a number belongs ({DIMENSIONS_HINT[dimension]})"
@@ -48,17 +51,25 @@ def parse_number(v, dimension: str) -> tuple[float | None, str | None]:
 def parse_date(v) -> tuple[float | None, str | None]:
     """A month as an ordinal (year*12 + month-1), from a date cell or text YYYY-MM[-DD]."""
     if isinstance(v, (dt.datetime, dt.date)):
-        return float(month_ordinal(v)), None
+        return _in_years(v)
     text = cell_text(v)
     m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", text)
     if m:
         try:
             d = dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
-            return float(month_ordinal(d)), None
+            return _in_years(d)
         except ValueError:
             pass
     shown = text[:40] if text else repr(v)
     return None, f"'{shown}' is not a date; type a date cell or text such as 2024-03"
+
+
+def _in_years(d: dt.date) -> tuple[float | None, str | None]:
+    """A date as a month ordinal when its year is within BOUNDS["years"], else why not."""
+    first, last = BOUNDS["years"]
+    if not first <= d.year <= last:
+        return None, f"{d:%Y-%m} is outside {first}-01..{last}-12; type a month in that range"
+    return float(month_ordinal(d)), None
 
 
 DIMENSIONS_HINT = {
@@ -93,6 +104,25 @@ def range_problem(x: float, dimension: str, what: str) -> str | None:
         return f"{what} {x:.6g} months must be more than 0"
     if (dimension == "count" or dimension.startswith("money")) and x < 0:
         return f"{what} {x:.6g} is negative; prices, counts and costs are 0 or more"
+    return magnitude_problem(x, dimension, what)
+
+
+def magnitude_problem(x: float, dimension: str, what: str) -> str | None:
+    """Why a number is beyond the bounds that keep every projection finite (README "Bounds"), or None.
+
+    >>> magnitude_problem(1e308, "money/month", "value")
+    'value 1e+308 is above the largest amount of money cashcast accepts, 1e+18; type at most 1e+18'
+    """
+    if dimension == "months":
+        lo, hi = BOUNDS["months"]
+        if not lo <= x <= hi:
+            return f"{what} {x:.6g} months is outside {lo:g}..{hi:,.0f} months; type a number in that range"
+        return None
+    key = "money" if dimension.startswith("money") else dimension
+    if key in ("money", "count") and x > BOUNDS[key]:
+        noun = "amount of money" if key == "money" else "count"
+        return (f"{what} {x:.6g} is above the largest {noun} cashcast accepts, {BOUNDS[key]:g}; type at most "
+                f"{BOUNDS[key]:g}")
     return None
 
 
@@ -121,3 +151,80 @@ def unit_problem(unit: str, dimension: str) -> tuple[str | None, str | None]:
     }[dimension]
     return None, (None if ok else f"unit '{u}' does not fit; expected {expected}")
 
+
+
+# ------------------------------------------------------------------------------------------------
+# Invisible and look-alike characters in names
+# ------------------------------------------------------------------------------------------------
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"}  # controls, format (zero-width, bidi), separators
+_CONTROL_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}
+_LOOK_ALIKE_SCRIPTS = ("CYRILLIC", "GREEK")
+
+
+def _char_name(ch: str) -> str:
+    return _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "CONTROL CHARACTER")
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "").split(" ", 1)[0] if ch.isalpha() else ""
+
+
+def _visible(v: str) -> str:
+    """The text with each invisible character written as its escape, shortened to 60 characters."""
+    out = "".join(f"\\u{ord(ch):04x}" if _invisible(ch) else ch for ch in v)
+    return out if len(out) <= 60 else out[:57] + "..."
+
+
+def _invisible(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    return cat in _INVISIBLE or (cat == "Zs" and ch != " ")
+
+
+def without_invisible(v):
+    """The cell's text without its invisible characters (other values as they are).
+
+    >>> without_invisible("C\u200bhatGPT\u00a0Plus")
+    'ChatGPTPlus'
+    """
+    return "".join(ch for ch in v if not _invisible(ch)) if isinstance(v, str) else v
+
+
+def _first_odd(v: str) -> tuple[int, bool] | None:
+    """(index, invisible?) of the first invisible character, or of a Cyrillic or Greek letter in a word
+    that also has Latin letters; None when there is neither."""
+    hidden = next((i for i, ch in enumerate(v) if _invisible(ch)), None)
+    if hidden is not None:
+        return hidden, True
+    for word in re.finditer(r"[^\W\d_]+", v):
+        scripts = [_script(ch) for ch in word[0]]
+        if "LATIN" in scripts:
+            k = next((k for k, s in enumerate(scripts) if s in _LOOK_ALIKE_SCRIPTS), None)
+            if k is not None:
+                return word.start() + k, False
+    return None
+
+
+def odd_character(v, what: str) -> str | None:
+    """Why a name cell holds a character that cannot be seen or that imitates another, or None.
+
+    Invisible: control characters, zero-width and bidirectional controls, separators other than the
+    plain space (such as NO-BREAK SPACE). Look-alike: a Cyrillic or Greek letter inside a word of Latin
+    letters. Positions count characters of the cell as typed, from 1.
+
+    >>> print(odd_character("C\u200bhatGPT Plus", "the block"))
+    the block 'C\\u200bhatGPT Plus' contains U+200B ZERO WIDTH SPACE (an invisible character) at position 2, after 'C'; delete it and retype the name
+    >>> print(odd_character("Ch\u0430tGPT", "the block"))
+    the block 'ChаtGPT' contains U+0430 CYRILLIC SMALL LETTER A at position 3, after 'Ch', a letter that looks like a Latin one inside a Latin word; retype it
+    >>> odd_character("ChatGPT Plus", "the block") is None, odd_character("小冰 Entry", "the block") is None
+    (True, True)
+    """
+    found = _first_odd(v) if isinstance(v, str) else None
+    if found is None:
+        return None
+    i, hidden = found
+    ch = v[i]
+    after = f", after '{_visible(v[max(0, i - 20):i])}'" if i else " (the first character)"
+    where = f"{what} '{_visible(v)}' contains U+{ord(ch):04X} {_char_name(ch)}"
+    if hidden:
+        return f"{where} (an invisible character) at position {i + 1}{after}; delete it and retype the name"
+    return f"{where} at position {i + 1}{after}, a letter that looks like a Latin one inside a Latin word; retype it"

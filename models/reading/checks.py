@@ -15,6 +15,7 @@ from cashcast.models.analysis.distributions import lognormal_problems, uncertain
 from cashcast.models.engine.model import order_lines, total_lines
 from cashcast.models.engine.names import block_slug
 from cashcast.models.kinds import KINDS, Line, block_lines_and_links
+from cashcast.models.reading.bounds import check_growth
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem
 
@@ -59,6 +60,8 @@ def check_blocks(draft: Draft) -> list[Problem]:
 
 def block_problems(draft: Draft, block: Block) -> list[Problem]:
     """The whole-block problems of one block (none means its lines can be built)."""
+    if not block.rows and not block.shapes:
+        return []  # every row of the block had a bad parameter, already reported at its cell
     sheet = draft.sheet("Assumptions")
     found = _mode_problems(block) + _required_problems(block) + _shape_problems(block)
     return [Problem(draft.name, sheet, cell, msg) for cell, msg in found]
@@ -179,7 +182,7 @@ def check_distributions(draft: Draft) -> list[Problem]:
 
 CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
     check_file, check_sheets, check_settings, check_scenarios, check_assumption_cells, check_blocks,
-    check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions,
+    check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions, check_growth,
 )
 
 
@@ -192,5 +195,5 @@ def _buildable_workbook(draft: Draft) -> Workbook:
     """The draft as a workbook of the rows that parsed and the blocks without block problems, for
     building lines; a stand-in for settings that did not parse (only the currency labels lines)."""
     settings = draft.settings or Settings(dt.date(2000, 1, 1), 1, draft.currency or "", 0.0, 0.0, None, {}, {})
-    blocks = {slug: b for slug, b in draft.blocks.items() if not block_problems(draft, b)}
+    blocks = {slug: b for slug, b in draft.blocks.items() if b.rows and not block_problems(draft, b)}
     return Workbook(draft.name, draft.path, settings, list(draft.rows), blocks, draft.scenarios)

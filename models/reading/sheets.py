@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cashcast.models.reading.cells import CURRENCY_RE, cell_text, parse_number, parse_value, range_problem
+from cashcast.models.reading.cells import CURRENCY_RE, cell_text, magnitude_problem, parse_number, parse_value
 from cashcast.models.reading.data import BASE, Scenario, Settings, ordinal_to_date
 from cashcast.models.reading.opening import CellValue, SheetReader
-from cashcast.models.reading.specs import FX_PREFIX, SCENARIO_COLUMNS, SETTINGS, SETTINGS_COLUMNS
+from cashcast.models.reading.specs import BOUNDS, FX_PREFIX, SCENARIO_COLUMNS, SETTINGS, SETTINGS_COLUMNS
 
 
 @dataclass
@@ -32,7 +32,9 @@ def read_settings(reader: SheetReader) -> tuple[Settings | None, str | None]:
     table = reader.table(SETTINGS_COLUMNS, ("setting", "value"))
     if table is None:
         return None, None
-    cols, _extra, records = table
+    cols, extra, records = table
+    reader.unknown_columns(extra, f"{', '.join(SETTINGS_COLUMNS)} (scenario values belong in a column of "
+                                  f"the Assumptions sheet)")
     got = _SettingsSoFar()
     for r, cells in records:
         _read_setting(reader, cols, r, cells, got)
@@ -59,6 +61,9 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
     name_cell = cells[cols["setting"]] if cols["setting"] < len(cells) else CellValue(f"A{r}", None)
     val_cell = cells[cols["value"]] if cols["value"] < len(cells) else CellValue(f"B{r}", None)
     name = cell_text(name_cell.value)
+    if reader.odd(name_cell, "the setting") or (name == "currency" and reader.odd(val_cell, "the currency")):
+        got.ok = False
+        return
     if "notes" in cols and cols["notes"] < len(cells):
         got.notes[name] = cell_text(cells[cols["notes"]].value)
     if name in got.seen:
@@ -76,8 +81,10 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
         return
     if name.startswith(FX_PREFIX) and CURRENCY_RE.match(name[len(FX_PREFIX):]):
         x, err = parse_number(v, "count")
-        if err or x <= 0:
-            reader.problem(val_cell.ref, err or f"exchange rate {x:.6g} must be more than 0")
+        if err is None and not 0 < x <= BOUNDS["fx"]:
+            err = f"exchange rate {x:.6g} must be more than 0 and at most {BOUNDS['fx']:g}"
+        if err:
+            reader.problem(val_cell.ref, err)
             got.ok = False
         else:
             got.fx[name[len(FX_PREFIX):]] = x
@@ -112,10 +119,12 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
     x, err = parse_value(v, "date" if dimension == "date" else "rate" if dimension == "rate" else "count")
     if err is None and dimension == "months" and (x != int(x) or not 1 <= x <= 600):
         err = f"{x:.6g} is not a whole number of months from 1 to 600"
-    if err is None and name in ("opening_cash", "minimum_cash") and x < 0:
-        err = f"{name} {x:.6g} is negative; it must be 0 or more"
-    if err is None and dimension == "rate":
-        err = range_problem(x, "rate", name)
+    if err is None and name in ("opening_cash", "minimum_cash"):
+        err = f"{name} {x:.6g} is negative; it must be 0 or more" if x < 0 else magnitude_problem(x, "money", name)
+    if err is None and name == "discount_rate":
+        lo, hi = BOUNDS["discount_rate"]
+        if not lo <= x <= hi:
+            err = f"discount_rate {x:.6g} is outside {lo:.0%}..{hi:.0%}; type a rate in that range"
     return x, err
 
 
@@ -127,7 +136,8 @@ def read_scenarios(reader: SheetReader) -> list[Scenario] | None:
     table = reader.table(SCENARIO_COLUMNS, ("scenario",))
     if table is None:
         return None
-    cols, _extra, records = table
+    cols, extra, records = table
+    reader.unknown_columns(extra, ", ".join(SCENARIO_COLUMNS))
     out = [Scenario(BASE, "")]
     seen = {BASE: None}
     for _r, cells in records:
@@ -137,6 +147,8 @@ def read_scenarios(reader: SheetReader) -> list[Scenario] | None:
         desc = cell_text(cells[cols["description"]].value) if has_description else ""
         if not name:
             reader.problem(cell.ref, "the scenario name is blank")
+            continue
+        if reader.odd(cell, "the scenario name"):
             continue
         if name == BASE:
             out[0].description = desc

@@ -13,12 +13,14 @@ from cashcast.models.kinds import KINDS  # noqa: F401  (the kinds registry; each
 # Dimensions a parameter can have, with the units an analyst may type for each. ``{C}`` stands for a
 # currency code: the workbook's own currency or one with an ``fx_<CODE>`` setting.
 DIMENSIONS = {
-    "count": "a count or volume; any unit that is not a currency, % or date (users, visits/month, GPUs)",
+    "count": "a count or volume, up to 1e15; any unit that is not a currency, % or date (users, "
+             "visits/month, GPUs)",
     "percent": "a share from 0% to 100%; unit %",
-    "rate": "a growth rate, may be negative; unit %/year or %/month",
-    "months": "a number of months; unit months",
-    "date": "a month; unit date; a date cell or text YYYY-MM",
-    "money": "an amount of money; unit a currency code, e.g. USD or RMB",
+    "rate": "a growth rate, may be negative; unit %/year or %/month; compounded over the months projected "
+            "(counted from the block's start) it stays within 1e-20..1e20 times",
+    "months": "a number of months from 0.01 to 1,200; unit months",
+    "date": "a month from 1900-01 to 2199-12; unit date; a date cell or text YYYY-MM",
+    "money": "an amount of money, up to 1e18 (every money dimension); unit a currency code, e.g. USD or RMB",
     "money/month": "money per month; unit e.g. USD/month",
     "money/year": "money per year; unit e.g. USD/year",
     "money/day": "money per day; unit e.g. USD/day",
@@ -61,7 +63,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("start_month", "date", "first month of the projection"),
         SettingSpec("horizon_months", "months", "months projected (1–600)", False, 120),
         SettingSpec("currency", "currency", "the currency of the model, e.g. USD or RMB"),
-        SettingSpec("discount_rate", "rate", "annual discount rate for NPV, e.g. 10%"),
+        SettingSpec("discount_rate", "rate", "annual discount rate for NPV, e.g. 10%; from -50% to 1000%"),
         SettingSpec("opening_cash", "money", "cash at the start, before the first month"),
         SettingSpec("minimum_cash", "money", "cash floor: running below it counts as running out",
                     False, None),
@@ -69,7 +71,7 @@ SETTINGS: dict[str, SettingSpec] = {
 }
 FX_PREFIX = "fx_"
 FX_DOC = ("fx_<CODE>: how many units of the model currency one <CODE> buys, e.g. fx_USD = 7.2 in an "
-          "RMB workbook; lets rows be typed in USD")
+          "RMB workbook; lets rows be typed in USD; above 0 and up to 1e6")
 
 ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "low", "high", "distribution",
                       "source", "notes")
@@ -78,5 +80,11 @@ REQUIRED_ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "l
 SETTINGS_COLUMNS = ("setting", "value", "notes")
 SCENARIO_COLUMNS = ("scenario", "description")
 
-LIMITS = {"rows": 5000, "columns": 60, "unzipped_bytes": 50_000_000, "ratio": 100}
+# The largest magnitudes a workbook may hold, chosen so that no valid workbook can overflow float64
+# (about 1.8e308) anywhere in a 600-month projection, its NPV or its simulation; README "Bounds" gives
+# the arithmetic.
+BOUNDS = {"count": 1e15, "money": 1e18, "months": (0.01, 1200.0), "fx": 1e6, "growth_factor": 1e20,
+          "discount_rate": (-0.5, 10.0), "years": (1900, 2199)}
+
+LIMITS = {"rows": 5000, "columns": 60, "file_bytes": 50_000_000, "unzipped_bytes": 50_000_000, "ratio": 100}
 
