@@ -188,27 +188,27 @@ def replace_with_link(out_dir: Path, stem: str, name: str) -> None:
     """Atomically make ``DIR/name`` this stem's link: a temporary link made in the stem's hidden
     folder (so a run killed here leaves nothing in DIR itself) is renamed over the name."""
     tmp = out_dir / f".cashcast-{stem}" / f".link-{os.getpid()}-{secrets.token_hex(4)}"
-    os.symlink(link_target(stem, name), tmp)  # a link's text is read relative to where it lies
+    # a link's text is read relative to where it lies
+    rename_new_link(link_target(stem, name), tmp, out_dir / name)
+
+
+def rename_new_link(text: str, tmp: Path, target: Path) -> None:
+    """Make a symbolic link ``tmp`` holding ``text`` and rename it over ``target`` (one ``rename(2)``,
+    so readers see the old link or the new one); the temporary link is removed if that fails."""
+    os.symlink(text, tmp)
     try:
-        os.replace(tmp, out_dir / name)
+        os.replace(tmp, target)
     except BaseException:
         if os.path.lexists(tmp):
             os.unlink(tmp)
         raise
-    fsync_dir(out_dir)
+    fsync_dir(target.parent)
 
 
 def switch(home: Path, version: Path) -> None:
     """The commit point: one ``rename(2)`` points ``current`` at ``version``."""
     tmp = home / f".{CURRENT}-{os.getpid()}-{secrets.token_hex(4)}"
-    os.symlink(version.name, tmp)
-    try:
-        os.replace(tmp, home / CURRENT)
-    except BaseException:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise
-    fsync_dir(home)
+    rename_new_link(version.name, tmp, home / CURRENT)
 
 
 def tidy(out_dir: Path, home: Path, stem: str, names: set[str]) -> None:
