@@ -51,7 +51,8 @@ def read_settings(reader: SheetReader) -> tuple[Settings | None, str | None]:
     p = got.parsed
     start = ordinal_to_date(int(p["start_month"]))
     return (Settings(start, int(p["horizon_months"]), p["currency"], p["discount_rate"], p["opening_cash"],
-                     p["minimum_cash"], got.fx, got.seen, got.notes), currency)
+                     p["minimum_cash"], got.fx, got.seen, got.notes, float(p["receivable_days"]),
+                     float(p["payable_days"])), currency)
 
 
 def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got: _SettingsSoFar) -> None:
@@ -114,6 +115,8 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
         err = f"{x:.6g} is not a whole number of months from 1 to 600"
     if err is None and name in ("opening_cash", "minimum_cash") and x < 0:
         err = f"{name} {x:.6g} is negative; it must be 0 or more"
+    if err is None and dimension == "days" and not 0 <= x <= 365:
+        err = f"{name} {x:.6g} is not a number of days from 0 to 365"
     if err is None and dimension == "rate":
         err = range_problem(x, "rate", name)
     return x, err

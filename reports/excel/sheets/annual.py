@@ -47,7 +47,7 @@ def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, i
     ws.write_string(r, LABEL_COL, line.label + (" (year-end)" if line.stock else ""), st.text)
     ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if not line.stock else line.unit, st.text)
     ws.write_string(r, KEY_COL, name, st.key)
-    total = line.role == "total" or name == "depreciation"
+    total = line.role == "total"
     fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
     values = book.run.annual(name, 0)
     for i, (_year, a, b) in enumerate(spans):
