@@ -20,7 +20,7 @@ from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 # The sheets' titles (the scenario sheets' are made by scenario_sheet_names) and the workbook-level
 # defined names of the scenario selector on Summary and of its position in the scenario list
 SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES = "Summary", "Assumptions", "Monthly", "Annual", "Sources"
-SENSITIVITY, SIMULATION = "Sensitivity", "Simulation"
+SENSITIVITY, SIMULATION, STATEMENTS = "Sensitivity", "Simulation", "Statements"
 SELECTOR_NAME, INDEX_NAME = "selected_scenario", "scenario_index"
 
 # Model sheets (Monthly and one per scenario): 0-based rows and columns
@@ -225,7 +225,7 @@ class AssumptionLayout:
 def scenario_sheet_names(run: Run) -> dict[str, str]:
     """A sheet per scenario of the run, named after it (made safe, at most 31 characters, unique)."""
     out: dict[str, str] = {}
-    taken = {title.lower() for title in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES)}
+    taken = {title.lower() for title in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, STATEMENTS, SOURCES)}
     for k, name in enumerate(run.scenarios, start=1):
         clean = "".join(c if c.isalnum() or c in " _-." else "_" for c in name).strip(" ._'") or str(k)
         title, n = f"Scenario {clean}"[:31], 1
