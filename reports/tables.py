@@ -4,6 +4,8 @@ from __future__ import annotations
 from cashcast.models.analysis.batch import json_value
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.scenarios import Run
+from cashcast.models.statements.checks import check_results
+from cashcast.models.statements.lines import CHECKS, statement_views
 
 
 def scenario_kpis(run: Run, j: int) -> dict:
@@ -19,6 +21,18 @@ def report_lines(run: Run) -> list[str]:
 
 def annual_table(run: Run, j: int) -> dict:
     return {"years": run.years(), "lines": {name: run.annual(name, j) for name in report_lines(run)}}
+
+
+def statements_table(run: Run, j: int) -> dict:
+    """Scenario j's three statements per year ({statement: {line: [per year]}}, each line's annual
+    figure as everywhere else) and its checks ({check: largest absolute difference over the months,
+    and whether the identity holds})."""
+    views = statement_views(run.model.lines)
+    out: dict = {title: {name: run.annual(name, j) for name in names}
+                 for title, names in views.items() if title != CHECKS}
+    out[CHECKS] = {c.name: {"largest_difference": c.largest_difference, "holds": c.holds}
+                   for c in check_results(lambda name: run.result.column(name, j))}
+    return out
 
 
 def monthly_rows(run: Run, j: int = 0) -> tuple[list[str], list[list]]:
@@ -48,7 +62,7 @@ def summary(run: Run) -> dict:
                   for name, ln in run.model.lines.items()},
         "scenarios": {
             name: {"description": descriptions.get(name, ""), "kpis": scenario_kpis(run, j),
-                   "annual": annual_table(run, j)}
+                   "annual": annual_table(run, j), "statements": statements_table(run, j)}
             for j, name in enumerate(run.scenarios)
         },
     }

@@ -21,7 +21,9 @@ from cashcast.models.analysis.uncertainty import rank
 from cashcast.models.reading.workbook import ordinal_to_date
 from cashcast.reports.excel.assumptions import AssumptionRow, starter, write_assumption_workbook
 from cashcast.reports.excel.irr import search_values
+from cashcast.models.statements.checks import TERMS
 from cashcast.reports.excel.layout import excel_serial
+from cashcast.reports.excel.sheets.statements import LARGEST
 from tests.helpers import EXAMPLES
 
 DATE_KPIS = {k.name for k in KPIS if k.is_date}
@@ -187,9 +189,9 @@ def expectations(report, run: Run) -> Expectations:
             found.update(_model_sheet(ws, run, j_of[scenario]))
             if ws.title == "Monthly":
                 found[("Monthly", "C2")] = selected
-        elif ws.title == "Annual":
+        elif ws.title in ("Annual", "Statements"):
             found.update(_annual_sheet(ws, run, j_of[selected]))
-            found[("Annual", "D2")] = selected
+            found[(ws.title, "D2")] = selected
         elif ws.title == "Summary":
             found.update(_summary_sheet(ws, run, j_of, selected))
         elif ws.title == "Assumptions":
@@ -212,7 +214,7 @@ def _model_sheet(ws, run: Run, j: int) -> dict:
                 continue
             t = months.get(c.column)
             if key in run.model.lines and t is not None:
-                out[(ws.title, c.coordinate)] = float(run.result.column(key, j)[t])
+                out[(ws.title, c.coordinate)] = _line_value(run, key, j, t)
             elif key == FLAG_BELOW_FLOOR:
                 out[(ws.title, c.coordinate)] = float(run.result.column("closing_cash", j)[t] < floor)
             elif key == FLAG_BREAK_EVEN:
@@ -222,6 +224,15 @@ def _model_sheet(ws, run: Run, j: int) -> dict:
             elif key in search:
                 out[(ws.title, c.coordinate)] = search[key][c.column - 4]
     return out
+
+
+def _line_value(run: Run, key: str, j: int, t: int):
+    """numpy's value of a line in month t; a check line (a difference of balances, 0 up to rounding)
+    is held to the size of the balances it compares, as an NPV near its root is."""
+    value = float(run.result.column(key, j)[t])
+    if key not in TERMS:
+        return value
+    return Scaled(value, max(abs(float(run.result.column(n, j)[t])) for n in TERMS[key]))
 
 
 def _irr_search(run: Run, j: int) -> dict[str, list]:
@@ -245,10 +256,17 @@ def _annual_sheet(ws, run: Run, j: int) -> dict:
     for row in ws.iter_rows(min_row=5):
         key = row[2].value
         if key in run.model.lines:
-            annual = run.annual(key, j)
+            ends = [max(t for t, m in enumerate(run.months) if m.year == y) for y in years]
             for c in row[3:]:
                 if c.data_type == "f":
-                    out[(ws.title, c.coordinate)] = annual[index[c.column]]
+                    i = index[c.column]
+                    out[(ws.title, c.coordinate)] = (_line_value(run, key, j, ends[i]) if key in TERMS
+                                                     else run.annual(key, j)[i])
+        elif isinstance(key, str) and key.endswith(LARGEST) and key.removesuffix(LARGEST) in TERMS:
+            name = key.removesuffix(LARGEST)
+            largest = float(np.abs(run.result.column(name, j)).max())
+            scale = max(float(np.abs(run.result.column(n, j)).max()) for n in TERMS[name])
+            out[(ws.title, row[3].coordinate)] = Scaled(largest, scale)
     return out
 
 

@@ -224,14 +224,15 @@ def test_the_selector_lists_the_workbook_scenarios(report):
 
 def test_sheets_charts_panes_and_print_set_up(report):
     run, data, wb, _values = report
-    assert wb.sheetnames[:5] == ["Summary", "Assumptions", "Monthly", "Annual", "Sources"]
-    assert wb.sheetnames[5:] == [f"Scenario {s}" for s in run.scenarios]
+    assert wb.sheetnames[:6] == ["Summary", "Assumptions", "Monthly", "Annual", "Statements", "Sources"]
+    assert wb.sheetnames[6:] == [f"Scenario {s}" for s in run.scenarios]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         charts = sorted(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
         titles = [re.findall(r"<a:t>([^<]*)</a:t>", zf.read(n).decode())[0] for n in charts]
     assert [t.split(" (")[0] for t in titles] == ["Cash balance and funding rounds", "Revenue by block",
                                                   "Costs by block"]
     assert wb["Monthly"].freeze_panes == "D5" and wb["Annual"].freeze_panes == "D5"
+    assert wb["Statements"].freeze_panes == "D5"
     assert wb["Assumptions"].freeze_panes == "D6"
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title

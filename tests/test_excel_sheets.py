@@ -65,7 +65,8 @@ def test_every_assumption_cell_is_named_by_the_scheme(run):
     """The Assumptions sheet's defined names are exactly the workbook's settings, rates and rows."""
     book = openpyxl.load_workbook(io.BytesIO(excel_bytes(run)))
     settings = run.workbook.settings
-    expected = {setting_name(s) for s in ("opening_cash", "minimum_cash", "discount_rate")}
+    expected = {setting_name(s) for s in ("opening_cash", "minimum_cash", "discount_rate", "receivable_days",
+                                          "payable_days")}
     expected |= {fx_name(code) for code in settings.fx}
     expected |= {r.key for r in run.workbook.rows if r.link is None}
     named = set(book.defined_names) - {"selected_scenario", "scenario_index"}

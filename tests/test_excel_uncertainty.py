@@ -49,9 +49,9 @@ def report(request, tmp_path_factory):
 
 def test_the_uncertainty_sheets_exist_with_their_titles(report):
     run, analysis, _data, wb, _values = report
-    assert wb.sheetnames[:7] == ["Summary", "Assumptions", "Monthly", "Annual", "Sensitivity", "Simulation",
-                                 "Sources"]
-    assert wb.sheetnames[7:] == [f"Scenario {s}" for s in run.scenarios]
+    assert wb.sheetnames[:8] == ["Summary", "Assumptions", "Monthly", "Annual", "Statements", "Sensitivity",
+                                 "Simulation", "Sources"]
+    assert wb.sheetnames[8:] == [f"Scenario {s}" for s in run.scenarios]
     base = run.scenarios[0]
     assert wb["Sensitivity"]["A1"].value.startswith(f"Sensitivity of scenario {base}: ")
     assert wb["Simulation"]["A1"].value == f"Monte Carlo simulation of scenario {base} (simulation output)"

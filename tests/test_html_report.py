@@ -352,14 +352,14 @@ def cells(html_row: str) -> list[str]:
 def test_without_an_analysis_the_report_has_no_uncertainty_sections(known):
     _run, page = known
     ids = re.findall(r'<section id="([^"]+)"', page)
-    assert ids == ["answer", "scenario-1", "scenario-2", "assumptions", "methodology"]
+    assert ids == ["answer", "scenario-1", "scenario-2", "statements", "assumptions", "methodology"]
 
 
 def test_uncertainty_sections_come_after_the_answer(analysed_example):
     run, analysis, page = analysed_example
     ids = re.findall(r'<section id="([^"]+)"', page)
     scenarios = [f"scenario-{j + 1}" for j in range(len(run.scenarios))]
-    assert ids == ["answer", "comparison", "sensitivity", "simulation", *scenarios, "assumptions", "methodology"]
+    assert ids == ["answer", "comparison", "sensitivity", "simulation", *scenarios, "statements", "assumptions", "methodology"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
 

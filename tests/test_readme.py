@@ -58,3 +58,10 @@ def test_kpi_table_matches_the_registry():
     assert documented == kpi_reference_markdown()
     for kpi in KPIS:
         assert f"| `{kpi.name}` | {kpi.label} |" in documented
+
+
+def test_statement_tables_match_the_registries():
+    from cashcast.models.statements.reference import categories_markdown, statements_markdown
+    for marker, text in (("categories", categories_markdown()), ("statements", statements_markdown())):
+        start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
+        assert README[README.index(start) + len(start): README.index(end)] == text

@@ -18,10 +18,8 @@ from cashcast.models.statements.lines import statement_lines
 
 
 def total_lines(block_lines: list[Line], currency: str) -> list[Line]:
-    """The model's totals, defined once like every other line.
-
-    ``operating_cash_flow = revenue − costs`` (costs include hardware paid in cash);
-    ``net_cash_flow = operating_cash_flow + funding``;
+    """The model's totals and its three statements, defined once like every other line (see
+    :mod:`cashcast.models.statements.lines`): e.g. ``net_cash_flow = operating_cash_flow + funding``,
     ``closing_cash_t = closing_cash_{t−1} + net_cash_flow_t`` starting from the opening cash.
     """
     return statement_lines(block_lines, currency)

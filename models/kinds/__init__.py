@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from cashcast.models.engine.expr import Expr, LineRef
 from cashcast.models.kinds import (advertising, funding, hardware, headcount, inference, licensing, opex,
                                    subscription, training, usage)
-from cashcast.models.kinds.base import BlockContext, KindSpec, Line, ParamSpec
+from cashcast.models.kinds.base import CATEGORIES, BlockContext, KindSpec, Line, ParamSpec
 
 if TYPE_CHECKING:  # the loader imports this registry, so only for types
     from cashcast.models.reading.data import Row, Workbook
 
-__all__ = ["KINDS", "BlockContext", "KindSpec", "Line", "ParamSpec", "block_lines_and_links", "build_block_lines",
+__all__ = ["CATEGORIES", "KINDS", "BlockContext", "KindSpec", "Line", "ParamSpec", "block_lines_and_links", "build_block_lines",
            "kinds_table"]
 
 KINDS: dict[str, KindSpec] = {
@@ -55,7 +55,8 @@ def block_lines_and_links(workbook: Workbook) -> tuple[list[Line], list[tuple[Ro
 
     lines: list[Line] = []
     for block in workbook.blocks.values():
-        lines.extend(KINDS[block.kind].build(BlockContext(block, workbook, link_line)))
+        kind = KINDS[block.kind]
+        lines.extend(kind.build(BlockContext(block, workbook, link_line, kind.category)))
     return lines, links
 
 

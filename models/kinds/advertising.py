@@ -21,7 +21,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="advertising", role="revenue",
+    name="advertising", role="revenue", category="revenue",
     doc="annual ad market × share captured, in monthly twelfths",
     params=(
         P("market_size", "money/year", "the advertising market, per year"),

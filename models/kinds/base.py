@@ -18,6 +18,27 @@ if TYPE_CHECKING:  # the loader imports the kinds registry, so the kinds import 
     from cashcast.models.reading.data import Block, Row, Workbook
 
 MONTHS_PER_YEAR = 12
+
+# Statement categories: where a block line sits in the three statements (see
+# :mod:`cashcast.models.statements.lines`, whose lines are sums over lines by category).
+CATEGORIES: dict[str, str] = {
+    "revenue": "revenue (income statement)",
+    "cost_of_revenue": "cost of revenue (income statement, above gross profit)",
+    "research_development": "research & development (operating expense)",
+    "sales_marketing": "sales & marketing (operating expense)",
+    "general_administrative": "general & administrative (operating expense)",
+    "capital_expenditure": "capital expenditure: paid in cash (investing), not an expense",
+    "depreciation": "depreciation: an expense (income statement), not cash",
+    "stock_compensation": "stock-based compensation: an expense, not cash (memo line)",
+    "interest": "interest paid (cash cost, below operating income)",
+    "credits_used": "costs paid with in-kind credits (memo line: the amount no cash paid)",
+    "credits_received": "in-kind credits received for equity (memo line)",
+    "equity": "equity funding (financing)",
+    "debt_drawn": "debt drawn (financing)",
+    "debt_repaid": "debt repaid (financing; a line of role repayment)",
+}
+# A line of these roles must say where it sits in the statements
+CATEGORISED_ROLES = ("revenue", "cost", "funding", "repayment", "memo")
 S_CURVE_SPREAD = 2 * math.log(9)  # logistic steepness that spans 10%→90% over one "width"
 
 
@@ -38,7 +59,8 @@ class Line:
     ``role`` is revenue, cost or funding for a block's cash line (these add up to the totals), detail
     for a block's intermediate line (subscribers, ...), memo for non-cash lines (depreciation) and
     total for the model's totals. ``stock`` lines are balances: their annual figure is the year-end
-    value rather than the sum of the months.
+    value rather than the sum of the months. ``category`` (a key of :data:`CATEGORIES`) places a
+    block line in the statements: every line of a role in :data:`CATEGORISED_ROLES` has one.
     """
 
     name: str
@@ -48,6 +70,7 @@ class Line:
     role: str
     block: str | None = None
     stock: bool = False
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,11 +79,13 @@ class KindSpec:
 
     ``build`` turns one block's rows (a :class:`BlockContext`) into its lines; ``formulas`` are the
     pure functions it uses, in the order the report explains them. ``modes`` are alternative ways to
-    give the same quantity: exactly one group must be complete.
+    give the same quantity: exactly one group must be complete. ``category`` is where the kind's
+    revenue, cost or funding line sits in the statements (a key of :data:`CATEGORIES`).
     """
 
     name: str
     role: str  # revenue | cost | funding
+    category: str
     doc: str
     params: tuple[ParamSpec, ...]
     build: Callable[[BlockContext], list[Line]]
@@ -89,9 +114,12 @@ class KindSpec:
 class BlockContext:
     """What a builder needs: parameters as expressions (time shape and FX applied) and activity."""
 
-    def __init__(self, block: Block, workbook: Workbook, link_line):
+    def __init__(self, block: Block, workbook: Workbook, link_line, category: str | None = None):
         self.block, self.workbook, self._link_line = block, workbook, link_line
         self.slug = block.slug
+        # The kind's statement category, for its revenue, cost and funding lines. The hook for a
+        # category a row chooses (a headcount block's ``function``): set it here from the block's rows.
+        self.category = category
 
     def has(self, name: str) -> bool:
         return name in self.block.rows
@@ -152,9 +180,14 @@ class BlockContext:
             flags.append(MonthsSince(Param(end.key)).le(0))
         return flags[0] if len(flags) == 1 else flags[0] * flags[1]
 
-    def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False) -> Line:
+    def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False,
+             category: str | None = None) -> Line:
+        """A line of this block; a revenue, cost or funding line takes the kind's category unless
+        ``category`` names another."""
+        if category is None and role in ("revenue", "cost", "funding"):
+            category = self.category
         return Line(f"{self.slug}.{item}", expr, f"{self.block.name}: {label}", unit, role,
-                    self.block.name, stock)
+                    self.block.name, stock, category)
 
     def money(self, per: str = "/month") -> str:
         """The unit of a money line: the model currency per month, e.g. ``USD/month``."""

@@ -23,7 +23,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="funding", role="funding",
+    name="funding", role="funding", category="equity",
     doc="a funding round: cash received in one month",
     params=(
         P("amount", "money", "cash received"),

@@ -39,12 +39,12 @@ def build(b: BlockContext) -> list[Line]:
     return [
         b.line("cost", hardware_payment(units, price, since), "hardware purchases", b.money(), "cost"),
         b.line("depreciation", straight_line_depreciation(units, price, b.p("useful_life_months"), since),
-               "depreciation (not cash)", b.money(), "memo"),
+               "depreciation (not cash)", b.money(), "memo", category="depreciation"),
     ]
 
 
 KIND = KindSpec(
-    name="hardware", role="cost",
+    name="hardware", role="cost", category="capital_expenditure",
     doc="units × unit price paid in cash in the purchase month; depreciated straight-line over "
         "the useful life (a memo line, not cash)",
     params=(

@@ -21,7 +21,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="headcount", role="cost",
+    name="headcount", role="cost", category="general_administrative",
     doc="employees × annual cost per employee, in monthly twelfths",
     params=(
         P("employees", "count", "people employed"),

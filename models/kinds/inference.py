@@ -38,7 +38,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="inference", role="cost",
+    name="inference", role="cost", category="cost_of_revenue",
     doc="serving cost: a cost per day × days in the month, or active users × cost per user per "
         "month, or servers × cost per server per month",
     params=(

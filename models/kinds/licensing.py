@@ -21,7 +21,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="licensing", role="revenue",
+    name="licensing", role="revenue", category="revenue",
     doc="licensees × annual fee, received in twelve monthly instalments",
     params=(
         P("customers", "count", "platforms or companies licensing the model"),

@@ -9,7 +9,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="opex", role="cost",
+    name="opex", role="cost", category="general_administrative",
     doc="any other operating cost, an amount per month",
     params=(P("monthly_amount", "money/month", "cost per month"),),
     build=build,

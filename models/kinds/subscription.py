@@ -49,7 +49,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="subscription", role="revenue",
+    name="subscription", role="revenue", category="revenue",
     doc="paying subscribers × monthly price; subscribers = audience × conversion, and when the "
         "audience shrinks they leave at the churn rate rather than all at once",
     params=(

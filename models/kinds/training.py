@@ -35,7 +35,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="training", role="cost",
+    name="training", role="cost", category="research_development",
     doc="training runs per year × cost per run, spread evenly over the months; the cost per run "
         "is given, or is GPUs × months per run × price per GPU-month",
     params=(

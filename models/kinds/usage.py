@@ -21,7 +21,7 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="usage", role="revenue",
+    name="usage", role="revenue", category="revenue",
     doc="monthly volume × unit price (a usage-priced API)",
     params=(
         P("volume", "count", "units sold per month (calls, million tokens, ...)"),

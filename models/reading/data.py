@@ -93,6 +93,8 @@ class Settings:
     fx: dict[str, float]
     cells: dict[str, str]
     notes: dict[str, str] = field(default_factory=dict)
+    receivable_days: float = 0.0
+    payable_days: float = 0.0
 
 
 @dataclass
@@ -136,7 +138,9 @@ class Workbook:
         s = self.settings
         out = {setting_name("opening_cash"): s.opening_cash,
                setting_name("minimum_cash"): s.minimum_cash if s.minimum_cash is not None else 0.0,
-               setting_name("discount_rate"): s.discount_rate}
+               setting_name("discount_rate"): s.discount_rate,
+               setting_name("receivable_days"): s.receivable_days,
+               setting_name("payable_days"): s.payable_days}
         for code, rate in s.fx.items():
             out[fx_name(code)] = rate
         return out

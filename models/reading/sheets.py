@@ -53,7 +53,8 @@ def read_settings(reader: SheetReader) -> tuple[Settings | None, str | None]:
     p = got.parsed
     start = ordinal_to_date(int(p["start_month"]))
     return (Settings(start, int(p["horizon_months"]), p["currency"], p["discount_rate"], p["opening_cash"],
-                     p["minimum_cash"], got.fx, got.seen, got.notes), currency)
+                     p["minimum_cash"], got.fx, got.seen, got.notes, float(p["receivable_days"]),
+                     float(p["payable_days"])), currency)
 
 
 def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got: _SettingsSoFar) -> None:
@@ -125,6 +126,8 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
         lo, hi = BOUNDS["discount_rate"]
         if not lo <= x <= hi:
             err = f"discount_rate {x:.6g} is outside {lo:.0%}..{hi:.0%}; type a rate in that range"
+    if err is None and dimension == "days" and not 0 <= x <= 365:
+        err = f"{name} {x:.6g} is not a number of days from 0 to 365"
     return x, err
 
 

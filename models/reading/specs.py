@@ -25,6 +25,7 @@ DIMENSIONS = {
     "money/year": "money per year; unit e.g. USD/year",
     "money/day": "money per day; unit e.g. USD/day",
     "money/unit": "money per unit of something; unit e.g. USD/run, RMB/GPU-month, USD/user/month",
+    "days": "a number of days from 0 to 365 (a setting's value)",
 }
 
 
@@ -67,6 +68,10 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("opening_cash", "money", "cash at the start, before the first month"),
         SettingSpec("minimum_cash", "money", "cash floor: running below it counts as running out",
                     False, None),
+        SettingSpec("receivable_days", "days", "days customers take to pay (0–365): receivables = "
+                    "revenue × days ÷ days in the month", False, 0),
+        SettingSpec("payable_days", "days", "days taken to pay suppliers (0–365): payables = cost of "
+                    "revenue and operating expenses × days ÷ days in the month", False, 0),
     ]
 }
 FX_PREFIX = "fx_"

@@ -13,14 +13,14 @@ from cashcast.models.engine.model import Model
 from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.reading.data import Row, Workbook, ordinal_to_date
-from cashcast.models.statements.lines import STATEMENT_LINES
+from cashcast.models.statements.lines import STATEMENT_LINES, STATEMENTS
 
 from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 
 # The sheets' titles (the scenario sheets' are made by scenario_sheet_names) and the workbook-level
 # defined names of the scenario selector on Summary and of its position in the scenario list
 SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES = "Summary", "Assumptions", "Monthly", "Annual", "Sources"
-SENSITIVITY, SIMULATION = "Sensitivity", "Simulation"
+SENSITIVITY, SIMULATION, STATEMENTS = "Sensitivity", "Simulation", "Statements"
 SELECTOR_NAME, INDEX_NAME = "selected_scenario", "scenario_index"
 
 # Model sheets (Monthly and one per scenario): 0-based rows and columns
@@ -44,15 +44,17 @@ def sections(model: Model) -> list[tuple[str, list[str]]]:
     """The model's lines grouped as an investor reads them; every line appears exactly once.
 
     Each section holds the block lines of its role, then the statement lines
-    (:data:`cashcast.models.statements.lines.STATEMENT_LINES`) placed in it, in registry order.
+    (:data:`cashcast.models.statements.lines.STATEMENT_LINES`) placed in it, in registry order; the
+    three statements and their checks follow the cash lines.
     """
     lines = model.lines
     placed_by_registry = {s.name: s.section for s in STATEMENT_LINES}
     by_role = {role: [n for n, ln in lines.items() if ln.role == role and n not in placed_by_registry]
                for role in ("detail", "revenue", "cost", "funding", "memo")}
     plan = [("Drivers", by_role["detail"])]
-    for title, role in (("Revenue", "revenue"), ("Costs", "cost"), ("Funding", "funding"), ("Cash", None),
-                        ("Memo (not cash)", "memo")):
+    plan_roles = ([("Revenue", "revenue"), ("Costs", "cost"), ("Funding", "funding"), ("Cash", None)]
+                  + [(title, None) for title in STATEMENTS] + [("Memo (not cash)", "memo")])
+    for title, role in plan_roles:
         blocks = by_role[role] if role else []
         plan.append((title, blocks + [s.name for s in STATEMENT_LINES if s.section == title]))
     placed = {n for _, names in plan for n in names}
@@ -160,6 +162,10 @@ def input_rows(workbook: Workbook) -> list[InputRow]:
                  notes=s.notes.get("minimum_cash", "") or "running below this counts as running out"),
         InputRow("Settings", "discount_rate", "%/year", setting_name("discount_rate"), s.discount_rate, {},
                  notes=s.notes.get("discount_rate", "")),
+        InputRow("Settings", "receivable_days", "days", setting_name("receivable_days"), s.receivable_days, {},
+                 notes=s.notes.get("receivable_days", "") or "days customers take to pay"),
+        InputRow("Settings", "payable_days", "days", setting_name("payable_days"), s.payable_days, {},
+                 notes=s.notes.get("payable_days", "") or "days taken to pay suppliers"),
     ]
     for code, rate in s.fx.items():
         out.append(InputRow("Settings", f"fx_{code}", f"{cur} per {code}", fx_name(code), rate, {},
@@ -219,7 +225,7 @@ class AssumptionLayout:
 def scenario_sheet_names(run: Run) -> dict[str, str]:
     """A sheet per scenario of the run, named after it (made safe, at most 31 characters, unique)."""
     out: dict[str, str] = {}
-    taken = {title.lower() for title in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES)}
+    taken = {title.lower() for title in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, STATEMENTS, SOURCES)}
     for k, name in enumerate(run.scenarios, start=1):
         clean = "".join(c if c.isalnum() or c in " _-." else "_" for c in name).strip(" ._'") or str(k)
         title, n = f"Scenario {clean}"[:31], 1

@@ -12,6 +12,8 @@
 * **Monthly** — every line, one column per month: the formula of ``line.expr.xl(ctx)``, referring to
   assumptions by defined name and to lines by cell; helper flag rows and the key figures below.
 * **Annual** — sums of the months (year-end values for balances), formulas over Monthly.
+* **Statements** — the income statement, cash flow statement and balance sheet per year, formulas
+  over Monthly, and the checks' largest differences over all months (live formulas).
 * **Sensitivity**, **Simulation** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse` of the
   run; Simulation only when it simulated) — the tornado and the Monte Carlo, values computed by
   cashcast and marked as such; Summary then also compares the scenarios with the baseline (live
@@ -45,9 +47,10 @@ from cashcast.models.analysis.uncertainty import Uncertainty
 
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import (
-    ANNUAL, ASSUMPTIONS, MONTHLY, SENSITIVITY, SIMULATION, SOURCES, SUMMARY,
+    ANNUAL, ASSUMPTIONS, MONTHLY, SENSITIVITY, SIMULATION, SOURCES, STATEMENTS, SUMMARY,
 )
-from cashcast.reports.excel.sheets import annual, assumptions, model, sensitivity, simulation, sources, summary
+from cashcast.reports.excel.sheets import (annual, assumptions, model, sensitivity, simulation, sources, statements,
+                                          summary)
 
 FIXED_PROPERTIES = {"title": "cashcast report", "author": "cashcast", "company": "",
                     "comments": "Written by cashcast: a live model; every projected number is a formula.",
@@ -86,6 +89,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(one(ASSUMPTIONS), assumptions.write, fill=1),
     Sheet(one(MONTHLY), model.write_monthly, fill=2),
     Sheet(one(ANNUAL), annual.write, fill=4),
+    Sheet(one(STATEMENTS), statements.write, fill=9),
     Sheet(one(SENSITIVITY, _analysed), sensitivity.write, fill=6),
     Sheet(one(SIMULATION, _simulated), simulation.write, fill=7),
     Sheet(one(SOURCES), sources.write, fill=5),

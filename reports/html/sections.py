@@ -26,6 +26,7 @@ from cashcast.models.reading.workbook import BASE
 
 from cashcast.reports import fmt
 from cashcast.reports.html import charts, narrative
+from cashcast.reports.html import statements as statements_report
 from cashcast.reports.html import uncertainty as uncertainty_report
 
 MAX_YEAR_COLUMNS = 6  # an annual table wider than this is split, so it fits an A4 page
@@ -142,6 +143,17 @@ def scenario_data(done: Finished, j: int) -> dict:
         "tables": split_columns(year_labels(run),
                                 annual_rows(run, data["annual"], run.workbook.settings.currency)),
     }
+
+
+def statements_data(done: Finished) -> dict:
+    """The first (base) scenario's three statements per year and the checks' sentence."""
+    run, view = done.run, done.views[0]
+    data = done.table["scenarios"][view["name"]]["statements"]
+    currency = run.workbook.settings.currency
+    holds, sentence = statements_report.checks_sentence(data["Checks"], currency)
+    rows = [TableRow(*row) for row in statements_report.statement_rows(run, data, currency)]
+    return {"scenario": view, "holds": holds, "checks": sentence,
+            "tables": split_columns(year_labels(run), rows)}
 
 
 def assumptions_data(done: Finished) -> dict:
@@ -326,6 +338,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("sensitivity", "Sensitivity", "sensitivity.html.j2", sensitivity_data, when=analysed),
     SectionSpec("simulation", "Simulation", "simulation.html.j2", simulation_data, when=simulated),
     SectionSpec("scenario", "Scenario: {scenario}", "scenario.html.j2", scenario_data, each_scenario=True),
+    SectionSpec("statements", "Financial statements", "statements.html.j2", statements_data),
     SectionSpec("assumptions", "Assumptions", "assumptions.html.j2", assumptions_data),
     SectionSpec("methodology", "Methodology", "methodology.html.j2", methodology_data),
 )

@@ -42,17 +42,25 @@ def write(book: Book, ws: Worksheet) -> None:
 
 def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, int, int]]) -> None:
     """One line's row: its label, unit and key, then a formula per year over its row on Monthly."""
+    line_row(book, ws, name, r, spans)
+
+
+def line_row(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, int, int]],
+             source_row: int | None = None) -> None:
+    """Row ``r``: a line's label, unit and key, then a formula per year over its row on Monthly
+    (``source_row``, by default ``r``): the SUM of its months, or its year-end value for a stock."""
     st = book.st
     line = book.model.lines[name]
+    src = r if source_row is None else source_row
     ws.write_string(r, LABEL_COL, line.label + (" (year-end)" if line.stock else ""), st.text)
     ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if not line.stock else line.unit, st.text)
     ws.write_string(r, KEY_COL, name, st.key)
-    total = line.role == "total" or name == "depreciation"
+    total = line.role == "total"
     fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
     values = book.run.annual(name, 0)
     for i, (_year, a, b) in enumerate(spans):
         if line.stock:
-            formula = f"={MONTHLY}!{cell(r, FIRST_MONTH_COL + b)}"
+            formula = f"={MONTHLY}!{cell(src, FIRST_MONTH_COL + b)}"
         else:
-            formula = f"=SUM({MONTHLY}!{cell(r, FIRST_MONTH_COL + a)}:{cell(r, FIRST_MONTH_COL + b)})"
+            formula = f"=SUM({MONTHLY}!{cell(src, FIRST_MONTH_COL + a)}:{cell(src, FIRST_MONTH_COL + b)})"
         ws.write_formula(r, FIRST_MONTH_COL + i, formula, fmt, values[i])

@@ -58,7 +58,7 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
         ws.write_string(r, LABEL_COL, line.label, st.text)
         ws.write_string(r, UNIT_COL, line.unit, st.text)
         ws.write_string(r, KEY_COL, name, st.key)
-        total = line.role == "total" or name == "depreciation"
+        total = line.role == "total"
         fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
         values = book.run.result.column(name, j)
         for t, formula in enumerate(book.formulas[name]):
