@@ -5,7 +5,7 @@ from cashcast.models.analysis.batch import json_value
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.statements.checks import check_results
-from cashcast.models.statements.lines import CHECKS, statement_views
+from cashcast.models.statements.lines import CHECKS, JSON_KEYS, statement_views
 
 
 def scenario_kpis(run: Run, j: int) -> dict:
@@ -24,13 +24,13 @@ def annual_table(run: Run, j: int) -> dict:
 
 
 def statements_table(run: Run, j: int) -> dict:
-    """Scenario j's three statements per year ({statement: {line: [per year]}}, each line's annual
+    """Scenario j's three statements per year ({statement key: {line: [per year]}}, each line's annual
     figure as everywhere else) and its checks ({check: largest absolute difference over the months,
     and whether the identity holds})."""
     views = statement_views(run.model.lines)
-    out: dict = {title: {name: run.annual(name, j) for name in names}
+    out: dict = {JSON_KEYS[title]: {name: run.annual(name, j) for name in names}
                  for title, names in views.items() if title != CHECKS}
-    out[CHECKS] = {c.name: {"largest_difference": c.largest_difference, "holds": c.holds}
+    out[JSON_KEYS[CHECKS]] = {c.name: {"largest_difference": c.largest_difference, "holds": c.holds}
                    for c in check_results(lambda name: run.result.column(name, j))}
     return out
 

@@ -142,6 +142,9 @@ CASH_LINES: tuple[StatementLine, ...] = (
 
 # Sections of the three statements and of the checks, in reading order
 INCOME, CASH_FLOW, BALANCE, CHECKS = "Income statement", "Cash flow statement", "Balance sheet", "Checks"
+# Each statement's key in the JSON (snake_case, like every other key there), by its title.
+JSON_KEYS = {INCOME: "income_statement", CASH_FLOW: "cash_flow_statement", BALANCE: "balance_sheet",
+             CHECKS: "checks"}
 STATEMENTS: tuple[str, ...] = (INCOME, CASH_FLOW, BALANCE, CHECKS)
 _DAYS = DaysInMonth()
 

@@ -150,7 +150,7 @@ def statements_data(done: Finished) -> dict:
     run, view = done.run, done.views[0]
     data = done.table["scenarios"][view["name"]]["statements"]
     currency = run.workbook.settings.currency
-    holds, sentence = statements_report.checks_sentence(data["Checks"], currency)
+    holds, sentence = statements_report.checks_sentence(data["checks"], currency)
     rows = [TableRow(*row) for row in statements_report.statement_rows(run, data, currency)]
     return {"scenario": view, "holds": holds, "checks": sentence,
             "tables": split_columns(year_labels(run), rows)}

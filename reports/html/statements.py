@@ -7,7 +7,7 @@ statements_table`); nothing is recomputed here.
 from __future__ import annotations
 
 from cashcast.models.analysis.scenarios import Run
-from cashcast.models.statements.lines import CHECKS
+from cashcast.models.statements.lines import CHECKS, JSON_KEYS
 
 from cashcast.reports import fmt
 
@@ -24,10 +24,11 @@ def statement_rows(run: Run, statements: dict, currency: str) -> list[tuple[str,
     """(label, per-year texts, style, negative flags) of every statement line, a heading (style
     group) per statement."""
     rows: list[tuple[str, list[str], str, list[bool]]] = []
-    for title, lines in statements.items():
-        if title == CHECKS:
+    titles = {key: title for title, key in JSON_KEYS.items()}
+    for key, lines in statements.items():
+        if titles[key] == CHECKS:
             continue
-        rows.append((title, [], "group", []))
+        rows.append((titles[key], [], "group", []))
         for name, values in lines.items():
             line = run.model.lines[name]
             label = f"  {line.block}" if line.block else line.label
