@@ -67,6 +67,8 @@ def npv(operating_cash_flow: np.ndarray, annual_rate: float) -> np.ndarray:
 
     >>> abs(float(npv(np.array([[-100.0], [110.0]]), (1.1 ** 12) - 1)[0])) < 1e-9  # 10% a month
     True
+    >>> round(float(npv(np.array([[-100.0], [60.0], [72.6]]), (1.1 ** 12) - 1)[0]), 2)  # −100 + 60/1.1 + 72.6/1.21
+    14.55
     """
     months = operating_cash_flow.shape[0]
     # numpy-financial's npv takes one series; the NPV of each unit series e_t is the discount factor
