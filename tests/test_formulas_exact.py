@@ -241,3 +241,48 @@ def test_monte_carlo_money_percentiles_to_the_cent_under_a_fixed_seed(make_workb
     assert e50 != pytest.approx(float(ending.mean()), abs=100)   # skewed: median ≠ mean
     q = sim.percentiles["npv"]
     assert q.p50 == pytest.approx(e50 - 1_000_000, abs=CENT)
+
+
+# ------------------------------------------------------------------------------------------------
+# Training from GPU-months: months per run ≠ 1, so a dropped or divided factor shows
+# ------------------------------------------------------------------------------------------------
+def test_training_from_gpu_months_every_factor(make_workbook):
+    # 3 runs a year × (40 GPUs × 2.5 months × $1,700) = 3 × 170,000 = 510,000 a year: 42,500 a month
+    path = make_workbook([
+        row("LLM", "training", "runs_per_year", 3, "runs"),
+        row("LLM", "training", "gpus", 40, "GPUs"),
+        row("LLM", "training", "months_per_run", 2.5, "months"),
+        row("LLM", "training", "gpu_month_price", 1_700, "USD/GPU-month"),
+    ])
+    assert monthly(path, "llm.cost")[3] == pytest.approx(42_500.00, abs=CENT)
+
+
+# ------------------------------------------------------------------------------------------------
+# What every kind's lines are called, in which unit and role: the rows the reports print
+# ------------------------------------------------------------------------------------------------
+LINES = {
+    "pro.audience": ("Pro: audience", "users", "detail", False),
+    "pro.subscribers": ("Pro: paying subscribers", "subscribers", "detail", True),
+    "pro.revenue": ("Pro: subscription revenue", "USD/month", "revenue", False),
+    "licence.revenue": ("Licence: licensing revenue", "USD/month", "revenue", False),
+    "ads.revenue": ("Ads: advertising revenue", "USD/month", "revenue", False),
+    "api.revenue": ("API: usage revenue", "USD/month", "revenue", False),
+    "training.cost": ("Training: training cost", "USD/month", "cost", False),
+    "servers.cost": ("Servers: serving cost", "USD/month", "cost", False),
+    "serving.cost": ("Serving: serving cost", "USD/month", "cost", False),
+    "gpus.cost": ("GPUs: hardware purchases", "USD/month", "cost", False),
+    "gpus.depreciation": ("GPUs: depreciation (not cash)", "USD/month", "memo", False),
+    "team.cost": ("Team: staff cost", "USD/month", "cost", False),
+    "office.cost": ("Office: operating cost", "USD/month", "cost", False),
+    "seed.funding": ("Seed: funding received", "USD/month", "funding", False),
+    "series_a.funding": ("Series A: funding received", "USD/month", "funding", False),
+}
+
+
+def test_every_kind_names_its_lines_with_label_unit_and_role(make_workbook):
+    from tests.excel_checks import every_kind
+    settings_rows, rows, scenarios = every_kind()
+    model = build_model(load_workbook(make_workbook(rows, settings_rows, scenarios)))
+    got = {name: (line.label, line.unit, line.role, line.stock)
+           for name, line in model.lines.items() if line.block}
+    assert got == LINES
