@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test setup system-deps bench clean
+.PHONY: report test setup system-deps bench mutate clean
 
 # `make report PDF=1` also prints out/openai.pdf with Chromium (installed when missing).
 report: $(STAMP) $(if $(PDF),system-deps)
@@ -35,5 +35,12 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_excel.py
 
+# Mutation testing (not part of `make test`; see README "Mutation testing"): mutmut over the model's
+# formulas and their Excel renderings, the LibreOffice parity tests in the run, on every core, niced.
+# `make mutate GROUP=model` or `GROUP=excel` runs one half.
+mutate: $(STAMP) system-deps
+	$(PY) -m pip install -q "mutmut==3.8.1"
+	$(PY) mutation/run.py $(if $(GROUP),--group $(GROUP))
+
 clean:
-	rm -rf out .pytest_cache .hypothesis
+	rm -rf out .pytest_cache .hypothesis .mutation

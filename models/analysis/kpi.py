@@ -28,6 +28,10 @@ def cash_out_month(closing_cash: np.ndarray, minimum_cash: np.ndarray | float = 
 
     >>> cash_out_month(np.array([[5.0], [1.0], [-2.0]]))
     array([2.])
+    >>> cash_out_month(np.array([[5.0], [0.5], [0.0], [-2.0]]))  # exactly 0 is not below 0
+    array([3.])
+    >>> cash_out_month(np.array([[5.0, 5.0], [2.0, 2.0]]), np.array([0.0, 3.0]))  # a floor per path
+    array([nan,  1.])
     """
     return first_month(closing_cash < np.reshape(minimum_cash, (1, -1)))
 
@@ -41,6 +45,8 @@ def break_even_month(ttm_operating_cash_flow: np.ndarray) -> np.ndarray:
     """First month whose trailing-twelve-month operating cash flow is 0 or more.
 
     >>> break_even_month(np.array([[-3.0], [-1.0], [0.0]]))
+    array([2.])
+    >>> break_even_month(np.array([[-3.0], [-0.5], [2.0]]))
     array([2.])
     """
     return first_month(ttm_operating_cash_flow >= 0)
@@ -67,6 +73,8 @@ def npv(operating_cash_flow: np.ndarray, annual_rate: float) -> np.ndarray:
 
     >>> abs(float(npv(np.array([[-100.0], [110.0]]), (1.1 ** 12) - 1)[0])) < 1e-9  # 10% a month
     True
+    >>> round(float(npv(np.array([[-100.0], [60.0], [72.6]]), (1.1 ** 12) - 1)[0]), 2)  # −100 + 60/1.1 + 72.6/1.21
+    14.55
     """
     months = operating_cash_flow.shape[0]
     # numpy-financial's npv takes one series; the NPV of each unit series e_t is the discount factor

@@ -1,0 +1,200 @@
+"""`make mutate`: mutation testing of the model's formulas and their Excel renderings with mutmut 3.
+
+mutmut copies the sources into ``mutants/`` and puts that folder first on ``sys.path``, and it names
+each mutant after the module path of its file. cashcast's folders install under other names
+(``models/`` is ``cashcast.models``, see pyproject's package-dir), so the tests would import the
+unmutated, editable-installed code and no mutant could ever be killed. This script therefore stages
+the folders as the package they install as, in ``.mutation/<group>/``::
+
+    cashcast/            ← cashcast/
+    cashcast/models/     ← models/
+    cashcast/reports/    ← reports/
+    cashcast/templates/  ← templates/
+    tests/, assumptions/, pyproject.toml (with the [tool.mutmut] section below)
+
+runs ``mutmut run`` there (both cores, ``nice``), and scores the result against
+``mutation/equivalents.txt``: every mutant listed there must still exist and still survive (a listed
+mutant that a test now kills, or that no longer exists, fails the run), so the list stays honest.
+The score is killed / (all mutants - listed equivalents); below ``--min`` (95%) the run fails.
+
+Usage: python mutation/run.py [--group model|excel] [--min 95] [--no-run] [MUTANT_GLOB ...]
+"""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ROOT / ".mutation"
+EQUIVALENTS = ROOT / "mutation" / "equivalents.txt"
+FOLDERS = {"cashcast": "cashcast", "models": "cashcast/models", "reports": "cashcast/reports",
+           "templates": "cashcast/templates", "tests": "tests", "assumptions": "assumptions"}
+
+# Two runs, each mutmut's own selection (``only_mutate``, and the tests it may run):
+#
+# * ``model`` — the numpy side: the block kinds, the line engine's evaluation, the KPI functions, the
+#   distributions and the simulation's percentiles, against the fast tests;
+# * ``excel`` — the Excel rendering: the expression vocabulary and the KPI reductions (each node's
+#   numpy value and Excel formula side by side), the Excel formula helpers and the IRR search, with
+#   the LibreOffice parity tests in the run (mutmut runs, for each mutant, only the tests that reach
+#   the mutated function, fastest first, and stops at the first failure; so a parity test runs only
+#   for a mutant that every faster test lets through).
+#
+# Paths as staged (the package's installed layout).
+FAST_TESTS = [
+    "tests/test_formulas_exact.py",
+    "tests/test_blocks.py",
+    "tests/test_expr_numpy.py",
+    "tests/test_excel_formulas.py",
+    "tests/test_properties.py",
+    "tests/test_uncertainty.py",
+    "tests/test_doctests.py",
+]
+GROUPS = {
+    "model": ([
+        "cashcast/models/kinds/*.py",
+        "cashcast/models/engine/model.py",
+        "cashcast/models/analysis/kpi.py",
+        "cashcast/models/analysis/distributions.py",
+        "cashcast/models/analysis/simulation.py",
+    ], FAST_TESTS),
+    "excel": ([
+        "cashcast/models/engine/expr.py",
+        "cashcast/models/analysis/reductions.py",
+        "cashcast/reports/excel/formulas.py",
+        "cashcast/reports/excel/irr.py",
+    ], FAST_TESTS + ["tests/test_excel_parity.py"]),
+}
+# mutmut's exit codes per mutant (mutmut/__main__.py, status_by_exit_code)
+KILLED = {1, 3, 36, 37, -24, 24, 152, 255}   # a test failed, or the mutant hung and was timed out
+
+
+def stage(group: str) -> Path:
+    """Mirror the folders into the installed layout, keeping mtimes (mutmut re-mutates a file only
+    when its source is newer than its mutants) and mutmut's own ``mutants/`` cache."""
+    mutate, tests = GROUPS[group]
+    stage_dir = STAGES / group
+    stage_dir.mkdir(parents=True, exist_ok=True)
+    wanted: set[Path] = set()
+    for src, dst in FOLDERS.items():
+        for path in (ROOT / src).rglob("*"):
+            if "__pycache__" in path.parts or path.is_dir():
+                continue
+            target = stage_dir / dst / path.relative_to(ROOT / src)
+            wanted.add(target)
+            if not target.exists() or target.stat().st_mtime != path.stat().st_mtime:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+    for dst in set(FOLDERS.values()):
+        for path in (stage_dir / dst).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and path not in wanted:
+                path.unlink()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    pyproject += "\n[tool.mutmut]\n" + "\n".join([
+        'source_paths = ["cashcast"]',
+        'also_copy = ["assumptions"]',
+        f"only_mutate = {json.dumps(mutate)}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly"]',
+        "",
+    ])
+    if not (stage_dir / "pyproject.toml").exists() or (stage_dir / "pyproject.toml").read_text() != pyproject:
+        (stage_dir / "pyproject.toml").write_text(pyproject)
+    return stage_dir
+
+
+def results(stage_dir: Path) -> dict[str, int | None]:
+    """{mutant name: exit code} from mutmut's per-file records."""
+    out: dict[str, int | None] = {}
+    for meta in (stage_dir / "mutants").rglob("*.meta"):
+        data = json.loads(meta.read_text())
+        out.update(data.get("exit_code_by_key", {}))
+    return out
+
+
+def equivalents() -> dict[str, str]:
+    """{mutant name: why it is equivalent} from equivalents.txt (``name  # reason`` per line)."""
+    listed = {}
+    for line in EQUIVALENTS.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, why = line.partition("#")
+            listed[name.strip()] = why.strip()
+    return listed
+
+
+def module_of(name: str) -> str:
+    return name.split(".x_")[0].split(".xǁ")[0]
+
+
+def report(codes: dict[str, int | None], minimum: float) -> int:
+    listed = equivalents()
+    problems = []
+    for name, why in listed.items():
+        if not why:
+            problems.append(f"{name}: listed as equivalent without a reason")
+        if name not in codes:
+            problems.append(f"{name}: listed as equivalent but no such mutant exists any more")
+        elif codes[name] in KILLED:
+            problems.append(f"{name}: listed as equivalent but a test kills it; remove it from the list")
+    per = defaultdict(lambda: [0, 0, 0])   # module: killed, equivalent, counted
+    survivors = []
+    for name, code in sorted(codes.items()):
+        row = per[module_of(name)]
+        if name in listed:
+            row[1] += 1
+            continue
+        row[2] += 1
+        if code in KILLED:
+            row[0] += 1
+        else:
+            survivors.append(f"{name} (exit code {code})")
+    total = [sum(r[i] for r in per.values()) for i in range(3)]
+    print(f"\n{'module':48} {'killed':>7} {'equiv':>6} {'of':>6} {'score':>7}")
+    for module, (k, e, n) in sorted(per.items()) + [("TOTAL", total)]:
+        print(f"{module:48} {k:7} {e:6} {n:6} {100 * k / max(n, 1):6.1f}%")
+    for s in survivors:
+        print("survived:", s)
+    for p in problems:
+        print("equivalents.txt:", p)
+    score = 100 * total[0] / max(total[2], 1)
+    print(f"\nmutation score {score:.1f}% (minimum {minimum}%)")
+    return 1 if problems or score < minimum else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--min", type=float, default=95.0)
+    parser.add_argument("--no-run", action="store_true", help="only score the last run")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--group", choices=sorted(GROUPS), action="append",
+                        help="run only this group (repeatable); default: every group")
+    parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
+    args = parser.parse_args(argv)
+    codes: dict[str, int | None] = {}
+    for group in args.group or list(GROUPS):
+        stage_dir = stage(group)
+        if not args.no_run:
+            mutmut = Path(sys.executable).with_name("mutmut")
+            command = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(args.jobs)]
+            known = results(stage_dir)
+            names = [n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)]
+            if args.mutants and not names:
+                continue
+            env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+            done = subprocess.run(command + names, cwd=stage_dir, env=env)
+            if done.returncode != 0:
+                print(f"mutmut ({group}) exited with {done.returncode}")
+        codes.update(results(stage_dir))
+    return report(codes, args.min)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
