@@ -158,11 +158,18 @@ class Expectations:
     unchecked: list[tuple[str, str]]
 
 
+def month_serial(run: Run, index: float) -> float:
+    """The serial number of month ``index`` from the start, also past the horizon."""
+    first = run.months[0]
+    n = first.year * 12 + first.month - 1 + int(index)
+    return float(excel_serial(dt.date(n // 12, n % 12 + 1, 1)))
+
+
 def _kpi(run: Run, key: str, j: int):
     v = float(run.kpis[key][j])
     if not math.isfinite(v):
         return NEVER
-    return float(excel_serial(run.months[int(v)])) if key in DATE_KPIS else v
+    return month_serial(run, v) if key in DATE_KPIS else v
 
 
 def _param_in_excel(run: Run, key: str, scenario: str) -> float:
@@ -215,8 +222,9 @@ def _model_sheet(ws, run: Run, j: int) -> dict:
                 out[(ws.title, c.coordinate)] = float(run.result.column(key, j)[t])
             elif key == FLAG_BELOW_FLOOR:
                 out[(ws.title, c.coordinate)] = float(run.result.column("closing_cash", j)[t] < floor)
-            elif key == FLAG_BREAK_EVEN:
-                out[(ws.title, c.coordinate)] = float(run.result.column("ttm_operating_cash_flow", j)[t] >= 0)
+            elif key == FLAG_BREAK_EVEN:   # a full trailing twelve months (from the twelfth month) ≥ 0
+                ttm = run.result.column("ttm_operating_cash_flow", j)[t]
+                out[(ws.title, c.coordinate)] = float(ttm >= 0 and t >= 11)
             elif key in kpi_keys and c.column == 4:
                 out[(ws.title, c.coordinate)] = _kpi(run, key, j)
             elif key in search:
@@ -305,7 +313,7 @@ def _comparison(ws, run: Run, j_of_col: dict[int, int]) -> dict:
             if prefix == "Score":
                 x = values[c.column]
                 if key in DATE_KPIS:
-                    x = excel_serial(after) if math.isnan(x) else excel_serial(run.months[int(x)])
+                    x = excel_serial(after) if math.isnan(x) else month_serial(run, x)
                 elif key in MONTH_KPIS:
                     x = horizon if math.isnan(x) else x
                 out[where] = better * x if math.isfinite(x) else -1e300

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from cashcast.models.engine.expr import Exp, Expr, If, Max, Min, MonthIndex, MonthsSince, Num, Param, Year
+from cashcast.models.engine.annual import END, SUM
+from cashcast.models.engine.annual import of as annual_of
 from cashcast.models.engine.names import fx_name
 
 if TYPE_CHECKING:  # the loader imports the kinds registry, so the kinds import it only for types
@@ -37,8 +39,10 @@ class Line:
 
     ``role`` is revenue, cost or funding for a block's cash line (these add up to the totals), detail
     for a block's intermediate line (subscribers, ...), memo for non-cash lines (depreciation) and
-    total for the model's totals. ``stock`` lines are balances: their annual figure is the year-end
-    value rather than the sum of the months.
+    total for the model's totals. ``annual`` says how the line folds into a year
+    (:mod:`cashcast.models.engine.annual`): ``sum`` for a flow, ``end`` for a balance, ``mean`` for
+    a level such as a monthly audience. ``stock=True`` (a balance) without ``annual`` means ``end``;
+    anything else without it means ``sum``.
     """
 
     name: str
@@ -48,6 +52,10 @@ class Line:
     role: str
     block: str | None = None
     stock: bool = False
+    annual: str = ""
+
+    def __post_init__(self):
+        self.annual = annual_of(self.annual or (END if self.stock else SUM)).key
 
 
 @dataclass(frozen=True)
@@ -152,9 +160,10 @@ class BlockContext:
             flags.append(MonthsSince(Param(end.key)).le(0))
         return flags[0] if len(flags) == 1 else flags[0] * flags[1]
 
-    def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False) -> Line:
+    def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False,
+             annual: str = "") -> Line:
         return Line(f"{self.slug}.{item}", expr, f"{self.block.name}: {label}", unit, role,
-                    self.block.name, stock)
+                    self.block.name, stock, annual)
 
     def money(self, per: str = "/month") -> str:
         """The unit of a money line: the model currency per month, e.g. ``USD/month``."""

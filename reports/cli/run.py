@@ -19,7 +19,7 @@ from cashcast.models.analysis.uncertainty import Uncertainty
 from cashcast.reports import fmt
 from cashcast.reports.cli.options import RunOptions
 from cashcast.reports.files import publish
-from cashcast.reports.outputs import csv_text, json_text
+from cashcast.reports.outputs import annual_csv_text, csv_text, json_text
 from cashcast.reports.tables import summary
 
 EXIT_OK = 0
@@ -60,7 +60,8 @@ def render_outputs(outcome: Outcome, stem: str, pdf: bool = False) -> dict[str, 
 
     table = summary(outcome.run)  # the run's figures, built once; the JSON and the HTML format them
     outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
-                                       f"{stem}.csv": csv_text(outcome)}
+                                       f"{stem}.csv": csv_text(outcome),
+                                       f"{stem}.annual.csv": annual_csv_text(outcome)}
     outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
     outputs[f"{stem}.html"] = html_report(outcome, table)
     if pdf:

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from cashcast.models.analysis import kpis as registry
+from cashcast.models.engine.annual import year_spans  # noqa: F401  (the sheets import it from here)
 from cashcast.models.engine.model import Model
 from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.analysis.scenarios import Run
@@ -104,17 +105,6 @@ class ModelLayout:
             r += 1
             layout.kpis[kpi.name] = r
         return layout
-
-
-def year_spans(months: list[dt.date]) -> list[tuple[int, int, int]]:
-    """(year, first month index, last month index) for each calendar year of the horizon."""
-    spans: list[tuple[int, int, int]] = []
-    for t, m in enumerate(months):
-        if spans and spans[-1][0] == m.year:
-            spans[-1] = (m.year, spans[-1][1], t)
-        else:
-            spans.append((m.year, t, t))
-    return spans
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1,10 +1,15 @@
 """The **Annual** sheet: each line per calendar year, formulas over Monthly.
 
-A flow is the SUM of its months; a balance (closing cash, subscribers, …) is its year-end value.
+Each line folds as it says (:mod:`cashcast.models.engine.annual`): a flow is the SUM of its months;
+a balance (closing cash, subscribers, …) is its year-end value; a level (a monthly audience) the
+AVERAGE of its months.
 """
 from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
+
+from cashcast.models.engine.annual import SUM
+from cashcast.models.engine.annual import of as aggregation
 
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.formulas import cell
@@ -20,7 +25,8 @@ def write(book: Book, ws: Worksheet) -> None:
     st = book.st
     ws.write_string(TITLE_ROW, 0, "Annual totals", st.title)
     ws.write_string(SCENARIO_ROW, 0, "Sums of the months on Monthly; balances (closing cash, subscribers, "
-                                     "…) are year-end values. Scenario (chosen on Summary):", st.note)
+                                     "…) are year-end values; levels (audience, …) monthly averages. "
+                                     "Scenario (chosen on Summary):", st.note)
     ws.write_formula(SCENARIO_ROW, KEY_COL + 1, f"={SELECTOR_NAME}", st.selector, book.selected)
     for c, text in ((LABEL_COL, "Line"), (UNIT_COL, "Unit"), (KEY_COL, "Key")):
         ws.write_string(DATE_ROW, c, text, st.header)
@@ -44,15 +50,13 @@ def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, i
     """One line's row: its label, unit and key, then a formula per year over its row on Monthly."""
     st = book.st
     line = book.model.lines[name]
-    ws.write_string(r, LABEL_COL, line.label + (" (year-end)" if line.stock else ""), st.text)
-    ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if not line.stock else line.unit, st.text)
+    fold = aggregation(line.annual)
+    ws.write_string(r, LABEL_COL, line.label + fold.suffix, st.text)
+    ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if fold.key == SUM else line.unit, st.text)
     ws.write_string(r, KEY_COL, name, st.key)
     total = line.role == "total" or name == "depreciation"
     fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
     values = book.run.annual(name, 0)
     for i, (_year, a, b) in enumerate(spans):
-        if line.stock:
-            formula = f"={MONTHLY}!{cell(r, FIRST_MONTH_COL + b)}"
-        else:
-            formula = f"=SUM({MONTHLY}!{cell(r, FIRST_MONTH_COL + a)}:{cell(r, FIRST_MONTH_COL + b)})"
-        ws.write_formula(r, FIRST_MONTH_COL + i, formula, fmt, values[i])
+        first, last = (f"{MONTHLY}!{cell(r, FIRST_MONTH_COL + t)}" for t in (a, b))
+        ws.write_formula(r, FIRST_MONTH_COL + i, fold.xl(first, last), fmt, values[i])

@@ -183,5 +183,5 @@ def _score(book: Book, key: str, x: float, better: int, fallback: float) -> floa
     if not np.isfinite(x):
         return float(fallback)
     if registry.named(key).is_date:
-        x = excel_serial(book.run.months[int(x)])
+        x = excel_serial(month_date(book.run.months, x))
     return float(better * x)
