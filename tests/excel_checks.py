@@ -246,17 +246,27 @@ def _irr_search(run: Run, j: int) -> dict[str, list]:
     return out
 
 
+# The yearly KPIs, computed here from a year's months of the lines, apart from the registry
+YEARLY_EXPECTED = {"net_burn": lambda year: -year["operating_cash_flow"].mean()}
+
+
 def _annual_sheet(ws, run: Run, j: int) -> dict:
     out = {}
     years = run.years()
     index = {c.column: years.index(int(c.value)) for c in ws[4][3:] if c.value is not None}
+    in_year = np.array([m.year for m in run.months])
     for row in ws.iter_rows(min_row=5):
         key = row[2].value
         if key in run.model.lines:
             annual = run.annual(key, j)
-            for c in row[3:]:
-                if c.data_type == "f":
-                    out[(ws.title, c.coordinate)] = annual[index[c.column]]
+        elif key in YEARLY_EXPECTED:
+            annual = [YEARLY_EXPECTED[key]({n: run.result.column(n, j)[in_year == y] for n in run.model.lines})
+                      for y in years]
+        else:
+            continue
+        for c in row[3:]:
+            if c.data_type == "f":
+                out[(ws.title, c.coordinate)] = annual[index[c.column]]
     return out
 
 

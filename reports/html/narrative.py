@@ -58,19 +58,34 @@ def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str) -> str
     month = k["cash_out_month"]
     if month is None:
         return (f"cash lasts the whole {s.horizon_months}-month horizon, ending at "
-                f"{fmt.money(k['ending_cash'], currency)} in {fmt.month_of(last_month)}")
+                f"{fmt.money(k['ending_cash'], currency)} in {fmt.month_of(last_month)}"
+                + horizon_burn_clause(k))
     what = (f"cash falls below the {fmt.money(s.minimum_cash, currency)} minimum" if s.minimum_cash
             else "cash runs out")
     runway = k["runway_months"]
     when = "the first month" if runway == 0 else f"{fmt.months(runway)} after the start"
-    return f"{what} in {fmt.month(month)}, {when}"
+    back = (f" and is back above it from {fmt.month(k['cash_recovers_month'])}"
+            if k.get("cash_recovers_month") else "")
+    return f"{what} in {fmt.month(month)}, {when}{back}"
+
+
+def horizon_burn_clause(k: dict) -> str:
+    """', but it is burning cash at the end: at the last three months' rate it runs out in May 2037'
+    (empty when the horizon ends without burning), so "lasts the whole horizon" never hides a burn."""
+    month = k.get("runway_at_horizon_month")
+    if k.get("runway_at_horizon_months") is None:
+        return ""
+    when = f"runs out in {fmt.month(month)}" if month else "would last over a century more"
+    return f", but it is burning cash at the end: at the last three months' rate it {when}"
 
 
 def break_even_clause(k: dict, last_month: dt.date) -> str:
     """'operating cash flow breaks even in Sep 2027' (or not by the end of the horizon)."""
     if k["break_even_month"] is None:
         return f"operating cash flow does not break even by {fmt.month_of(last_month)}"
-    return f"operating cash flow breaks even in {fmt.month(k['break_even_month'])}"
+    loss = k.get("returns_to_loss_month")
+    again = f" but returns to losses from {fmt.month(loss)}" if loss else ""
+    return f"operating cash flow breaks even in {fmt.month(k['break_even_month'])}{again}"
 
 
 def headline(name: str, k: dict, workbook: Workbook, extra: str | None = None) -> str:
@@ -90,10 +105,9 @@ def card_notes(workbook: Workbook, k: dict) -> dict[str, str]:
     return {
         "cash_out_month": f"first month with cash {floor}",
         "runway_months": f"months from {fmt.month_of(s.start_month)}",
-        "break_even_month": "trailing 12 months of operating cash flow ≥ 0",
+        "break_even_month": "a full trailing 12 months of operating cash flow ≥ 0",
         "npv": f"operating cash flows at {fmt.percent_exact(s.discount_rate)} a year",
-        "irr": ("annualised, on operating cash flows" if k["irr"] is not None
-                else "undefined: operating cash flows never change sign"),
+        "irr": k.get("irr_note") or "annualised, on operating cash flows",
         "ending_cash": f"at the end of {fmt.month_of(workbook.months()[-1])}",
     }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.annual import SUM
 from cashcast.models.engine.annual import of as aggregation
 
@@ -38,12 +39,32 @@ def write(book: Book, ws: Worksheet) -> None:
         ws.write_string(r, LABEL_COL, title, st.section)
     for name, r in book.layout.rows.items():
         _line(book, ws, name, r, spans)
+    _yearly_kpis(book, ws, spans)
     ws.freeze_panes(DATE_ROW + 1, FIRST_MONTH_COL)
     ws.set_column(LABEL_COL, LABEL_COL, 52)
     ws.set_column(UNIT_COL, UNIT_COL, 12)
     ws.set_column(KEY_COL, KEY_COL, 24)
     ws.set_column(FIRST_MONTH_COL, FIRST_MONTH_COL + len(spans) - 1, 17)
     print_setup(ws, header_rows=DATE_ROW + 1, title_cols=1)
+
+
+def _yearly_kpis(book: Book, ws: Worksheet, spans: list[tuple[int, int, int]]) -> None:
+    """The yearly KPIs (:data:`cashcast.models.analysis.kpis.YEARLY`) below the lines, each a
+    formula per year over its line's row on Monthly."""
+    st, layout = book.st, book.layout
+    top = layout.sections[layout.line_sections][0]
+    ws.write_string(top, LABEL_COL, "Key figures per year", st.section)
+    for i, kpi in enumerate(registry.YEARLY, start=1):
+        ws.write_string(top + i, LABEL_COL, f"{kpi.label} ({kpi.description})", st.text)
+        ws.write_string(top + i, UNIT_COL, book.currency if kpi.kind == "money" else "%", st.text)
+        ws.write_string(top + i, KEY_COL, kpi.name, st.key)
+        fmt = st.number(unit_format(book.currency if kpi.kind == "money" else "%", book.currency))
+        row = layout.rows[kpi.definition.line]
+        values = book.run.yearly[kpi.name][:, 0]
+        for c, (_year, a, b) in enumerate(spans):
+            first, last = (f"{MONTHLY}!{cell(row, FIRST_MONTH_COL + t)}" for t in (a, b))
+            ws.write_formula(top + i, FIRST_MONTH_COL + c, kpi.definition.xl(first, last), fmt,
+                             float(values[c]))
 
 
 def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, int, int]]) -> None:
