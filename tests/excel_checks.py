@@ -32,7 +32,7 @@ FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN = BELOW_FLOOR.key, BREAK_EVEN.key
 REL_TOL, ABS_TOL = 1e-9, 1e-6   # relative, and one millionth of a unit for values that are 0
 ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
 NEVER = object()  # numpy's NaN ("never", "n/a") — the report shows a text there
-EXAMPLE_NAMES = ["starter", "every-kind"] + [p.stem for p in EXAMPLES]
+EXAMPLE_NAMES = ["starter", "every-kind", "rounds"] + [p.stem for p in EXAMPLES]
 
 
 def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
@@ -88,16 +88,44 @@ def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
     return settings, rows, [("base", "as typed"), ("slow", "lower conversion, later Series A")]
 
 
+def rounds() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
+    """A company that runs short, is rescued by a round, breaks even and (in one scenario) returns to
+    losses: every honest KPI takes a value in one scenario and is null in another. Worked by hand in
+    tests/test_honest_kpis.py.
+
+    Jan 2023, 24 months, $300K opening cash; $100K a month of costs; a $500K round in Jul 2023;
+    sales from Jul 2023 of 1.2M calls a month at $0.10 (base), 1.5M until Jun 2024 (fade), and
+    base without the round (no-round).
+    """
+    def r(block, kind, param, value, unit, **kw):
+        return AssumptionRow(block, kind, param, value, unit, source="hand-worked", **kw)
+
+    month = dt.date
+    settings = [("start_month", month(2023, 1, 1), ""), ("horizon_months", 24, ""), ("currency", "USD", ""),
+                ("discount_rate", 0.10, ""), ("opening_cash", 300_000, "")]
+    rows = [
+        r("Team", "opex", "monthly_amount", 100_000, "USD/month", low=90_000, high=110_000),
+        r("API", "usage", "volume", 1_200_000, "calls/month", overrides={"fade": 1_500_000}),
+        r("API", "usage", "unit_price", 0.10, "USD/call"),
+        r("API", "usage", "start_month", month(2023, 7, 1), "date"),
+        r("API", "usage", "end_month", month(2030, 12, 1), "date", overrides={"fade": month(2024, 6, 1)}),
+        r("Seed", "funding", "amount", 500_000, "USD", overrides={"no-round": 0}),
+        r("Seed", "funding", "month", month(2023, 7, 1), "date"),
+    ]
+    return settings, rows, [("base", "rescued by the round"), ("fade", "sales stop after Jun 2024"),
+                            ("no-round", "no round")]
+
+
 def example_path(name: str, folder: Path) -> Path:
-    """An example assumption workbook: the starter of `cashcast new` or every_kind() (written to
-    folder), or one of assumptions/*.xlsx."""
-    if name in ("starter", "every-kind"):
+    """An example assumption workbook: the starter of `cashcast new`, every_kind() or rounds()
+    (written to folder), or one of assumptions/*.xlsx."""
+    if name in ("starter", "every-kind", "rounds"):
         path = folder / f"{name}.xlsx"
         if not path.exists():
             if name == "starter":
                 write_assumption_workbook(path, *starter("starter"), guide=True)
             else:
-                write_assumption_workbook(path, *every_kind())
+                write_assumption_workbook(path, *(every_kind() if name == "every-kind" else rounds()))
         return path
     return next(p for p in EXAMPLES if p.stem == name)
 
