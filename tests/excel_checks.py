@@ -27,6 +27,7 @@ from tests.helpers import EXAMPLES
 DATE_KPIS = {k.name for k in KPIS if k.is_date}
 MONTH_KPIS = {k.name for k in KPIS if k.is_month}
 BETTER = {k.name: k.better for k in KPIS}
+BEYOND_HORIZON = {"runway_at_horizon_months", "runway_at_horizon_month"}   # "never" ranks past them
 FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN = BELOW_FLOOR.key, BREAK_EVEN.key
 
 REL_TOL, ABS_TOL = 1e-9, 1e-6   # relative, and one millionth of a unit for values that are 0
@@ -109,6 +110,10 @@ def rounds() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
         r("API", "usage", "unit_price", 0.10, "USD/call"),
         r("API", "usage", "start_month", month(2023, 7, 1), "date"),
         r("API", "usage", "end_month", month(2030, 12, 1), "date", overrides={"fade": month(2024, 6, 1)}),
+        # no audience yet: a price for the parity tests' edit (doubling it), no revenue
+        r("Plus", "subscription", "audience", 0, "users"),
+        r("Plus", "subscription", "conversion", 0.01, "%"),
+        r("Plus", "subscription", "price", 10, "USD/month"),
         r("Seed", "funding", "amount", 500_000, "USD", overrides={"no-round": 0}),
         r("Seed", "funding", "month", month(2023, 7, 1), "date"),
     ]
@@ -326,8 +331,6 @@ def _comparison(ws, run: Run, j_of_col: dict[int, int]) -> dict:
     key_of = {k.title: k.name for k in KPIS}
     cols = sorted(j_of_col)
     base_col = cols[0]
-    after = run.months[-1]
-    after = dt.date(after.year + after.month // 12, after.month % 12 + 1, 1)
     horizon = run.model.horizon
     section = None
     for row in ws.iter_rows(min_row=8 + len(KPIS)):
@@ -350,10 +353,11 @@ def _comparison(ws, run: Run, j_of_col: dict[int, int]) -> dict:
             where = ("Summary", c.coordinate)
             if prefix == "Score":
                 x = values[c.column]
+                never = horizon + (1201 if key in BEYOND_HORIZON else 0)   # past a century of months
                 if key in DATE_KPIS:
-                    x = excel_serial(after) if math.isnan(x) else month_serial(run, x)
+                    x = month_serial(run, never if math.isnan(x) else x)
                 elif key in MONTH_KPIS:
-                    x = horizon if math.isnan(x) else x
+                    x = (never - horizon if key in BEYOND_HORIZON else horizon) if math.isnan(x) else x
                 out[where] = better * x if math.isfinite(x) else -1e300
             elif prefix == "Rank":
                 out[where] = float(order.index(c.column) + 1)

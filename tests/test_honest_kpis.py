@@ -196,3 +196,11 @@ def test_html_annual_table_labels_and_folds_each_line_by_its_kind(ramp):
     assert rows["Plus"] == ["$6.6K", "$14.4K"]
     assert rows["Closing cash (year end)"] == ["$1M", "$1M"]
     assert rows["Net burn (average a month; negative: cash generated)"] == ["−$550", "−$1.2K"]
+
+
+def test_not_burning_at_the_horizon_ranks_best_not_at_the_horizon(outputs):
+    """fade would run out in Mar 2025, after the horizon; base and no-round do not burn at its end:
+    their "never" ranks past every month, where a cash-out month's "never" ranks at the horizon."""
+    ranking = json.loads((outputs / "rounds.json").read_text())["scenario_comparison"]["ranking"]
+    assert ranking["runway_at_horizon_month"] == ["base", "no-round", "fade"]
+    assert ranking["runway_at_horizon_months"] == ["base", "no-round", "fade"]

@@ -19,7 +19,7 @@ import numpy as np
 from cashcast.models.analysis import kpi
 from cashcast.models.analysis.reductions import (
     AfterLast, Count, Deficit, FirstAfter, FirstMonth, Flag, Gap, Irr, Last, Lowest, Npv, PerYear,
-    Reduction, RunwayAtHorizon,
+    CENTURY, Reduction, RunwayAtHorizon,
 )
 from cashcast.models.engine.annual import MEAN, year_spans
 from cashcast.models.engine.expr import LineRef, MonthIndex, Num, Param
@@ -53,7 +53,8 @@ class Kpi:
     ``cashcast run`` prints. ``null``: what a null (JSON) value means, where it can be null.
     ``toned``: the HTML card may colour the value good or bad. ``note``: a function of the
     definition's line (one path) that says in words why the value is null (the JSON's
-    ``<name>_note``).
+    ``<name>_note``). ``never_beyond``: a month figure that may lie past the horizon (the burn at
+    the horizon's runway), whose "never" ranks past every month it can take, not at the horizon.
     """
 
     name: str
@@ -72,6 +73,7 @@ class Kpi:
     null: str = ""
     toned: bool = True
     note: Callable | None = None
+    never_beyond: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS or self.better not in (1, -1):
@@ -85,6 +87,17 @@ class Kpi:
     @property
     def is_date(self) -> bool:
         return self.kind == "month"
+
+    def never_rank(self, horizon: int) -> int:
+        """The month number (or count) "never" ranks as: the horizon (the first month past it), or,
+        for a figure that may lie past the horizon, past every value it can take.
+
+        >>> named("cash_out_month").never_rank(120), named("runway_at_horizon_month").never_rank(120)
+        (120, 1321)
+        """
+        if not self.never_beyond:
+            return horizon
+        return CENTURY + 1 + (horizon if self.is_date else 0)
 
     @property
     def phrase(self) -> str:
@@ -112,6 +125,7 @@ class Kpi:
 
 
 FLOOR = "below the cash floor (minimum_cash)"
+NOT_BURNING = f"not burning cash over the last three months, or lasting over {CENTURY} months more"
 KPIS: tuple[Kpi, ...] = (
     Kpi("cash_out_month", "Cash-out month", "first month below the cash floor", "month", +1,
         FirstMonth(BELOW_FLOOR, as_date=True), simulated=1, swung=2, summary=True,
@@ -137,12 +151,12 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("months_short", "Months short", f"months with cash {FLOOR}", "months", -1, Count(BELOW_FLOOR)),
     Kpi("runway_at_horizon_months", "Runway at the horizon", "whole months the cash lasts after the "
         "horizon at the last three months' burn", "months", +1,
-        RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=False),
-        null="not burning cash over the last three months", documented_by=kpi.runway_at_horizon),
+        RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=False), never_beyond=True,
+        null=NOT_BURNING, documented_by=kpi.runway_at_horizon),
     Kpi("runway_at_horizon_month", "Cash-out at the horizon's burn", "month the cash would fall below "
         "the floor after the horizon at the last three months' burn", "month", +1,
-        RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=True),
-        null="not burning cash over the last three months"),
+        RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=True), summary=True,
+        never_beyond=True, null=NOT_BURNING),
     Kpi("break_even_month", "Break-even month", "first with a full trailing twelve months of operating "
         "cash flow ≥ 0", "month", -1, FirstMonth(BREAK_EVEN, as_date=True), simulated=3, swung=3, sort=2,
         summary=True, target="YYYY-MM: break-even in that month or earlier",
@@ -154,7 +168,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("returns_to_loss_month", "Returns to loss", "first month after break-even whose trailing twelve "
         "months are below 0", "month", +1,
         FirstAfter(BREAK_EVEN, 0, f"the first month without `{BREAK_EVEN.text}` after break-even"),
-        null="no break-even, or no loss after it", documented_by=kpi.first_after),
+        null="no break-even, or no loss after it", documented_by=kpi.first_after, summary=True),
     Kpi("peak_funding_need", "Peak funding need", "deepest cumulative operating deficit", "money", -1,
         Deficit("cumulative_operating_cash_flow"), simulated=4, summary=True,
         target="an amount: a peak funding need of at most that", documented_by=kpi.peak_funding_need),

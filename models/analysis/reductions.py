@@ -347,8 +347,8 @@ class FirstAfter(Reduction):
 class RunwayAtHorizon(Reduction):
     """Whole months the cash above the floor lasts after the horizon at the last three months'
     average burn of ``flow``; ``as_date``: the first month after the horizon it would be below the
-    floor (the last month + 1 + those months; "never" beyond :data:`CENTURY` months). NaN ("never")
-    where the horizon ends without burning.
+    floor (the last month + 1 + those months). NaN ("never") where the horizon ends without burning
+    or the cash would last more than :data:`CENTURY` months.
 
     numpy: :func:`cashcast.models.analysis.kpi.runway_at_horizon`. Excel:
     ``IF(-AVERAGE(last 3)>0,INT(MAX(0,cash-floor)/-AVERAGE(last 3)),"never")``.
@@ -367,25 +367,23 @@ class RunwayAtHorizon(Reduction):
     def text(self) -> str:
         runway = (f"`floor(max(0, {self.line} − {self.floor}) ÷ burn)` in the last month, burn = "
                   f"−(average `{self.flow}` of the last {self.window} months), when burn > 0")
-        return (f"the last month + 1 + {runway}, if within {CENTURY} months" if self.as_date
-                else runway)
+        return f"the last month + 1 + {runway}" if self.as_date else runway
 
     def np(self, ctx) -> numpy.ndarray:
         months = kpi.runway_at_horizon(ctx.line(self.line), ctx.line(self.flow), ctx.param(self.floor),
                                        self.window)
-        if not self.as_date:
-            return months
-        return numpy.where(months <= CENTURY, months + ctx.line(self.line).shape[0], numpy.nan)
+        months = numpy.where(months <= CENTURY, months, numpy.nan)
+        return months + ctx.line(self.line).shape[0] if self.as_date else months
 
     def xl(self, ctx) -> str:
         window = min(self.window, ctx.months)
         burn = f"(-AVERAGE({ctx.range(self.flow, skip=ctx.months - window)}))"
         runway = f"INT(MAX(0,{ctx.last(self.line)}-{ctx.param(self.floor)})/{burn})"
+        shown = runway
         if self.as_date:
             last = f"INDEX({ctx.dates()},1,{ctx.months})"
-            runway = (f'IF({runway}>{CENTURY},"{NEVER}",'
-                      f"DATE(YEAR({last}),MONTH({last})+1+{runway},1))")
-        return f'=IF({burn}>0,{runway},"{NEVER}")'
+            shown = f"DATE(YEAR({last}),MONTH({last})+1+{runway},1)"
+        return f'=IF({burn}>0,IF({runway}>{CENTURY},"{NEVER}",{shown}),"{NEVER}")'
 
 
 # ------------------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def summary_text(kpi, x, currency: str) -> str:
     if kpi.kind == "month":
         return fmt.month(x)
     if kpi.kind == "months":
-        return "never runs out" if x is None else f"{x} months"
+        return "past the horizon" if x is None else f"{x} months"
     if kpi.kind == "rate":
         return fmt.percent(x) if x is not None else "n/a"
     return fmt.money(x, currency)
