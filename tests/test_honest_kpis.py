@@ -19,6 +19,7 @@ rounds(): Jan 2023, 24 months, $300K opening cash, $100K a month of costs, a $50
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 
@@ -204,3 +205,23 @@ def test_not_burning_at_the_horizon_ranks_best_not_at_the_horizon(outputs):
     ranking = json.loads((outputs / "rounds.json").read_text())["scenario_comparison"]["ranking"]
     assert ranking["runway_at_horizon_month"] == ["base", "no-round", "fade"]
     assert ranking["runway_at_horizon_months"] == ["base", "no-round", "fade"]
+
+
+def cards(page: str, scenario_index: int) -> dict[str, tuple[str, str]]:
+    """{KPI: (value, note)} of one scenario's cards in the HTML report (scenarios in order)."""
+    found = re.findall(r'<div class="kpi[^"]*" data-kpi="(\w+)">\s*<dt>[^<]*</dt>\s*<dd class="value">([^<]*)</dd>'
+                       r'\s*<dd class="note">([^<]*)</dd>', page)
+    per = len(found) // 3
+    return {k: (v, html.unescape(n)) for k, v, n in found[scenario_index * per:(scenario_index + 1) * per]}
+
+
+def test_html_cards_say_what_a_null_means(outputs):
+    page = (outputs / "rounds.html").read_text()
+    base, fade = cards(page, 0), cards(page, 1)
+    assert base["cash_recovers_month"][0] == "Jul 2023" and fade["returns_to_loss_month"][0] == "Nov 2024"
+    assert base["runway_at_horizon_months"] == (
+        "—", "not burning cash over the last three months, or lasting over 1200 months more")
+    assert fade["runway_at_horizon_month"][0] == "Mar 2025"
+    assert fade["sustained_break_even_month"][0] == "Never"
+    assert fade["irr"] == ("n/a", "undefined: the operating cash flows change sign 2 times, so more than "
+                                  "one rate can make their NPV zero")

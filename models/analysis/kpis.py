@@ -164,7 +164,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("sustained_break_even_month", "Sustained break-even", "first month from which the trailing "
         "twelve months stay ≥ 0 to the horizon", "month", -1,
         AfterLast(BREAK_EVEN, 0, f"the month after the last without `{BREAK_EVEN.text}`"),
-        null="the trailing twelve months are below 0 in the last month"),
+        null="never within the horizon: the trailing twelve months are below 0 in the last month"),
     Kpi("returns_to_loss_month", "Returns to loss", "first month after break-even whose trailing twelve "
         "months are below 0", "month", +1,
         FirstAfter(BREAK_EVEN, 0, f"the first month without `{BREAK_EVEN.text}` after break-even"),

@@ -108,12 +108,30 @@ def card_notes(workbook: Workbook, k: dict) -> dict[str, str]:
         "break_even_month": "a full trailing 12 months of operating cash flow ≥ 0",
         "npv": f"operating cash flows at {fmt.percent_exact(s.discount_rate)} a year",
         "irr": k.get("irr_note") or "annualised, on operating cash flows",
+        **recovery_note(k),
         "ending_cash": f"at the end of {fmt.month_of(workbook.months()[-1])}",
     }
 
 
+def null_is_not_never(kpi: Kpi) -> bool:
+    """A null that means something else than "never within the horizon" (no shortfall to recover
+    from, no burn at the horizon): the card shows a dash and says what the null means."""
+    return bool(kpi.null) and not kpi.null.startswith("never") and kpi.kind != "rate"
+
+
+def recovery_note(k: dict) -> dict[str, str]:
+    """What a null recovery month means here: no shortfall, or one that lasts to the horizon."""
+    if k.get("cash_recovers_month") is not None or "cash_recovers_month" not in k:
+        return {}
+    return {"cash_recovers_month": "cash never falls below the floor" if k["cash_out_month"] is None
+            else "still below the floor at the end of the horizon"}
+
+
 def card_value(kpi: Kpi, x, workbook: Workbook) -> str:
-    """A KPI's JSON value as its card shows it, by the KPI's kind."""
+    """A KPI's JSON value as its card shows it, by the KPI's kind; a dash for a null that is not a
+    "never"."""
+    if x is None and null_is_not_never(kpi):
+        return "—"
     if kpi.kind == "month":
         return month_or_never(x)
     if kpi.kind == "months":
@@ -134,8 +152,18 @@ def card_tone(kpi: Kpi, x) -> str:
 def kpi_cards(k: dict, workbook: Workbook) -> list[Card]:
     """The KPIs of one scenario as cards, in the registry's (and the JSON's) order."""
     notes = card_notes(workbook, k)
-    return [Card(kpi.name, kpi.label, card_value(kpi, k[kpi.name], workbook),
-                 notes.get(kpi.name, kpi.description), card_tone(kpi, k[kpi.name])) for kpi in registry.KPIS]
+
+    def note(kpi: Kpi) -> str:
+        if kpi.name in notes:
+            return notes[kpi.name]
+        return kpi.null if k[kpi.name] is None and null_is_not_never(kpi) else kpi.description
+
+    def tone(kpi: Kpi) -> str:
+        return card_tone(kpi, k[kpi.name]) if kpi.toned and not (
+            k[kpi.name] is None and null_is_not_never(kpi)) else ""
+
+    return [Card(kpi.name, kpi.label, card_value(kpi, k[kpi.name], workbook), note(kpi), tone(kpi))
+            for kpi in registry.KPIS]
 
 
 def month_or_never(label: str | None) -> str:
