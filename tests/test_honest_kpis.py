@@ -225,3 +225,15 @@ def test_html_cards_say_what_a_null_means(outputs):
     assert fade["sustained_break_even_month"][0] == "Never"
     assert fade["irr"] == ("n/a", "undefined: the operating cash flows change sign 2 times, so more than "
                                   "one rate can make their NPV zero")
+
+
+def test_a_line_says_how_it_folds_and_stock_alone_still_means_year_end():
+    from cashcast.models.engine.expr import Num
+    from cashcast.models.kinds import Line
+
+    def line(**kw):
+        return Line("x", Num(1), "x", "users", "detail", **kw)
+
+    assert [line().annual, line(stock=True).annual, line(annual="mean").annual] == ["sum", "end", "mean"]
+    with pytest.raises(ValueError, match="valid are sum, end, mean"):
+        line(annual="median")
