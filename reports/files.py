@@ -38,7 +38,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-OUTPUT_SUFFIXES = (".xlsx", ".html", ".json", ".csv", ".pdf")  # every output a run may write
+OUTPUT_SUFFIXES = (".xlsx", ".html", ".json", ".csv", ".annual.csv", ".pdf")  # every output a run may write
 CURRENT = "current"
 
 

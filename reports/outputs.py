@@ -7,7 +7,7 @@ import json
 
 from cashcast.models.analysis.outcome import Outcome
 
-from cashcast.reports.tables import monthly_rows, summary
+from cashcast.reports.tables import annual_rows, monthly_rows, summary
 
 
 def json_text(outcome: Outcome, table: dict | None = None) -> str:
@@ -18,6 +18,19 @@ def json_text(outcome: Outcome, table: dict | None = None) -> str:
     if outcome.analysis is not None:
         data.update(outcome.analysis.to_json())
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def annual_csv_text(outcome: Outcome) -> str:
+    """The base scenario's (first selected scenario's) figures per calendar year, a row per year:
+    each line folded as it says (flows summed, balances at the year end, levels averaged), then
+    the yearly KPIs (blank where undefined)."""
+    header, rows = annual_rows(outcome.run, 0)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row[0]] + ["" if x is None else repr(x) for x in row[1:]])
+    return buf.getvalue()
 
 
 def csv_text(outcome: Outcome) -> str:

@@ -1,17 +1,23 @@
 """The report's tables, built once from a run; each format (JSON, CSV, Excel, HTML) only formats them."""
 from __future__ import annotations
 
-from cashcast.models.analysis.batch import json_value
+from cashcast.models.analysis.batch import json_number, json_value
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.statements.checks import check_results
 from cashcast.models.statements.lines import CHECKS, JSON_KEYS, statement_views
+from cashcast.models.engine.annual import of as aggregation
 
 
 def scenario_kpis(run: Run, j: int) -> dict:
-    """The KPIs of scenario column j, JSON-ready: months as 'YYYY-MM', nulls for never/undefined."""
-    return {k.name: json_value(k, run.kpis[k.name][j], run.months) if k.name in run.kpis else None
-            for k in registry.KPIS}
+    """The KPIs of scenario column j, JSON-ready: months as 'YYYY-MM', nulls for never/undefined,
+    each KPI that can say why it is null followed by its ``<name>_note`` (``irr_note``)."""
+    out = {}
+    for k in registry.KPIS:
+        out[k.name] = json_value(k, run.kpis[k.name][j], run.months) if k.name in run.kpis else None
+        if k.note is not None:
+            out[f"{k.name}_note"] = run.notes[f"{k.name}_note"][j] if run.notes else None
+    return out
 
 
 def report_lines(run: Run) -> list[str]:
@@ -20,7 +26,19 @@ def report_lines(run: Run) -> list[str]:
 
 
 def annual_table(run: Run, j: int) -> dict:
-    return {"years": run.years(), "lines": {name: run.annual(name, j) for name in report_lines(run)}}
+    """Scenario column j per calendar year: every line folded as it says (summed, year-end or
+    averaged), and every yearly KPI."""
+    return {"years": run.years(), "lines": {name: run.annual(name, j) for name in report_lines(run)},
+            "kpis": {k.name: [json_number(x) for x in run.yearly[k.name][:, j]] for k in registry.YEARLY}}
+
+
+def annual_rows(run: Run, j: int = 0) -> tuple[list[str], list[list]]:
+    """Header and rows of the annual table for scenario column j (the annual CSV): a year per row,
+    a column per line (folded as it says) and per yearly KPI."""
+    table = annual_table(run, j)
+    columns = list(table["lines"].values()) + list(table["kpis"].values())
+    header = ["year"] + list(table["lines"]) + list(table["kpis"])
+    return header, [[year] + [c[i] for c in columns] for i, year in enumerate(table["years"])]
 
 
 def statements_table(run: Run, j: int) -> dict:
@@ -58,7 +76,7 @@ def summary(run: Run) -> dict:
         "opening_cash": s.opening_cash,
         "minimum_cash": s.minimum_cash,
         "lines": {name: {"label": ln.label, "unit": ln.unit, "role": ln.role, "block": ln.block,
-                         "annual": "year-end" if ln.stock else "sum"}
+                         "annual": aggregation(ln.annual).json}
                   for name, ln in run.model.lines.items()},
         "scenarios": {
             name: {"description": descriptions.get(name, ""), "kpis": scenario_kpis(run, j),

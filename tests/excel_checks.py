@@ -29,12 +29,13 @@ from tests.helpers import EXAMPLES
 DATE_KPIS = {k.name for k in KPIS if k.is_date}
 MONTH_KPIS = {k.name for k in KPIS if k.is_month}
 BETTER = {k.name: k.better for k in KPIS}
+BEYOND_HORIZON = {"runway_at_horizon_months", "runway_at_horizon_month"}   # "never" ranks past them
 FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN = BELOW_FLOOR.key, BREAK_EVEN.key
 
 REL_TOL, ABS_TOL = 1e-9, 1e-6   # relative, and one millionth of a unit for values that are 0
 ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
 NEVER = object()  # numpy's NaN ("never", "n/a") — the report shows a text there
-EXAMPLE_NAMES = ["starter", "every-kind"] + [p.stem for p in EXAMPLES]
+EXAMPLE_NAMES = ["starter", "every-kind", "rounds"] + [p.stem for p in EXAMPLES]
 
 
 def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
@@ -90,16 +91,48 @@ def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
     return settings, rows, [("base", "as typed"), ("slow", "lower conversion, later Series A")]
 
 
+def rounds() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
+    """A company that runs short, is rescued by a round, breaks even and (in one scenario) returns to
+    losses: every honest KPI takes a value in one scenario and is null in another. Worked by hand in
+    tests/test_honest_kpis.py.
+
+    Jan 2023, 24 months, $300K opening cash; $100K a month of costs; a $500K round in Jul 2023;
+    sales from Jul 2023 of 1.2M calls a month at $0.10 (base), 1.5M until Jun 2024 (fade), and
+    base without the round (no-round).
+    """
+    def r(block, kind, param, value, unit, **kw):
+        return AssumptionRow(block, kind, param, value, unit, source="hand-worked", **kw)
+
+    month = dt.date
+    settings = [("start_month", month(2023, 1, 1), ""), ("horizon_months", 24, ""), ("currency", "USD", ""),
+                ("discount_rate", 0.10, ""), ("opening_cash", 300_000, "")]
+    rows = [
+        r("Team", "opex", "monthly_amount", 100_000, "USD/month", low=90_000, high=110_000),
+        r("API", "usage", "volume", 1_200_000, "calls/month", overrides={"fade": 1_500_000}),
+        r("API", "usage", "unit_price", 0.10, "USD/call"),
+        r("API", "usage", "start_month", month(2023, 7, 1), "date"),
+        r("API", "usage", "end_month", month(2030, 12, 1), "date", overrides={"fade": month(2024, 6, 1)}),
+        # no audience yet: a price for the parity tests' edit (doubling it), no revenue
+        r("Plus", "subscription", "audience", 0, "users"),
+        r("Plus", "subscription", "conversion", 0.01, "%"),
+        r("Plus", "subscription", "price", 10, "USD/month"),
+        r("Seed", "funding", "amount", 500_000, "USD", overrides={"no-round": 0}),
+        r("Seed", "funding", "month", month(2023, 7, 1), "date"),
+    ]
+    return settings, rows, [("base", "rescued by the round"), ("fade", "sales stop after Jun 2024"),
+                            ("no-round", "no round")]
+
+
 def example_path(name: str, folder: Path) -> Path:
-    """An example assumption workbook: the starter of `cashcast new` or every_kind() (written to
-    folder), or one of assumptions/*.xlsx."""
-    if name in ("starter", "every-kind"):
+    """An example assumption workbook: the starter of `cashcast new`, every_kind() or rounds()
+    (written to folder), or one of assumptions/*.xlsx."""
+    if name in ("starter", "every-kind", "rounds"):
         path = folder / f"{name}.xlsx"
         if not path.exists():
             if name == "starter":
                 write_assumption_workbook(path, *starter("starter"), guide=True)
             else:
-                write_assumption_workbook(path, *every_kind())
+                write_assumption_workbook(path, *(every_kind() if name == "every-kind" else rounds()))
         return path
     return next(p for p in EXAMPLES if p.stem == name)
 
@@ -160,11 +193,18 @@ class Expectations:
     unchecked: list[tuple[str, str]]
 
 
+def month_serial(run: Run, index: float) -> float:
+    """The serial number of month ``index`` from the start, also past the horizon."""
+    first = run.months[0]
+    n = first.year * 12 + first.month - 1 + int(index)
+    return float(excel_serial(dt.date(n // 12, n % 12 + 1, 1)))
+
+
 def _kpi(run: Run, key: str, j: int):
     v = float(run.kpis[key][j])
     if not math.isfinite(v):
         return NEVER
-    return float(excel_serial(run.months[int(v)])) if key in DATE_KPIS else v
+    return month_serial(run, v) if key in DATE_KPIS else v
 
 
 def _param_in_excel(run: Run, key: str, scenario: str) -> float:
@@ -217,8 +257,9 @@ def _model_sheet(ws, run: Run, j: int) -> dict:
                 out[(ws.title, c.coordinate)] = _line_value(run, key, j, t)
             elif key == FLAG_BELOW_FLOOR:
                 out[(ws.title, c.coordinate)] = float(run.result.column("closing_cash", j)[t] < floor)
-            elif key == FLAG_BREAK_EVEN:
-                out[(ws.title, c.coordinate)] = float(run.result.column("ttm_operating_cash_flow", j)[t] >= 0)
+            elif key == FLAG_BREAK_EVEN:   # a full trailing twelve months (from the twelfth month) ≥ 0
+                ttm = run.result.column("ttm_operating_cash_flow", j)[t]
+                out[(ws.title, c.coordinate)] = float(ttm >= 0 and t >= 11)
             elif key in kpi_keys and c.column == 4:
                 out[(ws.title, c.coordinate)] = _kpi(run, key, j)
             elif key in search:
@@ -249,10 +290,15 @@ def _irr_search(run: Run, j: int) -> dict[str, list]:
     return out
 
 
+# The yearly KPIs, computed here from a year's months of the lines, apart from the registry
+YEARLY_EXPECTED = {"net_burn": lambda year: -year["operating_cash_flow"].mean()}
+
+
 def _annual_sheet(ws, run: Run, j: int) -> dict:
     out = {}
     years = run.years()
     index = {c.column: years.index(int(c.value)) for c in ws[4][3:] if c.value is not None}
+    in_year = np.array([m.year for m in run.months])
     for row in ws.iter_rows(min_row=5):
         key = row[2].value
         if key in run.model.lines:
@@ -267,6 +313,12 @@ def _annual_sheet(ws, run: Run, j: int) -> dict:
             largest = float(np.abs(run.result.column(name, j)).max())
             scale = max(float(np.abs(run.result.column(n, j)).max()) for n in TERMS[name])
             out[(ws.title, row[3].coordinate)] = Scaled(largest, scale)
+        elif key in YEARLY_EXPECTED:
+            annual = [YEARLY_EXPECTED[key]({n: run.result.column(n, j)[in_year == y] for n in run.model.lines})
+                      for y in years]
+            for c in row[3:]:
+                if c.data_type == "f":
+                    out[(ws.title, c.coordinate)] = annual[index[c.column]]
     return out
 
 
@@ -298,8 +350,6 @@ def _comparison(ws, run: Run, j_of_col: dict[int, int]) -> dict:
     key_of = {k.title: k.name for k in KPIS}
     cols = sorted(j_of_col)
     base_col = cols[0]
-    after = run.months[-1]
-    after = dt.date(after.year + after.month // 12, after.month % 12 + 1, 1)
     horizon = run.model.horizon
     section = None
     for row in ws.iter_rows(min_row=8 + len(KPIS)):
@@ -322,10 +372,11 @@ def _comparison(ws, run: Run, j_of_col: dict[int, int]) -> dict:
             where = ("Summary", c.coordinate)
             if prefix == "Score":
                 x = values[c.column]
+                never = horizon + (1201 if key in BEYOND_HORIZON else 0)   # past a century of months
                 if key in DATE_KPIS:
-                    x = excel_serial(after) if math.isnan(x) else excel_serial(run.months[int(x)])
+                    x = month_serial(run, never if math.isnan(x) else x)
                 elif key in MONTH_KPIS:
-                    x = horizon if math.isnan(x) else x
+                    x = (never - horizon if key in BEYOND_HORIZON else horizon) if math.isnan(x) else x
                 out[where] = better * x if math.isfinite(x) else -1e300
             elif prefix == "Rank":
                 out[where] = float(order.index(c.column) + 1)

@@ -71,3 +71,16 @@ def test_every_assumption_cell_is_named_by_the_scheme(run):
     expected |= {r.key for r in run.workbook.rows if r.link is None}
     named = set(book.defined_names) - {"selected_scenario", "scenario_index"}
     assert named == expected
+
+
+def test_statement_lines_sit_in_their_statements_sections(run):
+    """Each statement line is placed under its own statement's heading on the model sheets, never in
+    "Other lines" (a name clash once grouped them under one-letter headings)."""
+    from cashcast.models.statements.lines import STATEMENT_LINES, STATEMENTS
+    from cashcast.reports.excel.layout import sections
+
+    placed = dict(sections(run.model))
+    assert "Other lines" not in placed
+    for title in STATEMENTS:
+        expected = [s.name for s in STATEMENT_LINES if s.section == title and s.name in run.model.lines]
+        assert expected and placed[title][-len(expected):] == expected

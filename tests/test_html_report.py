@@ -476,7 +476,7 @@ def test_comparison_table_gives_differences_from_the_baseline_and_ranks(analysed
         assert in_order[0] == 1 and in_order == sorted(in_order), kpi
     if run.workbook.path.stem == "openai":
         claim = rows["claim-004"]
-        assert "vs never" in claim and "vs Jul 2023" in claim  # runs out / never breaks even
+        assert "vs never" in claim and "vs Dec 2023" in claim  # runs out / never breaks even (base: its first full year)
 
 
 def test_percentile_and_year_tables_equal_the_simulation(analysed_example):
@@ -545,7 +545,8 @@ def test_solve_clause_value_breaks_even_when_written_back(uncertain, tmp_path):
     said = headlines(page)
     assert said["base"].endswith("; break-even by Dec 2024 needs at least 2.001% conversion (Plus, now 1.0%).")
     assert said["cheap"].endswith("; no conversion up to 20.0% (Plus) breaks even by Dec 2024.")
-    assert said["pricey"].endswith("operating cash flow breaks even in Jan 2023.")  # no clause
+    # no clause; break-even needs a full trailing twelve months, so the first possible month, Dec 2023
+    assert said["pricey"].endswith("operating cash flow breaks even in Dec 2023.")
     value = clause_value(said["base"])
     wb = run.workbook
     sol = solve(run.model, "base", find_row(wb, "Plus.conversion"), parse_target(wb, "break_even_month=2024-12"))

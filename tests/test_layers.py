@@ -139,4 +139,4 @@ def test_a_render_builds_the_summary_table_once_for_the_json_and_the_html(monkey
     outcome = pipeline.compute(EXAMPLES[0], samples=20)
     outputs_ = cli_run.render_outputs(outcome, "x")
     assert len(built) == 1
-    assert set(outputs_) == {"x.json", "x.csv", "x.xlsx", "x.html"}
+    assert set(outputs_) == {"x.json", "x.csv", "x.annual.csv", "x.xlsx", "x.html"}

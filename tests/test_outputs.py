@@ -125,10 +125,15 @@ def test_outputs_are_ordinary_files_not_private(tmp_path):
     assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o644
 
 
-def test_irr_of_degenerate_flows_is_undefined_not_a_crash():
+def test_irr_of_degenerate_flows_is_their_one_root_not_a_crash():
+    """−1e9, then 119 months of 2.2e-311 (found by Hypothesis: npf.irr raised LinAlgError). The flows
+    change sign once, so there is one root: 2.2e-311 × x^119 ≈ 1e9 with x = 1/(1 + m) gives
+    x ≈ e^6.2, a monthly rate near −99.8%, and (1 + m)^12 − 1 is −100% to a double's precision."""
     import numpy as np
     from cashcast.models.analysis.kpi import irr
 
     flows = np.zeros((120, 1))
-    flows[0, 0], flows[1:, 0] = -1e9, 2.2e-311  # found by Hypothesis: npf.irr raised LinAlgError
+    flows[0, 0], flows[1:, 0] = -1e9, 2.2e-311
+    assert irr(flows)[0] == -1.0
+    flows[1:, 0] = 0.0                       # no sign change left: undefined
     assert np.isnan(irr(flows)[0])

@@ -123,11 +123,10 @@ def test_a_publish_stopped_at_any_rename_leaves_the_old_set_or_the_new(tmp_path,
 CHILD = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    from cashcast.reports.files import publish
+    from cashcast.reports.files import OUTPUT_SUFFIXES, publish
 
     folder, stop_at = Path(sys.argv[1]), int(sys.argv[2])
-    new = {name: f"new {name[len('model'):]}\\n" for name in
-           ["model.xlsx", "model.html", "model.json", "model.csv", "model.pdf"]}
+    new = {name: f"new {name[len('model'):]}\\n" for name in ["model" + s for s in OUTPUT_SUFFIXES]}
     real, calls = os.replace, []
 
     def signalling(*args, **kwargs):

@@ -9,6 +9,7 @@ import openpyxl
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.kpis import KPIS
+from cashcast.models.analysis.kpis import YEARLY, yearly_reference_markdown
 from cashcast.models.analysis.kpis import reference_markdown as kpi_reference_markdown
 from cashcast.reports.excel.assumptions import reference_markdown
 from tests.helpers import ROOT
@@ -65,3 +66,11 @@ def test_statement_tables_match_the_registries():
     for marker, text in (("categories", categories_markdown()), ("statements", statements_markdown())):
         start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
         assert README[README.index(start) + len(start): README.index(end)] == text
+
+
+def test_yearly_kpi_table_matches_the_registry():
+    start, end = "<!-- yearly-kpis:start -->\n", "<!-- yearly-kpis:end -->"
+    documented = README[README.index(start) + len(start): README.index(end)]
+    assert documented == yearly_reference_markdown()
+    for kpi in YEARLY:
+        assert f"| `{kpi.name}` | {kpi.label} (" in documented

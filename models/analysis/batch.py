@@ -81,5 +81,5 @@ def ranking_score(kpi: kpis.Kpi, values: np.ndarray, horizon: int) -> np.ndarray
     >>> ranking_score(kpis.named("break_even_month"), np.array([3.0, np.nan]), 120).tolist()
     [-3.0, -120.0]
     """
-    x = never_as_horizon(values, horizon) if kpi.is_month else values
+    x = np.where(np.isnan(values), kpi.never_rank(horizon), values) if kpi.is_month else values
     return np.where(np.isnan(x), -np.inf, kpi.better * x)

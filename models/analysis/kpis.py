@@ -17,8 +17,12 @@ from typing import Callable
 import numpy as np
 
 from cashcast.models.analysis import kpi
-from cashcast.models.analysis.reductions import Deficit, FirstMonth, Flag, Irr, Last, Npv, Reduction
-from cashcast.models.engine.expr import LineRef, Num, Param
+from cashcast.models.analysis.reductions import (
+    AfterLast, Count, Deficit, FirstAfter, FirstMonth, Flag, Gap, Irr, Last, Lowest, Npv, PerYear,
+    CENTURY, Reduction, RunwayAtHorizon,
+)
+from cashcast.models.engine.annual import MEAN, year_spans
+from cashcast.models.engine.expr import LineRef, MonthIndex, Num, Param
 from cashcast.models.engine.names import setting_name
 
 KINDS = ("month", "months", "money", "rate")
@@ -29,8 +33,11 @@ BETTER_WORDS = {("month", 1): "later", ("month", -1): "earlier", ("months", 1): 
 
 BELOW_FLOOR = Flag("flag.below_minimum_cash", "Closing cash below the cash floor (minimum_cash)",
                    LineRef("closing_cash").lt(Param(setting_name("minimum_cash"))))
-BREAK_EVEN = Flag("flag.ttm_operating_cash_flow_non_negative", "Trailing-12-month operating cash flow ≥ 0",
-                  LineRef("ttm_operating_cash_flow").ge(Num(0)))
+FULL_YEAR = 12   # break-even needs a full trailing window: month 11 (the twelfth) is the first
+BREAK_EVEN = Flag("flag.break_even", "Trailing-12-month operating cash flow ≥ 0, over a full 12 months",
+                  LineRef("ttm_operating_cash_flow").ge(Num(0)) * MonthIndex().ge(Num(FULL_YEAR - 1)),
+                  words="ttm_operating_cash_flow >= 0 and month_index >= 11")
+MINIMUM, RATE = setting_name("minimum_cash"), setting_name("discount_rate")
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,11 @@ class Kpi:
     the tornado swings, and the tornado's sort keys (None: not used there). ``target``: how a solve
     target for it is written and when it is met (None: not solvable). ``documented_by``: the numpy
     function whose docstring the HTML report quotes for it. ``summary``: a column of the short table
-    ``cashcast run`` prints.
+    ``cashcast run`` prints. ``null``: what a null (JSON) value means, where it can be null.
+    ``toned``: the HTML card may colour the value good or bad. ``note``: a function of the
+    definition's line (one path) that says in words why the value is null (the JSON's
+    ``<name>_note``). ``never_beyond``: a month figure that may lie past the horizon (the burn at
+    the horizon's runway), whose "never" ranks past every month it can take, not at the horizon.
     """
 
     name: str
@@ -59,6 +70,10 @@ class Kpi:
     target: str | None = None
     documented_by: Callable | None = None
     summary: bool = False
+    null: str = ""
+    toned: bool = True
+    note: Callable | None = None
+    never_beyond: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS or self.better not in (1, -1):
@@ -72,6 +87,17 @@ class Kpi:
     @property
     def is_date(self) -> bool:
         return self.kind == "month"
+
+    def never_rank(self, horizon: int) -> int:
+        """The month number (or count) "never" ranks as: the horizon (the first month past it), or,
+        for a figure that may lie past the horizon, past every value it can take.
+
+        >>> named("cash_out_month").never_rank(120), named("runway_at_horizon_month").never_rank(120)
+        (120, 1321)
+        """
+        if not self.never_beyond:
+            return horizon
+        return CENTURY + 1 + (horizon if self.is_date else 0)
 
     @property
     def phrase(self) -> str:
@@ -98,28 +124,96 @@ class Kpi:
         return self.is_month and self.better > 0
 
 
+FLOOR = "below the cash floor (minimum_cash)"
+NOT_BURNING = f"not burning cash over the last three months, or lasting over {CENTURY} months more"
 KPIS: tuple[Kpi, ...] = (
     Kpi("cash_out_month", "Cash-out month", "first month below the cash floor", "month", +1,
         FirstMonth(BELOW_FLOOR, as_date=True), simulated=1, swung=2, summary=True,
         target="YYYY-MM or never: cash runs out in that month or later, or never",
-        documented_by=kpi.cash_out_month),
+        documented_by=kpi.cash_out_month, null="never within the horizon"),
+    Kpi("cash_recovers_month", "Cash recovers", "first month from which cash stays at or above the "
+        "floor, after a shortfall", "month", -1,
+        AfterLast(BELOW_FLOOR, 1, "the month after the last `closing_cash < settings__minimum_cash`"),
+        null="cash never falls below the floor, or is still below it in the last month",
+        toned=False, documented_by=kpi.after_last),
     Kpi("runway_months", "Runway", "months from the start to the cash-out month", "months", +1,
         FirstMonth(BELOW_FLOOR, as_date=False), simulated=2, swung=1, sort=1, summary=True,
-        target="N or never: a runway of N months or more", documented_by=kpi.runway_months),
-    Kpi("break_even_month", "Break-even month", "first with trailing-12-month operating cash flow ≥ 0",
-        "month", -1, FirstMonth(BREAK_EVEN, as_date=True), simulated=3, swung=3, sort=2, summary=True,
-        target="YYYY-MM: break-even in that month or earlier", documented_by=kpi.break_even_month),
+        target="N or never: a runway of N months or more", documented_by=kpi.runway_months,
+        null="never within the horizon"),
+    Kpi("cash_low", "Lowest cash", "the lowest closing cash of the horizon", "money", +1,
+        Lowest("closing_cash")),
+    Kpi("cash_low_month", "Lowest-cash month", "first month at the lowest closing cash", "month", +1,
+        Lowest("closing_cash", as_month=True), toned=False),
+    Kpi("funding_gap", "Funding gap", "least extra cash that keeps cash at or above the floor", "money",
+        -1, Gap("closing_cash", MINIMUM), documented_by=kpi.funding_gap),
+    Kpi("raise_by_month", "Raise by", "month the funding gap is first needed (the cash-out month)",
+        "month", +1, FirstMonth(BELOW_FLOOR, as_date=True), null="no gap: nothing to raise"),
+    Kpi("months_short", "Months short", f"months with cash {FLOOR}", "months", -1, Count(BELOW_FLOOR)),
+    Kpi("runway_at_horizon_months", "Runway at the horizon", "whole months the cash lasts after the "
+        "horizon at the last three months' burn", "months", +1,
+        RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=False), never_beyond=True,
+        null=NOT_BURNING, documented_by=kpi.runway_at_horizon),
+    Kpi("runway_at_horizon_month", "Cash-out at the horizon's burn", "month the cash would fall below "
+        "the floor after the horizon at the last three months' burn", "month", +1,
+        RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=True), summary=True,
+        never_beyond=True, null=NOT_BURNING),
+    Kpi("break_even_month", "Break-even month", "first with a full trailing twelve months of operating "
+        "cash flow ≥ 0", "month", -1, FirstMonth(BREAK_EVEN, as_date=True), simulated=3, swung=3, sort=2,
+        summary=True, target="YYYY-MM: break-even in that month or earlier",
+        documented_by=kpi.break_even_month, null="never within the horizon"),
+    Kpi("sustained_break_even_month", "Sustained break-even", "first month from which the trailing "
+        "twelve months stay ≥ 0 to the horizon", "month", -1,
+        AfterLast(BREAK_EVEN, 0, f"the month after the last without `{BREAK_EVEN.text}`"),
+        null="never within the horizon: the trailing twelve months are below 0 in the last month"),
+    Kpi("returns_to_loss_month", "Returns to loss", "first month after break-even whose trailing twelve "
+        "months are below 0", "month", +1,
+        FirstAfter(BREAK_EVEN, 0, f"the first month without `{BREAK_EVEN.text}` after break-even"),
+        null="no break-even, or no loss after it", documented_by=kpi.first_after, summary=True),
     Kpi("peak_funding_need", "Peak funding need", "deepest cumulative operating deficit", "money", -1,
         Deficit("cumulative_operating_cash_flow"), simulated=4, summary=True,
         target="an amount: a peak funding need of at most that", documented_by=kpi.peak_funding_need),
     Kpi("npv", "NPV", "of the monthly operating cash flows, first month undiscounted", "money", +1,
-        Npv("operating_cash_flow", setting_name("discount_rate")), simulated=6, swung=4, sort=3,
+        Npv("operating_cash_flow", RATE), simulated=6, swung=4, sort=3,
         target="an amount: an NPV of at least that", documented_by=kpi.npv),
     Kpi("irr", "IRR", "of the monthly operating cash flows, annualised", "rate", +1,
-        Irr("operating_cash_flow"), batch=False, documented_by=kpi.irr),
+        Irr("operating_cash_flow"), batch=False, documented_by=kpi.irr, note=kpi.irr_note,
+        null="the flows do not change sign exactly once (`irr_note` says why)"),
     Kpi("ending_cash", "Ending cash", "cash at the end of the horizon", "money", +1, Last("closing_cash"),
         simulated=5, target="an amount: closing cash at the horizon of at least that"),
 )
+
+
+@dataclass(frozen=True)
+class YearlyKpi:
+    """A key figure per calendar year (one value for each year of the horizon, every path): its
+    name (the key under ``annual.kpis`` in the JSON), label, what it measures, its kind (``money``
+    or ``rate``), which way is better and one definition, a :class:`PerYear` reduction (or any
+    reduction with ``np(ctx, spans)`` and ``xl(first, last)``). The JSON's annual tables, the
+    annual CSV, the Excel Annual sheet and the HTML annual tables loop over :data:`YEARLY`.
+    """
+
+    name: str
+    label: str
+    description: str
+    kind: str
+    better: int
+    definition: PerYear
+
+    @property
+    def better_word(self) -> str:
+        return BETTER_WORDS[self.kind, self.better]
+
+
+YEARLY: tuple[YearlyKpi, ...] = (
+    YearlyKpi("net_burn", "Net burn", "average a month; negative: cash generated", "money", -1,
+              PerYear("operating_cash_flow", MEAN, sign=-1)),
+)
+
+
+def evaluate_yearly(result) -> dict[str, np.ndarray]:
+    """Every yearly KPI for every year and path: ``{name: (years, S)}``."""
+    ctx, spans = ResultLines(result), year_spans(result.model.workbook.months())
+    return {k.name: k.definition.np(ctx, spans) for k in YEARLY}
 
 
 def named(name: str) -> Kpi:
@@ -181,11 +275,21 @@ class ResultLines:
     def param(self, name: str) -> float:
         return self.result.model.workbook.setting_params()[name]
 
+    def month_index(self) -> np.ndarray:
+        """The month numbers 0, 1, … as a column (T, 1), for flags that read the month."""
+        return np.arange(self.result.model.horizon, dtype=float)[:, None]
+
 
 def evaluate(result, batch_only: bool = False) -> dict[str, np.ndarray]:
     """Every KPI (or only the batch ones) for every path of a result, by its definition."""
     ctx = ResultLines(result)
     return {k.name: k.definition.np(ctx) for k in KPIS if k.batch or not batch_only}
+
+
+def notes(result) -> dict[str, list[str | None]]:
+    """Why a KPI is null, per scenario column, for the KPIs that say so: ``{"irr_note": [...]}``."""
+    return {f"{k.name}_note": [k.note(result.column(k.definition.line, j)) for j in range(result.size)]
+            for k in KPIS if k.note is not None}
 
 
 def reference_markdown() -> str:
@@ -199,7 +303,20 @@ def reference_markdown() -> str:
         marks = [("simulation", k.simulated), ("tornado", k.swung), ("solve", k.target)]
         return ", ".join(name for name, used in marks if used is not None) or "—"
 
-    out = ["| KPI | label | kind | better | definition | used by |", "|---|---|---|---|---|---|"]
+    out = ["| KPI | label | kind | better | definition | null when | used by |",
+           "|---|---|---|---|---|---|---|"]
     out += [f"| `{k.name}` | {k.label} | {k.kind} | {k.better_word} | "
-            f"{k.definition.text} | {uses(k)} |" for k in KPIS]
+            f"{k.definition.text} | {k.null or '—'} | {uses(k)} |" for k in KPIS]
+    return "\n".join(out) + "\n"
+
+
+def yearly_reference_markdown() -> str:
+    """The README's table of the yearly KPIs, made from :data:`YEARLY`.
+
+    >>> yearly_reference_markdown().splitlines()[2].startswith("| `net_burn` | Net burn (average a month")
+    True
+    """
+    out = ["| KPI per year | label | kind | better | definition |", "|---|---|---|---|---|"]
+    out += [f"| `{k.name}` | {k.label} ({k.description}) | {k.kind} | {k.better_word} | "
+            f"{k.definition.text} |" for k in YEARLY]
     return "\n".join(out) + "\n"

@@ -9,13 +9,15 @@ month's value, the NPV or the IRR. Like a line, each reduction is defined once a
   ``settings__discount_rate``).
 * ``xl(ctx)`` — its Excel formula for one cell of a model sheet. Context: ``ctx.range(name, skip=0)``
   (the line's row, from month ``skip`` to the last, absolute A1), ``ctx.first(name)`` and
-  ``ctx.last(name)`` (one month's cell), ``ctx.dates()`` (the row of month dates), ``ctx.flags(key)``
-  (the row of a :class:`Flag`), ``ctx.param(name)`` (a defined name) and ``ctx.irr(name)`` (the
-  IRR search's formula, see :mod:`cashcast.reports.excel.irr`).
+  ``ctx.last(name)`` (one month's cell), ``ctx.dates()`` (the row of month dates), ``ctx.indices()``
+  (the row of month numbers 0, 1, …), ``ctx.months`` (how many), ``ctx.flags(key)`` (the row of a
+  :class:`Flag`), ``ctx.param(name)`` (a defined name) and ``ctx.irr(name)`` (the IRR search's
+  formula, see :mod:`cashcast.reports.excel.irr`).
 
 Month results are 0-based month indices with NaN for "never within the horizon"; the Excel cell
 shows :data:`NEVER` instead, and :data:`UNDEFINED` where a figure has no value (an IRR of flows that
-never change sign).
+do not change sign exactly once, a recovery of cash that never ran short). A month may lie after
+the horizon (the month the horizon's burn would empty the cash).
 """
 from __future__ import annotations
 
@@ -24,28 +26,33 @@ from dataclasses import dataclass
 import numpy
 
 from cashcast.models.analysis import kpi
-from cashcast.models.engine.expr import BinOp, Param
+from cashcast.models.engine import annual
+from cashcast.models.engine.expr import BinOp, Expr, Param
 
 NEVER, UNDEFINED = "never", "n/a"
+CENTURY = 1200   # months: a cash-out month implied further than this after the horizon is "never"
+COMPARISONS = (">=", ">", "<=", "<")
 
 
 @dataclass(frozen=True)
 class Flag:
-    """A helper row: 1 in the months where a comparison of a line holds, else 0.
+    """A helper row: 1 in the months where a condition over lines holds, else 0.
 
     ``condition`` is a comparison in the line vocabulary, e.g. ``LineRef("closing_cash").lt(
-    Param("settings__minimum_cash"))``. The Excel report writes the flag as a row of the model
-    sheet, ``=(D12<settings__minimum_cash)*1``; :class:`FirstMonth` finds its first 1.
+    Param("settings__minimum_cash"))``, or a product of comparisons (a trailing-twelve-month sum
+    ≥ 0 *and* a full twelve-month window). The Excel report writes the flag as a row of the model
+    sheet, ``=(D12<settings__minimum_cash)*1``; the reductions below read its 1s and 0s. ``words``:
+    the condition as the README shows it, where it is more than one comparison.
     """
 
     key: str
     label: str
-    condition: BinOp
+    condition: Expr
+    words: str = ""
 
-    @property
-    def line(self) -> str:
-        """The line the condition reads (its left side)."""
-        return self.condition.a.name
+    def lines(self) -> frozenset[str]:
+        """The lines the condition reads."""
+        return frozenset(self.condition.line_refs())
 
     def np(self, ctx) -> numpy.ndarray:
         """The condition for every month and path: (T, S), 1.0 where it holds."""
@@ -54,14 +61,18 @@ class Flag:
     @property
     def text(self) -> str:
         """The condition as the README shows it: ``closing_cash < settings__minimum_cash``."""
+        if self.words:
+            return self.words
         c = self.condition
         bound = c.b.name if isinstance(c.b, Param) else c.b.xl(None)
-        return f"{self.line} {c.op} {bound}"
+        return f"{c.a.name} {c.op} {bound}"
 
     def xl(self, ctx) -> str:
         """One month's cell; ``ctx`` is an Excel month context (``ctx.line``, ``ctx.param``)."""
         c = self.condition
-        return f"=({c.a.xl(ctx)}{c.op}{c.b.xl(ctx)})*1"
+        if isinstance(c, BinOp) and c.op in COMPARISONS:
+            return f"=({c.a.xl(ctx)}{c.op}{c.b.xl(ctx)})*1"
+        return f"={c.xl(ctx)}"
 
 
 class Reduction:
@@ -99,7 +110,7 @@ class FirstMonth(Reduction):
     as_date: bool
 
     def lines(self) -> frozenset[str]:
-        return frozenset({self.flag.line})
+        return self.flag.lines()
 
     def flags(self) -> tuple[Flag, ...]:
         return (self.flag,)
@@ -199,3 +210,212 @@ class Irr(Reduction):
 
     def xl(self, ctx) -> str:
         return ctx.irr(self.line)
+
+
+# ------------------------------------------------------------------------------------------------
+# Honest cash and break-even figures: the low point, the gap, the recovery, the burn at the horizon
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Lowest(Reduction):
+    """The line's lowest value (``as_month``: the first month it is reached). Excel: ``MIN(row)``,
+    ``INDEX(dates,1,MATCH(MIN(row),row,0))``."""
+
+    line: str
+    as_month: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"the month of the lowest `{self.line}`" if self.as_month else f"`min({self.line})`"
+
+    def np(self, ctx) -> numpy.ndarray:
+        values = ctx.line(self.line)
+        return kpi.lowest_month(values) if self.as_month else values.min(axis=0)
+
+    def xl(self, ctx) -> str:
+        row = ctx.range(self.line)
+        return f"=INDEX({ctx.dates()},1,MATCH(MIN({row}),{row},0))" if self.as_month else f"=MIN({row})"
+
+
+@dataclass(frozen=True)
+class Gap(Reduction):
+    """How far a line's lowest value falls below a setting, 0 if never: the funding gap.
+
+    numpy: :func:`cashcast.models.analysis.kpi.funding_gap`. Excel: ``MAX(0,floor-MIN(row))``.
+    """
+
+    line: str
+    floor: str   # the setting holding the floor
+
+    @property
+    def text(self) -> str:
+        return f"`max(0, {self.floor} − min({self.line}))`"
+
+    def np(self, ctx) -> numpy.ndarray:
+        return kpi.funding_gap(ctx.line(self.line), ctx.param(self.floor))
+
+    def xl(self, ctx) -> str:
+        return f"=MAX(0,{ctx.param(self.floor)}-MIN({ctx.range(self.line)}))"
+
+
+@dataclass(frozen=True)
+class Count(Reduction):
+    """How many months a flag holds. Excel: ``SUM(flags)``."""
+
+    flag: Flag
+
+    def lines(self) -> frozenset[str]:
+        return self.flag.lines()
+
+    def flags(self) -> tuple[Flag, ...]:
+        return (self.flag,)
+
+    @property
+    def text(self) -> str:
+        return f"the number of months with `{self.flag.text}`"
+
+    def np(self, ctx) -> numpy.ndarray:
+        return self.flag.np(ctx).sum(axis=0)
+
+    def xl(self, ctx) -> str:
+        return f"=SUM({ctx.flags(self.flag.key)})"
+
+
+@dataclass(frozen=True)
+class AfterLast(Reduction):
+    """The month after the last one whose flag equals ``value``: from it to the horizon, the flag
+    differs. numpy: :func:`cashcast.models.analysis.kpi.after_last`. Excel: the last such month's
+    number is ``SUMPRODUCT(MAX((flags=v)*numbers))``; "n/a" where no month has the value, "never"
+    where the last one does."""
+
+    flag: Flag
+    value: int
+    words: str
+
+    def lines(self) -> frozenset[str]:
+        return self.flag.lines()
+
+    def flags(self) -> tuple[Flag, ...]:
+        return (self.flag,)
+
+    @property
+    def text(self) -> str:
+        return self.words
+
+    def np(self, ctx) -> numpy.ndarray:
+        return kpi.after_last(self.flag.np(ctx) == self.value)
+
+    def xl(self, ctx) -> str:
+        hits = f"({ctx.flags(self.flag.key)}={self.value})"
+        last = f"SUMPRODUCT(MAX({hits}*{ctx.indices()}))"
+        return (f'=IF(SUMPRODUCT({hits}*1)=0,"{UNDEFINED}",IF({last}>={ctx.months - 1},"{NEVER}",'
+                f"INDEX({ctx.dates()},1,{last}+2)))")
+
+
+@dataclass(frozen=True)
+class FirstAfter(Reduction):
+    """The first month whose flag equals ``value`` after the flag's first 1 (a return to losses
+    after break-even). numpy: :func:`cashcast.models.analysis.kpi.first_after`. Excel: MATCH in the
+    flags after the first 1; "n/a" where the flag is never 1, "never" where the value never follows."""
+
+    flag: Flag
+    value: int
+    words: str
+
+    def lines(self) -> frozenset[str]:
+        return self.flag.lines()
+
+    def flags(self) -> tuple[Flag, ...]:
+        return (self.flag,)
+
+    @property
+    def text(self) -> str:
+        return self.words
+
+    def np(self, ctx) -> numpy.ndarray:
+        flags = self.flag.np(ctx)
+        return kpi.first_after(flags == self.value, flags == 1)
+
+    def xl(self, ctx) -> str:
+        flags = ctx.flags(self.flag.key)
+        start = f"MATCH(1,{flags},0)"
+        rest = f"INDEX({flags},1,{start}+1):INDEX({flags},1,{ctx.months})"
+        return (f'=IF(ISNA({start}),"{UNDEFINED}",IFERROR(INDEX({ctx.dates()},1,'
+                f'{start}+MATCH({self.value},{rest},0)),"{NEVER}"))')
+
+
+@dataclass(frozen=True)
+class RunwayAtHorizon(Reduction):
+    """Whole months the cash above the floor lasts after the horizon at the last three months'
+    average burn of ``flow``; ``as_date``: the first month after the horizon it would be below the
+    floor (the last month + 1 + those months). NaN ("never") where the horizon ends without burning
+    or the cash would last more than :data:`CENTURY` months.
+
+    numpy: :func:`cashcast.models.analysis.kpi.runway_at_horizon`. Excel:
+    ``IF(-AVERAGE(last 3)>0,INT(MAX(0,cash-floor)/-AVERAGE(last 3)),"never")``.
+    """
+
+    line: str    # the cash balance
+    flow: str    # the flow whose negative is the burn
+    floor: str   # the setting holding the floor
+    as_date: bool
+    window: int = 3
+
+    def lines(self) -> frozenset[str]:
+        return frozenset({self.line, self.flow})
+
+    @property
+    def text(self) -> str:
+        runway = (f"`floor(max(0, {self.line} − {self.floor}) ÷ burn)` in the last month, burn = "
+                  f"−(average `{self.flow}` of the last {self.window} months), when burn > 0")
+        return f"the last month + 1 + {runway}" if self.as_date else runway
+
+    def np(self, ctx) -> numpy.ndarray:
+        months = kpi.runway_at_horizon(ctx.line(self.line), ctx.line(self.flow), ctx.param(self.floor),
+                                       self.window)
+        months = numpy.where(months <= CENTURY, months, numpy.nan)
+        return months + ctx.line(self.line).shape[0] if self.as_date else months
+
+    def xl(self, ctx) -> str:
+        window = min(self.window, ctx.months)
+        burn = f"(-AVERAGE({ctx.range(self.flow, skip=ctx.months - window)}))"
+        runway = f"INT(MAX(0,{ctx.last(self.line)}-{ctx.param(self.floor)})/{burn})"
+        shown = runway
+        if self.as_date:
+            last = f"INDEX({ctx.dates()},1,{ctx.months})"
+            shown = f"DATE(YEAR({last}),MONTH({last})+1+{runway},1)"
+        return f'=IF({burn}>0,IF({runway}>{CENTURY},"{NEVER}",{shown}),"{NEVER}")'
+
+
+# ------------------------------------------------------------------------------------------------
+# Per calendar year: a figure for each year of the horizon (the yearly KPIs)
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PerYear:
+    """A line folded into each calendar year (:mod:`cashcast.models.engine.annual`), times a sign:
+    net burn is ``−average(operating_cash_flow)`` over the year's months.
+
+    numpy: ``np(ctx, spans)`` gives (years, paths) from (T, S), ``spans`` being (year, first month,
+    last month) per year. Excel: ``xl(first, last)`` over one year's cells of the line's row,
+    ``=-AVERAGE(Monthly!D9:O9)``. A ratio of two yearly figures (burn multiple, gross margin) is
+    another such reduction over two of these.
+    """
+
+    line: str
+    fold: str        # a key of cashcast.models.engine.annual.AGGREGATIONS
+    sign: int = 1
+
+    def lines(self) -> frozenset[str]:
+        return frozenset({self.line})
+
+    @property
+    def text(self) -> str:
+        word = {"sum": "the sum", "end": "the year-end value", "mean": "the monthly average"}[self.fold]
+        return f"{'−' if self.sign < 0 else ''}{word} of `{self.line}` over the year's months"
+
+    def np(self, ctx, spans: list[tuple[int, int, int]]) -> numpy.ndarray:
+        values, fold = ctx.line(self.line), annual.of(self.fold)
+        return self.sign * numpy.stack([fold.np(values[a:b + 1]) for _year, a, b in spans])
+
+    def xl(self, first: str, last: str) -> str:
+        formula = annual.of(self.fold).xl(first, last)
+        return f"=-{formula[1:]}" if self.sign < 0 else formula

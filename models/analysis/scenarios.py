@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from cashcast.models.engine.annual import of as aggregation
 from cashcast.models.engine.model import Model, Result, build_model
 from cashcast.models.analysis import kpis as kpi_registry
 from cashcast.models.reading.problems import InputError, Problem
@@ -20,6 +21,8 @@ class Run:
     scenarios: list[str]
     result: Result
     kpis: dict[str, np.ndarray]
+    notes: dict[str, list[str | None]] = field(default_factory=dict)   # why a KPI is null: irr_note
+    yearly: dict[str, np.ndarray] = field(default_factory=dict)        # yearly KPIs, (years, S) each
 
     @property
     def workbook(self) -> Workbook:
@@ -33,12 +36,13 @@ class Run:
         return sorted({m.year for m in self.months})
 
     def annual(self, line: str, j: int) -> list[float]:
-        """A line's figure per calendar year for scenario column j: the sum of the months, or the
-        year-end value for a balance (stock) line."""
+        """A line's figure per calendar year for scenario column j, folded as the line says
+        (:mod:`cashcast.models.engine.annual`): the sum of a flow's months, a balance's year-end
+        value, a level's monthly average."""
         values = self.result.column(line, j)
         years = np.array([m.year for m in self.months])
-        stock = self.model.lines[line].stock
-        return [float(values[years == y][-1] if stock else values[years == y].sum()) for y in self.years()]
+        fold = aggregation(self.model.lines[line].annual)
+        return [float(fold.np(values[years == y])) for y in self.years()]
 
     def month_label(self, index: float) -> str | None:
         """'YYYY-MM' for a month index, None for NaN (never)."""
@@ -69,8 +73,9 @@ def run_workbook(workbook: Workbook, scenarios: list[str] | None = None) -> Run:
     with np.errstate(all="ignore"):
         result = model.evaluate(workbook.param_values(names))
         kpis = kpi_registry.evaluate(result)
+        notes, yearly = kpi_registry.notes(result), kpi_registry.evaluate_yearly(result)
     _require_finite(workbook, result)
-    return Run(model, names, result, kpis)
+    return Run(model, names, result, kpis, notes, yearly)
 
 
 def _require_finite(workbook: Workbook, result) -> None:

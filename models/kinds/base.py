@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from cashcast.models.engine.expr import Exp, Expr, If, Max, Min, MonthIndex, MonthsSince, Num, Param, Year
+from cashcast.models.engine.annual import END, SUM
+from cashcast.models.engine.annual import of as annual_of
 from cashcast.models.engine.names import fx_name
 
 if TYPE_CHECKING:  # the loader imports the kinds registry, so the kinds import it only for types
@@ -58,8 +60,10 @@ class Line:
 
     ``role`` is revenue, cost or funding for a block's cash line (these add up to the totals), detail
     for a block's intermediate line (subscribers, ...), memo for non-cash lines (depreciation) and
-    total for the model's totals. ``stock`` lines are balances: their annual figure is the year-end
-    value rather than the sum of the months. ``category`` (a key of :data:`CATEGORIES`) places a
+    total for the model's totals. ``annual`` says how the line folds into a year
+    (:mod:`cashcast.models.engine.annual`): ``sum`` for a flow, ``end`` for a balance, ``mean`` for
+    a level such as a monthly audience. ``stock=True`` (a balance) without ``annual`` means ``end``;
+    anything else without it means ``sum``. ``category`` (a key of :data:`CATEGORIES`) places a
     block line in the statements: every line of a role in :data:`CATEGORISED_ROLES` has one.
     """
 
@@ -71,6 +75,10 @@ class Line:
     block: str | None = None
     stock: bool = False
     category: str | None = None
+    annual: str = ""
+
+    def __post_init__(self):
+        self.annual = annual_of(self.annual or (END if self.stock else SUM)).key
 
 
 @dataclass(frozen=True)
@@ -181,13 +189,13 @@ class BlockContext:
         return flags[0] if len(flags) == 1 else flags[0] * flags[1]
 
     def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False,
-             category: str | None = None) -> Line:
+             category: str | None = None, annual: str = "") -> Line:
         """A line of this block; a revenue, cost or funding line takes the kind's category unless
         ``category`` names another."""
         if category is None and role in ("revenue", "cost", "funding"):
             category = self.category
         return Line(f"{self.slug}.{item}", expr, f"{self.block.name}: {label}", unit, role,
-                    self.block.name, stock, category)
+                    self.block.name, stock, category=category, annual=annual)
 
     def money(self, per: str = "/month") -> str:
         """The unit of a money line: the model currency per month, e.g. ``USD/month``."""

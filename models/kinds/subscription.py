@@ -1,6 +1,7 @@
 """A subscription: paying subscribers × monthly price, with churn when the audience shrinks."""
 from __future__ import annotations
 
+from cashcast.models.engine.annual import MEAN
 from cashcast.models.engine.expr import LineRef, Max, Num, Prev
 from cashcast.models.kinds.base import BlockContext, KindSpec, Line, ParamSpec as P
 
@@ -41,7 +42,7 @@ def build(b: BlockContext) -> list[Line]:
     subs = subscribers(audience, b.p("conversion"), Prev(name, Num(0)), churn) * b.active()
     return [
         b.line("audience", b.p("audience") * b.active(), "audience", b.block.rows["audience"].unit,
-               "detail"),
+               "detail", annual=MEAN),
         b.line("subscribers", subs, "paying subscribers", "subscribers", "detail", stock=True),
         b.line("revenue", subscription_revenue(LineRef(name), b.p("price")), "subscription revenue",
                b.money(), "revenue"),

@@ -106,6 +106,7 @@ class StatementLine:
     definition: Callable[[list[Line]], Expr]
     role: str = "total"
     only_with: str | None = None
+    annual: str = ""   # how the line folds into a year; "" = year-end for a stock, else summed
 
     def unit(self, currency: str) -> str:
         """``USD/month`` for a flow, ``USD`` for a stock, ``%`` for a ratio."""
@@ -119,7 +120,7 @@ class StatementLine:
     def line(self, block_lines: list[Line], currency: str) -> Line:
         """The model line of this record for a model with these block lines."""
         return Line(self.name, self.definition(block_lines), self.label, self.unit(currency), self.role,
-                    stock=self.stock)
+                    stock=self.stock, annual=self.annual)
 
 
 CASH = "Cash"

@@ -20,7 +20,7 @@ from cashcast.reports import fmt
 from cashcast.reports.cli.faults import check_folder, from_os_error
 from cashcast.reports.cli.options import RunOptions
 from cashcast.reports.files import publish
-from cashcast.reports.outputs import csv_text, json_text
+from cashcast.reports.outputs import annual_csv_text, csv_text, json_text
 from cashcast.reports.tables import summary
 
 EXIT_OK = 0
@@ -69,7 +69,8 @@ def render_outputs(outcome: Outcome, stem: str, pdf: bool = False) -> dict[str, 
 
     table = summary(outcome.run)  # the run's figures, built once; the JSON and the HTML format them
     outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
-                                       f"{stem}.csv": csv_text(outcome)}
+                                       f"{stem}.csv": csv_text(outcome),
+                                       f"{stem}.annual.csv": annual_csv_text(outcome)}
     outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
     outputs[f"{stem}.html"] = html_report(outcome, table)
     if pdf:
@@ -83,7 +84,7 @@ def summary_text(kpi, x, currency: str) -> str:
     if kpi.kind == "month":
         return fmt.month(x)
     if kpi.kind == "months":
-        return "never runs out" if x is None else f"{x} months"
+        return "past the horizon" if x is None else f"{x} months"
     if kpi.kind == "rate":
         return fmt.percent(x) if x is not None else "n/a"
     return fmt.money(x, currency)

@@ -38,7 +38,7 @@ def kpi_value(run: Run, kpi: registry.Kpi, j: int):
     """numpy's key figure for scenario column j as the cell caches it ("never", "n/a", a serial)."""
     v = run.kpis[kpi.name][j] if kpi.name in run.kpis else np.nan
     if kpi.is_date:
-        return xf.NEVER if not np.isfinite(v) else excel_serial(run.months[int(v)])
+        return xf.NEVER if not np.isfinite(v) else excel_serial(month_date(run.months, v))
     if kpi.kind == "months":
         return xf.NEVER if not np.isfinite(v) else int(v)
     if kpi.kind == "rate":

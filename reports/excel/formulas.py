@@ -103,6 +103,11 @@ class KpiContext:
     last_col: int
     date_row: int
     irr_of: Callable[[str], str]
+    index_row: int = 2
+
+    @property
+    def months(self) -> int:
+        return self.last_col - self.first_col + 1
 
     def range(self, name: str, skip: int = 0) -> str | None:
         """The line's row from month ``skip`` to the last, absolute; None when that is empty."""
@@ -119,6 +124,10 @@ class KpiContext:
 
     def dates(self) -> str:
         return row_range(self.date_row, self.first_col, self.last_col)
+
+    def indices(self) -> str:
+        """The row of month numbers (0 in the first month)."""
+        return row_range(self.index_row, self.first_col, self.last_col)
 
     def flags(self, key: str) -> str:
         return row_range(self.flag_rows[key], self.first_col, self.last_col)

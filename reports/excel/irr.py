@@ -10,7 +10,10 @@ as soon as an investor edits an input or picks another scenario. The report ther
 2. **fine**: the same on 21 rates spread across that bracket;
 3. ``IRR(flows, guess)`` from the fine estimate, which converges in a couple of steps.
 
-Without any sign change (flows that never change sign) the IRR is "n/a", as numpy's is NaN.
+First of all, a helper row carries the sign of the last non-zero flow so far and a cell counts its
+changes: unless the flows change sign exactly once (one root, by Descartes' rule) the IRR is "n/a",
+as numpy's is NaN (:func:`cashcast.models.analysis.kpi.irr`); with one change the search below
+finds that one root.
 Each helper row is a formula; :func:`search_values` is its numpy mirror, for the cached values.
 """
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cashcast.models.analysis.kpi import carried_sign, sign_changes
 from cashcast.reports.excel.formulas import UNDEFINED, cell
 
 COARSE_POINTS, FINE_POINTS = 41, 21
@@ -26,9 +30,11 @@ COARSE_FROM, COARSE_STEP = -0.5, 0.05
 NO_ROOT = 9e99          # the "no sign change here" distance
 NO_ROOT_TEXT = "9E+99"
 
-ROWS = ("irr.coarse_rate", "irr.coarse_npv", "irr.coarse_distance", "irr.coarse_bracket",
+ROWS = ("irr.sign", "irr.sign_changes", "irr.coarse_rate", "irr.coarse_npv", "irr.coarse_distance", "irr.coarse_bracket",
         "irr.fine_rate", "irr.fine_npv", "irr.fine_distance", "irr.fine_bracket", "irr.guess")
 LABELS = {
+    "irr.sign": "IRR: sign of the last non-zero flow so far",
+    "irr.sign_changes": "IRR: how many times the flows change sign (IRR only where exactly 1)",
     "irr.coarse_rate": "IRR search, coarse: trial monthly rate",
     "irr.coarse_npv": "IRR search, coarse: NPV at that rate",
     "irr.coarse_distance": "IRR search, coarse: |root| where NPV changes sign (9E+99: none)",
@@ -76,6 +82,24 @@ class SearchCells:
         return (f"=IF(SIGN({n0})*SIGN({n1})<=0,IFERROR(ABS({r0}-{n0}*({r1}-{r0})/({n1}-{n0})),"
                 f"{NO_ROOT_TEXT}),{NO_ROOT_TEXT})")
 
+    def sign(self, i: int) -> str:
+        """The sign of the last non-zero flow up to month i."""
+        flow = _a1(self.flows_row, self.flows_first + i, False)
+        if i == 0:
+            return f"=SIGN({flow})"
+        before = _a1(self.rows["irr.sign"], self.first_col + i - 1, False)
+        return f"=IF({flow}<>0,SIGN({flow}),{before})"
+
+    def sign_changes(self) -> str:
+        """Months whose carried sign is opposite to the month before's."""
+        months = self.flows_last - self.flows_first + 1
+        if months < 2:
+            return "=0"
+        r = self.rows["irr.sign"]
+        now = f"{_a1(r, self.first_col + 1)}:{_a1(r, self.first_col + months - 1)}"
+        before = f"{_a1(r, self.first_col)}:{_a1(r, self.first_col + months - 2)}"
+        return f"=SUMPRODUCT(({now}*{before}<0)*1)"
+
     def bracket(self, kind: str, points: int) -> str:
         d = self.span(f"irr.{kind}_distance", points - 1)
         return f"=MATCH(MIN({d}),{d},0)"
@@ -97,15 +121,21 @@ class SearchCells:
         return f"=IFERROR({r0}-{n0}*({r1}-{r0})/({n1}-{n0}),0)"
 
     def irr(self) -> str:
-        """Annualised IRR from the searched guess; "n/a" without a sign change or convergence."""
+        """Annualised IRR from the searched guess; "n/a" unless the flows change sign exactly once,
+        or without a bracket or convergence."""
         flows = f"{_a1(self.flows_row, self.flows_first)}:{_a1(self.flows_row, self.flows_last)}"
+        changes = _a1(self.rows["irr.sign_changes"], self.first_col)
         none = f"MIN({self.span('irr.coarse_distance', COARSE_POINTS - 1)})>={NO_ROOT_TEXT}"
         guess = _a1(self.rows["irr.guess"], self.first_col)
-        return f'=IF({none},"{UNDEFINED}",IFERROR((1+IRR({flows},{guess}))^12-1,"{UNDEFINED}"))'
+        return (f'=IF(OR({changes}<>1,{none}),"{UNDEFINED}",'
+                f'IFERROR((1+IRR({flows},{guess}))^12-1,"{UNDEFINED}"))')
 
     def formulas(self) -> dict[str, list[str]]:
         """Every helper row's formulas, left to right."""
+        months = self.flows_last - self.flows_first + 1
         return {
+            "irr.sign": [self.sign(i) for i in range(months)],
+            "irr.sign_changes": [self.sign_changes()],
             "irr.coarse_rate": [self.coarse_rate(i) for i in range(COARSE_POINTS)],
             "irr.coarse_npv": [self.npv(_a1(self.rows["irr.coarse_rate"], self.first_col + i, False))
                                for i in range(COARSE_POINTS)],
@@ -148,6 +178,7 @@ def search_values(flows: np.ndarray) -> dict[str, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         guess = fine[m] - fine_npv[m] * (fine[m + 1] - fine[m]) / (fine_npv[m + 1] - fine_npv[m])
     return {
+        "irr.sign": carried_sign(flows[:, None])[:, 0], "irr.sign_changes": np.array([float(sign_changes(flows[:, None])[0])]),
         "irr.coarse_rate": coarse, "irr.coarse_npv": coarse_npv, "irr.coarse_distance": coarse_dist,
         "irr.coarse_bracket": np.array([k + 1.0]), "irr.fine_rate": fine, "irr.fine_npv": fine_npv,
         "irr.fine_distance": fine_dist, "irr.fine_bracket": np.array([m + 1.0]),

@@ -9,11 +9,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from cashcast.models.analysis import kpis as registry
+from cashcast.models.engine.annual import year_spans  # noqa: F401  (the sheets import it from here)
 from cashcast.models.engine.model import Model
 from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.reading.data import Row, Workbook, ordinal_to_date
-from cashcast.models.statements.lines import STATEMENT_LINES, STATEMENTS
+from cashcast.models.statements.lines import STATEMENT_LINES
+from cashcast.models.statements.lines import STATEMENTS as STATEMENT_TITLES
 
 from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 
@@ -53,7 +55,7 @@ def sections(model: Model) -> list[tuple[str, list[str]]]:
                for role in ("detail", "revenue", "cost", "funding", "memo")}
     plan = [("Drivers", by_role["detail"])]
     plan_roles = ([("Revenue", "revenue"), ("Costs", "cost"), ("Funding", "funding"), ("Cash", None)]
-                  + [(title, None) for title in STATEMENTS] + [("Memo (not cash)", "memo")])
+                  + [(title, None) for title in STATEMENT_TITLES] + [("Memo (not cash)", "memo")])
     for title, role in plan_roles:
         blocks = by_role[role] if role else []
         plan.append((title, blocks + [s.name for s in STATEMENT_LINES if s.section == title]))
@@ -106,17 +108,6 @@ class ModelLayout:
             r += 1
             layout.kpis[kpi.name] = r
         return layout
-
-
-def year_spans(months: list[dt.date]) -> list[tuple[int, int, int]]:
-    """(year, first month index, last month index) for each calendar year of the horizon."""
-    spans: list[tuple[int, int, int]] = []
-    for t, m in enumerate(months):
-        if spans and spans[-1][0] == m.year:
-            spans[-1] = (m.year, spans[-1][1], t)
-        else:
-            spans.append((m.year, t, t))
-    return spans
 
 
 # ------------------------------------------------------------------------------------------------

@@ -58,19 +58,34 @@ def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str) -> str
     month = k["cash_out_month"]
     if month is None:
         return (f"cash lasts the whole {s.horizon_months}-month horizon, ending at "
-                f"{fmt.money(k['ending_cash'], currency)} in {fmt.month_of(last_month)}")
+                f"{fmt.money(k['ending_cash'], currency)} in {fmt.month_of(last_month)}"
+                + horizon_burn_clause(k))
     what = (f"cash falls below the {fmt.money(s.minimum_cash, currency)} minimum" if s.minimum_cash
             else "cash runs out")
     runway = k["runway_months"]
     when = "the first month" if runway == 0 else f"{fmt.months(runway)} after the start"
-    return f"{what} in {fmt.month(month)}, {when}"
+    back = (f" and is back above it from {fmt.month(k['cash_recovers_month'])}"
+            if k.get("cash_recovers_month") else "")
+    return f"{what} in {fmt.month(month)}, {when}{back}"
+
+
+def horizon_burn_clause(k: dict) -> str:
+    """', but it is burning cash at the end: at the last three months' rate it runs out in May 2037'
+    (empty when the horizon ends without burning), so "lasts the whole horizon" never hides a burn."""
+    month = k.get("runway_at_horizon_month")
+    if k.get("runway_at_horizon_months") is None:
+        return ""
+    when = f"runs out in {fmt.month(month)}" if month else "would last over a century more"
+    return f", but it is burning cash at the end: at the last three months' rate it {when}"
 
 
 def break_even_clause(k: dict, last_month: dt.date) -> str:
     """'operating cash flow breaks even in Sep 2027' (or not by the end of the horizon)."""
     if k["break_even_month"] is None:
         return f"operating cash flow does not break even by {fmt.month_of(last_month)}"
-    return f"operating cash flow breaks even in {fmt.month(k['break_even_month'])}"
+    loss = k.get("returns_to_loss_month")
+    again = f" but returns to losses from {fmt.month(loss)}" if loss else ""
+    return f"operating cash flow breaks even in {fmt.month(k['break_even_month'])}{again}"
 
 
 def headline(name: str, k: dict, workbook: Workbook, extra: str | None = None) -> str:
@@ -90,16 +105,33 @@ def card_notes(workbook: Workbook, k: dict) -> dict[str, str]:
     return {
         "cash_out_month": f"first month with cash {floor}",
         "runway_months": f"months from {fmt.month_of(s.start_month)}",
-        "break_even_month": "trailing 12 months of operating cash flow ≥ 0",
+        "break_even_month": "a full trailing 12 months of operating cash flow ≥ 0",
         "npv": f"operating cash flows at {fmt.percent_exact(s.discount_rate)} a year",
-        "irr": ("annualised, on operating cash flows" if k["irr"] is not None
-                else "undefined: operating cash flows never change sign"),
+        "irr": k.get("irr_note") or "annualised, on operating cash flows",
+        **recovery_note(k),
         "ending_cash": f"at the end of {fmt.month_of(workbook.months()[-1])}",
     }
 
 
+def null_is_not_never(kpi: Kpi) -> bool:
+    """A null that means something else than "never within the horizon" (no shortfall to recover
+    from, no burn at the horizon): the card shows a dash and says what the null means."""
+    return bool(kpi.null) and not kpi.null.startswith("never") and kpi.kind != "rate"
+
+
+def recovery_note(k: dict) -> dict[str, str]:
+    """What a null recovery month means here: no shortfall, or one that lasts to the horizon."""
+    if k.get("cash_recovers_month") is not None or "cash_recovers_month" not in k:
+        return {}
+    return {"cash_recovers_month": "cash never falls below the floor" if k["cash_out_month"] is None
+            else "still below the floor at the end of the horizon"}
+
+
 def card_value(kpi: Kpi, x, workbook: Workbook) -> str:
-    """A KPI's JSON value as its card shows it, by the KPI's kind."""
+    """A KPI's JSON value as its card shows it, by the KPI's kind; a dash for a null that is not a
+    "never"."""
+    if x is None and null_is_not_never(kpi):
+        return "—"
     if kpi.kind == "month":
         return month_or_never(x)
     if kpi.kind == "months":
@@ -120,8 +152,18 @@ def card_tone(kpi: Kpi, x) -> str:
 def kpi_cards(k: dict, workbook: Workbook) -> list[Card]:
     """The KPIs of one scenario as cards, in the registry's (and the JSON's) order."""
     notes = card_notes(workbook, k)
-    return [Card(kpi.name, kpi.label, card_value(kpi, k[kpi.name], workbook),
-                 notes.get(kpi.name, kpi.description), card_tone(kpi, k[kpi.name])) for kpi in registry.KPIS]
+
+    def note(kpi: Kpi) -> str:
+        if kpi.name in notes:
+            return notes[kpi.name]
+        return kpi.null if k[kpi.name] is None and null_is_not_never(kpi) else kpi.description
+
+    def tone(kpi: Kpi) -> str:
+        return card_tone(kpi, k[kpi.name]) if kpi.toned and not (
+            k[kpi.name] is None and null_is_not_never(kpi)) else ""
+
+    return [Card(kpi.name, kpi.label, card_value(kpi, k[kpi.name], workbook), note(kpi), tone(kpi))
+            for kpi in registry.KPIS]
 
 
 def month_or_never(label: str | None) -> str:

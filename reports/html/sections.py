@@ -14,14 +14,17 @@ built once per render), the run's monthly lines and the uncertainty analysis
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import Uncertainty
+from cashcast.models.engine.annual import of as aggregation
 from cashcast.models.reading.workbook import BASE
 
 from cashcast.reports import fmt
@@ -209,10 +212,40 @@ def money_row(label: str, values: list[float], currency: str, style: str = "item
     return TableRow(label, [fmt.money(v, currency) for v in values], style, [v < 0 for v in values])
 
 
+def driver_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
+    """The drivers (audience, subscribers, …) per year, each folded as its line says and labelled
+    so: '(monthly average)', '(year-end)'; a level is never summed over the months."""
+    drivers = run.model.lines_by_role("detail")
+    if not drivers:
+        return []
+    rows = [TableRow("Drivers", style="group")]
+    for ln in drivers:
+        values = annual["lines"][ln.name]
+        label = f"{ln.label}{aggregation(ln.annual).suffix}"
+        if re.fullmatch(r"[A-Z]{3}(/.*)?", ln.unit):
+            rows.append(money_row(label, values, currency))
+        else:
+            rows.append(TableRow(label, [fmt.number(v) for v in values], "item", [v < 0 for v in values]))
+    return rows
+
+
+def yearly_kpi_rows(annual: dict, currency: str) -> list[TableRow]:
+    """The yearly KPIs (net burn, …), one row each, from the JSON's ``annual.kpis``."""
+    rows = [TableRow("Key figures per year", style="group")]
+    for k in registry.YEARLY:
+        values = annual["kpis"][k.name]
+        shown = ([fmt.money(v, currency) for v in values] if k.kind == "money"
+                 else [fmt.percent(v) for v in values])
+        bad = [(v or 0) * k.better < 0 for v in values]   # shown in red, as a loss is: a burn
+        rows.append(TableRow(f"{k.label} ({k.description})", shown, "item", bad))
+    return rows
+
+
 def annual_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
-    """The annual summary of one scenario: revenue and costs by block, cash flows, closing cash."""
+    """The annual summary of one scenario: drivers, revenue and costs by block, cash flows, closing
+    cash, the yearly KPIs."""
     lines, model = annual["lines"], run.model
-    rows: list[TableRow] = []
+    rows: list[TableRow] = driver_rows(run, annual, currency)
     for role, heading, total, total_label in ROLE_GROUPS:
         rows.append(TableRow(heading, style="group"))
         rows += [money_row(ln.block, lines[ln.name], currency) for ln in model.lines_by_role(role)]
@@ -226,7 +259,7 @@ def annual_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
     rows.append(money_row("Closing cash (year end)", lines["closing_cash"], currency, "key"))
     if "depreciation" in lines:
         rows.append(money_row("Depreciation (not cash)", lines["depreciation"], currency, "memo"))
-    return rows
+    return rows + yearly_kpi_rows(annual, currency)
 
 
 def month_index(run: Run, label: str | None) -> int | None:

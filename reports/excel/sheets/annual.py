@@ -1,10 +1,16 @@
 """The **Annual** sheet: each line per calendar year, formulas over Monthly.
 
-A flow is the SUM of its months; a balance (closing cash, subscribers, …) is its year-end value.
+Each line folds as it says (:mod:`cashcast.models.engine.annual`): a flow is the SUM of its months;
+a balance (closing cash, subscribers, …) is its year-end value; a level (a monthly audience) the
+AVERAGE of its months.
 """
 from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
+
+from cashcast.models.analysis import kpis as registry
+from cashcast.models.engine.annual import SUM
+from cashcast.models.engine.annual import of as aggregation
 
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.formulas import cell
@@ -20,7 +26,8 @@ def write(book: Book, ws: Worksheet) -> None:
     st = book.st
     ws.write_string(TITLE_ROW, 0, "Annual totals", st.title)
     ws.write_string(SCENARIO_ROW, 0, "Sums of the months on Monthly; balances (closing cash, subscribers, "
-                                     "…) are year-end values. Scenario (chosen on Summary):", st.note)
+                                     "…) are year-end values; levels (audience, …) monthly averages. "
+                                     "Scenario (chosen on Summary):", st.note)
     ws.write_formula(SCENARIO_ROW, KEY_COL + 1, f"={SELECTOR_NAME}", st.selector, book.selected)
     for c, text in ((LABEL_COL, "Line"), (UNIT_COL, "Unit"), (KEY_COL, "Key")):
         ws.write_string(DATE_ROW, c, text, st.header)
@@ -32,12 +39,32 @@ def write(book: Book, ws: Worksheet) -> None:
         ws.write_string(r, LABEL_COL, title, st.section)
     for name, r in book.layout.rows.items():
         _line(book, ws, name, r, spans)
+    _yearly_kpis(book, ws, spans)
     ws.freeze_panes(DATE_ROW + 1, FIRST_MONTH_COL)
     ws.set_column(LABEL_COL, LABEL_COL, 52)
     ws.set_column(UNIT_COL, UNIT_COL, 12)
     ws.set_column(KEY_COL, KEY_COL, 24)
     ws.set_column(FIRST_MONTH_COL, FIRST_MONTH_COL + len(spans) - 1, 17)
     print_setup(ws, header_rows=DATE_ROW + 1, title_cols=1)
+
+
+def _yearly_kpis(book: Book, ws: Worksheet, spans: list[tuple[int, int, int]]) -> None:
+    """The yearly KPIs (:data:`cashcast.models.analysis.kpis.YEARLY`) below the lines, each a
+    formula per year over its line's row on Monthly."""
+    st, layout = book.st, book.layout
+    top = layout.sections[layout.line_sections][0]
+    ws.write_string(top, LABEL_COL, "Key figures per year", st.section)
+    for i, kpi in enumerate(registry.YEARLY, start=1):
+        ws.write_string(top + i, LABEL_COL, f"{kpi.label} ({kpi.description})", st.text)
+        ws.write_string(top + i, UNIT_COL, book.currency if kpi.kind == "money" else "%", st.text)
+        ws.write_string(top + i, KEY_COL, kpi.name, st.key)
+        fmt = st.number(unit_format(book.currency if kpi.kind == "money" else "%", book.currency))
+        row = layout.rows[kpi.definition.line]
+        values = book.run.yearly[kpi.name][:, 0]
+        for c, (_year, a, b) in enumerate(spans):
+            first, last = (f"{MONTHLY}!{cell(row, FIRST_MONTH_COL + t)}" for t in (a, b))
+            ws.write_formula(top + i, FIRST_MONTH_COL + c, kpi.definition.xl(first, last), fmt,
+                             float(values[c]))
 
 
 def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, int, int]]) -> None:
@@ -52,15 +79,13 @@ def line_row(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int
     st = book.st
     line = book.model.lines[name]
     src = r if source_row is None else source_row
-    ws.write_string(r, LABEL_COL, line.label + (" (year-end)" if line.stock else ""), st.text)
-    ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if not line.stock else line.unit, st.text)
+    fold = aggregation(line.annual)
+    ws.write_string(r, LABEL_COL, line.label + fold.suffix, st.text)
+    ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if fold.key == SUM else line.unit, st.text)
     ws.write_string(r, KEY_COL, name, st.key)
     total = line.role == "total"
     fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
     values = book.run.annual(name, 0)
     for i, (_year, a, b) in enumerate(spans):
-        if line.stock:
-            formula = f"={MONTHLY}!{cell(src, FIRST_MONTH_COL + b)}"
-        else:
-            formula = f"=SUM({MONTHLY}!{cell(src, FIRST_MONTH_COL + a)}:{cell(src, FIRST_MONTH_COL + b)})"
-        ws.write_formula(r, FIRST_MONTH_COL + i, formula, fmt, values[i])
+        first, last = (f"{MONTHLY}!{cell(src, FIRST_MONTH_COL + t)}" for t in (a, b))
+        ws.write_formula(r, FIRST_MONTH_COL + i, fold.xl(first, last), fmt, values[i])

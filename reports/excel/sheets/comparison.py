@@ -144,16 +144,17 @@ def _ranking_helpers(book: Book, ws: Worksheet, helper: int, table: KpiTable) ->
 
 def _fallback(book: Book, kpi: registry.Kpi) -> tuple[float, str]:
     """The score of a figure that is "never" or "n/a", as a number and as formula text."""
-    horizon = book.model.horizon
-    after = excel_serial(month_date(book.run.months, horizon))
-    fallback = kpi.better * (after if kpi.is_date else horizon) if kpi.is_month else WORST
+    never = kpi.never_rank(book.model.horizon)
+    after = excel_serial(month_date(book.run.months, never))
+    fallback = kpi.better * (after if kpi.is_date else never) if kpi.is_month else WORST
     return fallback, (str(fallback) if kpi.is_month else WORST_TEXT)
 
 
 def _score_note(book: Book, kpi: registry.Kpi) -> str:
-    horizon = book.model.horizon
-    return ("never: the month after the horizon" if kpi.is_date else
-            f"never: {horizon} months" if kpi.is_month else f"n/a: {WORST_TEXT}")
+    never = kpi.never_rank(book.model.horizon)
+    past = "the month after the horizon" if never == book.model.horizon else f"month {never}"
+    return (f"never: {past}" if kpi.is_date else
+            f"never: {never} months" if kpi.is_month else f"n/a: {WORST_TEXT}")
 
 
 def _score_and_rank(book: Book, ws: Worksheet, kpi: registry.Kpi, score_row: int, rank_row: int,
@@ -183,5 +184,5 @@ def _score(book: Book, key: str, x: float, better: int, fallback: float) -> floa
     if not np.isfinite(x):
         return float(fallback)
     if registry.named(key).is_date:
-        x = excel_serial(book.run.months[int(x)])
+        x = excel_serial(month_date(book.run.months, x))
     return float(better * x)

@@ -112,7 +112,8 @@ def _irr_search(book: Book, ws: Worksheet, j: int) -> None:
     values = search_values(book.run.result.column("operating_cash_flow", j))
     formats = {"rate": st.number("0.000%", grey=True), "npv": st.number("0.00E+00", grey=True),
                "distance": st.number("General", grey=True), "bracket": st.number("0", grey=True),
-               "guess": st.number("0.000000%", grey=True)}
+               "guess": st.number("0.000000%", grey=True), "sign": st.number("0", grey=True),
+               "changes": st.number("0", grey=True)}
     title_row = min(L.irr.values()) - 1
     ws.write_string(title_row, UNIT_COL, "(grouped: + to expand)", st.note)
     for key, formulas in _search(L).formulas().items():
@@ -129,7 +130,7 @@ def _kpis(book: Book, ws: Worksheet, j: int) -> None:
     """The key figures of the sheet's scenario: each its registry definition's formula."""
     L, st = book.layout, book.st
     ctx = xf.KpiContext(L.rows, L.flags, FIRST_MONTH_COL, L.last_col, DATE_ROW,
-                        lambda line: _search(L, line).irr())
+                        lambda line: _search(L, line).irr(), INDEX_ROW)
     for kpi in registry.KPIS:
         r = L.kpis[kpi.name]
         ws.write_string(r, LABEL_COL, kpi.title, st.text)
