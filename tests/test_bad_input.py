@@ -88,7 +88,7 @@ def test_dates_that_are_not_dates(tmp_path):
 
 def test_wrong_unit(tmp_path):
     path = BAD["wrong unit"](tmp_path)
-    one_problem(path, "Assumptions!E4", "unit 'USD/year' does not fit", "USD/month")
+    one_problem(path, "Assumptions!E4", "unit 'USD/week' does not fit", "USD/month (or USD/year, USD/day)")
 
 
 def test_currency_without_exchange_rate(tmp_path):

@@ -99,6 +99,7 @@ class NumpyContext:
         self.params = {k: np.asarray(v, dtype=float).reshape(1, -1) for k, v in params.items()}
         self.t = np.arange(self.T, dtype=float).reshape(-1, 1)
         self.years = np.array([m.year for m in months], dtype=float).reshape(-1, 1)
+        self.months_of_year = np.array([m.month for m in months], dtype=float).reshape(-1, 1)
         self.days = np.array([calendar.monthrange(m.year, m.month)[1] for m in months],
                              dtype=float).reshape(-1, 1)
         self.values: dict[str, np.ndarray] = {}
@@ -128,6 +129,9 @@ class NumpyContext:
 
     def year(self):
         return self.years[self.row, 0] if self.row is not None else self.years
+
+    def month_of_year(self):
+        return self.months_of_year[self.row, 0] if self.row is not None else self.months_of_year
 
     def days_in_month(self):
         return self.days[self.row, 0] if self.row is not None else self.days

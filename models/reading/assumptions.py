@@ -16,6 +16,7 @@ from cashcast.models.reading.cells import (
 from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
 from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.kinds import KINDS, KindSpec
+from cashcast.models.kinds.base import GROWTH_YEAR
 from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DISTRIBUTIONS, REQUIRED_ASSUMPTION_COLUMNS, SHAPES
 
 
@@ -164,13 +165,16 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
     param, ref = cell_text(c["parameter"].value), c["parameter"].ref
     base_param, modifier = param, None
     m = re.fullmatch(r"([a-z_]+)@(\d{4})", param)
+    g = re.fullmatch(r"([a-z_]+)\.growth@(\d{4})", param)
     if m:
         base_param, modifier = m[1], f"y{m[2]}"
+    elif g:
+        base_param, modifier = g[1], f"{GROWTH_YEAR}{g[2]}"
     elif "." in param:
         base_param, _, modifier = param.partition(".")
         if modifier not in SHAPES:
             reader.problem(ref, f"unknown time shape '.{modifier}'; valid: "
-                                f"{', '.join('.' + s for s in SHAPES)} or @YEAR")
+                                f"{', '.join('.' + s for s in SHAPES)}, .growth@YEAR or @YEAR")
             return None
     pspec = kind.param(base_param)
     if pspec is None:
@@ -183,6 +187,8 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
     dimension = pspec.dimension
     if modifier in SHAPES and SHAPES[modifier][0] != "same":
         dimension = SHAPES[modifier][0]
+    if modifier and modifier.startswith(GROWTH_YEAR):
+        dimension = SHAPES["growth"][0]
     dup_key = (block.slug, param)
     if dup_key in known.seen_keys:
         reader.problem(ref, f"duplicate row: {block.name}.{param} is already given at "

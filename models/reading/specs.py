@@ -21,9 +21,9 @@ DIMENSIONS = {
     "months": "a number of months from 0.01 to 1,200; unit months",
     "date": "a month from 1900-01 to 2199-12; unit date; a date cell or text YYYY-MM",
     "money": "an amount of money, up to 1e18 (every money dimension); unit a currency code, e.g. USD or RMB",
-    "money/month": "money per month; unit e.g. USD/month",
-    "money/year": "money per year; unit e.g. USD/year",
-    "money/day": "money per day; unit e.g. USD/day",
+    "money/month": "money per month; unit e.g. USD/month, or per year or day (USD/year, USD/day), converted",
+    "money/year": "money per year; unit e.g. USD/year, or per month or day (USD/month, USD/day), converted",
+    "money/day": "money per day; unit e.g. USD/day, or per month or year (USD/month, USD/year), converted",
     "money/unit": "money per unit of something; unit e.g. USD/run, RMB/GPU-month, USD/user/month",
 }
 
@@ -42,7 +42,15 @@ SHAPES = {
     "s_curve_width": ("months", "months the S-curve takes from 10% to 90% (with s_curve_midpoint)"),
 }
 YEARLY_DOC = ("a value per calendar year: a row `<parameter>@2025` sets the value from January 2025 "
-              "on; earlier months use the plain row, later years carry the last value forward")
+              "on; earlier months use the plain row, later years carry the last value forward, and any "
+              "growth continues from it (see growth@YEAR)")
+GROWTH_YEARLY_DOC = ("growth that changes by year: `<parameter>.growth@2026` is the rate from January 2026 "
+                     "until the next growth@YEAR row; the plain `.growth` (or none) applies before the first. "
+                     "The value in a month is the level of the latest `@YEAR` row in force (from its "
+                     "January; else the plain row at the block's start) × (1 + g)^(n / 12) for each rate g "
+                     "in force between then and the month, n its months (^(n) for %/month)")
+# The rows named by a year, each (row named, dimension, what it does); they combine with each other.
+YEARLY_SHAPES = (("<parameter>.growth@YEAR", "rate", GROWTH_YEARLY_DOC), ("<parameter>@YEAR", "same", YEARLY_DOC))
 
 DISTRIBUTIONS = ("pert", "triangular", "uniform", "normal", "lognormal")
 DEFAULT_DISTRIBUTION = "pert"

@@ -1,0 +1,111 @@
+"""Inputs a real company needs (issue 10, part 2): money in any period, growth by year with anchors,
+plain revenue and cost blocks, subscription economics, settings by scenario — each to the cent,
+through the engine, against hand-computed values."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.reading.problems import InputError
+from tests.bad_workbooks import BAD
+from tests.helpers import row, settings
+
+CENT = 0.005
+
+
+def monthly(path, line, scenario=0):
+    return run_file(path).result.column(line, scenario)
+
+
+# -- (a) every money flow in any period ------------------------------------------------------------
+def test_opex_typed_per_year_is_a_twelfth_each_month(make_workbook):
+    path = make_workbook([row("Rent", "opex", "monthly_amount", 1_200_000, "USD/year")])
+    cost = monthly(path, "rent.cost")
+    assert cost[0] == pytest.approx(100_000.00, abs=CENT)
+    assert cost[:12].sum() == pytest.approx(1_200_000.00, abs=CENT)
+
+
+def test_opex_typed_per_day_uses_the_calendar(make_workbook):
+    # article 004: $700K a day; January 2023 has 31 days, February 28
+    path = make_workbook([row("Running", "opex", "monthly_amount", 700_000, "USD/day")])
+    cost = monthly(path, "running.cost")
+    assert cost[0] == pytest.approx(21_700_000.00, abs=CENT)
+    assert cost[1] == pytest.approx(19_600_000.00, abs=CENT)
+    assert cost[:12].sum() == pytest.approx(255_500_000.00, abs=CENT)  # 365 days
+
+
+def test_a_yearly_fee_typed_per_month_and_a_daily_cost_typed_per_year(make_workbook):
+    path = make_workbook([
+        row("API", "licensing", "customers", 200, "platforms"),
+        row("API", "licensing", "annual_fee", 83_333.33, "USD/month"),
+        row("Serving", "inference", "cost_per_day", 255_500_000, "USD/year"),
+    ])
+    assert monthly(path, "api.revenue")[0] == pytest.approx(16_666_666.00, abs=CENT)
+    assert monthly(path, "serving.cost")[0] == pytest.approx(21_291_666.67, abs=CENT)  # a twelfth, every month
+    assert monthly(path, "serving.cost")[1] == pytest.approx(21_291_666.67, abs=CENT)
+
+
+def test_a_foreign_currency_per_year_converts_both_ways(make_workbook):
+    path = make_workbook([row("Office", "opex", "monthly_amount", 1_200_000, "EUR/year")],
+                         settings(fx_EUR=1.1))
+    assert monthly(path, "office.cost")[0] == pytest.approx(110_000.00, abs=CENT)
+
+
+# -- (c) growth by year, with anchors --------------------------------------------------------------
+def test_growth_changes_by_year_and_an_anchor_resets_the_level(make_workbook):
+    path = make_workbook([
+        row("Team", "opex", "monthly_amount", 1000, "USD/month"),
+        row("Team", "opex", "monthly_amount.growth", 0.10, "%/year"),
+        row("Team", "opex", "monthly_amount.growth@2024", 0.20, "%/year"),
+        row("Team", "opex", "monthly_amount@2025", 5000, "USD/month"),
+    ], settings(horizon_months=48))
+    cost = monthly(path, "team.cost")
+    assert cost[0] == 1000.00
+    assert cost[6] == pytest.approx(1000 * 1.1 ** 0.5, abs=1e-9)          # July 2023: 10% a year
+    assert cost[12] == pytest.approx(1100.00, abs=CENT)                   # January 2024
+    assert cost[18] == pytest.approx(1100 * 1.2 ** 0.5, abs=1e-9)         # July 2024: 20% a year
+    assert cost[24] == 5000.00                                            # the 2025 anchor
+    assert cost[36] == pytest.approx(6000.00, abs=CENT)                   # growth continues at 20%
+
+
+def test_growth_by_year_alone_starts_from_its_january_and_counts_from_the_block_start(make_workbook):
+    path = make_workbook([
+        row("Team", "opex", "monthly_amount", 1000, "USD/month"),
+        row("Team", "opex", "monthly_amount.growth@2024", 0.5, "%/year"),
+        row("Late", "opex", "monthly_amount", 1000, "USD/month"),
+        row("Late", "opex", "monthly_amount.growth", 0.21, "%/year"),
+        row("Late", "opex", "monthly_amount.growth@2024", 0.44, "%/year"),
+        row("Late", "opex", "start_month", dt.date(2023, 7, 1), "date"),
+    ], settings(horizon_months=36))
+    team, late = monthly(path, "team.cost"), monthly(path, "late.cost")
+    assert list(team[:13]) == [1000.00] * 13                              # no growth before 2024
+    assert team[24] == pytest.approx(1500.00, abs=CENT)
+    assert late[5] == 0 and late[6] == 1000.00                            # active from July 2023
+    assert late[12] == pytest.approx(1100.00, abs=CENT)                   # 6 months at 21%: × 1.1
+    assert late[18] == pytest.approx(1320.00, abs=CENT)                   # 6 months at 44%: × 1.2
+
+
+def test_growth_by_year_in_percent_a_month(make_workbook):
+    path = make_workbook([
+        row("Ads", "opex", "monthly_amount", 100, "USD/month"),
+        row("Ads", "opex", "monthly_amount.growth@2024", 0.01, "%/month"),
+    ])
+    assert monthly(path, "ads.cost")[14] == pytest.approx(100 * 1.01 ** 2, abs=1e-9)
+
+
+# -- bad rows, named at their cell -----------------------------------------------------------------
+def _problems(path):
+    with pytest.raises(InputError) as info:
+        run_file(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_growth_by_year_is_checked_like_growth(tmp_path):
+    mixed = _problems(BAD["growth by year mixed with a ramp"](tmp_path))
+    assert len(mixed) == 1 and ":Assumptions!C5: " in mixed[0] and "more than one time shape" in mixed[0]
+    past = _problems(BAD["growth by year past the bound"](tmp_path))
+    assert len(past) == 1 and ":Assumptions!D5: " in past[0] and "compounds past" in past[0]
+    dated = _problems(BAD["growth by year of a date"](tmp_path))
+    assert len(dated) == 1 and ":Assumptions!C6: " in dated[0] and "cannot have a time shape" in dated[0]
