@@ -447,3 +447,18 @@ def _(d):
 def _(d):
     return model(d, [*GOOD, row("Plus", "subscription", "start_month", dt.date(2023, 3, 1), "date"),
                      row("Plus", "subscription", "start_month.growth@2024", 0.1, "%/year")])
+
+
+# -- plain cost blocks: the category ---------------------------------------------------------------
+@bad("unknown cost category")
+def _(d):
+    return model(d, [row("R&D", "cost", "amount", 10e6, "USD/year"),
+                     row("R&D", "cost", "category", "research", "")])
+
+
+@bad("category with a range and a scenario value")
+def _(d):
+    return model(d, [row("R&D", "cost", "amount", 10e6, "USD/year"),
+                     row("R&D", "cost", "category", "research_development", "category", low=1,
+                         overrides={"lean": "sales_marketing"})],
+                 scenarios=[("lean", "less")])

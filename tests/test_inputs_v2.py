@@ -109,3 +109,28 @@ def test_growth_by_year_is_checked_like_growth(tmp_path):
     assert len(past) == 1 and ":Assumptions!D5: " in past[0] and "compounds past" in past[0]
     dated = _problems(BAD["growth by year of a date"](tmp_path))
     assert len(dated) == 1 and ":Assumptions!C6: " in dated[0] and "cannot have a time shape" in dated[0]
+
+
+# -- (b) plain revenue and cost blocks -------------------------------------------------------------
+def test_plain_revenue_and_cost_per_year_with_a_category(make_workbook):
+    path = make_workbook([
+        row("Licences", "revenue", "amount", 200_000_000, "USD/year"),      # article 001
+        row("Baidu R&D", "cost", "amount", 22e9, "RMB/year"),               # article 001
+        row("Baidu R&D", "cost", "category", "Research_Development", ""),
+        row("Office", "cost", "amount", 50_000, "USD/month"),
+    ], settings(fx_RMB=0.14))
+    run = run_file(path)
+    assert run.result.column("licences.revenue", 0)[0] == pytest.approx(16_666_666.67, abs=CENT)
+    assert run.result.column("baidu_r_d.cost", 0)[0] == pytest.approx(256_666_666.67, abs=CENT)
+    assert run.result.column("office.cost", 0)[0] == 50_000.00
+    categories = {ln.name: ln.category for ln in run.model.lines.values() if ln.role == "cost"}
+    assert categories == {"baidu_r_d.cost": "research_development", "office.cost": "general_administrative"}
+
+
+def test_a_category_is_one_of_the_list_and_never_varies(tmp_path):
+    unknown = _problems(BAD["unknown cost category"](tmp_path))
+    assert len(unknown) == 1 and ":Assumptions!D3: unknown category 'research'" in unknown[0]
+    assert "research_development" in unknown[0]
+    varied = _problems(BAD["category with a range and a scenario value"](tmp_path))
+    assert [p.split(": ")[0].rsplit("!", 1)[1] for p in varied] == ["F3", "K3"]
+    assert all("a category has no" in p for p in varied)

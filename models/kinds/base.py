@@ -22,6 +22,8 @@ MONTHS_PER_YEAR = 12
 S_CURVE_SPREAD = 2 * math.log(9)  # logistic steepness that spans 10%→90% over one "width"
 
 
+# The statement categories a cost line may have (a `cost` block's `category` row names one).
+CATEGORIES = ("cost_of_revenue", "research_development", "sales_marketing", "general_administrative")
 PERIODS = ("month", "year", "day")  # the periods a money flow may be typed in; each converts to the others
 
 
@@ -90,6 +92,7 @@ class Line:
     role: str
     block: str | None = None
     stock: bool = False
+    category: str | None = None  # a cost line's statement category, one of CATEGORIES (None: not given)
 
 
 @dataclass(frozen=True)
@@ -258,9 +261,15 @@ class BlockContext:
             flags.append(MonthsSince(Param(end.key)).le(0))
         return flags[0] if len(flags) == 1 else flags[0] * flags[1]
 
-    def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False) -> Line:
+    def text(self, name: str, default: str) -> str:
+        """A parameter given as text (a category), or ``default`` when the block has no such row."""
+        row = self.block.rows.get(name)
+        return row.text if row is not None and row.text else default
+
+    def line(self, item: str, expr: Expr, label: str, unit: str, role: str, stock=False,
+             category: str | None = None) -> Line:
         return Line(f"{self.slug}.{item}", expr, f"{self.block.name}: {label}", unit, role,
-                    self.block.name, stock)
+                    self.block.name, stock, category)
 
     def money(self, per: str = "/month") -> str:
         """The unit of a money line: the model currency per month, e.g. ``USD/month``."""

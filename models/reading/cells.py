@@ -85,6 +85,7 @@ DIMENSIONS_HINT = {
     "money/day": "an amount per day such as 700000",
     "money/unit": "a price per unit such as 4600000",
     "currency": "a currency code such as USD",
+    "category": "a category such as research_development",
 }
 
 

@@ -62,6 +62,7 @@ class Row:
     overrides: dict[str, float] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
     key: str = ""           # the defined name / parameter key, e.g. "chatgpt_plus__price"
+    text: str | None = None  # a parameter given as text (a cost block's category); its value is None
 
     @property
     def label(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cashcast.models.kinds import KINDS  # noqa: F401  (the kinds registry; each kind is a module there)
+from cashcast.models.kinds.base import CATEGORIES
 
 # Dimensions a parameter can have, with the units an analyst may type for each. ``{C}`` stands for a
 # currency code: the workbook's own currency or one with an ``fx_<CODE>`` setting.
@@ -25,6 +26,8 @@ DIMENSIONS = {
     "money/year": "money per year; unit e.g. USD/year, or per month or day (USD/month, USD/day), converted",
     "money/day": "money per day; unit e.g. USD/day, or per month or year (USD/month, USD/year), converted",
     "money/unit": "money per unit of something; unit e.g. USD/run, RMB/GPU-month, USD/user/month",
+    "category": "a statement category, typed as text: " + ", ".join(CATEGORIES) + "; unit blank or "
+                "`category`; no low, high or scenario values",
 }
 
 
