@@ -52,6 +52,8 @@ def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
         r("Pro", "subscription", "price", 15, "USD/month"),
         r("Pro", "subscription", "price@2025", 18, "USD/month"),
         r("Pro", "subscription", "churn", 0.05, "%"),
+        r("Pro", "subscription", "cac", 40, "USD/subscriber"),
+        r("Pro", "subscription", "cost_per_subscriber", 4, "USD/subscriber/month"),
         r("Pro", "subscription", "start_month", month(2024, 3, 1), "date"),
         r("Pro", "subscription", "end_month", month(2026, 6, 1), "date"),
         r("Licence", "licensing", "customers", 10, "platforms"),

@@ -134,3 +134,58 @@ def test_a_category_is_one_of_the_list_and_never_varies(tmp_path):
     varied = _problems(BAD["category with a range and a scenario value"](tmp_path))
     assert [p.split(": ")[0].rsplit("!", 1)[1] for p in varied] == ["F3", "K3"]
     assert all("a category has no" in p for p in varied)
+
+
+# -- (d) subscription: churn every month, CAC, unit economics ---------------------------------------
+def test_churn_acts_every_month_and_gross_adds_refill_to_the_target(make_workbook):
+    path = make_workbook([
+        row("Plus", "subscription", "audience", 1000, "users"),
+        row("Plus", "subscription", "audience@2024", 500, "users"),
+        row("Plus", "subscription", "conversion", 0.10, "%"),
+        row("Plus", "subscription", "price", 10, "USD/month"),
+        row("Plus", "subscription", "churn", 0.10, "%"),
+        row("Plus", "subscription", "cac", 30, "USD/subscriber"),
+        row("Plus", "subscription", "cost_per_subscriber", 2, "USD/subscriber/month"),
+    ])
+    run = run_file(path)
+    col = lambda name: run.result.column(f"plus.{name}", 0)  # noqa: E731
+    assert list(col("gross_adds")[:3]) == pytest.approx([100, 10, 10], abs=1e-9)
+    assert list(col("subscribers")[:3]) == pytest.approx([100, 100, 100], abs=1e-9)
+    assert col("gross_adds")[12] == 0 and col("subscribers")[12] == pytest.approx(90, abs=1e-9)  # audience halves
+    assert col("acquisition_cost")[0] == pytest.approx(3000.00, abs=CENT)
+    assert col("acquisition_cost")[1] == pytest.approx(300.00, abs=CENT)
+    assert col("serving_cost")[1] == pytest.approx(200.00, abs=CENT)
+    assert col("arpu")[1] == pytest.approx(10.00, abs=CENT)
+    assert col("gross_margin_per_payer")[1] == pytest.approx(8.00, abs=CENT)
+    assert col("ltv")[1] == pytest.approx(80.00, abs=CENT)
+    assert col("cac_payback_months")[1] == pytest.approx(3.75, abs=1e-9)
+    lines = run.model.lines
+    assert (lines["plus.acquisition_cost"].category, lines["plus.serving_cost"].category) == (
+        "sales_marketing", "cost_of_revenue")
+    # the identity the rule states: subscribers = last month's × (1 − churn) + gross adds
+    subs = col("subscribers")
+    assert subs[1:] == pytest.approx(subs[:-1] * 0.9 + col("gross_adds")[1:], abs=1e-9)
+
+
+def test_churn_now_costs_money_through_cac(make_workbook):
+    rows = [row("Plus", "subscription", "audience", 1e9, "visits/month"),
+            row("Plus", "subscription", "conversion", 0.01, "%"),
+            row("Plus", "subscription", "price", 20, "USD/month"),
+            row("Plus", "subscription", "cac", 50, "USD/subscriber")]
+    low = make_workbook(rows + [row("Plus", "subscription", "churn", 0.02, "%")], name="low.xlsx")
+    high = make_workbook(rows + [row("Plus", "subscription", "churn", 0.10, "%")], name="high.xlsx")
+    # 10M payers; each later month 2% (200,000) or 10% (1,000,000) are won back at $50
+    assert monthly(low, "plus.acquisition_cost")[5] == pytest.approx(10_000_000.00, abs=CENT)
+    assert monthly(high, "plus.acquisition_cost")[5] == pytest.approx(50_000_000.00, abs=CENT)
+    assert monthly(high, "plus.revenue")[:12].sum() == 2_400_000_000.00  # article 001 still holds
+
+
+def test_without_a_cost_of_revenue_the_margin_is_arpu_and_says_so(make_workbook):
+    path = make_workbook([row("Plus", "subscription", "audience", 1e9, "visits/month"),
+                          row("Plus", "subscription", "conversion", 0.01, "%"),
+                          row("Plus", "subscription", "price", 20, "USD/month")])
+    run = run_file(path)
+    line = run.model.lines["plus.gross_margin_per_payer"]
+    assert "no cost of revenue given" in line.label
+    assert run.result.column("plus.gross_margin_per_payer", 0)[0] == 20.00
+    assert "plus.ltv" not in run.model.lines and "plus.acquisition_cost" not in run.model.lines

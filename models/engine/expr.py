@@ -386,4 +386,7 @@ class _ScalarContext:
 
 def scalar(value) -> float:
     """The number an expression of plain numbers stands for: ``scalar(Max(1, 2)) == 2.0``."""
-    return float(value.np(_ScalarContext())) if isinstance(value, Expr) else float(value)
+    if not isinstance(value, Expr):
+        return float(value)
+    with np.errstate(all="ignore"):  # as in the engine: an IF's unchosen branch may divide by zero
+        return float(value.np(_ScalarContext()))
