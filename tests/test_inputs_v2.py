@@ -189,3 +189,25 @@ def test_without_a_cost_of_revenue_the_margin_is_arpu_and_says_so(make_workbook)
     assert "no cost of revenue given" in line.label
     assert run.result.column("plus.gross_margin_per_payer", 0)[0] == 20.00
     assert "plus.ltv" not in run.model.lines and "plus.acquisition_cost" not in run.model.lines
+
+
+# -- (e) company and title settings -------------------------------------------------------------------
+def test_company_and_title_name_the_reports(make_workbook, tmp_path):
+    from cashcast.reports.excel.report import excel_bytes
+    from cashcast.models.analysis.uncertainty import analyse
+    from cashcast.reports.html.page import report_context
+    from cashcast.models.analysis.outcome import Outcome  # noqa: F401  (the HTML's input type)
+    import io
+    import openpyxl
+    rows = [row("Plus", "subscription", "audience", 1e9, "visits/month"),
+            row("Plus", "subscription", "conversion", 0.01, "%"),
+            row("Plus", "subscription", "price", 20, "USD/month")]
+    named = run_file(make_workbook(rows, settings(company="OpenAI"), name="named.xlsx"))
+    assert named.workbook.settings.title_for("named", "cash-flow") == "OpenAI: cash-flow"
+    titled = run_file(make_workbook(rows, settings(company="OpenAI", title="OpenAI after ChatGPT"),
+                                    name="titled.xlsx"))
+    summary = openpyxl.load_workbook(io.BytesIO(excel_bytes(titled, analyse(titled, 0, 0))))["Summary"]
+    assert summary["A1"].value == "OpenAI after ChatGPT"
+    plain = run_file(make_workbook(rows, name="plain.xlsx"))
+    summary = openpyxl.load_workbook(io.BytesIO(excel_bytes(plain, analyse(plain, 0, 0))))["Summary"]
+    assert summary["A1"].value == "plain.xlsx: monthly cash flow, break-even and runway"

@@ -94,6 +94,17 @@ class Settings:
     fx: dict[str, float]
     cells: dict[str, str]
     notes: dict[str, str] = field(default_factory=dict)
+    company: str | None = None
+    title: str | None = None
+
+    def title_for(self, file_name: str, what: str) -> str:
+        """The reports' title: the ``title`` setting, else ``<company or file>: <what>``.
+
+        >>> s = Settings(dt.date(2023, 1, 1), 12, "USD", 0.1, 0.0, None, {}, {}, company="OpenAI")
+        >>> s.title_for("openai.xlsx", "cash-flow, break-even and runway")
+        'OpenAI: cash-flow, break-even and runway'
+        """
+        return self.title or f"{self.company or file_name}: {what}"
 
 
 @dataclass

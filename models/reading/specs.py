@@ -78,6 +78,10 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("opening_cash", "money", "cash at the start, before the first month"),
         SettingSpec("minimum_cash", "money", "cash floor: running below it counts as running out",
                     False, None),
+        SettingSpec("company", "text", "the company modelled; the reports' titles name it instead of the file",
+                    False, None),
+        SettingSpec("title", "text", "the reports' title (HTML page and Excel Summary), as typed; up to 200 "
+                    "characters", False, None),
     ]
 }
 FX_PREFIX = "fx_"
