@@ -54,11 +54,12 @@ class Model:
         size = max((len(v) for v in params.values()), default=1)  # (1,) params broadcast
         ctx = NumpyContext(self.workbook, params, size)
         last_use = self._last_use
-        for i, name in enumerate(self.order):
-            ctx.compute(name, self.lines[name].expr)
-            if keep is not None:
-                for dep in [d for d, last in last_use.items() if last == i and d not in keep]:
-                    ctx.values.pop(dep, None)
+        with np.errstate(all="ignore"):  # an IF's unchosen branch may divide by zero; lines are checked finite
+            for i, name in enumerate(self.order):
+                ctx.compute(name, self.lines[name].expr)
+                if keep is not None:
+                    for dep in [d for d, last in last_use.items() if last == i and d not in keep]:
+                        ctx.values.pop(dep, None)
         values = ctx.values if keep is None else {k: v for k, v in ctx.values.items() if k in keep}
         return Result(self, values, size)
 
