@@ -60,30 +60,34 @@ def arpu(revenue, payers):
     return If(lift(payers).gt(0), lift(revenue) / payers, Num(0))
 
 
-def ltv(margin_per_payer, churn):
-    """``LTV = ARPU × gross margin ÷ churn`` = gross margin per payer per month ÷ monthly churn (0 where
-    churn is 0: no finite lifetime to value).
+LONGEST_MONTHS = 1200  # the longest span cashcast accepts (README "Bounds"): a payer's lifetime at most
 
-    Article 001's $20 with no cost of revenue known, at 5% churn: $400.
+
+def ltv(margin_per_payer, churn):
+    """``LTV = ARPU × gross margin ÷ churn`` = gross margin per payer per month ÷ MAX(churn, 1/1,200): a
+    payer's expected lifetime, 1 ÷ churn months, is taken as at most 1,200 (so zero churn stays finite).
+
+    Article 001's $20 with no cost of revenue known, at 5% churn: $400; at no churn, 1,200 months.
 
     >>> from cashcast.models.engine.expr import scalar
-    >>> scalar(ltv(20.0, 0.05))
-    400.0
+    >>> scalar(ltv(20.0, 0.05)), scalar(ltv(20.0, 0.0))
+    (400.0, 24000.0)
     """
-    return If(lift(churn).gt(0), lift(margin_per_payer) / churn, Num(0))
+    return lift(margin_per_payer) / Max(churn, 1 / LONGEST_MONTHS)
 
 
 def cac_payback_months(cac, margin_per_payer):
-    """``payback = CAC ÷ gross margin per payer per month``, months to earn back one gross add's cost
-    (0 where the margin is 0 or below: it is never earned back).
+    """``payback = CAC ÷ gross margin per payer per month``: months to earn back one gross add's cost,
+    at most 1,200 (shown where it is never earned back: a margin of 0 or below).
 
     An estimate: $60 to win a payer of article 001's $20 plan is 3 months.
 
     >>> from cashcast.models.engine.expr import scalar
     >>> scalar(cac_payback_months(60.0, 20.0)), scalar(cac_payback_months(60.0, 0.0))
-    (3.0, 0.0)
+    (3.0, 1200.0)
     """
-    return If(lift(margin_per_payer).gt(0), lift(cac) / margin_per_payer, Num(0))
+    margin = lift(margin_per_payer)
+    return If((margin * LONGEST_MONTHS).gt(cac), lift(cac) / margin, Num(LONGEST_MONTHS))
 
 
 def build(b: BlockContext) -> list[Line]:
