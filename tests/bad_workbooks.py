@@ -129,7 +129,8 @@ def _(d):
 
 @bad("wrong unit")
 def _(d):
-    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 20, "USD/year")])
+    # a money flow may be typed per month, year or day (it converts); per week is none of them
+    return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 20, "USD/week")])
 
 
 @bad("currency without exchange rate")
@@ -428,3 +429,36 @@ def _(d):
                             ["Plus", "subscription", "price", 8888, "USD/month"], name="nan.xlsx")
     return rewrite(path, d / "nan2.xlsx", "xl/worksheets/sheet1.xml",
                    lambda x: x.replace(b"<v>7777</v>", b"<v>-1E400</v>").replace(b"<v>8888</v>", b"<v>1E400</v>"))
+
+
+# -- growth by year (issue 10, part 2) ------------------------------------------------------------
+@bad("growth by year mixed with a ramp")
+def _(d):
+    return model(d, [*GOOD, row("Plus", "subscription", "audience.growth@2024", 0.1, "%/year"),
+                     row("Plus", "subscription", "audience.ramp_months", 12, "months")])
+
+
+@bad("growth by year past the bound")
+def _(d):
+    return model(d, [*GOOD, row("Plus", "subscription", "audience.growth@2024", 9, "%/month")])
+
+
+@bad("growth by year of a date")
+def _(d):
+    return model(d, [*GOOD, row("Plus", "subscription", "start_month", dt.date(2023, 3, 1), "date"),
+                     row("Plus", "subscription", "start_month.growth@2024", 0.1, "%/year")])
+
+
+# -- plain cost blocks: the category ---------------------------------------------------------------
+@bad("unknown cost category")
+def _(d):
+    return model(d, [row("R&D", "cost", "amount", 10e6, "USD/year"),
+                     row("R&D", "cost", "category", "research", "")])
+
+
+@bad("category with a range and a scenario value")
+def _(d):
+    return model(d, [row("R&D", "cost", "amount", 10e6, "USD/year"),
+                     row("R&D", "cost", "category", "research_development", "category", low=1,
+                         overrides={"lean": "sales_marketing"})],
+                 scenarios=[("lean", "less")])

@@ -88,7 +88,7 @@ def test_dates_that_are_not_dates(tmp_path):
 
 def test_wrong_unit(tmp_path):
     path = BAD["wrong unit"](tmp_path)
-    one_problem(path, "Assumptions!E4", "unit 'USD/year' does not fit", "USD/month")
+    one_problem(path, "Assumptions!E4", "unit 'USD/week' does not fit", "USD/month (or USD/year, USD/day)")
 
 
 def test_currency_without_exchange_rate(tmp_path):
@@ -140,7 +140,7 @@ def test_link_to_unknown_block_or_line(tmp_path):
     # both links are reported in the same run: the unknown block and the unknown line of a known block
     assert found == ["model.xlsx:Assumptions!D5: link to unknown block 'Nope'; blocks: Plus, Serve, Serve2",
                      "model.xlsx:Assumptions!D7: block 'Plus' has no line 'viewers'; its lines: audience, "
-                     "subscribers, revenue"], found
+                     "subscribers, gross_adds, revenue, arpu, gross_margin_per_payer"], found
     one_problem(BAD["link to unknown line"](tmp_path), "Assumptions!D5", "no line 'viewers'", "subscribers")
 
 

@@ -77,7 +77,8 @@ def test_every_kind_places_its_lines_in_a_known_category():
     assert {k.name: k.category for k in KINDS.values()} == {
         "subscription": "revenue", "licensing": "revenue", "advertising": "revenue", "usage": "revenue",
         "training": "research_development", "inference": "cost_of_revenue", "hardware": "capital_expenditure",
-        "headcount": "general_administrative", "opex": "general_administrative", "funding": "equity"}
+        "headcount": "general_administrative", "opex": "general_administrative", "funding": "equity",
+            "revenue": "revenue", "cost": "general_administrative"}
 
 
 def test_statement_names_are_unique_and_keep_the_v1_lines():

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cashcast.models.reading.bounds import growth_limits
+from cashcast.models.reading.bounds import growth_limits, is_growth
 from cashcast.models.reading.data import Workbook, slugify
 from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.specs import BOUNDS, DEFAULT_DISTRIBUTION
@@ -85,7 +85,7 @@ def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
         high = workbook.model_value(row, row.high) if row.high is not None else value
         low, high = min(low, high), max(low, high)
         block = workbook.blocks.get(slugify(row.block))
-        domain = growth_limits(workbook.settings, block, row) if row.modifier == "growth" and block else None
+        domain = growth_limits(workbook.settings, block, row) if is_growth(row.modifier) and block else None
         out.append(Uncertain(row.key, row.label, row.dimension, row.unit,
                              row.distribution or DEFAULT_DISTRIBUTION, low,
                              min(max(value, low), high), high, value, row.cells, domain))

@@ -14,7 +14,7 @@ Evaluation context (``ctx``) objects are provided by :mod:`cashcast.models.engin
 report (formula text); this module only fixes the protocol they follow:
 
 numpy context: ``ctx.param(name)``, ``ctx.line(name)``, ``ctx.prev(name)``, ``ctx.month_index()``,
-``ctx.year()``, ``ctx.days_in_month()``, ``ctx.rolling_sum(name, n)``.
+``ctx.year()``, ``ctx.month_of_year()``, ``ctx.days_in_month()``, ``ctx.rolling_sum(name, n)``.
 
 Excel context: ``ctx.param(name)``, ``ctx.line(name)``, ``ctx.prev(name)`` (``None`` in the first
 month), ``ctx.month_index()``, ``ctx.month_date()``, ``ctx.rolling_sum(name, n)``.
@@ -294,6 +294,17 @@ class Year(Expr):
 
 
 @dataclass(frozen=True, eq=False)
+class MonthOfYear(Expr):
+    """The calendar month (1 for January … 12 for December). Excel: ``MONTH(<month date>)``."""
+
+    def np(self, ctx):
+        return ctx.month_of_year()
+
+    def xl(self, ctx) -> str:
+        return f"MONTH({ctx.month_date()})"
+
+
+@dataclass(frozen=True, eq=False)
 class DaysInMonth(Expr):
     """Calendar days in the month (28–31). Excel: ``DAY(EOMONTH(<month date>,0))``."""
 
@@ -370,9 +381,12 @@ class _ScalarContext:
     def param(self, name):
         raise KeyError(f"scalar() cannot evaluate assumption {name!r}")
 
-    line = prev = year = days_in_month = rolling_sum = param
+    line = prev = year = month_of_year = days_in_month = rolling_sum = param
 
 
 def scalar(value) -> float:
     """The number an expression of plain numbers stands for: ``scalar(Max(1, 2)) == 2.0``."""
-    return float(value.np(_ScalarContext())) if isinstance(value, Expr) else float(value)
+    if not isinstance(value, Expr):
+        return float(value)
+    with np.errstate(all="ignore"):  # as in the engine: an IF's unchosen branch may divide by zero
+        return float(value.np(_ScalarContext()))

@@ -52,11 +52,12 @@ class Model:
         size = max((len(v) for v in params.values()), default=1)  # (1,) params broadcast
         ctx = NumpyContext(self.workbook, params, size)
         last_use = self._last_use
-        for i, name in enumerate(self.order):
-            ctx.compute(name, self.lines[name].expr)
-            if keep is not None:
-                for dep in [d for d, last in last_use.items() if last == i and d not in keep]:
-                    ctx.values.pop(dep, None)
+        with np.errstate(all="ignore"):  # an IF's unchosen branch may divide by zero; lines are checked finite
+            for i, name in enumerate(self.order):
+                ctx.compute(name, self.lines[name].expr)
+                if keep is not None:
+                    for dep in [d for d, last in last_use.items() if last == i and d not in keep]:
+                        ctx.values.pop(dep, None)
         values = ctx.values if keep is None else {k: v for k, v in ctx.values.items() if k in keep}
         return Result(self, values, size)
 
@@ -97,6 +98,7 @@ class NumpyContext:
         self.params = {k: np.asarray(v, dtype=float).reshape(1, -1) for k, v in params.items()}
         self.t = np.arange(self.T, dtype=float).reshape(-1, 1)
         self.years = np.array([m.year for m in months], dtype=float).reshape(-1, 1)
+        self.months_of_year = np.array([m.month for m in months], dtype=float).reshape(-1, 1)
         self.days = np.array([calendar.monthrange(m.year, m.month)[1] for m in months],
                              dtype=float).reshape(-1, 1)
         self.values: dict[str, np.ndarray] = {}
@@ -126,6 +128,9 @@ class NumpyContext:
 
     def year(self):
         return self.years[self.row, 0] if self.row is not None else self.years
+
+    def month_of_year(self):
+        return self.months_of_year[self.row, 0] if self.row is not None else self.months_of_year
 
     def days_in_month(self):
         return self.days[self.row, 0] if self.row is not None else self.days

@@ -16,6 +16,7 @@ from cashcast.models.reading.cells import (
 from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
 from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.kinds import KINDS, KindSpec
+from cashcast.models.kinds.base import COST_CATEGORIES, GROWTH_YEAR
 from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DISTRIBUTIONS, REQUIRED_ASSUMPTION_COLUMNS, SHAPES
 
 
@@ -101,6 +102,9 @@ def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue
     if param is None:
         return None
     dimension = param.dimension
+    if dimension == "category":
+        _category_row(reader, block, param, r, c, cells, scen_cols)
+        return None  # filed under its block for the builder; not a number the model varies
     unit, currency, unit_ok = _unit(reader, c, dimension, settings)
     value, link, value_ok = _value(reader, c, dimension, param.modifier)
     lo, hi, bounds_ok = _bounds(reader, c, dimension, link, value)
@@ -117,6 +121,32 @@ def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue
     else:
         block.rows[param.base] = row
     return row if names_ok and unit_ok and value_ok and bounds_ok and dist_ok and over_ok else None
+
+
+def _category_row(reader: SheetReader, block: Block, param: _Param, r: int, c: dict[str, CellValue],
+                  cells: list[CellValue], scen_cols: dict[str, int]) -> None:
+    """A parameter given as text (a cost block's ``category``), filed under its block.
+
+    Rule: the value is one of COST_CATEGORIES (any case); the unit is blank or ``category``; a category has
+    no low, high, distribution or scenario values (it decides which statement line a cost is on).
+    """
+    text = cell_text(c["value"].value).lower()
+    ok = c["value"].ref not in reader.flagged
+    if ok and text not in COST_CATEGORIES:
+        reader.problem(c["value"].ref, f"unknown category '{text}'; valid: {', '.join(COST_CATEGORIES)}")
+        ok = False
+    if cell_text(c["unit"].value).lower() not in ("", "category"):
+        reader.problem(c["unit"].ref, f"unit '{cell_text(c['unit'].value)}' does not fit a category; leave it "
+                                      f"blank or type category")
+    given = [(col, c[col].ref) for col in ("low", "high", "distribution") if col in c and cell_text(c[col].value)]
+    given += [(f"scenario '{s}'", cells[i].ref) for s, i in scen_cols.items()
+              if i < len(cells) and cell_text(cells[i].value)]
+    for what, ref in given:
+        reader.problem(ref, f"a category has no {what} value; it is the same in every scenario; clear the cell")
+    block.rows[param.base] = Row(r, block.name, block.kind, param.text, param.base, None, "category", "", None,
+                                 None, None, None, None, None, cell_text(c["source"].value),
+                                 cell_text(c["notes"].value), {}, {k: v.ref for k, v in c.items()},
+                                 param_name(block.slug, param.base), text if ok else None)
 
 
 def _identify(reader: SheetReader, known: _Known, c: dict[str, CellValue]) -> tuple[Block, KindSpec] | None:
@@ -164,25 +194,30 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
     param, ref = cell_text(c["parameter"].value), c["parameter"].ref
     base_param, modifier = param, None
     m = re.fullmatch(r"([a-z_]+)@(\d{4})", param)
+    g = re.fullmatch(r"([a-z_]+)\.growth@(\d{4})", param)
     if m:
         base_param, modifier = m[1], f"y{m[2]}"
+    elif g:
+        base_param, modifier = g[1], f"{GROWTH_YEAR}{g[2]}"
     elif "." in param:
         base_param, _, modifier = param.partition(".")
         if modifier not in SHAPES:
             reader.problem(ref, f"unknown time shape '.{modifier}'; valid: "
-                                f"{', '.join('.' + s for s in SHAPES)} or @YEAR")
+                                f"{', '.join('.' + s for s in SHAPES)}, .growth@YEAR or @YEAR")
             return None
     pspec = kind.param(base_param)
     if pspec is None:
         valid = ", ".join(p.name for p in kind.all_params())
         reader.problem(ref, f"unknown parameter '{base_param}' for kind '{kind.name}'; valid: {valid}")
         return None
-    if modifier and pspec.dimension == "date":
-        reader.problem(ref, f"'{base_param}' is a date and cannot have a time shape")
+    if modifier and pspec.dimension in ("date", "category"):
+        reader.problem(ref, f"'{base_param}' is a {pspec.dimension} and cannot have a time shape")
         return None
     dimension = pspec.dimension
     if modifier in SHAPES and SHAPES[modifier][0] != "same":
         dimension = SHAPES[modifier][0]
+    if modifier and modifier.startswith(GROWTH_YEAR):
+        dimension = SHAPES["growth"][0]
     dup_key = (block.slug, param)
     if dup_key in known.seen_keys:
         reader.problem(ref, f"duplicate row: {block.name}.{param} is already given at "

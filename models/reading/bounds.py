@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from cashcast.models.kinds.base import GROWTH_YEAR
 from cashcast.models.reading.data import Block, Draft, Row, Settings, month_ordinal
 from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.specs import BOUNDS
@@ -24,6 +25,15 @@ def _span(settings: Settings, block: Block) -> int:
     starts = [] if row is None else [x for x in (row.value, row.low, row.high, *row.overrides.values())
                                      if x is not None]
     return max(abs(m - s) for m in (first, last) for s in (starts or [first]))
+
+
+def is_growth(modifier: str | None) -> bool:
+    """Whether a row's modifier makes it a growth rate: ``.growth`` or ``.growth@YEAR``.
+
+    >>> is_growth("growth"), is_growth("growth_y2026"), is_growth("y2026"), is_growth(None)
+    (True, True, False, False)
+    """
+    return modifier is not None and (modifier == "growth" or modifier.startswith(GROWTH_YEAR))
 
 
 def growth_limits(settings: Settings, block: Block, row: Row) -> tuple[float, float]:
@@ -52,8 +62,9 @@ def _pct(x: float) -> str:
 def _growth_rows(draft: Draft):
     for block in draft.blocks.values():
         for shapes in block.shapes.values():
-            if "growth" in shapes:
-                yield block, shapes["growth"]
+            for modifier, row in shapes.items():
+                if is_growth(modifier):
+                    yield block, row
 
 
 def check_growth(draft: Draft) -> list[Problem]:

@@ -11,6 +11,7 @@ import unicodedata
 
 import numpy as np
 
+from cashcast.models.kinds.base import PERIODS as MONEY_PERIODS
 from cashcast.models.reading.data import month_ordinal
 from cashcast.models.reading.specs import BOUNDS
 
@@ -84,6 +85,7 @@ DIMENSIONS_HINT = {
     "money/day": "an amount per day such as 700000",
     "money/unit": "a price per unit such as 4600000",
     "currency": "a currency code such as USD",
+    "category": "a category such as research_development",
 }
 
 
@@ -130,8 +132,9 @@ def unit_problem(unit: str, dimension: str) -> tuple[str | None, str | None]:
     """Check a unit against a dimension; return (currency code or None, problem or None)."""
     expected = {
         "percent": "%", "rate": "%/year or %/month", "months": "months", "date": "date",
-        "money": "a currency code, e.g. USD", "money/month": "e.g. USD/month",
-        "money/year": "e.g. USD/year", "money/day": "e.g. USD/day", "money/unit": "e.g. USD/run",
+        "money": "a currency code, e.g. USD", "money/month": "e.g. USD/month (or USD/year, USD/day)",
+        "money/year": "e.g. USD/year (or USD/month, USD/day)", "money/day": "e.g. USD/day (or USD/month, "
+        "USD/year)", "money/unit": "e.g. USD/run",
         "count": "a count unit, e.g. users",
     }[dimension]
     u = unit.strip()
@@ -139,9 +142,9 @@ def unit_problem(unit: str, dimension: str) -> tuple[str | None, str | None]:
         return None, f"the unit is blank; expected {expected}"
     if dimension.startswith("money"):
         code, _, per = u.partition("/")
+        flow = per in MONEY_PERIODS  # a money flow may be typed per month, year or day: it converts
         ok = CURRENCY_RE.match(code) and {
-            "money": per == "", "money/month": per == "month", "money/year": per == "year",
-            "money/day": per == "day", "money/unit": True,
+            "money": per == "", "money/month": flow, "money/year": flow, "money/day": flow, "money/unit": True,
         }[dimension]
         return (code, None) if ok else (None, f"unit '{u}' does not fit; expected {expected}")
     ok = {

@@ -97,8 +97,8 @@ def _shape_problems(block: Block) -> list[tuple[str, str]]:
             continue
         if base.link is not None:
             out.append((anchor, f"'{param}' is linked to a line and cannot have a time shape"))
-        kinds = {"growth" if m == "growth" else "ramp" if m.startswith("ramp") else
-                 "s_curve" if m.startswith("s_curve") else "yearly" for m in shapes}
+        kinds = {"ramp" if m.startswith("ramp") else "s_curve" if m.startswith("s_curve") else
+                 "growth and @YEAR" for m in shapes}  # growth, growth@YEAR and @YEAR anchors combine
         if len(kinds) > 1:
             out.append((anchor, f"'{param}' has more than one time shape ({', '.join(sorted(kinds))}); use one"))
         if "ramp_from" in shapes and "ramp_months" not in shapes:

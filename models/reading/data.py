@@ -62,6 +62,7 @@ class Row:
     overrides: dict[str, float] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
     key: str = ""           # the defined name / parameter key, e.g. "chatgpt_plus__price"
+    text: str | None = None  # a parameter given as text (a cost block's category); its value is None
 
     @property
     def label(self) -> str:
@@ -95,6 +96,17 @@ class Settings:
     notes: dict[str, str] = field(default_factory=dict)
     receivable_days: float = 0.0
     payable_days: float = 0.0
+    company: str | None = None
+    title: str | None = None
+
+    def title_for(self, file_name: str, what: str) -> str:
+        """The reports' title: the ``title`` setting, else ``<company or file>: <what>``.
+
+        >>> s = Settings(dt.date(2023, 1, 1), 12, "USD", 0.1, 0.0, None, {}, {}, company="OpenAI")
+        >>> s.title_for("openai.xlsx", "cash-flow, break-even and runway")
+        'OpenAI: cash-flow, break-even and runway'
+        """
+        return self.title or f"{self.company or file_name}: {what}"
 
 
 @dataclass

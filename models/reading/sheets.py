@@ -12,6 +12,9 @@ from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.reading.specs import BOUNDS, FX_PREFIX, SCENARIO_COLUMNS, SETTINGS, SETTINGS_COLUMNS
 
 
+TEXT_LIMIT = 200  # characters of a text setting (company, title)
+
+
 @dataclass
 class _SettingsSoFar:
     """The Settings sheet while it is read: values that parsed, where each setting is, and whether all did."""
@@ -54,7 +57,7 @@ def read_settings(reader: SheetReader) -> tuple[Settings | None, str | None]:
     start = ordinal_to_date(int(p["start_month"]))
     return (Settings(start, int(p["horizon_months"]), p["currency"], p["discount_rate"], p["opening_cash"],
                      p["minimum_cash"], got.fx, got.seen, got.notes, float(p["receivable_days"]),
-                     float(p["payable_days"])), currency)
+                     float(p["payable_days"]), p["company"], p["title"]), currency)
 
 
 def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got: _SettingsSoFar) -> None:
@@ -62,7 +65,8 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
     name_cell = cells[cols["setting"]] if cols["setting"] < len(cells) else CellValue(f"A{r}", None)
     val_cell = cells[cols["value"]] if cols["value"] < len(cells) else CellValue(f"B{r}", None)
     name = cell_text(name_cell.value)
-    if reader.odd(name_cell, "the setting") or (name == "currency" and reader.odd(val_cell, "the currency")):
+    if reader.odd(name_cell, "the setting") or (
+            name in ("currency", "company", "title") and reader.odd(val_cell, f"the {name}")):
         got.ok = False
         return
     if "notes" in cols and cols["notes"] < len(cells):
@@ -100,7 +104,7 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
     if err:
         reader.problem(val_cell.ref, err)
         got.ok = False
-        if spec.dimension != "currency":
+        if spec.dimension not in ("currency", "text"):
             return
     got.parsed[name] = x
 
@@ -113,6 +117,9 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
     >>> _setting_value("currency", "currency", "usd")
     ('USD', None)
     """
+    if dimension == "text":
+        text = cell_text(v)
+        return text, None if len(text) <= TEXT_LIMIT else f"{name} is {len(text)} characters; keep it to {TEXT_LIMIT}"
     if dimension == "currency":
         code = cell_text(v).upper()
         ok = CURRENCY_RE.match(code)

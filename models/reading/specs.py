@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cashcast.models.kinds import KINDS  # noqa: F401  (the kinds registry; each kind is a module there)
+from cashcast.models.kinds.base import COST_CATEGORIES
 
 # Dimensions a parameter can have, with the units an analyst may type for each. ``{C}`` stands for a
 # currency code: the workbook's own currency or one with an ``fx_<CODE>`` setting.
@@ -21,11 +22,13 @@ DIMENSIONS = {
     "months": "a number of months from 0.01 to 1,200; unit months",
     "date": "a month from 1900-01 to 2199-12; unit date; a date cell or text YYYY-MM",
     "money": "an amount of money, up to 1e18 (every money dimension); unit a currency code, e.g. USD or RMB",
-    "money/month": "money per month; unit e.g. USD/month",
-    "money/year": "money per year; unit e.g. USD/year",
-    "money/day": "money per day; unit e.g. USD/day",
+    "money/month": "money per month; unit e.g. USD/month, or per year or day (USD/year, USD/day), converted",
+    "money/year": "money per year; unit e.g. USD/year, or per month or day (USD/month, USD/day), converted",
+    "money/day": "money per day; unit e.g. USD/day, or per month or year (USD/month, USD/year), converted",
     "money/unit": "money per unit of something; unit e.g. USD/run, RMB/GPU-month, USD/user/month",
     "days": "a number of days from 0 to 365 (a setting's value)",
+    "category": "a statement category, typed as text: " + ", ".join(COST_CATEGORIES) + "; unit blank or "
+                "`category`; no low, high or scenario values",
 }
 
 
@@ -43,7 +46,15 @@ SHAPES = {
     "s_curve_width": ("months", "months the S-curve takes from 10% to 90% (with s_curve_midpoint)"),
 }
 YEARLY_DOC = ("a value per calendar year: a row `<parameter>@2025` sets the value from January 2025 "
-              "on; earlier months use the plain row, later years carry the last value forward")
+              "on; earlier months use the plain row, later years carry the last value forward, and any "
+              "growth continues from it (see growth@YEAR)")
+GROWTH_YEARLY_DOC = ("growth that changes by year: `<parameter>.growth@2026` is the rate from January 2026 "
+                     "until the next growth@YEAR row; the plain `.growth` (or none) applies before the first. "
+                     "The value in a month is the level of the latest `@YEAR` row in force (from its "
+                     "January; else the plain row at the block's start) × (1 + g)^(n / 12) for each rate g "
+                     "in force between then and the month, n its months (^(n) for %/month)")
+# The rows named by a year, each (row named, dimension, what it does); they combine with each other.
+YEARLY_SHAPES = (("<parameter>.growth@YEAR", "rate", GROWTH_YEARLY_DOC), ("<parameter>@YEAR", "same", YEARLY_DOC))
 
 DISTRIBUTIONS = ("pert", "triangular", "uniform", "normal", "lognormal")
 DEFAULT_DISTRIBUTION = "pert"
@@ -72,6 +83,10 @@ SETTINGS: dict[str, SettingSpec] = {
                     "revenue × days ÷ days in the month", False, 0),
         SettingSpec("payable_days", "days", "days taken to pay suppliers (0–365): payables = cost of "
                     "revenue and operating expenses × days ÷ days in the month", False, 0),
+        SettingSpec("company", "text", "the company modelled; the reports' titles name it instead of the file",
+                    False, None),
+        SettingSpec("title", "text", "the reports' title (HTML page and Excel Summary), as typed; up to 200 "
+                    "characters", False, None),
     ]
 }
 FX_PREFIX = "fx_"

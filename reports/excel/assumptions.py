@@ -13,7 +13,7 @@ from pathlib import Path
 import xlsxwriter
 
 from cashcast.models.kinds import kinds_table
-from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_DOC
+from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_SHAPES
 
 from cashcast.reports.files import write_atomic
 
@@ -136,7 +136,7 @@ def guide_rows() -> list[tuple[str, ...]]:
     out.append(("time shape", "row named", "dimension", "", "what it does"))
     for name, (dim, doc) in SHAPES.items():
         out.append(("(any number)", f"<parameter>.{name}", dim, "", doc))
-    out.append(("(any number)", "<parameter>@YEAR", "same", "", YEARLY_DOC))
+    out += [("(any number)", name, dim, "", doc) for name, dim, doc in YEARLY_SHAPES]
     out.append(("", "", "", "", ""))
     out.append(("setting", "", "", "required", "what it is"))
     for s in SETTINGS.values():
@@ -224,7 +224,7 @@ def reference_markdown() -> str:
     out += [f"| {k} | `{p}` | {d} | {r} | {doc} |" for k, p, d, r, doc in kinds_table()]
     out += ["", "| row named | dimension | what it does |", "|---|---|---|"]
     out += [f"| `<parameter>.{n}` | {d} | {doc} |" for n, (d, doc) in SHAPES.items()]
-    out += [f"| `<parameter>@YEAR` | same | {YEARLY_DOC} |", ""]
+    out += [f"| `{name}` | {dim} | {doc} |" for name, dim, doc in YEARLY_SHAPES] + [""]
     out += ["| setting | required | what it is |", "|---|---|---|"]
     out += [f"| `{s.name}` | {'yes' if s.required else f'no (default {s.default})'} | {s.doc} |"
             for s in SETTINGS.values()]

@@ -15,7 +15,7 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.kpis import Kpi
 from cashcast.models.engine import model as engine
 from cashcast.models.kinds import KINDS
-from cashcast.models.reading.specs import SHAPES, YEARLY_DOC
+from cashcast.models.reading.specs import SHAPES, YEARLY_SHAPES
 from cashcast.models.reading.workbook import BASE, Row, Settings, Workbook, ordinal_to_date
 
 from cashcast.reports import fmt
@@ -308,6 +308,7 @@ def shape_notes(workbook: Workbook) -> list[tuple[str, str]]:
     """The time shapes the workbook uses: (row name, what it does)."""
     used = {r.modifier for r in workbook.rows if r.modifier}
     notes = [(f"<parameter>.{name}", doc) for name, (_dim, doc) in SHAPES.items() if name in used]
-    if any(m.startswith("y") and m[1:].isdigit() for m in used):
-        notes.append(("<parameter>@YEAR", YEARLY_DOC))
+    kinds = {"<parameter>.growth@YEAR": "growth_y", "<parameter>@YEAR": "y"}
+    notes += [(name, doc) for name, _dim, doc in YEARLY_SHAPES
+              if any(m.startswith(kinds[name]) and m[len(kinds[name]):].isdigit() for m in used)]
     return notes

@@ -43,7 +43,7 @@ def report_context(outcome: Outcome, table: dict | None = None) -> dict:
     wb, s = run.workbook, run.workbook.settings
     done = Finished.of(outcome, summary(run) if table is None else table)
     return {
-        "title": f"{Path(wb.name).stem}: cash-flow, break-even and runway",
+        "title": s.title_for(Path(wb.name).stem, "cash-flow, break-even and runway"),
         "subtitle": (f"{fmt.months(s.horizon_months)} from {fmt.month_of(run.months[0])} to "
                      f"{fmt.month_of(run.months[-1])}, amounts in {s.currency}; "
                      f"{len(run.scenarios)} scenario{'s' if len(run.scenarios) != 1 else ''}; "

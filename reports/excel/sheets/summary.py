@@ -32,7 +32,8 @@ CHART_ROWS = 21  # rows between the tops of two charts
 def write(book: Book, ws: Worksheet) -> None:
     """Selector, live key figures per scenario, the scenario list and the charts."""
     st, s = book.st, book.workbook.settings
-    ws.write_string(0, 0, f"{book.workbook.name}: monthly cash flow, break-even and runway", st.title)
+    ws.write_string(0, 0, book.workbook.settings.title_for(book.workbook.name,
+                                                          "monthly cash flow, break-even and runway"), st.title)
     ws.write_string(1, 0, f"{s.horizon_months} months from {s.start_month:%b %Y}, in {s.currency}. "
                           f"Every projected number is a formula: change a blue input on Assumptions "
                           f"and the model recalculates.", st.subtitle)

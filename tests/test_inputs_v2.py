@@ -1,0 +1,218 @@
+"""Inputs a real company needs (issue 10, part 2): money in any period, growth by year with anchors,
+plain revenue and cost blocks, subscription economics, settings by scenario — each to the cent,
+through the engine, against hand-computed values."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.reading.problems import InputError
+from tests.bad_workbooks import BAD
+from tests.helpers import row, settings
+
+CENT = 0.005
+
+
+def monthly(path, line, scenario=0):
+    return run_file(path).result.column(line, scenario)
+
+
+# -- (a) every money flow in any period ------------------------------------------------------------
+def test_opex_typed_per_year_is_a_twelfth_each_month(make_workbook):
+    path = make_workbook([row("Rent", "opex", "monthly_amount", 1_200_000, "USD/year")])
+    cost = monthly(path, "rent.cost")
+    assert cost[0] == pytest.approx(100_000.00, abs=CENT)
+    assert cost[:12].sum() == pytest.approx(1_200_000.00, abs=CENT)
+
+
+def test_opex_typed_per_day_uses_the_calendar(make_workbook):
+    # article 004: $700K a day; January 2023 has 31 days, February 28
+    path = make_workbook([row("Running", "opex", "monthly_amount", 700_000, "USD/day")])
+    cost = monthly(path, "running.cost")
+    assert cost[0] == pytest.approx(21_700_000.00, abs=CENT)
+    assert cost[1] == pytest.approx(19_600_000.00, abs=CENT)
+    assert cost[:12].sum() == pytest.approx(255_500_000.00, abs=CENT)  # 365 days
+
+
+def test_a_yearly_fee_typed_per_month_and_a_daily_cost_typed_per_year(make_workbook):
+    path = make_workbook([
+        row("API", "licensing", "customers", 200, "platforms"),
+        row("API", "licensing", "annual_fee", 83_333.33, "USD/month"),
+        row("Serving", "inference", "cost_per_day", 255_500_000, "USD/year"),
+    ])
+    assert monthly(path, "api.revenue")[0] == pytest.approx(16_666_666.00, abs=CENT)
+    assert monthly(path, "serving.cost")[0] == pytest.approx(21_291_666.67, abs=CENT)  # a twelfth, every month
+    assert monthly(path, "serving.cost")[1] == pytest.approx(21_291_666.67, abs=CENT)
+
+
+def test_a_foreign_currency_per_year_converts_both_ways(make_workbook):
+    path = make_workbook([row("Office", "opex", "monthly_amount", 1_200_000, "EUR/year")],
+                         settings(fx_EUR=1.1))
+    assert monthly(path, "office.cost")[0] == pytest.approx(110_000.00, abs=CENT)
+
+
+# -- (c) growth by year, with anchors --------------------------------------------------------------
+def test_growth_changes_by_year_and_an_anchor_resets_the_level(make_workbook):
+    path = make_workbook([
+        row("Team", "opex", "monthly_amount", 1000, "USD/month"),
+        row("Team", "opex", "monthly_amount.growth", 0.10, "%/year"),
+        row("Team", "opex", "monthly_amount.growth@2024", 0.20, "%/year"),
+        row("Team", "opex", "monthly_amount@2025", 5000, "USD/month"),
+    ], settings(horizon_months=48))
+    cost = monthly(path, "team.cost")
+    assert cost[0] == 1000.00
+    assert cost[6] == pytest.approx(1000 * 1.1 ** 0.5, abs=1e-9)          # July 2023: 10% a year
+    assert cost[12] == pytest.approx(1100.00, abs=CENT)                   # January 2024
+    assert cost[18] == pytest.approx(1100 * 1.2 ** 0.5, abs=1e-9)         # July 2024: 20% a year
+    assert cost[24] == 5000.00                                            # the 2025 anchor
+    assert cost[36] == pytest.approx(6000.00, abs=CENT)                   # growth continues at 20%
+
+
+def test_growth_by_year_alone_starts_from_its_january_and_counts_from_the_block_start(make_workbook):
+    path = make_workbook([
+        row("Team", "opex", "monthly_amount", 1000, "USD/month"),
+        row("Team", "opex", "monthly_amount.growth@2024", 0.5, "%/year"),
+        row("Late", "opex", "monthly_amount", 1000, "USD/month"),
+        row("Late", "opex", "monthly_amount.growth", 0.21, "%/year"),
+        row("Late", "opex", "monthly_amount.growth@2024", 0.44, "%/year"),
+        row("Late", "opex", "start_month", dt.date(2023, 7, 1), "date"),
+    ], settings(horizon_months=36))
+    team, late = monthly(path, "team.cost"), monthly(path, "late.cost")
+    assert list(team[:13]) == [1000.00] * 13                              # no growth before 2024
+    assert team[24] == pytest.approx(1500.00, abs=CENT)
+    assert late[5] == 0 and late[6] == 1000.00                            # active from July 2023
+    assert late[12] == pytest.approx(1100.00, abs=CENT)                   # 6 months at 21%: × 1.1
+    assert late[18] == pytest.approx(1320.00, abs=CENT)                   # 6 months at 44%: × 1.2
+
+
+def test_growth_by_year_in_percent_a_month(make_workbook):
+    path = make_workbook([
+        row("Ads", "opex", "monthly_amount", 100, "USD/month"),
+        row("Ads", "opex", "monthly_amount.growth@2024", 0.01, "%/month"),
+    ])
+    assert monthly(path, "ads.cost")[14] == pytest.approx(100 * 1.01 ** 2, abs=1e-9)
+
+
+# -- bad rows, named at their cell -----------------------------------------------------------------
+def _problems(path):
+    with pytest.raises(InputError) as info:
+        run_file(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_growth_by_year_is_checked_like_growth(tmp_path):
+    mixed = _problems(BAD["growth by year mixed with a ramp"](tmp_path))
+    assert len(mixed) == 1 and ":Assumptions!C5: " in mixed[0] and "more than one time shape" in mixed[0]
+    past = _problems(BAD["growth by year past the bound"](tmp_path))
+    assert len(past) == 1 and ":Assumptions!D5: " in past[0] and "compounds past" in past[0]
+    dated = _problems(BAD["growth by year of a date"](tmp_path))
+    assert len(dated) == 1 and ":Assumptions!C6: " in dated[0] and "cannot have a time shape" in dated[0]
+
+
+# -- (b) plain revenue and cost blocks -------------------------------------------------------------
+def test_plain_revenue_and_cost_per_year_with_a_category(make_workbook):
+    path = make_workbook([
+        row("Licences", "revenue", "amount", 200_000_000, "USD/year"),      # article 001
+        row("Baidu R&D", "cost", "amount", 22e9, "RMB/year"),               # article 001
+        row("Baidu R&D", "cost", "category", "Research_Development", ""),
+        row("Office", "cost", "amount", 50_000, "USD/month"),
+    ], settings(fx_RMB=0.14))
+    run = run_file(path)
+    assert run.result.column("licences.revenue", 0)[0] == pytest.approx(16_666_666.67, abs=CENT)
+    assert run.result.column("baidu_r_d.cost", 0)[0] == pytest.approx(256_666_666.67, abs=CENT)
+    assert run.result.column("office.cost", 0)[0] == 50_000.00
+    categories = {ln.name: ln.category for ln in run.model.lines.values() if ln.role == "cost"}
+    assert categories == {"baidu_r_d.cost": "research_development", "office.cost": "general_administrative"}
+    # and the income statement puts each where its category says
+    assert run.result.column("research_development", 0)[0] == pytest.approx(256_666_666.67, abs=CENT)
+    assert run.result.column("general_administrative", 0)[0] == 50_000.00
+
+
+def test_a_category_is_one_of_the_list_and_never_varies(tmp_path):
+    unknown = _problems(BAD["unknown cost category"](tmp_path))
+    assert len(unknown) == 1 and ":Assumptions!D3: unknown category 'research'" in unknown[0]
+    assert "research_development" in unknown[0]
+    varied = _problems(BAD["category with a range and a scenario value"](tmp_path))
+    assert [p.split(": ")[0].rsplit("!", 1)[1] for p in varied] == ["F3", "K3"]
+    assert all("a category has no" in p for p in varied)
+
+
+# -- (d) subscription: churn every month, CAC, unit economics ---------------------------------------
+def test_churn_acts_every_month_and_gross_adds_refill_to_the_target(make_workbook):
+    path = make_workbook([
+        row("Plus", "subscription", "audience", 1000, "users"),
+        row("Plus", "subscription", "audience@2024", 500, "users"),
+        row("Plus", "subscription", "conversion", 0.10, "%"),
+        row("Plus", "subscription", "price", 10, "USD/month"),
+        row("Plus", "subscription", "churn", 0.10, "%"),
+        row("Plus", "subscription", "cac", 30, "USD/subscriber"),
+        row("Plus", "subscription", "cost_per_subscriber", 2, "USD/subscriber/month"),
+    ])
+    run = run_file(path)
+    col = lambda name: run.result.column(f"plus.{name}", 0)  # noqa: E731
+    assert list(col("gross_adds")[:3]) == pytest.approx([100, 10, 10], abs=1e-9)
+    assert list(col("subscribers")[:3]) == pytest.approx([100, 100, 100], abs=1e-9)
+    assert col("gross_adds")[12] == 0 and col("subscribers")[12] == pytest.approx(90, abs=1e-9)  # audience halves
+    assert col("acquisition_cost")[0] == pytest.approx(3000.00, abs=CENT)
+    assert col("acquisition_cost")[1] == pytest.approx(300.00, abs=CENT)
+    assert col("serving_cost")[1] == pytest.approx(200.00, abs=CENT)
+    assert col("arpu")[1] == pytest.approx(10.00, abs=CENT)
+    assert col("gross_margin_per_payer")[1] == pytest.approx(8.00, abs=CENT)
+    assert col("ltv")[1] == pytest.approx(80.00, abs=CENT)
+    assert col("cac_payback_months")[1] == pytest.approx(3.75, abs=1e-9)
+    lines = run.model.lines
+    assert (lines["plus.acquisition_cost"].category, lines["plus.serving_cost"].category) == (
+        "sales_marketing", "cost_of_revenue")
+    # the identity the rule states: subscribers = last month's × (1 − churn) + gross adds
+    subs = col("subscribers")
+    assert subs[1:] == pytest.approx(subs[:-1] * 0.9 + col("gross_adds")[1:], abs=1e-9)
+
+
+def test_churn_now_costs_money_through_cac(make_workbook):
+    rows = [row("Plus", "subscription", "audience", 1e9, "visits/month"),
+            row("Plus", "subscription", "conversion", 0.01, "%"),
+            row("Plus", "subscription", "price", 20, "USD/month"),
+            row("Plus", "subscription", "cac", 50, "USD/subscriber")]
+    low = make_workbook(rows + [row("Plus", "subscription", "churn", 0.02, "%")], name="low.xlsx")
+    high = make_workbook(rows + [row("Plus", "subscription", "churn", 0.10, "%")], name="high.xlsx")
+    # 10M payers; each later month 2% (200,000) or 10% (1,000,000) are won back at $50
+    assert monthly(low, "plus.acquisition_cost")[5] == pytest.approx(10_000_000.00, abs=CENT)
+    assert monthly(high, "plus.acquisition_cost")[5] == pytest.approx(50_000_000.00, abs=CENT)
+    assert monthly(high, "plus.revenue")[:12].sum() == 2_400_000_000.00  # article 001 still holds
+
+
+def test_without_a_cost_of_revenue_the_margin_is_arpu_and_says_so(make_workbook):
+    path = make_workbook([row("Plus", "subscription", "audience", 1e9, "visits/month"),
+                          row("Plus", "subscription", "conversion", 0.01, "%"),
+                          row("Plus", "subscription", "price", 20, "USD/month")])
+    run = run_file(path)
+    line = run.model.lines["plus.gross_margin_per_payer"]
+    assert "no cost of revenue given" in line.label
+    assert run.result.column("plus.gross_margin_per_payer", 0)[0] == 20.00
+    assert "plus.ltv" not in run.model.lines and "plus.acquisition_cost" not in run.model.lines
+
+
+# -- (e) company and title settings -------------------------------------------------------------------
+def test_company_and_title_name_the_reports(make_workbook, tmp_path):
+    from cashcast.reports.excel.report import excel_bytes
+    from cashcast.models.analysis.uncertainty import analyse
+    from cashcast.reports.html.page import report_context
+    from cashcast.models.analysis.outcome import Outcome
+    import io
+    import openpyxl
+    rows = [row("Plus", "subscription", "audience", 1e9, "visits/month"),
+            row("Plus", "subscription", "conversion", 0.01, "%"),
+            row("Plus", "subscription", "price", 20, "USD/month")]
+    named = run_file(make_workbook(rows, settings(company="OpenAI"), name="named.xlsx"))
+    assert named.workbook.settings.title_for("named", "cash-flow") == "OpenAI: cash-flow"
+    titled = run_file(make_workbook(rows, settings(company="OpenAI", title="OpenAI after ChatGPT"),
+                                    name="titled.xlsx"))
+    summary = openpyxl.load_workbook(io.BytesIO(excel_bytes(titled, analyse(titled, 0, 0))))["Summary"]
+    assert summary["A1"].value == "OpenAI after ChatGPT"
+    assert report_context(Outcome(titled))["title"] == "OpenAI after ChatGPT"
+    assert report_context(Outcome(named))["title"] == "OpenAI: cash-flow, break-even and runway"
+    plain = run_file(make_workbook(rows, name="plain.xlsx"))
+    summary = openpyxl.load_workbook(io.BytesIO(excel_bytes(plain, analyse(plain, 0, 0))))["Summary"]
+    assert summary["A1"].value == "plain.xlsx: monthly cash flow, break-even and runway"
