@@ -125,6 +125,7 @@ class Workbook:
     rows: list[Row]
     blocks: dict[str, Block]
     scenarios: list[Scenario]
+    warnings: list[Problem] = field(default_factory=list)  # valid but probably mistyped input
 
     @property
     def scenario_names(self) -> list[str]:

@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cashcast.models.kinds import KINDS  # noqa: F401  (the kinds registry; each kind is a module there)
-from cashcast.models.kinds.base import COST_CATEGORIES
+from cashcast.models.kinds.base import COST_CATEGORIES, plausible_doc
+
+# The growth a real quantity plausibly has, per year (a %/month rate is compounded to a year first):
+# a rate outside it is valid but probably mistyped (30 typed for 30% is 3,000% a year), and warned of.
+GROWTH_PLAUSIBLE = (-0.9, 3.0)
 
 # Dimensions a parameter can have, with the units an analyst may type for each. ``{C}`` stands for a
 # currency code: the workbook's own currency or one with an ``fx_<CODE>`` setting.
@@ -36,7 +40,8 @@ DIMENSIONS = {
 # parameter change over time. At most one shape per parameter.
 SHAPES = {
     "growth": ("rate", "compound growth: value × (1 + growth)^(months since block start / 12) for "
-               "%/year, or ^(months) for %/month"),
+               "%/year, or ^(months) for %/month; " + plausible_doc(GROWTH_PLAUSIBLE, True, " a year")
+               + " (as for growth@YEAR)"),
     "ramp_months": ("months", "linear ramp from ramp_from (default 0) at the block's start to the "
                     "value after ramp_months months"),
     "ramp_from": ("same", "the starting value of a ramp (with ramp_months)"),

@@ -23,7 +23,7 @@ from cashcast.models.reading.data import (
     slugify,
 )
 from cashcast.models.reading.opening import EXCEL_ERRORS, CellValue, SheetReader, open_sheets
-from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.reading.problems import InputError, Problem, errors_of
 from cashcast.models.reading.sheets import read_scenarios, read_settings
 
 
@@ -44,13 +44,17 @@ def read_workbook(path: str | Path) -> Draft:
     return draft
 
 
-def load_workbook(path: str | Path) -> Workbook:
-    """Read, parse and validate an assumption workbook; raise InputError listing every problem."""
+def load_workbook(path: str | Path, strict: bool = False) -> Workbook:
+    """Read, parse and validate an assumption workbook; raise InputError listing every problem (the
+    warnings with the errors) when there is an error, or a warning and ``strict``. The workbook
+    returned holds its warnings."""
     draft = read_workbook(path)
     problems = validate(draft)
-    if problems:
+    if errors_of(problems, strict):
         raise InputError(problems)
-    return draft.workbook()
+    workbook = draft.workbook()
+    workbook.warnings = problems
+    return workbook
 
 
 __all__ = [
