@@ -102,7 +102,10 @@ ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "low", "hig
                       "source", "notes")
 REQUIRED_ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "low", "high",
                                "source", "notes")
-SETTINGS_COLUMNS = ("setting", "value", "notes")
+SETTINGS_COLUMNS = ("setting", "value", "notes", "low", "high")
+# The settings a scenario column on the Settings sheet may change, and a solve or the sensitivity vary
+# (as ``settings.<name>``, with the setting's low and high).
+SCENARIO_SETTINGS = ("opening_cash", "minimum_cash", "discount_rate", "receivable_days", "payable_days")
 SCENARIO_COLUMNS = ("scenario", "description")
 
 # The largest magnitudes a workbook may hold, chosen so that no valid workbook can overflow float64

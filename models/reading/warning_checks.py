@@ -55,8 +55,8 @@ def percent_message(what: str, x: float, plausible, per: str = "", yearly=lambda
 
     >>> percent_message("conversion", 0.21, (None, 0.1))
     'conversion reads as 21% (0.21 typed as a fraction), outside the plausible range up to 10%; if 0.21% was meant, type 0.21%'
-    >>> percent_message("churn", 0.5, (None, 0.3), " a month")
-    'churn reads as 50% a month (0.5 typed as a fraction), outside the plausible range up to 30% a month'
+    >>> percent_message("growth", 500, (-0.9, 3.0), " a year")  # 500% would be implausible too
+    'growth reads as 50,000% a year (500 typed as a fraction), outside the plausible range from -90% to 300% a year'
     """
     text = (f"{what} reads as {_pct(x)}{per} ({x:g} typed as a fraction), outside the plausible range "
             f"{_range_text(plausible, per)}")

@@ -34,10 +34,10 @@ def read_workbook(path: str | Path) -> Draft:
     draft = Draft(path.name, path, file_problems=opened.problems)
     readers = opened.readers
     draft.sheet_titles = {title: reader.sheet for title, reader in readers.items()}
-    if "settings" in readers:
-        draft.settings, draft.currency = read_settings(readers["settings"])
-    if "scenarios" in readers:
+    if "scenarios" in readers:  # first: the Settings and Assumptions sheets have a column per scenario
         draft.scenarios = read_scenarios(readers["scenarios"]) or [Scenario(BASE, "")]
+    if "settings" in readers:
+        draft.settings, draft.currency = read_settings(readers["settings"], draft.scenarios)
     if "assumptions" in readers:
         draft.rows, draft.blocks = read_assumptions(readers["assumptions"], draft.settings, draft.scenarios)
     draft.sheet_problems = {title: reader.problems for title, reader in readers.items()}
