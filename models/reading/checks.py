@@ -192,12 +192,13 @@ CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
 def validate(draft: Draft) -> list[Problem]:
     """Every problem of a read workbook, errors and warnings: the problems of each check in
     :data:`CHECKS`, in that order. A check marked ``needs_valid`` (it evaluates the model) runs only
-    when the checks before it found no error."""
+    when the checks before it found no error, and a cell with an error has no warning besides."""
     out: list[Problem] = []
     for check in CHECKS:
         if not (getattr(check, "needs_valid", False) and errors_of(out)):
             out.extend(check(draft))
-    return out
+    wrong = {(p.sheet, p.cell) for p in errors_of(out)}
+    return [p for p in out if not (p.is_warning and (p.sheet, p.cell) in wrong)]
 
 
 def _buildable_workbook(draft: Draft) -> Workbook:
