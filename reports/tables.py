@@ -75,6 +75,7 @@ def summary(run: Run) -> dict:
         "discount_rate": s.discount_rate,
         "opening_cash": s.opening_cash,
         "minimum_cash": s.minimum_cash,
+        "warnings": [w.to_json() for w in wb.warnings],
         "lines": {name: {"label": ln.label, "unit": ln.unit, "role": ln.role, "block": ln.block,
                          "annual": aggregation(ln.annual).json}
                   for name, ln in run.model.lines.items()},

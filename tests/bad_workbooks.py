@@ -370,12 +370,12 @@ def _(d):
         "Settings": SETTINGS_ROWS, "Scenarios": SCENARIOS_ROWS})
 
 
-@bad("scenario column on the Settings sheet")
+@bad("undeclared scenario column on the Settings sheet")
 def _(d):
     return raw_workbook(d / "settings_col.xlsx", {
         "Assumptions": [HEADER, ["Plus", "subscription", "audience", 1e9, "users"],
                         ["Plus", "subscription", "conversion", 0.01, "%"], ["Plus", "subscription", "price", 20, "USD/month"]],
-        "Settings": [SETTINGS_ROWS[0] + ["up"]] + [r + [None, 5000] if r[0] == "opening_cash" else r for r in SETTINGS_ROWS[1:]],
+        "Settings": [SETTINGS_ROWS[0] + ["bull"]] + [r + [None, 5000] if r[0] == "opening_cash" else r for r in SETTINGS_ROWS[1:]],
         "Scenarios": SCENARIOS_ROWS})
 
 
@@ -425,7 +425,7 @@ def _(d):
 @bad("infinity in value cells")
 def _(d):
     path = assumptions_with(d, ["Plus", "subscription", "audience", 7777, "users"],
-                            ["Plus", "subscription", "conversion", 0.25, "%"],
+                            ["Plus", "subscription", "conversion", 0.025, "%"],
                             ["Plus", "subscription", "price", 8888, "USD/month"], name="nan.xlsx")
     return rewrite(path, d / "nan2.xlsx", "xl/worksheets/sheet1.xml",
                    lambda x: x.replace(b"<v>7777</v>", b"<v>-1E400</v>").replace(b"<v>8888</v>", b"<v>1E400</v>"))

@@ -161,10 +161,12 @@ def test_a_scenario_column_twice_names_both_cells(tmp_path):
         "twice.xlsx:Assumptions!L1: column 'up' appears twice, at K1 and L1; keep one"]
 
 
-def test_a_scenario_column_on_settings_is_an_error(tmp_path):
-    assert problems(BAD["scenario column on the Settings sheet"](tmp_path)) == [
-        "settings_col.xlsx:Settings!D1: unknown column 'up' on the Settings sheet; valid columns: setting, value, "
-        "notes (scenario values belong in a column of the Assumptions sheet)"]
+def test_an_undeclared_scenario_column_on_settings_is_an_error(tmp_path):
+    """A column named after a declared scenario gives its settings (tests/test_settings_scenarios.py);
+    any other is a problem that lists the scenarios."""
+    assert problems(BAD["undeclared scenario column on the Settings sheet"](tmp_path)) == [
+        "settings_col.xlsx:Settings!D1: unknown column 'bull' on the Settings sheet; valid columns: setting, value, "
+        "notes, low, high and a column per scenario declared on the Scenarios sheet (up)"]
 
 
 def test_an_unknown_column_on_scenarios_is_an_error(tmp_path):

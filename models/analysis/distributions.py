@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cashcast.models.reading.bounds import growth_limits, is_growth
+from cashcast.models.engine.names import setting_name
 from cashcast.models.reading.data import Workbook, slugify
 from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.specs import BOUNDS, DEFAULT_DISTRIBUTION
@@ -49,6 +50,7 @@ DOMAIN = {
     "rate": (-1.0 + 1e-9, math.inf),  # and within the row's growth limits (``Uncertain.domain``)
     "months": BOUNDS["months"],
     "count": (0.0, BOUNDS["count"]),
+    "days": (0.0, 365.0),
 }
 NONNEGATIVE = (0.0, BOUNDS["money"])  # money of every kind
 
@@ -75,9 +77,10 @@ class Uncertain:
 
 
 def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
-    """Every row with a low or a high, in workbook order, with the scenario's value as the mode."""
+    """Every row with a low or a high, in workbook order, then the settings with one (``settings.
+    opening_cash``), with the scenario's value as the mode."""
     out = []
-    for row in workbook.rows:
+    for row in workbook.rows + workbook.setting_rows():
         if row.link is not None or (row.low is None and row.high is None):
             continue
         value = workbook.row_value(row, scenario)
@@ -86,6 +89,8 @@ def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
         low, high = min(low, high), max(low, high)
         block = workbook.blocks.get(slugify(row.block))
         domain = growth_limits(workbook.settings, block, row) if is_growth(row.modifier) and block else None
+        if row.key == setting_name("discount_rate"):
+            domain = BOUNDS["discount_rate"]
         out.append(Uncertain(row.key, row.label, row.dimension, row.unit,
                              row.distribution or DEFAULT_DISTRIBUTION, low,
                              min(max(value, low), high), high, value, row.cells, domain))

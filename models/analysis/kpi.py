@@ -142,6 +142,9 @@ def npv(operating_cash_flow: np.ndarray, annual_rate: float) -> np.ndarray:
     14.55
     """
     months = operating_cash_flow.shape[0]
+    if np.ndim(annual_rate):  # a rate per path: each path's discount factors (1 + m)^−t
+        factors = (1.0 + monthly_rate(np.asarray(annual_rate)))[None, :] ** -np.arange(months)[:, None]
+        return np.einsum("ts,ts->s", factors, operating_cash_flow)
     # numpy-financial's npv takes one series; the NPV of each unit series e_t is the discount factor
     # of month t, so its definition (month 0 undiscounted) is applied to every path by one product.
     factors = npf.npv(monthly_rate(annual_rate), np.eye(months))

@@ -272,8 +272,14 @@ class ResultLines:
     def line(self, name: str) -> np.ndarray:
         return self.result[name]
 
-    def param(self, name: str) -> float:
-        return self.result.model.workbook.setting_params()[name]
+    def param(self, name: str):
+        """A setting as evaluated: one number when every path has the same (the usual case), else its
+        value per path (S,), e.g. an opening cash that differs by scenario or is varied."""
+        given = (self.result.params or {}).get(name)
+        if given is None:
+            return self.result.model.workbook.setting_params()[name]
+        values = np.broadcast_to(np.asarray(given, dtype=float).reshape(-1), (self.result.size,))
+        return float(values[0]) if np.all(values == values[0]) else values
 
     def month_index(self) -> np.ndarray:
         """The month numbers 0, 1, … as a column (T, 1), for flags that read the month."""

@@ -23,13 +23,15 @@ from cashcast.models.reading.workbook import Workbook, load_workbook
 
 
 def compute(workbook: Path | str, scenarios: list[str] | None = None, samples: int = DEFAULT_SAMPLES,
-            seed: int = DEFAULT_SEED, progress: Callable[[int], None] | None = None) -> Outcome:
+            seed: int = DEFAULT_SEED, progress: Callable[[int], None] | None = None,
+            strict: bool = False) -> Outcome:
     """Run ``workbook``'s scenarios (all when None) and analyse them; ``samples`` Monte Carlo paths
-    of the first scenario (0: none) from ``seed``. ``progress`` is told how many paths were done.
+    of the first scenario (0: none) from ``seed``. ``progress`` is told how many paths were done;
+    ``strict`` refuses a workbook with warnings as one with errors.
 
     Raises :class:`cashcast.models.reading.problems.InputError` for a bad workbook, before any
     model is built."""
-    run = run_file(Path(workbook), scenarios)
+    run = run_file(Path(workbook), scenarios, strict)
     with np.errstate(all="ignore"):  # draws stay within the reading bounds; see run_workbook
         return Outcome(run, analyse(run, samples, seed, progress=progress))
 

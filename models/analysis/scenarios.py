@@ -86,9 +86,10 @@ def _require_finite(workbook: Workbook, result) -> None:
                                       f"some month; reduce the largest values and growth rates")])
 
 
-def run_file(path, scenarios: list[str] | None = None) -> Run:
-    """load → validate → build → evaluate → KPIs, for the command line and tests."""
-    return run_workbook(load_workbook(path), scenarios)
+def run_file(path, scenarios: list[str] | None = None, strict: bool = False) -> Run:
+    """load → validate → build → evaluate → KPIs, for the command line and tests; ``strict`` makes
+    the workbook's warnings errors."""
+    return run_workbook(load_workbook(path, strict), scenarios)
 
 
 __all__ = ["Run", "run_file", "run_workbook", "select_scenarios", "BASE"]

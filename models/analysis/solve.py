@@ -56,8 +56,9 @@ SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 # Reading --vary and --target
 # ------------------------------------------------------------------------------------------------
 def solvable_rows(workbook: Workbook) -> list[Row]:
-    """Rows a solve can vary: every assumption with a value (not a link to another block's line)."""
-    return [r for r in workbook.rows if r.link is None]
+    """Rows a solve can vary: every assumption with a value (not a link to another block's line), and
+    the settings a scenario may change (``settings.opening_cash``)."""
+    return [r for r in workbook.rows if r.link is None] + workbook.setting_rows()
 
 
 def find_row(workbook: Workbook, text: str) -> Row:
@@ -161,6 +162,7 @@ def search_range(workbook: Workbook, row: Row, scenario: str,
         "date": (0.0, float(horizon - 1)),
         "rate": (-0.99, max(2.0, 10 * v)),
         "months": (1.0, max(float(horizon), 10 * v)),
+        "days": (0.0, 365.0),
     }.get(row.dimension, (0.0, 10 * v))
     lo = workbook.model_value(row, row.low) if row.low is not None else default[0]
     hi = workbook.model_value(row, row.high) if row.high is not None else default[1]

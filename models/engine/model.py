@@ -59,7 +59,7 @@ class Model:
                     for dep in [d for d, last in last_use.items() if last == i and d not in keep]:
                         ctx.values.pop(dep, None)
         values = ctx.values if keep is None else {k: v for k, v in ctx.values.items() if k in keep}
-        return Result(self, values, size)
+        return Result(self, values, size, params)
 
 
 def _last_use(model: Model) -> dict[str, int]:
@@ -79,6 +79,7 @@ class Result:
     model: Model
     values: dict[str, np.ndarray]
     size: int
+    params: dict[str, np.ndarray] | None = None  # the parameters evaluated, (S,) or (1,) each
 
     def __getitem__(self, name: str) -> np.ndarray:
         """A line as (months, S)."""

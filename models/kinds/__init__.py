@@ -36,7 +36,8 @@ def kinds_table() -> list[tuple[str, str, str, str, str]]:
             for mode in kind.modes:
                 if p.name in mode:
                     need = "one way of: " + " | ".join("+".join(m) for m in kind.modes)
-            out.append((kind.name, p.name, p.dimension, need, p.doc))
+            doc = f"{p.doc}; {p.plausible_doc()}" if p.plausible else p.doc
+            out.append((kind.name, p.name, p.dimension, need, doc))
     return out
 
 

@@ -25,7 +25,7 @@ KIND = KindSpec(
     doc="annual ad market × share captured, in monthly twelfths",
     params=(
         P("market_size", "money/year", "the advertising market, per year"),
-        P("share", "percent", "share of that market captured"),
+        P("share", "percent", "share of that market captured", plausible=(None, 0.5)),
     ),
     build=build,
     formulas=(advertising_revenue,),

@@ -90,12 +90,38 @@ def period_of(unit_or_dimension: str) -> str | None:
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One parameter a kind accepts: its name, dimension (see ``specs.DIMENSIONS``) and meaning."""
+    """One parameter a kind accepts: its name, dimension (see ``specs.DIMENSIONS``) and meaning.
+
+    ``plausible`` is the range (low, high; None for no limit) a real value falls in: a value outside it
+    is valid but probably mistyped, and a warning says so (``0.21`` typed for 0.21% reads as 21%).
+    """
 
     name: str
     dimension: str
     doc: str
     required: bool = True
+    plausible: tuple[float | None, float | None] | None = None
+
+    def plausible_doc(self) -> str:
+        """The plausible range in words, for the reference tables ('' when there is none).
+
+        >>> ParamSpec("churn", "percent", "", plausible=(None, 0.3)).plausible_doc()
+        'plausible: up to 30%'
+        """
+        return plausible_doc(self.plausible, self.dimension == "percent")
+
+
+def plausible_doc(plausible: tuple[float | None, float | None] | None, percent: bool, per: str = "") -> str:
+    """A plausible range (low, high; None for no limit) in words: ``plausible: up to 10%``.
+
+    >>> plausible_doc((-0.9, 3.0), True, " a year")
+    'plausible: -90% to 300% a year'
+    """
+    if plausible is None:
+        return ""
+    lo, hi = (None if x is None else f"{x:.0%}" if percent else f"{x:,g}" for x in plausible)
+    text = f"{lo} to {hi}" if lo is not None and hi is not None else f"up to {hi}" if hi else f"at least {lo}"
+    return f"plausible: {text}{per}"
 
 
 @dataclass

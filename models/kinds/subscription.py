@@ -136,9 +136,9 @@ KIND = KindSpec(
         "cost; ARPU, gross margin per payer, LTV and CAC payback are lines",
     params=(
         P("audience", "count", "people (or monthly visits) the offer reaches"),
-        P("conversion", "percent", "share of the audience that pays"),
+        P("conversion", "percent", "share of the audience that pays", plausible=(None, 0.10)),
         P("price", "money/month", "subscription price per month"),
-        P("churn", "percent", "share of subscribers who cancel each month", False),
+        P("churn", "percent", "share of subscribers who cancel each month", False, plausible=(None, 0.30)),
         P("cac", "money/unit", "acquisition cost per gross add (a sales & marketing cost), e.g. USD/subscriber",
           False),
         P("cost_per_subscriber", "money/unit", "cost of revenue per paying subscriber per month (serving), "

@@ -1,6 +1,7 @@
 """Every rule a workbook must meet, as one list of checks that ``check`` and ``run`` share.
 
-Each check is ``check_x(draft) -> list[Problem]`` over a read-but-unvalidated :class:`Draft`, and
+Each check is ``check_x(draft) -> list[Problem]`` over a read-but-unvalidated :class:`Draft` (the
+warnings' checks, :mod:`~cashcast.models.reading.warning_checks`, return problems of severity warning), and
 :data:`CHECKS` lists them in the order their problems are reported. :func:`validate` runs them all, so
 cell, block, link, cycle and distribution problems show in one run: the link and cycle checks build the
 lines of every block whose rows are complete, even when other cells are bad. Nothing after
@@ -17,7 +18,8 @@ from cashcast.models.engine.names import block_slug
 from cashcast.models.kinds import KINDS, Line, block_lines_and_links
 from cashcast.models.reading.bounds import check_growth
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
-from cashcast.models.reading.problems import Problem
+from cashcast.models.reading.problems import Problem, errors_of
+from cashcast.models.reading.warning_checks import WARNING_CHECKS
 
 REQUIRED_SHEETS = ("Settings", "Assumptions")
 
@@ -183,12 +185,20 @@ def check_distributions(draft: Draft) -> list[Problem]:
 CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
     check_file, check_sheets, check_settings, check_scenarios, check_assumption_cells, check_blocks,
     check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions, check_growth,
+    *WARNING_CHECKS,
 )
 
 
 def validate(draft: Draft) -> list[Problem]:
-    """Every problem of a read workbook: the problems of each check in :data:`CHECKS`, in that order."""
-    return [problem for check in CHECKS for problem in check(draft)]
+    """Every problem of a read workbook, errors and warnings: the problems of each check in
+    :data:`CHECKS`, in that order. A check marked ``needs_valid`` (it evaluates the model) runs only
+    when the checks before it found no error, and a cell with an error has no warning besides."""
+    out: list[Problem] = []
+    for check in CHECKS:
+        if not (getattr(check, "needs_valid", False) and errors_of(out)):
+            out.extend(check(draft))
+    wrong = {(p.sheet, p.cell) for p in errors_of(out)}
+    return [p for p in out if not (p.is_warning and (p.sheet, p.cell) in wrong)]
 
 
 def _buildable_workbook(draft: Draft) -> Workbook:

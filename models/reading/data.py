@@ -14,6 +14,7 @@ import numpy as np
 
 from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.reading.problems import Problem
+from cashcast.models.reading.specs import SCENARIO_SETTINGS
 
 LINK_PREFIX = "line:"
 BASE = "base"
@@ -98,6 +99,21 @@ class Settings:
     payable_days: float = 0.0
     company: str | None = None
     title: str | None = None
+    overrides: dict[str, dict[str, float]] = field(default_factory=dict)  # setting → scenario → value
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)  # (low, high)
+    value_cells: dict[str, dict[str, str]] = field(default_factory=dict)  # setting → column → cell
+
+    def value(self, name: str, scenario: str = BASE) -> float:
+        """A setting's value in a scenario (its scenario column, else its value; no minimum cash is 0).
+
+        >>> s = Settings(dt.date(2023, 1, 1), 12, "USD", 0.1, 5.0, None, {}, {}, overrides={"opening_cash":
+        ...              {"lean": 2.0}})
+        >>> s.value("opening_cash", "lean"), s.value("opening_cash"), s.value("minimum_cash", "lean")
+        (2.0, 5.0, 0.0)
+        """
+        given = self.overrides.get(name, {})
+        x = given[scenario] if scenario in given else getattr(self, name)
+        return 0.0 if x is None else float(x)
 
     def title_for(self, file_name: str, what: str) -> str:
         """The reports' title: the ``title`` setting, else ``<company or file>: <what>``.
@@ -125,6 +141,7 @@ class Workbook:
     rows: list[Row]
     blocks: dict[str, Block]
     scenarios: list[Scenario]
+    warnings: list[Problem] = field(default_factory=list)  # valid but probably mistyped input
 
     @property
     def scenario_names(self) -> list[str]:
@@ -146,20 +163,33 @@ class Workbook:
         raw = row.overrides.get(scenario, row.value) if scenario != BASE else row.value
         return self.model_value(row, raw)
 
-    def setting_params(self) -> dict[str, float]:
+    def setting_params(self, scenario: str = BASE) -> dict[str, float]:
+        """The settings the model reads, by parameter name, as they are in ``scenario``."""
         s = self.settings
-        out = {setting_name("opening_cash"): s.opening_cash,
-               setting_name("minimum_cash"): s.minimum_cash if s.minimum_cash is not None else 0.0,
-               setting_name("discount_rate"): s.discount_rate,
-               setting_name("receivable_days"): s.receivable_days,
-               setting_name("payable_days"): s.payable_days}
+        out = {setting_name(name): s.value(name, scenario) for name in SCENARIO_SETTINGS}
         for code, rate in s.fx.items():
             out[fx_name(code)] = rate
         return out
 
+    def setting_rows(self) -> list[Row]:
+        """The settings a scenario may change, as rows a solve or the sensitivity can vary
+        (``settings.opening_cash``), with the setting's scenario values, low and high."""
+        s, out = self.settings, []
+        for name in SCENARIO_SETTINGS:
+            dimension, unit = {"discount_rate": ("rate", "%/year"), "receivable_days": ("days", "days"),
+                               "payable_days": ("days", "days")}.get(name, ("money", s.currency))
+            cells = dict(s.value_cells.get(name, {}))
+            cells.setdefault("value", s.cells.get(name, ""))
+            lo, hi = s.ranges.get(name, (None, None))
+            out.append(Row(0, "settings", "settings", name, name, None, dimension, unit, None, s.value(name),
+                           None, lo, hi, None, "", s.notes.get(name, ""), dict(s.overrides.get(name, {})),
+                           cells, setting_name(name)))
+        return out
+
     def param_values(self, scenarios: list[str]) -> dict[str, np.ndarray]:
         """Every parameter's value per scenario, as arrays of shape ``(len(scenarios),)``."""
-        out = {key: np.full(len(scenarios), v, dtype=float) for key, v in self.setting_params().items()}
+        per = [self.setting_params(s) for s in scenarios]
+        out = {key: np.array([p[key] for p in per], dtype=float) for key in per[0]} if per else {}
         for row in self.rows:
             if row.link is None:
                 out[row.key] = np.array([self.row_value(row, s) for s in scenarios], dtype=float)

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from cashcast.models.reading.cells import CURRENCY_RE, cell_text, magnitude_problem, parse_number, parse_value
 from cashcast.models.reading.data import BASE, Scenario, Settings, ordinal_to_date
 from cashcast.models.reading.opening import CellValue, SheetReader
-from cashcast.models.reading.specs import BOUNDS, FX_PREFIX, SCENARIO_COLUMNS, SETTINGS, SETTINGS_COLUMNS
+from cashcast.models.reading.specs import (BOUNDS, FX_PREFIX, SCENARIO_COLUMNS, SCENARIO_SETTINGS, SETTINGS,
+                                           SETTINGS_COLUMNS)
 
 
 TEXT_LIMIT = 200  # characters of a text setting (company, title)
@@ -23,24 +24,35 @@ class _SettingsSoFar:
     parsed: dict[str, object] = field(default_factory=dict)
     fx: dict[str, float] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, dict[str, float]] = field(default_factory=dict)  # setting → scenario → value
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    value_cells: dict[str, dict[str, str]] = field(default_factory=dict)
+    rows: dict[int, str] = field(default_factory=dict)      # sheet row → setting named there
     ok: bool = True
 
 
-def read_settings(reader: SheetReader) -> tuple[Settings | None, str | None]:
+def read_settings(reader: SheetReader, scenarios: list[Scenario] | None = None
+                  ) -> tuple[Settings | None, str | None]:
     """The model settings (None when any is bad) and the model currency whenever it parsed.
 
     Rule: every setting is known (or ``fx_<CODE>``), given once, with a value of its dimension; required
-    settings are present and the others take their defaults.
+    settings are present and the others take their defaults. A column named after a scenario gives that
+    scenario's value, and ``low``/``high`` a range, of the settings in ``SCENARIO_SETTINGS`` only.
     """
     table = reader.table(SETTINGS_COLUMNS, ("setting", "value"))
     if table is None:
         return None, None
     cols, extra, records = table
-    reader.unknown_columns(extra, f"{', '.join(SETTINGS_COLUMNS)} (scenario values belong in a column of "
-                                  f"the Assumptions sheet)")
+    names = [s.name for s in scenarios or [] if s.name != BASE]
+    scen_cols = {h: idx for h, (idx, _ref) in extra.items() if h in names}
+    reader.unknown_columns({h: v for h, v in extra.items() if h not in scen_cols},
+                           f"{', '.join(SETTINGS_COLUMNS)} and a column per scenario declared on the Scenarios "
+                           f"sheet ({', '.join(names) or 'none declared'})")
     got = _SettingsSoFar()
     for r, cells in records:
         _read_setting(reader, cols, r, cells, got)
+        if r in got.rows:
+            _read_setting_columns(reader, cols, scen_cols, cells, got, got.rows[r])
     for name, spec in SETTINGS.items():
         if name not in got.parsed and name not in got.seen:
             if spec.required:
@@ -57,7 +69,43 @@ def read_settings(reader: SheetReader) -> tuple[Settings | None, str | None]:
     start = ordinal_to_date(int(p["start_month"]))
     return (Settings(start, int(p["horizon_months"]), p["currency"], p["discount_rate"], p["opening_cash"],
                      p["minimum_cash"], got.fx, got.seen, got.notes, float(p["receivable_days"]),
-                     float(p["payable_days"]), p["company"], p["title"]), currency)
+                     float(p["payable_days"]), p["company"], p["title"], got.overrides, got.ranges,
+                     got.value_cells), currency)
+
+
+def _read_setting_columns(reader: SheetReader, cols: dict[str, int], scen_cols: dict[str, int], cells,
+                          got: _SettingsSoFar, name: str) -> None:
+    """A setting's scenario values and its low and high, each checked as its value is; only the
+    settings of ``SCENARIO_SETTINGS`` may have them."""
+    given = {f"scenario:{s}": i for s, i in scen_cols.items()}
+    given.update({c: cols[c] for c in ("low", "high") if c in cols})
+    spec = SETTINGS.get(name)
+    for col, idx in given.items():
+        if idx >= len(cells) or cell_text(cells[idx].value) == "" or cells[idx].ref in reader.flagged:
+            continue
+        cell = cells[idx]
+        if name not in SCENARIO_SETTINGS:
+            reader.problem(cell.ref, f"setting '{name}' cannot differ by scenario or have a range; only "
+                                     f"{', '.join(SCENARIO_SETTINGS)} can")
+            got.ok = False
+            continue
+        x, err = _setting_value(name, spec.dimension, cell.value)
+        if err:
+            reader.problem(cell.ref, err)
+            got.ok = False
+            continue
+        got.value_cells.setdefault(name, {})[col] = cell.ref
+        if col.startswith("scenario:"):
+            got.overrides.setdefault(name, {})[col.split(":", 1)[1]] = x
+        else:
+            lo, hi = got.ranges.get(name, (None, None))
+            got.ranges[name] = (x, hi) if col == "low" else (lo, x)
+    lo, hi = got.ranges.get(name, (None, None))
+    value = got.parsed.get(name)
+    if isinstance(value, float) and not ((lo is None or lo <= value) and (hi is None or value <= hi)):
+        reader.problem(got.value_cells[name].get("low" if lo is not None and value < lo else "high"),
+                       f"setting '{name}' {value:.6g} lies outside its low..high; the value must lie inside")
+        got.ok = False
 
 
 def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got: _SettingsSoFar) -> None:
@@ -76,6 +124,7 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
         got.ok = False
         return
     got.seen[name] = name_cell.ref
+    got.rows[r] = name
     v = val_cell.value
     if val_cell.ref in reader.flagged:
         got.ok = False

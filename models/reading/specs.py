@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cashcast.models.kinds import KINDS  # noqa: F401  (the kinds registry; each kind is a module there)
-from cashcast.models.kinds.base import COST_CATEGORIES
+from cashcast.models.kinds.base import COST_CATEGORIES, plausible_doc
+
+# The growth a real quantity plausibly has, per year (a %/month rate is compounded to a year first):
+# a rate outside it is valid but probably mistyped (30 typed for 30% is 3,000% a year), and warned of.
+GROWTH_PLAUSIBLE = (-0.9, 3.0)
 
 # Dimensions a parameter can have, with the units an analyst may type for each. ``{C}`` stands for a
 # currency code: the workbook's own currency or one with an ``fx_<CODE>`` setting.
@@ -36,7 +40,8 @@ DIMENSIONS = {
 # parameter change over time. At most one shape per parameter.
 SHAPES = {
     "growth": ("rate", "compound growth: value × (1 + growth)^(months since block start / 12) for "
-               "%/year, or ^(months) for %/month"),
+               "%/year, or ^(months) for %/month; " + plausible_doc(GROWTH_PLAUSIBLE, True, " a year")
+               + " (as for growth@YEAR)"),
     "ramp_months": ("months", "linear ramp from ramp_from (default 0) at the block's start to the "
                     "value after ramp_months months"),
     "ramp_from": ("same", "the starting value of a ramp (with ramp_months)"),
@@ -97,7 +102,10 @@ ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "low", "hig
                       "source", "notes")
 REQUIRED_ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "low", "high",
                                "source", "notes")
-SETTINGS_COLUMNS = ("setting", "value", "notes")
+SETTINGS_COLUMNS = ("setting", "value", "notes", "low", "high")
+# The settings a scenario column on the Settings sheet may change, and a solve or the sensitivity vary
+# (as ``settings.<name>``, with the setting's low and high).
+SCENARIO_SETTINGS = ("opening_cash", "minimum_cash", "discount_rate", "receivable_days", "payable_days")
 SCENARIO_COLUMNS = ("scenario", "description")
 
 # The largest magnitudes a workbook may hold, chosen so that no valid workbook can overflow float64

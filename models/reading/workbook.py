@@ -23,7 +23,7 @@ from cashcast.models.reading.data import (
     slugify,
 )
 from cashcast.models.reading.opening import EXCEL_ERRORS, CellValue, SheetReader, open_sheets
-from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.reading.problems import InputError, Problem, errors_of
 from cashcast.models.reading.sheets import read_scenarios, read_settings
 
 
@@ -34,23 +34,27 @@ def read_workbook(path: str | Path) -> Draft:
     draft = Draft(path.name, path, file_problems=opened.problems)
     readers = opened.readers
     draft.sheet_titles = {title: reader.sheet for title, reader in readers.items()}
-    if "settings" in readers:
-        draft.settings, draft.currency = read_settings(readers["settings"])
-    if "scenarios" in readers:
+    if "scenarios" in readers:  # first: the Settings and Assumptions sheets have a column per scenario
         draft.scenarios = read_scenarios(readers["scenarios"]) or [Scenario(BASE, "")]
+    if "settings" in readers:
+        draft.settings, draft.currency = read_settings(readers["settings"], draft.scenarios)
     if "assumptions" in readers:
         draft.rows, draft.blocks = read_assumptions(readers["assumptions"], draft.settings, draft.scenarios)
     draft.sheet_problems = {title: reader.problems for title, reader in readers.items()}
     return draft
 
 
-def load_workbook(path: str | Path) -> Workbook:
-    """Read, parse and validate an assumption workbook; raise InputError listing every problem."""
+def load_workbook(path: str | Path, strict: bool = False) -> Workbook:
+    """Read, parse and validate an assumption workbook; raise InputError listing every problem (the
+    warnings with the errors) when there is an error, or a warning and ``strict``. The workbook
+    returned holds its warnings."""
     draft = read_workbook(path)
     problems = validate(draft)
-    if problems:
+    if errors_of(problems, strict):
         raise InputError(problems)
-    return draft.workbook()
+    workbook = draft.workbook()
+    workbook.warnings = problems
+    return workbook
 
 
 __all__ = [

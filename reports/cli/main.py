@@ -42,11 +42,18 @@ def add_run(sub) -> None:
                    help=f"random seed; the same seed gives identical results (default {DEFAULT_SEED})")
     r.add_argument("--pdf", action="store_true", help="also print the HTML report to DIR/<stem>.pdf "
                    "(headless Chromium)")
+    add_strict(r)
+
+
+def add_strict(command) -> None:
+    command.add_argument("--strict", action="store_true", help="treat warnings (valid but probably "
+                         "mistyped input) as errors: exit 2")
 
 
 def add_check_and_new(sub) -> None:
     c = sub.add_parser("check", help="validate a workbook; exit 0 or 2")
     c.add_argument("workbook")
+    add_strict(c)
     n = sub.add_parser("new", help="write assumptions/NAME.xlsx, a documented starter")
     n.add_argument("name")
     n.add_argument("--dir", default="assumptions", help="folder for the new workbook (default assumptions/)")

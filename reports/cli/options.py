@@ -25,13 +25,15 @@ class RunOptions:
     samples: int = DEFAULT_SAMPLES
     seed: int = DEFAULT_SEED
     pdf: bool = False
+    strict: bool = False
 
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """``cashcast check``: the workbook to validate."""
+    """``cashcast check``: the workbook to validate; ``strict`` makes its warnings errors."""
 
     workbook: Path
+    strict: bool = False
 
 
 @dataclass(frozen=True)

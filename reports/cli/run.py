@@ -17,6 +17,7 @@ from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import Uncertainty
 
 from cashcast.reports import fmt
+from cashcast.reports.cli.check import print_warnings
 from cashcast.reports.cli.faults import check_folder, from_os_error
 from cashcast.reports.cli.options import RunOptions
 from cashcast.reports.files import publish
@@ -34,13 +35,14 @@ def cmd_run(opts: RunOptions) -> int:
     """
     check_folder(opts.out)
     with progress_bar(opts.samples) as progress:
-        outcome = compute(opts.workbook, opts.scenarios, opts.samples, opts.seed, progress)
+        outcome = compute(opts.workbook, opts.scenarios, opts.samples, opts.seed, progress, opts.strict)
     outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf)
     try:
         publish(opts.out, opts.workbook.stem, outputs)
     except OSError as exc:
         raise from_os_error(opts.out, exc, "the earlier reports are unchanged") from exc
     run = outcome.run
+    print_warnings(run.workbook.warnings)
     print(f"{run.workbook.name}: {run.workbook.settings.horizon_months} months from "
           f"{run.workbook.settings.start_month:%b %Y}, {len(run.model.lines)} lines")
     print(summary_table(run))

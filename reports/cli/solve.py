@@ -13,6 +13,7 @@ from cashcast.models.analysis.pipeline import solve_target
 from cashcast.models.analysis.solve import Solution
 
 from cashcast.reports import fmt
+from cashcast.reports.cli.check import print_warnings
 from cashcast.reports.cli.options import SolveOptions
 
 EXIT_OK = 0
@@ -22,6 +23,7 @@ def cmd_solve(opts: SolveOptions) -> int:
     """Solve once, then print the plain-language answer (or, with ``--json``, the JSON)."""
     solved = solve_target(opts.workbook, opts.vary, opts.target, opts.scenario, opts.search_range)
     wb, sol = solved.workbook, solved.solution
+    print_warnings(wb.warnings)
     if opts.json:
         print(json.dumps({"workbook": wb.name, **sol.to_json(wb.months())}, indent=2, ensure_ascii=False))
     else:

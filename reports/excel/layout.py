@@ -146,18 +146,12 @@ def input_rows(workbook: Workbook) -> list[InputRow]:
     """Settings the model reads (opening and minimum cash, discount rate, FX), then every assumption."""
     s = workbook.settings
     cur = s.currency
-    out = [
-        InputRow("Settings", "opening_cash", cur, setting_name("opening_cash"), s.opening_cash, {},
-                 notes=s.notes.get("opening_cash", "")),
-        InputRow("Settings", "minimum_cash", cur, setting_name("minimum_cash"), s.minimum_cash or 0.0, {},
-                 notes=s.notes.get("minimum_cash", "") or "running below this counts as running out"),
-        InputRow("Settings", "discount_rate", "%/year", setting_name("discount_rate"), s.discount_rate, {},
-                 notes=s.notes.get("discount_rate", "")),
-        InputRow("Settings", "receivable_days", "days", setting_name("receivable_days"), s.receivable_days, {},
-                 notes=s.notes.get("receivable_days", "") or "days customers take to pay"),
-        InputRow("Settings", "payable_days", "days", setting_name("payable_days"), s.payable_days, {},
-                 notes=s.notes.get("payable_days", "") or "days taken to pay suppliers"),
-    ]
+    notes = {"opening_cash": (cur, ""), "minimum_cash": (cur, "running below this counts as running out"),
+             "discount_rate": ("%/year", ""), "receivable_days": ("days", "days customers take to pay"),
+             "payable_days": ("days", "days taken to pay suppliers")}
+    out = [InputRow("Settings", name, unit, setting_name(name), s.value(name), dict(s.overrides.get(name, {})),
+                    notes=s.notes.get(name, "") or note)
+           for name, (unit, note) in notes.items()]  # a scenario column may change each of these
     for code, rate in s.fx.items():
         out.append(InputRow("Settings", f"fx_{code}", f"{cur} per {code}", fx_name(code), rate, {},
                             notes=s.notes.get(f"fx_{code}", "")))
