@@ -315,7 +315,7 @@ def _ratio(top: float, bottom: float):
 
 YEARLY_EXPECTED = {
     "net_burn": lambda run, year, _before: -year["operating_cash_flow"].mean(),
-    "gross_margin": lambda run, year, _before: _ratio(year["gross_profit"].sum(), year["revenue"].sum()),
+    "gross_margin_year": lambda run, year, _before: _ratio(year["gross_profit"].sum(), year["revenue"].sum()),
     "arr": lambda run, year, _before: _arr(run, year),
     "burn_multiple": lambda run, year, before: _ratio(-year["operating_cash_flow"].sum(),
                                                       _arr(run, year) - _arr(run, before)),

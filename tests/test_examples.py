@@ -81,7 +81,7 @@ def test_small_subscription_steady_year_by_hand():
     # 1,200,000 + 60,000 − 180,000 − 120,000 − 480,000 − 36,000
     assert run.annual("operating_cash_flow", 0)[i] == pytest.approx(444_000.00, abs=0.005)
     assert run.yearly["arr"][i, 0] == pytest.approx(1_200_000.00, abs=0.005)                # 12 × 100,000
-    assert run.yearly["gross_margin"][i, 0] == pytest.approx(1_140_000 / 1_260_000, abs=1e-12)
+    assert run.yearly["gross_margin_year"][i, 0] == pytest.approx(1_140_000 / 1_260_000, abs=1e-12)
     assert np.isnan(run.yearly["burn_multiple"][i, 0])                                       # ARR flat
 
 

@@ -52,7 +52,7 @@ ROWS = [
 #   2025: as 2024 but 20 gross adds every month: CAC 7,200; operating cash flow 4,800; ARR flat at
 #         48,000: no burn multiple.
 EXPECTED = {
-    "gross_margin": [0.8, 0.8, 0.8],
+    "gross_margin_year": [0.8, 0.8, 0.8],
     "arr": [36_000.00, 48_000.00, 48_000.00],
     "net_burn": [325.00, -175.00, -400.00],
     "burn_multiple": [3_900 / 36_000, -0.175, None],
@@ -94,12 +94,12 @@ def test_the_json_and_the_annual_csv_hold_them_null_where_undefined(hand):
     rows = list(csv.DictReader(io.StringIO(annual_csv_text(Outcome(hand)))))
     assert [r["burn_multiple"] for r in rows][2] == ""
     assert float(rows[0]["arr"]) == pytest.approx(36_000.00, abs=CENT)
-    assert float(rows[1]["gross_margin"]) == pytest.approx(0.8, abs=1e-12)
+    assert float(rows[1]["gross_margin_year"]) == pytest.approx(0.8, abs=1e-12)
 
 
 def test_no_revenue_no_margin_no_arr_and_no_multiple(make_workbook):
     run = run_file(make_workbook([row("Office", "cost", "amount", 1_000, "USD/month")]))
-    assert all(math.isnan(x) for x in run.yearly["gross_margin"][:, 0])
+    assert all(math.isnan(x) for x in run.yearly["gross_margin_year"][:, 0])
     assert run.yearly["arr"][:, 0].tolist() == [0.0, 0.0]
     assert all(math.isnan(x) for x in run.yearly["burn_multiple"][:, 0])
     assert run.yearly["net_burn"][:, 0] == pytest.approx([1_000.00, 1_000.00], abs=CENT)
