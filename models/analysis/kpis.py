@@ -217,7 +217,8 @@ class YearlyKpi:
 YEARLY: tuple[YearlyKpi, ...] = (
     YearlyKpi("net_burn", "Net burn", "average a month; negative: cash generated", "money", -1,
               PerYear("operating_cash_flow", MEAN, sign=-1)),
-    YearlyKpi("gross_margin_year", "Gross margin", "gross profit ÷ revenue over the year, not December's as the `gross_margin` line", "rate", +1,
+    YearlyKpi("gross_margin_year", "Gross margin", "gross profit ÷ revenue over the whole year, not "
+              "December's alone", "rate", +1,
               YearRatio("gross_profit", "revenue")),
     YearlyKpi("arr", "ARR", "annual recurring revenue at the year end: 12 × December's subscription "
               "and licensing revenue", "money", +1, YearEndRunRate()),
