@@ -1,4 +1,5 @@
-"""Write the two example workbooks, openai.xlsx and xiaoice_rmb.xlsx, from the figures below.
+"""Write the three example workbooks, openai.xlsx, xiaoice_rmb.xlsx and ai_writer.xlsx, from the
+figures below.
 
 The .xlsx files are what analysts edit and what `make report` runs; this script is how they were made,
 kept so that every figure's source can be reviewed as text. Running it again overwrites edits made in
@@ -181,8 +182,62 @@ def xiaoice_rmb() -> tuple[list, list[R], list[tuple[str, str]]]:
     return settings, rows, scenarios
 
 
+def ai_writer() -> tuple[list, list[R], list[tuple[str, str]]]:
+    """A small subscription business: an AI writing assistant at ChatGPT Plus's price, its payers won
+    at a cost (CAC) and lost to churn every month, served at a cost per payer."""
+    settings = [
+        ("company", "AI writing assistant (illustrative)", EST + ": a small business, not a real company"),
+        ("title", "A small AI subscription: CAC, churn and unit economics", ""),
+        ("start_month", month(2024, 1), EST + ": launch in January 2024"),
+        ("horizon_months", 60, "five years, to December 2028"),
+        ("currency", "USD", ""),
+        ("discount_rate", 0.15, EST + ": an early-stage annual discount rate"),
+        ("opening_cash", 0, "the founders' money arrives as the seed round"),
+        ("minimum_cash", 0, "running below zero counts as running out"),
+    ]
+    pro, team, tools, gigs = "Pro plan", "Engineering team", "Tools and hosting", "Custom projects"
+    rows = [
+        R(pro, "subscription", "audience", 500_000, "visits/month", 250_000, 1_000_000, None, EST,
+          "monthly visitors once the product is known"),
+        R(pro, "subscription", "audience.ramp_from", 50_000, "visits/month", None, None, None, EST,
+          "visitors in the launch month"),
+        R(pro, "subscription", "audience.ramp_months", 24, "months", None, None, None, EST,
+          "months to reach the full audience"),
+        R(pro, "subscription", "conversion", 0.01, "%", 0.005, 0.02, None, A001,
+          "paid conversion of an internet platform: about 1%; low/high are the model's own range"),
+        R(pro, "subscription", "price", 20, "USD/month", None, None, None, A001,
+          "priced as ChatGPT Plus: about $20 a month"),
+        R(pro, "subscription", "churn", 0.05, "%", 0.03, 0.08, None, EST,
+          "share of payers who cancel each month", {"high-churn": 0.08}),
+        R(pro, "subscription", "cac", 60, "USD/subscriber", 30, 150, None, EST,
+          "marketing cost to win one payer", {"costly-ads": 150}),
+        R(pro, "subscription", "cost_per_subscriber", 2, "USD/subscriber/month", 1, 4, None, EST,
+          "model calls per payer a month: ChatGPT's $700,000 a day (" + A004 + ") over its 13 million "
+          "daily users (" + A001 + ") is about $1.60 a user a month; a payer uses more"),
+        R(team, "cost", "amount", 480_000, "USD/year", 360_000, 720_000, None, EST,
+          "four engineers at $120,000 a year, fully loaded"),
+        R(team, "cost", "category", "research_development", "", None, None, None, EST,
+          "building the product is research & development"),
+        R(tools, "cost", "amount", 36_000, "USD/year", None, None, None, EST,
+          "accounting, hosting of the web site, software"),
+        R(tools, "cost", "category", "general_administrative", "", None, None, None, EST, ""),
+        R(gigs, "revenue", "amount", 60_000, "USD/year", 0, 120_000, None, EST,
+          "custom projects for business customers: revenue, but not recurring (not in ARR)"),
+        R("Seed round", "funding", "amount", 1_500_000, "USD", None, None, None, EST,
+          "a seed round at launch"),
+        R("Seed round", "funding", "month", month(2024, 1), "date", None, None, None, EST, ""),
+    ]
+    scenarios = [
+        ("base", "A $20-a-month writing assistant: 500,000 visitors a month after two years, 1% paying "
+         "(" + A001 + "), 5% churn a month, $60 to win a payer, $2 a month to serve one"),
+        ("high-churn", "8% of payers cancel each month: more of the marketing only replaces them"),
+        ("costly-ads", "$150 to win a payer: acquisition takes 2.5 times the base case's budget"),
+    ]
+    return settings, rows, scenarios
+
+
 def main() -> None:
-    for name, build in (("openai", openai), ("xiaoice_rmb", xiaoice_rmb)):
+    for name, build in (("openai", openai), ("xiaoice_rmb", xiaoice_rmb), ("ai_writer", ai_writer)):
         settings, rows, scenarios = build()
         path = write_assumption_workbook(HERE / f"{name}.xlsx", settings, rows, scenarios)
         print(f"wrote {path}")

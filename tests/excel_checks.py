@@ -301,7 +301,25 @@ def _irr_search(run: Run, j: int) -> dict[str, list]:
 
 
 # The yearly KPIs, computed here from a year's months of the lines, apart from the registry
-YEARLY_EXPECTED = {"net_burn": lambda year: -year["operating_cash_flow"].mean()}
+def _arr(run: Run, year: dict | None) -> float:
+    """12 × the year's last month of the subscription and licensing blocks' revenue (0 before the start)."""
+    if year is None:
+        return 0.0
+    names = [f"{b.slug}.revenue" for b in run.workbook.blocks.values() if b.kind in ("subscription", "licensing")]
+    return 12 * sum(float(year[n][-1]) for n in names)
+
+
+def _ratio(top: float, bottom: float):
+    return top / bottom if bottom > 0.005 else NEVER
+
+
+YEARLY_EXPECTED = {
+    "net_burn": lambda run, year, _before: -year["operating_cash_flow"].mean(),
+    "gross_margin_year": lambda run, year, _before: _ratio(year["gross_profit"].sum(), year["revenue"].sum()),
+    "arr": lambda run, year, _before: _arr(run, year),
+    "burn_multiple": lambda run, year, before: _ratio(-year["operating_cash_flow"].sum(),
+                                                      _arr(run, year) - _arr(run, before)),
+}
 
 
 def _annual_sheet(ws, run: Run, j: int) -> dict:
@@ -324,8 +342,9 @@ def _annual_sheet(ws, run: Run, j: int) -> dict:
             scale = max(float(np.abs(run.result.column(n, j)).max()) for n in TERMS[name])
             out[(ws.title, row[3].coordinate)] = Scaled(largest, scale)
         elif key in YEARLY_EXPECTED:
-            annual = [YEARLY_EXPECTED[key]({n: run.result.column(n, j)[in_year == y] for n in run.model.lines})
-                      for y in years]
+            by_year = [{n: run.result.column(n, j)[in_year == y] for n in run.model.lines} for y in years]
+            annual = [YEARLY_EXPECTED[key](run, year, by_year[i - 1] if i else None)
+                      for i, year in enumerate(by_year)]
             for c in row[3:]:
                 if c.data_type == "f":
                     out[(ws.title, c.coordinate)] = annual[index[c.column]]

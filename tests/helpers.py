@@ -7,7 +7,10 @@ from pathlib import Path
 from cashcast.reports.excel.assumptions import AssumptionRow
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "assumptions").glob("*.xlsx"))
+# The flagship first, the RMB example second (tests index them so), then any other by name
+FIRST = ("openai", "xiaoice_rmb")
+EXAMPLES = sorted((ROOT / "assumptions").glob("*.xlsx"),
+                  key=lambda p: (FIRST.index(p.stem) if p.stem in FIRST else len(FIRST), p.name))
 
 
 def settings(**over):

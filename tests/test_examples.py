@@ -14,8 +14,11 @@ from tests.helpers import EXAMPLES, ROOT
 FLAGSHIP = ROOT / "assumptions" / "openai.xlsx"
 
 
-def test_both_examples_exist():
-    assert {p.name for p in EXAMPLES} >= {"openai.xlsx", "xiaoice_rmb.xlsx"}
+SMALL = ROOT / "assumptions" / "ai_writer.xlsx"
+
+
+def test_the_three_examples_exist():
+    assert {p.name for p in EXAMPLES} >= {"openai.xlsx", "xiaoice_rmb.xlsx", "ai_writer.xlsx"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
@@ -64,3 +67,27 @@ def test_make_report_command_writes_json_and_csv(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "seed-001" in printed and "cash-out month" in printed
     assert (tmp_path / "openai.json").exists() and (tmp_path / "openai.csv").exists()
+
+
+def test_small_subscription_steady_year_by_hand():
+    """ai_writer.xlsx in 2027, its audience full since January 2026: 500,000 visitors × 1% = 5,000
+    payers at $20; 5% churn → 250 gross adds a month at $60; $2 a payer a month to serve; engineering
+    $480,000 and tools $36,000 a year; custom projects $60,000 a year (revenue, not recurring)."""
+    run = run_file(SMALL, ["base"])
+    i = run.years().index(2027)
+    assert run.annual("pro_plan.revenue", 0)[i] == pytest.approx(1_200_000.00, abs=0.005)   # 5,000 × 20 × 12
+    assert run.annual("pro_plan.acquisition_cost", 0)[i] == pytest.approx(180_000.00, abs=0.005)  # 250 × 60 × 12
+    assert run.annual("pro_plan.serving_cost", 0)[i] == pytest.approx(120_000.00, abs=0.005)  # 5,000 × 2 × 12
+    # 1,200,000 + 60,000 − 180,000 − 120,000 − 480,000 − 36,000
+    assert run.annual("operating_cash_flow", 0)[i] == pytest.approx(444_000.00, abs=0.005)
+    assert run.yearly["arr"][i, 0] == pytest.approx(1_200_000.00, abs=0.005)                # 12 × 100,000
+    assert run.yearly["gross_margin_year"][i, 0] == pytest.approx(1_140_000 / 1_260_000, abs=1e-12)
+    assert np.isnan(run.yearly["burn_multiple"][i, 0])                                       # ARR flat
+
+
+def test_small_subscription_first_month_by_hand():
+    """January 2024: 50,000 visitors × 1% = 500 payers, all new: $10,000 − 500 × $60 − 500 × $2 −
+    $40,000 − $3,000 + $5,000 of projects = −$59,000, after the $1.5M seed round $1,441,000."""
+    run = run_file(SMALL, ["base"])
+    assert run.result.column("operating_cash_flow", 0)[0] == pytest.approx(-59_000.00, abs=0.005)
+    assert run.result.column("closing_cash", 0)[0] == pytest.approx(1_441_000.00, abs=0.005)

@@ -18,9 +18,10 @@ import numpy as np
 
 from cashcast.models.analysis import kpi
 from cashcast.models.analysis.reductions import (
-    AfterLast, Count, Deficit, FirstAfter, FirstMonth, Flag, Gap, Irr, Last, Lowest, Npv, PerYear,
+    AfterLast, Count, Deficit, FirstAfter, FirstMonth, Flag, Gap, Irr, Last, Lowest, Npv,
     CENTURY, Reduction, RunwayAtHorizon,
 )
+from cashcast.models.analysis.yearly import BurnMultiple, PerYear, YearEndRunRate, YearRatio
 from cashcast.models.engine.annual import MEAN, year_spans
 from cashcast.models.engine.expr import LineRef, MonthIndex, Num, Param
 from cashcast.models.engine.names import setting_name
@@ -183,13 +184,18 @@ KPIS: tuple[Kpi, ...] = (
 )
 
 
+YEARLY_KINDS = ("money", "rate", "multiple")   # a multiple: a plain ratio, shown as 1.5×
+
+
 @dataclass(frozen=True)
 class YearlyKpi:
     """A key figure per calendar year (one value for each year of the horizon, every path): its
-    name (the key under ``annual.kpis`` in the JSON), label, what it measures, its kind (``money``
-    or ``rate``), which way is better and one definition, a :class:`PerYear` reduction (or any
-    reduction with ``np(ctx, spans)`` and ``xl(first, last)``). The JSON's annual tables, the
-    annual CSV, the Excel Annual sheet and the HTML annual tables loop over :data:`YEARLY`.
+    name (the key under ``annual.kpis`` in the JSON), label, what it measures, its kind (``money``,
+    ``rate`` — a fraction shown as a percentage — or ``multiple``, a plain ratio), which way is
+    better and one definition, a yearly reduction (:mod:`cashcast.models.analysis.yearly`) with
+    ``np(ctx, spans)`` and ``xl(cells)``. The JSON's annual tables, the annual CSV, the Excel
+    Annual sheet and the HTML annual tables loop over :data:`YEARLY`; a year without a value
+    (NaN) is null there, "n/a" on the Annual sheet.
     """
 
     name: str
@@ -197,16 +203,27 @@ class YearlyKpi:
     description: str
     kind: str
     better: int
-    definition: PerYear
+    definition: PerYear | YearEndRunRate | YearRatio | BurnMultiple
+
+    def __post_init__(self):
+        if self.kind not in YEARLY_KINDS or self.better not in (1, -1):
+            raise ValueError(f"yearly KPI {self.name}: kind {self.kind!r} or better {self.better!r} invalid")
 
     @property
     def better_word(self) -> str:
-        return BETTER_WORDS[self.kind, self.better]
+        return BETTER_WORDS.get((self.kind, self.better), "larger" if self.better > 0 else "smaller")
 
 
 YEARLY: tuple[YearlyKpi, ...] = (
     YearlyKpi("net_burn", "Net burn", "average a month; negative: cash generated", "money", -1,
               PerYear("operating_cash_flow", MEAN, sign=-1)),
+    YearlyKpi("gross_margin_year", "Gross margin", "gross profit ÷ revenue over the whole year, not "
+              "December's alone", "rate", +1,
+              YearRatio("gross_profit", "revenue")),
+    YearlyKpi("arr", "ARR", "annual recurring revenue at the year end: 12 × December's subscription "
+              "and licensing revenue", "money", +1, YearEndRunRate()),
+    YearlyKpi("burn_multiple", "Burn multiple", "the year's net burn ÷ its net new ARR; negative: cash "
+              "generated", "multiple", -1, BurnMultiple("operating_cash_flow")),
 )
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy
 
 from cashcast.models.analysis import kpi
-from cashcast.models.engine import annual
+from cashcast.models.analysis.yearly import PerYear  # noqa: F401  (the yearly reductions live there)
 from cashcast.models.engine.expr import BinOp, Expr, Param
 
 NEVER, UNDEFINED = "never", "n/a"
@@ -384,38 +384,3 @@ class RunwayAtHorizon(Reduction):
             last = f"INDEX({ctx.dates()},1,{ctx.months})"
             shown = f"DATE(YEAR({last}),MONTH({last})+1+{runway},1)"
         return f'=IF({burn}>0,IF({runway}>{CENTURY},"{NEVER}",{shown}),"{NEVER}")'
-
-
-# ------------------------------------------------------------------------------------------------
-# Per calendar year: a figure for each year of the horizon (the yearly KPIs)
-# ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PerYear:
-    """A line folded into each calendar year (:mod:`cashcast.models.engine.annual`), times a sign:
-    net burn is ``−average(operating_cash_flow)`` over the year's months.
-
-    numpy: ``np(ctx, spans)`` gives (years, paths) from (T, S), ``spans`` being (year, first month,
-    last month) per year. Excel: ``xl(first, last)`` over one year's cells of the line's row,
-    ``=-AVERAGE(Monthly!D9:O9)``. A ratio of two yearly figures (burn multiple, gross margin) is
-    another such reduction over two of these.
-    """
-
-    line: str
-    fold: str        # a key of cashcast.models.engine.annual.AGGREGATIONS
-    sign: int = 1
-
-    def lines(self) -> frozenset[str]:
-        return frozenset({self.line})
-
-    @property
-    def text(self) -> str:
-        word = {"sum": "the sum", "end": "the year-end value", "mean": "the monthly average"}[self.fold]
-        return f"{'−' if self.sign < 0 else ''}{word} of `{self.line}` over the year's months"
-
-    def np(self, ctx, spans: list[tuple[int, int, int]]) -> numpy.ndarray:
-        values, fold = ctx.line(self.line), annual.of(self.fold)
-        return self.sign * numpy.stack([fold.np(values[a:b + 1]) for _year, a, b in spans])
-
-    def xl(self, first: str, last: str) -> str:
-        formula = annual.of(self.fold).xl(first, last)
-        return f"=-{formula[1:]}" if self.sign < 0 else formula

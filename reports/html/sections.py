@@ -235,7 +235,8 @@ def yearly_kpi_rows(annual: dict, currency: str) -> list[TableRow]:
     for k in registry.YEARLY:
         values = annual["kpis"][k.name]
         shown = ([fmt.money(v, currency) for v in values] if k.kind == "money"
-                 else [fmt.percent(v) for v in values])
+                 else [fmt.percent(v) for v in values] if k.kind == "rate"
+                 else ["—" if v is None else f"{fmt.number(v, 2)}×" for v in values])
         bad = [(v or 0) * k.better < 0 for v in values]   # shown in red, as a loss is: a burn
         rows.append(TableRow(f"{k.label} ({k.description})", shown, "item", bad))
     return rows

@@ -6,9 +6,13 @@ AVERAGE of its months.
 """
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.yearly import UNDEFINED
 from cashcast.models.engine.annual import SUM
 from cashcast.models.engine.annual import of as aggregation
 
@@ -48,23 +52,47 @@ def write(book: Book, ws: Worksheet) -> None:
     print_setup(ws, header_rows=DATE_ROW + 1, title_cols=1)
 
 
+@dataclass(frozen=True)
+class YearCells:
+    """One year's cells on Monthly, as a yearly reduction's ``xl(cells)`` reads them."""
+
+    model: object
+    rows: dict[str, int]
+    first: int   # the year's first and last month (0-based)
+    last: int
+
+    def _at(self, line: str, t: int) -> str:
+        return f"{MONTHLY}!{cell(self.rows[line], FIRST_MONTH_COL + t)}"
+
+    def span(self, line: str) -> tuple[str, str]:
+        return self._at(line, self.first), self._at(line, self.last)
+
+    def before(self, line: str) -> str | None:
+        return self._at(line, self.first - 1) if self.first > 0 else None
+
+
+YEARLY_UNITS = {"rate": "%", "multiple": "×"}
+YEARLY_FORMATS = {"multiple": '0.00"×"'}
+
+
 def _yearly_kpis(book: Book, ws: Worksheet, spans: list[tuple[int, int, int]]) -> None:
     """The yearly KPIs (:data:`cashcast.models.analysis.kpis.YEARLY`) below the lines, each a
-    formula per year over its line's row on Monthly."""
+    formula per year over its lines' rows on Monthly; "n/a" where a year has no value."""
     st, layout = book.st, book.layout
     top = layout.sections[layout.line_sections][0]
     ws.write_string(top, LABEL_COL, "Key figures per year", st.section)
     for i, kpi in enumerate(registry.YEARLY, start=1):
+        unit = book.currency if kpi.kind == "money" else YEARLY_UNITS[kpi.kind]
         ws.write_string(top + i, LABEL_COL, f"{kpi.label} ({kpi.description})", st.text)
-        ws.write_string(top + i, UNIT_COL, book.currency if kpi.kind == "money" else "%", st.text)
+        ws.write_string(top + i, UNIT_COL, unit, st.text)
         ws.write_string(top + i, KEY_COL, kpi.name, st.key)
-        fmt = st.number(unit_format(book.currency if kpi.kind == "money" else "%", book.currency))
-        row = layout.rows[kpi.definition.line]
+        fmt = st.number(YEARLY_FORMATS.get(kpi.kind) or unit_format(unit, book.currency))
         values = book.run.yearly[kpi.name][:, 0]
         for c, (_year, a, b) in enumerate(spans):
-            first, last = (f"{MONTHLY}!{cell(row, FIRST_MONTH_COL + t)}" for t in (a, b))
-            ws.write_formula(top + i, FIRST_MONTH_COL + c, kpi.definition.xl(first, last), fmt,
-                             float(values[c]))
+            value = float(values[c])
+            ws.write_formula(top + i, FIRST_MONTH_COL + c,
+                             kpi.definition.xl(YearCells(book.model, layout.rows, a, b)), fmt,
+                             value if math.isfinite(value) else UNDEFINED)
 
 
 def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, int, int]]) -> None:

@@ -1,0 +1,113 @@
+"""The yearly KPIs gross_margin, arr and burn_multiple (issue 10, part 3) to the cent, on a workbook
+computed by hand, through the JSON, the annual CSV and the HTML annual table."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import pytest
+
+from cashcast.models.analysis.kpis import YEARLY
+from cashcast.models.analysis.outcome import Outcome
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.reports.outputs import annual_csv_text, json_text
+from cashcast.reports.tables import annual_table
+from tests.helpers import row, settings
+
+CENT = 0.005
+
+# Three years from January 2023. Subscription: 1,000 users (2,000 from 2024) × 10% × $10 a month,
+# 10% churn, $30 per gross add, $2 a payer a month to serve. Licensing: 2 × $12,000 a year. Usage:
+# 1,000 calls × $1 a month (not recurring). Hosting $600 a month (cost of revenue), office $36,000 a
+# year (G&A).
+ROWS = [
+    row("Plus", "subscription", "audience", 1000, "users"),
+    row("Plus", "subscription", "audience@2024", 2000, "users"),
+    row("Plus", "subscription", "conversion", 0.10, "%"),
+    row("Plus", "subscription", "price", 10, "USD/month"),
+    row("Plus", "subscription", "churn", 0.10, "%"),
+    row("Plus", "subscription", "cac", 30, "USD/subscriber"),
+    row("Plus", "subscription", "cost_per_subscriber", 2, "USD/subscriber/month"),
+    row("API", "licensing", "customers", 2, "platforms"),
+    row("API", "licensing", "annual_fee", 12_000, "USD/year"),
+    row("Calls", "usage", "volume", 1000, "calls/month"),
+    row("Calls", "usage", "unit_price", 1, "USD/call"),
+    row("Hosting", "cost", "amount", 600, "USD/month"),
+    row("Hosting", "cost", "category", "cost_of_revenue", ""),
+    row("Office", "cost", "amount", 36_000, "USD/year"),
+]
+# By hand, per year:
+#   2023: 100 payers all year; gross adds 100 in January then 10 a month: CAC (100 + 11 × 10) × 30 =
+#         6,300. Revenue 12,000 (Plus) + 24,000 (API) + 12,000 (calls) = 48,000; cost of revenue
+#         2,400 (serving 100 × 2 × 12) + 7,200 (hosting) = 9,600: gross margin 38,400 ÷ 48,000 = 80%.
+#         Operating cash flow 48,000 − 9,600 − 6,300 − 36,000 = −3,900: net burn 325 a month.
+#         ARR 12 × (1,000 + 2,000) = 36,000 (calls are not recurring), all new: burn multiple
+#         3,900 ÷ 36,000.
+#   2024: 200 payers; gross adds 200 − 90 = 110 in January then 20 a month: CAC 330 × 30 = 9,900.
+#         Revenue 24,000 + 24,000 + 12,000 = 60,000; cost of revenue 4,800 + 7,200 = 12,000 (80%).
+#         Operating cash flow 60,000 − 12,000 − 9,900 − 36,000 = 2,100: net burn −175 a month.
+#         ARR 12 × (2,000 + 2,000) = 48,000; net new 12,000: burn multiple −2,100 ÷ 12,000 = −0.175.
+#   2025: as 2024 but 20 gross adds every month: CAC 7,200; operating cash flow 4,800; ARR flat at
+#         48,000: no burn multiple.
+EXPECTED = {
+    "gross_margin_year": [0.8, 0.8, 0.8],
+    "arr": [36_000.00, 48_000.00, 48_000.00],
+    "net_burn": [325.00, -175.00, -400.00],
+    "burn_multiple": [3_900 / 36_000, -0.175, None],
+}
+
+
+@pytest.fixture
+def hand(make_workbook):
+    return run_file(make_workbook(ROWS, settings(horizon_months=36)))
+
+
+def _close(actual, expected, tolerance):
+    if expected is None:
+        return actual is None or (isinstance(actual, float) and math.isnan(actual))
+    return actual == pytest.approx(expected, abs=tolerance)
+
+
+def test_the_hand_computed_lines_hold(hand):
+    assert hand.annual("operating_cash_flow", 0) == pytest.approx([-3_900.00, 2_100.00, 4_800.00], abs=CENT)
+    assert hand.annual("plus.acquisition_cost", 0) == pytest.approx([6_300.00, 9_900.00, 7_200.00], abs=CENT)
+    assert hand.annual("cost_of_revenue", 0) == pytest.approx([9_600.00, 12_000.00, 12_000.00], abs=CENT)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_yearly_kpi_to_the_cent(hand, name):
+    values = hand.yearly[name][:, 0]
+    money = next(k for k in YEARLY if k.name == name).kind == "money"
+    for actual, expected in zip(values, EXPECTED[name]):
+        assert _close(float(actual), expected, CENT if money else 1e-12), (name, values)
+
+
+def test_the_json_and_the_annual_csv_hold_them_null_where_undefined(hand):
+    data = json.loads(json_text(Outcome(hand)))
+    kpis = data["scenarios"]["base"]["annual"]["kpis"]
+    for name, expected in EXPECTED.items():
+        for actual, want in zip(kpis[name], expected):
+            assert _close(actual, want, CENT), (name, kpis[name])
+    assert kpis["burn_multiple"][2] is None
+    rows = list(csv.DictReader(io.StringIO(annual_csv_text(Outcome(hand)))))
+    assert [r["burn_multiple"] for r in rows][2] == ""
+    assert float(rows[0]["arr"]) == pytest.approx(36_000.00, abs=CENT)
+    assert float(rows[1]["gross_margin_year"]) == pytest.approx(0.8, abs=1e-12)
+
+
+def test_no_revenue_no_margin_no_arr_and_no_multiple(make_workbook):
+    run = run_file(make_workbook([row("Office", "cost", "amount", 1_000, "USD/month")]))
+    assert all(math.isnan(x) for x in run.yearly["gross_margin_year"][:, 0])
+    assert run.yearly["arr"][:, 0].tolist() == [0.0, 0.0]
+    assert all(math.isnan(x) for x in run.yearly["burn_multiple"][:, 0])
+    assert run.yearly["net_burn"][:, 0] == pytest.approx([1_000.00, 1_000.00], abs=CENT)
+
+
+def test_the_html_annual_table_shows_them(hand):
+    from cashcast.reports.html.sections import yearly_kpi_rows
+    rows = {r.label.split(" (")[0]: r for r in yearly_kpi_rows(annual_table(hand, 0), "USD")}
+    assert rows["Gross margin"].values == ["80.0%", "80.0%", "80.0%"]
+    assert rows["ARR"].values == ["$36K", "$48K", "$48K"]
+    assert rows["Burn multiple"].values == ["0.11×", "−0.17×", "—"]
