@@ -287,17 +287,6 @@ LINES = {
     "research.cost": ("Research: research development cost", "USD/month", "cost", False),
     "seed.funding": ("Seed: funding received", "USD/month", "funding", False),
     "series_a.funding": ("Series A: funding received", "USD/month", "funding", False),
-    "pro.gross_adds": ("Pro: gross adds (new payers)", "subscribers", "detail", False),
-    "pro.arpu": ("Pro: ARPU (revenue per payer)", "USD/month", "detail", True),
-    "pro.serving_cost": ("Pro: cost of revenue (per payer)", "USD/month", "cost", False),
-    "pro.gross_margin_per_payer": ("Pro: gross margin per payer", "USD/month", "detail", True),
-    "pro.ltv": ("Pro: LTV (margin ÷ churn)", "USD", "detail", True),
-    "pro.acquisition_cost": ("Pro: acquisition cost (CAC × gross adds)", "USD/month", "cost", False),
-    "pro.cac_payback_months": ("Pro: CAC payback", "months", "detail", True),
-    "rent.cost": ("Rent: operating cost", "USD/month", "cost", False),
-    "power.cost": ("Power: operating cost", "USD/month", "cost", False),
-    "platforms.revenue": ("Platforms: revenue", "USD/month", "revenue", False),
-    "research.cost": ("Research: research development cost", "USD/month", "cost", False),
 }
 
 
