@@ -146,7 +146,8 @@ def test_assets_equal_liabilities_plus_equity_and_cash_ties_out(spec):
     col = {name: run.result.column(name, 0) for name in run.model.lines}
     opening = run.workbook.settings.opening_cash
     scale = 1 + opening + max(np.abs(col[n]).max() for n in ("total_assets", "total_liabilities_and_equity",
-                                                              "closing_cash"))
+                                                              "closing_cash", "paid_in_capital",
+                                                              "retained_earnings", "debt"))
     tol = 1e-9 * scale
     assert np.abs(col["check_balance"]).max() <= tol
     assert np.abs(col["check_cash"]).max() <= tol
