@@ -20,7 +20,7 @@ def funding_inflow(amount, months_since_round):
     return amount * Between(lift(months_since_round), Num(0), Num(0))
 
 
-def months_from(year: int, month: int) -> Expr:
+def _months_from(year: int, month: int) -> Expr:
     """Whole months from ``year``-``month`` to this month, from the month's own date (no literal date)."""
     return (Year() - year) * MONTHS_PER_YEAR + MonthOfYear() - month
 
@@ -40,7 +40,7 @@ def credits_left(credits_left_before, received, cost):
     return Max(0, lift(credits_left_before) + received - cost)
 
 
-def received(b: BlockContext) -> Expr:
+def _received(b: BlockContext) -> Expr:
     """The round's amount in its month plus each tranche in its own month."""
     parts = []
     if b.has("amount") and b.has("month"):
@@ -48,12 +48,12 @@ def received(b: BlockContext) -> Expr:
     for modifier, row in sorted(b.block.shapes.get("amount", {}).items()):
         if modifier.startswith(TRANCHE):
             year, month = int(modifier[len(TRANCHE):][:4]), int(modifier[len(TRANCHE):][4:])
-            parts.append(funding_inflow(b.raw(row), months_from(year, month)))
+            parts.append(funding_inflow(b.raw(row), _months_from(year, month)))
     return Sum(parts)
 
 
 def build(b: BlockContext) -> list[Line]:
-    inflow = received(b)
+    inflow = _received(b)
     if not b.has("in_kind"):
         return [b.line("funding", inflow, "funding received", b.money(), "funding")]
     left = f"{b.slug}.credits_left"
