@@ -85,6 +85,8 @@ def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
         r("Team", "headcount", "employees.growth@2025", 0.1, "%/year"),
         r("Team", "headcount", "employees@2026", 8, "people"),
         r("Team", "headcount", "cost_per_employee", 120_000, "USD/year"),
+        r("Team", "headcount", "stock_share", 0.25, "%"),
+        r("Team", "headcount", "stock_per_employee", 10_000, "USD/year"),
         r("Office", "opex", "monthly_amount", 10_000, "USD/month"),
         r("Office", "opex", "end_month", month(2025, 12, 1), "date"),
         r("Rent", "opex", "monthly_amount", 120_000, "USD/year"),
@@ -97,6 +99,19 @@ def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
         r("Seed", "funding", "month", month(2024, 9, 1), "date", low=month(2024, 6, 1), high=month(2025, 6, 1)),
         r("Series A", "funding", "amount", 5_000_000, "USD"),
         r("Series A", "funding", "month", month(2025, 9, 1), "date", overrides={"slow": month(2026, 3, 1)}),
+        r("Series B", "funding", "amount@2025-11", 1_000_000, "USD"),
+        r("Series B", "funding", "amount@2026-02", 2_000_000, "USD"),
+        r("Cloud credits", "funding", "amount@2024-04", 100_000, "USD"),
+        r("Cloud credits", "funding", "in_kind", "Servers", ""),
+        r("Loan", "debt", "amount", 1_000_000, "USD"),
+        r("Loan", "debt", "draw_month", month(2024, 5, 1), "date"),
+        r("Loan", "debt", "interest_rate", 0.08, "%"),
+        r("Loan", "debt", "term_months", 18, "months"),
+        r("Loan", "debt", "repayment", "linear", ""),
+        r("Bridge", "debt", "amount", 500_000, "USD"),
+        r("Bridge", "debt", "draw_month", month(2025, 1, 1), "date"),
+        r("Bridge", "debt", "interest_rate", 0.1, "%"),
+        r("Bridge", "debt", "term_months", 6, "months"),
     ]
     return settings, rows, [("base", "as typed"), ("slow", "lower conversion, later Series A")]
 

@@ -287,6 +287,19 @@ LINES = {
     "research.cost": ("Research: research development cost", "USD/month", "cost", False),
     "seed.funding": ("Seed: funding received", "USD/month", "funding", False),
     "series_a.funding": ("Series A: funding received", "USD/month", "funding", False),
+    "team.stock_pay": ("Team: stock-based pay (not cash)", "USD/month", "memo", False),
+    "series_b.funding": ("Series B: funding received", "USD/month", "funding", False),
+    "cloud_credits.credits": ("Cloud credits: credits received (for equity, not cash)", "USD/month", "memo", False),
+    "cloud_credits.credits_left": ("Cloud credits: credits left", "USD", "detail", True),
+    "cloud_credits.credits_used": ("Cloud credits: credits used (cost paid in kind)", "USD/month", "memo", False),
+    "loan.drawn": ("Loan: debt drawn", "USD/month", "funding", False),
+    "loan.repaid": ("Loan: debt repaid", "USD/month", "repayment", False),
+    "loan.balance": ("Loan: debt owed", "USD", "detail", True),
+    "loan.interest": ("Loan: interest", "USD/month", "cost", False),
+    "bridge.drawn": ("Bridge: debt drawn", "USD/month", "funding", False),
+    "bridge.repaid": ("Bridge: debt repaid", "USD/month", "repayment", False),
+    "bridge.balance": ("Bridge: debt owed", "USD", "detail", True),
+    "bridge.interest": ("Bridge: interest", "USD/month", "cost", False),
 }
 
 

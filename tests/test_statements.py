@@ -78,7 +78,7 @@ def test_every_kind_places_its_lines_in_a_known_category():
         "subscription": "revenue", "licensing": "revenue", "advertising": "revenue", "usage": "revenue",
         "training": "research_development", "inference": "cost_of_revenue", "hardware": "capital_expenditure",
         "headcount": "general_administrative", "opex": "general_administrative", "funding": "equity",
-            "revenue": "revenue", "cost": "general_administrative"}
+        "revenue": "revenue", "cost": "general_administrative", "debt": "debt_drawn"}
 
 
 def test_statement_names_are_unique_and_keep_the_v1_lines():
@@ -96,13 +96,28 @@ def test_a_broken_identity_shows_in_the_checks():
 
 
 KINDS_DRAWN = ["subscription", "licensing", "advertising", "training", "inference", "hardware", "funding",
-               "opex", "headcount"]
+               "opex", "headcount", "debt", "tranches", "credits"]
+MONTHS = st.builds(dt.date, st.integers(2023, 2026), st.integers(1, 12), st.just(1))
+SHARE = st.floats(0, 1, allow_nan=False)
 
 
-def rows_of(kind: str, name: str):
+def rows_of(kind: str, name: str, earlier: list[str]):
+    """A block's rows; tranches and credits are funding blocks, credits paying an earlier block in kind."""
     if kind == "headcount":
-        return st.tuples(st.integers(0, 5000), money).map(lambda v: [
-            R(name, kind, "employees", v[0], "people"), R(name, kind, "cost_per_employee", v[1], "USD/year")])
+        return st.tuples(st.integers(0, 5000), money, SHARE, money).map(lambda v: [
+            R(name, kind, "employees", v[0], "people"), R(name, kind, "cost_per_employee", v[1], "USD/year"),
+            R(name, kind, "stock_share", v[2], "%"), R(name, kind, "stock_per_employee", v[3], "USD/year")])
+    if kind == "debt":
+        return st.tuples(money, MONTHS, SHARE, st.integers(1, 48), st.sampled_from(["bullet", "linear"])).map(
+            lambda v: [R(name, kind, "amount", v[0], "USD"), R(name, kind, "draw_month", v[1], "date"),
+                       R(name, kind, "interest_rate", v[2], "%"), R(name, kind, "term_months", v[3], "months"),
+                       R(name, kind, "repayment", v[4], "")])
+    if kind in ("tranches", "credits"):
+        tranches = st.lists(st.tuples(MONTHS, money), min_size=1, max_size=3, unique_by=lambda t: t[0])
+        paid = [n for n in earlier if not n.startswith(("funding", "debt", "tranches", "credits", "paid:"))
+                and f"paid:{n}" not in earlier]
+        return tranches.map(lambda ts: [R(name, "funding", f"amount@{m:%Y-%m}", a, "USD") for m, a in ts] + (
+            [R(name, "funding", "in_kind", paid[-1], "")] if kind == "credits" and paid else []))
     return block_rows(kind, name)
 
 
@@ -110,8 +125,11 @@ def rows_of(kind: str, name: str):
 def workbooks(draw):
     kinds = draw(st.lists(st.sampled_from(KINDS_DRAWN), min_size=1, max_size=6))
     rows = []
+    names: list[str] = []
     for i, kind in enumerate(kinds):
-        rows += draw(rows_of(kind, f"{kind} {i}"))
+        block = draw(rows_of(kind, f"{kind} {i}", names))
+        names += [f"{kind} {i}"] + [f"paid:{r.value}" for r in block if r.parameter == "in_kind"]
+        rows += block
     days = st.integers(0, 365)
     return rows, settings(opening_cash=draw(money), horizon_months=draw(st.integers(1, 36)),
                           receivable_days=draw(days), payable_days=draw(days))
@@ -128,12 +146,17 @@ def test_assets_equal_liabilities_plus_equity_and_cash_ties_out(spec):
     col = {name: run.result.column(name, 0) for name in run.model.lines}
     opening = run.workbook.settings.opening_cash
     scale = 1 + opening + max(np.abs(col[n]).max() for n in ("total_assets", "total_liabilities_and_equity",
-                                                              "closing_cash"))
+                                                              "closing_cash", "paid_in_capital",
+                                                              "retained_earnings", "debt"))
     tol = 1e-9 * scale
     assert np.abs(col["check_balance"]).max() <= tol
     assert np.abs(col["check_cash"]).max() <= tol
     assert np.allclose(col["closing_cash"], opening + np.cumsum(col["net_change_in_cash"]), rtol=0, atol=tol)
-    equity = opening + np.cumsum(col["equity_raised"]) + np.cumsum(col["net_income"])
-    assets = col["closing_cash"] + col["receivables"] + np.cumsum(col["capital_expenditure"] - col["depreciation"])
-    assert np.allclose(assets, col["payables"] + equity, rtol=0, atol=tol)
+    equity = opening + np.cumsum(col["equity_raised"] + col["credits_received"] + col["stock_based_compensation"]
+                                 + col["net_income"])
+    assets = (col["closing_cash"] + col["receivables"] + np.cumsum(col["capital_expenditure"] - col["depreciation"])
+              + np.cumsum(col["credits_received"] - col["credits_used"]))
+    debt = np.cumsum(col["debt_drawn"] - col["debt_repaid"])
+    assert np.allclose(assets, col["payables"] + debt + equity, rtol=0, atol=tol)
+    assert (col["debt"] >= -tol).all() and (col["unused_credits"] >= -tol).all()
     assert all(c.holds for c in check_results(lambda name: col[name]))

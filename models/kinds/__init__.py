@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cashcast.models.engine.expr import Expr, LineRef
-from cashcast.models.kinds import (advertising, cost, funding, hardware, headcount, inference, licensing, opex,
+from cashcast.models.kinds import (advertising, cost, debt, funding, hardware, headcount, inference, licensing, opex,
                                    revenue, subscription, training, usage)
 from cashcast.models.kinds.base import CATEGORIES, BlockContext, KindSpec, Line, ParamSpec
 
@@ -23,7 +23,8 @@ __all__ = ["CATEGORIES", "KINDS", "BlockContext", "KindSpec", "Line", "ParamSpec
 KINDS: dict[str, KindSpec] = {
     k.name: k
     for k in (subscription.KIND, licensing.KIND, advertising.KIND, usage.KIND, training.KIND,
-              inference.KIND, hardware.KIND, headcount.KIND, opex.KIND, revenue.KIND, cost.KIND, funding.KIND)
+              inference.KIND, hardware.KIND, headcount.KIND, opex.KIND, revenue.KIND, cost.KIND, funding.KIND,
+              debt.KIND)
 }
 
 

@@ -47,6 +47,10 @@ S_CURVE_SPREAD = 2 * math.log(9)  # logistic steepness that spans 10%→90% over
 
 # The statement categories a cost line may have (a `cost` block's `category` row names one).
 COST_CATEGORIES = ("cost_of_revenue", "research_development", "sales_marketing", "general_administrative")
+REPAYMENTS = ("bullet", "linear")  # how a `debt` block repays: all at the term's end, or in equal monthly parts
+# Parameters given as text, by dimension: the values each may take (None: the name of another block)
+TEXT_CHOICES: dict[str, tuple[str, ...] | None] = {"category": COST_CATEGORIES, "repayment": REPAYMENTS,
+                                                   "block": None}
 PERIODS = ("month", "year", "day")  # the periods a money flow may be typed in; each converts to the others
 
 
@@ -186,6 +190,7 @@ class KindSpec:
         )
 
 
+TRANCHE = "t"  # the modifier of a funding ``amount@YYYY-MM`` row (a tranche): t202306
 GROWTH_YEAR = "growth_y"  # the modifier of a ``<parameter>.growth@YEAR`` row: growth_y2026
 
 
@@ -253,6 +258,20 @@ class BlockContext:
         if typed and wanted:
             expr = per_period(expr, typed, wanted)
         return expr
+
+    def raw(self, row: Row) -> Expr:
+        """A row as typed (see ``_raw``): a tranche's amount, which has no time shape of its own."""
+        return self._raw(row)
+
+    def cost_lines_of(self, name: str) -> list[str]:
+        """The names of the cost lines of the block called ``name`` (any case; none if no such block)."""
+        from cashcast.models.kinds import KINDS  # the registry imports this module
+        target = next((b for b in self.workbook.blocks.values() if b.name.lower() == name.lower()), None)
+        if target is None or target.kind == "funding":
+            return []
+        kind = KINDS[target.kind]
+        ctx = BlockContext(target, self.workbook, self._link_line, kind.category)
+        return [ln.name for ln in kind.build(ctx) if ln.role == "cost"]
 
     def months_in(self) -> Expr:
         """Months since the block's start (or the model's start): the clock time shapes run on."""

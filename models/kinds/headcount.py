@@ -1,6 +1,8 @@
-"""Headcount: employees × annual cost per employee, paid monthly."""
+"""Headcount: employees × annual cost per employee, paid monthly; stock-based pay on top, an expense
+that no cash pays."""
 from __future__ import annotations
 
+from cashcast.models.engine.expr import Num
 from cashcast.models.kinds.base import BlockContext, KindSpec, Line, MONTHS_PER_YEAR, ParamSpec as P
 
 
@@ -15,18 +17,41 @@ def payroll(employees, cost_per_employee):
     return employees * cost_per_employee / MONTHS_PER_YEAR
 
 
+def stock_pay(employees, cost_per_employee, stock_share, stock_per_employee):
+    """``stock_t = employees × (stock share × cost per employee + stock per employee) / 12``: stock-based
+    pay, on top of the cash pay; an expense in the income statement, added back in cash from operations.
+
+    Article 002's 500 staff at $300K a year, with stock worth half their pay: $6.25M a month; with a
+    $100K grant each instead: $4,166,666.67 a month.
+
+    >>> stock_pay(500, 300_000, 0.5, 0)
+    6250000.0
+    >>> round(stock_pay(500, 300_000, 0, 100_000), 2)
+    4166666.67
+    """
+    return employees * (stock_share * cost_per_employee + stock_per_employee) / MONTHS_PER_YEAR
+
+
 def build(b: BlockContext) -> list[Line]:
-    return [b.line("cost", payroll(b.p("employees"), b.p("cost_per_employee")) * b.active(),
-                   "staff cost", b.money(), "cost")]
+    employees, cost = b.p("employees"), b.p("cost_per_employee")
+    lines = [b.line("cost", payroll(employees, cost) * b.active(), "staff cost", b.money(), "cost")]
+    if b.has("stock_share") or b.has("stock_per_employee"):
+        share = b.p("stock_share") if b.has("stock_share") else Num(0)
+        per_employee = b.p("stock_per_employee") if b.has("stock_per_employee") else Num(0)
+        lines.append(b.line("stock_pay", stock_pay(employees, cost, share, per_employee) * b.active(),
+                            "stock-based pay (not cash)", b.money(), "memo", category="stock_compensation"))
+    return lines
 
 
 KIND = KindSpec(
     name="headcount", role="cost", category="general_administrative",
-    doc="employees × annual cost per employee, in monthly twelfths",
+    doc="employees × annual cost per employee, in monthly twelfths; optional stock-based pay on top (not cash)",
     params=(
         P("employees", "count", "people employed"),
-        P("cost_per_employee", "money/year", "fully loaded cost per person per year"),
+        P("cost_per_employee", "money/year", "fully loaded cash cost per person per year"),
+        P("stock_share", "percent", "stock-based pay as a share of the cash cost, on top of it (not cash)", False),
+        P("stock_per_employee", "money/year", "stock-based pay per person per year, on top (not cash)", False),
     ),
     build=build,
-    formulas=(payroll,),
+    formulas=(payroll, stock_pay),
 )

@@ -16,7 +16,7 @@ from cashcast.models.reading.cells import (
 from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
 from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.kinds import KINDS, KindSpec
-from cashcast.models.kinds.base import COST_CATEGORIES, GROWTH_YEAR
+from cashcast.models.kinds.base import GROWTH_YEAR, TEXT_CHOICES, TRANCHE
 from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DISTRIBUTIONS, REQUIRED_ASSUMPTION_COLUMNS, SHAPES
 
 
@@ -102,8 +102,8 @@ def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue
     if param is None:
         return None
     dimension = param.dimension
-    if dimension == "category":
-        _category_row(reader, block, param, r, c, cells, scen_cols)
+    if dimension in TEXT_CHOICES:
+        _text_row(reader, block, param, r, c, cells, scen_cols)
         return None  # filed under its block for the builder; not a number the model varies
     unit, currency, unit_ok = _unit(reader, c, dimension, settings)
     value, link, value_ok = _value(reader, c, dimension, param.modifier)
@@ -123,27 +123,32 @@ def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue
     return row if names_ok and unit_ok and value_ok and bounds_ok and dist_ok and over_ok else None
 
 
-def _category_row(reader: SheetReader, block: Block, param: _Param, r: int, c: dict[str, CellValue],
-                  cells: list[CellValue], scen_cols: dict[str, int]) -> None:
-    """A parameter given as text (a cost block's ``category``), filed under its block.
+def _text_row(reader: SheetReader, block: Block, param: _Param, r: int, c: dict[str, CellValue],
+              cells: list[CellValue], scen_cols: dict[str, int]) -> None:
+    """A parameter given as text (a cost block's ``category``, a loan's ``repayment``, the block that
+    consumes in-kind credits), filed under its block.
 
-    Rule: the value is one of COST_CATEGORIES (any case); the unit is blank or ``category``; a category has
-    no low, high, distribution or scenario values (it decides which statement line a cost is on).
+    Rule: the value is one of its dimension's TEXT_CHOICES (any case), or any non-blank text for a block
+    name (which block it names is checked with the links); the unit is blank or the dimension's name; a
+    text has no low, high, distribution or scenario values (it decides how the block is built).
     """
+    what, choices = param.dimension, TEXT_CHOICES[param.dimension]
     text = cell_text(c["value"].value).lower()
     ok = c["value"].ref not in reader.flagged
-    if ok and text not in COST_CATEGORIES:
-        reader.problem(c["value"].ref, f"unknown category '{text}'; valid: {', '.join(COST_CATEGORIES)}")
+    if ok and (text not in choices if choices is not None else not text):
+        valid = ", ".join(choices) if choices is not None else "the name of a block"
+        reader.problem(c["value"].ref, f"unknown {what} '{text}'; valid: {valid}")
         ok = False
-    if cell_text(c["unit"].value).lower() not in ("", "category"):
-        reader.problem(c["unit"].ref, f"unit '{cell_text(c['unit'].value)}' does not fit a category; leave it "
-                                      f"blank or type category")
+    if cell_text(c["unit"].value).lower() not in ("", what):
+        reader.problem(c["unit"].ref, f"unit '{cell_text(c['unit'].value)}' does not fit a {what}; leave it "
+                                      f"blank or type {what}")
     given = [(col, c[col].ref) for col in ("low", "high", "distribution") if col in c and cell_text(c[col].value)]
     given += [(f"scenario '{s}'", cells[i].ref) for s, i in scen_cols.items()
               if i < len(cells) and cell_text(cells[i].value)]
     for what, ref in given:
-        reader.problem(ref, f"a category has no {what} value; it is the same in every scenario; clear the cell")
-    block.rows[param.base] = Row(r, block.name, block.kind, param.text, param.base, None, "category", "", None,
+        reader.problem(ref, f"a {param.dimension} has no {what} value; it is the same in every scenario; clear "
+                            f"the cell")
+    block.rows[param.base] = Row(r, block.name, block.kind, param.text, param.base, None, param.dimension, "", None,
                                  None, None, None, None, None, cell_text(c["source"].value),
                                  cell_text(c["notes"].value), {}, {k: v.ref for k, v in c.items()},
                                  param_name(block.slug, param.base), text if ok else None)
@@ -195,7 +200,14 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
     base_param, modifier = param, None
     m = re.fullmatch(r"([a-z_]+)@(\d{4})", param)
     g = re.fullmatch(r"([a-z_]+)\.growth@(\d{4})", param)
-    if m:
+    t = re.fullmatch(r"([a-z_]+)@(\d{4})-(\d{2})", param)
+    if t:
+        if (kind.name, t[1]) != ("funding", "amount") or not 1 <= int(t[3]) <= 12:
+            reader.problem(ref, f"'{param}': only a funding block's amount comes in tranches "
+                                f"(amount@YYYY-MM, month 01 to 12)")
+            return None
+        base_param, modifier = t[1], f"{TRANCHE}{t[2]}{t[3]}"
+    elif m:
         base_param, modifier = m[1], f"y{m[2]}"
     elif g:
         base_param, modifier = g[1], f"{GROWTH_YEAR}{g[2]}"
@@ -210,7 +222,7 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
         valid = ", ".join(p.name for p in kind.all_params())
         reader.problem(ref, f"unknown parameter '{base_param}' for kind '{kind.name}'; valid: {valid}")
         return None
-    if modifier and pspec.dimension in ("date", "category"):
+    if modifier and (pspec.dimension == "date" or pspec.dimension in TEXT_CHOICES):
         reader.problem(ref, f"'{base_param}' is a {pspec.dimension} and cannot have a time shape")
         return None
     dimension = pspec.dimension

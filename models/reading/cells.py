@@ -86,6 +86,8 @@ DIMENSIONS_HINT = {
     "money/unit": "a price per unit such as 4600000",
     "currency": "a currency code such as USD",
     "category": "a category such as research_development",
+    "repayment": "a repayment such as linear",
+    "block": "a block name such as Compute",
 }
 
 

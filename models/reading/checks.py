@@ -16,6 +16,7 @@ from cashcast.models.analysis.distributions import lognormal_problems, uncertain
 from cashcast.models.engine.model import order_lines, total_lines
 from cashcast.models.engine.names import block_slug
 from cashcast.models.kinds import KINDS, Line, block_lines_and_links
+from cashcast.models.kinds.base import TRANCHE
 from cashcast.models.reading.bounds import check_growth
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem, errors_of
@@ -94,6 +95,8 @@ def _shape_problems(block: Block) -> list[tuple[str, str]]:
     for param, shapes in block.shapes.items():
         base = block.rows.get(param)
         anchor = next(iter(shapes.values())).cells["parameter"]
+        if base is None and all(m.startswith(TRANCHE) for m in shapes):
+            continue  # a round given only in tranches (check_funding)
         if base is None:
             out.append((anchor, f"time shape for '{param}' but no '{param}' row in block '{block.name}'"))
             continue
@@ -182,9 +185,35 @@ def check_distributions(draft: Draft) -> list[Problem]:
     return list(dict.fromkeys(p for problems in found for p in problems))
 
 
+def check_funding(draft: Draft) -> list[Problem]:
+    """Rule: a funding block gives amount and month together, or tranches (``amount@YYYY-MM``), or both;
+    its ``in_kind`` names another block, not a funding or debt block, that no other round pays in kind."""
+    out, paid_by = [], {}
+    names = {b.name.lower(): b for b in draft.blocks.values()}
+    for block in (b for b in draft.blocks.values() if b.kind == "funding" and (b.rows or b.shapes)):
+        cell = block.first_row.cells["parameter"]
+        tranches = any(m.startswith(TRANCHE) for m in block.shapes.get("amount", {}))
+        if ("amount" in block.rows) != ("month" in block.rows) or not (tranches or "amount" in block.rows):
+            out.append((cell, f"funding block '{block.name}' needs amount and month together, or tranches as "
+                              f"amount@YYYY-MM rows (or both)"))
+        row = block.rows.get("in_kind")
+        if row is None or not row.text:
+            continue
+        target = names.get(row.text.lower())
+        if target is None or target.kind in ("funding", "debt"):
+            out.append((row.cells["value"], f"in_kind '{row.text}' names no cost block; give the name of the "
+                                            f"block whose cost the credits pay"))
+        elif row.text.lower() in paid_by:
+            out.append((row.cells["value"], f"block '{target.name}' is already paid in kind by "
+                                            f"'{paid_by[row.text.lower()]}'; one round of credits per block"))
+        paid_by.setdefault(row.text.lower(), block.name)
+    return [Problem(draft.name, draft.sheet("Assumptions"), c, msg) for c, msg in out]
+
+
 CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
     check_file, check_sheets, check_settings, check_scenarios, check_assumption_cells, check_blocks,
     check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions, check_growth,
+    check_funding,
     *WARNING_CHECKS,
 )
 

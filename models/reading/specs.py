@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cashcast.models.kinds import KINDS  # noqa: F401  (the kinds registry; each kind is a module there)
-from cashcast.models.kinds.base import COST_CATEGORIES, plausible_doc
+from cashcast.models.kinds.base import COST_CATEGORIES, REPAYMENTS, plausible_doc
 
 # The growth a real quantity plausibly has, per year (a %/month rate is compounded to a year first):
 # a rate outside it is valid but probably mistyped (30 typed for 30% is 3,000% a year), and warned of.
@@ -33,6 +33,9 @@ DIMENSIONS = {
     "days": "a number of days from 0 to 365 (a setting's value)",
     "category": "a statement category, typed as text: " + ", ".join(COST_CATEGORIES) + "; unit blank or "
                 "`category`; no low, high or scenario values",
+    "repayment": "how a loan is repaid, typed as text: " + ", ".join(REPAYMENTS) + "; unit blank or "
+                 "`repayment`; no low, high or scenario values",
+    "block": "the name of another block, typed as text; unit blank or `block`; no low, high or scenario values",
 }
 
 
