@@ -122,7 +122,7 @@ def check_years_in_horizon(draft: Draft) -> list[Problem]:
         year = _year_of(row.modifier)
         if year is None or first_year <= year <= last_year:
             continue
-        what = (f"it replaces the plain row in every month" if year < first_year and not is_growth(row.modifier)
+        what = ("it replaces the plain row in every month" if year < first_year and not is_growth(row.modifier)
                 else "its rate applies from the start" if year < first_year else "it changes nothing")
         out.append(warning(draft.name, draft.sheet("Assumptions"), row.cells["parameter"],
                            f"{row.label}: {year} is outside the horizon ({first_year}–{last_year}): {what}"))
