@@ -99,21 +99,27 @@ class Reduction:
 
 
 @dataclass(frozen=True)
-class FirstMonth(Reduction):
-    """The first month whose flag is 1: as a month date (``as_date``) or as months from the start.
-
-    numpy: :func:`cashcast.models.analysis.kpi.first_month`. Excel:
-    ``IFERROR(INDEX(dates,MATCH(1,flags,0)),"never")``, or ``IFERROR(MATCH(1,flags,0)-1,"never")``.
-    """
+class OnFlag(Reduction):
+    """A reduction over one helper flag row: it reads that flag's lines and needs that flag."""
 
     flag: Flag
-    as_date: bool
 
     def lines(self) -> frozenset[str]:
         return self.flag.lines()
 
     def flags(self) -> tuple[Flag, ...]:
         return (self.flag,)
+
+
+@dataclass(frozen=True)
+class FirstMonth(OnFlag):
+    """The first month whose flag is 1: as a month date (``as_date``) or as months from the start.
+
+    numpy: :func:`cashcast.models.analysis.kpi.first_month`. Excel:
+    ``IFERROR(INDEX(dates,MATCH(1,flags,0)),"never")``, or ``IFERROR(MATCH(1,flags,0)-1,"never")``.
+    """
+
+    as_date: bool
 
     @property
     def text(self) -> str:
@@ -258,16 +264,9 @@ class Gap(Reduction):
 
 
 @dataclass(frozen=True)
-class Count(Reduction):
+class Count(OnFlag):
     """How many months a flag holds. Excel: ``SUM(flags)``."""
 
-    flag: Flag
-
-    def lines(self) -> frozenset[str]:
-        return self.flag.lines()
-
-    def flags(self) -> tuple[Flag, ...]:
-        return (self.flag,)
 
     @property
     def text(self) -> str:
@@ -281,21 +280,14 @@ class Count(Reduction):
 
 
 @dataclass(frozen=True)
-class AfterLast(Reduction):
+class AfterLast(OnFlag):
     """The month after the last one whose flag equals ``value``: from it to the horizon, the flag
     differs. numpy: :func:`cashcast.models.analysis.kpi.after_last`. Excel: the last such month's
     number is ``SUMPRODUCT(MAX((flags=v)*numbers))``; "n/a" where no month has the value, "never"
     where the last one does."""
 
-    flag: Flag
     value: int
     words: str
-
-    def lines(self) -> frozenset[str]:
-        return self.flag.lines()
-
-    def flags(self) -> tuple[Flag, ...]:
-        return (self.flag,)
 
     @property
     def text(self) -> str:
@@ -312,20 +304,13 @@ class AfterLast(Reduction):
 
 
 @dataclass(frozen=True)
-class FirstAfter(Reduction):
+class FirstAfter(OnFlag):
     """The first month whose flag equals ``value`` after the flag's first 1 (a return to losses
     after break-even). numpy: :func:`cashcast.models.analysis.kpi.first_after`. Excel: MATCH in the
     flags after the first 1; "n/a" where the flag is never 1, "never" where the value never follows."""
 
-    flag: Flag
     value: int
     words: str
-
-    def lines(self) -> frozenset[str]:
-        return self.flag.lines()
-
-    def flags(self) -> tuple[Flag, ...]:
-        return (self.flag,)
 
     @property
     def text(self) -> str:

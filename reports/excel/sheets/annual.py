@@ -25,13 +25,10 @@ from cashcast.reports.excel.layout import (
 from cashcast.reports.excel.styles import print_setup, unit_format
 
 
-def write(book: Book, ws: Worksheet) -> None:
-    """Each line per calendar year: SUM of its months on Monthly, or the year-end value."""
+def year_header(book: Book, ws: Worksheet) -> list[tuple[int, int, int]]:
+    """The scenario selector, the column headings and a column per calendar year (with its number of
+    months) of a sheet of yearly figures over Monthly; returns the years' spans."""
     st = book.st
-    ws.write_string(TITLE_ROW, 0, "Annual totals", st.title)
-    ws.write_string(SCENARIO_ROW, 0, "Sums of the months on Monthly; balances (closing cash, subscribers, "
-                                     "…) are year-end values; levels (audience, …) monthly averages. "
-                                     "Scenario (chosen on Summary):", st.note)
     ws.write_formula(SCENARIO_ROW, KEY_COL + 1, f"={SELECTOR_NAME}", st.selector, book.selected)
     for c, text in ((LABEL_COL, "Line"), (UNIT_COL, "Unit"), (KEY_COL, "Key")):
         ws.write_string(DATE_ROW, c, text, st.header)
@@ -39,6 +36,17 @@ def write(book: Book, ws: Worksheet) -> None:
     for i, (year, a, b) in enumerate(spans):
         ws.write_number(DATE_ROW, FIRST_MONTH_COL + i, year, st.header_number)
         ws.write_string(INDEX_ROW, FIRST_MONTH_COL + i, f"{b - a + 1} months", st.note)
+    return spans
+
+
+def write(book: Book, ws: Worksheet) -> None:
+    """Each line per calendar year: SUM of its months on Monthly, or the year-end value."""
+    st = book.st
+    ws.write_string(TITLE_ROW, 0, "Annual totals", st.title)
+    ws.write_string(SCENARIO_ROW, 0, "Sums of the months on Monthly; balances (closing cash, subscribers, "
+                                     "…) are year-end values; levels (audience, …) monthly averages. "
+                                     "Scenario (chosen on Summary):", st.note)
+    spans = year_header(book, ws)
     for r, title in book.layout.sections[:book.layout.line_sections]:
         ws.write_string(r, LABEL_COL, title, st.section)
     for name, r in book.layout.rows.items():

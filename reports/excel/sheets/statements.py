@@ -16,10 +16,9 @@ from cashcast.models.statements.lines import STATEMENTS, statement_views
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.formulas import row_range
 from cashcast.reports.excel.layout import (
-    DATE_ROW, FIRST_MONTH_COL, INDEX_ROW, KEY_COL, LABEL_COL, MONTHLY, SCENARIO_ROW, SELECTOR_NAME,
-    TITLE_ROW, UNIT_COL, year_spans,
+    DATE_ROW, FIRST_MONTH_COL, KEY_COL, LABEL_COL, MONTHLY, SCENARIO_ROW, TITLE_ROW, UNIT_COL,
 )
-from cashcast.reports.excel.sheets.annual import line_row
+from cashcast.reports.excel.sheets.annual import line_row, year_header
 from cashcast.reports.excel.styles import print_setup
 
 CENTS = "#,##0.00"
@@ -32,13 +31,7 @@ def write(book: Book, ws: Worksheet) -> None:
     ws.write_string(TITLE_ROW, 0, "Statements", st.title)
     ws.write_string(SCENARIO_ROW, 0, "Income statement, cash flow statement and balance sheet per year, over "
                                      "Monthly. Scenario (chosen on Summary):", st.note)
-    ws.write_formula(SCENARIO_ROW, KEY_COL + 1, f"={SELECTOR_NAME}", st.selector, book.selected)
-    for c, text in ((LABEL_COL, "Line"), (UNIT_COL, "Unit"), (KEY_COL, "Key")):
-        ws.write_string(DATE_ROW, c, text, st.header)
-    spans = year_spans(book.run.months)
-    for i, (year, a, b) in enumerate(spans):
-        ws.write_number(DATE_ROW, FIRST_MONTH_COL + i, year, st.header_number)
-        ws.write_string(INDEX_ROW, FIRST_MONTH_COL + i, f"{b - a + 1} months", st.note)
+    spans = year_header(book, ws)
     r = DATE_ROW + 2
     for title, names in statement_views(book.model.lines).items():
         ws.write_string(r, LABEL_COL, title, st.section)
