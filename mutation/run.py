@@ -17,7 +17,7 @@ runs ``mutmut run`` there (both cores, ``nice``), and scores the result against
 mutant that a test now kills, or that no longer exists, fails the run), so the list stays honest.
 The score is killed / (all mutants - listed equivalents); below ``--min`` (95%) the run fails.
 
-Usage: python mutation/run.py [--group model|excel] [--min 95] [--no-run] [MUTANT_GLOB ...]
+Usage: python mutation/run.py [--group model|excel|v2] [--min 95] [--no-run] [MUTANT_GLOB ...]
 """
 from __future__ import annotations
 
@@ -71,6 +71,12 @@ GROUPS = {
         "cashcast/reports/excel/formulas.py",
         "cashcast/reports/excel/irr.py",
     ], FAST_TESTS + ["tests/test_excel_parity.py"]),
+    # modules the v2 house and financial core added: defined names, annual folds, yearly KPIs
+    "v2": ([
+        "cashcast/models/engine/names.py",
+        "cashcast/models/engine/annual.py",
+        "cashcast/models/analysis/yearly.py",
+    ], FAST_TESTS + ["tests/test_yearly_kpis.py", "tests/test_honest_kpis.py", "tests/test_excel_sheets.py"]),
 }
 # mutmut's exit codes per mutant (mutmut/__main__.py, status_by_exit_code)
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}   # a test failed, or the mutant hung and was timed out
