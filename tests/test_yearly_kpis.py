@@ -7,6 +7,7 @@ import io
 import json
 import math
 
+import numpy as np
 import pytest
 
 from cashcast.models.analysis.kpis import YEARLY
@@ -111,3 +112,22 @@ def test_the_html_annual_table_shows_them(hand):
     assert rows["Gross margin"].values == ["80.0%", "80.0%", "80.0%"]
     assert rows["ARR"].values == ["$36K", "$48K", "$48K"]
     assert rows["Burn multiple"].values == ["0.11×", "−0.17×", "—"]
+
+
+class _Lines:
+    """A stand-in evaluation context: each line a (months, paths) array."""
+
+    def __init__(self, **lines):
+        self.lines = {k: np.asarray(v, dtype=float).reshape(-1, 1) for k, v in lines.items()}
+
+    def line(self, name):
+        return self.lines[name]
+
+
+def test_a_year_ratio_needs_more_than_half_a_cent_below_it():
+    """Exactly half a cent of revenue over a year is too little for a margin (null); a cent is enough."""
+    from cashcast.models.analysis.yearly import YearRatio
+    spans = [(2023, 0, 1), (2024, 2, 3)]
+    ctx = _Lines(gross_profit=[0.001, 0.001, 0.002, 0.002], revenue=[0.0025, 0.0025, 0.005, 0.005])
+    got = YearRatio("gross_profit", "revenue").np(ctx, spans)[:, 0]
+    assert np.isnan(got[0]) and got[1] == pytest.approx(0.4)
