@@ -21,27 +21,35 @@ For the README (Monte Carlo, ``cashcast run --samples N --seed S``):
     A scenario value outside low..high is moved to the nearer bound to serve as the mode. Normal and
     lognormal draws are clipped to what the parameter can be: a share to 0–100%, counts and money to
     0 or more, a growth rate above −100%, a number of months above 0. Dates are sampled as months from
-    the model's start and rounded to whole months. Each row's draws come from its own random stream,
-    seeded by the seed and the row's name, so the same seed gives identical results, and adding a row
-    does not change the others' draws. Assumptions are sampled independently (no correlations).
+    the model's start and rounded to whole months.
+
+    Random streams: the samples are cut into fixed blocks of 8,192 (by sample index: block b holds
+    samples 8,192·b to 8,192·(b + 1) − 1; the last block is shorter), and each row's draws in each
+    block come from their own stream, ``numpy.random.SeedSequence(seed, spawn_key=(the row's name
+    hashed, b))``. So the same seed gives identical results whatever the evaluation's chunk size or
+    number of workers (any part of the samples can be drawn on its own), and adding a row does not
+    change the others' draws. Assumptions are sampled independently unless the Correlations sheet
+    pairs them (see Correlations below).
 
 Values here are in the engine's units (:meth:`cashcast.models.reading.workbook.Workbook.model_value`): percentages as
 fractions, dates as month indices from the model's start.
 """
 from __future__ import annotations
 
+import hashlib
 import math
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
+from cashcast.models.analysis.correlations import correlate_block
 from cashcast.models.reading.bounds import growth_limits, is_growth
 from cashcast.models.engine.names import setting_name
 from cashcast.models.reading.data import Workbook, slugify
 from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.specs import BOUNDS, DEFAULT_DISTRIBUTION
 
+BLOCK = 8192  # samples per block of random streams (and of correlation reordering)
 Z95 = 1.6448536269514722  # the standard normal's 95th percentile: Φ⁻¹(0.95)
 
 # What a sampled value may be, by dimension: (lowest, highest); dates are rounded instead.
@@ -180,11 +188,59 @@ def draw(u: Uncertain, rng: np.random.Generator, n: int) -> np.ndarray:
     return np.clip(x, lo, hi, out=x)
 
 
-def row_stream(seed: int, key: str) -> np.random.Generator:
-    """The random stream of one row: seeded by (seed, a stable hash of its key)."""
-    return np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, zlib.crc32(key.encode("utf-8"))])
+def stream_key(name: str) -> tuple[int, ...]:
+    """A stable key for a name's stream: the first 128 bits of its SHA-256, as four 32-bit words
+    (the same in every run and on every machine, unlike Python's ``hash``).
+
+    >>> stream_key("a")
+    (310482890, 3401391050, 3006382842, 1306272666)
+    """
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
 
 
-def sample(rows: list[Uncertain], n: int, seed: int) -> dict[str, np.ndarray]:
-    """n draws of every varying row: {parameter key: array (n,)}; same seed, same draws."""
-    return {u.key: draw(u, row_stream(seed, u.key), n) for u in rows if u.varies}
+def row_stream(seed: int, key: str, block: int = 0) -> np.random.Generator:
+    """The random stream of one row in one block of samples: ``SeedSequence(seed, spawn_key=(hash of
+    the key, block))``."""
+    entropy = int(seed) & 0xFFFFFFFFFFFFFFFF
+    seq = np.random.SeedSequence(entropy, spawn_key=(*stream_key(key), int(block)))
+    return np.random.Generator(np.random.PCG64(seq))
+
+
+def blocks(n: int, start: int, stop: int, size: int = BLOCK) -> list[tuple[int, int, int]]:
+    """The blocks of a run of n samples that samples ``start..stop − 1`` touch, as
+    ``(block index, its first sample, its length)``.
+
+    >>> blocks(20_000, 8_000, 17_000)
+    [(0, 0, 8192), (1, 8192, 8192), (2, 16384, 3616)]
+    """
+    if stop <= start:
+        return []
+    return [(b, b * size, min(size, n - b * size)) for b in range(start // size, (stop - 1) // size + 1)]
+
+
+def sample(rows: list[Uncertain], n: int, seed: int, *, start: int = 0, stop: int | None = None,
+           correlations=()) -> dict[str, np.ndarray]:
+    """Draws of every varying row for samples ``start..stop − 1`` (all n by default) of a run of n
+    samples: {parameter key: array (stop − start,)}; same seed, same draws, however the run is cut.
+
+    ``correlations`` are pairs (records with ``first_key``, ``second_key`` and ``rho``, or tuples
+    ``(first key, second key, rho)``) applied block by block by
+    :func:`cashcast.models.analysis.correlations.correlate_block`; a pair with a row that does not
+    vary is ignored.
+    """
+    stop = n if stop is None else stop
+    if not 0 <= start <= stop <= n:
+        raise ValueError(f"samples {start}..{stop} are not within 0..{n}")
+    varying = [u for u in rows if u.varies]
+    pairs = [p if isinstance(p, tuple) else (p.first_key, p.second_key, p.rho) for p in correlations]
+    parts: dict[str, list[np.ndarray]] = {u.key: [] for u in varying}
+    for b, first, length in blocks(n, start, stop):
+        drawn = {u.key: draw(u, row_stream(seed, u.key, b), length) for u in varying}
+        if pairs:
+            drawn = correlate_block(drawn, pairs,
+                                    lambda name, b=b: row_stream(seed, "correlation:" + name, b))
+        lo, hi = max(start - first, 0), min(stop - first, length)
+        for k, x in drawn.items():
+            parts[k].append(x[lo:hi])
+    return {k: np.concatenate(v) if v else np.empty(0) for k, v in parts.items()}

@@ -20,7 +20,9 @@ summarises:
 
 IRR is not simulated: it is a root search per path (the scenarios still report it).
 
-Draws do not depend on the chunk size, so the same seed gives identical results.
+Draws do not depend on the chunk size, so the same seed gives identical results; the pairs of the
+workbook's Correlations sheet whose assumptions both vary are applied (see
+:mod:`cashcast.models.analysis.correlations`).
 """
 from __future__ import annotations
 
@@ -35,7 +37,9 @@ from cashcast.models.analysis import kpis
 from cashcast.models.analysis.batch import (evaluate_kpis, json_number, json_value, month_label, scenario_params,
                                             with_columns)
 from cashcast.models.analysis.distributions import Uncertain, lognormal_problems, sample, uncertain_rows
+from cashcast.models.analysis.correlations import applied
 from cashcast.models.engine.model import Model
+from cashcast.models.reading.data import Correlation
 
 QUANTILES = (10, 50, 90)
 CHUNK_ELEMENTS = 1 << 19  # months × paths per chunk: 4 MiB per line, small enough to stay in cache
@@ -91,6 +95,7 @@ class Simulation:
     cash_out_by_year: dict[int, float]      # year → P(cash runs out by its last month)
     fan: FanChart
     histograms: dict[str, Histogram] = field(default_factory=dict)
+    correlations: list[Correlation] = field(default_factory=list)  # the pairs applied (both varied)
 
     def label(self, index: float) -> str | None:
         return month_label(self.months, index)
@@ -116,6 +121,8 @@ class Simulation:
             "varied": [{"parameter": u.label, "unit": u.unit, "distribution": u.distribution,
                         "low": value(u, u.low), "mode": value(u, u.mode), "high": value(u, u.high)}
                        for u in self.varied],
+            "correlations": [{"first": c.first, "second": c.second, "rank_correlation": c.rho}
+                             for c in self.correlations],
             "kpis": {k: self._kpi_json(k, p) for k, p in self.percentiles.items()},
             "cash_out_probability_by_year_end": {str(y): p for y, p in self.cash_out_by_year.items()},
             "closing_cash_fan": {"months": self.fan.months, "p10": [json_number(x) for x in self.fan.p10],
@@ -254,7 +261,7 @@ def simulate(model: Model, scenario: str, samples: int = DEFAULT_SAMPLES, seed: 
     rows = uncertain_rows(wb, scenario)
     assert not lognormal_problems(wb, rows), "validate() checks every scenario's ranges"
     varied = [u for u in rows if u.varies]
-    draws = sample(varied, samples, seed)
+    draws = sample(varied, samples, seed, correlations=wb.correlations)
     base = scenario_params(model, scenario)
     horizon = model.horizon
     chunk = chunk or chunk_size(horizon)
@@ -282,6 +289,7 @@ def simulate(model: Model, scenario: str, samples: int = DEFAULT_SAMPLES, seed: 
         cash_out_by_year=cash_out_by_year(values["cash_out_month"], months),
         fan=FanChart([m.strftime("%Y-%m") for m in months], *fan),
         histograms={k: histogram(k, values[k], horizon) for k in names},
+        correlations=applied(wb.correlations, varied),
     )
 
 

@@ -18,6 +18,7 @@ from cashcast.models.engine.names import block_slug
 from cashcast.models.kinds import KINDS, Line, block_lines_and_links
 from cashcast.models.kinds.base import TRANCHE
 from cashcast.models.reading.bounds import check_growth
+from cashcast.models.reading.correlations import check_correlations
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem, errors_of
 from cashcast.models.reading.warning_checks import WARNING_CHECKS
@@ -213,7 +214,7 @@ def check_funding(draft: Draft) -> list[Problem]:
 CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
     check_file, check_sheets, check_settings, check_scenarios, check_assumption_cells, check_blocks,
     check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions, check_growth,
-    check_funding,
+    check_funding, check_correlations,
     *WARNING_CHECKS,
 )
 

@@ -126,6 +126,21 @@ class Settings:
 
 
 @dataclass
+class Correlation:
+    """One row of the Correlations sheet: a target rank correlation between two uncertain assumptions,
+    named as typed (``first``, ``second``) and resolved to their parameter keys."""
+
+    first: str              # "ChatGPT Plus.audience" as typed
+    second: str
+    rho: float              # the target rank (Spearman) correlation, −1..1
+    first_key: str          # "chatgpt_plus__audience"
+    second_key: str
+    source: str = ""
+    notes: str = ""
+    cells: dict[str, str] = field(default_factory=dict)  # column → cell, e.g. {"rank correlation": "C2"}
+
+
+@dataclass
 class Scenario:
     name: str
     description: str
@@ -142,6 +157,7 @@ class Workbook:
     blocks: dict[str, Block]
     scenarios: list[Scenario]
     warnings: list[Problem] = field(default_factory=list)  # valid but probably mistyped input
+    correlations: list[Correlation] = field(default_factory=list)  # the Correlations sheet's pairs
 
     @property
     def scenario_names(self) -> list[str]:
@@ -221,6 +237,7 @@ class Draft:
     scenarios: list[Scenario] = field(default_factory=lambda: [Scenario(BASE, "")])
     rows: list[Row] = field(default_factory=list)
     blocks: dict[str, Block] = field(default_factory=dict)
+    correlations: list[Correlation] = field(default_factory=list)  # pairs whose cells all parsed
 
     def sheet(self, title: str) -> str:
         """The sheet's title as the workbook spells it (``title`` when the sheet is missing)."""
@@ -229,4 +246,5 @@ class Draft:
     def workbook(self) -> Workbook:
         """The validated workbook; only for a draft that passed every check."""
         assert self.settings is not None, "validate() reports a missing or bad Settings sheet"
-        return Workbook(self.name, self.path, self.settings, self.rows, self.blocks, self.scenarios)
+        return Workbook(self.name, self.path, self.settings, self.rows, self.blocks, self.scenarios,
+                        correlations=list(self.correlations))

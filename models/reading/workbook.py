@@ -18,8 +18,9 @@ from cashcast.models.reading.cells import (
     CURRENCY_RE, DIMENSIONS_HINT, parse_date, parse_number, parse_value, range_problem, unit_problem,
 )
 from cashcast.models.reading.checks import CHECKS, validate
+from cashcast.models.reading.correlations import read_correlations
 from cashcast.models.reading.data import (
-    BASE, LINK_PREFIX, Block, Draft, Row, Scenario, Settings, Workbook, month_ordinal, ordinal_to_date,
+    BASE, LINK_PREFIX, Block, Correlation, Draft, Row, Scenario, Settings, Workbook, month_ordinal, ordinal_to_date,
     slugify,
 )
 from cashcast.models.reading.opening import EXCEL_ERRORS, CellValue, SheetReader, open_sheets
@@ -40,6 +41,8 @@ def read_workbook(path: str | Path) -> Draft:
         draft.settings, draft.currency = read_settings(readers["settings"], draft.scenarios)
     if "assumptions" in readers:
         draft.rows, draft.blocks = read_assumptions(readers["assumptions"], draft.settings, draft.scenarios)
+    if "correlations" in readers:  # last: it names the assumptions and settings read above
+        draft.correlations = read_correlations(readers["correlations"], draft.rows, draft.settings)
     draft.sheet_problems = {title: reader.problems for title, reader in readers.items()}
     return draft
 
@@ -59,6 +62,7 @@ def load_workbook(path: str | Path, strict: bool = False) -> Workbook:
 
 __all__ = [
     "BASE", "CHECKS", "CURRENCY_RE", "DIMENSIONS_HINT", "EXCEL_ERRORS", "LINK_PREFIX", "Block", "CellValue",
+    "Correlation",
     "Draft", "InputError", "Problem", "Row", "Scenario", "Settings", "SheetReader", "Workbook",
     "load_workbook", "month_ordinal", "ordinal_to_date", "parse_date", "parse_number", "parse_value",
     "range_problem", "read_workbook", "slugify", "unit_problem", "validate",
