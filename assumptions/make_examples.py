@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from cashcast.reports.excel.assumptions import AssumptionRow as R
+from cashcast.reports.excel.assumptions import CorrelationRow as C
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 
 A000 = "000_1743f66b7ddf36b8.txt"
@@ -236,10 +237,36 @@ def ai_writer() -> tuple[list, list[R], list[tuple[str, str]]]:
     return settings, rows, scenarios
 
 
+# The Correlations sheets: target rank correlations between uncertain assumptions. No article gives one;
+# each is the model's own estimate, with its reasoning.
+CORRELATIONS = {
+    "openai": [
+        C("Serving ChatGPT.cost_per_day", "ChatGPT Plus.audience", 0.6, EST,
+          "inference cost moves with usage: more visits are more queries to serve each day"),
+        C("Frontier training.cost_per_run", "Serving ChatGPT.cost_per_day", 0.4, EST,
+          "GPU price with training cost: both bills buy time on the same GPUs, so a dear GPU market raises "
+          "both (the workbook has no GPU price row of its own)"),
+        C("API licensing.customers", "API licensing.annual_fee", -0.5, EST,
+          "conversion with price: a higher licence fee signs fewer platforms (the Plus price has no range, "
+          "so the licensing fee and its take-up carry the trade-off)"),
+    ],
+    "xiaoice_rmb": [
+        C("Pre-training.gpu_month_price", "Fine-tuning.gpu_month_price", 0.9, EST,
+          "both rent GPUs in the same market at the same time"),
+        C("GPU cluster.unit_price", "Pre-training.gpu_month_price", 0.5, EST,
+          "GPU price with training cost: buying and renting GPUs get dear together"),
+        C("GPU cluster.unit_price", "Fine-tuning.gpu_month_price", 0.45, EST,
+          "as for pre-training; listed because 0.9 and 0.5 above leave 0 impossible here (the check says so)"),
+    ],
+    "ai_writer": [],
+}
+
+
 def main() -> None:
     for name, build in (("openai", openai), ("xiaoice_rmb", xiaoice_rmb), ("ai_writer", ai_writer)):
         settings, rows, scenarios = build()
-        path = write_assumption_workbook(HERE / f"{name}.xlsx", settings, rows, scenarios)
+        path = write_assumption_workbook(HERE / f"{name}.xlsx", settings, rows, scenarios,
+                                         correlations=CORRELATIONS[name] or None)
         print(f"wrote {path}")
 
 

@@ -65,9 +65,30 @@ class _Formats:
                    wb.add_format({"text_wrap": True, "valign": "top"}))
 
 
+@dataclass
+class CorrelationRow:
+    """A row of the Correlations sheet: two assumptions named ``BLOCK.PARAMETER`` and a rank correlation."""
+
+    first: str
+    second: str
+    rank_correlation: object
+    source: str = ""
+    notes: str = ""
+
+
+CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro plan.audience, rank correlation "
+                       "= 0.6 (serving costs rise with usage). Each name is BLOCK.PARAMETER of an assumption "
+                       "with a low or a high; a pair not listed counts as 0; the ranges keep their "
+                       "distributions, only the order of the draws changes (Iman-Conover).")
+
+
 def workbook_bytes(settings: list[tuple[str, object, str]], rows: list[AssumptionRow],
-                   scenarios: list[tuple[str, str]] = (), guide: bool = False) -> bytes:
-    """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes)."""
+                   scenarios: list[tuple[str, str]] = (), guide: bool = False,
+                   correlations: list[CorrelationRow] | None = None) -> bytes:
+    """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes).
+
+    A Correlations sheet is written when ``correlations`` is given, and (empty, with a note holding an
+    example) in the starter (``guide``)."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False})
@@ -76,6 +97,8 @@ def workbook_bytes(settings: list[tuple[str, object, str]], rows: list[Assumptio
     _assumptions_sheet(wb.add_worksheet("Assumptions"), fmt, rows, [s for s, _ in scenarios if s != "base"])
     _settings_sheet(wb.add_worksheet("Settings"), fmt, settings)
     _scenarios_sheet(wb.add_worksheet("Scenarios"), fmt, scenarios)
+    if correlations is not None or guide:
+        _correlations_sheet(wb.add_worksheet("Correlations"), fmt, correlations or [])
     if guide:
         _write_guide(wb, fmt.bold, fmt.wrap)
     wb.close()
@@ -128,6 +151,20 @@ def _scenarios_sheet(ws, fmt: _Formats, scenarios: list[tuple[str, str]]) -> Non
     ws.set_column(1, 1, 100)
 
 
+def _correlations_sheet(ws, fmt: _Formats, pairs: list[CorrelationRow]) -> None:
+    for c, h in enumerate(("first", "second", "rank correlation", "source", "notes")):
+        ws.write_string(0, c, h, fmt.bold)
+    ws.write_comment("A1", CORRELATION_EXAMPLE, {"x_scale": 3, "y_scale": 2})
+    for r, p in enumerate(pairs, start=1):
+        ws.write_string(r, 0, p.first)
+        ws.write_string(r, 1, p.second)
+        _write(ws, r, 2, p.rank_correlation, fmt.inp)
+        _write(ws, r, 3, p.source)
+        _write(ws, r, 4, p.notes)
+    for c, width in enumerate([30, 30, 16, 30, 90]):
+        ws.set_column(c, c, width)
+
+
 def guide_rows() -> list[tuple[str, ...]]:
     """The reference printed in the starter's Guide sheet (and the README): kinds, shapes, settings."""
     out = [("kind", "parameter", "dimension", "required", "what it is")]
@@ -160,6 +197,8 @@ def _write_guide(wb, bold, wrap):
         "Assumptions; a blank cell there means 'as base'.",
         "Link a count to another block's line by typing line: <block>.<line> as the value, "
         "e.g. line: Pro plan.subscribers.",
+        "Correlations (optional): a row per pair of uncertain assumptions and their rank correlation, "
+        "from -1 to 1. " + CORRELATION_EXAMPLE,
         "Run it: cashcast run assumptions/NAME.xlsx",
     ]
     for r, text in enumerate(intro):
@@ -173,8 +212,8 @@ def _write_guide(wb, bold, wrap):
         ws.set_column(c, c, w)
 
 
-def write_assumption_workbook(path: Path, settings, rows, scenarios=(), guide=False) -> Path:
-    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide))
+def write_assumption_workbook(path: Path, settings, rows, scenarios=(), guide=False, correlations=None) -> Path:
+    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide, correlations))
     return Path(path)
 
 
