@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from cashcast.reports.excel.assumptions import write_assumption_workbook
+from cashcast.reports.excel.assumptions import CorrelationRow, write_assumption_workbook
 from tests.helpers import row, settings
 
 GOOD = [
@@ -39,9 +39,12 @@ def bad(name: str):
     return register
 
 
-def model(folder: Path, rows, settings_rows=None, scenarios=(), name="model.xlsx") -> Path:
-    """A workbook written the way ``cashcast new`` writes one (the ``make_workbook`` fixture's way)."""
-    return write_assumption_workbook(folder / name, settings_rows or settings(), rows, list(scenarios))
+def model(folder: Path, rows, settings_rows=None, scenarios=(), name="model.xlsx", correlations=None) -> Path:
+    """A workbook written the way ``cashcast new`` writes one (the ``make_workbook`` fixture's way); with
+    ``correlations``, rows ``(first, second, rank correlation)`` of a Correlations sheet."""
+    pairs = None if correlations is None else [CorrelationRow(*c) for c in correlations]
+    return write_assumption_workbook(folder / name, settings_rows or settings(), rows, list(scenarios),
+                                     correlations=pairs)
 
 
 def raw_workbook(path, sheets: dict[str, list[list]]):
@@ -462,3 +465,47 @@ def _(d):
                      row("R&D", "cost", "category", "research_development", "category", low=1,
                          overrides={"lean": "sales_marketing"})],
                  scenarios=[("lean", "less")])
+
+
+# -- the Correlations sheet (issue 11, part 3) ---------------------------------------------------------
+RANGED = [row("Plus", "subscription", "audience", 1e9, "visits/month", low=5e8, high=2e9),
+          row("Plus", "subscription", "conversion", 0.01, "%", low=0.005, high=0.02),
+          row("Plus", "subscription", "price", 20, "USD/month"),
+          row("Rent", "opex", "monthly_amount", 5_000, "USD/month", low=4_000, high=8_000)]
+
+
+@bad("correlation of an unknown name and of a fixed one")
+def _(d):
+    return model(d, RANGED, correlations=[("Plus.audeince", "Plus.conversion", 0.5),
+                                          ("Plus.price", "Plus.audience", 0.3)])
+
+
+@bad("correlation outside -1..1 and a self-pair")
+def _(d):
+    return model(d, RANGED, correlations=[("Plus.audience", "Plus.conversion", 1.5),
+                                          ("Plus.audience", " plus . AUDIENCE ", 0.2)])
+
+
+@bad("correlation pair given twice")
+def _(d):
+    return model(d, RANGED, correlations=[("Plus.audience", "Plus.conversion", 0.5),
+                                          ("Plus.conversion", "Plus.audience", 0.3)])
+
+
+@bad("correlations that cannot hold together")
+def _(d):
+    # 0.9 and 0.9 make audience and rent move together; -0.5 between them cannot also hold
+    return model(d, RANGED, correlations=[("Plus.audience", "Plus.conversion", 0.9),
+                                          ("Plus.conversion", "Rent.monthly_amount", 0.9),
+                                          ("Rent.monthly_amount", "Plus.audience", -0.5)])
+
+
+@bad("correlation problems beside bad cells")
+def _(d):
+    return raw_workbook(d / "corr_cells.xlsx", {
+        "Assumptions": [HEADER, ["Plus", "subscription", "audience", 1e9, "users", 5e8, 2e9],
+                        ["Plus", "subscription", "conversion", "one", "%", 0.005, 0.02],
+                        ["Plus", "subscription", "price", 20, "USD/month", 10, 30]],
+        "Settings": SETTINGS_ROWS,
+        "Correlations": [["first", "second", "rank correlation", "owner"],
+                         ["Plus.audience", "Plus.price", "high"], ["", "Plus.price", None]]})

@@ -162,10 +162,13 @@ def check_correlations(draft: Draft) -> list[Problem]:
     for culprits, low in inconsistent_groups(draft.correlations):
         cells = [c.cells.get("rank correlation", "") for c in culprits]
         listed = "; ".join(f"{c.first} – {c.second} {c.rho:g} at {ref}" for c, ref in zip(culprits, cells))
+        names = {c.first_key for c in culprits} | {c.second_key for c in culprits}
+        missing = len(names) * (len(names) - 1) // 2 > len(culprits)
+        zero = ("; a pair not listed counts as 0", " or list the missing pairs") if missing else ("", "")
         out.append(Problem(draft.name, sheet, cells[0],
-                           f"these rank correlations cannot hold together ({listed}; a pair not listed "
-                           f"counts as 0): their matrix is not positive semi-definite (smallest eigenvalue "
-                           f"{low:.3g}); weaken one of them, or list the missing pair"))
+                           f"these rank correlations cannot hold together ({listed}{zero[0]}): their matrix "
+                           f"is not positive semi-definite (smallest eigenvalue {low:.3g}); weaken one of "
+                           f"them{zero[1]}"))
     return out
 
 

@@ -1,0 +1,209 @@
+"""Correlated inputs (issue 11, part 3) and random streams that do not depend on how a run is cut (part 4).
+
+Tolerances come from theory: the standard error of a rank correlation from n pairs is about
+(1 − ρ²)/√(n − 1) (:func:`cashcast.models.analysis.correlations.standard_error`); the achieved value
+must lie within 4 of those of the target. Iman–Conover only reorders draws, so marginals are compared
+exactly, not within a tolerance.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cashcast.models.analysis.correlations import spearman, standard_error
+from cashcast.models.analysis.distributions import BLOCK, Uncertain, sample, uncertain_rows
+from cashcast.models.analysis.simulation import simulate
+from cashcast.models.engine.model import build_model
+from cashcast.models.reading.problems import InputError
+from cashcast.models.reading.workbook import load_workbook
+from cashcast.reports.excel.assumptions import starter, write_assumption_workbook
+from tests.bad_workbooks import BAD, model
+from tests.helpers import ROOT, row, settings
+
+A = Uncertain("a", "A.a", "count", "x", "pert", 0.0, 1.0, 4.0, 1.0, {})
+B = Uncertain("b", "B.b", "count", "x", "lognormal", 1.0, 2.0, 10.0, 2.0, {})
+C = Uncertain("c", "C.c", "count", "x", "uniform", 0.0, 1.0, 2.0, 1.0, {})
+D = Uncertain("d", "D.d", "count", "x", "triangular", 3.0, 4.0, 9.0, 4.0, {})
+PAIRS = [("a", "b", 0.6), ("b", "c", -0.4)]
+
+
+# ------------------------------------------------------------------------------------------------
+# Bad input: each problem at its cell, all at once (check and run agree: tests/bad_workbooks.py)
+# ------------------------------------------------------------------------------------------------
+def problems(path) -> list[str]:
+    with pytest.raises(InputError) as info:
+        load_workbook(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_unknown_names_and_names_without_a_range(tmp_path):
+    found = problems(BAD["correlation of an unknown name and of a fixed one"](tmp_path))
+    assert [p.split(": ")[0] for p in found] == ["model.xlsx:Correlations!A2", "model.xlsx:Correlations!A3"]
+    assert "'Plus.audeince' names no assumption" in found[0]
+    assert "Plus.audience, Plus.conversion, Rent.monthly_amount" in found[0]  # the names it could be
+    assert "'Plus.price' has no low or high" in found[1]
+
+
+def test_a_correlation_outside_minus_1_to_1_and_a_self_pair(tmp_path):
+    found = problems(BAD["correlation outside -1..1 and a self-pair"](tmp_path))
+    assert [p.split(": ")[0] for p in found] == ["model.xlsx:Correlations!C2", "model.xlsx:Correlations!B3"]
+    assert "1.5 is outside -1..1" in found[0] and "paired with itself" in found[1]
+
+
+def test_a_pair_given_twice_in_either_order(tmp_path):
+    (found,) = problems(BAD["correlation pair given twice"](tmp_path))
+    assert found.startswith("model.xlsx:Correlations!B3: ") and "given twice (first on row 2)" in found
+
+
+def test_correlations_that_cannot_hold_together_name_their_cells(tmp_path):
+    (found,) = problems(BAD["correlations that cannot hold together"](tmp_path))
+    assert found.startswith("model.xlsx:Correlations!C2: ")
+    for cell in ("0.9 at C2", "0.9 at C3", "-0.5 at C4"):
+        assert cell in found
+    assert "not positive semi-definite" in found and "not listed" not in found  # every pair is listed
+
+
+def test_a_pair_not_listed_counts_as_0(tmp_path):
+    rows = [row("Plus", "subscription", "audience", 1e9, "users", low=5e8, high=2e9),
+            row("Plus", "subscription", "conversion", 0.01, "%", low=0.005, high=0.02),
+            row("Plus", "subscription", "price", 20, "USD/month", low=10, high=30),
+            row("Rent", "opex", "monthly_amount", 5_000, "USD/month", low=4_000, high=8_000)]
+    # audience–conversion 0.9 and conversion–price 0.9 force audience–price near 0.62, not 0; rent is
+    # in the group (conversion–rent 0.1) but not to blame, so its cell is not named
+    path = model(tmp_path, rows, correlations=[("Plus.audience", "Plus.conversion", 0.9),
+                                               ("Plus.conversion", "Rent.monthly_amount", 0.1),
+                                               ("Plus.conversion", "Plus.price", 0.9)])
+    (found,) = problems(path)
+    assert found.startswith("model.xlsx:Correlations!C2: ") and "C4" in found and "C3" not in found
+    assert "a pair not listed counts as 0" in found
+    ok = model(tmp_path, rows, name="ok.xlsx", correlations=[("Plus.audience", "Plus.conversion", 0.9),
+                                                             ("Plus.conversion", "Plus.price", 0.9),
+                                                             ("Plus.price", "Plus.audience", 0.7)])
+    assert [c.rho for c in load_workbook(ok).correlations] == [0.9, 0.9, 0.7]
+
+
+def test_every_correlation_problem_beside_a_bad_assumption_cell(tmp_path):
+    found = problems(BAD["correlation problems beside bad cells"](tmp_path))
+    assert [p.split(": ")[0] for p in found] == [
+        "corr_cells.xlsx:Assumptions!D3", "corr_cells.xlsx:Correlations!D1", "corr_cells.xlsx:Correlations!C2",
+        "corr_cells.xlsx:Correlations!A3", "corr_cells.xlsx:Correlations!C3"]
+
+
+# ------------------------------------------------------------------------------------------------
+# The examples and the starter
+# ------------------------------------------------------------------------------------------------
+def test_the_flagship_correlates_the_pairs_the_issue_names():
+    wb = load_workbook(ROOT / "assumptions" / "openai.xlsx")
+    got = {(c.first, c.second): c.rho for c in wb.correlations}
+    assert got == {("Serving ChatGPT.cost_per_day", "ChatGPT Plus.audience"): 0.6,
+                   ("Frontier training.cost_per_run", "Serving ChatGPT.cost_per_day"): 0.4,
+                   ("API licensing.customers", "API licensing.annual_fee"): -0.5}
+    assert all(c.source == "estimate (the model's own)" and c.notes for c in wb.correlations)
+    sim = simulate(build_model(wb), "base", 2_000, seed=3)
+    listed = sim.to_json()["correlations"]
+    assert {(c["first"], c["second"]) for c in listed} == set(got)
+
+
+def test_the_starter_has_an_empty_correlations_sheet(tmp_path):
+    import openpyxl
+
+    path = write_assumption_workbook(tmp_path / "s.xlsx", *starter("s"), guide=True)
+    ws = openpyxl.load_workbook(path)["Correlations"]
+    assert [c.value for c in ws[1]] == ["first", "second", "rank correlation", "source", "notes"]
+    assert ws.max_row == 1 and "Example" in ws["A1"].comment.text
+    assert load_workbook(path).correlations == []
+
+
+# ------------------------------------------------------------------------------------------------
+# Iman–Conover: the target rank correlation, the same marginals
+# ------------------------------------------------------------------------------------------------
+def test_achieved_rank_correlation_is_the_target_within_sampling_error():
+    n = 5 * BLOCK + 1_234  # several blocks and a short last one
+    d = sample([A, B, C, D], n, seed=11, correlations=PAIRS)
+    for x, y, target in PAIRS + [("a", "c", 0.0), ("a", "d", 0.0)]:  # a pair not listed: 0
+        got = spearman(d[x], d[y])
+        assert abs(got - target) < 4 * standard_error(target, n), (x, y, got, target)
+
+
+def test_the_marginals_are_the_uncorrelated_draws_reordered():
+    n = 2 * BLOCK + 500
+    plain = sample([A, B, C, D], n, seed=5)
+    corr = sample([A, B, C, D], n, seed=5, correlations=PAIRS)
+    for k in "abc":
+        assert np.array_equal(np.sort(corr[k]), np.sort(plain[k])) and not np.array_equal(corr[k], plain[k])
+        for start in (0, BLOCK, 2 * BLOCK):  # reordered within each block, never across
+            stop = min(start + BLOCK, n)
+            assert np.array_equal(np.sort(corr[k][start:stop]), np.sort(plain[k][start:stop]))
+    assert np.array_equal(corr["d"], plain["d"])  # in no pair: untouched
+
+
+def test_a_negative_correlation_reverses_the_order():
+    d = sample([A, C], 3_000, seed=2, correlations=[("a", "c", -1.0)])
+    assert spearman(d["a"], d["c"]) == pytest.approx(-1.0, abs=1e-12)
+
+
+def test_pairs_with_a_fixed_row_are_ignored():
+    fixed = Uncertain("f", "F.f", "count", "x", "pert", 2.0, 2.0, 2.0, 2.0, {})
+    plain = sample([A, fixed], 1_000, seed=4)
+    assert np.array_equal(sample([A, fixed], 1_000, seed=4, correlations=[("a", "f", 0.7)])["a"], plain["a"])
+
+
+def test_another_group_does_not_change_a_groups_draws():
+    one = sample([A, B, C, D], 9_000, seed=8, correlations=[("a", "b", 0.6)])
+    two = sample([A, B, C, D], 9_000, seed=8, correlations=[("a", "b", 0.6), ("c", "d", 0.5)])
+    assert np.array_equal(one["a"], two["a"]) and np.array_equal(one["b"], two["b"])
+    assert not np.array_equal(one["c"], two["c"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Determinism and partitioning
+# ------------------------------------------------------------------------------------------------
+def test_same_seed_same_draws_other_seed_other_draws():
+    one = sample([A, B, C], 10_000, seed=9, correlations=PAIRS)
+    again = sample([A, B, C], 10_000, seed=9, correlations=PAIRS)
+    other = sample([A, B, C], 10_000, seed=10, correlations=PAIRS)
+    assert all(np.array_equal(one[k], again[k]) for k in one)
+    assert not any(np.array_equal(one[k], other[k]) for k in one)
+
+
+@pytest.mark.parametrize("cuts", [(0, 1, 4_369, 8_191, 8_192, 20_000), (0, 7_000, 14_000, 20_000)])
+def test_any_part_of_the_samples_drawn_alone_equals_the_same_part_of_the_whole(cuts):
+    whole = sample([A, B, C, D], 20_000, seed=3, correlations=PAIRS)
+    for start, stop in zip(cuts, cuts[1:]):
+        part = sample([A, B, C, D], 20_000, seed=3, start=start, stop=stop, correlations=PAIRS)
+        assert all(np.array_equal(part[k], whole[k][start:stop]) for k in whole), (start, stop)
+
+
+def revenue_workbook(tmp_path, rho: float | None):
+    """Revenue = volume × price for 12 months, nothing else: ending cash = 1,000,000 + 12·v·p."""
+    rows = [row("Sales", "usage", "volume", 1_000, "units/month", low=500, high=1_500, distribution="uniform"),
+            row("Sales", "usage", "unit_price", 10, "USD/unit", low=5, high=15, distribution="uniform")]
+    pairs = None if rho is None else [("Sales.volume", "Sales.unit_price", rho)]
+    return load_workbook(model(tmp_path, rows, settings(horizon_months=12, discount_rate=0.0),
+                               name=f"rev{rho}.xlsx", correlations=pairs))
+
+
+def test_two_chunk_sizes_give_identical_results_with_correlations(tmp_path):
+    m = build_model(revenue_workbook(tmp_path, 0.7))
+    small, large = (simulate(m, "base", 10_000, seed=4, chunk=c) for c in (257, 6_000))
+    assert all(np.array_equal(small.values[k], large.values[k], equal_nan=True) for k in small.values)
+    assert small.to_json() == large.to_json()
+
+
+def test_a_correlated_pair_of_revenue_factors_widens_or_narrows_the_spread(tmp_path):
+    """Ending cash = 1,000,000 + 12·v·p, v ~ U(500, 1,500), p ~ U(5, 15). Linearised about the means,
+    sd(v·p) ≈ √(p̄²σv² + v̄²σp² + 2·v̄·p̄·ρ·σv·σp) = √(16.7e6·(1 + ρ)) a month (both terms 8.33e6), so
+    the P10–P90 spread scales as about √(1 + ρ): ×1.34 at ρ = 0.8, ×0.45 at ρ = −0.8 (the product's
+    curvature adds a little; measured within 10%)."""
+    n, seed, spread = 20_000, 6, {}
+    for rho in (None, 0.8, -0.8):
+        wb = revenue_workbook(tmp_path, rho)
+        sim = simulate(build_model(wb), "base", n, seed=seed)
+        d = sample(uncertain_rows(wb, "base"), n, seed, correlations=wb.correlations)
+        ending = 1_000_000 + 12 * d["sales__volume"] * d["sales__unit_price"]  # by hand, from the draws
+        p = sim.percentiles["ending_cash"]
+        assert (p.p10, p.p90) == (pytest.approx(np.percentile(ending, 10), abs=0.01),
+                                  pytest.approx(np.percentile(ending, 90), abs=0.01))
+        spread[rho] = p.p90 - p.p10
+    assert spread[0.8] / spread[None] == pytest.approx(np.sqrt(1.8), rel=0.1)
+    assert spread[-0.8] / spread[None] == pytest.approx(np.sqrt(0.2), rel=0.1)
