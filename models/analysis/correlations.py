@@ -147,8 +147,7 @@ def reorder(draws: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """
     out = np.empty_like(draws)
     for j in range(draws.shape[1]):
-        ranks = np.argsort(np.argsort(scores[:, j], kind="stable"), kind="stable")
-        out[:, j] = np.sort(draws[:, j], kind="stable")[ranks]
+        out[np.argsort(scores[:, j]), j] = np.sort(draws[:, j])
     return out
 
 

@@ -29,7 +29,7 @@ For the README (Monte Carlo, ``cashcast run --samples N --seed S``):
     hashed, b))``. So the same seed gives identical results whatever the evaluation's chunk size or
     number of workers (any part of the samples can be drawn on its own), and adding a row does not
     change the others' draws. Assumptions are sampled independently unless the Correlations sheet
-    pairs them (see Correlations below).
+    pairs them (see :mod:`cashcast.models.analysis.correlations`).
 
 Values here are in the engine's units (:meth:`cashcast.models.reading.workbook.Workbook.model_value`): percentages as
 fractions, dates as month indices from the model's start.

@@ -289,7 +289,10 @@ def sampling_sentence(sim: Simulation, who: str) -> str:
         return (f"{sim.samples:,} samples of {who} with seed {sim.seed}; no assumption has a low and a "
                 f"high that differ, so every sample is {who} itself. Give the assumptions you are unsure "
                 f"of a low and a high in the workbook to simulate them.")
+    pairs = "; ".join(f"{c.first} with {c.second} at {c.rho:g}" for c in sim.correlations)
     which = ("assumption with a low or a high varies" if n == 1
+             else f"assumptions with a low or a high vary, with the rank correlations of the Correlations sheet "
+                  f"({pairs}) and otherwise independently" if pairs
              else "assumptions with a low or a high vary, independently of each other")
     return (f"{sim.samples:,} samples of {who}, drawn with seed {sim.seed} (the same seed gives the "
             f"same figures). The {n} {which}; {distributions_text(sim)}. Every other assumption keeps "
