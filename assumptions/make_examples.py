@@ -89,6 +89,10 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
         R("Staff", "headcount", "employees.growth", 0.3, "%/year", None, None, None, EST, ""),
         R("Staff", "headcount", "cost_per_employee", 300_000, "USD/year", 200_000, 500_000, None, EST,
           "fully loaded cost per person"),
+        R("Staff", "headcount", "stock_share", 0.5, "%", None, None, None, EST,
+          "stock-based pay worth half the cash pay, on top of it ($150K a year on $300K): late-stage AI "
+          "labs pay a large part of their staff in equity; the articles give no figure. Not cash: it "
+          "makes the net loss larger than the cash burn"),
         R("Microsoft 2023", "funding", "amount", 10e9, "USD", None, None, None, A001 + ", " + A002,
           "Microsoft's $10 billion in early 2023", {"claim-004": 0}),
         R("Microsoft 2023", "funding", "month", month(2023, 1), "date", None, None, None, A001, ""),

@@ -91,3 +91,22 @@ def test_small_subscription_first_month_by_hand():
     run = run_file(SMALL, ["base"])
     assert run.result.column("operating_cash_flow", 0)[0] == pytest.approx(-59_000.00, abs=0.005)
     assert run.result.column("closing_cash", 0)[0] == pytest.approx(1_441_000.00, abs=0.005)
+
+
+def test_flagship_stock_pay_is_an_expense_no_cash_pays():
+    """The flagship's staff get stock worth half their cash pay (the model's estimate): 500 people ×
+    50% × $300,000 / 12 = $6,250,000 in January 2023, 650 people (+30%) a year later $8,125,000. It
+    lowers the net income by exactly that and leaves the cash flow alone (no depreciation, interest,
+    credits or working capital in the flagship)."""
+    run = run_file(FLAGSHIP, ["base"])
+    stock = run.result.column("stock_based_compensation", 0)
+    assert stock[0] == pytest.approx(6_250_000.00, abs=0.005)
+    assert stock[12] == pytest.approx(8_125_000.00, abs=0.005)
+    net, cash = run.result.column("net_income", 0), run.result.column("operating_cash_flow", 0)
+    for t in (0, 12, 119):
+        assert net[t] == pytest.approx(cash[t] - 500 * 1.3 ** (t / 12) * 0.5 * 300_000 / 12, abs=0.005)
+    i = run.years().index(2032)
+    stock_2032 = sum(500 * 1.3 ** (t / 12) * 0.5 * 300_000 / 12 for t in range(108, 120))
+    assert run.annual("operating_cash_flow", 0)[i] < 0       # burning cash at the horizon ...
+    assert run.annual("net_income", 0)[i] == pytest.approx(run.annual("operating_cash_flow", 0)[i] - stock_2032,
+                                                           abs=0.005)   # ... and losing more than it burns
