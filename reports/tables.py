@@ -63,7 +63,8 @@ def monthly_rows(run: Run, j: int = 0) -> tuple[list[str], list[list]]:
 
 
 def summary(run: Run) -> dict:
-    """The whole machine-readable result (the JSON)."""
+    """The whole machine-readable result (the JSON). The top-level settings are the base values; each
+    scenario's ``settings`` are the ones its figures use (its Settings column, else the base value)."""
     wb = run.workbook
     s = wb.settings
     descriptions = {sc.name: sc.description for sc in wb.scenarios}
@@ -75,12 +76,15 @@ def summary(run: Run) -> dict:
         "discount_rate": s.discount_rate,
         "opening_cash": s.opening_cash,
         "minimum_cash": s.minimum_cash,
+        "receivable_days": s.receivable_days,
+        "payable_days": s.payable_days,
         "warnings": [w.to_json() for w in wb.warnings],
         "lines": {name: {"label": ln.label, "unit": ln.unit, "role": ln.role, "block": ln.block,
                          "annual": aggregation(ln.annual).json}
                   for name, ln in run.model.lines.items()},
         "scenarios": {
-            name: {"description": descriptions.get(name, ""), "kpis": scenario_kpis(run, j),
+            name: {"description": descriptions.get(name, ""), "settings": s.in_scenario(name),
+                   "kpis": scenario_kpis(run, j),
                    "annual": annual_table(run, j), "statements": statements_table(run, j)}
             for j, name in enumerate(run.scenarios)
         },

@@ -509,3 +509,70 @@ def _(d):
         "Settings": SETTINGS_ROWS,
         "Correlations": [["first", "second", "rank correlation", "owner"],
                          ["Plus.audience", "Plus.price", "high"], ["", "Plus.price", None]]})
+
+# -- funding: tranches, debt and in-kind credits (issue 10) -------------------------------------------
+SERVING = [row("Serving", "inference", "cost_per_day", 1000, "USD/day")]
+
+
+@bad("tranche in month 13")
+def _(d):
+    return model(d, [*GOOD, row("Seed", "funding", "amount@2023-06", 1e6, "USD"),
+                     row("Seed", "funding", "amount@2023-13", 2e6, "USD")])
+
+
+@bad("tranche before the start and after the horizon")
+def _(d):
+    # settings(): 24 months from 2023-01, so 2024-12 is the last month in the horizon
+    return model(d, [*GOOD, row("Seed", "funding", "amount@1999-01", 1e6, "USD"),
+                     row("Seed", "funding", "amount@2024-12", 2e6, "USD"),
+                     row("Seed", "funding", "amount@2025-01", 3e6, "USD")])
+
+
+@bad("unknown loan repayment")
+def _(d):
+    return model(d, [*GOOD, row("Loan", "debt", "amount", 1e6, "USD"),
+                     row("Loan", "debt", "draw_month", dt.date(2023, 3, 1), "date"),
+                     row("Loan", "debt", "interest_rate", 0.05, "%"),
+                     row("Loan", "debt", "term_months", 12, "months"),
+                     row("Loan", "debt", "repayment", "balloon", "")])
+
+
+@bad("in_kind naming no block")
+def _(d):
+    return model(d, [*GOOD, *SERVING, row("Credits", "funding", "amount@2023-02", 1e6, "USD"),
+                     row("Credits", "funding", "in_kind", "Servng", "")])
+
+
+@bad("two in-kind rounds on one cost block")
+def _(d):
+    return model(d, [*GOOD, *SERVING, row("Azure", "funding", "amount@2023-02", 1e6, "USD"),
+                     row("Azure", "funding", "in_kind", "Serving", ""),
+                     row("AWS", "funding", "amount@2023-05", 2e6, "USD"),
+                     row("AWS", "funding", "in_kind", "serving", "")])
+
+
+@bad("in_kind naming a revenue block")
+def _(d):
+    return model(d, [*GOOD, *SERVING, row("Credits", "funding", "amount@2023-02", 1e6, "USD"),
+                     row("Credits", "funding", "in_kind", "Plus", "")])
+
+
+@bad("in_kind naming a loan")
+def _(d):
+    return model(d, [*SERVING, row("Loan", "debt", "amount", 1e6, "USD"),
+                     row("Loan", "debt", "draw_month", dt.date(2023, 3, 1), "date"),
+                     row("Loan", "debt", "interest_rate", 0.05, "%"),
+                     row("Loan", "debt", "term_months", 12, "months"),
+                     row("Credits", "funding", "amount@2023-02", 1e6, "USD"),
+                     row("Credits", "funding", "in_kind", "Loan", "")])
+
+
+@bad("in_kind naming a hardware block")
+def _(d):
+    # buying GPUs is capital spending (investing), not an expense that credits pay
+    return model(d, [*SERVING, row("GPUs", "hardware", "units", 7, "GPUs"),
+                     row("GPUs", "hardware", "unit_price", 50_000, "USD/GPU"),
+                     row("GPUs", "hardware", "purchase_month", dt.date(2023, 3, 1), "date"),
+                     row("GPUs", "hardware", "useful_life_months", 12, "months"),
+                     row("Credits", "funding", "amount@2023-02", 1e6, "USD"),
+                     row("Credits", "funding", "in_kind", "GPUs", "")])

@@ -40,14 +40,18 @@ EXAMPLE_NAMES = ["starter", "every-kind", "rounds"] + [p.stem for p in EXAMPLES]
 
 def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
     """A workbook using every kind of block and time shape, a start and an end month, a linked
-    line, a foreign currency, a date range and a cash floor: every primitive's Excel rendering."""
+    line, a foreign currency, a date range and a cash floor: every primitive's Excel rendering. Its
+    receivable and payable days are above 0 (the working-capital lines), and the slow scenario has its
+    own opening cash, minimum cash, discount rate and receivable days (settings by scenario in the live
+    model)."""
     def r(block, kind, param, value, unit, **kw):
         return AssumptionRow(block, kind, param, value, unit, source="test", **kw)
 
     month = dt.date
     settings = [("start_month", month(2024, 1, 1), ""), ("horizon_months", 36, ""), ("currency", "USD", ""),
-                ("discount_rate", 0.10, ""), ("opening_cash", 3_000_000, ""), ("minimum_cash", 500_000, ""),
-                ("fx_EUR", 1.1, "")]
+                ("discount_rate", 0.10, "", {"slow": 0.15}), ("opening_cash", 3_000_000, "", {"slow": 2_500_000}),
+                ("minimum_cash", 500_000, "", {"slow": 400_000}), ("fx_EUR", 1.1, ""), ("receivable_days", 30, "", {"slow": 45}),
+                ("payable_days", 20, "")]
     rows = [
         r("Pro", "subscription", "audience", 100_000, "users", low=50_000, high=200_000),
         r("Pro", "subscription", "audience.growth", 0.05, "%/month"),
@@ -269,7 +273,7 @@ def expectations(report, run: Run) -> Expectations:
 def _model_sheet(ws, run: Run, j: int) -> dict:
     out = {}
     months = {c.column: int(c.value) for c in ws[3][3:] if c.value is not None}
-    floor = run.workbook.settings.minimum_cash or 0.0
+    floor = run.workbook.settings.value("minimum_cash", run.scenarios[j])  # the scenario's own floor
     kpi_keys = {k.name for k in KPIS}
     search = _irr_search(run, j)
     for row in ws.iter_rows(min_row=5):

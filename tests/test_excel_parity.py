@@ -10,6 +10,10 @@ formula cell must then equal the value cashcast computed (1e-9 relative), with n
 * a copy with inputs edited (subscription price doubled, a funding round moved six months), against
   cashcast's run of the assumption workbook with the same edits.
 
+The every-kind workbook has receivable and payable days above 0 and Settings scenario values (its
+slow scenario's opening cash, minimum cash, discount rate and receivable days), so the working-capital
+lines and the settings the selector switches are checked like every other formula.
+
 Every report carries the uncertainty parts (a small Monte Carlo): the live scenario comparison on
 Summary is checked like every other formula, and the Sensitivity and Simulation sheets (values)
 must come through LibreOffice unchanged and error-free.
@@ -225,3 +229,29 @@ def test_the_uncertainty_sheets_come_through_recalculation_unchanged(cases, exam
         assert len(cells) > 20, name
         wrong = [(k, v, values[name][k].value) for k, v in cells.items() if not matches(values[name][k].value, v)]
         assert not wrong, (name, wrong[:5])
+
+
+def line_row(values, key: str) -> list:
+    """A line's monthly values on the recalculated Monthly sheet (its key in column C)."""
+    ws = values["Monthly"]
+    row = next(r for r in ws.iter_rows(min_row=5) if r[2].value == key)
+    return [c.value for c in row[3:] if c.value is not None]
+
+
+def test_working_capital_and_settings_by_scenario_are_recalculated_by_libreoffice(cases):
+    """The every-kind cases carry working capital and Settings scenario values: LibreOffice's own
+    recalculation gives receivables, payables and cash that differ between the scenarios selected, as
+    numpy's do (a selector that left the settings at base, or a working-capital line stuck at 0, fails)."""
+    base, slow = cases[("every-kind", "selected-base")], cases[("every-kind", "selected-slow")]
+    settings = base.run.workbook.settings
+    assert settings.overridden_in("slow") == ["opening_cash", "minimum_cash", "discount_rate", "receivable_days"]
+    assert settings.receivable_days > 0 and settings.payable_days > 0
+    got = {name: case.values() for name, case in (("base", base), ("slow", slow))}
+    for key in ("receivables", "payables", "change_in_working_capital", "closing_cash"):
+        for j, name in enumerate(base.run.scenarios):
+            want = base.run.result.column(key, j)
+            row = line_row(got[name], key)
+            assert len(row) == len(want) and all(matches(a, e) for a, e in zip(row, want)), (key, name)
+        assert line_row(got["base"], key) != line_row(got["slow"], key), key
+    assert all(x > 0 for x in line_row(got["base"], "receivables")[2:])
+    assert got["slow"]["Summary"]["C4"].value == "slow"

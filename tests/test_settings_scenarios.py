@@ -95,3 +95,64 @@ def test_excel_assumptions_hold_the_settings_scenario_values(tmp_path):
     assert rows["opening_cash"].value("lean") == 500 and rows["opening_cash"].value("rich") == 1000
     assert rows["minimum_cash"].value("lean") == 100 and rows["minimum_cash"].value("base") == 0
     assert np.isclose(rows["discount_rate"].value("lean"), 0.2)
+
+
+# -- each scenario's settings in the outputs -------------------------------------------------------------
+BY_SCENARIO = [["start_month", dt.date(2023, 1, 1)], ["horizon_months", 24], ["currency", "USD"],
+               ["discount_rate", 0.1, "", 0.2], ["opening_cash", 1000, "", 500], ["minimum_cash", 0, "", 100],
+               ["payable_days", 0, "", None, 15]]
+
+
+@pytest.fixture
+def by_scenario(tmp_path):
+    """lean: opening cash 500, a floor of 100, 20% a year; rich: 15 payable days; base: as typed."""
+    from cashcast.models.analysis.outcome import Outcome
+    return Outcome(run_file(workbook(tmp_path, ("lean", "rich"), BY_SCENARIO)))
+
+
+def test_the_json_gives_each_scenario_its_own_settings_and_the_base_at_the_top(by_scenario):
+    import json
+
+    from cashcast.reports.outputs import json_text
+    data = json.loads(json_text(by_scenario))
+    assert [data[k] for k in ("opening_cash", "minimum_cash", "discount_rate", "receivable_days", "payable_days")] \
+        == [1000, 0, 0.1, 0, 0]
+    got = {name: s["settings"] for name, s in data["scenarios"].items()}
+    assert got == {
+        "base": {"opening_cash": 1000, "minimum_cash": 0, "discount_rate": 0.1, "receivable_days": 0, "payable_days": 0},
+        "lean": {"opening_cash": 500, "minimum_cash": 100, "discount_rate": 0.2, "receivable_days": 0, "payable_days": 0},
+        "rich": {"opening_cash": 1000, "minimum_cash": 0, "discount_rate": 0.1, "receivable_days": 0, "payable_days": 15},
+    }
+    # and the figures use them: rich owes 100 × 15 ÷ 31 of January's opex at its end, so keeps 48.39 more
+    cash = {name: s["annual"]["lines"]["closing_cash"][0] for name, s in data["scenarios"].items()}
+    january = by_scenario.run.result["closing_cash"][0]
+    assert list(january) == pytest.approx([900, 400, 948.39], abs=0.005)
+    assert cash["base"] == pytest.approx(1000 - 1200, abs=0.005)   # no payables at a December's end either
+    assert cash["rich"] == pytest.approx(1000 - 1200 + 100 * 15 / 31, abs=0.005)
+
+
+def test_the_html_shows_the_settings_of_each_scenario_that_changes_one(by_scenario):
+    from cashcast.reports.html.page import html_report
+    from tests.test_html_report import text_of
+    page = html_report(by_scenario)
+    table = page[page.index('<table class="settings">'):]
+    table = table[:table.index("</table>")]
+    header = table[:table.index("</thead>")]
+    assert [h for h in ("lean", "rich") if f'class="scenario-setting">{h}</th>' in header] == ["lean", "rich"]
+
+    def cells(setting):
+        tr = table[table.index(f'<tr data-setting="{setting}">'):]
+        return [c.split(">", 1)[1] for c in tr[:tr.index("</tr>")].split("<td")[1:-1]]
+    assert cells("opening_cash") == ["$1K</td>", "<strong>$500</strong></td>", "$1K</td>"]
+    assert cells("discount_rate") == ["10.0% a year</td>", "<strong>20.0% a year</strong></td>", "10.0% a year</td>"]
+    assert cells("minimum_cash") == ["none</td>", "<strong>$100</strong></td>", "none</td>"]
+    assert cells("payable_days") == ["0 days</td>", "0 days</td>", "<strong>15 days</strong></td>"]
+    assert cells("start_month") == ["Jan 2023</td>", "</td>", "</td>"]   # the same in every scenario
+    text = text_of(page)
+    assert ("Settings in this scenario: opening_cash $500 (base $1K); minimum_cash $100 (base none); "
+            "discount_rate 20.0% a year (base 10.0% a year).") in text
+    assert "Settings in this scenario: payable_days 15 days (base 0 days)." in text
+    # lean's answer and cards use lean's floor and discount rate, base's its own
+    assert "lean: cash falls below the $100 minimum in May 2023" in text
+    assert "Base case: cash runs out in Nov 2023" in text
+    assert "operating cash flows at 20.0% a year" in text and "operating cash flows at 10.0% a year" in text

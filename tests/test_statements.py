@@ -101,8 +101,13 @@ MONTHS = st.builds(dt.date, st.integers(2023, 2026), st.integers(1, 12), st.just
 SHARE = st.floats(0, 1, allow_nan=False)
 
 
-def rows_of(kind: str, name: str, earlier: list[str]):
-    """A block's rows; tranches and credits are funding blocks, credits paying an earlier block in kind."""
+COST_KINDS = [k for k in KINDS_DRAWN if k in KINDS and KINDS[k].role == "cost"
+              and KINDS[k].category != "capital_expenditure"]  # what credits may pay: expenses, not capex
+
+
+def rows_of(kind: str, name: str, earlier: list[str], horizon: int = 36):
+    """A block's rows; tranches and credits are funding blocks, with tranches in the horizon's months
+    (from January 2023), credits paying an earlier cost block in kind."""
     if kind == "headcount":
         return st.tuples(st.integers(0, 5000), money, SHARE, money).map(lambda v: [
             R(name, kind, "employees", v[0], "people"), R(name, kind, "cost_per_employee", v[1], "USD/year"),
@@ -113,9 +118,9 @@ def rows_of(kind: str, name: str, earlier: list[str]):
                        R(name, kind, "interest_rate", v[2], "%"), R(name, kind, "term_months", v[3], "months"),
                        R(name, kind, "repayment", v[4], "")])
     if kind in ("tranches", "credits"):
-        tranches = st.lists(st.tuples(MONTHS, money), min_size=1, max_size=3, unique_by=lambda t: t[0])
-        paid = [n for n in earlier if not n.startswith(("funding", "debt", "tranches", "credits", "paid:"))
-                and f"paid:{n}" not in earlier]
+        months = st.integers(0, horizon - 1).map(lambda i: dt.date(2023 + i // 12, i % 12 + 1, 1))
+        tranches = st.lists(st.tuples(months, money), min_size=1, max_size=3, unique_by=lambda t: t[0])
+        paid = [n for n in earlier if n.startswith(tuple(COST_KINDS)) and f"paid:{n}" not in earlier]
         return tranches.map(lambda ts: [R(name, "funding", f"amount@{m:%Y-%m}", a, "USD") for m, a in ts] + (
             [R(name, "funding", "in_kind", paid[-1], "")] if kind == "credits" and paid else []))
     return block_rows(kind, name)
@@ -124,14 +129,15 @@ def rows_of(kind: str, name: str, earlier: list[str]):
 @st.composite
 def workbooks(draw):
     kinds = draw(st.lists(st.sampled_from(KINDS_DRAWN), min_size=1, max_size=6))
+    horizon = draw(st.integers(1, 36))
     rows = []
     names: list[str] = []
     for i, kind in enumerate(kinds):
-        block = draw(rows_of(kind, f"{kind} {i}", names))
+        block = draw(rows_of(kind, f"{kind} {i}", names, horizon))
         names += [f"{kind} {i}"] + [f"paid:{r.value}" for r in block if r.parameter == "in_kind"]
         rows += block
     days = st.integers(0, 365)
-    return rows, settings(opening_cash=draw(money), horizon_months=draw(st.integers(1, 36)),
+    return rows, settings(opening_cash=draw(money), horizon_months=horizon,
                           receivable_days=draw(days), payable_days=draw(days))
 
 

@@ -73,7 +73,8 @@ KIND = KindSpec(
     params=(
         P("amount", "money", "cash received (with month); or give tranches as amount@YYYY-MM rows", False),
         P("month", "date", "month the cash arrives (with amount)", False),
-        P("in_kind", "block", "the cost block whose cost the round pays in kind (credits): no cash moves", False),
+        P("in_kind", "block", "the cost block (an expense, not hardware) whose cost the round pays in kind "
+                              "(credits): no cash moves", False),
     ),
     timed=False,
     build=build,

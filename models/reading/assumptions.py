@@ -133,7 +133,8 @@ def _text_row(reader: SheetReader, block: Block, param: _Param, r: int, c: dict[
     text has no low, high, distribution or scenario values (it decides how the block is built).
     """
     what, choices = param.dimension, TEXT_CHOICES[param.dimension]
-    text = cell_text(c["value"].value).lower()
+    typed = cell_text(c["value"].value)
+    text = typed.lower() if choices is not None else typed  # a block name as typed (matched in any case)
     ok = c["value"].ref not in reader.flagged
     if ok and (text not in choices if choices is not None else not text):
         valid = ", ".join(choices) if choices is not None else "the name of a block"

@@ -19,7 +19,7 @@ from cashcast.models.kinds import KINDS, Line, block_lines_and_links
 from cashcast.models.kinds.base import TRANCHE
 from cashcast.models.reading.bounds import check_growth
 from cashcast.models.reading.correlations import check_correlations
-from cashcast.models.reading.data import Block, Draft, Settings, Workbook
+from cashcast.models.reading.data import Block, Draft, Settings, Workbook, month_ordinal, ordinal_to_date
 from cashcast.models.reading.problems import Problem, errors_of
 from cashcast.models.reading.warning_checks import WARNING_CHECKS
 
@@ -188,7 +188,10 @@ def check_distributions(draft: Draft) -> list[Problem]:
 
 def check_funding(draft: Draft) -> list[Problem]:
     """Rule: a funding block gives amount and month together, or tranches (``amount@YYYY-MM``), or both;
-    its ``in_kind`` names another block, not a funding or debt block, that no other round pays in kind."""
+    each tranche's month lies in the horizon (see :func:`_tranche_problems`); its ``in_kind`` names a
+    block whose kind is an expense (not revenue, funding, debt, nor hardware: capital spending is
+    investing, and credits that paid it would be added back to cash from operations as if expensed)
+    that no other round pays in kind."""
     out, paid_by = [], {}
     names = {b.name.lower(): b for b in draft.blocks.values()}
     for block in (b for b in draft.blocks.values() if b.kind == "funding" and (b.rows or b.shapes)):
@@ -197,18 +200,58 @@ def check_funding(draft: Draft) -> list[Problem]:
         if ("amount" in block.rows) != ("month" in block.rows) or not (tranches or "amount" in block.rows):
             out.append((cell, f"funding block '{block.name}' needs amount and month together, or tranches as "
                               f"amount@YYYY-MM rows (or both)"))
+        out.extend(_tranche_problems(draft.settings, block))
         row = block.rows.get("in_kind")
         if row is None or not row.text:
             continue
         target = names.get(row.text.lower())
-        if target is None or target.kind in ("funding", "debt"):
-            out.append((row.cells["value"], f"in_kind '{row.text}' names no cost block; give the name of the "
-                                            f"block whose cost the credits pay"))
+        if target is None or not _payable_in_kind(target):
+            out.append((row.cells["value"], _not_a_cost_block(row.text, target, draft.blocks.values())))
         elif row.text.lower() in paid_by:
             out.append((row.cells["value"], f"block '{target.name}' is already paid in kind by "
-                                            f"'{paid_by[row.text.lower()]}'; one round of credits per block"))
+                                            f"'{paid_by[row.text.lower()]}'; one round of credits per block is "
+                                            f"supported: give that round's credits as tranches "
+                                            f"(amount@YYYY-MM rows) instead"))
         paid_by.setdefault(row.text.lower(), block.name)
     return [Problem(draft.name, draft.sheet("Assumptions"), c, msg) for c, msg in out]
+
+
+def _payable_in_kind(block: Block) -> bool:
+    """Credits pay an expense: a cost block whose cost is not capital spending."""
+    kind = KINDS[block.kind]
+    return kind.role == "cost" and kind.category != "capital_expenditure"
+
+
+def _not_a_cost_block(name: str, target: Block | None, blocks) -> str:
+    """Why an ``in_kind`` value is not a block whose cost credits can pay, and the blocks that would do."""
+    costs = ", ".join(b.name for b in blocks if _payable_in_kind(b)) or "none in this workbook"
+    what = ("names no block" if target is None else
+            f"names block '{target.name}', a {target.kind} block (capital spending, not an expense)"
+            if KINDS[target.kind].role == "cost" else
+            f"names block '{target.name}', a {target.kind} block ({KINDS[target.kind].role}, not a cost)")
+    return f"in_kind '{name}' {what}; give the name of the cost block whose cost the credits pay: {costs}"
+
+
+def _tranche_problems(settings: Settings | None, block: Block) -> list[tuple[str, str]]:
+    """A tranche (``amount@YYYY-MM``) whose month is outside the horizon: one after its last month is
+    never received, and cash received before the start is already part of ``opening_cash``.
+    Checked when the settings (start month, horizon) parsed."""
+    if settings is None:
+        return []
+    first = month_ordinal(settings.start_month)
+    last = first + settings.horizon_months - 1
+    out = []
+    for modifier, row in sorted(block.shapes.get("amount", {}).items()):
+        if not modifier.startswith(TRANCHE):
+            continue
+        when = int(modifier[len(TRANCHE):][:4]) * 12 + int(modifier[len(TRANCHE):][4:]) - 1
+        if not first <= when <= last:
+            why = ("it would never be received" if when > last else
+                   "cash received before the start is part of opening_cash")
+            out.append((row.cells["parameter"], f"tranche '{row.parameter}' of '{block.name}' is outside the "
+                                                f"horizon ({ordinal_to_date(first):%Y-%m} to "
+                                                f"{ordinal_to_date(last):%Y-%m}): {why}; give a month in it"))
+    return out
 
 
 CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (

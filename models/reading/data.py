@@ -115,6 +115,35 @@ class Settings:
         x = given[scenario] if scenario in given else getattr(self, name)
         return 0.0 if x is None else float(x)
 
+    def in_scenario(self, scenario: str = BASE) -> dict[str, float | None]:
+        """The settings a scenario may change, as they are in ``scenario`` (its column, else the base
+        value; a minimum cash given nowhere stays None), in :data:`SCENARIO_SETTINGS` order.
+
+        >>> s = Settings(dt.date(2023, 1, 1), 12, "USD", 0.1, 5.0, None, {}, {}, overrides={"opening_cash":
+        ...              {"lean": 2.0}, "minimum_cash": {"lean": 1.0}})
+        >>> s.in_scenario("lean")
+        {'opening_cash': 2.0, 'minimum_cash': 1.0, 'discount_rate': 0.1, 'receivable_days': 0.0, 'payable_days': 0.0}
+        >>> s.in_scenario()["minimum_cash"] is None
+        True
+        """
+        out = {}
+        for name in SCENARIO_SETTINGS:
+            given = self.overrides.get(name, {})
+            x = given[scenario] if scenario in given else getattr(self, name)
+            out[name] = None if x is None else float(x)
+        return out
+
+    def overridden_in(self, scenario: str) -> list[str]:
+        """The settings whose value in ``scenario`` differs from the base value.
+
+        >>> s = Settings(dt.date(2023, 1, 1), 12, "USD", 0.1, 5.0, None, {}, {}, overrides={"opening_cash":
+        ...              {"lean": 2.0, "same": 5.0}})
+        >>> s.overridden_in("lean"), s.overridden_in("same"), s.overridden_in(BASE)
+        (['opening_cash'], [], [])
+        """
+        base, here = self.in_scenario(BASE), self.in_scenario(scenario)
+        return [name for name in SCENARIO_SETTINGS if here[name] != base[name]]
+
     def title_for(self, file_name: str, what: str) -> str:
         """The reports' title: the ``title`` setting, else ``<company or file>: <what>``.
 

@@ -82,20 +82,22 @@ CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro pla
                        "distributions, only the order of the draws changes (Iman-Conover).")
 
 
-def workbook_bytes(settings: list[tuple[str, object, str]], rows: list[AssumptionRow],
+def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
                    scenarios: list[tuple[str, str]] = (), guide: bool = False,
                    correlations: list[CorrelationRow] | None = None) -> bytes:
     """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes).
 
-    A Correlations sheet is written when ``correlations`` is given, and (empty, with a note holding an
-    example) in the starter (``guide``)."""
+    ``settings`` are ``(name, value, notes)``, or ``(name, value, notes, {scenario: value})`` for a
+    setting a scenario changes (written in a column named after the scenario). A Correlations sheet is
+    written when ``correlations`` is given, and (empty, with a note holding an example) in the starter
+    (``guide``)."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False})
     wb.set_properties({"title": "cashcast assumptions", "created": dt.datetime(2023, 1, 1)})
     fmt = _Formats.of(wb)
     _assumptions_sheet(wb.add_worksheet("Assumptions"), fmt, rows, [s for s, _ in scenarios if s != "base"])
-    _settings_sheet(wb.add_worksheet("Settings"), fmt, settings)
+    _settings_sheet(wb.add_worksheet("Settings"), fmt, settings, [s for s, _ in scenarios if s != "base"])
     _scenarios_sheet(wb.add_worksheet("Scenarios"), fmt, scenarios)
     if correlations is not None or guide:
         _correlations_sheet(wb.add_worksheet("Correlations"), fmt, correlations or [])
@@ -128,17 +130,24 @@ def _assumptions_sheet(ws, fmt: _Formats, rows: list[AssumptionRow], scen_names:
         ws.set_column(c, c, width)
 
 
-def _settings_sheet(ws, fmt: _Formats, settings: list[tuple[str, object, str]]) -> None:
-    for c, h in enumerate(("setting", "value", "notes")):
+def _settings_sheet(ws, fmt: _Formats, settings: list[tuple], scen_names: list[str]) -> None:
+    """One row per setting; a column per scenario that changes one (only those: a scenario column on
+    the Settings sheet is read as that scenario's values)."""
+    given = {k for entry in settings for k in (entry[3] if len(entry) > 3 else {})}
+    columns = [name for name in scen_names if name in given]
+    for c, h in enumerate(("setting", "value", "notes", *columns)):
         ws.write_string(0, c, h, fmt.bold)
-    for r, (name, value, note) in enumerate(settings, start=1):
+    for r, (name, value, note, *over) in enumerate(settings, start=1):
         ws.write_string(r, 0, name)
         unit = "%" if name == "discount_rate" else ""
         _write(ws, r, 1, value, fmt.inp, fmt.date, fmt.pct, unit)
         _write(ws, r, 2, note)
+        for k, scenario in enumerate(columns):
+            _write(ws, r, 3 + k, (over[0] if over else {}).get(scenario), fmt.inp, fmt.date, fmt.pct, unit)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 80)
+    ws.set_column(3, 2 + max(len(columns), 1), 14)
 
 
 def _scenarios_sheet(ws, fmt: _Formats, scenarios: list[tuple[str, str]]) -> None:

@@ -53,15 +53,16 @@ def scenario_title(name: str) -> str:
     return "Base case" if name == BASE else name
 
 
-def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str) -> str:
-    """'cash runs out in Mar 2025, 26 months after the start' (or why it does not)."""
+def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str, scenario: str = BASE) -> str:
+    """'cash runs out in Mar 2025, 26 months after the start' (or why it does not), against the
+    scenario's own minimum cash."""
     month = k["cash_out_month"]
     if month is None:
         return (f"cash lasts the whole {s.horizon_months}-month horizon, ending at "
                 f"{fmt.money(k['ending_cash'], currency)} in {fmt.month_of(last_month)}"
                 + horizon_burn_clause(k))
-    what = (f"cash falls below the {fmt.money(s.minimum_cash, currency)} minimum" if s.minimum_cash
-            else "cash runs out")
+    floor = s.value("minimum_cash", scenario)
+    what = f"cash falls below the {fmt.money(floor, currency)} minimum" if floor else "cash runs out"
     runway = k["runway_months"]
     when = "the first month" if runway == 0 else f"{fmt.months(runway)} after the start"
     back = (f" and is back above it from {fmt.month(k['cash_recovers_month'])}"
@@ -94,19 +95,21 @@ def headline(name: str, k: dict, workbook: Workbook, extra: str | None = None) -
     last = workbook.months()[-1]
     cur = workbook.settings.currency
     tail = f"; {extra}" if extra else ""
-    return (f"{scenario_title(name)}: {cash_clause(k, workbook.settings, last, cur)}; "
+    return (f"{scenario_title(name)}: {cash_clause(k, workbook.settings, last, cur, name)}; "
             f"{break_even_clause(k, last)}{tail}.")
 
 
-def card_notes(workbook: Workbook, k: dict) -> dict[str, str]:
-    """The line under a KPI card where the report says more than the registry's description."""
+def card_notes(workbook: Workbook, k: dict, scenario: str = BASE) -> dict[str, str]:
+    """The line under a KPI card where the report says more than the registry's description; the
+    floor and the discount rate are the scenario's own."""
     s, cur = workbook.settings, workbook.settings.currency
-    floor = f"below the {fmt.money(s.minimum_cash, cur)} minimum" if s.minimum_cash else "below zero"
+    minimum = s.value("minimum_cash", scenario)
+    floor = f"below the {fmt.money(minimum, cur)} minimum" if minimum else "below zero"
     return {
         "cash_out_month": f"first month with cash {floor}",
         "runway_months": f"months from {fmt.month_of(s.start_month)}",
         "break_even_month": "a full trailing 12 months of operating cash flow ≥ 0",
-        "npv": f"operating cash flows at {fmt.percent_exact(s.discount_rate)} a year",
+        "npv": f"operating cash flows at {fmt.percent_exact(s.value('discount_rate', scenario))} a year",
         "irr": k.get("irr_note") or "annualised, on operating cash flows",
         **recovery_note(k),
         "ending_cash": f"at the end of {fmt.month_of(workbook.months()[-1])}",
@@ -149,9 +152,9 @@ def card_tone(kpi: Kpi, x) -> str:
     return "bad" if kpi.kind == "money" and kpi.better > 0 and (x or 0) < 0 else ""
 
 
-def kpi_cards(k: dict, workbook: Workbook) -> list[Card]:
+def kpi_cards(k: dict, workbook: Workbook, scenario: str = BASE) -> list[Card]:
     """The KPIs of one scenario as cards, in the registry's (and the JSON's) order."""
-    notes = card_notes(workbook, k)
+    notes = card_notes(workbook, k, scenario)
 
     def note(kpi: Kpi) -> str:
         if kpi.name in notes:

@@ -164,7 +164,8 @@ def assumptions_data(done: Finished) -> dict:
     others, groups = assumption_groups(run)
     scenarios = [(narrative.scenario_title(n), done.table["scenarios"][n]["description"])
                  for n in run.scenarios]
-    return {"settings": settings_rows(run), "scenario_columns": others, "groups": groups,
+    return {"settings": settings_rows(run), "settings_scenarios": settings_columns(run),
+            "scenario_columns": others, "groups": groups,
             "scenarios": scenarios}
 
 
@@ -299,7 +300,7 @@ def scenario_charts(run: Run, j: int, kpis: dict, annual: dict, key: str) -> lis
     cash_out = month_index(run, kpis["cash_out_month"])
     be = kpis["break_even_month"]
     break_even = dt.date(int(be[:4]), int(be[5:7]), 1) if be else None
-    floor = run.workbook.settings.minimum_cash or 0.0
+    floor = run.workbook.settings.value("minimum_cash", name)
     return [
         charts.cash_chart(f"{key}-cash", f"Cash balance — {who}", months,
                           run.result.column("closing_cash", j), cur, floor, funding_rounds(run, j),
@@ -323,24 +324,53 @@ def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> di
         "name": name, "title": narrative.scenario_title(name), "key": f"scenario-{j + 1}",
         "description": data["description"],
         "headline": narrative.headline(name, data["kpis"], wb, clause),
-        "cards": narrative.kpi_cards(data["kpis"], wb),
+        "cards": narrative.kpi_cards(data["kpis"], wb, name),
+        "settings": scenario_settings_note(run, name),
     }
 
 
-def settings_rows(run: Run) -> list[tuple[str, str, str]]:
-    """(setting, value for readers, notes) for the Settings sheet."""
+def setting_text(name: str, x: float | None, currency: str) -> str:
+    """A setting a scenario may change, for readers: '10% a year', '$1.5M', '30 days', 'none'."""
+    if name == "discount_rate":
+        return fmt.percent_exact(x) + " a year"
+    if name in ("receivable_days", "payable_days"):
+        return f"{x:g} days"
+    return "none" if name == "minimum_cash" and not x else fmt.money(x, currency, 2)
+
+
+def settings_columns(run: Run) -> list[str]:
+    """The scenarios (as titled in prose) that change a setting: each gets a column in the settings table."""
     s = run.workbook.settings
-    notes = s.notes
-    rows = [
-        ("start_month", fmt.month_of(s.start_month)),
-        ("horizon_months", fmt.months(s.horizon_months)),
-        ("currency", s.currency),
-        ("discount_rate", fmt.percent_exact(s.discount_rate) + " a year"),
-        ("opening_cash", fmt.money(s.opening_cash, s.currency, 2)),
-        ("minimum_cash", fmt.money(s.minimum_cash, s.currency, 2) if s.minimum_cash else "none"),
-    ]
-    rows += [(f"fx_{code}", f"1 {code} = {rate:g} {s.currency}") for code, rate in s.fx.items()]
-    return [(name, value, narrative.text_parts(notes.get(name, ""))) for name, value in rows]
+    return [narrative.scenario_title(n) for n in run.scenarios if n != BASE and s.overridden_in(n)]
+
+
+def settings_rows(run: Run) -> list[dict]:
+    """The Settings sheet for readers: each setting's base value, its value in each scenario that
+    changes a setting (:func:`settings_columns`; blank for a setting no scenario may change, ``differs``
+    where it is not the base value), and its notes."""
+    s = run.workbook.settings
+    cur, base = s.currency, s.in_scenario(BASE)
+    shown = [n for n in run.scenarios if n != BASE and s.overridden_in(n)]
+    rows = [("start_month", fmt.month_of(s.start_month)), ("horizon_months", fmt.months(s.horizon_months)),
+            ("currency", s.currency)]
+    rows += [(name, setting_text(name, x, cur)) for name, x in base.items()]
+    rows += [(f"fx_{code}", f"1 {code} = {rate:g} {cur}") for code, rate in s.fx.items()]
+    out = []
+    for name, value in rows:
+        here = [s.in_scenario(n) if name in base else None for n in shown]
+        out.append({"name": name, "value": value, "notes": narrative.text_parts(s.notes.get(name, "")),
+                    "scenarios": [(setting_text(name, h[name], cur), h[name] != base[name]) if h else ("", False)
+                                  for h in here]})
+    return out
+
+
+def scenario_settings_note(run: Run, name: str) -> str:
+    """'Settings in this scenario: opening_cash $500.00 (base $1,000.00); …', or '' when it changes none."""
+    s = run.workbook.settings
+    here, base = s.in_scenario(name), s.in_scenario(BASE)
+    parts = [f"{n} {setting_text(n, here[n], s.currency)} (base {setting_text(n, base[n], s.currency)})"
+             for n in s.overridden_in(name)]
+    return "Settings in this scenario: " + "; ".join(parts) + "." if parts else ""
 
 
 def assumption_groups(run: Run) -> tuple[list[str], list[dict]]:

@@ -315,7 +315,7 @@ def simulation_charts(run: Run, sim: Simulation) -> list[ucharts.Chart]:
     fan = ucharts.fan_chart(
         "simulation-fan", f"Cash balance across {n} — {who}", months, sim.fan.p10, sim.fan.p50,
         sim.fan.p90, cur, run.result.column("closing_cash", j), f"{who} as entered",
-        run.workbook.settings.minimum_cash or 0.0,
+        run.workbook.settings.value("minimum_cash", sim.scenario),
         f"Each month's P10, P50 and P90 of closing cash across the {n} (taken month by month, so the "
         f"P50 line is not one sample's path); the dashed line is {the(sim.scenario)} with every assumption at its "
         f"value.")
@@ -383,7 +383,8 @@ def simulation_view(run: Run, sim: Simulation) -> dict:
     years = list(sim.cash_out_by_year.items())
     year_tables = [[(str(y), fmt.percent(prob)) for y, prob in years[a:a + YEARS_PER_TABLE]]
                    for a in range(0, len(years), YEARS_PER_TABLE)]
-    what = "falls below the minimum cash" if run.workbook.settings.minimum_cash else "has run out"
+    what = ("falls below the minimum cash" if run.workbook.settings.value("minimum_cash", sim.scenario)
+            else "has run out")
     varied = bool(sim.varied)  # with nothing varied every sample is the scenario: no charts, no tables
     return {"scenario": who, "sentence": sampling_sentence(sim, the(sim.scenario)), "varied": varied,
             "charts": simulation_charts(run, sim) if varied else [],
