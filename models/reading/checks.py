@@ -20,6 +20,7 @@ from cashcast.models.kinds.base import TRANCHE
 from cashcast.models.reading.bounds import check_growth
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem, errors_of
+from cashcast.models.reading.valuation_checks import check_valuations
 from cashcast.models.reading.warning_checks import WARNING_CHECKS
 
 REQUIRED_SHEETS = ("Settings", "Assumptions")
@@ -213,7 +214,7 @@ def check_funding(draft: Draft) -> list[Problem]:
 CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
     check_file, check_sheets, check_settings, check_scenarios, check_assumption_cells, check_blocks,
     check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions, check_growth,
-    check_funding,
+    check_funding, check_valuations,
     *WARNING_CHECKS,
 )
 
