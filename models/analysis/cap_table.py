@@ -20,8 +20,8 @@ from cashcast.models.statements.ownership import RoundTerms, round_terms, start_
 def missing_note(names: list[str]) -> str | None:
     """Why the cap table is incomplete, or None when every round is valued.
 
-    >>> missing_note(["April 2023 round"])
-    "no pre_money or post_money for: April 2023 round; the shares it sold are unknown, so the ownership after it is not computed (no guess is made)"
+    >>> print(missing_note(["April 2023 round"]))
+    no pre_money or post_money for: April 2023 round; the shares it sold are unknown, so the ownership after it is not computed (no guess is made)
     """
     if not names:
         return None
