@@ -65,25 +65,29 @@ def _block_problems(draft: Draft, block: Block) -> list[tuple[str, str]]:
     return out
 
 
-def _signing_range(block: Block) -> tuple[float, float, Row | None]:
-    """The earliest and latest month (ordinal) a round may be signed in any scenario or sample."""
+def _signing_range(block: Block) -> tuple[tuple[float, str | None], tuple[float, str | None]]:
+    """The earliest and latest month (ordinal) a round may be signed in any scenario or sample, each
+    with the cell that gives it (None: a tranche's fixed month, or the block's first row)."""
     row = block.rows.get("month")
-    first = tranche_months(block)[:1]
-    literal = [y * 12 + m - 1 for y, m, _r in first]
+    literal = [(y * 12 + m - 1, None) for y, m, _r in tranche_months(block)[:1]]
     if row is None or row.value is None:
         month = signing_ordinal(block)
-        return month, month, None
-    values = [row.value, *row.overrides.values(), *(x for x in (row.low, row.high) if x is not None)]
-    return min([min(values)] + literal), min([max(values)] + literal), row
+        return (month, None), (month, None)
+    keys = [("value", row.value), *((f"scenario:{s}", v) for s, v in row.overrides.items()),
+            *((k, v) for k, v in (("low", row.low), ("high", row.high)) if v is not None)]
+    values = [(v, row.cells.get(k)) for k, v in keys]
+    soonest = min([min(values, key=lambda x: x[0])] + literal, key=lambda x: x[0])
+    latest = min([max(values, key=lambda x: x[0])] + literal, key=lambda x: x[0])
+    return soonest, latest
 
 
 def _order_problems(draft: Draft, rounds: list[Block]) -> list[tuple[str, str]]:
     out = []
     for earlier, later in zip(rounds, rounds[1:]):
-        _lo, latest, row = _signing_range(earlier)
-        soonest, _hi, later_row = _signing_range(later)
+        _soonest, (latest, late_cell) = _signing_range(earlier)
+        (soonest, soon_cell), _latest = _signing_range(later)
         if latest > soonest:
-            where = (row or later_row).cells["value"]
+            where = soon_cell or late_cell or later.first_row.cells["parameter"]
             out.append((where, f"round '{earlier.name}' may be signed as late as "
                                f"{ordinal_to_date(int(latest)):%Y-%m} but '{later.name}' as early as "
                                f"{ordinal_to_date(int(soonest)):%Y-%m}; with valuations the rounds must be "
