@@ -491,3 +491,9 @@ def _(d):
                      row("A", "funding", "amount", 30e6, "USD"),
                      row("A", "funding", "month", dt.date(2023, 9, 1), "date", overrides={"early": dt.date(2023, 2, 1)}),
                      row("A", "funding", "post_money", 150e6, "USD")], scenarios=[("early", "A first")])
+
+
+@bad("valuation sampled from a normal distribution")
+def _(d):
+    return model(d, [*GOOD, *ROUND, row("Seed", "funding", "post_money", 100e6, "USD", low=50e6, high=150e6,
+                                        distribution="normal")])

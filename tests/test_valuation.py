@@ -166,3 +166,10 @@ def test_valued_rounds_keep_one_order_in_every_scenario(tmp_path):
     found = problems_of(BAD["valued rounds signed in another order by a scenario"](tmp_path))
     assert len(found) == 1 and found[0].startswith("model.xlsx:Assumptions!K9: round 'Seed' may be signed as "
                                                    "late as 2023-03 but 'A' as early as 2023-02")
+
+
+def test_a_valuation_is_not_sampled_beyond_its_range(tmp_path):
+    found = problems_of(BAD["valuation sampled from a normal distribution"](tmp_path))
+    assert found == ["model.xlsx:Assumptions!H7: post_money of a round with a valuation cannot use a normal "
+                     "distribution (its draws go beyond low and high, so the valuation could fall below the "
+                     "round); use pert, triangular or uniform"]

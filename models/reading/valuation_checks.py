@@ -2,7 +2,8 @@
 
 See :mod:`cashcast.models.statements.ownership` for what a valuation does. A round states at most one
 of the two; a pre-money is above 0 and a post-money above the round's total (amount, tranches and
-in-kind credits), in base, in every scenario and at its low; and when every round is valued, the
+in-kind credits), in base, in every scenario and at its low; a valued round's figures are not sampled beyond their
+low and high (no normal or lognormal); and when every round is valued, the
 rounds are signed in the same order in every scenario and sample (the price of each is fixed on the
 shares of the rounds signed before it).
 """
@@ -65,6 +66,19 @@ def _block_problems(draft: Draft, block: Block) -> list[tuple[str, str]]:
     return out
 
 
+UNBOUNDED = ("normal", "lognormal")   # draws beyond low..high: a valuation could fall below its round
+
+
+def _unbounded(block: Block) -> list[tuple[str, str]]:
+    """A valued round's figures must stay within low..high when sampled."""
+    rows = [r for name, r in block.rows.items() if name in ("amount", "month", *VALUATIONS)]
+    rows += [r for _y, _m, r in tranche_months(block)]
+    return [(r.cells.get("distribution", r.cells["value"]),
+             f"{r.parameter} of a round with a valuation cannot use a {r.distribution} distribution (its draws "
+             f"go beyond low and high, so the valuation could fall below the round); use pert, triangular "
+             f"or uniform") for r in rows if r.distribution in UNBOUNDED]
+
+
 def _signing_range(block: Block) -> tuple[tuple[float, str | None], tuple[float, str | None]]:
     """The earliest and latest month (ordinal) a round may be signed in any scenario or sample, each
     with the cell that gives it (None: a tranche's fixed month, or the block's first row)."""
@@ -100,6 +114,7 @@ def check_valuations(draft: Draft) -> list[Problem]:
     above the round's total; with every round valued, the rounds keep one signing order."""
     blocks = [b for b in draft.blocks.values() if b.kind == "funding" and b.rows]
     found = [p for b in blocks for p in _block_problems(draft, b)]
+    found += [p for b in blocks if valued(b) for p in _unbounded(b)]
     rounds = equity_rounds(blocks)
     if rounds and all(valued(b) for b in rounds):
         found += _order_problems(draft, rounds)
