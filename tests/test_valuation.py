@@ -10,16 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import tempfile
+from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.reports.cli.main import main
+from cashcast.reports.excel.assumptions import write_assumption_workbook
 from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.html.ownership import sentence
 from tests.bad_workbooks import BAD
-from tests.helpers import row
+from tests.helpers import row, settings
 from tests.test_bad_input import problems_of
 
 TEAM = row("Team", "opex", "monthly_amount", 1e6, "USD/month")
@@ -173,3 +178,34 @@ def test_a_valuation_is_not_sampled_beyond_its_range(tmp_path):
     assert found == ["model.xlsx:Assumptions!H7: post_money of a round with a valuation cannot use a normal "
                      "distribution (its draws go beyond low and high, so the valuation could fall below the "
                      "round); use pert, triangular or uniform"]
+
+
+# -- properties over random rounds ---------------------------------------------------------------------
+@st.composite
+def valued_rounds(draw):
+    """2–4 rounds of one amount each, in distinct months of a 36-month model, each with a pre-money."""
+    months = sorted(draw(st.sets(st.integers(0, 35), min_size=2, max_size=4)))
+    amounts = [draw(st.floats(0, 1e9).map(lambda x: round(x, 2))) for _ in months]
+    pres = [draw(st.floats(1e3, 1e10).map(lambda x: round(x, 2))) for _ in months]
+    return list(zip(months, amounts, pres))
+
+
+@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valued_rounds())
+def test_shares_add_to_one_and_each_round_dilutes_by_its_terms(rounds):
+    rows = [TEAM]
+    for k, (m, amount, pre) in enumerate(rounds):
+        name = f"R{k}"
+        rows += [row(name, "funding", "amount", amount, "USD"),
+                 row(name, "funding", "month", dt.date(2023 + m // 12, m % 12 + 1, 1), "date"),
+                 row(name, "funding", "pre_money", pre, "USD")]
+    with tempfile.TemporaryDirectory() as tmp:
+        run = run_file(write_assumption_workbook(Path(tmp) / "r.xlsx", settings(horizon_months=36), rows))
+    owned = [column(run, f"r{k}.ownership") for k in range(len(rounds))]
+    assert np.allclose(np.sum(owned, axis=0) + column(run, "earlier_holders_share"), 1, rtol=0, atol=1e-12)
+    kept = [pre / (pre + amount) for _m, amount, pre in rounds]
+    assert column(run, "earlier_holders_share")[-1] == pytest.approx(np.prod(kept), rel=1e-12, abs=1e-15)
+    for k, (m, amount, pre) in enumerate(rounds):
+        later = np.prod(kept[k + 1:])
+        assert owned[k][-1] == pytest.approx(amount / (pre + amount) * later, rel=1e-9, abs=1e-15)
+        assert (owned[k][:m] == 0).all()
