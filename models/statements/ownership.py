@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cashcast.models.engine.expr import Expr, If, LineRef, Max, MonthOfYear, MonthsSince, Num, Param, Prev, Sum, Year
+from cashcast.models.engine.expr import Expr, If, LineRef, Max, MonthOfYear, MonthsSince, Num, Prev, Sum, Year
 from cashcast.models.kinds.base import MONTHS_PER_YEAR, TRANCHE, BlockContext, Line
 
 if TYPE_CHECKING:
