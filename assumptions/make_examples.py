@@ -96,6 +96,11 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
         R("Microsoft 2023", "funding", "amount", 10e9, "USD", None, None, None, A001 + ", " + A002,
           "Microsoft's $10 billion in early 2023", {"claim-004": 0}),
         R("Microsoft 2023", "funding", "month", month(2023, 1), "date", None, None, None, A001, ""),
+        R("Microsoft 2023", "funding", "post_money", 29e9, "USD", None, None, None, A000 + ", " + A002,
+          "post-money: " + A002 + " says Microsoft's further $10 billion took OpenAI's valuation to $29 billion "
+          "(the value with the money in); " + A000 + " has it rising from $20 billion to $29 billion a month "
+          "after launch, and $29B − $10B = $19B is close to the $20B before. The April 2023 round has no "
+          "valuation in the articles, so no cap table is computed after it"),
         R("April 2023 round", "funding", "amount", 10.3e9, "USD", None, None, None, A001,
           "$10.3 billion reported at the end of April 2023 (with the $10B: about $20B raised in 2023)",
           {"claim-004": 0}),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from cashcast.models.analysis.batch import json_number, json_value
 from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.cap_table import cap_table
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.statements.checks import check_results
 from cashcast.models.statements.lines import CHECKS, JSON_KEYS, statement_views
@@ -82,10 +83,18 @@ def summary(run: Run) -> dict:
         "lines": {name: {"label": ln.label, "unit": ln.unit, "role": ln.role, "block": ln.block,
                          "annual": aggregation(ln.annual).json}
                   for name, ln in run.model.lines.items()},
-        "scenarios": {
-            name: {"description": descriptions.get(name, ""), "settings": s.in_scenario(name),
-                   "kpis": scenario_kpis(run, j),
-                   "annual": annual_table(run, j), "statements": statements_table(run, j)}
-            for j, name in enumerate(run.scenarios)
-        },
+        "scenarios": {name: scenario_table(run, j, descriptions.get(name, ""))
+                      for j, name in enumerate(run.scenarios)},
     }
+
+
+def scenario_table(run: Run, j: int, description: str) -> dict:
+    """Scenario column j's entry in the JSON: its settings, KPIs, annual figures, statements and, when a
+    round states a valuation, its ``cap_table`` (no key at all otherwise)."""
+    name = run.scenarios[j]
+    out = {"description": description, "settings": run.workbook.settings.in_scenario(name),
+           "kpis": scenario_kpis(run, j), "annual": annual_table(run, j), "statements": statements_table(run, j)}
+    table = cap_table(run, j)
+    if table is not None:
+        out["cap_table"] = table
+    return out

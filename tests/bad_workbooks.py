@@ -576,3 +576,37 @@ def _(d):
                      row("GPUs", "hardware", "useful_life_months", 12, "months"),
                      row("Credits", "funding", "amount@2023-02", 1e6, "USD"),
                      row("Credits", "funding", "in_kind", "GPUs", "")])
+
+# -- valuations of funding rounds (issue 10, part 2) ------------------------------------------------
+ROUND = [row("Seed", "funding", "amount@2023-03", 4e6, "USD"), row("Seed", "funding", "amount@2023-06", 6e6, "USD")]
+
+
+@bad("round with both pre_money and post_money")
+def _(d):
+    return model(d, [*GOOD, *ROUND, row("Seed", "funding", "pre_money", 90e6, "USD"),
+                     row("Seed", "funding", "post_money", 100e6, "USD")])
+
+
+@bad("post_money not above the round")
+def _(d):
+    return model(d, [*GOOD, *ROUND, row("Seed", "funding", "post_money", 9e6, "USD", low=5e6,
+                                        overrides={"up": 10e6})], scenarios=[("up", "more")])
+
+
+@bad("pre_money of 0")
+def _(d):
+    return model(d, [*GOOD, *ROUND, row("Seed", "funding", "pre_money", 0, "USD")])
+
+
+@bad("valued rounds signed in another order by a scenario")
+def _(d):
+    return model(d, [*GOOD, *ROUND, row("Seed", "funding", "pre_money", 90e6, "USD"),
+                     row("A", "funding", "amount", 30e6, "USD"),
+                     row("A", "funding", "month", dt.date(2023, 9, 1), "date", overrides={"early": dt.date(2023, 2, 1)}),
+                     row("A", "funding", "post_money", 150e6, "USD")], scenarios=[("early", "A first")])
+
+
+@bad("valuation sampled from a normal distribution")
+def _(d):
+    return model(d, [*GOOD, *ROUND, row("Seed", "funding", "post_money", 100e6, "USD", low=50e6, high=150e6,
+                                        distribution="normal")])

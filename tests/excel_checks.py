@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
+from cashcast.models.analysis.cap_table import cap_table
 from cashcast.models.analysis.kpis import BELOW_FLOOR, BREAK_EVEN, KPIS
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import rank
@@ -23,6 +24,7 @@ from cashcast.reports.excel.assumptions import AssumptionRow, starter, write_ass
 from cashcast.reports.excel.irr import search_values
 from cashcast.models.statements.checks import TERMS
 from cashcast.reports.excel.layout import excel_serial
+from cashcast.reports.excel.sheets.cap_table import COLUMNS as CAP_COLUMNS, TITLE as CAP_TABLE
 from cashcast.reports.excel.sheets.statements import LARGEST
 from tests.helpers import EXAMPLES
 
@@ -43,7 +45,7 @@ def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
     line, a foreign currency, a date range and a cash floor: every primitive's Excel rendering. Its
     receivable and payable days are above 0 (the working-capital lines), and the slow scenario has its
     own opening cash, minimum cash, discount rate and receivable days (settings by scenario in the live
-    model)."""
+    model); every round states a valuation (a cap table, with tranches and in-kind credits)."""
     def r(block, kind, param, value, unit, **kw):
         return AssumptionRow(block, kind, param, value, unit, source="test", **kw)
 
@@ -102,10 +104,15 @@ def every_kind() -> tuple[list, list[AssumptionRow], list[tuple[str, str]]]:
         r("Seed", "funding", "amount", 2_000_000, "USD"),
         r("Seed", "funding", "month", month(2024, 9, 1), "date", low=month(2024, 6, 1), high=month(2025, 6, 1)),
         r("Series A", "funding", "amount", 5_000_000, "USD"),
+        r("Seed", "funding", "pre_money", 8_000_000, "USD"),
         r("Series A", "funding", "month", month(2025, 9, 1), "date", overrides={"slow": month(2026, 3, 1)}),
-        r("Series B", "funding", "amount@2025-11", 1_000_000, "USD"),
-        r("Series B", "funding", "amount@2026-02", 2_000_000, "USD"),
+        r("Series A", "funding", "post_money", 40_000_000, "USD", low=20_000_000, high=60_000_000,
+          overrides={"slow": 25_000_000}),
+        r("Series B", "funding", "amount@2026-04", 1_000_000, "USD"),
+        r("Series B", "funding", "amount@2026-07", 2_000_000, "USD"),
+        r("Series B", "funding", "pre_money", 60_000_000, "EUR"),
         r("Cloud credits", "funding", "amount@2024-04", 100_000, "USD"),
+        r("Cloud credits", "funding", "post_money", 2_000_000, "USD"),
         r("Cloud credits", "funding", "in_kind", "Servers", ""),
         r("Loan", "debt", "amount", 1_000_000, "USD"),
         r("Loan", "debt", "draw_month", month(2024, 5, 1), "date"),
@@ -265,6 +272,8 @@ def expectations(report, run: Run) -> Expectations:
             found.update(_summary_sheet(ws, run, j_of, selected))
         elif ws.title == "Assumptions":
             found.update(_assumptions_sheet(ws, run, selected))
+        elif ws.title == CAP_TABLE:
+            found.update(_cap_table_sheet(ws, run, j_of[selected]))
     formulas = formula_cells(report)
     return Expectations({k: v for k, v in found.items() if k in formulas},
                         sorted(k for k in formulas if k not in found))
@@ -367,6 +376,24 @@ def _annual_sheet(ws, run: Run, j: int) -> dict:
             for c in row[3:]:
                 if c.data_type == "f":
                     out[(ws.title, c.coordinate)] = annual[index[c.column]]
+    return out
+
+
+def _cap_table_sheet(ws, run: Run, j: int) -> dict:
+    """The JSON's cap table (numpy) of the selected scenario, found by round name and column heading."""
+    figures = {r["round"]: r for r in cap_table(run, j)["rounds"]}
+    key_of = dict(CAP_COLUMNS)
+    top = next(row for row in ws.iter_rows() if row[0].value == "Round")
+    keys = {c.column: key_of[c.value] for c in top}
+    out = {}
+    for row in ws.iter_rows(min_row=top[0].row + 1):
+        if row[0].value not in figures:
+            continue
+        for c in row[1:]:
+            expected = figures[row[0].value][keys[c.column]]
+            if keys[c.column] == "month_signed":
+                expected = float(excel_serial(dt.date(int(expected[:4]), int(expected[5:]), 1)))
+            out[(ws.title, c.coordinate)] = expected
     return out
 
 

@@ -23,6 +23,7 @@ from cashcast.models.engine.expr import (
 )
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
+from cashcast.models.statements.ownership import round_terms
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.excel.formulas import ExcelContext
@@ -224,8 +225,10 @@ def test_the_selector_lists_the_workbook_scenarios(report):
 
 def test_sheets_charts_panes_and_print_set_up(report):
     run, data, wb, _values = report
-    assert wb.sheetnames[:6] == ["Summary", "Assumptions", "Monthly", "Annual", "Statements", "Sources"]
-    assert wb.sheetnames[6:] == [f"Scenario {s}" for s in run.scenarios]
+    cap = ["Cap table"] if any(t.post is not None for t in round_terms(run.workbook)) else []
+    fixed = ["Summary", "Assumptions", "Monthly", "Annual", "Statements", *cap, "Sources"]
+    assert wb.sheetnames[:len(fixed)] == fixed
+    assert wb.sheetnames[len(fixed):] == [f"Scenario {s}" for s in run.scenarios]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         charts = sorted(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
         titles = [re.findall(r"<a:t>([^<]*)</a:t>", zf.read(n).decode())[0] for n in charts]

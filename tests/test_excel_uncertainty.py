@@ -18,6 +18,7 @@ import pytest
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
+from cashcast.models.statements.ownership import round_terms
 from cashcast.reports.excel.report import excel_bytes
 from cashcast.models.analysis.kpis import KPIS, simulated
 from tests.excel_checks import (
@@ -49,9 +50,10 @@ def report(request, tmp_path_factory):
 
 def test_the_uncertainty_sheets_exist_with_their_titles(report):
     run, analysis, _data, wb, _values = report
-    assert wb.sheetnames[:8] == ["Summary", "Assumptions", "Monthly", "Annual", "Statements", "Sensitivity",
-                                 "Simulation", "Sources"]
-    assert wb.sheetnames[8:] == [f"Scenario {s}" for s in run.scenarios]
+    cap = ["Cap table"] if any(t.post is not None for t in round_terms(run.workbook)) else []
+    fixed = ["Summary", "Assumptions", "Monthly", "Annual", "Statements", *cap, "Sensitivity", "Simulation", "Sources"]
+    assert wb.sheetnames[:len(fixed)] == fixed
+    assert wb.sheetnames[len(fixed):] == [f"Scenario {s}" for s in run.scenarios]
     base = run.scenarios[0]
     assert wb["Sensitivity"]["A1"].value.startswith(f"Sensitivity of scenario {base}: ")
     assert wb["Simulation"]["A1"].value == f"Monte Carlo simulation of scenario {base} (simulation output)"

@@ -300,6 +300,18 @@ LINES = {
     "bridge.repaid": ("Bridge: debt repaid", "USD/month", "repayment", False),
     "bridge.balance": ("Bridge: debt owed", "USD", "detail", True),
     "bridge.interest": ("Bridge: interest", "USD/month", "cost", False),
+    "seed.shares_before": ("Seed: shares held before the round (at its price)", "shares", "ownership", True),
+    "seed.shares": ("Seed: shares bought", "shares", "ownership", True),
+    "seed.ownership": ("Seed: investors' share", "%", "ownership", True),
+    "series_a.shares_before": ("Series A: shares held before the round (at its price)", "shares", "ownership", True),
+    "series_a.shares": ("Series A: shares bought", "shares", "ownership", True),
+    "series_a.ownership": ("Series A: investors' share", "%", "ownership", True),
+    "series_b.shares_before": ("Series B: shares held before the round (at its price)", "shares", "ownership", True),
+    "series_b.shares": ("Series B: shares bought", "shares", "ownership", True),
+    "series_b.ownership": ("Series B: investors' share", "%", "ownership", True),
+    "cloud_credits.shares_before": ("Cloud credits: shares held before the round (at its price)", "shares", "ownership", True),
+    "cloud_credits.shares": ("Cloud credits: shares bought", "shares", "ownership", True),
+    "cloud_credits.ownership": ("Cloud credits: investors' share", "%", "ownership", True),
 }
 
 

@@ -11,6 +11,7 @@ from importlib import resources
 
 import pytest
 
+from cashcast.models.statements.ownership import round_terms
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.solve import find_row, parse_target, solve
@@ -359,7 +360,9 @@ def test_uncertainty_sections_come_after_the_answer(analysed_example):
     run, analysis, page = analysed_example
     ids = re.findall(r'<section id="([^"]+)"', page)
     scenarios = [f"scenario-{j + 1}" for j in range(len(run.scenarios))]
-    assert ids == ["answer", "comparison", "sensitivity", "simulation", *scenarios, "statements", "assumptions", "methodology"]
+    ownership = ["ownership"] if any(t.post is not None for t in round_terms(run.workbook)) else []
+    assert ids == ["answer", "comparison", "sensitivity", "simulation", *scenarios, "statements", *ownership,
+                   "assumptions", "methodology"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
 

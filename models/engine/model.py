@@ -177,7 +177,7 @@ class NumpyContext:
         for node in expr.walk():
             if isinstance(node, Param):
                 width = max(width, self.params[node.name].shape[1])
-            elif isinstance(node, LineRef) and node.name in self.values:
+            elif isinstance(node, (LineRef, Prev)) and node.name in self.values:  # another line, or last month's
                 width = max(width, self.values[node.name].shape[1])
         return width
 

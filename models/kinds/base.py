@@ -39,6 +39,7 @@ CATEGORIES: dict[str, str] = {
     "equity": "equity funding (financing)",
     "debt_drawn": "debt drawn (financing)",
     "debt_repaid": "debt repaid (financing; a line of role repayment)",
+    "shares_issued": "shares a valued round's investors bought (ownership, not money)",
 }
 # A line of these roles must say where it sits in the statements
 CATEGORISED_ROLES = ("revenue", "cost", "funding", "repayment", "memo")

@@ -1,11 +1,11 @@
 """Funding: a round's cash, received in one month or in tranches (``amount@YYYY-MM`` rows); or, with an
-``in_kind`` row, credits received for equity and consumed by a named cost block (no cash moves)."""
+``in_kind`` row, credits received for equity and consumed by a named cost block (no cash moves). With a
+``pre_money`` or ``post_money`` valuation, the shares it sells (:mod:`cashcast.models.statements.ownership`)."""
 from __future__ import annotations
 
-from cashcast.models.engine.expr import (Between, Expr, LineRef, Max, MonthOfYear, MonthsSince, Num, Prev,
-                                         Sum, Year, lift)
-from cashcast.models.kinds.base import (MONTHS_PER_YEAR, TRANCHE, BlockContext, KindSpec, Line,
-                                        ParamSpec as P)
+from cashcast.models.engine.expr import Between, Expr, LineRef, Max, MonthsSince, Num, Prev, Sum, lift
+from cashcast.models.kinds.base import BlockContext, KindSpec, Line, ParamSpec as P
+from cashcast.models.statements.ownership import months_from, ownership_lines, tranche_months
 
 
 def funding_inflow(amount, months_since_round):
@@ -18,11 +18,6 @@ def funding_inflow(amount, months_since_round):
     10000000000.0
     """
     return amount * Between(lift(months_since_round), Num(0), Num(0))
-
-
-def _months_from(year: int, month: int) -> Expr:
-    """Whole months from ``year``-``month`` to this month, from the month's own date (no literal date)."""
-    return (Year() - year) * MONTHS_PER_YEAR + MonthOfYear() - month
 
 
 def credits_left(credits_left_before, received, cost):
@@ -40,22 +35,61 @@ def credits_left(credits_left_before, received, cost):
     return Max(0, lift(credits_left_before) + received - cost)
 
 
+def shares_bought(received, shares_before, pre_money):
+    """``shares_t = received_t ÷ price``, ``price = pre-money ÷ shares held before the round``.
+
+    Pre-money $90M, the founders' 1 share: a first tranche of $4M buys 4/90 of a share, and the new
+    investors then own (4/90) ÷ (1 + 4/90) = 4/94; the second tranche of $6M at the same price brings
+    them to (10/90) ÷ (1 + 10/90) = 10%.
+
+    >>> from cashcast.models.engine.expr import scalar
+    >>> a = scalar(shares_bought(4e6, 1, 90e6)); b = a + scalar(shares_bought(6e6, 1, 90e6))
+    >>> round(a / (1 + a) - 4 / 94, 15), round(b / (1 + b), 15)
+    (0.0, 0.1)
+    """
+    return received * shares_before / pre_money
+
+
+def pre_from_post(post_money, total):
+    """``pre-money = post-money − the round's total`` (amount + tranches + in-kind credits).
+
+    Articles 000 and 002: Microsoft's $10 billion took OpenAI to $29 billion, so $19 billion before it.
+
+    >>> from cashcast.models.engine.expr import scalar
+    >>> scalar(pre_from_post(Num(29e9), 10e9))
+    19000000000.0
+    """
+    return post_money - total
+
+
+def new_investors_share(total, post_money):
+    """``new investors' share = total ÷ post-money``; everyone before keeps ``pre ÷ post`` of theirs
+    (their dilution is the same ``total ÷ post``).
+
+    Articles 000 and 002: $10 billion of $29 billion is 34.48%; the earlier holders keep 65.52%.
+
+    >>> from cashcast.models.engine.expr import scalar
+    >>> round(scalar(new_investors_share(Num(10e9), 29e9)), 6), round(scalar(1 - Num(10e9) / 29e9), 6)
+    (0.344828, 0.655172)
+    """
+    return total / post_money
+
+
 def _received(b: BlockContext) -> Expr:
     """The round's amount in its month plus each tranche in its own month."""
     parts = []
     if b.has("amount") and b.has("month"):
         parts.append(funding_inflow(b.p("amount"), MonthsSince(b.date("month"))))
-    for modifier, row in sorted(b.block.shapes.get("amount", {}).items()):
-        if modifier.startswith(TRANCHE):
-            year, month = int(modifier[len(TRANCHE):][:4]), int(modifier[len(TRANCHE):][4:])
-            parts.append(funding_inflow(b.raw(row), _months_from(year, month)))
+    for year, month, row in tranche_months(b.block):
+        parts.append(funding_inflow(b.raw(row), months_from(year, month)))
     return Sum(parts)
 
 
 def build(b: BlockContext) -> list[Line]:
     inflow = _received(b)
     if not b.has("in_kind"):
-        return [b.line("funding", inflow, "funding received", b.money(), "funding")]
+        return [b.line("funding", inflow, "funding received", b.money(), "funding"),
+                *ownership_lines(b, f"{b.slug}.funding")]
     left = f"{b.slug}.credits_left"
     cost = Sum(LineRef(n) for n in b.cost_lines_of(b.text("in_kind", "")))
     before = Prev(left, Num(0))
@@ -64,7 +98,8 @@ def build(b: BlockContext) -> list[Line]:
             b.line("credits_left", credits_left(before, inflow, cost), "credits left", b.money(""), "detail",
                    stock=True),
             b.line("credits_used", before + inflow - LineRef(left), "credits used (cost paid in kind)",
-                   b.money(), "memo", category="credits_used")]
+                   b.money(), "memo", category="credits_used"),
+            *ownership_lines(b, f"{b.slug}.credits")]
 
 KIND = KindSpec(
     name="funding", role="funding", category="equity",
@@ -75,8 +110,13 @@ KIND = KindSpec(
         P("month", "date", "month the cash arrives (with amount)", False),
         P("in_kind", "block", "the cost block (an expense, not hardware) whose cost the round pays in kind "
                               "(credits): no cash moves", False),
+        P("pre_money", "money", "the company's value before the round (a value, not a flow); the round's "
+                                "investors then own total ÷ (pre_money + total); give this or post_money", False),
+        P("post_money", "money", "the company's value just after the round: pre_money + the round's total "
+                                 "(amount, tranches and in-kind credits), so above the total; give this or "
+                                 "pre_money", False),
     ),
     timed=False,
     build=build,
-    formulas=(funding_inflow, credits_left),
+    formulas=(funding_inflow, credits_left, shares_bought, pre_from_post, new_investors_share),
 )

@@ -107,9 +107,12 @@ class StatementLine:
     role: str = "total"
     only_with: str | None = None
     annual: str = ""   # how the line folds into a year; "" = year-end for a stock, else summed
+    units: str = ""    # a unit that is not money (shares); "" = by role, as below
 
     def unit(self, currency: str) -> str:
-        """``USD/month`` for a flow, ``USD`` for a stock, ``%`` for a ratio."""
+        """``USD/month`` for a flow, ``USD`` for a stock, ``%`` for a ratio (or ``units`` when given)."""
+        if self.units:
+            return self.units
         if self.role == "ratio":
             return "%"
         return currency if self.stock else f"{currency}/month"
@@ -232,8 +235,21 @@ CHECK_LINES: tuple[StatementLine, ...] = (
                                         + LineRef("net_change_in_cash"))), stock=True, role="check"),
 )
 
+# Ownership (a cap table), only in a model whose every equity round states a valuation (its rounds then
+# have lines of role ``ownership``; :mod:`cashcast.models.statements.ownership`): the founders and earlier
+# holders hold 1 share at the start, each round's investors the shares they bought.
+OWNERSHIP = "Ownership"
+OWNERSHIP_LINES: tuple[StatementLine, ...] = (
+    StatementLine("shares_outstanding", "Shares outstanding (founders and earlier holders: 1 at the start)", True,
+                  OWNERSHIP, lambda lines: Num(1) + sum_of_category("shares_issued")(lines), role="ownership",
+                  only_with="ownership", units="shares"),
+    StatementLine("earlier_holders_share", "Founders and earlier holders' share", True, OWNERSHIP,
+                  fixed(Num(1) / LineRef("shares_outstanding")), role="ownership", only_with="ownership",
+                  units="%"),
+)
+
 STATEMENT_LINES: tuple[StatementLine, ...] = (CASH_LINES + INCOME_LINES + CASH_FLOW_LINES + BALANCE_LINES
-                                              + CHECK_LINES)
+                                              + CHECK_LINES + OWNERSHIP_LINES)
 BY_NAME: dict[str, StatementLine] = {s.name: s for s in STATEMENT_LINES}
 
 

@@ -52,10 +52,11 @@ def sections(model: Model) -> list[tuple[str, list[str]]]:
     lines = model.lines
     placed_by_registry = {s.name: s.section for s in STATEMENT_LINES}
     by_role = {role: [n for n, ln in lines.items() if ln.role == role and n not in placed_by_registry]
-               for role in ("detail", "revenue", "cost", "funding", "memo")}
+               for role in ("detail", "revenue", "cost", "funding", "memo", "ownership")}
     plan = [("Drivers", by_role["detail"])]
     plan_roles = ([("Revenue", "revenue"), ("Costs", "cost"), ("Funding", "funding"), ("Cash", None)]
-                  + [(title, None) for title in STATEMENT_TITLES] + [("Memo (not cash)", "memo")])
+                  + [(title, None) for title in STATEMENT_TITLES] + [("Memo (not cash)", "memo"),
+                                                                     ("Ownership", "ownership")])
     for title, role in plan_roles:
         blocks = by_role[role] if role else []
         plan.append((title, blocks + [s.name for s in STATEMENT_LINES if s.section == title]))

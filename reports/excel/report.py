@@ -14,6 +14,8 @@
 * **Annual** — sums of the months (year-end values for balances), formulas over Monthly.
 * **Statements** — the income statement, cash flow statement and balance sheet per year, formulas
   over Monthly, and the checks' largest differences over all months (live formulas).
+* **Cap table** (only when a funding round states a valuation) — each round's terms and the ownership
+  after it, formulas over the assumptions (:mod:`cashcast.reports.excel.sheets.cap_table`).
 * **Sensitivity**, **Simulation** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse` of the
   run; Simulation only when it simulated) — the tornado and the Monte Carlo, values computed by
   cashcast and marked as such; Summary then also compares the scenarios with the baseline (live
@@ -49,8 +51,8 @@ from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import (
     ANNUAL, ASSUMPTIONS, MONTHLY, SENSITIVITY, SIMULATION, SOURCES, STATEMENTS, SUMMARY,
 )
-from cashcast.reports.excel.sheets import (annual, assumptions, model, sensitivity, simulation, sources, statements,
-                                          summary)
+from cashcast.reports.excel.sheets import (annual, assumptions, cap_table, model, sensitivity, simulation, sources,
+                                          statements, summary)
 
 FIXED_PROPERTIES = {"title": "cashcast report", "author": "cashcast", "company": "",
                     "comments": "Written by cashcast: a live model; every projected number is a formula.",
@@ -90,6 +92,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(one(MONTHLY), model.write_monthly, fill=2),
     Sheet(one(ANNUAL), annual.write, fill=4),
     Sheet(one(STATEMENTS), statements.write, fill=9),
+    Sheet(one(cap_table.TITLE, cap_table.present), cap_table.write, fill=10),
     Sheet(one(SENSITIVITY, _analysed), sensitivity.write, fill=6),
     Sheet(one(SIMULATION, _simulated), simulation.write, fill=7),
     Sheet(one(SOURCES), sources.write, fill=5),

@@ -29,6 +29,7 @@ from cashcast.models.reading.workbook import BASE
 
 from cashcast.reports import fmt
 from cashcast.reports.html import charts, narrative
+from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
 from cashcast.reports.html import uncertainty as uncertainty_report
 
@@ -157,6 +158,18 @@ def statements_data(done: Finished) -> dict:
     rows = [TableRow(*row) for row in statements_report.statement_rows(run, data, currency)]
     return {"scenario": view, "holds": holds, "checks": sentence,
             "tables": split_columns(year_labels(run), rows)}
+
+
+def has_ownership(done: Finished) -> bool:
+    """Some funding round states a valuation (the base scenario's JSON has a cap table)."""
+    return ownership_report.has_cap_table(done.table, done.views[0]["name"])
+
+
+def ownership_data(done: Finished) -> dict:
+    """The first (base) scenario's cap table, worded."""
+    view = done.views[0]
+    return ownership_report.ownership_view(done.table, view["name"], view["title"],
+                                           done.run.workbook.settings.currency)
 
 
 def assumptions_data(done: Finished) -> dict:
@@ -403,6 +416,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("simulation", "Simulation", "simulation.html.j2", simulation_data, when=simulated),
     SectionSpec("scenario", "Scenario: {scenario}", "scenario.html.j2", scenario_data, each_scenario=True),
     SectionSpec("statements", "Financial statements", "statements.html.j2", statements_data),
+    SectionSpec("ownership", "Ownership", "ownership.html.j2", ownership_data, when=has_ownership),
     SectionSpec("assumptions", "Assumptions", "assumptions.html.j2", assumptions_data),
     SectionSpec("methodology", "Methodology", "methodology.html.j2", methodology_data),
 )

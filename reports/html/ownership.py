@@ -1,0 +1,52 @@
+"""The HTML report's "Ownership" section: the base scenario's cap table, worded.
+
+Figures come from the JSON's ``cap_table`` (:func:`cashcast.models.analysis.cap_table.cap_table`);
+nothing is recomputed here.
+"""
+from __future__ import annotations
+
+from cashcast.reports import fmt
+
+HEADINGS = ("Round", "Signed", "Amount", "Pre-money", "Post-money", "New investors' share",
+            "Holders before keep", "Founders and earlier holders after")
+
+
+def has_cap_table(table: dict, scenario: str) -> bool:
+    return "cap_table" in table["scenarios"][scenario]
+
+
+def round_name(name: str) -> str:
+    """``the Microsoft 2023 round``; a name that already says round is left as it is.
+
+    >>> round_name("Microsoft 2023"), round_name("April 2023 round")
+    ('the Microsoft 2023 round', 'the April 2023 round')
+    """
+    return f"the {name}" if name.lower().endswith("round") else f"the {name} round"
+
+
+def sentence(rnd: dict) -> str:
+    """What a valued round did to the holders before it, in words.
+
+    >>> sentence({"round": "Microsoft 2023", "new_investors_share": 10 / 29, "earlier_holders_share": 19 / 29,
+    ...           "start_holders_share": None, "post_money": 29e9})
+    'After the Microsoft 2023 round the earlier holders own 65.5% (its investors 34.5%).'
+    """
+    start = rnd["start_holders_share"]
+    tail = (f"; the founders and earlier holders of the model's start hold {fmt.percent(start)}"
+            if start is not None and start != rnd["earlier_holders_share"] else "")
+    return (f"After {round_name(rnd['round'])} the earlier holders own {fmt.percent(rnd['earlier_holders_share'])} "
+            f"(its investors {fmt.percent(rnd['new_investors_share'])}){tail}.")
+
+
+def ownership_view(table: dict, scenario: str, title: str, currency: str) -> dict:
+    """The template's data: rows of the cap table, a sentence per round and the note."""
+    data = table["scenarios"][scenario]["cap_table"]
+    rows = []
+    for r in data["rounds"]:
+        rows.append([r["round"], fmt.month(r["month_signed"]), fmt.money(r["amount"], currency),
+                     fmt.money(r["pre_money"], currency) if r["pre_money"] is not None else "not stated",
+                     fmt.money(r["post_money"], currency) if r["post_money"] is not None else "not stated",
+                     fmt.percent(r["new_investors_share"]), fmt.percent(r["earlier_holders_share"]),
+                     fmt.percent(r["start_holders_share"])])
+    return {"scenario": {"name": scenario, "title": title}, "headings": HEADINGS, "rows": rows,
+            "sentences": [sentence(r) for r in data["rounds"] if r["post_money"] is not None], "note": data["note"]}

@@ -1,0 +1,211 @@
+"""Valuations of funding rounds (issue 10, part 2): pre_money / post_money → ownership after each round.
+
+Worked by hand. Model from Jan 2023. Seed: pre-money $90M, $4M in Mar 2023 and $6M in Jun 2023, signed
+in Mar at one price: 4/90 of the founders' 1 share for the first tranche (the seed investors then hold
+4/94), 10/90 after both (10%). Series A: post-money $150M, $30M in Sep 2023 ($120M pre; 20%): the
+earlier holders keep 80% of theirs, the founders 0.9 × 0.8 = 72%, the seed investors 0.1 × 0.8 = 8%.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.reports.cli.main import main
+from cashcast.reports.excel.assumptions import write_assumption_workbook
+from cashcast.reports.excel.report import excel_bytes
+from cashcast.reports.html.ownership import sentence
+from tests.bad_workbooks import BAD
+from tests.helpers import row, settings
+from tests.test_bad_input import problems_of
+
+TEAM = row("Team", "opex", "monthly_amount", 1e6, "USD/month")
+SEED = [row("Seed", "funding", "amount@2023-03", 4e6, "USD"), row("Seed", "funding", "amount@2023-06", 6e6, "USD"),
+        row("Seed", "funding", "pre_money", 90e6, "USD", overrides={"rich": 190e6})]
+SERIES_A = [row("Series A", "funding", "amount", 30e6, "USD"),
+            row("Series A", "funding", "month", dt.date(2023, 9, 1), "date"),
+            row("Series A", "funding", "post_money", 150e6, "USD")]
+SCENARIOS = [("rich", "a seed priced at $190M")]
+MAR, MAY, JUN, AUG, SEP = 2, 4, 5, 7, 8   # month indices from Jan 2023
+
+
+@pytest.fixture
+def run(make_workbook):
+    return run_file(make_workbook([TEAM, *SEED, *SERIES_A], scenarios=SCENARIOS))
+
+
+def column(run, name, j=0):
+    return run.result.column(name, j)
+
+
+def test_a_round_in_two_tranches_sells_at_one_price(run):
+    seed = column(run, "seed.ownership")
+    assert seed[MAR - 1] == 0
+    assert seed[MAR] == pytest.approx(4 / 94, abs=1e-12)
+    assert seed[MAY] == pytest.approx(4 / 94, abs=1e-12)
+    assert seed[JUN] == pytest.approx(0.10, abs=1e-12)
+    assert column(run, "seed.shares")[JUN] == pytest.approx(10 / 90, abs=1e-12)
+    assert column(run, "earlier_holders_share")[JUN] == pytest.approx(0.90, abs=1e-12)
+
+
+def test_a_later_round_dilutes_every_earlier_holder(run):
+    a = column(run, "series_a.ownership")
+    assert a[AUG] == 0 and a[SEP] == pytest.approx(0.20, abs=1e-12)
+    assert column(run, "series_a.shares_before")[SEP] == pytest.approx(1 + 10 / 90, abs=1e-12)
+    assert column(run, "series_a.shares_before")[-1] == pytest.approx(1 + 10 / 90, abs=1e-12)
+    assert column(run, "earlier_holders_share")[SEP] == pytest.approx(0.72, abs=1e-12)
+    assert column(run, "seed.ownership")[SEP] == pytest.approx(0.08, abs=1e-12)
+    assert column(run, "shares_outstanding")[-1] == pytest.approx((1 + 10 / 90) / 0.8, abs=1e-12)
+
+
+def test_a_scenario_value_of_the_valuation_changes_the_shares(run):
+    """Pre-money $190M: the seed holds 4/194 after the first tranche, 10/200 = 5% after both, and the
+    founders 0.95 × 0.8 = 76% after the Series A."""
+    assert column(run, "seed.ownership", 1)[MAR] == pytest.approx(4 / 194, abs=1e-12)
+    assert column(run, "seed.ownership", 1)[JUN] == pytest.approx(0.05, abs=1e-12)
+    assert column(run, "earlier_holders_share", 1)[SEP] == pytest.approx(0.76, abs=1e-12)
+
+
+def test_the_cap_table_to_the_cent(make_workbook, tmp_path, capsys):
+    path = make_workbook([TEAM, *SEED, *SERIES_A], scenarios=SCENARIOS)
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--samples", "0"]) == 0
+    data = json.loads((tmp_path / "out" / "model.json").read_text())
+    seed, a = data["scenarios"]["base"]["cap_table"]["rounds"]
+    assert data["scenarios"]["base"]["cap_table"]["note"] is None
+    assert (seed["round"], seed["month_signed"], a["round"], a["month_signed"]) == ("Seed", "2023-03", "Series A",
+                                                                                      "2023-09")
+    assert seed["amount"] == pytest.approx(10e6, abs=0.005)
+    assert seed["post_money"] == pytest.approx(100e6, abs=0.005)
+    assert a["pre_money"] == pytest.approx(120e6, abs=0.005)
+    assert [seed["new_investors_share"], seed["earlier_holders_share"], seed["dilution"]] == pytest.approx(
+        [0.1, 0.9, 0.1], abs=1e-12)
+    assert [a["new_investors_share"], a["earlier_holders_share"], a["start_holders_share"]] == pytest.approx(
+        [0.2, 0.8, 0.72], abs=1e-12)
+    rich = data["scenarios"]["rich"]["cap_table"]["rounds"][0]
+    assert rich["post_money"] == pytest.approx(200e6, abs=0.005) and rich["new_investors_share"] == 0.05
+
+
+def test_in_kind_credits_also_buy_shares(make_workbook):
+    """$1M of credits in Feb 2023 at a post-money of $4M: the provider owns 25%."""
+    rows = [TEAM, row("Cloud", "funding", "amount@2023-02", 1e6, "USD"), row("Cloud", "funding", "in_kind", "Team", ""),
+            row("Cloud", "funding", "post_money", 4e6, "USD")]
+    run = run_file(make_workbook(rows))
+    assert column(run, "cloud.ownership")[0] == 0
+    assert column(run, "cloud.ownership")[1] == pytest.approx(0.25, abs=1e-12)
+
+
+def test_a_round_without_a_valuation_is_named_not_guessed(make_workbook, tmp_path):
+    rows = [TEAM, *SEED, row("Bridge", "funding", "amount", 5e6, "USD"),
+            row("Bridge", "funding", "month", dt.date(2023, 12, 1), "date")]
+    path = make_workbook(rows)
+    run = run_file(path)
+    assert not [n for n in run.model.lines if n.endswith(".ownership") or n == "earlier_holders_share"]
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--samples", "0"]) == 0
+    table = json.loads((tmp_path / "out" / "model.json").read_text())["scenarios"]["base"]["cap_table"]
+    seed, bridge = table["rounds"]
+    assert "Bridge" in table["note"] and "Seed" not in table["note"]
+    assert seed["new_investors_share"] == pytest.approx(0.1, abs=1e-12) and seed["start_holders_share"] is None
+    assert bridge["pre_money"] is None and bridge["new_investors_share"] is None
+    page = (tmp_path / "out" / "model.html").read_text()
+    assert "Cap table not computed: no pre_money or post_money for: Bridge" in page
+    book = openpyxl.load_workbook(tmp_path / "out" / "model.xlsx")
+    assert any(str(c.value).startswith("Not computed: no pre_money or post_money for: Bridge;")
+               for c in book["Cap table"]["A"])
+
+
+def test_no_valuation_anywhere_changes_nothing(make_workbook, tmp_path):
+    path = make_workbook([TEAM, row("Seed", "funding", "amount", 5e6, "USD"),
+                          row("Seed", "funding", "month", dt.date(2023, 3, 1), "date")])
+    run = run_file(path)
+    assert all(ln.role != "ownership" for ln in run.model.lines.values())
+    assert "Cap table" not in openpyxl.load_workbook(io.BytesIO(excel_bytes(run))).sheetnames
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--samples", "0"]) == 0
+    assert "cap_table" not in json.loads((tmp_path / "out" / "model.json").read_text())["scenarios"]["base"]
+    assert 'id="ownership"' not in (tmp_path / "out" / "model.html").read_text()
+
+
+def test_the_report_says_what_the_round_left_the_earlier_holders(run, tmp_path):
+    assert sentence({"round": "Series A", "new_investors_share": 0.2, "earlier_holders_share": 0.8,
+                     "start_holders_share": 0.72, "post_money": 150e6}) == (
+        "After the Series A round the earlier holders own 80.0% (its investors 20.0%); the founders and "
+        "earlier holders of the model's start hold 72.0%.")
+
+
+def test_the_cap_table_sheet_refers_to_the_assumptions(run):
+    ws = openpyxl.load_workbook(io.BytesIO(excel_bytes(run)))["Cap table"]
+    rows = {r[0].value: r for r in ws.iter_rows() if r[0].value in ("Seed", "Series A")}
+    assert rows["Seed"][3].value == "=seed__pre_money"
+    assert rows["Seed"][2].value == "=(seed__amount__t202303+seed__amount__t202306)"
+    assert rows["Series A"][3].value == "=(series_a__post_money-series_a__amount)"
+    assert rows["Series A"][1].value == "=series_a__month"
+
+
+# -- bad input ---------------------------------------------------------------------------------------
+def test_both_valuations_are_an_error_at_both_cells(tmp_path):
+    found = problems_of(BAD["round with both pre_money and post_money"](tmp_path))
+    assert [p.split(": ")[0] for p in found] == ["model.xlsx:Assumptions!D7", "model.xlsx:Assumptions!D8"]
+    assert all("gives both pre_money (D7) and post_money (D8)" in p for p in found)
+
+
+def test_a_post_money_not_above_the_round_is_an_error_in_base_scenario_and_low(tmp_path):
+    found = problems_of(BAD["post_money not above the round"](tmp_path))
+    assert [p.split(": ")[0].split("!")[1] for p in found] == ["D7", "K7", "F7"]
+    assert "post_money is 9,000,000.00, not above the round's total 10,000,000.00" in found[0]
+    assert "in scenario 'up' is 10,000,000.00" in found[1] and "at its low is 5,000,000.00" in found[2]
+
+
+def test_a_pre_money_of_0_is_an_error(tmp_path):
+    found = problems_of(BAD["pre_money of 0"](tmp_path))
+    assert found == ["model.xlsx:Assumptions!D7: pre_money is 0.00; a round's pre-money valuation is above 0"]
+
+
+def test_valued_rounds_keep_one_order_in_every_scenario(tmp_path):
+    found = problems_of(BAD["valued rounds signed in another order by a scenario"](tmp_path))
+    assert len(found) == 1 and found[0].startswith("model.xlsx:Assumptions!K9: round 'Seed' may be signed as "
+                                                   "late as 2023-03 but 'A' as early as 2023-02")
+
+
+def test_a_valuation_is_not_sampled_beyond_its_range(tmp_path):
+    found = problems_of(BAD["valuation sampled from a normal distribution"](tmp_path))
+    assert found == ["model.xlsx:Assumptions!H7: post_money of a round with a valuation cannot use a normal "
+                     "distribution (its draws go beyond low and high, so the valuation could fall below the "
+                     "round); use pert, triangular or uniform"]
+
+
+# -- properties over random rounds ---------------------------------------------------------------------
+@st.composite
+def valued_rounds(draw):
+    """2–4 rounds of one amount each, in distinct months of a 36-month model, each with a pre-money."""
+    months = sorted(draw(st.sets(st.integers(0, 35), min_size=2, max_size=4)))
+    amounts = [draw(st.floats(0, 1e9).map(lambda x: round(x, 2))) for _ in months]
+    pres = [draw(st.floats(1e3, 1e10).map(lambda x: round(x, 2))) for _ in months]
+    return list(zip(months, amounts, pres))
+
+
+@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valued_rounds())
+def test_shares_add_to_one_and_each_round_dilutes_by_its_terms(rounds):
+    rows = [TEAM]
+    for k, (m, amount, pre) in enumerate(rounds):
+        name = f"R{k}"
+        rows += [row(name, "funding", "amount", amount, "USD"),
+                 row(name, "funding", "month", dt.date(2023 + m // 12, m % 12 + 1, 1), "date"),
+                 row(name, "funding", "pre_money", pre, "USD")]
+    with tempfile.TemporaryDirectory() as tmp:
+        run = run_file(write_assumption_workbook(Path(tmp) / "r.xlsx", settings(horizon_months=36), rows))
+    owned = [column(run, f"r{k}.ownership") for k in range(len(rounds))]
+    assert np.allclose(np.sum(owned, axis=0) + column(run, "earlier_holders_share"), 1, rtol=0, atol=1e-12)
+    kept = [pre / (pre + amount) for _m, amount, pre in rounds]
+    assert column(run, "earlier_holders_share")[-1] == pytest.approx(np.prod(kept), rel=1e-12, abs=1e-15)
+    for k, (m, amount, pre) in enumerate(rounds):
+        later = np.prod(kept[k + 1:])
+        assert owned[k][-1] == pytest.approx(amount / (pre + amount) * later, rel=1e-9, abs=1e-15)
+        assert (owned[k][:m] == 0).all()
