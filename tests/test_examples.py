@@ -110,3 +110,16 @@ def test_flagship_stock_pay_is_an_expense_no_cash_pays():
     assert run.annual("operating_cash_flow", 0)[i] < 0       # burning cash at the horizon ...
     assert run.annual("net_income", 0)[i] == pytest.approx(run.annual("operating_cash_flow", 0)[i] - stock_2032,
                                                            abs=0.005)   # ... and losing more than it burns
+
+
+def test_the_committed_examples_are_what_make_examples_writes(tmp_path, monkeypatch):
+    """The examples are generated (assumptions/make_examples.py; same input, same bytes): a change to the
+    script or to the workbook writer that is not followed by regenerating them fails here."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_examples", ROOT / "assumptions" / "make_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    module.main()
+    for path in sorted(tmp_path.glob("*.xlsx")):
+        assert path.read_bytes() == (ROOT / "assumptions" / path.name).read_bytes(), f"regenerate {path.name}"
