@@ -77,15 +77,21 @@ class Uncertain:
 
 
 def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
-    """Every row with a low or a high, in workbook order, then the settings with one (``settings.
-    opening_cash``), with the scenario's value as the mode."""
+    """Every row uncertain in ``scenario`` (:meth:`~cashcast.models.reading.data.Workbook.scenario_range`:
+    a low or a high, not fixed by the scenario, or the scenario's own range), in workbook order, then
+    the settings with one (``settings.opening_cash``), with the scenario's value as the mode."""
     out = []
     for row in workbook.rows + workbook.setting_rows():
-        if row.link is not None or (row.low is None and row.high is None):
+        given = workbook.scenario_range(row, scenario) if row.link is None else None
+        if given is None:
             continue
         value = workbook.row_value(row, scenario)
-        low = workbook.model_value(row, row.low) if row.low is not None else value
-        high = workbook.model_value(row, row.high) if row.high is not None else value
+        low = workbook.model_value(row, given[0]) if given[0] is not None else value
+        high = workbook.model_value(row, given[1]) if given[1] is not None else value
+        cells = row.cells
+        if scenario in row.ranges:  # the scenario's own range: its cell holds low and high
+            cells = {**cells, "low": cells.get(f"scenario:{scenario}", ""),
+                     "high": cells.get(f"scenario:{scenario}", "")}
         low, high = min(low, high), max(low, high)
         block = workbook.blocks.get(slugify(row.block))
         domain = growth_limits(workbook.settings, block, row) if is_growth(row.modifier) and block else None
@@ -93,7 +99,7 @@ def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
             domain = BOUNDS["discount_rate"]
         out.append(Uncertain(row.key, row.label, row.dimension, row.unit,
                              row.distribution or DEFAULT_DISTRIBUTION, low,
-                             min(max(value, low), high), high, value, row.cells, domain))
+                             min(max(value, low), high), high, value, cells, domain))
     return out
 
 
