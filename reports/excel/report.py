@@ -75,8 +75,8 @@ def _analysed(book: Book) -> bool:
     return book.analysis is not None
 
 
-def _simulated(book: Book) -> bool:
-    return book.analysis is not None and book.analysis.simulation is not None
+def _simulation_tabs(book: Book) -> list[str]:
+    return list(book.simulation_sheets.values())
 
 
 def _scenario_tabs(book: Book) -> list[str]:
@@ -91,7 +91,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(one(ANNUAL), annual.write, fill=4),
     Sheet(one(STATEMENTS), statements.write, fill=9),
     Sheet(one(SENSITIVITY, _analysed), sensitivity.write, fill=6),
-    Sheet(one(SIMULATION, _simulated), simulation.write, fill=7),
+    Sheet(_simulation_tabs, simulation.write, fill=7),
     Sheet(one(SOURCES), sources.write, fill=5),
     Sheet(_scenario_tabs, model.write_scenario, fill=3),
 )
