@@ -2,11 +2,12 @@
 
 For the README (Monte Carlo, ``cashcast run --samples N --seed S``):
 
-    Every assumption row with a low or a high is uncertain; every other row keeps the simulated
+    Every assumption row uncertain in the simulated scenario is drawn; every other row keeps that
     scenario's value. A missing bound is taken to be the value, and a row whose low equals its high
-    stays fixed. The simulation runs the base scenario (the first scenario named with --scenario, when
-    given): "the value" below is that scenario's value. The distribution column chooses how the row is
-    sampled, with a = low, m = the value and b = high:
+    stays fixed. Each simulated scenario draws the rows uncertain in it (README "A scenario decides
+    what is uncertain in it"): "the value" below is that scenario's value, and low and high its own
+    range when its cell gives one. The distribution column chooses how the row is sampled, with
+    a = low, m = the value and b = high:
 
     - pert (the default): Beta-PERT with the value as the most likely figure:
       x = a + (b − a)·Beta(α, β), α = 1 + 4(m − a)/(b − a), β = 1 + 4(b − m)/(b − a);
@@ -18,7 +19,7 @@ For the README (Monte Carlo, ``cashcast run --samples N --seed S``):
     - lognormal: low and high are the 5th and 95th percentiles, so ln x is normal with mean
       (ln a + ln b)/2 and σ = (ln b − ln a)/(2 × 1.6449); the median is √(ab); low must be above 0.
 
-    A scenario value outside low..high is moved to the nearer bound to serve as the mode. Normal and
+    Normal and
     lognormal draws are clipped to what the parameter can be: a share to 0–100%, counts and money to
     0 or more, a growth rate above −100%, a number of months above 0. Dates are sampled as months from
     the model's start and rounded to whole months. Each row's draws come from its own random stream,
