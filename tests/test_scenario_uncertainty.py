@@ -190,3 +190,27 @@ def test_the_intervals_cover_the_truth_about_95_percent_of_the_time():
         (lo, hi), = percentile_intervals(rng.uniform(0, 1, n), (10,))
         hits += lo <= 0.1 <= hi
     assert 0.93 <= hits / trials <= 0.975, hits / trials
+
+
+def test_the_html_labels_each_simulation_with_its_scenario_and_what_it_varied(rule_workbook):
+    import html as htmllib
+    import re
+
+    from cashcast.reports.html.page import html_report
+    run = run_file(rule_workbook)
+    page = html_report(Outcome(run, analyse(run, 300, 2)))
+    for j, (name, description) in enumerate(SCENARIOS, start=1):
+        part = re.search(rf'<section id="simulation-{j}".*?</section>', page, re.S).group(0)
+        title = "Base case" if name == "base" else name
+        assert f"<h2>Simulation: {title}</h2>" in part
+        assert f"Monte Carlo of {title} — {description}" in htmllib.unescape(part)
+    ranged = re.search(r'<section id="simulation-3".*?</section>', page, re.S).group(0)
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]*)</th><td>(\w+)</td><td class=\"num\">([^<]*)</td>"
+                      r"<td class=\"num\">([^<]*)</td><td class=\"num\">([^<]*)</td></tr>", ranged)
+    assert rows == [("Rent.monthly_amount", "pert", "$45K/month", "$50K/month", "$70K/month"),
+                    ("Rent.start_month", "pert", "Jan 2023", "Feb 2023", "Apr 2023")]
+    fixed = re.search(r'<section id="simulation-2".*?</section>', page, re.S).group(0)
+    assert 'class="varied"' not in fixed and "no assumption is uncertain in scenario fixed" in fixed
+    # the Assumptions section shows each scenario's cell: a value, or its own range
+    text = htmllib.unescape(re.search(r'<section id="assumptions".*?</section>', page, re.S).group(0))
+    assert "$45K – $70K/month, most likely $50K/month" in text and "$42K – $48K/month" in text

@@ -14,8 +14,8 @@
 * **Annual** — sums of the months (year-end values for balances), formulas over Monthly.
 * **Statements** — the income statement, cash flow statement and balance sheet per year, formulas
   over Monthly, and the checks' largest differences over all months (live formulas).
-* **Sensitivity**, **Simulation** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse` of the
-  run; Simulation only when it simulated) — the tornado and the Monte Carlo, values computed by
+* **Sensitivity**, **Simulation <scenario>** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse`
+  of the run; a Simulation sheet per scenario when it simulated) — the tornado and the Monte Carlo, values computed by
   cashcast and marked as such; Summary then also compares the scenarios with the baseline (live
   formulas).
 * **Sources** — where each figure comes from.
