@@ -7,6 +7,9 @@ Excel: `python assumptions/make_examples.py`.
 
 Every figure cites the article it comes from (file names in ../shared/seeds/, listed in
 SEED-FIGURES.md) or says it is the model's own estimate.
+
+A scenario decides what is uncertain in it (README): a scenario cell with a value fixes the row in
+that scenario, a cell with a range (``15%..15%..20%`` = low..most likely..high) is its own range.
 """
 from __future__ import annotations
 
@@ -70,9 +73,11 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
           {"seed-001": month(2023, 1)}),
         R(ads, "advertising", "market_size", 220e9, "USD/year", 220e9, 300e9, None, A001,
           "Google's advertising revenue: $220–300 billion a year", {"ads-20pct": 300e9}),
-        R(ads, "advertising", "share", 0.0, "%", 0.0, 0.20, None, A001,
-          "no ad business in the base case; 001 says OpenAI needs 15–20% of Google's market",
-          {"ads-15pct": 0.15, "ads-20pct": 0.20}),
+        R(ads, "advertising", "share", 0.0, "%", None, None, None, A001,
+          "no ad business in the base case (so no range: the base case draws none); 001 says OpenAI needs "
+          "15–20% of Google's market, so each ad scenario draws its share from that range, most likely "
+          "its own figure",
+          {"ads-15pct": "15%..15%..20%", "ads-20pct": "15%..20%..20%"}),
         R(ads, "advertising", "share.ramp_months", 36, "months", None, None, None, EST,
           "months to build the ad share up from nothing"),
         R(ads, "advertising", "start_month", month(2024, 1), "date", None, None, None, EST, ""),

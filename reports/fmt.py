@@ -104,3 +104,17 @@ def months(n: int | None) -> str:
     if n is None:
         return "—"
     return f"{n} month" if n == 1 else f"{n} months"
+
+
+def share_pm(p: float | None, ci95: tuple[float, float]) -> str:
+    """A simulated share with its sampling error: the larger side of its 95% interval.
+
+    >>> share_pm(0.055, (0.0507, 0.0596))
+    '5.5% ± 0.5%'
+    >>> share_pm(0.0, (0.0, 0.0004))
+    '0.0% ± <0.1%'
+    """
+    if _missing(p):
+        return "—"
+    half = max(p - ci95[0], ci95[1] - p)
+    return f"{percent(p)} ± {percent(half) if half >= 0.0005 else '<0.1%'}"

@@ -248,6 +248,28 @@ def _(d):
     return model(d, rows, scenarios=[("base", ""), ("up", "more")])
 
 
+@bad("scenario ranges are checked")
+def _(d):
+    """Five scenario cells holding ranges, each wrong in its own way (columns K..O)."""
+    wrong = {"a": "20%..15%", "b": "10%..30%..20%", "c": "5%..150%", "d": "1%..2%..3%..4%", "e": "1%..lots"}
+    rows = [GOOD[0], row("Plus", "subscription", "conversion", 0.01, "%", overrides=wrong), GOOD[2]]
+    return model(d, rows, scenarios=[("base", "")] + [(k, "") for k in wrong])
+
+
+@bad("a scenario range of growth compounds too far")
+def _(d):
+    rows = [*GOOD, row("Rent", "opex", "monthly_amount", 5, "USD/month"),
+            row("Rent", "opex", "monthly_amount.growth", 0.1, "%/year", overrides={"up": "10%..100000000000000%"})]
+    return model(d, rows, scenarios=[("base", ""), ("up", "")])
+
+
+@bad("a lognormal scenario range from zero")
+def _(d):
+    rows = [GOOD[0], row("Plus", "subscription", "conversion", 0.01, "%", low=0.005, high=0.02,
+                         distribution="lognormal", overrides={"up": "0%..3%"}), GOOD[2]]
+    return model(d, rows, scenarios=[("base", ""), ("up", "")])
+
+
 @bad("settings unknown, missing and bad")
 def _(d):
     return model(d, GOOD, settings(currency=None, horizn=12, horizon_months=0))

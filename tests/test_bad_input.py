@@ -195,6 +195,26 @@ def test_scenario_override_is_checked(tmp_path):
     one_problem(path, "Assumptions!K3", "text 'lots'")
 
 
+def test_scenario_ranges_are_checked_cell_by_cell(tmp_path):
+    path = BAD["scenario ranges are checked"](tmp_path)
+    found = problems_of(path)
+    expected = [("K3", "range 20%..15%: low 0.2 is above high 0.15"),
+                ("L3", "range 10%..30%..20%: the middle figure 0.3 lies outside low..high"),
+                ("M3", "range 5%..150%: '150%' 1.5 is outside 0%–100%"),
+                ("N3", "range '1%..2%..3%..4%' is not low..high or low..mode..high (e.g. 15%..20%"),
+                ("O3", "range 1%..lots: text 'lots' where a number belongs")]
+    assert len(found) == len(expected), found
+    for (cell, words), text in zip(expected, found):
+        assert text.startswith(f"model.xlsx:Assumptions!{cell}: {words}"), (cell, text)
+
+
+def test_a_scenario_range_is_checked_like_a_value(tmp_path):
+    one_problem(BAD["a scenario range of growth compounds too far"](tmp_path), "Assumptions!K6",
+                "growth 1e+14%/year compounds past")
+    one_problem(BAD["a lognormal scenario range from zero"](tmp_path), "Assumptions!K3",
+                "a lognormal distribution needs a low above 0")
+
+
 def test_settings_unknown_missing_and_bad(tmp_path):
     path = BAD["settings unknown, missing and bad"](tmp_path)
     found = problems_of(path)

@@ -1,8 +1,9 @@
 """The Excel report's uncertainty parts, read back with openpyxl (LibreOffice: see test_excel_parity).
 
 * the Sensitivity sheet is the tornado: its rows in the tornado's order, with its numbers;
-* the Simulation sheet is the Monte Carlo: percentiles, cash-out probabilities, the fan, and the
-  text saying these are values computed from N samples with seed S, not live formulas;
+* a Simulation sheet per scenario is its Monte Carlo: percentiles with their 95% intervals,
+  cash-out probabilities with their Wilson intervals, the assumptions varied in that scenario, the
+  fan, and the text saying these are values computed from N samples with seed S, not live formulas;
 * the scenario comparison on Summary caches analyse()'s differences and ranking;
 * charts, formats, print set-up, text staying text, and the same inputs and seed giving the same bytes.
 """
@@ -50,24 +51,32 @@ def report(request, tmp_path_factory):
 
 def test_the_uncertainty_sheets_exist_with_their_titles(report):
     run, analysis, _data, wb, _values = report
+    n = len(run.scenarios)
     cap = ["Cap table"] if any(t.post is not None for t in round_terms(run.workbook)) else []
-    fixed = ["Summary", "Assumptions", "Monthly", "Annual", "Statements", *cap, "Sensitivity", "Simulation", "Sources"]
+    fixed = ["Summary", "Assumptions", "Monthly", "Annual", "Statements", *cap, "Sensitivity"]
     assert wb.sheetnames[:len(fixed)] == fixed
-    assert wb.sheetnames[len(fixed):] == [f"Scenario {s}" for s in run.scenarios]
+    k = len(fixed)
+    assert wb.sheetnames[k:k + n] == [f"Simulation {s}" for s in run.scenarios]
+    assert wb.sheetnames[k + n:] == ["Sources"] + [f"Scenario {s}" for s in run.scenarios]
     base = run.scenarios[0]
     assert wb["Sensitivity"]["A1"].value.startswith(f"Sensitivity of scenario {base}: ")
-    assert wb["Simulation"]["A1"].value == f"Monte Carlo simulation of scenario {base} (simulation output)"
+    for s in run.scenarios:
+        assert wb[f"Simulation {s}"]["A1"].value == f"Monte Carlo simulation of scenario {s} (simulation output)"
+        assert wb[f"Simulation {s}"]["A3"].value.startswith(f"Scenario {s}: {analysis.simulations[s].description} — ")
     assert analysis.tornado.scenario == analysis.simulation.scenario == base
+    assert list(analysis.simulations) == run.scenarios
 
 
 def test_the_value_sheets_say_they_are_computed_values_not_formulas(report):
     _run, _analysis, _data, wb, _values = report
-    marking = wb["Simulation"]["A2"].value
-    assert marking.startswith(f"Simulation output, not live formulas: values computed by cashcast from "
-                              f"{SAMPLES:,} samples with seed {SEED}.")
-    assert wb["Simulation"]["A2"].font.bold
+    sims = [n for n in wb.sheetnames if n.startswith("Simulation ")]
+    for name in sims:
+        marking = wb[name]["A2"].value
+        assert marking.startswith(f"Simulation output, not live formulas: values computed by cashcast from "
+                                  f"{SAMPLES:,} samples with seed {SEED}.")
+        assert wb[name]["A2"].font.bold
     assert wb["Sensitivity"]["A2"].value.startswith("Values computed by cashcast, not live formulas")
-    for name in ("Sensitivity", "Simulation"):
+    for name in ["Sensitivity", *sims]:
         ws = wb[name]
         assert not [c.coordinate for r in ws.iter_rows() for c in r if c.data_type == "f"], name
 
@@ -100,7 +109,7 @@ def test_tornado_rows_are_in_the_tornados_order_with_its_numbers(report):
 
 def test_never_is_text_and_months_are_dates_on_the_value_sheets(report):
     _run, _analysis, _data, wb, _values = report
-    for name in ("Sensitivity", "Simulation"):
+    for name in ["Sensitivity"] + [n for n in wb.sheetnames if n.startswith("Simulation ")]:
         for row in wb[name].iter_rows():
             for c in row:
                 if c.value in ("never", "n/a"):
@@ -111,15 +120,18 @@ def test_never_is_text_and_months_are_dates_on_the_value_sheets(report):
     assert "months" in swings[0] and "months" in swings[1] and "M" in swings[2]
 
 
-def test_simulation_percentiles_equal_the_analysis(report):
+@pytest.mark.parametrize("which", [0, -1], ids=["first scenario", "last scenario"])
+def test_simulation_percentiles_equal_the_analysis(report, which):
     run, analysis, _data, _wb, values = report
-    sim, months = analysis.simulation, run.months
-    ws = values["Simulation"]
+    sim, months = analysis.simulations[run.scenarios[which]], run.months
+    ws = values[f"Simulation {sim.scenario}"]
     _header, body = table_below(ws, "Key figure")
     assert [r[0] for r in body] == [LABELS[k] for k in SIM_KPIS]
     for r, kpi in zip(body, SIM_KPIS):
         p = sim.percentiles[kpi]
         for got, want in zip(r[2:5], (p.p10, p.p50, p.p90)):
+            assert same(engine_value(got, months, kpi), want), (kpi, got, want)
+        for got, want in zip(r[7:13], [x for q in ("p10", "p50", "p90") for x in p.ci95[q]]):
             assert same(engine_value(got, months, kpi), want), (kpi, got, want)
         if kpi in ("cash_out_month", "runway_months", "break_even_month"):
             assert r[5] == "n/a" and r[6] == pytest.approx(p.never)
@@ -127,6 +139,8 @@ def test_simulation_percentiles_equal_the_analysis(report):
             assert r[5] == pytest.approx(p.mean, rel=1e-12)
     _header, years = table_below(ws, "Year")
     assert {r[0]: r[2] for r in years} == pytest.approx(sim.cash_out_by_year)
+    assert [tuple(r[3:5]) for r in years] == [pytest.approx(sim.probability_ci95(p))
+                                              for p in sim.cash_out_by_year.values()]
     last = {m.year: t for t, m in enumerate(months)}
     assert [month_index(r[1], months) for r in years] == [last[y] for y in sim.cash_out_by_year]
     _header, varied = table_below(ws, "Assumption")
@@ -174,9 +188,11 @@ def test_charts_print_set_up_and_panes(report):
                   for n in zf.namelist() if n.startswith("xl/charts/chart")}
     (tornado,) = [x for t, x in charts.items() if t.startswith(("Runway swing by", "NPV swing by"))]
     assert '<c:barDir val="bar"/>' in tornado and "Sensitivity" in tornado
-    (fan,) = [x for t, x in charts.items() if t.startswith("Closing cash: P10, P50 and P90")]
-    assert "<c:lineChart>" in fan and len(re.findall("<c:ser>", fan)) == 3
-    for name in ("Sensitivity", "Simulation"):
+    fans = [x for t, x in charts.items() if t.startswith("Closing cash, scenario ")]
+    assert len(fans) == len(_run.scenarios)
+    for fan in fans:
+        assert "<c:lineChart>" in fan and len(re.findall("<c:ser>", fan)) == 3
+    for name in ["Sensitivity"] + [f"Simulation {s}" for s in _run.scenarios]:
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage
@@ -205,10 +221,11 @@ def test_same_inputs_and_seed_give_identical_bytes(report):
 def test_without_an_analysis_or_samples_the_sheets_are_left_out(tmp_path):
     run = run_file(example_path("every-kind", tmp_path))
     plain = open_report(excel_bytes(run))
-    assert "Sensitivity" not in plain.sheetnames and "Simulation" not in plain.sheetnames
+    assert "Sensitivity" not in plain.sheetnames and not any(n.startswith("Simulation") for n in plain.sheetnames)
     assert not any(str(r[0].value).startswith("Difference from") for r in plain["Summary"].iter_rows())
     no_samples = open_report(excel_bytes(run, analyse(run, 0, SEED)))
-    assert "Sensitivity" in no_samples.sheetnames and "Simulation" not in no_samples.sheetnames
+    assert "Sensitivity" in no_samples.sheetnames
+    assert not any(n.startswith("Simulation") for n in no_samples.sheetnames)
 
 
 def test_an_analysis_of_another_run_is_refused(tmp_path):

@@ -193,27 +193,9 @@ def test_drawn_dates_are_rounded_not_floored():
     assert share[4.0] == pytest.approx(0.25, abs=0.03)
 
 
-# ------------------------------------------------------------------------------------------------
-# A scenario override outside low..high: moved to the nearer bound as the mode (README)
-# ------------------------------------------------------------------------------------------------
-def test_a_scenario_value_outside_low_high_is_clamped_to_the_nearer_bound(make_workbook):
-    path = make_workbook([
-        row("Sales", "usage", "volume", 1_000, "units/month"),
-        row("Sales", "usage", "unit_price", 10, "USD/unit"),
-        row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=40_000, high=80_000,
-            overrides={"dear": 95_000, "cheap": 25_000}),
-    ], scenarios=[("base", ""), ("dear", ""), ("cheap", "")])
-    wb = load_workbook(path)
-    (dear,) = uncertain_rows(wb, "dear")
-    (cheap,) = uncertain_rows(wb, "cheap")
-    assert (dear.low, dear.mode, dear.high, dear.value) == (40_000, 80_000, 80_000, 95_000)
-    assert (cheap.low, cheap.mode, cheap.high, cheap.value) == (40_000, 40_000, 80_000, 25_000)
-    # PERT with the mode at a bound is still a distribution on low..high (it raised before)
-    model = build_model(wb)
-    for scenario in ("dear", "cheap"):
-        sim = simulate(model, scenario, 2_000, seed=4)
-        p = sim.percentiles["ending_cash"]
-        assert 1_000_000 + 24 * (10_000 - 80_000) <= p.p10 <= p.p90 <= 1_000_000 + 24 * (10_000 - 40_000)
+# A scenario that overrides a row fixes it there (README "A scenario decides what is uncertain in it"):
+# tests/test_scenario_uncertainty.py holds the per-scenario rule, which replaced "a scenario value
+# outside low..high is moved to the nearer bound as the mode".
 
 
 # ------------------------------------------------------------------------------------------------

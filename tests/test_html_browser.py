@@ -31,8 +31,9 @@ from tests.report_fixtures import (
 
 OUT = ROOT / "out"
 SAMPLES = 500  # Monte Carlo paths of the reports rendered here
-UNCERTAINTY_CHARTS = ("sensitivity-tornado", "simulation-fan", "simulation-cash-out",
-                      "simulation-ending-cash", "simulation-peak-funding-need")
+UNCERTAINTY_CHARTS = ("sensitivity-tornado", "simulation-1-fan", "simulation-1-cash-out",
+                      "simulation-1-ending-cash", "simulation-1-peak-funding-need")
+SIMULATION_CHARTS = 4  # per simulated scenario that varies something
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,8 @@ def test_report_loads_offline_with_no_console_error(visit):
 
 def test_every_chart_is_visible_with_a_size(visit):
     charts = visit.page.locator("figure.chart svg")
-    assert charts.count() == 1 + 4 * len(visit.run.scenarios) + len(UNCERTAINTY_CHARTS)
+    simulated = sum(1 for sim in visit.analysis.simulations.values() if sim.varied)
+    assert charts.count() == 1 + 4 * len(visit.run.scenarios) + 1 + SIMULATION_CHARTS * simulated
     for k in range(charts.count()):
         chart = charts.nth(k)
         chart.scroll_into_view_if_needed()
@@ -242,11 +244,12 @@ def test_pdf_has_every_section(name, chromium, reports):
     base = narrative.scenario_title(analysis.tornado.scenario)
     sim = analysis.simulation
     expected += ["Scenario comparison", "Sensitivity", f"Swings of every assumption — {base}",
-                 "Simulation", f"Percentiles — {base}, {SAMPLES} samples",
+                 f"Simulation: {base}", f"Percentiles — {base}, {SAMPLES} samples",
                  f"Cash balance across {SAMPLES} samples — {base}", f"When cash runs out — {base}",
                  f"Peak funding need — {base}", "by each year end",
                  f"{SAMPLES} samples of the Base case, drawn with seed 0",
-                 fmt.percent(sim.cash_out_by_year[max(sim.cash_out_by_year)])]
+                 fmt.share_pm(sim.cash_out_by_year[max(sim.cash_out_by_year)],
+                              sim.probability_ci95(sim.cash_out_by_year[max(sim.cash_out_by_year)]))]
     expected += [b.parameter for b in analysis.tornado.bars]
     assert [e for e in expected if squeeze(e) not in text] == []
     # the answer, comparison, sensitivity, simulation, each scenario, assumptions, methodology

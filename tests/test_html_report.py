@@ -361,7 +361,8 @@ def test_uncertainty_sections_come_after_the_answer(analysed_example):
     ids = re.findall(r'<section id="([^"]+)"', page)
     scenarios = [f"scenario-{j + 1}" for j in range(len(run.scenarios))]
     ownership = ["ownership"] if any(t.post is not None for t in round_terms(run.workbook)) else []
-    assert ids == ["answer", "comparison", "sensitivity", "simulation", *scenarios, "statements", *ownership,
+    simulations = [f"simulation-{j + 1}" for j in range(len(run.scenarios))]
+    assert ids == ["answer", "comparison", "sensitivity", *simulations, *scenarios, "statements", *ownership,
                    "assumptions", "methodology"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
@@ -482,10 +483,12 @@ def test_comparison_table_gives_differences_from_the_baseline_and_ranks(analysed
         assert "vs never" in claim and "vs Dec 2023" in claim  # runs out / never breaks even (base: its first full year)
 
 
-def test_percentile_and_year_tables_equal_the_simulation(analysed_example):
+@pytest.mark.parametrize("which", [0, -1], ids=["first scenario", "last scenario"])
+def test_percentile_and_year_tables_equal_the_simulation(analysed_example, which):
     run, analysis, page = analysed_example
-    sim, cur = analysis.simulation, run.workbook.settings.currency
-    part = section(page, "simulation")
+    j = which % len(run.scenarios)
+    sim, cur = analysis.simulations[run.scenarios[j]], run.workbook.settings.currency
+    part = section(page, f"simulation-{j + 1}")
     rows = dict(re.findall(r'<tr data-kpi="(\w+)">(.*?)</tr>', part, re.S))
     assert list(rows) == ["cash_out_month", "runway_months", "break_even_month", "peak_funding_need",
                           "ending_cash", "npv"]
@@ -498,26 +501,40 @@ def test_percentile_and_year_tables_equal_the_simulation(analysed_example):
         else:
             show = lambda x: fmt.money(x, cur)  # noqa: E731
         months = kpi in ("cash_out_month", "runway_months", "break_even_month")
-        assert cells(body) == [show(p.p10), show(p.p50), show(p.p90),
+
+        def with_ci(q):
+            lo, hi = p.ci95[q]
+            return f"{show(getattr(p, q))} {show(lo)} – {show(hi)}"
+        assert cells(body) == [with_ci("p10"), with_ci("p50"), with_ci("p90"),
                                "—" if months else fmt.money(p.mean, cur),
-                               fmt.percent(p.never) if months else "—"], kpi
+                               fmt.share_pm(p.never, p.ci95["never"]) if months else "—"], kpi
     years = dict(re.findall(r'<td class="num" data-year="(\d+)">([^<]*)</td>', part))
-    assert years == {str(y): fmt.percent(v) for y, v in sim.cash_out_by_year.items()}
-    hist = chart_svg(page, "simulation-cash-out")
+    assert years == {str(y): fmt.share_pm(v, sim.probability_ci95(v)) for y, v in sim.cash_out_by_year.items()}
+    assert all(" ± " in v for v in years.values())
+    if not sim.varied:
+        return
+    hist = chart_svg(page, f"simulation-{j + 1}-cash-out")
     never = sim.histograms["cash_out_month"].never / sim.samples
     assert f"Never runs out within the horizon: {fmt.percent(never)} of samples" in svg_texts(hist)
 
 
 def test_simulation_states_samples_seed_and_distribution(analysed_example):
     run, analysis, page = analysed_example
-    text = text_of(section(page, "simulation"))
+    text = text_of(section(page, "simulation-1"))
     sim = analysis.simulation
     assert f"{SAMPLES:,} samples of the Base case, drawn with seed 0" in text
-    assert f"The {len(sim.varied)} assumptions with a low or a high vary" in text
+    assert f"The {len(sim.varied)} assumptions uncertain in it vary" in text
     assert "Beta-PERT distribution from its low to its high with the scenario's value as the most likely figure" in text
-    for chart_id in ("simulation-fan", "simulation-cash-out", "simulation-ending-cash",
-                     "simulation-peak-funding-need"):
-        assert f'id="{chart_id}"' in page
+    for j, name in enumerate(run.scenarios, start=1):
+        part = section(page, f"simulation-{j}")
+        assert re.search(rf'<h2[^>]*>Simulation: {re.escape(narrative.scenario_title(name))}</h2>', part)
+        varied = re.findall(r'<table class="varied">.*?</table>', part, re.S)
+        labels = re.findall(r'<th scope="row">([^<]*)</th>', varied[0]) if varied else []
+        assert [htmllib.unescape(x) for x in labels] == [u.label for u in analysis.simulations[name].varied]
+        if not analysis.simulations[name].varied:
+            continue
+        for chart_id in ("fan", "cash-out", "ending-cash", "peak-funding-need"):
+            assert f'id="simulation-{j}-{chart_id}"' in page
 
 
 def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi():
@@ -526,11 +543,11 @@ def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi():
     npv = [cells(body)[-3:] for body in re.findall(r"<tr data-parameter=[^>]*>(.*?)</tr>",
                                                     section(page, "sensitivity"), re.S)]
     money = [c for row in npv for c in row]
-    money += [c for kpi, body in re.findall(r'<tr data-kpi="(\w+)">(.*?)</tr>', section(page, "simulation"), re.S)
+    money += [c for kpi, body in re.findall(r'<tr data-kpi="(\w+)">(.*?)</tr>', section(page, "simulation-1"), re.S)
               if kpi in ("peak_funding_need", "ending_cash", "npv") for c in cells(body)[:4]]
     assert money and all("¥" in c and "$" not in c for c in money)
     assert any("亿" in c for c in money) and any("万" in c for c in money)
-    assert any("亿" in t for t in svg_texts(chart_svg(page, "simulation-fan")))
+    assert any("亿" in t for t in svg_texts(chart_svg(page, "simulation-1-fan")))
 
 
 def clause_value(sentence: str) -> float:
@@ -584,7 +601,8 @@ def test_solve_clause_in_the_examples_and_none_without_a_subscription(analysed_e
 def test_analysed_charts_have_titles_units_and_unique_ids(analysed_example):
     run, analysis, page = analysed_example
     figures = re.findall(r'<figure class="chart" id="([^"]+)">\s*(<svg\b.*?</svg>)', page, re.S)
-    assert len(figures) == 1 + 4 * len(run.scenarios) + 1 + 4
+    simulated = sum(1 for sim in analysis.simulations.values() if sim.varied)
+    assert len(figures) == 1 + 4 * len(run.scenarios) + 1 + 4 * simulated
     currency = run.workbook.settings.currency
     for chart_id, svg in figures:
         label = re.search(r'aria-label="([^"]+)"', svg).group(1)

@@ -58,7 +58,8 @@ def test_a_kpi_added_to_the_registry_reaches_json_excel_and_html(tmp_path, monke
     assert data["scenario_comparison"]["ranking"]["ending_revenue"] == ["base", "no-sales"]
     assert data["scenario_comparison"]["difference_from_baseline"]["no-sales"]["ending_revenue"] == (
         pytest.approx(-150_000, abs=1e-6))
-    assert data["simulation"]["kpis"]["ending_revenue"]["p50"] == pytest.approx(150_000, abs=1e-6)
+    assert data["simulation"]["base"]["kpis"]["ending_revenue"]["p50"] == pytest.approx(150_000, abs=1e-6)
+    assert data["simulation"]["no-sales"]["kpis"]["ending_revenue"]["p50"] == 0
 
     wb = openpyxl.load_workbook(out / "known.xlsx")
     summary = [[c.value for c in row] for row in wb["Summary"].iter_rows(max_col=5)]

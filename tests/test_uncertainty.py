@@ -225,12 +225,17 @@ def test_run_writes_simulation_and_sensitivity_to_the_json(tiny, tmp_path, capsy
     one = json.loads((out1 / "tiny.json").read_text())
     two = json.loads((out2 / "tiny.json").read_text())
     assert one["simulation"] == two["simulation"]
-    sim = one["simulation"]
+    assert list(one["simulation"]) == ["base"]  # keyed by scenario
+    sim = one["simulation"]["base"]
     assert (sim["scenario"], sim["samples"], sim["seed"]) == ("base", 2000, 5)
     assert set(sim["kpis"]) == {"cash_out_month", "runway_months", "break_even_month", "peak_funding_need",
                                 "ending_cash", "npv"}
-    assert set(sim["kpis"]["ending_cash"]) == {"p10", "p50", "p90", "mean"}
-    probs = list(sim["cash_out_probability_by_year_end"].values())
+    assert set(sim["kpis"]["ending_cash"]) == {"p10", "p50", "p90", "mean", "ci95"}
+    assert set(sim["kpis"]["ending_cash"]["ci95"]) == {"p10", "p50", "p90", "mean"}
+    assert set(sim["kpis"]["cash_out_month"]["ci95"]) == {"p10", "p50", "p90", "never"}
+    for entry in sim["cash_out_probability_by_year_end"].values():
+        assert set(entry) == {"p", "se", "ci95"} and entry["ci95"][0] <= entry["p"] <= entry["ci95"][1]
+    probs = [e["p"] for e in sim["cash_out_probability_by_year_end"].values()]
     assert list(sim["cash_out_probability_by_year_end"]) == ["2023", "2024"] and probs == sorted(probs)
     assert len(sim["closing_cash_fan"]["p50"]) == 24
     assert [e["parameter"] for e in one["sensitivity"]] == ["Rent.monthly_amount", "Sales.volume"]

@@ -27,6 +27,33 @@ def with_columns(base: dict[str, np.ndarray], columns: dict[str, np.ndarray]) ->
     return out
 
 
+def blocks_of_columns(base: dict[str, np.ndarray], draws: list[dict[str, np.ndarray]],
+                      start: int, stop: int) -> dict[str, np.ndarray]:
+    """Parameters for S scenarios × samples ``start:stop`` as one pass's columns, scenario-major:
+    column ``j·n + i`` is scenario j's sample ``start + i`` (n = stop − start).
+
+    ``base[k]`` holds each scenario's value (S,); ``draws[j]`` the sampled rows of scenario j. A
+    parameter no scenario samples and every scenario shares stays (1,), so it broadcasts.
+
+    >>> base = {"a": np.array([1.0, 2.0]), "b": np.array([5.0, 5.0]), "c": np.array([7.0, 8.0])}
+    >>> cols = blocks_of_columns(base, [{"a": np.array([10.0, 11.0, 12.0])}, {}], 1, 3)
+    >>> cols["a"].tolist(), cols["b"].tolist(), cols["c"].tolist()
+    ([11.0, 12.0, 2.0, 2.0], [5.0], [7.0, 7.0, 8.0, 8.0])
+    """
+    n = stop - start
+    sampled = {k for d in draws for k in d}
+    out = {}
+    for k, values in base.items():
+        if k in sampled:
+            out[k] = np.concatenate([d[k][start:stop] if k in d else np.full(n, values[j])
+                                     for j, d in enumerate(draws)])
+        elif (values == values[0]).all():
+            out[k] = values[:1]
+        else:
+            out[k] = np.repeat(values, n)
+    return out
+
+
 def evaluate_kpis(model: Model, params: dict[str, np.ndarray],
                   keep: frozenset[str] | None = None) -> tuple[dict[str, np.ndarray], Result]:
     """The batch KPIs (not IRR, a per-path root search) of every column, and the lean result, which

@@ -2,11 +2,12 @@
 
 For the README (Monte Carlo, ``cashcast run --samples N --seed S``):
 
-    Every assumption row with a low or a high is uncertain; every other row keeps the simulated
+    Every assumption row uncertain in the simulated scenario is drawn; every other row keeps that
     scenario's value. A missing bound is taken to be the value, and a row whose low equals its high
-    stays fixed. The simulation runs the base scenario (the first scenario named with --scenario, when
-    given): "the value" below is that scenario's value. The distribution column chooses how the row is
-    sampled, with a = low, m = the value and b = high:
+    stays fixed. Each simulated scenario draws the rows uncertain in it (README "A scenario decides
+    what is uncertain in it"): "the value" below is that scenario's value, and low and high its own
+    range when its cell gives one. The distribution column chooses how the row is sampled, with
+    a = low, m = the value and b = high:
 
     - pert (the default): Beta-PERT with the value as the most likely figure:
       x = a + (b − a)·Beta(α, β), α = 1 + 4(m − a)/(b − a), β = 1 + 4(b − m)/(b − a);
@@ -18,7 +19,7 @@ For the README (Monte Carlo, ``cashcast run --samples N --seed S``):
     - lognormal: low and high are the 5th and 95th percentiles, so ln x is normal with mean
       (ln a + ln b)/2 and σ = (ln b − ln a)/(2 × 1.6449); the median is √(ab); low must be above 0.
 
-    A scenario value outside low..high is moved to the nearer bound to serve as the mode. Normal and
+    Normal and
     lognormal draws are clipped to what the parameter can be: a share to 0–100%, counts and money to
     0 or more, a growth rate above −100%, a number of months above 0. Dates are sampled as months from
     the model's start and rounded to whole months.
@@ -85,15 +86,21 @@ class Uncertain:
 
 
 def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
-    """Every row with a low or a high, in workbook order, then the settings with one (``settings.
-    opening_cash``), with the scenario's value as the mode."""
+    """Every row uncertain in ``scenario`` (:meth:`~cashcast.models.reading.data.Workbook.scenario_range`:
+    a low or a high, not fixed by the scenario, or the scenario's own range), in workbook order, then
+    the settings with one (``settings.opening_cash``), with the scenario's value as the mode."""
     out = []
     for row in workbook.rows + workbook.setting_rows():
-        if row.link is not None or (row.low is None and row.high is None):
+        given = workbook.scenario_range(row, scenario) if row.link is None else None
+        if given is None:
             continue
         value = workbook.row_value(row, scenario)
-        low = workbook.model_value(row, row.low) if row.low is not None else value
-        high = workbook.model_value(row, row.high) if row.high is not None else value
+        low = workbook.model_value(row, given[0]) if given[0] is not None else value
+        high = workbook.model_value(row, given[1]) if given[1] is not None else value
+        cells = row.cells
+        if scenario in row.ranges:  # the scenario's own range: its cell holds low and high
+            cells = {**cells, "low": cells.get(f"scenario:{scenario}", ""),
+                     "high": cells.get(f"scenario:{scenario}", "")}
         low, high = min(low, high), max(low, high)
         block = workbook.blocks.get(slugify(row.block))
         domain = growth_limits(workbook.settings, block, row) if is_growth(row.modifier) and block else None
@@ -101,7 +108,7 @@ def uncertain_rows(workbook: Workbook, scenario: str) -> list[Uncertain]:
             domain = BOUNDS["discount_rate"]
         out.append(Uncertain(row.key, row.label, row.dimension, row.unit,
                              row.distribution or DEFAULT_DISTRIBUTION, low,
-                             min(max(value, low), high), high, value, row.cells, domain))
+                             min(max(value, low), high), high, value, cells, domain))
     return out
 
 

@@ -34,10 +34,10 @@ from typing import Callable
 import numpy as np
 
 from cashcast.models.analysis import kpis
-from cashcast.models.analysis.batch import (evaluate_kpis, json_number, json_value, month_label, scenario_params,
-                                            with_columns)
+from cashcast.models.analysis.batch import blocks_of_columns, evaluate_kpis, json_number, json_value, month_label
 from cashcast.models.analysis.distributions import Uncertain, lognormal_problems, sample, uncertain_rows
 from cashcast.models.analysis.correlations import applied
+from cashcast.models.analysis.sampling_error import binomial_se, mean_interval, percentile_intervals, wilson
 from cashcast.models.engine.model import Model
 from cashcast.models.reading.data import Correlation
 
@@ -51,13 +51,15 @@ DEFAULT_SEED = 0
 @dataclass(frozen=True)
 class Percentiles:
     """P10/P50/P90 of one KPI. Months are month indices (NaN = never); ``never`` is the share of
-    paths that never get there (0 for money); ``mean`` is NaN for months."""
+    paths that never get there (0 for money); ``mean`` is NaN for months. ``ci95`` holds the 95%
+    sampling-error interval of each (:mod:`cashcast.models.analysis.sampling_error`)."""
 
     p10: float
     p50: float
     p90: float
     mean: float
     never: float
+    ci95: dict[str, tuple[float, float]] = field(default_factory=dict)  # p10/p50/p90/mean|never → (lo, hi)
 
 
 @dataclass(frozen=True)
@@ -96,35 +98,53 @@ class Simulation:
     fan: FanChart
     histograms: dict[str, Histogram] = field(default_factory=dict)
     correlations: list[Correlation] = field(default_factory=list)  # the pairs applied (both varied)
+    description: str = ""                   # the scenario's description (Scenarios sheet)
+
+    def probability_ci95(self, p: float) -> tuple[float, float]:
+        """The Wilson 95% interval of a share p of this run's samples."""
+        return wilson(p, self.samples)
+
+    def varied_json(self) -> list[dict]:
+        """The assumptions varied: how each is drawn, in the JSON's units."""
+        def value(u: Uncertain, x: float):
+            return self.label(x) if u.dimension == "date" else json_number(x)
+
+        return [{"parameter": u.label, "unit": u.unit, "distribution": u.distribution,
+                 "low": value(u, u.low), "mode": value(u, u.mode), "high": value(u, u.high)}
+                for u in self.varied]
 
     def label(self, index: float) -> str | None:
         return month_label(self.months, index)
 
     def _kpi_json(self, name: str, p: Percentiles) -> dict:
         kpi = kpis.named(name)
-        out = {q: json_value(kpi, x, self.months) for q, x in (("p10", p.p10), ("p50", p.p50), ("p90", p.p90))}
+
+        def fig(x):
+            return json_value(kpi, x, self.months)
+        out = {q: fig(x) for q, x in (("p10", p.p10), ("p50", p.p50), ("p90", p.p90))}
         if kpi.is_month:
             out["never"] = p.never
         else:
             out["mean"] = json_number(p.mean)
+        out["ci95"] = {q: ([round(x, 6) for x in ci] if q == "never" else [fig(x) for x in ci])
+                       for q, ci in p.ci95.items()}
         return out
 
     def to_json(self) -> dict:
-        """The JSON "simulation" section."""
-        def value(u: Uncertain, x: float):
-            return self.label(x) if u.dimension == "date" else json_number(x)
-
+        """One scenario's entry of the JSON "simulation" section."""
         return {
             "scenario": self.scenario,
+            "description": self.description,
             "samples": self.samples,
             "seed": self.seed,
-            "varied": [{"parameter": u.label, "unit": u.unit, "distribution": u.distribution,
-                        "low": value(u, u.low), "mode": value(u, u.mode), "high": value(u, u.high)}
-                       for u in self.varied],
+            "varied": self.varied_json(),
             "correlations": [{"first": c.first, "second": c.second, "rank_correlation": c.rho}
                              for c in self.correlations],
             "kpis": {k: self._kpi_json(k, p) for k, p in self.percentiles.items()},
-            "cash_out_probability_by_year_end": {str(y): p for y, p in self.cash_out_by_year.items()},
+            "cash_out_probability_by_year_end": {
+                str(y): {"p": p, "se": binomial_se(p, self.samples),
+                         "ci95": [round(x, 6) for x in self.probability_ci95(p)]}
+                for y, p in self.cash_out_by_year.items()},
             "closing_cash_fan": {"months": self.fan.months, "p10": [json_number(x) for x in self.fan.p10],
                                  "p50": [json_number(x) for x in self.fan.p50],
                                  "p90": [json_number(x) for x in self.fan.p90]},
@@ -155,11 +175,16 @@ def money_percentiles(values: np.ndarray, qs=QUANTILES) -> np.ndarray:
 
 
 def summarise(kpi: str, values: np.ndarray) -> Percentiles:
+    """P10/P50/P90 and the mean (money) or the share never (months), each with its 95% interval."""
+    names = [f"p{q}" for q in QUANTILES]
     if kpis.named(kpi).is_month:
         p = month_percentiles(values)
-        return Percentiles(*map(float, p), math.nan, float(np.isnan(values).mean()))
+        never = float(np.isnan(values).mean())
+        ci = dict(zip(names, percentile_intervals(values, QUANTILES, never_last=True)))
+        return Percentiles(*map(float, p), math.nan, never, {**ci, "never": wilson(never, values.size)})
     p = money_percentiles(values)
-    return Percentiles(*map(float, p), float(values.mean()), 0.0)
+    ci = dict(zip(names, percentile_intervals(values, QUANTILES)))
+    return Percentiles(*map(float, p), float(values.mean()), 0.0, {**ci, "mean": mean_interval(values)})
 
 
 def histogram(kpi: str, values: np.ndarray, horizon: int, bins: int = HISTOGRAM_BINS) -> Histogram:
@@ -251,47 +276,72 @@ def chunk_size(horizon: int, elements: int = CHUNK_ELEMENTS) -> int:
 
 def simulate(model: Model, scenario: str, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
              chunk: int | None = None, progress: Callable[[int], None] | None = None) -> Simulation:
-    """Monte Carlo of one scenario: ``samples`` paths, in chunks of ``chunk`` columns.
+    """Monte Carlo of one scenario (:func:`simulate_scenarios` of that scenario alone)."""
+    return simulate_scenarios(model, [scenario], samples, seed, chunk, progress)[scenario]
 
-    ``progress(n)`` is called after each chunk with the number of paths it finished.
+
+def simulate_scenarios(model: Model, scenarios: list[str], samples: int = DEFAULT_SAMPLES,
+                       seed: int = DEFAULT_SEED, chunk: int | None = None,
+                       progress: Callable[[int], None] | None = None) -> dict[str, Simulation]:
+    """Monte Carlo of every scenario: ``samples`` paths each, all scenarios in the same evaluate calls
+    (a column per scenario × sample, about ``chunk`` columns a call).
+
+    Each scenario samples the rows uncertain in it (:func:`~cashcast.models.analysis.distributions.
+    uncertain_rows`) with the same seed, so its figures equal a run of that scenario alone.
+    ``progress(n)`` is called after each call with the number of samples (of every scenario) it finished.
     """
     if samples < 1:
         raise ValueError("samples must be 1 or more")
-    wb = model.workbook
-    rows = uncertain_rows(wb, scenario)
-    assert not lognormal_problems(wb, rows), "validate() checks every scenario's ranges"
-    varied = [u for u in rows if u.varies]
-    draws = sample(varied, samples, seed, correlations=wb.correlations)
-    base = scenario_params(model, scenario)
-    horizon = model.horizon
-    chunk = chunk or chunk_size(horizon)
+    wb, horizon = model.workbook, model.horizon
+    varied = {}
+    for s in scenarios:
+        rows = uncertain_rows(wb, s)
+        assert not lognormal_problems(wb, rows), "validate() checks every scenario's ranges"
+        varied[s] = [u for u in rows if u.varies]
+    draws = [sample(varied[s], samples, seed, correlations=wb.correlations) for s in scenarios]
+    base = wb.param_values(scenarios)
+    step = max(1, (chunk or chunk_size(horizon)) // len(scenarios))
     names = [k.name for k in kpis.simulated()]
-    values = {k: np.empty(samples) for k in names}
-    store = np.empty((horizon, samples), dtype=np.float32)
-    for start in range(0, samples, chunk):
-        stop = min(start + chunk, samples)
-        params = with_columns(base, {k: v[start:stop] for k, v in draws.items()})
-        figures, result = evaluate_kpis(model, params)
-        for k in names:
-            values[k][start:stop] = figures[k]
-        cash = result.values["closing_cash"]
-        if store.dtype == np.float32 and np.abs(cash).max() > np.finfo(np.float32).max:
-            store = store.astype(np.float64)  # beyond float32 (3.4e38): hold every path in full
-        store[:, start:stop] = cash
+    values = [{k: np.empty(samples) for k in names} for _ in scenarios]
+    stores = [np.empty((horizon, samples), dtype=np.float32) for _ in scenarios]
+    for start in range(0, samples, step):
+        stop = min(start + step, samples)
+        n = stop - start
+        figures, result = evaluate_kpis(model, blocks_of_columns(base, draws, start, stop))
+        cash = np.broadcast_to(result.values["closing_cash"], (horizon, n * len(scenarios)))
+        for j in range(len(scenarios)):
+            for k in names:
+                values[j][k][start:stop] = np.broadcast_to(figures[k], (n * len(scenarios),))[j * n:(j + 1) * n]
+            block = cash[:, j * n:(j + 1) * n]
+            if stores[j].dtype == np.float32 and np.abs(block).max() > np.finfo(np.float32).max:
+                stores[j] = stores[j].astype(np.float64)  # beyond float32 (3.4e38): hold every path in full
+            stores[j][:, start:stop] = block
         if progress is not None:
-            progress(stop - start)
-    months = wb.months()
-    fan = row_percentiles(store)
-    del store
+            progress(n)
+    described = {sc.name: sc.description for sc in wb.scenarios}
+    out = {}
+    for j, s in enumerate(scenarios):
+        store, stores[j] = stores[j], None
+        out[s] = _summary(wb.months(), s, samples, seed, varied[s], values[j], row_percentiles(store),
+                          wb.correlations)
+        out[s].description = described.get(s, "")
+        del store
+    return out
+
+
+def _summary(months: list[dt.date], scenario: str, samples: int, seed: int, varied: list[Uncertain],
+             values: dict[str, np.ndarray], fan: np.ndarray, correlations: list[Correlation]) -> Simulation:
+    """One scenario's Simulation from its samples' KPIs and its closing-cash fan; the workbook's
+    correlations that apply to it (both sides varied)."""
     return Simulation(
         scenario=scenario, samples=samples, seed=seed, months=months, varied=varied, values=values,
-        percentiles={k: summarise(k, values[k]) for k in names},
+        percentiles={k: summarise(k, v) for k, v in values.items()},
         cash_out_by_year=cash_out_by_year(values["cash_out_month"], months),
         fan=FanChart([m.strftime("%Y-%m") for m in months], *fan),
-        histograms={k: histogram(k, values[k], horizon) for k in names},
-        correlations=applied(wb.correlations, varied),
+        histograms={k: histogram(k, v, len(months)) for k, v in values.items()},
+        correlations=applied(correlations, varied),
     )
 
 
-__all__ = ["Simulation", "Percentiles", "Histogram", "FanChart", "simulate",
+__all__ = ["Simulation", "Percentiles", "Histogram", "FanChart", "simulate", "simulate_scenarios",
            "DEFAULT_SAMPLES", "DEFAULT_SEED"]

@@ -5,7 +5,8 @@
 * ``comparison`` — every scenario's KPIs next to the baseline's (the first scenario of the run,
   base unless ``--scenario`` chose others): the differences and a ranking per KPI;
 * ``tornado`` — :func:`cashcast.models.analysis.sensitivity.tornado` of the baseline;
-* ``simulation`` — :func:`cashcast.models.analysis.simulation.simulate` of the baseline (None when samples is 0);
+* ``simulations`` — :func:`cashcast.models.analysis.simulation.simulate_scenarios` of every scenario of the
+  run, in one vectorised pass, each varying what is uncertain in it (empty when samples is 0);
 * ``break_even`` — :func:`cashcast.models.analysis.solve_for.break_even_conversions`: for each scenario
   that never breaks even, the conversion that would (the HTML answer's solve-for clause).
 
@@ -26,7 +27,7 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.batch import json_number, ranking_score
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar, tornado
-from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, Simulation, simulate
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, Simulation, simulate_scenarios
 from cashcast.models.analysis.solve import Solution
 from cashcast.models.analysis.solve_for import BreakEvenConversion, break_even_conversions
 
@@ -84,23 +85,28 @@ class Uncertainty:
 
     comparison: ScenarioComparison
     tornado: Tornado
-    simulation: Simulation | None
+    simulations: dict[str, Simulation]      # scenario → its Monte Carlo, the run's order; {} unsampled
     break_even: dict[str, BreakEvenConversion] = field(default_factory=dict)
+
+    @property
+    def simulation(self) -> Simulation | None:
+        """The baseline's (first scenario's) Monte Carlo, None when not sampled."""
+        return next(iter(self.simulations.values()), None)
 
     def to_json(self) -> dict:
         out = {"scenario_comparison": self.comparison.to_json(), "sensitivity": self.tornado.to_json()}
-        if self.simulation is not None:
-            out["simulation"] = self.simulation.to_json()
+        if self.simulations:
+            out["simulation"] = {s: sim.to_json() for s, sim in self.simulations.items()}
         return out
 
 
 def analyse(run: Run, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
             progress: Callable[[int], None] | None = None) -> Uncertainty:
-    """Comparison, tornado, (when samples > 0) Monte Carlo of the run's first scenario, and the
-    break-even conversion of every scenario that never breaks even."""
+    """Comparison, tornado of the run's first scenario, (when samples > 0) Monte Carlo of every
+    scenario of the run, and the break-even conversion of every scenario that never breaks even."""
     baseline = run.scenarios[0]
-    sim = simulate(run.model, baseline, samples, seed, progress=progress) if samples > 0 else None
-    return Uncertainty(compare_scenarios(run), tornado(run.model, baseline), sim,
+    sims = simulate_scenarios(run.model, run.scenarios, samples, seed, progress=progress) if samples > 0 else {}
+    return Uncertainty(compare_scenarios(run), tornado(run.model, baseline), sims,
                        break_even_conversions(run))
 
 

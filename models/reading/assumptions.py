@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from cashcast.models.engine.names import param_name
 from cashcast.models.reading.cells import (
-    DIMENSIONS_HINT, cell_text, parse_value, range_problem, unit_problem, without_invisible,
+    DIMENSIONS_HINT, cell_text, is_range_text, parse_range, parse_value, range_problem, unit_problem,
+    without_invisible,
 )
 from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
 from cashcast.models.reading.opening import CellValue, SheetReader
@@ -109,13 +110,14 @@ def _read_row(reader: SheetReader, known: _Known, r: int, c: dict[str, CellValue
     value, link, value_ok = _value(reader, c, dimension, param.modifier)
     lo, hi, bounds_ok = _bounds(reader, c, dimension, link, value)
     dist, dist_ok = _distribution(reader, c)
-    overrides, over_ok = _overrides(reader, cells, scen_cols, dimension, link)
+    overrides, ranges, over_ok = _overrides(reader, cells, scen_cols, dimension, link)
     key = param_name(block.slug, param.base, param.modifier)
     row = Row(r, block.name, block.kind, param.text, param.base,
               param.modifier, dimension, unit, currency, value, link, lo, hi, dist or None,
               cell_text(c["source"].value), cell_text(c["notes"].value), overrides,
               {**{k: v.ref for k, v in c.items()},
-               **{f"scenario:{s}": cells[i].ref for s, i in scen_cols.items() if i < len(cells)}}, key)
+               **{f"scenario:{s}": cells[i].ref for s, i in scen_cols.items() if i < len(cells)}}, key,
+              ranges=ranges)
     if param.modifier:
         block.shapes.setdefault(param.base, {})[param.modifier] = row
     else:
@@ -342,13 +344,14 @@ def _distribution(reader: SheetReader, c: dict[str, CellValue]) -> tuple[str, bo
 
 
 def _overrides(reader: SheetReader, cells: list[CellValue], scen_cols: dict[str, int], dimension: str,
-               link: tuple[str, str] | None) -> tuple[dict[str, float], bool]:
-    """(scenario → value, whether they are good).
+               link: tuple[str, str] | None) -> tuple[dict[str, float], dict[str, tuple[float, float]], bool]:
+    """(scenario → value, scenario → (low, high) of a range, whether they are good).
 
     Rule: a blank override means "as base"; any other fits the dimension and range; a linked value has
-    no overrides.
+    no overrides. A range cell (``low..high`` or ``low..mode..high``) is the scenario's own range; its
+    value is the mode, or the middle of low..high (a date: the earlier of the two middle months).
     """
-    ok, overrides = True, {}
+    ok, overrides, ranges = True, {}, {}
     for scen, idx in scen_cols.items():
         if idx >= len(cells):
             continue
@@ -360,12 +363,20 @@ def _overrides(reader: SheetReader, cells: list[CellValue], scen_cols: dict[str,
             reader.problem(sc.ref, "a linked value cannot be overridden by a scenario")
             ok = False
             continue
-        x, err = parse_value(sc.value, dimension)
-        if err is None and dimension != "date":
-            err = range_problem(x, dimension, f"scenario '{scen}' value")
+        if is_range_text(sc.value):
+            got, err = parse_range(sc.value, dimension)
+            if got is not None:
+                low, mode, high = got
+                ranges[scen] = (low, high)
+                overrides[scen] = mode if mode is not None else (
+                    low + (high - low) // 2 if dimension == "date" else (low + high) / 2)
+        else:
+            x, err = parse_value(sc.value, dimension)
+            if err is None and dimension != "date":
+                err = range_problem(x, dimension, f"scenario '{scen}' value")
+            if err is None:
+                overrides[scen] = x
         if err:
             reader.problem(sc.ref, err)
             ok = False
-        else:
-            overrides[scen] = x
-    return overrides, ok
+    return overrides, ranges, ok

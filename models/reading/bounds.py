@@ -22,8 +22,8 @@ def _span(settings: Settings, block: Block) -> int:
     first = month_ordinal(settings.start_month)
     last = first + settings.horizon_months - 1
     row = block.rows.get("start_month")
-    starts = [] if row is None else [x for x in (row.value, row.low, row.high, *row.overrides.values())
-                                     if x is not None]
+    starts = [] if row is None else [x for x in (row.value, row.low, row.high, *row.overrides.values(),
+                                                 *(x for r in row.ranges.values() for x in r)) if x is not None]
     return max(abs(m - s) for m in (first, last) for s in (starts or [first]))
 
 
@@ -76,7 +76,8 @@ def check_growth(draft: Draft) -> list[Problem]:
     for block, row in _growth_rows(draft):
         lo, hi = growth_limits(draft.settings, block, row)
         given = [("value", row.value), ("low", row.low), ("high", row.high)]
-        given += [(f"scenario:{name}", x) for name, x in row.overrides.items()]
+        given += [(f"scenario:{name}", x) for name, x in row.overrides.items() if name not in row.ranges]
+        given += [(f"scenario:{name}", x) for name, r in row.ranges.items() for x in r]
         for col, x in given:
             if x is not None and not lo <= x <= hi and col in row.cells:
                 out.append(Problem(draft.name, draft.sheet("Assumptions"), row.cells[col],

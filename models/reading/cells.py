@@ -98,6 +98,56 @@ def parse_value(v, dimension: str) -> tuple[float | None, str | None]:
     return parse_number(v, dimension)
 
 
+RANGE_SEPARATOR = ".."
+_NUMBER_RE = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
+def is_range_text(v) -> bool:
+    """Whether a cell holds a range typed as text, ``low..high`` or ``low..mode..high``.
+
+    >>> is_range_text("15%..20%"), is_range_text("15%"), is_range_text(0.15)
+    (True, False, False)
+    """
+    return isinstance(v, str) and RANGE_SEPARATOR in v
+
+
+def parse_range(v, dimension: str) -> tuple[tuple[float, float | None, float] | None, str | None]:
+    """A range cell ``low..high`` or ``low..mode..high`` as (low, mode or None, high), or an error text.
+
+    Each part is read as the dimension reads a value (``15%``, ``2024-06``, ``1e9``); low ≤ mode ≤ high.
+
+    >>> parse_range("15%..20%", "percent")
+    ((0.15, None, 0.2), None)
+    >>> parse_range("1e9..2e9..3e9", "count")
+    ((1000000000.0, 2000000000.0, 3000000000.0), None)
+    >>> parse_range("20%..15%", "percent")[1]
+    'range 20%..15%: low 0.2 is above high 0.15'
+    """
+    text = cell_text(v)
+    parts = [p.strip() for p in text.split(RANGE_SEPARATOR)]
+    example = "e.g. 15%..20% or 15%..18%..20%" if dimension in ("percent", "rate") else "e.g. 100..300 or 100..200..300"
+    if len(parts) not in (2, 3) or not all(parts):
+        return None, f"range '{text[:40]}' is not low..high or low..mode..high ({example})"
+    values = []
+    for part in parts:
+        if dimension != "date" and _NUMBER_RE.fullmatch(part.replace(",", "")):
+            x, err = float(part.replace(",", "")), None
+        else:
+            x, err = parse_value(part, dimension)
+        if err is None and dimension != "date":
+            err = range_problem(x, dimension, f"'{part}'")
+        if err:
+            return None, f"range {text[:40]}: {err}"
+        values.append(x)
+    low, high = values[0], values[-1]
+    mode = values[1] if len(values) == 3 else None
+    if low > high:
+        return None, f"range {text[:40]}: low {low:.6g} is above high {high:.6g}"
+    if mode is not None and not low <= mode <= high:
+        return None, f"range {text[:40]}: the middle figure {mode:.6g} lies outside low..high"
+    return (low, mode, high), None
+
+
 def range_problem(x: float, dimension: str, what: str) -> str | None:
     """Why a parsed number is out of range for its dimension, or None."""
     if dimension == "percent" and not 0.0 <= x <= 1.0:

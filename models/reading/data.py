@@ -64,6 +64,7 @@ class Row:
     cells: dict[str, str] = field(default_factory=dict)
     key: str = ""           # the defined name / parameter key, e.g. "chatgpt_plus__price"
     text: str | None = None  # a parameter given as text (a cost block's category); its value is None
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # scenario → its own (low, high)
 
     @property
     def label(self) -> str:
@@ -207,6 +208,20 @@ class Workbook:
     def row_value(self, row: Row, scenario: str) -> float:
         raw = row.overrides.get(scenario, row.value) if scenario != BASE else row.value
         return self.model_value(row, raw)
+
+    def scenario_range(self, row: Row, scenario: str) -> tuple[float | None, float | None] | None:
+        """A row's (low, high) as written, in ``scenario``; None when the row is fixed there.
+
+        Rule (README "A scenario decides what is uncertain in it"): a row with a low or a high is
+        uncertain in the base case and in every scenario that leaves its cell blank; a scenario that
+        overrides the row with a value fixes it; a scenario cell that holds a range (``15%..20%`` or
+        ``low..mode..high``) is that scenario's own range, sampled with the row's distribution.
+        """
+        if scenario != BASE and scenario in row.ranges:
+            return row.ranges[scenario]
+        if (scenario != BASE and scenario in row.overrides) or (row.low is None and row.high is None):
+            return None
+        return row.low, row.high
 
     def setting_params(self, scenario: str = BASE) -> dict[str, float]:
         """The settings the model reads, by parameter name, as they are in ``scenario``."""

@@ -30,7 +30,8 @@ def needs_valid(check):
 def _given(row: Row) -> list[tuple[str, float]]:
     """(column, value) of a row's value and scenario values, the figures the model uses."""
     out = [("value", row.value)] if row.value is not None else []
-    return out + [(f"scenario:{name}", x) for name, x in row.overrides.items()]
+    out += [(f"scenario:{name}", x) for name, x in row.overrides.items() if name not in row.ranges]
+    return out + [(f"scenario:{name}", x) for name, r in row.ranges.items() for x in r]
 
 
 def _pct(x: float) -> str:

@@ -25,4 +25,6 @@ def cmd_new(opts: NewOptions) -> int:
         raise from_os_error(opts.dir, exc, option="--dir") from exc
     print(f"wrote {target}: a documented starter (see its Guide sheet); run it with "
           f"cashcast run {target}")
+    print("scenarios: a value in a scenario's column fixes that row in the scenario; a range such as "
+          "15%..20% there is the scenario's own range for the simulation and the tornado")
     return EXIT_OK

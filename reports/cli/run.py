@@ -112,9 +112,13 @@ def simulation_summary(u: Uncertainty, currency: str) -> list[str]:
     if u.tornado.bars:
         top = ", ".join(b.parameter for b in u.tornado.bars[:3])
         out.append(f"sensitivity ({u.tornado.scenario}): largest swings from {top}")
-    sim = u.simulation
-    if sim is None:
-        return out
+    for sim in u.simulations.values():
+        out += _simulation_lines(sim, currency)
+    return out
+
+
+def _simulation_lines(sim, currency: str) -> list[str]:
+    """One scenario's Monte Carlo in two lines, the last year's cash-out probability ± its error."""
     p = sim.percentiles
 
     def months(k):
@@ -124,10 +128,10 @@ def simulation_summary(u: Uncertainty, currency: str) -> list[str]:
         return "/".join(fmt.money(getattr(p[k], q), currency) for q in ("p10", "p50", "p90"))
 
     last_year = max(sim.cash_out_by_year)
-    out.append(f"Monte Carlo ({sim.scenario}, {sim.samples:,} paths, seed {sim.seed}, "
-               f"{len(sim.varied)} assumptions varied): P(cash runs out by end of {last_year}) "
-               f"{sim.cash_out_by_year[last_year]:.1%}")
-    out.append(f"  P10/P50/P90  cash-out {months('cash_out_month')}; break-even "
-               f"{months('break_even_month')}; peak funding need {money('peak_funding_need')}; "
-               f"ending cash {money('ending_cash')}")
-    return out
+    share = sim.cash_out_by_year[last_year]
+    return [f"Monte Carlo ({sim.scenario}, {sim.samples:,} paths, seed {sim.seed}, "
+            f"{len(sim.varied)} assumptions varied): P(cash runs out by end of {last_year}) "
+            f"{fmt.share_pm(share, sim.probability_ci95(share))}",
+            f"  P10/P50/P90  cash-out {months('cash_out_month')}; break-even "
+            f"{months('break_even_month')}; peak funding need {money('peak_funding_need')}; "
+            f"ending cash {money('ending_cash')}"]

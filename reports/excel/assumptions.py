@@ -204,6 +204,10 @@ def _write_guide(wb, bold, wrap):
         "simulation; source: where the figure comes from (or 'estimate'); notes.",
         "Scenarios: list a scenario on the Scenarios sheet, then add a column with its name to "
         "Assumptions; a blank cell there means 'as base'.",
+        "A scenario decides what is uncertain in it: a row with low/high is uncertain in base and in every "
+        "scenario whose cell is blank; a value in a scenario's cell fixes the row in that scenario (not "
+        "simulated, not swung); a range typed there, 15%..20% (low..high) or 0.5%..1%..1.5% "
+        "(low..most likely..high), is that scenario's own range (see the downside column).",
         "Link a count to another block's line by typing line: <block>.<line> as the value, "
         "e.g. line: Pro plan.subscribers.",
         "Correlations (optional): a row per pair of uncertain assumptions and their rank correlation, "
@@ -256,9 +260,11 @@ def starter(name: str) -> tuple[list, list[AssumptionRow], list[tuple[str, str]]
     ]
     for r in rows:
         if r.kind == "subscription" and r.parameter == "conversion":
-            r.overrides = {"downside": 0.01}
+            r.overrides = {"downside": "0.5%..1%..1.5%"}  # a range: the downside's own uncertainty
+        if r.kind == "inference" and r.parameter == "cost_per_user":
+            r.overrides = {"downside": 0.10}  # a value: fixed at the high end in the downside
     scenarios = [("base", f"{name}: the plan as written"),
-                 ("downside", "half the conversion")]
+                 ("downside", "half the conversion (0.5%–1.5%, most likely 1%) and serving at $0.10 a user")]
     return settings, rows, scenarios
 
 

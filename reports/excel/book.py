@@ -44,6 +44,7 @@ class Book:
     selected: str                       # the scenario the selector starts on
     ctx: ExcelContext                   # month 0 of a model sheet, for line and flag formulas
     formulas: dict[str, list[str]] = field(repr=False)  # line → its formula text per month
+    simulation_sheets: dict[str, str] = field(default_factory=dict)  # simulated scenario → its sheet
 
     @classmethod
     def of(cls, run: Run, wb: XlsxWorkbook, analysis: Uncertainty | None = None) -> "Book":
@@ -57,8 +58,11 @@ class Book:
         ctx = ExcelContext(layout.rows, names, 0, FIRST_MONTH_COL, INDEX_ROW, DATE_ROW)
         formulas = {name: [line_formula(line.expr, ctx.at(t)) for t in range(run.model.horizon)]
                     for name, line in run.model.lines.items()}
+        sheets = scenario_sheet_names(run)
+        simulated = list(analysis.simulations) if analysis is not None else []
         return cls(run, wb, analysis, st, layout, inputs, AssumptionLayout(run.workbook.scenario_names),
-                   scenario_sheet_names(run), run.scenarios[0], ctx, formulas)
+                   sheets, run.scenarios[0], ctx, formulas,
+                   scenario_sheet_names(run, "Simulation", simulated, {t.lower() for t in sheets.values()}))
 
     @property
     def workbook(self) -> Workbook:
@@ -82,6 +86,11 @@ class Book:
         """The run's column of the scenario whose sheet is titled ``sheet``."""
         titles = [self.scenario_sheets[name] for name in self.run.scenarios]
         return titles.index(sheet)
+
+    def simulation_on(self, sheet: str):
+        """The Simulation of the scenario whose simulation sheet is titled ``sheet``."""
+        scenario = next(s for s, title in self.simulation_sheets.items() if title == sheet)
+        return self.analysis.simulations[scenario]
 
     def define(self, name: str, target: str) -> None:
         """A defined name; XlsxWriter only warns about a bad one, this raises instead."""

@@ -208,17 +208,20 @@ class AssumptionLayout:
         return self.effective_col(self.scenarios[-1])
 
 
-def scenario_sheet_names(run: Run) -> dict[str, str]:
-    """A sheet per scenario of the run, named after it (made safe, at most 31 characters, unique)."""
+def scenario_sheet_names(run: Run, prefix: str = "Scenario", scenarios: list[str] | None = None,
+                         taken: set[str] | None = None) -> dict[str, str]:
+    """A sheet per scenario of the run (or of ``scenarios``), named ``<prefix> <scenario>`` (made safe,
+    at most 31 characters, unique)."""
     out: dict[str, str] = {}
-    taken = {title.lower() for title in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, STATEMENTS, SOURCES)}
-    for k, name in enumerate(run.scenarios, start=1):
+    taken = set(taken or ()) | {t.lower() for t in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, STATEMENTS, SOURCES,
+                                                    SENSITIVITY, SIMULATION)}
+    for k, name in enumerate(run.scenarios if scenarios is None else scenarios, start=1):
         clean = "".join(c if c.isalnum() or c in " _-." else "_" for c in name).strip(" ._'") or str(k)
-        title, n = f"Scenario {clean}"[:31], 1
+        title, n = f"{prefix} {clean}"[:31], 1
         while title.lower() in taken:
             n += 1
             suffix = f" ({n})"
-            title = f"Scenario {clean}"[:31 - len(suffix)] + suffix
+            title = f"{prefix} {clean}"[:31 - len(suffix)] + suffix
         taken.add(title.lower())
         out[name] = title
     return out

@@ -16,8 +16,8 @@
   over Monthly, and the checks' largest differences over all months (live formulas).
 * **Cap table** (only when a funding round states a valuation) — each round's terms and the ownership
   after it, formulas over the assumptions (:mod:`cashcast.reports.excel.sheets.cap_table`).
-* **Sensitivity**, **Simulation** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse` of the
-  run; Simulation only when it simulated) — the tornado and the Monte Carlo, values computed by
+* **Sensitivity**, **Simulation <scenario>** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse`
+  of the run; a Simulation sheet per scenario when it simulated) — the tornado and the Monte Carlo, values computed by
   cashcast and marked as such; Summary then also compares the scenarios with the baseline (live
   formulas).
 * **Sources** — where each figure comes from.
@@ -77,8 +77,8 @@ def _analysed(book: Book) -> bool:
     return book.analysis is not None
 
 
-def _simulated(book: Book) -> bool:
-    return book.analysis is not None and book.analysis.simulation is not None
+def _simulation_tabs(book: Book) -> list[str]:
+    return list(book.simulation_sheets.values())
 
 
 def _scenario_tabs(book: Book) -> list[str]:
@@ -94,7 +94,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(one(STATEMENTS), statements.write, fill=9),
     Sheet(one(cap_table.TITLE, cap_table.present), cap_table.write, fill=10),
     Sheet(one(SENSITIVITY, _analysed), sensitivity.write, fill=6),
-    Sheet(one(SIMULATION, _simulated), simulation.write, fill=7),
+    Sheet(_simulation_tabs, simulation.write, fill=7),
     Sheet(one(SOURCES), sources.write, fill=5),
     Sheet(_scenario_tabs, model.write_scenario, fill=3),
 )

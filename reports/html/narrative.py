@@ -208,6 +208,18 @@ def value_range(row: Row) -> str:
     return f"{_without_unit(low, high)} – {high}"
 
 
+def scenario_value(row: Row, scenario: str) -> str:
+    """What a scenario's cell gives a row: its value, or its own range ('15% – 20%, most likely 15%').
+
+    The most likely figure is shown only when typed (``low..mode..high``)."""
+    if scenario not in row.ranges:
+        return quantity(row, row.overrides[scenario])
+    low, high = (quantity(row, x) for x in row.ranges[scenario])
+    mode = row.overrides[scenario]
+    given = mode != (row.ranges[scenario][0] + row.ranges[scenario][1]) / 2
+    return f"{_without_unit(low, high)} – {high}" + (f", most likely {quantity(row, mode)}" if given else "")
+
+
 def _without_unit(low: str, high: str) -> str:
     """``low`` without the unit it shares with ``high``: ('500M users', '1B users') → '500M'."""
     k = 0

@@ -134,8 +134,9 @@ def sensitivity_data(done: Finished) -> dict:
     return uncertainty_report.sensitivity_view(done.run, done.analysis.tornado)
 
 
-def simulation_data(done: Finished) -> dict:
-    return uncertainty_report.simulation_view(done.run, done.analysis.simulation)
+def simulation_data(done: Finished, j: int) -> dict:
+    sim = done.analysis.simulations[done.run.scenarios[j]]
+    return uncertainty_report.simulation_view(done.run, sim, f"simulation-{j + 1}")
 
 
 def scenario_data(done: Finished, j: int) -> dict:
@@ -397,8 +398,7 @@ def assumption_groups(run: Run) -> tuple[list[str], list[dict]]:
             "parameter": row.parameter,
             "value": narrative.quantity(row, row.value),
             "range": narrative.value_range(row),
-            "overrides": [(s, narrative.quantity(row, row.overrides[s])) for s in others
-                          if s in row.overrides],
+            "overrides": [(s, narrative.scenario_value(row, s)) for s in others if s in row.overrides],
             "source": narrative.text_parts(row.source),
             "notes": narrative.text_parts(row.notes),
         })
@@ -413,7 +413,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("answer", "The answer", "answer.html.j2", answer_data, new_page=False),
     SectionSpec("comparison", "Scenario comparison", "comparison.html.j2", comparison_data, when=analysed),
     SectionSpec("sensitivity", "Sensitivity", "sensitivity.html.j2", sensitivity_data, when=analysed),
-    SectionSpec("simulation", "Simulation", "simulation.html.j2", simulation_data, when=simulated),
+    SectionSpec("simulation", "Simulation: {scenario}", "simulation.html.j2", simulation_data, when=simulated,
+                each_scenario=True),
     SectionSpec("scenario", "Scenario: {scenario}", "scenario.html.j2", scenario_data, each_scenario=True),
     SectionSpec("statements", "Financial statements", "statements.html.j2", statements_data),
     SectionSpec("ownership", "Ownership", "ownership.html.j2", ownership_data, when=has_ownership),

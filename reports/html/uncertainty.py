@@ -286,17 +286,37 @@ def the(name: str) -> str:
 def sampling_sentence(sim: Simulation, who: str) -> str:
     n = len(sim.varied)
     if n == 0:
-        return (f"{sim.samples:,} samples of {who} with seed {sim.seed}; no assumption has a low and a "
-                f"high that differ, so every sample is {who} itself. Give the assumptions you are unsure "
-                f"of a low and a high in the workbook to simulate them.")
+        return (f"{sim.samples:,} samples of {who} with seed {sim.seed}; no assumption is uncertain in "
+                f"{who} (none has a low and a high that differ, or the scenario fixes each), so every "
+                f"sample is {who} itself. Give the assumptions you are unsure of a low and a high, or a "
+                f"range such as 15%..20% in the scenario's column, to simulate them.")
     pairs = "; ".join(f"{c.first} with {c.second} at {c.rho:g}" for c in sim.correlations)
-    which = ("assumption with a low or a high varies" if n == 1
-             else f"assumptions with a low or a high vary, with the rank correlations of the Correlations sheet "
+    which = ("assumption is uncertain in it and varies" if n == 1
+             else f"assumptions uncertain in it vary, with the rank correlations of the Correlations sheet "
                   f"({pairs}) and otherwise independently" if pairs
-             else "assumptions with a low or a high vary, independently of each other")
+             else "assumptions uncertain in it vary, independently of each other")
     return (f"{sim.samples:,} samples of {who}, drawn with seed {sim.seed} (the same seed gives the "
-            f"same figures). The {n} {which}; {distributions_text(sim)}. Every other assumption keeps "
-            f"its value in {who}. IRR is not simulated.")
+            f"same figures). The {n} {which} (listed below); {distributions_text(sim)}. Every other "
+            f"assumption keeps its value in {who}. IRR is not simulated.")
+
+
+def varied_rows(run: Run, sim: Simulation) -> list[dict]:
+    """The assumptions a scenario's simulation varied, with their distribution and range, for readers."""
+    rows = {r.key: r for r in run.workbook.rows + run.workbook.setting_rows()}
+    start = run.workbook.start_ordinal
+    out = []
+    for u in sim.varied:
+        row = rows[u.key]
+        shift = start if u.dimension == "date" else 0
+        low, mode, high = (narrative.quantity(row, x + shift) for x in (u.low, u.mode, u.high))
+        out.append({"parameter": u.label, "distribution": u.distribution, "low": low, "mode": mode,
+                    "high": high})
+    return out
+
+
+def interval_text(sim: Simulation, kpi: str, ci: tuple[float, float], currency: str) -> str:
+    """A percentile's 95% sampling-error interval: 'Feb 2025 – Apr 2025'."""
+    return " – ".join(percentile_text(sim, kpi, x, currency) for x in ci)
 
 
 def percentile_text(sim: Simulation, kpi: str, x: float, currency: str) -> str:
@@ -307,13 +327,13 @@ def percentile_text(sim: Simulation, kpi: str, x: float, currency: str) -> str:
     return fmt.money(x, currency)
 
 
-def simulation_charts(run: Run, sim: Simulation) -> list[ucharts.Chart]:
+def simulation_charts(run: Run, sim: Simulation, prefix: str = "simulation") -> list[ucharts.Chart]:
     cur, months = run.workbook.settings.currency, sim.months
     who = narrative.scenario_title(sim.scenario)
     j = run.scenarios.index(sim.scenario)
     n = f"{sim.samples:,} samples"
     fan = ucharts.fan_chart(
-        "simulation-fan", f"Cash balance across {n} — {who}", months, sim.fan.p10, sim.fan.p50,
+        f"{prefix}-fan", f"Cash balance across {n} — {who}", months, sim.fan.p10, sim.fan.p50,
         sim.fan.p90, cur, run.result.column("closing_cash", j), f"{who} as entered",
         run.workbook.settings.value("minimum_cash", sim.scenario),
         f"Each month's P10, P50 and P90 of closing cash across the {n} (taken month by month, so the "
@@ -322,7 +342,7 @@ def simulation_charts(run: Run, sim: Simulation) -> list[ucharts.Chart]:
     out = sim.histograms["cash_out_month"]
     never_share = out.never / sim.samples
     outs = ucharts.month_histogram_chart(
-        "simulation-cash-out", f"When cash runs out — {who}", months, out.counts, out.never,
+        f"{prefix}-cash-out", f"When cash runs out — {who}", months, out.counts, out.never,
         sim.samples, "Never runs out within the horizon: {share} of samples", "Month cash runs out",
         f"Share of the {n} whose cash runs out in each month; {fmt.percent(never_share)} never run out "
         f"by {fmt.month_of(months[-1])}.")
@@ -343,7 +363,7 @@ def simulation_charts(run: Run, sim: Simulation) -> list[ucharts.Chart]:
             caption += f"; {fmt.percent(zeros / sim.samples)} of the samples are zero." if zeros else "."
             note = f"Zero: {fmt.percent(zeros / sim.samples)} of samples" if zeros else ""
         charts.append(ucharts.money_histogram_chart(
-            f"simulation-{kpi.replace('_', '-')}", title, edges, counts, sim.samples, cur,
+            f"{prefix}-{kpi.replace('_', '-')}", title, edges, counts, sim.samples, cur,
             f"{registry.named(kpi).label} ({cur}{', log scale' if log else ''})",
             (p[kpi].p10, p[kpi].p50, p[kpi].p90), caption, colour, log, note))
     return charts
@@ -366,7 +386,8 @@ def money_bins(sim: Simulation, kpi: str, bins: int = 40,
     return edges, counts, int(v.size - positive.size)
 
 
-def simulation_view(run: Run, sim: Simulation) -> dict:
+def simulation_view(run: Run, sim: Simulation, prefix: str = "simulation") -> dict:
+    """One scenario's Monte Carlo for the template; chart ids start with ``prefix``."""
     cur = run.workbook.settings.currency
     who = narrative.scenario_title(sim.scenario)
     rows = []
@@ -375,17 +396,18 @@ def simulation_view(run: Run, sim: Simulation) -> dict:
         p = sim.percentiles[kpi]
         month = figure.is_month
         rows.append({"kpi": kpi, "label": label,
-                     "p10": percentile_text(sim, kpi, p.p10, cur),
-                     "p50": percentile_text(sim, kpi, p.p50, cur),
-                     "p90": percentile_text(sim, kpi, p.p90, cur),
+                     **{q: percentile_text(sim, kpi, getattr(p, q), cur) for q in ("p10", "p50", "p90")},
+                     **{f"{q}_ci": interval_text(sim, kpi, p.ci95[q], cur) for q in ("p10", "p50", "p90")},
                      "mean": "—" if month else fmt.money(p.mean, cur),
-                     "never": fmt.percent(p.never) if month else "—"})
+                     "never": fmt.share_pm(p.never, p.ci95["never"]) if month else "—"})
     years = list(sim.cash_out_by_year.items())
-    year_tables = [[(str(y), fmt.percent(prob)) for y, prob in years[a:a + YEARS_PER_TABLE]]
+    year_tables = [[(str(y), fmt.share_pm(prob, sim.probability_ci95(prob))) for y, prob in years[a:a + YEARS_PER_TABLE]]
                    for a in range(0, len(years), YEARS_PER_TABLE)]
     what = ("falls below the minimum cash" if run.workbook.settings.value("minimum_cash", sim.scenario)
             else "has run out")
     varied = bool(sim.varied)  # with nothing varied every sample is the scenario: no charts, no tables
-    return {"scenario": who, "sentence": sampling_sentence(sim, the(sim.scenario)), "varied": varied,
-            "charts": simulation_charts(run, sim) if varied else [],
+    return {"scenario": who, "description": sim.description, "name": sim.scenario,
+            "sentence": sampling_sentence(sim, the(sim.scenario)), "varied": varied,
+            "varied_rows": varied_rows(run, sim),
+            "charts": simulation_charts(run, sim, prefix) if varied else [],
             "rows": rows, "year_tables": year_tables, "what": what, "samples": sim.samples}

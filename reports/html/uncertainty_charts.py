@@ -179,5 +179,6 @@ def money_histogram_chart(chart_id: str, title: str, edges: np.ndarray, counts: 
         _share_axis(ax)
         ax.set_xlabel(xlabel)
         ax.set_title(title)
-        ax.legend(loc="upper right")
+        if ax.get_legend_handles_labels()[0]:  # on a log axis percentiles at zero are not drawn
+            ax.legend(loc="upper right")
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))

@@ -1,9 +1,10 @@
-"""The **Simulation** sheet (when the analysis simulated): the Monte Carlo of the run's first scenario.
+"""The **Simulation** sheets (when the analysis simulated): one per scenario, its Monte Carlo.
 
-P10/P50/P90 and mean of the simulated key figures, the probability that cash has run out by each
-year end, the assumptions varied, and the fan of closing cash with a line chart. Values cashcast
-computed from thousands of samples, marked as such; "never" is the text "never", months are dates
-shown "mmm yyyy".
+Each is titled with its scenario and description: P10/P50/P90 and mean of the simulated key
+figures with their 95% sampling-error intervals, the probability that cash has run out by each year
+end with its Wilson interval, the assumptions varied in that scenario (distribution, low, mode,
+high), and the fan of closing cash with a line chart. Values cashcast computed from thousands of
+samples, marked as such; "never" is the text "never", months are dates shown "mmm yyyy".
 """
 from __future__ import annotations
 
@@ -16,30 +17,32 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import right, write_input, write_kpi, write_month
-from cashcast.reports.excel.layout import SIMULATION, kpi_unit
+from cashcast.reports.excel.layout import kpi_unit
 from cashcast.reports.excel.styles import DATE, MONEY, money_millions, print_setup
 
 
 def write(book: Book, ws: Worksheet) -> None:
     """The percentiles, the cash-out probabilities by year, the assumptions varied and the fan."""
-    st, sim = book.st, book.analysis.simulation
+    st, sim = book.st, book.simulation_on(ws.name)
     ws.write_string(0, 0, f"Monte Carlo simulation of scenario {sim.scenario} (simulation output)", st.title)
     ws.write_string(1, 0, f"Simulation output, not live formulas: values computed by cashcast from "
                           f"{sim.samples:,} samples with seed {sim.seed}. Editing the Assumptions sheet "
                           f"does not change this sheet; run cashcast again (--samples {sim.samples} "
                           f"--seed {sim.seed} gives the same numbers).", book.marking)
-    ws.write_string(2, 0, "Each sample draws every assumption with a low or a high from its distribution. "
-                          "Month percentiles are the earliest month by which at least that share of the "
+    ws.write_string(2, 0, f"Scenario {sim.scenario}: {sim.description} — each sample draws the "
+                          f"{len(sim.varied)} assumptions uncertain in it (listed below) from their "
+                          "distributions. The 95% intervals are the sampling error (order statistics for "
+                          "percentiles, Wilson for probabilities). Month percentiles are the earliest month by which at least that share of the "
                           "samples got there ('never' when fewer did): for the cash-out month P10 is the "
                           "pessimistic end. Money percentiles are linear.", st.note)
-    r = _percentiles(book, ws, 4)
-    r = _cash_out_by_year(book, ws, r + 2)
-    r = _varied(book, ws, r + 2)
-    fan_header = _fan(book, ws, r + 2)
+    r = _percentiles(book, ws, sim, 4)
+    r = _cash_out_by_year(book, ws, sim, r + 2)
+    r = _varied(book, ws, sim, r + 2)
+    fan_header = _fan(book, ws, sim, r + 2)
     ws.set_column(0, 0, 60)
     ws.set_column(1, 1, 16)
-    ws.set_column(2, 6, 15)
-    _fan_chart(book, ws, fan_header)
+    ws.set_column(2, 12, 15)
+    _fan_chart(book, ws, sim, fan_header)
     print_setup(ws, header_rows=0)
 
 
@@ -52,11 +55,13 @@ def _section(book: Book, ws: Worksheet, r: int, title: str, header) -> int:
     return r + 1
 
 
-def _percentiles(book: Book, ws: Worksheet, r: int) -> int:
-    """P10/P50/P90 and mean of each simulated key figure; returns the last row written."""
-    st, sim = book.st, book.analysis.simulation
+def _percentiles(book: Book, ws: Worksheet, sim, r: int) -> int:
+    """P10/P50/P90 and mean of each simulated key figure, then their 95% intervals; returns the last
+    row written."""
+    st = book.st
     r = _section(book, ws, r, "Key figures across the samples",
-                 ("Key figure", "Unit", "P10", "P50", "P90", "Mean", "Samples that never get there"))
+                 ("Key figure", "Unit", "P10", "P50", "P90", "Mean", "Samples that never get there",
+                  "P10 95% from", "P10 95% to", "P50 95% from", "P50 95% to", "P90 95% from", "P90 95% to"))
     for figure in registry.simulated():
         r += 1
         kpi, p = figure.name, sim.percentiles[figure.name]
@@ -69,13 +74,15 @@ def _percentiles(book: Book, ws: Worksheet, r: int) -> int:
             ws.write_number(r, 6, p.never, right(book, "0.0%"))
         else:
             write_kpi(book, ws, r, 5, kpi, p.mean)
+        for c, x in enumerate((x for q in ("p10", "p50", "p90") for x in p.ci95[q]), start=7):
+            write_kpi(book, ws, r, c, kpi, x)
     return r
 
 
-def _cash_out_by_year(book: Book, ws: Worksheet, r: int) -> int:
-    sim = book.analysis.simulation
+def _cash_out_by_year(book: Book, ws: Worksheet, sim, r: int) -> int:
     r = _section(book, ws, r, "Probability that cash has run out (below the cash floor) by each year end",
-                 ("Year", "Last month of the year in the horizon", "Share of samples run out by then"))
+                 ("Year", "Last month of the year in the horizon", "Share of samples run out by then",
+                  "95% from (Wilson)", "95% to (Wilson)"))
     last = {}
     for t, m in enumerate(book.run.months):
         last[m.year] = t
@@ -84,12 +91,14 @@ def _cash_out_by_year(book: Book, ws: Worksheet, r: int) -> int:
         ws.write_number(r, 0, year, book.st.number("0"))
         write_month(book, ws, r, 1, last[year])
         ws.write_number(r, 2, p, right(book, "0.0%"))
+        for c, x in enumerate(sim.probability_ci95(p), start=3):
+            ws.write_number(r, c, x, right(book, "0.0%"))
     return r
 
 
-def _varied(book: Book, ws: Worksheet, r: int) -> int:
-    st, sim = book.st, book.analysis.simulation
-    r = _section(book, ws, r, "Assumptions varied (mode = the scenario's value)",
+def _varied(book: Book, ws: Worksheet, sim, r: int) -> int:
+    st = book.st
+    r = _section(book, ws, r, f"Assumptions varied in scenario {sim.scenario} (mode = the scenario's value)",
                  ("Assumption", "Unit", "Distribution", "Low", "Mode", "High"))
     for u in sim.varied:
         r += 1
@@ -101,9 +110,9 @@ def _varied(book: Book, ws: Worksheet, r: int) -> int:
     return r
 
 
-def _fan(book: Book, ws: Worksheet, r: int) -> int:
+def _fan(book: Book, ws: Worksheet, sim, r: int) -> int:
     """The fan chart's data; returns its header row."""
-    fan = book.analysis.simulation.fan
+    fan = sim.fan
     r = _section(book, ws, r, f"Closing cash across the samples, per month ({book.currency})",
                  ("Month", "P10 closing cash", "P50 closing cash", "P90 closing cash"))
     money = right(book, MONEY)
@@ -114,15 +123,15 @@ def _fan(book: Book, ws: Worksheet, r: int) -> int:
     return r
 
 
-def _fan_chart(book: Book, ws: Worksheet, header: int) -> None:
+def _fan_chart(book: Book, ws: Worksheet, sim, header: int) -> None:
     first, last = header + 1, header + len(book.run.months)
     chart = book.wb.add_chart({"type": "line"})
     styles = {1: {"dash_type": "dash", "width": 1.25}, 2: {"width": 2.25},
               3: {"dash_type": "dash", "width": 1.25}}
     for c in (1, 2, 3):
-        chart.add_series({"name": [SIMULATION, header, c], "categories": [SIMULATION, first, 0, last, 0],
-                          "values": [SIMULATION, first, c, last, c], "line": styles[c]})
-    chart.set_title({"name": f"Closing cash: P10, P50 and P90 of {book.analysis.simulation.samples:,} "
+        chart.add_series({"name": [ws.name, header, c], "categories": [ws.name, first, 0, last, 0],
+                          "values": [ws.name, first, c, last, c], "line": styles[c]})
+    chart.set_title({"name": f"Closing cash, scenario {sim.scenario}: P10, P50 and P90 of {sim.samples:,} "
                              f"samples ({book.currency})"})
     chart.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12, "major_unit_type": "months",
                       "label_position": "low"})
