@@ -462,3 +462,23 @@ def _(d):
                      row("R&D", "cost", "category", "research_development", "category", low=1,
                          overrides={"lean": "sales_marketing"})],
                  scenarios=[("lean", "less")])
+
+
+# -- found while modelling a real company (tests/test_real_company.py asserts their messages) --------
+@bad("yearly figures start after the block's start")
+def _(d):
+    return model(d, [row("Sales", "revenue", "amount@2024", 3.7e9, "USD/year")])
+
+
+@bad("in_kind names a revenue block")
+def _(d):
+    return model(d, [row("Sales", "revenue", "amount", 1e6, "USD/month"),
+                     row("Credits", "funding", "amount", 5e6, "USD"),
+                     row("Credits", "funding", "month", "2023-01", "date"),
+                     row("Credits", "funding", "in_kind", "Sales", "")])
+
+
+@bad("tranche typed without its month's zero")
+def _(d):
+    return model(d, [row("Round", "funding", "amount@2023-4", 5e6, "USD"),
+                     row("Round", "funding", "amount@2023-13", 5e6, "USD")])

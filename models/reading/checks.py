@@ -66,7 +66,8 @@ def block_problems(draft: Draft, block: Block) -> list[Problem]:
     if not block.rows and not block.shapes:
         return []  # every row of the block had a bad parameter, already reported at its cell
     sheet = draft.sheet("Assumptions")
-    found = _mode_problems(block) + _required_problems(block) + _shape_problems(block)
+    found = (_mode_problems(block) + _required_problems(block) + _shape_problems(block)
+             + _first_year_problems(draft, block))
     return [Problem(draft.name, sheet, cell, msg) for cell, msg in found]
 
 
@@ -88,6 +89,24 @@ def _required_problems(block: Block) -> list[tuple[str, str]]:
     return [(where, f"block '{block.name}' ({block.kind}) lacks the required parameter '{p.name}' "
                     f"({p.doc}); add a row for it")
             for p in KINDS[block.kind].all_params() if p.required and p.name not in block.rows]
+
+
+def _first_year_problems(draft: Draft, block: Block) -> list[tuple[str, str]]:
+    """A parameter given by ``@YEAR`` rows alone starts at its earliest year: that year is the year the
+    block starts (its ``start_month``, else the model's start) or earlier, so no month is left without
+    a value."""
+    start = block.rows.get("start_month")
+    if start is not None and start.value is not None:
+        first_year = int(start.value) // 12
+    elif draft.settings is not None:
+        first_year = draft.settings.start_month.year
+    else:
+        return []
+    return [(row.cells["parameter"], f"'{param}' is given by year from {row.modifier[1:]} "
+                                     f"({row.parameter}), but block '{block.name}' starts in {first_year}: add "
+                                     f"a row {param}@{first_year} (or a plain {param} row) for the months before")
+            for param, row in block.rows.items()
+            if row.modifier and row.modifier.startswith("y") and int(row.modifier[1:]) > first_year]
 
 
 def _shape_problems(block: Block) -> list[tuple[str, str]]:
@@ -200,8 +219,9 @@ def check_funding(draft: Draft) -> list[Problem]:
         if row is None or not row.text:
             continue
         target = names.get(row.text.lower())
-        if target is None or target.kind in ("funding", "debt"):
-            out.append((row.cells["value"], f"in_kind '{row.text}' names no cost block; give the name of the "
+        if target is None or KINDS[target.kind].role != "cost":
+            what = "no block" if target is None else f"a {target.kind} block, not a cost block"
+            out.append((row.cells["value"], f"in_kind '{row.text}' names {what}; give the name of the "
                                             f"block whose cost the credits pay"))
         elif row.text.lower() in paid_by:
             out.append((row.cells["value"], f"block '{target.name}' is already paid in kind by "
