@@ -123,6 +123,10 @@ def simulation_summary(u: Uncertainty, currency: str) -> list[str]:
     def money(k):
         return "/".join(fmt.money(getattr(p[k], q), currency) for q in ("p10", "p50", "p90"))
 
+    if not sim.varied:  # every path is the base case: percentiles would only repeat it
+        out.append(f"Monte Carlo ({sim.scenario}): no assumption has a low or high, so every path is the "
+                   f"base case; give rows a range to simulate")
+        return out
     last_year = max(sim.cash_out_by_year)
     out.append(f"Monte Carlo ({sim.scenario}, {sim.samples:,} paths, seed {sim.seed}, "
                f"{len(sim.varied)} assumptions varied): P(cash runs out by end of {last_year}) "
