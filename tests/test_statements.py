@@ -102,7 +102,8 @@ SHARE = st.floats(0, 1, allow_nan=False)
 
 
 def rows_of(kind: str, name: str, earlier: list[str]):
-    """A block's rows; tranches and credits are funding blocks, credits paying an earlier block in kind."""
+    """A block's rows; tranches and credits are funding blocks, credits paying an earlier cost block in
+    kind (a revenue block has no cost to pay: check_funding rejects it)."""
     if kind == "headcount":
         return st.tuples(st.integers(0, 5000), money, SHARE, money).map(lambda v: [
             R(name, kind, "employees", v[0], "people"), R(name, kind, "cost_per_employee", v[1], "USD/year"),
@@ -114,7 +115,8 @@ def rows_of(kind: str, name: str, earlier: list[str]):
                        R(name, kind, "repayment", v[4], "")])
     if kind in ("tranches", "credits"):
         tranches = st.lists(st.tuples(MONTHS, money), min_size=1, max_size=3, unique_by=lambda t: t[0])
-        paid = [n for n in earlier if not n.startswith(("funding", "debt", "tranches", "credits", "paid:"))
+        paid = [n for n in earlier if not n.startswith(("funding", "debt", "tranches", "credits", "paid:",
+                                                        "subscription", "licensing", "advertising"))
                 and f"paid:{n}" not in earlier]
         return tranches.map(lambda ts: [R(name, "funding", f"amount@{m:%Y-%m}", a, "USD") for m, a in ts] + (
             [R(name, "funding", "in_kind", paid[-1], "")] if kind == "credits" and paid else []))
