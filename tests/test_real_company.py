@@ -186,6 +186,16 @@ def test_closing_cash_by_hand_and_the_balance_sheet_balances(outputs):
         assert balance["total_assets"][y] == pytest.approx(balance["total_liabilities_and_equity"][y], abs=CENT)
 
 
+def test_cash_is_lowest_in_september_2024_before_the_round(outputs):
+    """Nine months of 2024's monthly flows, the credits, the servers and September's receivables (30
+    days of a 30-day month: a whole month's revenue)."""
+    base, _monthly = outputs
+    month = (REVENUE[0] - INFERENCE[0] - TRAINING[0] - STAFF_CASH[0]) / 12
+    low = 5e9 + 9 * month + 1.5e9 - 120e6 - REVENUE[0] / 12
+    assert low == pytest.approx(3_146_666_666.67, abs=CENT)
+    assert (base["kpis"]["cash_low"], base["kpis"]["cash_low_month"]) == (pytest.approx(low, abs=CENT), "2024-09")
+
+
 # -- what was awkward while typing it, now fixed ----------------------------------------------------
 def _printed(capsys, path):
     status = main(["check", str(path)])
