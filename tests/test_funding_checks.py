@@ -17,18 +17,7 @@ CENT = 0.005
 
 
 def test_a_tranche_in_month_13_is_malformed(tmp_path):
-    one_problem(BAD["tranche in month 13"](tmp_path), "Assumptions!C6", "'amount@2023-13'", "month 01 to 12")
-
-
-def test_a_tranche_outside_the_horizon_is_an_error_at_its_cell_and_its_last_month_is_not(tmp_path):
-    path = BAD["tranche before the start and after the horizon"](tmp_path)
-    found = problems_of(path)
-    assert len(found) == 2, found  # amount@2024-12 (C6), the horizon's last month, is in it
-    assert found[0].startswith("model.xlsx:Assumptions!C5: tranche 'amount@1999-01' of 'Seed' is outside "
-                               "the horizon (2023-01 to 2024-12)"), found
-    assert "part of opening_cash" in found[0]
-    assert found[1].startswith("model.xlsx:Assumptions!C7: tranche 'amount@2025-01'"), found
-    assert "never be received" in found[1]
+    one_problem(BAD["tranche in month 13"](tmp_path), "Assumptions!C6", "'amount@2023-13'", "month 13 is not a month", "MM from 01 to 12")
 
 
 def test_tranches_in_the_first_and_last_months_are_received_there(make_workbook):

@@ -240,8 +240,8 @@ class BlockContext:
     def __init__(self, block: Block, workbook: Workbook, link_line, category: str | None = None):
         self.block, self.workbook, self._link_line = block, workbook, link_line
         self.slug = block.slug
-        # The kind's statement category, for its revenue, cost and funding lines. The hook for a
-        # category a row chooses (a headcount block's ``function``): set it here from the block's rows.
+        # The kind's statement category, for its revenue, cost and funding lines; a kind whose rows
+        # choose one (a cost or headcount block's ``category`` row) passes it to ``line`` instead.
         self.category = category
 
     def has(self, name: str) -> bool:

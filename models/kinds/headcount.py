@@ -3,7 +3,9 @@ that no cash pays."""
 from __future__ import annotations
 
 from cashcast.models.engine.expr import Num
-from cashcast.models.kinds.base import BlockContext, KindSpec, Line, MONTHS_PER_YEAR, ParamSpec as P
+from cashcast.models.kinds.base import COST_CATEGORIES, BlockContext, KindSpec, Line, MONTHS_PER_YEAR, ParamSpec as P
+
+DEFAULT_CATEGORY = "general_administrative"
 
 
 def payroll(employees, cost_per_employee):
@@ -34,7 +36,9 @@ def stock_pay(employees, cost_per_employee, stock_share, stock_per_employee):
 
 def build(b: BlockContext) -> list[Line]:
     employees, cost = b.p("employees"), b.p("cost_per_employee")
-    lines = [b.line("cost", payroll(employees, cost) * b.active(), "staff cost", b.money(), "cost")]
+    category = b.text("category", DEFAULT_CATEGORY)  # the staff's function: researchers are R&D
+    lines = [b.line("cost", payroll(employees, cost) * b.active(), "staff cost", b.money(), "cost",
+                    category=category)]
     if b.has("stock_share") or b.has("stock_per_employee"):
         share = b.p("stock_share") if b.has("stock_share") else Num(0)
         per_employee = b.p("stock_per_employee") if b.has("stock_per_employee") else Num(0)
@@ -44,13 +48,15 @@ def build(b: BlockContext) -> list[Line]:
 
 
 KIND = KindSpec(
-    name="headcount", role="cost", category="general_administrative",
+    name="headcount", role="cost", category=DEFAULT_CATEGORY,
     doc="employees × annual cost per employee, in monthly twelfths; optional stock-based pay on top (not cash)",
     params=(
         P("employees", "count", "people employed"),
         P("cost_per_employee", "money/year", "fully loaded cash cost per person per year"),
         P("stock_share", "percent", "stock-based pay as a share of the cash cost, on top of it (not cash)", False),
         P("stock_per_employee", "money/year", "stock-based pay per person per year, on top (not cash)", False),
+        P("category", "category", f"the staff's function, as text: {', '.join(COST_CATEGORIES)} (default "
+                                  f"{DEFAULT_CATEGORY}); researchers are research_development", False),
     ),
     build=build,
     formulas=(payroll, stock_pay),

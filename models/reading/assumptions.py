@@ -54,7 +54,20 @@ def read_assumptions(reader: SheetReader, settings: Settings | None,
         row = _read_row(reader, known, r, c, cells, scen_cols, settings)
         if row is not None:
             rows.append(row)
+    _first_anchor_as_level(known.blocks)
     return rows, known.blocks
+
+
+def _first_anchor_as_level(blocks: dict[str, Block]) -> None:
+    """A parameter given by ``@YEAR`` rows alone (a figure reported as yearly totals: ``amount@2024``,
+    ``amount@2025``): its earliest ``@YEAR`` row is also its plain row, so no plain row repeats the
+    first year's figure. The row stays an anchor too (the level from its January); a first year after
+    the block's start leaves months without a value (``checks._first_year_problems``)."""
+    for block in blocks.values():
+        for param, shapes in block.shapes.items():
+            years = sorted((k, r) for k, r in shapes.items() if k.startswith("y"))
+            if param not in block.rows and years and all(k.startswith(("y", "growth")) for k in shapes):
+                block.rows[param] = years[0][1]
 
 
 def _scenario_columns(reader: SheetReader, extra: dict[str, tuple[int, str]],
@@ -204,11 +217,11 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
     m = re.fullmatch(r"([a-z_]+)@(\d{4})", param)
     g = re.fullmatch(r"([a-z_]+)\.growth@(\d{4})", param)
     t = re.fullmatch(r"([a-z_]+)@(\d{4})-(\d{2})", param)
+    wrong = _dated_problem(param, kind.name, t) if "@" in param and not (m or g) else None
+    if wrong:
+        reader.problem(ref, wrong)
+        return None
     if t:
-        if (kind.name, t[1]) != ("funding", "amount") or not 1 <= int(t[3]) <= 12:
-            reader.problem(ref, f"'{param}': only a funding block's amount comes in tranches "
-                                f"(amount@YYYY-MM, month 01 to 12)")
-            return None
         base_param, modifier = t[1], f"{TRANCHE}{t[2]}{t[3]}"
     elif m:
         base_param, modifier = m[1], f"y{m[2]}"
@@ -240,6 +253,19 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
         return None
     known.seen_keys[dup_key] = ref
     return _Param(param, base_param, modifier, dimension)
+
+
+def _dated_problem(param: str, kind: str, tranche: re.Match | None) -> str | None:
+    """What is wrong with a parameter typed with ``@`` that is neither ``name@YYYY`` nor
+    ``name.growth@YYYY`` (None for a valid tranche ``amount@YYYY-MM`` of a funding block)."""
+    forms = "a value per year is name@YYYY (amount@2025), growth by year name.growth@YYYY"
+    if tranche is None:
+        return f"'{param}' is not a dated row: {forms}, and a funding tranche amount@YYYY-MM (amount@2025-04)"
+    if (kind, tranche[1]) != ("funding", "amount"):
+        return f"'{param}': only a funding block's amount comes in tranches (amount@YYYY-MM); {forms}"
+    if not 1 <= int(tranche[3]) <= 12:
+        return f"'{param}': month {tranche[3]} is not a month; a tranche is amount@YYYY-MM, MM from 01 to 12"
+    return None
 
 
 def _unit(reader: SheetReader, c: dict[str, CellValue], dimension: str,

@@ -19,7 +19,7 @@ from cashcast.models.kinds import KINDS, Line, block_lines_and_links
 from cashcast.models.kinds.base import TRANCHE
 from cashcast.models.reading.bounds import check_growth
 from cashcast.models.reading.correlations import check_correlations
-from cashcast.models.reading.data import Block, Draft, Settings, Workbook, month_ordinal, ordinal_to_date
+from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem, errors_of
 from cashcast.models.reading.valuation_checks import check_valuations
 from cashcast.models.reading.warning_checks import WARNING_CHECKS
@@ -68,7 +68,8 @@ def block_problems(draft: Draft, block: Block) -> list[Problem]:
     if not block.rows and not block.shapes:
         return []  # every row of the block had a bad parameter, already reported at its cell
     sheet = draft.sheet("Assumptions")
-    found = _mode_problems(block) + _required_problems(block) + _shape_problems(block)
+    found = (_mode_problems(block) + _required_problems(block) + _shape_problems(block)
+             + _first_year_problems(draft, block))
     return [Problem(draft.name, sheet, cell, msg) for cell, msg in found]
 
 
@@ -90,6 +91,24 @@ def _required_problems(block: Block) -> list[tuple[str, str]]:
     return [(where, f"block '{block.name}' ({block.kind}) lacks the required parameter '{p.name}' "
                     f"({p.doc}); add a row for it")
             for p in KINDS[block.kind].all_params() if p.required and p.name not in block.rows]
+
+
+def _first_year_problems(draft: Draft, block: Block) -> list[tuple[str, str]]:
+    """A parameter given by ``@YEAR`` rows alone starts at its earliest year: that year is the year the
+    block starts (its ``start_month``, else the model's start) or earlier, so no month is left without
+    a value."""
+    start = block.rows.get("start_month")
+    if start is not None and start.value is not None:
+        first_year = int(start.value) // 12
+    elif draft.settings is not None:
+        first_year = draft.settings.start_month.year
+    else:
+        return []
+    return [(row.cells["parameter"], f"'{param}' is given by year from {row.modifier[1:]} "
+                                     f"({row.parameter}), but block '{block.name}' starts in {first_year}: add "
+                                     f"a row {param}@{first_year} (or a plain {param} row) for the months before")
+            for param, row in block.rows.items()
+            if row.modifier and row.modifier.startswith("y") and int(row.modifier[1:]) > first_year]
 
 
 def _shape_problems(block: Block) -> list[tuple[str, str]]:
@@ -189,7 +208,7 @@ def check_distributions(draft: Draft) -> list[Problem]:
 
 def check_funding(draft: Draft) -> list[Problem]:
     """Rule: a funding block gives amount and month together, or tranches (``amount@YYYY-MM``), or both;
-    each tranche's month lies in the horizon (see :func:`_tranche_problems`); its ``in_kind`` names a
+    (a tranche outside the horizon is a warning: see ``warning_checks``); its ``in_kind`` names a
     block whose kind is an expense (not revenue, funding, debt, nor hardware: capital spending is
     investing, and credits that paid it would be added back to cash from operations as if expensed)
     that no other round pays in kind."""
@@ -201,7 +220,6 @@ def check_funding(draft: Draft) -> list[Problem]:
         if ("amount" in block.rows) != ("month" in block.rows) or not (tranches or "amount" in block.rows):
             out.append((cell, f"funding block '{block.name}' needs amount and month together, or tranches as "
                               f"amount@YYYY-MM rows (or both)"))
-        out.extend(_tranche_problems(draft.settings, block))
         row = block.rows.get("in_kind")
         if row is None or not row.text:
             continue
@@ -231,28 +249,6 @@ def _not_a_cost_block(name: str, target: Block | None, blocks) -> str:
             if KINDS[target.kind].role == "cost" else
             f"names block '{target.name}', a {target.kind} block ({KINDS[target.kind].role}, not a cost)")
     return f"in_kind '{name}' {what}; give the name of the cost block whose cost the credits pay: {costs}"
-
-
-def _tranche_problems(settings: Settings | None, block: Block) -> list[tuple[str, str]]:
-    """A tranche (``amount@YYYY-MM``) whose month is outside the horizon: one after its last month is
-    never received, and cash received before the start is already part of ``opening_cash``.
-    Checked when the settings (start month, horizon) parsed."""
-    if settings is None:
-        return []
-    first = month_ordinal(settings.start_month)
-    last = first + settings.horizon_months - 1
-    out = []
-    for modifier, row in sorted(block.shapes.get("amount", {}).items()):
-        if not modifier.startswith(TRANCHE):
-            continue
-        when = int(modifier[len(TRANCHE):][:4]) * 12 + int(modifier[len(TRANCHE):][4:]) - 1
-        if not first <= when <= last:
-            why = ("it would never be received" if when > last else
-                   "cash received before the start is part of opening_cash")
-            out.append((row.cells["parameter"], f"tranche '{row.parameter}' of '{block.name}' is outside the "
-                                                f"horizon ({ordinal_to_date(first):%Y-%m} to "
-                                                f"{ordinal_to_date(last):%Y-%m}): {why}; give a month in it"))
-    return out
 
 
 CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (

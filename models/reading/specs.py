@@ -55,7 +55,8 @@ SHAPES = {
 }
 YEARLY_DOC = ("a value per calendar year: a row `<parameter>@2025` sets the value from January 2025 "
               "on; earlier months use the plain row, later years carry the last value forward, and any "
-              "growth continues from it (see growth@YEAR)")
+              "growth continues from it (see growth@YEAR); yearly totals need no plain row when the "
+              "first year is the block's first (`amount@2024`, `amount@2025` from 2024)")
 GROWTH_YEARLY_DOC = ("growth that changes by year: `<parameter>.growth@2026` is the rate from January 2026 "
                      "until the next growth@YEAR row; the plain `.growth` (or none) applies before the first. "
                      "The value in a month is the level of the latest `@YEAR` row in force (from its "

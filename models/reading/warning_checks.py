@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from cashcast.models.kinds import KINDS
-from cashcast.models.kinds.base import GROWTH_YEAR
+from cashcast.models.kinds.base import GROWTH_YEAR, TRANCHE
 from cashcast.models.reading.bounds import is_growth
 from cashcast.models.reading.data import Draft, Row, month_ordinal
 from cashcast.models.reading.problems import Problem, warning
@@ -111,14 +111,15 @@ def _year_of(modifier: str | None) -> int | None:
 
 
 def check_years_in_horizon(draft: Draft) -> list[Problem]:
-    """Warning: an ``@YEAR`` or ``.growth@YEAR`` row whose year lies wholly before the model's start
-    (it replaces the plain row in every month) or after its last month (it changes nothing)."""
+    """Warning: a funding tranche outside the horizon, or an ``@YEAR`` or ``.growth@YEAR`` row whose
+    year lies wholly before the model's start (it replaces the plain row in every month) or after its
+    last month (it changes nothing)."""
     if draft.settings is None:
         return []
     first = draft.settings.start_month
     last = month_ordinal(first) + draft.settings.horizon_months - 1
     first_year, last_year = first.year, last // 12
-    out = []
+    out = _tranches_outside(draft, month_ordinal(first), last)
     for row in draft.rows:
         year = _year_of(row.modifier)
         if year is None or first_year <= year <= last_year:
@@ -128,6 +129,26 @@ def check_years_in_horizon(draft: Draft) -> list[Problem]:
         out.append(warning(draft.name, draft.sheet("Assumptions"), row.cells["parameter"],
                            f"{row.label}: {year} is outside the horizon ({first_year}–{last_year}): {what}"))
     return out
+
+
+def _tranches_outside(draft: Draft, first: int, last: int) -> list[Problem]:
+    """A tranche (``amount@YYYY-MM``) outside the horizon is never received in the model: before the
+    start it belongs in the opening cash, after the end it changes nothing."""
+    out = []
+    for row in draft.rows:
+        if row.modifier is None or not row.modifier.startswith(TRANCHE):
+            continue
+        month = int(row.modifier[len(TRANCHE):][:4]) * 12 + int(row.modifier[len(TRANCHE):][4:]) - 1
+        if not first <= month <= last:
+            what = ("count it in opening_cash if it was received" if month < first else "it changes nothing")
+            out.append(warning(draft.name, draft.sheet("Assumptions"), row.cells["parameter"],
+                               f"{row.label}: the tranche is outside the horizon ({_ym(first)} to {_ym(last)}) "
+                               f"and is not received in the model; {what}"))
+    return out
+
+
+def _ym(ordinal: int) -> str:
+    return f"{ordinal // 12}-{ordinal % 12 + 1:02d}"
 
 
 @needs_valid

@@ -127,6 +127,10 @@ def _simulation_lines(sim, currency: str) -> list[str]:
     def money(k):
         return "/".join(fmt.money(getattr(p[k], q), currency) for q in ("p10", "p50", "p90"))
 
+    if not sim.varied:  # every path is the scenario as entered: percentiles would only repeat it
+        who = "the base case" if sim.scenario == "base" else f"scenario {sim.scenario} as entered"
+        return [f"Monte Carlo ({sim.scenario}): no assumption has a low or high, so every path is {who}; "
+                f"give rows a range to simulate"]
     last_year = max(sim.cash_out_by_year)
     share = sim.cash_out_by_year[last_year]
     return [f"Monte Carlo ({sim.scenario}, {sim.samples:,} paths, seed {sim.seed}, "
