@@ -10,7 +10,7 @@ import pytest
 
 from cashcast.models.analysis.scenarios import run_file
 from tests.bad_workbooks import BAD, GOOD, SERVING
-from tests.helpers import row
+from tests.helpers import row, settings
 from tests.test_bad_input import one_problem, problems_of
 
 CENT = 0.005
@@ -68,3 +68,24 @@ def test_credits_on_two_cost_blocks_each_pay_their_own_block_to_the_cent(make_wo
     assert list(aws[:6]) == pytest.approx([0, 0, 9_000, 9_000, 2_000, 0], abs=CENT)
     assert run.result.column("azure.credits_left", 0)[1] == pytest.approx(22_000, abs=CENT)
     assert run.result.column("credits_used", 0)[2] == pytest.approx(31_000, abs=CENT)
+
+
+def test_a_cost_paid_with_credits_is_owed_to_no_supplier(make_workbook):
+    """Rent 9,300 a month, 15 payable days, 20,000 of credits in February 2023 paying it. Payables are
+    owed only on the part of each month's cost not paid with credits:
+
+    Jan (31 days): nothing paid in kind, payables 9,300 × 15/31 = 4,500; cash from operations −9,300 + 4,500.
+    Feb (28): 9,300 paid in kind, payables 0: January's bill is paid, −4,500.  Mar: 9,300 in kind, 0.
+    Apr (30): the last 1,400 in kind, payables 7,900 × 15/30 = 3,950: −9,300 + 1,400 + 3,950 = −3,950.
+    May (31): payables 4,500 again: −9,300 − (4,500 − 3,950) = −8,750.
+    Five months: 46,500 of rent, 20,000 paid in kind, 4,500 still owed, so 22,000 of cash left."""
+    rows = [row("Rent", "opex", "monthly_amount", 9_300, "USD/month"),
+            row("Credits", "funding", "amount@2023-02", 20_000, "USD"),
+            row("Credits", "funding", "in_kind", "Rent", "")]
+    run = run_file(make_workbook(rows, settings(payable_days=15)))
+    payables = run.result.column("payables", 0)[:5]
+    assert list(payables) == pytest.approx([4_500, 0, 0, 3_950, 4_500], abs=CENT)
+    cfo = run.result.column("cash_from_operations", 0)[:5]
+    assert list(cfo) == pytest.approx([-4_800, -4_500, 0, -3_950, -8_750], abs=CENT)
+    assert run.result.column("closing_cash", 0)[4] == pytest.approx(1_000_000 - 22_000, abs=CENT)
+    assert abs(run.result.column("check_balance", 0)).max() < CENT

@@ -91,7 +91,8 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("receivable_days", "days", "days customers take to pay (0–365): receivables = "
                     "revenue × days ÷ days in the month", False, 0),
         SettingSpec("payable_days", "days", "days taken to pay suppliers (0–365): payables = cost of "
-                    "revenue and operating expenses × days ÷ days in the month", False, 0),
+                    "revenue and operating expenses, less costs paid with credits, × days ÷ days in the month",
+                    False, 0),
         SettingSpec("company", "text", "the company modelled; the reports' titles name it instead of the file",
                     False, None),
         SettingSpec("title", "text", "the reports' title (HTML page and Excel Summary), as typed; up to 200 "

@@ -30,7 +30,8 @@ general_administrative``; ``ebitda = gross_profit − operating_expenses``; ``op
 ebitda − depreciation − stock_based_compensation``; ``net_income = operating_income − interest``.
 
 *Cash flow statement* — ``receivables = revenue × receivable_days / d``; ``payables =
-(cost_of_revenue + operating_expenses) × payable_days / d``; ``change_in_working_capital =
+(cost_of_revenue + operating_expenses − credits_used) × payable_days / d`` (a cost paid with credits
+is owed to no supplier); ``change_in_working_capital =
 Δreceivables − Δpayables``; ``cash_from_operations = net_income + depreciation +
 stock_based_compensation + credits_used − change_in_working_capital``; ``cash_from_investing =
 −capital_expenditure``; ``cash_from_financing = equity_raised + debt_drawn − debt_repaid``;
@@ -187,8 +188,8 @@ CASH_FLOW_LINES: tuple[StatementLine, ...] = (
     _s("receivables", "Receivables", BALANCE,
        fixed(LineRef("revenue") * Param(setting_name("receivable_days")) / _DAYS), stock=True),
     _s("payables", "Payables", BALANCE,
-       fixed((LineRef("cost_of_revenue") + LineRef("operating_expenses")) * Param(setting_name("payable_days"))
-             / _DAYS), stock=True),
+       fixed((LineRef("cost_of_revenue") + LineRef("operating_expenses") - LineRef("credits_used"))
+             * Param(setting_name("payable_days")) / _DAYS), stock=True),
     _s("change_in_working_capital", "Change in working capital (receivables − payables)", CASH_FLOW,
        fixed(LineRef("receivables") - Prev("receivables", Num(0))
              - (LineRef("payables") - Prev("payables", Num(0))))),
