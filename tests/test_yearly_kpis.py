@@ -131,3 +131,22 @@ def test_a_year_ratio_needs_more_than_half_a_cent_below_it():
     ctx = _Lines(gross_profit=[0.001, 0.001, 0.002, 0.002], revenue=[0.0025, 0.0025, 0.005, 0.005])
     got = YearRatio("gross_profit", "revenue").np(ctx, spans)[:, 0]
     assert np.isnan(got[0]) and got[1] == pytest.approx(0.4)
+
+
+def test_plain_revenue_marked_recurring_counts_in_arr_and_unmarked_does_not(make_workbook):
+    """A run-rate of contracts typed as plain revenue: $37,000 a year (3,083.33 a month) marked recurring,
+    $23,000 a year of one-off sales not. ARR at each year end = 12 × 37,000 / 12 = 37,000; the second
+    block adds nothing; without the row (or with "no") ARR is 0. Excel gives the same (the arr formula
+    names the recurring lines' cells)."""
+    contracts = [row("Contracts", "revenue", "amount", 37_000, "USD/year")]
+    one_off = [row("Projects", "revenue", "amount", 23_000, "USD/year"), row("Projects", "revenue", "recurring", "no", "")]
+    marked = run_file(make_workbook([*contracts, row("Contracts", "revenue", "recurring", "YES", ""), *one_off]))
+    assert marked.yearly["arr"][:, 0] == pytest.approx([37_000.00, 37_000.00], abs=CENT)
+    assert run_file(make_workbook([*contracts, *one_off])).yearly["arr"][:, 0].tolist() == [0.0, 0.0]
+
+
+def test_recurring_takes_yes_or_no_only(make_workbook):
+    from tests.test_bad_input import problems_of
+    found = problems_of(make_workbook([row("Contracts", "revenue", "amount", 37_000, "USD/year"),
+                                       row("Contracts", "revenue", "recurring", "maybe", "")]))
+    assert len(found) == 1 and "Assumptions!D3" in found[0] and "yes, no" in found[0], found

@@ -23,17 +23,25 @@ from cashcast.models.engine import annual
 UNDEFINED = "n/a"
 MONTHS_PER_YEAR = 12
 # Recurring revenue: what a customer pays again every month or year under a standing agreement, the
-# revenue lines of subscription and licensing blocks. Usage (metered calls), advertising and plain
-# `revenue` blocks are not: they are paid as consumed or as a total the model cannot call recurring.
+# revenue lines of subscription and licensing blocks, and of plain `revenue` blocks whose `recurring`
+# row says yes. Usage (metered calls), advertising and other plain revenue are not: they are paid as
+# consumed or as a total the model cannot call recurring.
 RECURRING_KINDS = ("subscription", "licensing")
 # A denominator below half a cent (revenue, ARR growth) gives no ratio: a quotient of noise.
 HALF_CENT = 0.005
 
 
 def recurring_lines(model) -> list[str]:
-    """The revenue lines of the model's recurring blocks (subscription, licensing), in block order."""
-    names = [f"{b.slug}.revenue" for b in model.workbook.blocks.values() if b.kind in RECURRING_KINDS]
+    """The revenue lines of the model's recurring blocks (subscription, licensing, and plain revenue
+    marked ``recurring`` yes), in block order."""
+    names = [f"{b.slug}.revenue" for b in model.workbook.blocks.values() if is_recurring(b)]
     return [n for n in names if n in model.lines]
+
+
+def is_recurring(block) -> bool:
+    """A subscription or licensing block, or a plain revenue block whose ``recurring`` row is yes."""
+    row = block.rows.get("recurring")
+    return block.kind in RECURRING_KINDS or (row is not None and (row.text or "").lower() == "yes")
 
 
 @dataclass(frozen=True)
@@ -67,14 +75,15 @@ class PerYear:
 @dataclass(frozen=True)
 class YearEndRunRate:
     """Annual recurring revenue at the year end: 12 × the recurring revenue lines (subscription and
-    licensing blocks) in the year's last month; 0 in a model without them. Excel:
+    licensing blocks, plain revenue marked recurring) in the year's last month; 0 in a model without them. Excel:
     ``=12*(Monthly!O9+Monthly!O12)``."""
 
     @property
     def text(self) -> str:
         kinds = " and ".join(RECURRING_KINDS)
-        return (f"{MONTHS_PER_YEAR} × the revenue of the {kinds} blocks in the year's last month "
-                "(usage, advertising and plain revenue are not recurring)")
+        return (f"{MONTHS_PER_YEAR} × the revenue of the {kinds} blocks, and of plain revenue blocks with "
+                "`recurring` yes, in the year's last month (usage, advertising and other plain revenue are "
+                "not recurring)")
 
     def lines(self, model) -> frozenset[str]:
         return frozenset(recurring_lines(model))

@@ -50,7 +50,9 @@ S_CURVE_SPREAD = 2 * math.log(9)  # logistic steepness that spans 10%→90% over
 COST_CATEGORIES = ("cost_of_revenue", "research_development", "sales_marketing", "general_administrative")
 REPAYMENTS = ("bullet", "linear")  # how a `debt` block repays: all at the term's end, or in equal monthly parts
 # Parameters given as text, by dimension: the values each may take (None: the name of another block)
+RECURRING = ("yes", "no")  # whether a plain `revenue` block is recurring (counts in ARR)
 TEXT_CHOICES: dict[str, tuple[str, ...] | None] = {"category": COST_CATEGORIES, "repayment": REPAYMENTS,
+                                                   "recurring": RECURRING,
                                                    "block": None}
 PERIODS = ("month", "year", "day")  # the periods a money flow may be typed in; each converts to the others
 

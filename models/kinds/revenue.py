@@ -24,7 +24,10 @@ KIND = KindSpec(
     name="revenue", category="revenue", role="revenue",
     doc="a plain amount of revenue per period (per month, year or day), for a figure reported as a "
         "run-rate or a yearly total",
-    params=(P("amount", "money/month", "revenue per period (USD/month, USD/year or USD/day)"),),
+    params=(P("amount", "money/month", "revenue per period (USD/month, USD/year or USD/day)"),
+            P("recurring", "recurring", "yes when customers pay it again every month or year under a standing "
+                                        "agreement (a run-rate of subscriptions or contracts): it then counts "
+                                        "in ARR; default no", False)),
     build=build,
     formulas=(plain_revenue,),
 )

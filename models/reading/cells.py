@@ -87,6 +87,7 @@ DIMENSIONS_HINT = {
     "currency": "a currency code such as USD",
     "category": "a category such as research_development",
     "repayment": "a repayment such as linear",
+    "recurring": "yes or no",
     "block": "a block name such as Compute",
 }
 

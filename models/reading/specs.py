@@ -35,6 +35,8 @@ DIMENSIONS = {
                 "`category`; no low, high or scenario values",
     "repayment": "how a loan is repaid, typed as text: " + ", ".join(REPAYMENTS) + "; unit blank or "
                  "`repayment`; no low, high or scenario values",
+    "recurring": "whether revenue recurs, typed as text: yes or no; unit blank or `recurring`; no low, high or "
+                 "scenario values",
     "block": "the name of another block, typed as text; unit blank or `block`; no low, high or scenario values",
 }
 
