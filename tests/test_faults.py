@@ -214,6 +214,10 @@ STOPPED_CHILD = textwrap.dedent("""
     from cashcast.reports import files
     from cashcast.reports.cli.main import main
 
+    # Ctrl-C's default, as in a terminal: a suite started in the background (`make test &`) passes
+    # SIGINT on ignored, and a run that ignores Ctrl-C is right to finish
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
     real, staged = files.write_checked, []
 
     def stop_after_two(path, data):  # a real signal, delivered between two staged files
