@@ -198,6 +198,9 @@ def test_bad_funding_shorthand_exits_2(rent, capsys, extra, expected):
     assert main(["solve", str(rent), "--vary", "funding", "--target", TARGET, *extra]) == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
+    if extra:  # --month / --amount belong to --vary funding only
+        assert main(["solve", str(rent), "--vary", "settings.opening_cash", "--target", TARGET, *extra]) == 2
+        assert "--month and --amount describe the extra round" in capsys.readouterr().err
 
 
 def test_never_counts_as_later_than_every_month(rent):

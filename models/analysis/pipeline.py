@@ -65,6 +65,9 @@ def solve_target(workbook: Path | str, vary: str, target: str, scenario: str | N
     if chance and samples < 1:
         raise InputError([Problem(wb.name, "", "", "--samples must be 1 or more for a probability target")])
     default = None
+    if not is_shorthand(vary) and (month is not None or amount is not None):
+        raise InputError([Problem(wb.name, "", "", "--month and --amount describe the extra round of "
+                                                   "--vary funding; with --vary BLOCK.PARAMETER leave them out")])
     if is_shorthand(vary):
         wb, row, default = extra_round(wb, name, month, amount, samples if chance else 0, seed)
     else:
