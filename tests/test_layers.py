@@ -23,7 +23,7 @@ from tests.helpers import EXAMPLES, ROOT
 
 COMPUTING = {"cashcast.models.analysis.solve", "cashcast.models.analysis.simulation",
              "cashcast.models.analysis.sensitivity", "cashcast.models.analysis.solve_for",
-             "cashcast.models.analysis.pipeline"}
+             "cashcast.models.analysis.pipeline", "cashcast.models.analysis.solve_chance"}
 PACKAGES = {"cashcast.models": ROOT / "models", "cashcast.reports": ROOT / "reports"}
 
 

@@ -16,9 +16,13 @@ import numpy as np
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file, select_scenarios
 from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
+from cashcast.models.analysis.chance import looks_like_chance, parse_chance_target
+from cashcast.models.analysis.extra_round import extra_round, is_shorthand
 from cashcast.models.analysis.solve import Solution, find_row, parse_range, parse_target, solve
+from cashcast.models.analysis.solve_chance import ChanceSolution, solve_chance
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.engine.model import build_model
+from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import Workbook, load_workbook
 
 
@@ -38,23 +42,44 @@ def compute(workbook: Path | str, scenarios: list[str] | None = None, samples: i
 
 @dataclass(frozen=True)
 class Solved:
-    """A finished solve-for: the workbook read and the :class:`~cashcast.models.analysis.solve.Solution`."""
+    """A finished solve-for: the workbook read (with ``--vary funding``, its copy holding the extra
+    round) and the :class:`~cashcast.models.analysis.solve.Solution` (a ``KPI=VALUE`` target) or
+    :class:`~cashcast.models.analysis.solve_chance.ChanceSolution` (a probability or percentile)."""
 
     workbook: Workbook
-    solution: Solution
+    solution: Solution | ChanceSolution
 
 
 def solve_target(workbook: Path | str, vary: str, target: str, scenario: str | None = None,
-                 search_range: tuple[str, str] | None = None) -> Solved:
-    """Vary ``vary`` ('BLOCK.PARAMETER') of ``scenario`` (None: base) until ``target`` ('KPI=VALUE')
-    is met, over ``search_range`` (LOW, HIGH as typed) or the row's range. Every text is checked
-    against the workbook first: a bad one raises InputError, as a bad workbook does."""
+                 search_range: tuple[str, str] | None = None, samples: int = DEFAULT_SAMPLES,
+                 seed: int = DEFAULT_SEED, month: str | None = None, amount: str | None = None) -> Solved:
+    """Vary ``vary`` ('BLOCK.PARAMETER', or 'funding': an extra round at ``month`` of ``amount``) of
+    ``scenario`` (None: base) until ``target`` is met: 'KPI=VALUE' on the scenario itself, or a
+    probability / percentile on its Monte Carlo of ``samples`` paths from ``seed``; over
+    ``search_range`` (LOW, HIGH as typed) or the row's range. Every text is checked against the
+    workbook first: a bad one raises InputError, as a bad workbook does."""
     wb = load_workbook(Path(workbook))
     name = select_scenarios(wb, [scenario] if scenario else None)[0]
-    row = find_row(wb, vary)
-    goal = parse_target(wb, target)
-    given = parse_range(wb, row, list(search_range)) if search_range else None
-    return Solved(wb, solve(build_model(wb), name, row, goal, given))
+    chance = looks_like_chance(target)
+    goal = parse_chance_target(wb, target) if chance else parse_target(wb, target)
+    if chance and samples < 1:
+        raise InputError([Problem(wb.name, "", "", "--samples must be 1 or more for a probability target")])
+    default = None
+    if not is_shorthand(vary) and (month is not None or amount is not None):
+        raise InputError([Problem(wb.name, "", "", "--month and --amount describe the extra round of "
+                                                   "--vary funding; with --vary BLOCK.PARAMETER leave them out")])
+    if is_shorthand(vary):
+        wb, row, default = extra_round(wb, name, month, amount, samples if chance else 0, seed)
+    else:
+        row = find_row(wb, vary)
+    given = parse_range(wb, row, list(search_range)) if search_range else default
+    with np.errstate(all="ignore"):
+        model = build_model(wb)
+        sol = (solve_chance(model, name, row, goal, samples, seed, given) if chance
+               else solve(model, name, row, goal, given))
+    if default is not None and not search_range:
+        sol.range_source = "default range of --vary funding"
+    return Solved(wb, sol)
 
 
 __all__ = ["Outcome", "Solved", "compute", "solve_target"]

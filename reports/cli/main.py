@@ -61,17 +61,28 @@ def add_check_and_new(sub) -> None:
 
 def add_solve(sub) -> None:
     valid = "; ".join(f"{k.name}: {k.target}" for k in registry.solvable())
-    s = sub.add_parser("solve", help="the value of one assumption that reaches a KPI target",
+    s = sub.add_parser("solve", help="the value of one assumption that reaches a KPI or probability target",
                        description="Vary one assumption of one scenario and report the value that "
-                                   f"reaches the target. Targets — {valid}.")
+                                   f"reaches the target. Targets — {valid}; or on the Monte Carlo: "
+                                   "'P(KPI OP VALUE) OP PCT%%' or 'pQ.KPI OP VALUE' (OP: <=, <, >=, >).")
     s.add_argument("workbook")
-    s.add_argument("--vary", required=True, metavar="BLOCK.PARAMETER",
-                   help="the assumption to change, e.g. 'ChatGPT Plus.conversion'")
-    s.add_argument("--target", required=True, metavar="KPI=VALUE",
-                   help="e.g. break_even_month=2026-12 or cash_out_month=never")
+    s.add_argument("--vary", required=True, metavar="BLOCK.PARAMETER|funding",
+                   help="the assumption to change, e.g. 'ChatGPT Plus.conversion' or settings.opening_cash; "
+                        "'funding': an extra round (with --month, its amount is searched; with --amount, its month)")
+    s.add_argument("--target", required=True, metavar="TARGET",
+                   help="e.g. break_even_month=2026-12, cash_out_month=never, "
+                        "'P(cash_out_month <= 2026-12) <= 10%%', 'p10.runway_months >= 24'")
     s.add_argument("--scenario", default=None, help="scenario to start from (default base)")
     s.add_argument("--range", dest="search_range", nargs=2, metavar=("LOW", "HIGH"), default=None,
                    help="search from LOW to HIGH instead of the row's low..high / default range")
+    s.add_argument("--samples", type=count, default=DEFAULT_SAMPLES,
+                   help=f"Monte Carlo samples for a probability or percentile target (default {DEFAULT_SAMPLES:,})")
+    s.add_argument("--seed", type=count, default=DEFAULT_SEED,
+                   help=f"random seed; the same seed gives the same answer (default {DEFAULT_SEED})")
+    s.add_argument("--month", default=None, metavar="YYYY-MM", help="with --vary funding: the extra "
+                   "round's month (its amount is searched)")
+    s.add_argument("--amount", default=None, metavar="AMOUNT", help="with --vary funding: the extra "
+                   "round's amount, e.g. 5B (the latest month that meets the target is searched)")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
 
 

@@ -46,8 +46,10 @@ class NewOptions:
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """``cashcast solve``: vary ``BLOCK.PARAMETER`` of one scenario (None: base) until ``KPI=VALUE``
-    is met, within ``search_range`` (LOW, HIGH texts) or the row's own range; ``json`` output."""
+    """``cashcast solve``: vary ``BLOCK.PARAMETER`` (or ``funding``: an extra round at ``month`` or of
+    ``amount``) of one scenario (None: base) until the target is met (``KPI=VALUE``, or a probability
+    or percentile on ``samples`` Monte Carlo paths from ``seed``), within ``search_range`` (LOW, HIGH
+    texts) or the row's own range; ``json`` output."""
 
     workbook: Path
     vary: str
@@ -55,6 +57,10 @@ class SolveOptions:
     scenario: str | None = None
     search_range: tuple[str, str] | None = None
     json: bool = False
+    samples: int = DEFAULT_SAMPLES
+    seed: int = DEFAULT_SEED
+    month: str | None = None
+    amount: str | None = None
 
 
 def count(text: str) -> int:

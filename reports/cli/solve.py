@@ -1,4 +1,5 @@
-"""``cashcast solve WORKBOOK --vary BLOCK.PARAMETER --target KPI=VALUE``: the answer in words or JSON.
+"""``cashcast solve WORKBOOK --vary BLOCK.PARAMETER --target KPI=VALUE``: the answer in words or JSON
+(a probability or percentile target is worded by :mod:`cashcast.reports.cli.solve_chance`).
 
 The search itself is :func:`cashcast.models.analysis.pipeline.solve_target`; this module only words
 its :class:`~cashcast.models.analysis.solve.Solution` for the terminal.
@@ -11,6 +12,7 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.batch import month_label
 from cashcast.models.analysis.pipeline import solve_target
 from cashcast.models.analysis.solve import Solution
+from cashcast.models.analysis.solve_chance import ChanceSolution
 
 from cashcast.reports import fmt
 from cashcast.reports.cli.check import print_warnings
@@ -21,13 +23,22 @@ EXIT_OK = 0
 
 def cmd_solve(opts: SolveOptions) -> int:
     """Solve once, then print the plain-language answer (or, with ``--json``, the JSON)."""
-    solved = solve_target(opts.workbook, opts.vary, opts.target, opts.scenario, opts.search_range)
+    from cashcast.reports.cli.solve_chance import describe_chance, extra_round_note  # it imports this module
+
+    solved = solve_target(opts.workbook, opts.vary, opts.target, opts.scenario, opts.search_range,
+                          opts.samples, opts.seed, opts.month, opts.amount)
     wb, sol = solved.workbook, solved.solution
     print_warnings(wb.warnings)
+    chance = isinstance(sol, ChanceSolution)
     if opts.json:
-        print(json.dumps({"workbook": wb.name, **sol.to_json(wb.months())}, indent=2, ensure_ascii=False))
-    else:
-        print(describe(sol, wb.months(), wb.settings.currency, wb.name))
+        print(json.dumps({"workbook": wb.name, "kind": "probability" if chance else "deterministic",
+                          **sol.to_json(wb.months())}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    words = describe_chance if chance else describe
+    print(words(sol, wb.months(), wb.settings.currency, wb.name))
+    note = extra_round_note(wb, sol.parameter)
+    if note:
+        print(note)
     return EXIT_OK
 
 

@@ -1,0 +1,210 @@
+"""Solve for a probability or a percentile (``cashcast solve --target "P(...) <= 10%"``).
+
+The workbook is worked by hand: no revenue, rent R drawn uniformly from $40,000 to $80,000 a month,
+opening cash X (the input solved for), 24 months from Jan 2023, no minimum cash. Closing cash after
+month t (0-based) is X − (t + 1)·R, so a path runs out of cash by Dec 2023 (t = 11) exactly when
+R > X/12, and
+
+    P(cash out by Dec 2023) = P(R > X/12) = (80,000 − X/12) / 40,000,
+
+which is 10% at X = 12 × 76,000 = 912,000 and 75% at the opening cash of 600,000. With the same
+draws for every candidate, the answer is exact in the draws too: the share is k/n with k the number
+of draws above X/12, so "at most 10%" first holds at X = 12 × the 801st largest of 8,000 draws.
+Those draws are recomputed from the row's own stream (one block: n ≤ 8,192).
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from cashcast.models.analysis.chance import parse_chance_target
+from cashcast.models.analysis.distributions import row_stream
+from cashcast.models.analysis.pipeline import solve_target
+from cashcast.models.analysis.simulation import simulate
+from cashcast.models.analysis.solve import find_row
+from cashcast.models.analysis.solve_chance import solve_chance
+from cashcast.models.engine.model import build_model
+from cashcast.models.reading.workbook import load_workbook
+from cashcast.reports.cli.main import main
+from tests.helpers import row, settings
+
+N = 8_000
+SEED = 7
+LOW, HIGH = 40_000.0, 80_000.0
+TARGET = "P(cash_out_month <= 2023-12) <= 10%"
+
+
+@pytest.fixture
+def rent(make_workbook):
+    rows = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=LOW, high=HIGH,
+                distribution="uniform")]
+    return make_workbook(rows, settings(discount_rate=0.0, opening_cash=600_000), name="rent.xlsx")
+
+
+def draws(n=N, seed=SEED) -> np.ndarray:
+    """The rent of every sample, from the row's stream (block 0), sorted."""
+    return np.sort(row_stream(seed, "rent__monthly_amount", 0).uniform(LOW, HIGH, n))
+
+
+def solved(path, target=TARGET, vary="settings.opening_cash", **kw):
+    kw = {"search_range": ("0", "2000000"), "samples": N, "seed": SEED, **kw}
+    return solve_target(path, vary, target, **kw).solution
+
+
+def test_probability_target_meets_the_closed_form_and_is_exact_in_the_draws(rent):
+    sol = solved(rent)
+    r = draws()
+    assert sol.found and sol.direction == "at least"
+    assert sol.exact == pytest.approx(12 * r[N - 801], abs=2.0)   # 800 of 8,000 draws above X/12: 10%
+    assert abs(sol.exact - 912_000) < 4_000                        # closed form, within sampling error
+    assert sol.exact <= sol.value <= sol.exact * 1.001 and float(f"{sol.value:.4g}") == sol.value
+    assert sol.stat_at_value <= 0.10 and sol.stat_at_value == np.mean(r > sol.value / 12)
+    lo, hi = sol.ci_at_value
+    assert lo < sol.stat_at_value < hi and hi - lo < 0.015       # Wilson, n = 8,000: about ±0.66 points
+    # the current 600,000: P(R > 50,000) = 75% by the closed form, k/n in the draws
+    assert sol.current_stat == np.mean(r > 50_000) and sol.current_ci[0] < 0.75 < sol.current_ci[1]
+    assert not sol.current_meets and sol.drawn == ["Rent.monthly_amount"]
+
+
+def test_strict_and_loose_comparisons_differ_by_one_draw(rent):
+    r = draws()
+    assert solved(rent, "P(cash_out_month <= 2023-12) < 10%").exact == pytest.approx(12 * r[N - 800], abs=2.0)
+    # P10 of the runway ≥ 12: fewer than 800 paths (10%) out by month 11, so at most 799
+    assert solved(rent, "p10.runway_months >= 12").exact == pytest.approx(12 * r[N - 800], abs=2.0)
+    assert solved(rent, "p10.runway_months > 11").exact == pytest.approx(12 * r[N - 800], abs=2.0)
+
+
+def test_a_money_percentile_target(rent):
+    # ending cash X − 24·R; its (linear) median ≥ 0 from X = 24 × the median rent (closed form 1,440,000)
+    sol = solved(rent, "p50.ending_cash >= 0", search_range=("0", "3000000"))
+    assert sol.exact == pytest.approx(24 * np.median(draws()), abs=3.0)
+    assert abs(sol.exact - 1_440_000) < 24 * 1_000
+    assert sol.stat_at_value >= 0 and sol.ci_at_value[0] < sol.stat_at_value < sol.ci_at_value[1]
+
+
+def test_the_same_seed_gives_the_same_answer_whatever_the_chunk(rent):
+    wb = load_workbook(rent)
+    model, row_ = build_model(wb), find_row(wb, "settings.opening_cash")
+    target = parse_chance_target(wb, TARGET)
+    a = solve_chance(model, "base", row_, target, N, SEED, (0.0, 2e6))
+    b = solve_chance(model, "base", row_, target, N, SEED, (0.0, 2e6), chunk=999)
+    assert (a.exact, a.value, a.stat_at_value, a.intervals) == (b.exact, b.value, b.stat_at_value, b.intervals)
+    c = solve_chance(model, "base", row_, target, N, SEED + 1, (0.0, 2e6))
+    assert c.exact != a.exact and abs(c.exact - 912_000) < 4_000
+
+
+def test_the_draws_are_the_simulations_own(rent):
+    """A candidate equal to the scenario's value sees the draws ``cashcast run`` simulates."""
+    sol = solved(rent, "P(cash_out_month <= 2024-12) <= 10%")
+    sim = simulate(build_model(load_workbook(rent)), "base", N, SEED)
+    assert sol.current_stat == sim.cash_out_by_year[2024]
+
+
+def test_the_varied_input_is_fixed_at_each_candidate_not_drawn(rent):
+    # varying the uncertain rent itself: nothing is drawn, so the answer is the deterministic one:
+    # 600,000 − 12·R ≥ 0 ⇔ R ≤ 50,000 (the rent's own low..high is the range)
+    sol = solved(rent, TARGET, vary="Rent.monthly_amount", search_range=None)
+    assert sol.drawn == [] and sol.direction == "at most"
+    assert sol.exact == pytest.approx(50_000, abs=0.05) and sol.value == 50_000
+    assert sol.stat_at_value == 0.0
+
+
+def test_no_value_in_range_says_so_plainly(rent, capsys):
+    args = ["solve", str(rent), "--vary", "settings.opening_cash", "--target", TARGET, "--range", "0", "800000",
+            "--samples", str(N), "--seed", str(SEED)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "no value of settings.opening_cash from 0 USD to 800,000 USD (--range) meets " + TARGET in out
+    # the closest is the top of the range: P(R > 66,666.67) = 1/3 by the closed form
+    assert "The closest in that range is 800,000 USD: P(cash_out_month <= 2023-12) = 33." in out
+    assert main(args + ["--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["found"] is False and data["value"] is None and data["best"] == 800_000
+    assert data["at_best"] == pytest.approx(np.mean(draws() > 800_000 / 12), abs=1e-6)
+
+
+def test_the_cli_answer_in_words_and_json(rent, capsys):
+    args = ["solve", str(rent), "--vary", "settings.opening_cash", "--target", TARGET, "--range", "0", "2M",
+            "--samples", "8,000", "--seed", "7"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "for P(cash_out_month <= 2023-12) <= 10%, settings.opening_cash must be at least" in out
+    assert "(95% sampling interval" in out and "8,000 samples, seed 7, the same draws for every candidate" in out
+    assert main(args + ["--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "probability" and data["samples"] == N and data["at_value"] <= 0.1
+    assert data["at_value_ci95"][0] < data["at_value"] < data["at_value_ci95"][1]
+
+
+def test_funding_month_searches_the_amount(rent):
+    # a round of A in Jun 2023 (month 5): before it cash lasts (5·80,000 < 600,000); at the end
+    # 600,000 + A − 24·R ≥ 0, so 10% of paths run out when A = 24 × the 801st largest rent − 600,000
+    sol = solved(rent, "P(cash_out_month <= 2024-12) <= 10%", vary="funding", month="2023-06", search_range=None)
+    r = draws()
+    assert sol.parameter == "Extra round.amount" and sol.current == 0.0 and sol.direction == "at least"
+    assert sol.exact == pytest.approx(24 * r[N - 801] - 600_000, abs=2.0)
+    assert abs(sol.exact - (24 * 76_000 - 600_000)) < 8_000
+    assert sol.current_stat == 1.0  # without the round every path runs out (600,000 < 24 × 40,000)
+    # the range ends at the largest deficit of any sample (24 months of its rent, which ignores the
+    # opening cash), rounded up to 2 significant digits: 24 × 79,99x → 2,000,000
+    assert 1_900_000 < 24 * r[-1] <= 1_920_000 and sol.high == 2_000_000 and sol.low == 0
+
+
+def test_funding_amount_searches_the_latest_month(rent, capsys):
+    # a round of $10M in month M saves every path that has cash until then: R ≤ 600,000/M. At most
+    # 10% run out when 600,000/M ≥ 76,000, M ≤ 7.9: Aug 2023 (month 7); Sep 2023 loses 12.5%
+    args = ["solve", str(rent), "--vary", "funding", "--amount", "10M", "--target",
+            "P(cash_out_month <= 2024-12) <= 10%", "--samples", str(N), "--seed", str(SEED)]
+    assert main(args + ["--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["value"] == "2023-08" and data["direction"] == "at most"
+    assert data["met_intervals"] == [["2023-01", "2023-08"]]
+    assert data["at_value"] == 0.0                       # P(R > 85,714) = 0
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Extra round.month must be at most 2023-08" in out and "latest month that meets" in out
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("P(cash_out_month <= 2023-12) <= 0.1", "'0.1' is not a probability"),
+    ("P(cash_out_month <= 2023-12) <= 120%", "'120%' is not a probability"),
+    ("P(cash_out_month <= 2023-12 <= 10%", "one pair of brackets"),
+    ("P(cash_out_month <= 2023-12) 10%", "compare the probability with"),
+    ("P(cash_out_month = 2023-12) <= 10%", "inside P( ) write KPI OP VALUE"),
+    ("P(profit <= 3) <= 10%", "unknown KPI 'profit'"),
+    ("P(cash_out_month <= 2040-01) <= 10%", "2040-01 lies outside the model's months 2023-01..2024-12"),
+    ("P(npv >= lots) >= 50%", "'lots' is not an amount"),
+    ("p150.runway_months >= 12", "p150 is not a percentile"),
+    ("p90.runway_months => 12", "a percentile is written pQ.KPI OP VALUE"),
+    ("p90.runway_months >= 1.5", "'1.5' is not a whole number of months from 0 to 24"),
+])
+def test_bad_target_syntax_exits_2_with_a_clear_message(rent, capsys, target, expected):
+    assert main(["solve", str(rent), "--vary", "settings.opening_cash", "--target", target]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err and "rent.xlsx: --target" in err
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ([], "needs --month YYYY-MM (to search the amount) or --amount AMOUNT (to search the month), not neither"),
+    (["--month", "2023-06", "--amount", "5M"], "not both"),
+    (["--month", "2030-01"], "--month '2030-01' is not a month of the model (2023-01..2024-12)"),
+    (["--amount=-5M"], "--amount '-5M' is not an amount above 0"),
+    (["--amount", "0"], "--amount '0' is not an amount above 0"),
+])
+def test_bad_funding_shorthand_exits_2(rent, capsys, extra, expected):
+    assert main(["solve", str(rent), "--vary", "funding", "--target", TARGET, *extra]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    if extra:  # --month / --amount belong to --vary funding only
+        assert main(["solve", str(rent), "--vary", "settings.opening_cash", "--target", TARGET, *extra]) == 2
+        assert "--month and --amount describe the extra round" in capsys.readouterr().err
+
+
+def test_never_counts_as_later_than_every_month(rent):
+    # with opening cash above 24 × 80,000 no path runs out: P(cash_out_month > 2024-12) = 100%
+    sol = solved(rent, "P(cash_out_month > 2024-12) >= 100%", search_range=("0", "3000000"))
+    assert sol.exact == pytest.approx(24 * draws()[-1], abs=3.0) and sol.stat_at_value == 1.0
+    assert math.isclose(sol.current_stat, 0.0)
