@@ -145,10 +145,39 @@ def test_simulation_percentiles_equal_the_analysis(report, which):
     assert [month_index(r[1], months) for r in years] == [last[y] for y in sim.cash_out_by_year]
     _header, varied = table_below(ws, "Assumption")
     assert [r[0] for r in varied] == [u.label for u in sim.varied]
+    _correlations_listed(ws, sim)
     _header, fan = table_below(ws, "Month")
     assert [month_index(r[0], months) for r in fan] == list(range(len(months)))
     for q, col in (("p10", 1), ("p50", 2), ("p90", 3)):
         assert [r[col] for r in fan] == pytest.approx(list(getattr(sim.fan, q)), rel=1e-12)
+
+
+def _correlations_listed(ws, sim):
+    """The pairs of the Correlations sheet applied in the scenario (both sides varied), or the note
+    that its assumptions are drawn independently."""
+    varied = {u.label for u in sim.varied}
+    want = [(c.first, c.second, c.rho, c.source) for c in sim.correlations]
+    assert all(a in varied and b in varied for a, b, _rho, _src in want)
+    if not want:
+        notes = [r[0] for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], str)]
+        assert (f"Correlations applied in scenario {sim.scenario}: none — the assumptions varied are "
+                "drawn independently of each other.") in notes
+        return
+    _header, body = table_below(ws, "First assumption")
+    assert [tuple(r[:4]) for r in body] == want
+
+
+def test_flagship_simulation_sheets_list_its_correlations(tmp_path):
+    """The flagship's Correlations sheet has three pairs, every one varied in its base case."""
+    run = run_file(example_path("openai", tmp_path))
+    analysis = analyse(run, 200, SEED)
+    values = open_report(excel_bytes(run, analysis), values=True)
+    base = analysis.simulations["base"]
+    assert [(c.first, c.rho) for c in base.correlations] == [
+        ("Serving ChatGPT.cost_per_day", 0.6), ("Frontier training.cost_per_run", 0.4),
+        ("API licensing.customers", -0.5)]
+    for name, sim in analysis.simulations.items():
+        _correlations_listed(values[f"Simulation {name}"], sim)
 
 
 def test_summary_compares_the_scenarios_as_the_analysis_does(report):

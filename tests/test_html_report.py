@@ -531,10 +531,35 @@ def test_simulation_states_samples_seed_and_distribution(analysed_example):
         varied = re.findall(r'<table class="varied">.*?</table>', part, re.S)
         labels = re.findall(r'<th scope="row">([^<]*)</th>', varied[0]) if varied else []
         assert [htmllib.unescape(x) for x in labels] == [u.label for u in analysis.simulations[name].varied]
+        correlations_listed(part, analysis.simulations[name])
         if not analysis.simulations[name].varied:
             continue
         for chart_id in ("fan", "cash-out", "ending-cash", "peak-funding-need"):
             assert f'id="simulation-{j}-{chart_id}"' in page
+
+
+def correlations_listed(part: str, sim) -> None:
+    """A simulation section lists the pairs applied in its scenario (names, ρ, source), or says its
+    assumptions are drawn independently."""
+    table = re.findall(r'<table class="correlations">.*?</table>', part, re.S)
+    if not sim.correlations:
+        assert not table
+        if sim.varied:
+            assert "are drawn independently of each other (no pair of the Correlations sheet" in text_of(part)
+        return
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]*)</th>(.*?)</tr>", table[0], re.S)
+    got = [(htmllib.unescape(first), *cells(rest)[:3]) for first, rest in rows]
+    assert got == [(c.first, c.second, f"{c.rho:.2f}".replace("-", "−"), c.source) for c in sim.correlations]
+
+
+def test_flagship_simulations_list_the_correlations_applied():
+    run, analysis, page = analysed(EXAMPLES[0])
+    assert run.workbook.name.startswith("openai")
+    pairs = {name: len(sim.correlations) for name, sim in analysis.simulations.items()}
+    assert pairs["base"] == 3
+    for j, name in enumerate(run.scenarios, start=1):
+        correlations_listed(section(page, f"simulation-{j}"), analysis.simulations[name])
+    assert "−0.50" in section(page, "simulation-1")
 
 
 def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi():

@@ -409,5 +409,7 @@ def simulation_view(run: Run, sim: Simulation, prefix: str = "simulation") -> di
     return {"scenario": who, "description": sim.description, "name": sim.scenario,
             "sentence": sampling_sentence(sim, the(sim.scenario)), "varied": varied,
             "varied_rows": varied_rows(run, sim),
+            "correlation_rows": [{"first": c.first, "second": c.second, "rho": f"{c.rho:.2f}".replace("-", "−"),
+                                  "source": c.source, "notes": c.notes} for c in sim.correlations],
             "charts": simulation_charts(run, sim, prefix) if varied else [],
             "rows": rows, "year_tables": year_tables, "what": what, "samples": sim.samples}
