@@ -576,7 +576,7 @@ def test_every_scenario_has_its_tornado_section_swinging_what_is_uncertain_in_it
                                  section(page, f"sensitivity-{j}"), re.S)).get("Advertising.share")
            for j, name in enumerate(run.scenarios, start=1)}
     assert ads["base"] is None
-    assert cells(ads["ads-15pct"])[0] == "15% 15% – 20%" and cells(ads["ads-20pct"])[0] == "20% 15% – 20%"
+    assert cells(ads["ads-15pct"])[0] == "15.0% 15.0% – 20.0%" and cells(ads["ads-20pct"])[0] == "20.0% 15.0% – 20.0%"
 
 
 def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi():
@@ -644,7 +644,8 @@ def test_analysed_charts_have_titles_units_and_unique_ids(analysed_example):
     run, analysis, page = analysed_example
     figures = re.findall(r'<figure class="chart" id="([^"]+)">\s*(<svg\b.*?</svg>)', page, re.S)
     simulated = sum(1 for sim in analysis.simulations.values() if sim.varied)
-    assert len(figures) == 1 + 4 * len(run.scenarios) + 1 + 4 * simulated
+    swung = sum(1 for t in analysis.tornadoes.values() if t.bars)  # a tornado chart per scenario with bars
+    assert len(figures) == 1 + 4 * len(run.scenarios) + swung + 4 * simulated
     currency = run.workbook.settings.currency
     for chart_id, svg in figures:
         label = re.search(r'aria-label="([^"]+)"', svg).group(1)
