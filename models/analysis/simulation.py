@@ -15,7 +15,8 @@ summarises:
   end of each calendar year of the horizon: the share of paths whose cash-out month is at or before
   that year's last month.
 * the fan chart: P10/P50/P90 of closing cash in every month, across paths (linear percentiles of
-  closing cash held as float32, about 7 significant digits, to keep 1,000,000 paths in memory).
+  closing cash held as float32, about 7 significant digits; the scenarios run in groups whose
+  closing cash fits ``FAN_BUDGET``, so 5 scenarios × 1,000,000 paths stay under 1 GiB).
 * histograms of each KPI for charts, and every sample's KPIs (``values``).
 
 IRR is not simulated: it is a root search per path (the scenarios still report it).
