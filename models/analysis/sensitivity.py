@@ -143,7 +143,8 @@ def tornadoes(model: Model, scenarios: list[str]) -> dict[str, Tornado]:
     rows = {s: uncertain_rows(wb, s) for s in scenarios}
     base = wb.param_values(scenarios)
     widths = [1 + 2 * len(rows[s]) for s in scenarios]
-    params = {k: np.repeat(np.broadcast_to(v, (len(scenarios),)), widths) for k, v in base.items()}
+    params = {k: np.repeat(np.broadcast_to(np.asarray(v, dtype=float), (len(scenarios),)), widths)
+              for k, v in base.items()}
     first = np.cumsum([0] + widths[:-1])
     for j, s in enumerate(scenarios):
         for k, col in swing_columns(rows[s]).items():
