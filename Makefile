@@ -34,6 +34,7 @@ system-deps:
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_scenarios.py
 	$(PY) benchmarks/bench_excel.py
 
 # Mutation testing (not part of `make test`; see README "Mutation testing"): mutmut over the model's

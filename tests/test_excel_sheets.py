@@ -40,7 +40,8 @@ def test_the_workbook_holds_the_registry_s_tabs_in_order(run, samples):
     book = openpyxl.load_workbook(io.BytesIO(excel_bytes(run, analysis)), read_only=True)
     assert book.sheetnames == _tabs(run, analysis)
     assert book.sheetnames[0] == "Summary"
-    assert ("Sensitivity" in book.sheetnames) == (analysis is not None)
+    assert [n for n in book.sheetnames if n.startswith("Sensitivity")] == (
+        [f"Sensitivity {s}" for s in run.scenarios] if analysis is not None else [])
     assert [n for n in book.sheetnames if n.startswith("Simulation")] == (
         [f"Simulation {s}" for s in run.scenarios] if samples else [])
     assert book.sheetnames[-2:] == ["Scenario base", "Scenario no-sales"]

@@ -53,13 +53,16 @@ def test_the_uncertainty_sheets_exist_with_their_titles(report):
     run, analysis, _data, wb, _values = report
     n = len(run.scenarios)
     cap = ["Cap table"] if any(t.post is not None for t in round_terms(run.workbook)) else []
-    fixed = ["Summary", "Assumptions", "Monthly", "Annual", "Statements", *cap, "Sensitivity"]
+    fixed = ["Summary", "Assumptions", "Monthly", "Annual", "Statements", *cap]
     assert wb.sheetnames[:len(fixed)] == fixed
     k = len(fixed)
-    assert wb.sheetnames[k:k + n] == [f"Simulation {s}" for s in run.scenarios]
-    assert wb.sheetnames[k + n:] == ["Sources"] + [f"Scenario {s}" for s in run.scenarios]
+    assert wb.sheetnames[k:k + n] == [f"Sensitivity {s}" for s in run.scenarios]
+    assert wb.sheetnames[k + n:k + 2 * n] == [f"Simulation {s}" for s in run.scenarios]
+    assert wb.sheetnames[k + 2 * n:] == ["Sources"] + [f"Scenario {s}" for s in run.scenarios]
     base = run.scenarios[0]
-    assert wb["Sensitivity"]["A1"].value.startswith(f"Sensitivity of scenario {base}: ")
+    for s in run.scenarios:
+        assert wb[f"Sensitivity {s}"]["A1"].value.startswith(f"Sensitivity of scenario {s}: ")
+        assert analysis.tornadoes[s].scenario == s
     for s in run.scenarios:
         assert wb[f"Simulation {s}"]["A1"].value == f"Monte Carlo simulation of scenario {s} (simulation output)"
         assert wb[f"Simulation {s}"]["A3"].value.startswith(f"Scenario {s}: {analysis.simulations[s].description} — ")
@@ -75,19 +78,27 @@ def test_the_value_sheets_say_they_are_computed_values_not_formulas(report):
         assert marking.startswith(f"Simulation output, not live formulas: values computed by cashcast from "
                                   f"{SAMPLES:,} samples with seed {SEED}.")
         assert wb[name]["A2"].font.bold
-    assert wb["Sensitivity"]["A2"].value.startswith("Values computed by cashcast, not live formulas")
-    for name in ["Sensitivity", *sims]:
+    tornadoes = [n for n in wb.sheetnames if n.startswith("Sensitivity ")]
+    assert len(tornadoes) == len(sims)
+    for name in tornadoes:
+        assert wb[name]["A2"].value.startswith("Values computed by cashcast, not live formulas")
+    for name in [*tornadoes, *sims]:
         ws = wb[name]
         assert not [c.coordinate for r in ws.iter_rows() for c in r if c.data_type == "f"], name
 
 
-def test_tornado_rows_are_in_the_tornados_order_with_its_numbers(report):
+@pytest.mark.parametrize("which", [0, -1], ids=["first scenario", "last scenario"])
+def test_tornado_rows_are_in_the_tornados_order_with_its_numbers(report, which):
     run, analysis, _data, _wb, values = report
-    tor, months = analysis.tornado, run.months
-    header_row, body = table_below(values["Sensitivity"], "#")
-    header = [c.value for c in values["Sensitivity"][header_row]]
+    tor, months = analysis.tornadoes[run.scenarios[which]], run.months
+    ws = values[f"Sensitivity {tor.scenario}"]
+    header_row, body = table_below(ws, "#")
+    header = [c.value for c in ws[header_row]]
     assert header[:6] == ["#", "Assumption", "Unit", "Low", "Base value", "High"]
-    assert tor.bars, "every example has assumptions with a low or a high"
+    assert tor.bars or which, "every example has assumptions with a low or a high in its base case"
+    if not tor.bars:
+        assert body[0][1] == "No assumption has a low or a high: nothing to swing."
+        body = []
     assert [r[1] for r in body] == [b.parameter for b in tor.bars]
     assert [r[0] for r in body] == list(range(1, len(tor.bars) + 1))
     for r, bar in zip(body, tor.bars):
@@ -100,8 +111,7 @@ def test_tornado_rows_are_in_the_tornados_order_with_its_numbers(report):
                 assert same(engine_value(got, months, kpi), want), (bar.parameter, kpi, got, want)
         swings = [bar.swings[k].swing for k in ("runway_months", "break_even_month", "npv")]
         assert list(r[14:17]) == pytest.approx(swings, rel=1e-12)
-    base = {values["Sensitivity"].cell(5 + i, 2).value: values["Sensitivity"].cell(5 + i, 3).value
-            for i in range(1, 5)}
+    base = {ws.cell(5 + i, 2).value: ws.cell(5 + i, 3).value for i in range(1, 5)}
     assert same(engine_value(base["Runway"], months, "runway_months"), tor.base["runway_months"])
     assert same(engine_value(base["Break-even month"], months, "break_even_month"), tor.base["break_even_month"])
     assert base["NPV"] == pytest.approx(tor.base["npv"], rel=1e-12)
@@ -109,14 +119,14 @@ def test_tornado_rows_are_in_the_tornados_order_with_its_numbers(report):
 
 def test_never_is_text_and_months_are_dates_on_the_value_sheets(report):
     _run, _analysis, _data, wb, _values = report
-    for name in ["Sensitivity"] + [n for n in wb.sheetnames if n.startswith("Simulation ")]:
+    for name in [n for n in wb.sheetnames if n.startswith(("Sensitivity ", "Simulation "))]:
         for row in wb[name].iter_rows():
             for c in row:
                 if c.value in ("never", "n/a"):
                     assert c.data_type == "s" and c.alignment.horizontal == "right", (name, c.coordinate)
                 elif c.is_date:
                     assert c.number_format == "mmm yyyy", (name, c.coordinate, c.number_format)
-    swings = [c.number_format for c in wb["Sensitivity"][12][14:17]]
+    swings = [c.number_format for c in wb[f"Sensitivity {_run.scenarios[0]}"][12][14:17]]
     assert "months" in swings[0] and "months" in swings[1] and "M" in swings[2]
 
 
@@ -145,10 +155,39 @@ def test_simulation_percentiles_equal_the_analysis(report, which):
     assert [month_index(r[1], months) for r in years] == [last[y] for y in sim.cash_out_by_year]
     _header, varied = table_below(ws, "Assumption")
     assert [r[0] for r in varied] == [u.label for u in sim.varied]
+    _correlations_listed(ws, sim)
     _header, fan = table_below(ws, "Month")
     assert [month_index(r[0], months) for r in fan] == list(range(len(months)))
     for q, col in (("p10", 1), ("p50", 2), ("p90", 3)):
         assert [r[col] for r in fan] == pytest.approx(list(getattr(sim.fan, q)), rel=1e-12)
+
+
+def _correlations_listed(ws, sim):
+    """The pairs of the Correlations sheet applied in the scenario (both sides varied), or the note
+    that its assumptions are drawn independently."""
+    varied = {u.label for u in sim.varied}
+    want = [(c.first, c.second, c.rho, c.source) for c in sim.correlations]
+    assert all(a in varied and b in varied for a, b, _rho, _src in want)
+    if not want:
+        notes = [r[0] for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], str)]
+        assert (f"Correlations applied in scenario {sim.scenario}: none — the assumptions varied are "
+                "drawn independently of each other.") in notes
+        return
+    _header, body = table_below(ws, "First assumption")
+    assert [tuple(r[:4]) for r in body] == want
+
+
+def test_flagship_simulation_sheets_list_its_correlations(tmp_path):
+    """The flagship's Correlations sheet has three pairs, every one varied in its base case."""
+    run = run_file(example_path("openai", tmp_path))
+    analysis = analyse(run, 200, SEED)
+    values = open_report(excel_bytes(run, analysis), values=True)
+    base = analysis.simulations["base"]
+    assert [(c.first, c.rho) for c in base.correlations] == [
+        ("Serving ChatGPT.cost_per_day", 0.6), ("Frontier training.cost_per_run", 0.4),
+        ("API licensing.customers", -0.5)]
+    for name, sim in analysis.simulations.items():
+        _correlations_listed(values[f"Simulation {name}"], sim)
 
 
 def test_summary_compares_the_scenarios_as_the_analysis_does(report):
@@ -186,18 +225,21 @@ def test_charts_print_set_up_and_panes(report):
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         charts = {re.findall(r"<a:t>([^<]*)</a:t>", zf.read(n).decode())[0]: zf.read(n).decode()
                   for n in zf.namelist() if n.startswith("xl/charts/chart")}
-    (tornado,) = [x for t, x in charts.items() if t.startswith(("Runway swing by", "NPV swing by"))]
-    assert '<c:barDir val="bar"/>' in tornado and "Sensitivity" in tornado
+    tornadoes = [x for t, x in charts.items() if t.startswith(("Runway swing by", "NPV swing by"))]
+    assert len(tornadoes) == sum(1 for t in _analysis.tornadoes.values() if t.bars)
+    for tornado in tornadoes:
+        assert '<c:barDir val="bar"/>' in tornado and "Sensitivity " in tornado
     fans = [x for t, x in charts.items() if t.startswith("Closing cash, scenario ")]
     assert len(fans) == len(_run.scenarios)
     for fan in fans:
         assert "<c:lineChart>" in fan and len(re.findall("<c:ser>", fan)) == 3
-    for name in ["Sensitivity"] + [f"Simulation {s}" for s in _run.scenarios]:
+    for name in [f"{kind} {s}" for kind in ("Sensitivity", "Simulation") for s in _run.scenarios]:
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert wb["Sensitivity"].freeze_panes == "C12"
-    assert wb["Sensitivity"].print_title_rows == "$1:$11"
+    for s in _run.scenarios:
+        assert wb[f"Sensitivity {s}"].freeze_panes == "C12"
+        assert wb[f"Sensitivity {s}"].print_title_rows == "$1:$11"
 
 
 def test_the_chart_shows_runway_swings_unless_no_assumption_moves_the_runway(report):
@@ -221,10 +263,11 @@ def test_same_inputs_and_seed_give_identical_bytes(report):
 def test_without_an_analysis_or_samples_the_sheets_are_left_out(tmp_path):
     run = run_file(example_path("every-kind", tmp_path))
     plain = open_report(excel_bytes(run))
-    assert "Sensitivity" not in plain.sheetnames and not any(n.startswith("Simulation") for n in plain.sheetnames)
+    assert not any(n.startswith(("Sensitivity", "Simulation")) for n in plain.sheetnames)
     assert not any(str(r[0].value).startswith("Difference from") for r in plain["Summary"].iter_rows())
     no_samples = open_report(excel_bytes(run, analyse(run, 0, SEED)))
-    assert "Sensitivity" in no_samples.sheetnames
+    assert [n for n in no_samples.sheetnames if n.startswith("Sensitivity")] == [
+        f"Sensitivity {s}" for s in run.scenarios]
     assert not any(n.startswith("Simulation") for n in no_samples.sheetnames)
 
 

@@ -31,7 +31,7 @@ from tests.report_fixtures import (
 
 OUT = ROOT / "out"
 SAMPLES = 500  # Monte Carlo paths of the reports rendered here
-UNCERTAINTY_CHARTS = ("sensitivity-tornado", "simulation-1-fan", "simulation-1-cash-out",
+UNCERTAINTY_CHARTS = ("sensitivity-1-tornado", "simulation-1-fan", "simulation-1-cash-out",
                       "simulation-1-ending-cash", "simulation-1-peak-funding-need")
 SIMULATION_CHARTS = 4  # per simulated scenario that varies something
 
@@ -117,7 +117,8 @@ def test_report_loads_offline_with_no_console_error(visit):
 def test_every_chart_is_visible_with_a_size(visit):
     charts = visit.page.locator("figure.chart svg")
     simulated = sum(1 for sim in visit.analysis.simulations.values() if sim.varied)
-    assert charts.count() == 1 + 4 * len(visit.run.scenarios) + 1 + SIMULATION_CHARTS * simulated
+    swung = sum(1 for t in visit.analysis.tornadoes.values() if t.bars)  # a tornado per scenario with bars
+    assert charts.count() == 1 + 4 * len(visit.run.scenarios) + swung + SIMULATION_CHARTS * simulated
     for k in range(charts.count()):
         chart = charts.nth(k)
         chart.scroll_into_view_if_needed()
@@ -140,12 +141,12 @@ def test_uncertainty_charts_and_tables_are_visible(visit):
         assert box["width"] > 400 and box["height"] > 200, (chart_id, box)
         drawn = chart.evaluate("svg => { const b = svg.getBBox(); return {width: b.width, height: b.height}; }")
         assert drawn["width"] > 100 and drawn["height"] > 100, chart_id
-    bars = page.locator("figure#sensitivity-tornado svg").evaluate(
+    bars = page.locator("figure#sensitivity-1-tornado svg").evaluate(
         "svg => svg.textContent")
     assert visit.analysis.tornado.sorted_by(uncertainty_report.chart_kpi(visit.analysis.tornado))[0].parameter in bars
     for table in ("table.comparison", "table.sensitivity", "table.percentiles", "table.by-year"):
         assert page.locator(table).first.is_visible(), table
-    rows = page.locator("table.sensitivity tbody tr")
+    rows = page.locator("section#sensitivity-1 table.sensitivity tbody tr")
     assert rows.count() == len(visit.analysis.tornado.bars)
 
 
@@ -243,7 +244,7 @@ def test_pdf_has_every_section(name, chromium, reports):
     expected += [row.parameter for row in run.workbook.rows]
     base = narrative.scenario_title(analysis.tornado.scenario)
     sim = analysis.simulation
-    expected += ["Scenario comparison", "Sensitivity", f"Swings of every assumption — {base}",
+    expected += ["Scenario comparison", f"Sensitivity: {base}", f"Swings of every assumption — {base}",
                  f"Simulation: {base}", f"Percentiles — {base}, {SAMPLES} samples",
                  f"Cash balance across {SAMPLES} samples — {base}", f"When cash runs out — {base}",
                  f"Peak funding need — {base}", "by each year end",

@@ -306,7 +306,7 @@ def test_run_writes_the_html_report_with_its_analysis(known, tmp_path, capsys):
                  "--seed", "7"]) == 0
     written = (tmp_path / "known.html").read_text(encoding="utf-8")
     assert written == html_report(Outcome(run, analyse(run, SAMPLES, 7)))
-    assert 'id="sensitivity"' in written and "seed 7" in text_of(written)
+    assert 'id="sensitivity-1"' in written and "seed 7" in text_of(written)
     assert not (tmp_path / "known.pdf").exists()  # only with --pdf
 
 
@@ -362,7 +362,8 @@ def test_uncertainty_sections_come_after_the_answer(analysed_example):
     scenarios = [f"scenario-{j + 1}" for j in range(len(run.scenarios))]
     ownership = ["ownership"] if any(t.post is not None for t in round_terms(run.workbook)) else []
     simulations = [f"simulation-{j + 1}" for j in range(len(run.scenarios))]
-    assert ids == ["answer", "comparison", "sensitivity", *simulations, *scenarios, "statements", *ownership,
+    tornadoes = [f"sensitivity-{j + 1}" for j in range(len(run.scenarios))]
+    assert ids == ["answer", "comparison", *tornadoes, *simulations, *scenarios, "statements", *ownership,
                    "assumptions", "methodology"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
@@ -404,7 +405,7 @@ def expected_swing(kpi: str, s, currency: str) -> str:
 def test_sensitivity_table_follows_the_tornado(which, uncertain):
     run, analysis, page = uncertain if which == "uncertain" else analysed(EXAMPLES[EXAMPLE_IDS.index(which)])
     t, cur = analysis.tornado, run.workbook.settings.currency
-    rows = re.findall(r'<tr data-parameter="([^"]*)">(.*?)</tr>', section(page, "sensitivity"), re.S)
+    rows = re.findall(r'<tr data-parameter="([^"]*)">(.*?)</tr>', section(page, "sensitivity-1"), re.S)
     assert [htmllib.unescape(p) for p, _ in rows] == [b.parameter for b in t.bars]
     assert len(t.bars) >= 3
     for (_p, body), bar in zip(rows, t.bars):
@@ -429,7 +430,7 @@ def test_tornado_chart_follows_the_tornado(which, uncertain):
     # runway moves for every assumption of the test workbook and RMB example, for 1 of 12 in openai
     assert kpi == {"uncertain": "runway_months", "openai": "npv", "xiaoice_rmb": "runway_months"}[which]
     bars = [b for b in t.sorted_by(kpi) if b.swings[kpi].swing > 0][:uncertainty_report.TORNADO_BARS]
-    svg = chart_svg(page, "sensitivity-tornado")
+    svg = chart_svg(page, "sensitivity-1-tornado")
     texts = svg_texts(svg)
     names = {b.parameter for b in t.bars}
     assert [x for x in texts if x in names] == [b.parameter for b in bars]  # drawn top first
@@ -531,17 +532,58 @@ def test_simulation_states_samples_seed_and_distribution(analysed_example):
         varied = re.findall(r'<table class="varied">.*?</table>', part, re.S)
         labels = re.findall(r'<th scope="row">([^<]*)</th>', varied[0]) if varied else []
         assert [htmllib.unescape(x) for x in labels] == [u.label for u in analysis.simulations[name].varied]
+        correlations_listed(part, analysis.simulations[name])
         if not analysis.simulations[name].varied:
             continue
         for chart_id in ("fan", "cash-out", "ending-cash", "peak-funding-need"):
             assert f'id="simulation-{j}-{chart_id}"' in page
 
 
+def correlations_listed(part: str, sim) -> None:
+    """A simulation section lists the pairs applied in its scenario (names, ρ, source), or says its
+    assumptions are drawn independently."""
+    table = re.findall(r'<table class="correlations">.*?</table>', part, re.S)
+    if not sim.correlations:
+        assert not table
+        if sim.varied:
+            assert "are drawn independently of each other (no pair of the Correlations sheet" in text_of(part)
+        return
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]*)</th>(.*?)</tr>", table[0], re.S)
+    got = [(htmllib.unescape(first), *cells(rest)[:3]) for first, rest in rows]
+    assert got == [(c.first, c.second, f"{c.rho:.2f}".replace("-", "−"), c.source) for c in sim.correlations]
+
+
+def test_flagship_simulations_list_the_correlations_applied():
+    run, analysis, page = analysed(EXAMPLES[0])
+    assert run.workbook.name.startswith("openai")
+    pairs = {name: len(sim.correlations) for name, sim in analysis.simulations.items()}
+    assert pairs["base"] == 3
+    for j, name in enumerate(run.scenarios, start=1):
+        correlations_listed(section(page, f"simulation-{j}"), analysis.simulations[name])
+    assert "−0.50" in section(page, "simulation-1")
+
+
+def test_every_scenario_has_its_tornado_section_swinging_what_is_uncertain_in_it():
+    """The flagship: the base case has no advertising range, the ad scenarios swing their own 15–20%."""
+    run, analysis, page = analysed(EXAMPLES[0])
+    for j, name in enumerate(run.scenarios, start=1):
+        part = section(page, f"sensitivity-{j}")
+        assert re.search(rf'<h2[^>]*>Sensitivity: {re.escape(narrative.scenario_title(name))}</h2>', part)
+        rows = re.findall(r'<tr data-parameter="([^"]*)">(.*?)</tr>', part, re.S)
+        assert [htmllib.unescape(p) for p, _ in rows] == [b.parameter for b in analysis.tornadoes[name].bars]
+        assert f'id="sensitivity-{j}-tornado"' in part
+    ads = {name: dict(re.findall(r'<tr data-parameter="([^"]*)">(.*?)</tr>',
+                                 section(page, f"sensitivity-{j}"), re.S)).get("Advertising.share")
+           for j, name in enumerate(run.scenarios, start=1)}
+    assert ads["base"] is None
+    assert cells(ads["ads-15pct"])[0] == "15.0% 15.0% – 20.0%" and cells(ads["ads-20pct"])[0] == "20.0% 15.0% – 20.0%"
+
+
 def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi():
     run, _analysis, page = analysed(EXAMPLES[1])
     assert run.workbook.settings.currency == "RMB"
     npv = [cells(body)[-3:] for body in re.findall(r"<tr data-parameter=[^>]*>(.*?)</tr>",
-                                                    section(page, "sensitivity"), re.S)]
+                                                    section(page, "sensitivity-1"), re.S)]
     money = [c for row in npv for c in row]
     money += [c for kpi, body in re.findall(r'<tr data-kpi="(\w+)">(.*?)</tr>', section(page, "simulation-1"), re.S)
               if kpi in ("peak_funding_need", "ending_cash", "npv") for c in cells(body)[:4]]
@@ -602,7 +644,8 @@ def test_analysed_charts_have_titles_units_and_unique_ids(analysed_example):
     run, analysis, page = analysed_example
     figures = re.findall(r'<figure class="chart" id="([^"]+)">\s*(<svg\b.*?</svg>)', page, re.S)
     simulated = sum(1 for sim in analysis.simulations.values() if sim.varied)
-    assert len(figures) == 1 + 4 * len(run.scenarios) + 1 + 4 * simulated
+    swung = sum(1 for t in analysis.tornadoes.values() if t.bars)  # a tornado chart per scenario with bars
+    assert len(figures) == 1 + 4 * len(run.scenarios) + swung + 4 * simulated
     currency = run.workbook.settings.currency
     for chart_id, svg in figures:
         label = re.search(r'aria-label="([^"]+)"', svg).group(1)
@@ -628,6 +671,6 @@ def test_hostile_names_in_the_uncertainty_charts_stay_text(hostile):
     tags = Tags(page)
     assert not {t for t, _ in tags.tags} & {"script", "img", "iframe", "object", "embed", "b"}
     assert [(t, a) for t, attrs in tags.tags for a in attrs if a.lower().startswith("on")] == []
-    tornado = chart_svg(page, "sensitivity-tornado")
+    tornado = chart_svg(page, "sensitivity-1-tornado")
     assert htmllib.escape(HOSTILE_BLOCK, quote=False) + ".monthly_amount" in tornado
     assert_no_external_references(page)

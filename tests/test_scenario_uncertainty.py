@@ -20,7 +20,7 @@ import pytest
 from cashcast.models.analysis.distributions import draw, row_stream, uncertain_rows
 from cashcast.models.analysis.sampling_error import order_ranks, percentile_intervals, wilson
 from cashcast.models.analysis.scenarios import run_file
-from cashcast.models.analysis.sensitivity import tornado
+from cashcast.models.analysis.sensitivity import tornado, tornadoes
 from cashcast.models.analysis.simulation import simulate, simulate_scenarios, summarise
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.uncertainty import analyse
@@ -126,6 +126,29 @@ def test_the_tornado_follows_the_rule_per_scenario(rule_workbook):
     assert (npv.low, npv.base, npv.high) == pytest.approx((240_000 - 23 * 45_000, 240_000 - 23 * 50_000,
                                                           240_000 - 23 * 70_000), abs=CENT)
     assert npv.swing == pytest.approx(23 * 25_000, abs=CENT)
+
+
+def test_every_scenario_s_tornado_in_one_evaluate_equals_its_own(rule_workbook, monkeypatch):
+    model = build_model(load_workbook(rule_workbook))
+    names = [s for s, _ in SCENARIOS]
+    alone = {s: tornado(model, s) for s in names}
+    widths = []
+    evaluate = type(model).evaluate
+
+    def counting(self, params, keep=None):
+        widths.append(max(len(v) for v in params.values()))
+        return evaluate(self, params, keep)
+    monkeypatch.setattr(type(model), "evaluate", counting)
+    together = tornadoes(model, names)
+    assert widths == [3 + 1 + 5 + 3 + 3]  # 1 + 2 × (rows uncertain): base 1, fixed 0, ranged 2, blank 1, midpoint 1
+    assert list(together) == names
+    assert all(together[s].to_json() == alone[s].to_json() for s in names)
+    # midpoint swings rent 42K..48K around 45K: NPV 24 × (10,000 − rent), by hand
+    (bar,) = together["midpoint"].bars
+    npv = bar.swings["npv"]
+    assert (npv.low, npv.base, npv.high) == pytest.approx((24 * (10_000 - 42_000), 24 * (10_000 - 45_000),
+                                                          24 * (10_000 - 48_000)), abs=CENT)
+    assert npv.swing == pytest.approx(24 * 6_000, abs=CENT)
 
 
 def test_the_json_is_keyed_by_scenario_and_lists_what_each_varied(rule_workbook):

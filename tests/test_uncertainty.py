@@ -238,12 +238,13 @@ def test_run_writes_simulation_and_sensitivity_to_the_json(tiny, tmp_path, capsy
     probs = [e["p"] for e in sim["cash_out_probability_by_year_end"].values()]
     assert list(sim["cash_out_probability_by_year_end"]) == ["2023", "2024"] and probs == sorted(probs)
     assert len(sim["closing_cash_fan"]["p50"]) == 24
-    assert [e["parameter"] for e in one["sensitivity"]] == ["Rent.monthly_amount", "Sales.volume"]
+    assert list(one["sensitivity"]) == ["base"]  # keyed by scenario
+    assert [e["parameter"] for e in one["sensitivity"]["base"]] == ["Rent.monthly_amount", "Sales.volume"]
     assert capsys.readouterr().err == ""  # no progress bar when stderr is not a terminal
 
     assert main(["run", str(tiny), "--out", str(out1), "--samples", "0"]) == 0
     data = json.loads((out1 / "tiny.json").read_text())
-    assert "simulation" not in data and len(data["sensitivity"]) == 2
+    assert "simulation" not in data and len(data["sensitivity"]["base"]) == 2
 
 
 def test_scenarios_are_compared_with_the_baseline(make_workbook):

@@ -1,8 +1,9 @@
 """Sensitivity: each assumption swung to its low and to its high, one at a time (a tornado).
 
-For P assumptions with a low or a high, one ``evaluate`` call computes 1 + 2P columns: the scenario
-as it is, then each assumption at its low and at its high with every other assumption at the
-scenario's value. A missing bound is the value (that side does not move).
+For P assumptions uncertain in a scenario, its tornado takes 1 + 2P columns: the scenario as it is,
+then each assumption at its low and at its high with every other assumption at the scenario's
+value. A missing bound is the value (that side does not move). Every scenario of a run has its own
+tornado, all computed in one ``evaluate`` call (:func:`tornadoes`).
 
 For each assumption and each KPI (runway, cash-out month, break-even month, NPV)::
 
@@ -21,8 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cashcast.models.analysis import kpis
-from cashcast.models.analysis.batch import (evaluate_kpis, json_number, json_value, month_label, never_as_horizon,
-                                            scenario_params, with_columns)
+from cashcast.models.analysis.batch import evaluate_kpis, json_number, json_value, month_label, never_as_horizon
 from cashcast.models.analysis.distributions import Uncertain, uncertain_rows
 from cashcast.models.engine.model import Model
 
@@ -131,15 +131,35 @@ def sort_key(bar: TornadoBar):
 
 
 def tornado(model: Model, scenario: str) -> Tornado:
-    """Swing every assumption with a low or a high, all in one evaluate call; see the module doc."""
+    """The tornado of one scenario (:func:`tornadoes` of it alone)."""
+    return tornadoes(model, [scenario])[scenario]
+
+
+def tornadoes(model: Model, scenarios: list[str]) -> dict[str, Tornado]:
+    """The tornado of every scenario, all in one evaluate call: scenario j's block of columns is its
+    own value then each row uncertain in it (:func:`~cashcast.models.analysis.distributions.
+    uncertain_rows`, the rule that decides its simulation) at its low and at its high."""
     wb = model.workbook
-    rows = uncertain_rows(wb, scenario)
-    params = with_columns(scenario_params(model, scenario), swing_columns(rows))
+    rows = {s: uncertain_rows(wb, s) for s in scenarios}
+    base = wb.param_values(scenarios)
+    widths = [1 + 2 * len(rows[s]) for s in scenarios]
+    params = {k: np.repeat(np.broadcast_to(np.asarray(v, dtype=float), (len(scenarios),)), widths)
+              for k, v in base.items()}
+    first = np.cumsum([0] + widths[:-1])
+    for j, s in enumerate(scenarios):
+        for k, col in swing_columns(rows[s]).items():
+            params[k][first[j]:first[j] + widths[j]] = col
     figures, _ = evaluate_kpis(model, params)
-    horizon = model.horizon
-    width = 1 + 2 * len(rows)
     swung = kpis.swung()
-    col = {k.name: np.broadcast_to(np.asarray(figures[k.name], dtype=float), (width,)) for k in swung}
+    col = {k.name: np.broadcast_to(np.asarray(figures[k.name], dtype=float), (sum(widths),)) for k in swung}
+    return {s: _tornado(model, s, rows[s], {k: v[first[j]:first[j] + widths[j]] for k, v in col.items()})
+            for j, s in enumerate(scenarios)}
+
+
+def _tornado(model: Model, scenario: str, rows: list[Uncertain], col: dict[str, np.ndarray]) -> Tornado:
+    """One scenario's tornado from its block of columns (see :func:`swing_columns`)."""
+    horizon = model.horizon
+    swung = kpis.swung()
     bars = []
     for i, u in enumerate(rows):
         swings = {}
@@ -149,4 +169,4 @@ def tornado(model: Model, scenario: str) -> Tornado:
                                    spread(lo, base, hi, horizon if k.is_month else None))
         bars.append(TornadoBar(u.label, u.key, u.unit, u.dimension, u.value, u.low, u.high, swings))
     base = {k.name: float(col[k.name][0]) for k in swung}
-    return Tornado(scenario, wb.months(), base, sorted(bars, key=sort_key))
+    return Tornado(scenario, model.workbook.months(), base, sorted(bars, key=sort_key))

@@ -15,7 +15,8 @@ summarises:
   end of each calendar year of the horizon: the share of paths whose cash-out month is at or before
   that year's last month.
 * the fan chart: P10/P50/P90 of closing cash in every month, across paths (linear percentiles of
-  closing cash held as float32, about 7 significant digits, to keep 1,000,000 paths in memory).
+  closing cash held as float32, about 7 significant digits; the scenarios run in groups whose
+  closing cash fits ``FAN_BUDGET``, so 5 scenarios × 1,000,000 paths stay under 1 GiB).
 * histograms of each KPI for charts, and every sample's KPIs (``values``).
 
 IRR is not simulated: it is a root search per path (the scenarios still report it).
@@ -35,7 +36,7 @@ import numpy as np
 
 from cashcast.models.analysis import kpis
 from cashcast.models.analysis.batch import blocks_of_columns, evaluate_kpis, json_number, json_value, month_label
-from cashcast.models.analysis.distributions import Uncertain, lognormal_problems, sample, uncertain_rows
+from cashcast.models.analysis.distributions import BLOCK, Uncertain, lognormal_problems, sample, uncertain_rows
 from cashcast.models.analysis.correlations import applied
 from cashcast.models.analysis.sampling_error import binomial_se, mean_interval, percentile_intervals, wilson
 from cashcast.models.engine.model import Model
@@ -46,6 +47,7 @@ CHUNK_ELEMENTS = 1 << 19  # months × paths per chunk: 4 MiB per line, small eno
 HISTOGRAM_BINS = 40
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 0
+FAN_BUDGET = 512 << 20  # bytes of closing cash (float32) held at once for the fan chart's percentiles
 
 
 @dataclass(frozen=True)
@@ -282,51 +284,93 @@ def simulate(model: Model, scenario: str, samples: int = DEFAULT_SAMPLES, seed: 
 
 def simulate_scenarios(model: Model, scenarios: list[str], samples: int = DEFAULT_SAMPLES,
                        seed: int = DEFAULT_SEED, chunk: int | None = None,
-                       progress: Callable[[int], None] | None = None) -> dict[str, Simulation]:
-    """Monte Carlo of every scenario: ``samples`` paths each, all scenarios in the same evaluate calls
-    (a column per scenario × sample, about ``chunk`` columns a call).
+                       progress: Callable[[int], None] | None = None,
+                       fan_budget: int = FAN_BUDGET) -> dict[str, Simulation]:
+    """Monte Carlo of every scenario: ``samples`` paths each, the scenarios of a group in the same
+    evaluate calls (a column per scenario × sample, about ``chunk`` columns a call).
 
     Each scenario samples the rows uncertain in it (:func:`~cashcast.models.analysis.distributions.
-    uncertain_rows`) with the same seed, so its figures equal a run of that scenario alone.
-    ``progress(n)`` is called after each call with the number of samples (of every scenario) it finished.
+    uncertain_rows`) with the same seed, so its figures equal a run of that scenario alone. Memory is
+    bounded: the draws are made a block of samples at a time, and the closing cash the fan chart's
+    exact percentiles need (months × samples float32 per scenario) is held for as many scenarios at
+    once as ``fan_budget`` bytes allow (:func:`scenario_groups`; all of them up to 100,000 samples ×
+    120 months), one group after the other. ``progress(n)`` is called after each call with its share
+    of the run in samples: n·(scenarios in the call)/(scenarios), so the calls add up to ``samples``.
     """
     if samples < 1:
         raise ValueError("samples must be 1 or more")
-    wb, horizon = model.workbook, model.horizon
+    wb = model.workbook
     varied = {}
     for s in scenarios:
         rows = uncertain_rows(wb, s)
         assert not lognormal_problems(wb, rows), "validate() checks every scenario's ranges"
         varied[s] = [u for u in rows if u.varies]
-    draws = [sample(varied[s], samples, seed, correlations=wb.correlations) for s in scenarios]
-    base = wb.param_values(scenarios)
-    step = max(1, (chunk or chunk_size(horizon)) // len(scenarios))
-    names = [k.name for k in kpis.simulated()]
-    values = [{k: np.empty(samples) for k in names} for _ in scenarios]
-    stores = [np.empty((horizon, samples), dtype=np.float32) for _ in scenarios]
-    for start in range(0, samples, step):
-        stop = min(start + step, samples)
-        n = stop - start
-        figures, result = evaluate_kpis(model, blocks_of_columns(base, draws, start, stop))
-        cash = np.broadcast_to(result.values["closing_cash"], (horizon, n * len(scenarios)))
-        for j in range(len(scenarios)):
-            for k in names:
-                values[j][k][start:stop] = np.broadcast_to(figures[k], (n * len(scenarios),))[j * n:(j + 1) * n]
-            block = cash[:, j * n:(j + 1) * n]
-            if stores[j].dtype == np.float32 and np.abs(block).max() > np.finfo(np.float32).max:
-                stores[j] = stores[j].astype(np.float64)  # beyond float32 (3.4e38): hold every path in full
-            stores[j][:, start:stop] = block
-        if progress is not None:
-            progress(n)
     described = {sc.name: sc.description for sc in wb.scenarios}
     out = {}
-    for j, s in enumerate(scenarios):
-        store, stores[j] = stores[j], None
-        out[s] = _summary(wb.months(), s, samples, seed, varied[s], values[j], row_percentiles(store),
-                          wb.correlations)
-        out[s].description = described.get(s, "")
-        del store
-    return out
+    for group in scenario_groups(scenarios, samples, model.horizon, fan_budget):
+        share = None if progress is None else (lambda n, g=len(group): progress(n * g / len(scenarios)))
+        values, stores = _run_group(model, group, varied, samples, seed, chunk, share)
+        for j, s in enumerate(group):
+            store, stores[j] = stores[j], None
+            out[s] = _summary(wb.months(), s, samples, seed, varied[s], values[j], row_percentiles(store),
+                              wb.correlations)
+            out[s].description = described.get(s, "")
+            del store
+    return {s: out[s] for s in scenarios}
+
+
+def scenario_groups(scenarios: list[str], samples: int, horizon: int, budget: int = FAN_BUDGET) -> list[list[str]]:
+    """The scenarios in groups run together: as many a group as their closing cash (``horizon ×
+    samples`` float32 each) fits in ``budget`` bytes, at least one.
+
+    >>> scenario_groups(["a", "b", "c", "d", "e"], 1_000_000, 120)
+    [['a'], ['b'], ['c'], ['d'], ['e']]
+    >>> scenario_groups(["a", "b", "c", "d", "e"], 100_000, 120)
+    [['a', 'b', 'c', 'd', 'e']]
+    """
+    each = max(1, budget // max(1, 4 * horizon * samples))
+    return [scenarios[i:i + each] for i in range(0, len(scenarios), each)]
+
+
+def windows(samples: int, step: int) -> list[tuple[int, int]]:
+    """Samples ``(start, stop)`` drawn at once: whole blocks of the random streams (so each block is
+    drawn once), at least ``step`` samples.
+
+    >>> windows(20_000, 1_000)
+    [(0, 8192), (8192, 16384), (16384, 20000)]
+    """
+    size = BLOCK * max(1, -(-step // BLOCK))
+    return [(a, min(a + size, samples)) for a in range(0, samples, size)]
+
+
+def _run_group(model: Model, group: list[str], varied: dict[str, list[Uncertain]], samples: int, seed: int,
+               chunk: int | None, progress: Callable[[int], None] | None):
+    """The KPIs of every sample and the closing cash of every month and sample of each scenario of
+    the group: draws a window of blocks at a time, evaluates it in calls of about ``chunk`` columns."""
+    wb, horizon = model.workbook, model.horizon
+    base = wb.param_values(group)
+    step = max(1, (chunk or chunk_size(horizon)) // len(group))
+    names = [k.name for k in kpis.simulated()]
+    values = [{k: np.empty(samples) for k in names} for _ in group]
+    stores = [np.empty((horizon, samples), dtype=np.float32) for _ in group]
+    for first, last in windows(samples, step):
+        drawn = [sample(varied[s], samples, seed, start=first, stop=last, correlations=wb.correlations)
+                 for s in group]
+        for start in range(first, last, step):
+            stop = min(start + step, last)
+            n = stop - start
+            figures, result = evaluate_kpis(model, blocks_of_columns(base, drawn, start - first, stop - first))
+            cash = np.broadcast_to(result.values["closing_cash"], (horizon, n * len(group)))
+            for j in range(len(group)):
+                for k in names:
+                    values[j][k][start:stop] = np.broadcast_to(figures[k], (n * len(group),))[j * n:(j + 1) * n]
+                block = cash[:, j * n:(j + 1) * n]
+                if stores[j].dtype == np.float32 and np.abs(block).max() > np.finfo(np.float32).max:
+                    stores[j] = stores[j].astype(np.float64)  # beyond float32 (3.4e38): hold every path in full
+                stores[j][:, start:stop] = block
+            if progress is not None:
+                progress(n)
+    return values, stores
 
 
 def _summary(months: list[dt.date], scenario: str, samples: int, seed: int, varied: list[Uncertain],

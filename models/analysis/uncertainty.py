@@ -4,7 +4,9 @@
 
 * ``comparison`` — every scenario's KPIs next to the baseline's (the first scenario of the run,
   base unless ``--scenario`` chose others): the differences and a ranking per KPI;
-* ``tornado`` — :func:`cashcast.models.analysis.sensitivity.tornado` of the baseline;
+* ``tornadoes`` — :func:`cashcast.models.analysis.sensitivity.tornadoes`: the tornado of every scenario
+  of the run (each swinging what is uncertain in it), in one evaluate call; ``tornado`` is the
+  baseline's;
 * ``simulations`` — :func:`cashcast.models.analysis.simulation.simulate_scenarios` of every scenario of the
   run, in one vectorised pass, each varying what is uncertain in it (empty when samples is 0);
 * ``break_even`` — :func:`cashcast.models.analysis.solve_for.break_even_conversions`: for each scenario
@@ -26,7 +28,7 @@ import numpy as np
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.batch import json_number, ranking_score
 from cashcast.models.analysis.scenarios import Run
-from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar, tornado
+from cashcast.models.analysis.sensitivity import Swing, Tornado, TornadoBar, tornadoes
 from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, Simulation, simulate_scenarios
 from cashcast.models.analysis.solve import Solution
 from cashcast.models.analysis.solve_for import BreakEvenConversion, break_even_conversions
@@ -84,9 +86,14 @@ class Uncertainty:
     """Everything ``run`` analyses after the scenarios; renderers only format it."""
 
     comparison: ScenarioComparison
-    tornado: Tornado
+    tornadoes: dict[str, Tornado]           # scenario → its tornado, the run's order
     simulations: dict[str, Simulation]      # scenario → its Monte Carlo, the run's order; {} unsampled
     break_even: dict[str, BreakEvenConversion] = field(default_factory=dict)
+
+    @property
+    def tornado(self) -> Tornado:
+        """The baseline's (first scenario's) tornado."""
+        return next(iter(self.tornadoes.values()))
 
     @property
     def simulation(self) -> Simulation | None:
@@ -94,7 +101,7 @@ class Uncertainty:
         return next(iter(self.simulations.values()), None)
 
     def to_json(self) -> dict:
-        out = {"scenario_comparison": self.comparison.to_json(), "sensitivity": self.tornado.to_json()}
+        out = {"scenario_comparison": self.comparison.to_json(), "sensitivity": {s: t.to_json() for s, t in self.tornadoes.items()}}
         if self.simulations:
             out["simulation"] = {s: sim.to_json() for s, sim in self.simulations.items()}
         return out
@@ -102,11 +109,10 @@ class Uncertainty:
 
 def analyse(run: Run, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
             progress: Callable[[int], None] | None = None) -> Uncertainty:
-    """Comparison, tornado of the run's first scenario, (when samples > 0) Monte Carlo of every
+    """Comparison, the tornado of every scenario of the run, (when samples > 0) Monte Carlo of every
     scenario of the run, and the break-even conversion of every scenario that never breaks even."""
-    baseline = run.scenarios[0]
     sims = simulate_scenarios(run.model, run.scenarios, samples, seed, progress=progress) if samples > 0 else {}
-    return Uncertainty(compare_scenarios(run), tornado(run.model, baseline), sims,
+    return Uncertainty(compare_scenarios(run), tornadoes(run.model, run.scenarios), sims,
                        break_even_conversions(run))
 
 

@@ -109,9 +109,10 @@ def summary_table(run: Run) -> str:
 def simulation_summary(u: Uncertainty, currency: str) -> list[str]:
     """A few lines for the terminal after the scenario table."""
     out = []
-    if u.tornado.bars:
-        top = ", ".join(b.parameter for b in u.tornado.bars[:3])
-        out.append(f"sensitivity ({u.tornado.scenario}): largest swings from {top}")
+    for t in u.tornadoes.values():
+        if t.bars:
+            top = ", ".join(b.parameter for b in t.bars[:3])
+            out.append(f"sensitivity ({t.scenario}): largest swings from {top}")
     for sim in u.simulations.values():
         out += _simulation_lines(sim, currency)
     return out

@@ -45,6 +45,7 @@ class Book:
     ctx: ExcelContext                   # month 0 of a model sheet, for line and flag formulas
     formulas: dict[str, list[str]] = field(repr=False)  # line → its formula text per month
     simulation_sheets: dict[str, str] = field(default_factory=dict)  # simulated scenario → its sheet
+    sensitivity_sheets: dict[str, str] = field(default_factory=dict)  # scenario → its tornado's sheet
 
     @classmethod
     def of(cls, run: Run, wb: XlsxWorkbook, analysis: Uncertainty | None = None) -> "Book":
@@ -60,9 +61,12 @@ class Book:
                     for name, line in run.model.lines.items()}
         sheets = scenario_sheet_names(run)
         simulated = list(analysis.simulations) if analysis is not None else []
+        swung = list(analysis.tornadoes) if analysis is not None else []
+        taken = {t.lower() for t in sheets.values()}
+        simulation = scenario_sheet_names(run, "Simulation", simulated, taken)
+        sensitivity = scenario_sheet_names(run, "Sensitivity", swung, taken | {t.lower() for t in simulation.values()})
         return cls(run, wb, analysis, st, layout, inputs, AssumptionLayout(run.workbook.scenario_names),
-                   sheets, run.scenarios[0], ctx, formulas,
-                   scenario_sheet_names(run, "Simulation", simulated, {t.lower() for t in sheets.values()}))
+                   sheets, run.scenarios[0], ctx, formulas, simulation, sensitivity)
 
     @property
     def workbook(self) -> Workbook:
@@ -91,6 +95,11 @@ class Book:
         """The Simulation of the scenario whose simulation sheet is titled ``sheet``."""
         scenario = next(s for s, title in self.simulation_sheets.items() if title == sheet)
         return self.analysis.simulations[scenario]
+
+    def tornado_on(self, sheet: str):
+        """The Tornado of the scenario whose sensitivity sheet is titled ``sheet``."""
+        scenario = next(s for s, title in self.sensitivity_sheets.items() if title == sheet)
+        return self.analysis.tornadoes[scenario]
 
     def define(self, name: str, target: str) -> None:
         """A defined name; XlsxWriter only warns about a bad one, this raises instead."""

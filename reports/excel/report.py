@@ -16,8 +16,8 @@
   over Monthly, and the checks' largest differences over all months (live formulas).
 * **Cap table** (only when a funding round states a valuation) — each round's terms and the ownership
   after it, formulas over the assumptions (:mod:`cashcast.reports.excel.sheets.cap_table`).
-* **Sensitivity**, **Simulation <scenario>** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse`
-  of the run; a Simulation sheet per scenario when it simulated) — the tornado and the Monte Carlo, values computed by
+* **Sensitivity <scenario>**, **Simulation <scenario>** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse`
+  of the run: a Sensitivity sheet per scenario, a Simulation sheet per scenario when it simulated) — the tornado and the Monte Carlo, values computed by
   cashcast and marked as such; Summary then also compares the scenarios with the baseline (live
   formulas).
 * **Sources** — where each figure comes from.
@@ -49,7 +49,7 @@ from cashcast.models.analysis.uncertainty import Uncertainty
 
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import (
-    ANNUAL, ASSUMPTIONS, MONTHLY, SENSITIVITY, SIMULATION, SOURCES, STATEMENTS, SUMMARY,
+    ANNUAL, ASSUMPTIONS, MONTHLY, SIMULATION, SOURCES, STATEMENTS, SUMMARY,
 )
 from cashcast.reports.excel.sheets import (annual, assumptions, cap_table, model, sensitivity, simulation, sources,
                                           statements, summary)
@@ -73,12 +73,12 @@ def one(title: str, present: Callable[[Book], bool] = lambda book: True) -> Call
     return lambda book: [title] if present(book) else []
 
 
-def _analysed(book: Book) -> bool:
-    return book.analysis is not None
-
-
 def _simulation_tabs(book: Book) -> list[str]:
     return list(book.simulation_sheets.values())
+
+
+def _sensitivity_tabs(book: Book) -> list[str]:
+    return list(book.sensitivity_sheets.values())
 
 
 def _scenario_tabs(book: Book) -> list[str]:
@@ -93,7 +93,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(one(ANNUAL), annual.write, fill=4),
     Sheet(one(STATEMENTS), statements.write, fill=9),
     Sheet(one(cap_table.TITLE, cap_table.present), cap_table.write, fill=10),
-    Sheet(one(SENSITIVITY, _analysed), sensitivity.write, fill=6),
+    Sheet(_sensitivity_tabs, sensitivity.write, fill=6),
     Sheet(_simulation_tabs, simulation.write, fill=7),
     Sheet(one(SOURCES), sources.write, fill=5),
     Sheet(_scenario_tabs, model.write_scenario, fill=3),

@@ -130,8 +130,9 @@ def comparison_data(done: Finished) -> dict:
     return uncertainty_report.comparison_view(done.run, done.analysis.comparison)
 
 
-def sensitivity_data(done: Finished) -> dict:
-    return uncertainty_report.sensitivity_view(done.run, done.analysis.tornado)
+def sensitivity_data(done: Finished, j: int) -> dict:
+    tor = done.analysis.tornadoes[done.run.scenarios[j]]
+    return uncertainty_report.sensitivity_view(done.run, tor, f"sensitivity-{j + 1}")
 
 
 def simulation_data(done: Finished, j: int) -> dict:
@@ -412,7 +413,8 @@ def assumption_groups(run: Run) -> tuple[list[str], list[dict]]:
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("answer", "The answer", "answer.html.j2", answer_data, new_page=False),
     SectionSpec("comparison", "Scenario comparison", "comparison.html.j2", comparison_data, when=analysed),
-    SectionSpec("sensitivity", "Sensitivity", "sensitivity.html.j2", sensitivity_data, when=analysed),
+    SectionSpec("sensitivity", "Sensitivity: {scenario}", "sensitivity.html.j2", sensitivity_data, when=analysed,
+                each_scenario=True),
     SectionSpec("simulation", "Simulation: {scenario}", "simulation.html.j2", simulation_data, when=simulated,
                 each_scenario=True),
     SectionSpec("scenario", "Scenario: {scenario}", "scenario.html.j2", scenario_data, each_scenario=True),

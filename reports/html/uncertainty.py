@@ -157,6 +157,14 @@ def chart_kpi(t: Tornado) -> str:
     return "runway_months" if t.bars and 2 * moving >= len(t.bars) else "npv"
 
 
+def scenario_range(row, scenario: str) -> str:
+    """The range a scenario swings a row over: its own range cell's, else the row's low – high."""
+    if scenario in row.ranges:
+        low, high = (narrative.quantity(row, x) for x in row.ranges[scenario])
+        return f"{low} – {high}"
+    return narrative.value_range(row)
+
+
 def input_text(workbook: Workbook, bar: TornadoBar, x: float) -> str:
     """An assumption's value (engine units) as the assumptions table shows it: '0.5%', '$700K/day'."""
     row = workbook.row_by_key()[bar.key]
@@ -227,8 +235,9 @@ def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | N
                                  limit_label=f"never runs out ({horizon} months)")
 
 
-def sensitivity_view(run: Run, t: Tornado) -> dict:
-    """The tornado chart, the table of every assumption's swings, and the words around them."""
+def sensitivity_view(run: Run, t: Tornado, prefix: str = "sensitivity") -> dict:
+    """One scenario's tornado chart, the table of every assumption's swings, and the words around
+    them; the chart's id starts with ``prefix``."""
     wb, cur = run.workbook, run.workbook.settings.currency
     who = narrative.scenario_title(t.scenario)
     kpi = chart_kpi(t) if t.bars else "npv"
@@ -247,7 +256,7 @@ def sensitivity_view(run: Run, t: Tornado) -> dict:
         rows.append({
             "parameter": b.parameter, "block": row.block, "name": row.parameter,
             "value": input_text(wb, b, b.value),
-            "range": narrative.value_range(row),
+            "range": scenario_range(row, t.scenario),
             "kpis": [(k, swing_value_text(t, k, b.swings[k].low, cur),
                       swing_value_text(t, k, b.swings[k].high, cur), swing_text(k, b.swings[k], cur))
                      for k in swung],
@@ -255,7 +264,7 @@ def sensitivity_view(run: Run, t: Tornado) -> dict:
     base = [(registry.named(k).label, swing_value_text(t, k, t.base[k], cur)) for k in swung]
     return {
         "scenario": who, "phrase": the(t.scenario), "count": len(t.bars), "horizon": t.horizon, "choice": choice,
-        "base": base, "chart": tornado_chart(run, t, kpi, "sensitivity-tornado") if t.bars else None,
+        "base": base, "chart": tornado_chart(run, t, kpi, f"{prefix}-tornado") if t.bars else None,
         "kpis": [(k, registry.named(k).label) for k in swung], "rows": rows, "chart_kpi": kpi,
     }
 
@@ -409,5 +418,7 @@ def simulation_view(run: Run, sim: Simulation, prefix: str = "simulation") -> di
     return {"scenario": who, "description": sim.description, "name": sim.scenario,
             "sentence": sampling_sentence(sim, the(sim.scenario)), "varied": varied,
             "varied_rows": varied_rows(run, sim),
+            "correlation_rows": [{"first": c.first, "second": c.second, "rho": f"{c.rho:.2f}".replace("-", "−"),
+                                  "source": c.source, "notes": c.notes} for c in sim.correlations],
             "charts": simulation_charts(run, sim, prefix) if varied else [],
             "rows": rows, "year_tables": year_tables, "what": what, "samples": sim.samples}

@@ -1,4 +1,4 @@
-"""The **Sensitivity** sheet (with an analysis): the tornado of the run's first scenario.
+"""The **Sensitivity** sheets (with an analysis): one per scenario of the run, its tornado.
 
 One row per assumption with a low or a high, in the tornado's order (largest swing first): its
 low/base/high inputs, each swung key figure (:func:`cashcast.models.analysis.kpis.swung`) at its low
@@ -11,11 +11,10 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
-from cashcast.models.analysis.uncertainty import TornadoBar
+from cashcast.models.analysis.uncertainty import Tornado, TornadoBar
 
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import right, write_input, write_kpi
-from cashcast.reports.excel.layout import SENSITIVITY
 from cashcast.reports.excel.styles import MONTHS, money_millions, print_setup
 
 # 0-based columns of the tornado table
@@ -29,19 +28,19 @@ def first_swing() -> int:
     return T_FIRST_RESULT + 2 * len(registry.swung())
 
 
-def chart_kpi(book: Book) -> str:
+def chart_kpi(tor: Tornado) -> str:
     """The swing the chart shows: the runway's, or the NPV's when no assumption moves the runway."""
-    bars = book.analysis.tornado.bars
+    bars = tor.bars
     return "runway_months" if any(b.swings["runway_months"].swing > 0 for b in bars) else "npv"
 
 
 def write(book: Book, ws: Worksheet) -> None:
     """The tornado: the base results, a row per assumption, and the chart."""
-    st, tor, horizon = book.st, book.analysis.tornado, book.model.horizon
+    st, tor, horizon = book.st, book.tornado_on(ws.name), book.model.horizon
     ws.write_string(0, 0, f"Sensitivity of scenario {tor.scenario}: each assumption at its low and at its "
                           f"high, one at a time", st.title)
-    ws.write_string(1, 0, "Values computed by cashcast, not live formulas: every assumption with a low or a "
-                          "high in the assumption workbook is moved to its low, then to its high, with "
+    ws.write_string(1, 0, "Values computed by cashcast, not live formulas: every assumption uncertain in "
+                          f"scenario {tor.scenario} (a low or a high, or the scenario's own range) is moved to its low, then to its high, with "
                           f"every other assumption at scenario {tor.scenario}'s value. Editing the "
                           "Assumptions sheet does not change this sheet; run cashcast again.", book.marking)
     ws.write_string(2, 0, "Sorted largest swing first: by the runway swing, then the break-even swing, then "
@@ -69,7 +68,7 @@ def write(book: Book, ws: Worksheet) -> None:
         ws.set_column(c, c, w)
     ws.freeze_panes(T_HEADER_ROW + 1, T_PARAM + 1)
     if tor.bars:
-        _tornado_chart(book, ws, r + 2)
+        _tornado_chart(book, ws, tor, r + 2)
     print_setup(ws, header_rows=T_HEADER_ROW + 1, title_cols=2)
 
 
@@ -99,22 +98,22 @@ def _tornado_row(book: Book, ws: Worksheet, r: int, rank: int, bar: TornadoBar) 
         ws.write_number(r, first_swing() + k, bar.swings[kpi.name].swing, right(book, fmt, bold=True))
 
 
-def _tornado_chart(book: Book, ws: Worksheet, row: int) -> None:
+def _tornado_chart(book: Book, ws: Worksheet, tor: Tornado, row: int) -> None:
     """A bar per assumption, largest swing at the top."""
-    kpi = chart_kpi(book)
-    n = len(book.analysis.tornado.bars)
+    kpi = chart_kpi(tor)
+    n = len(tor.bars)
     col = first_swing() + [k.name for k in registry.sort_keys()].index(kpi)
     first, last = T_HEADER_ROW + 1, T_HEADER_ROW + n
     chart = book.wb.add_chart({"type": "bar"})
-    chart.add_series({"name": [SENSITIVITY, T_HEADER_ROW, col],
-                      "categories": [SENSITIVITY, first, T_PARAM, last, T_PARAM],
-                      "values": [SENSITIVITY, first, col, last, col],
+    chart.add_series({"name": [ws.name, T_HEADER_ROW, col],
+                      "categories": [ws.name, first, T_PARAM, last, T_PARAM],
+                      "values": [ws.name, first, col, last, col],
                       "data_labels": {"value": True}})
     if kpi == "runway_months":
-        title = f"Runway swing by assumption (months; 'never' counted as {book.model.horizon})"
+        title = f"Runway swing by assumption, scenario {tor.scenario} (months; 'never' counted as {book.model.horizon})"
         chart.set_x_axis({"num_format": "0", "min": 0})
     else:
-        title = f"NPV swing by assumption ({book.currency}; no assumption moves the runway)"
+        title = f"NPV swing by assumption, scenario {tor.scenario} ({book.currency}; no assumption moves the runway)"
         chart.set_x_axis({"num_format": money_millions(book.currency), "min": 0})
     chart.set_title({"name": title})
     chart.set_y_axis({"reverse": True})

@@ -3,7 +3,7 @@
 Each is titled with its scenario and description: P10/P50/P90 and mean of the simulated key
 figures with their 95% sampling-error intervals, the probability that cash has run out by each year
 end with its Wilson interval, the assumptions varied in that scenario (distribution, low, mode,
-high), and the fan of closing cash with a line chart. Values cashcast computed from thousands of
+high), the Correlations sheet's pairs applied to them (names, ρ, source), and the fan of closing cash with a line chart. Values cashcast computed from thousands of
 samples, marked as such; "never" is the text "never", months are dates shown "mmm yyyy".
 """
 from __future__ import annotations
@@ -38,6 +38,7 @@ def write(book: Book, ws: Worksheet) -> None:
     r = _percentiles(book, ws, sim, 4)
     r = _cash_out_by_year(book, ws, sim, r + 2)
     r = _varied(book, ws, sim, r + 2)
+    r = _correlations(book, ws, sim, r + 2)
     fan_header = _fan(book, ws, sim, r + 2)
     ws.set_column(0, 0, 60)
     ws.set_column(1, 1, 16)
@@ -107,6 +108,27 @@ def _varied(book: Book, ws: Worksheet, sim, r: int) -> int:
         ws.write_string(r, 2, u.distribution, st.text)
         for c, x in ((3, u.low), (4, u.mode), (5, u.high)):
             write_input(book, ws, r, c, u.dimension, u.unit, x)
+    return r
+
+
+def _correlations(book: Book, ws: Worksheet, sim, r: int) -> int:
+    """The Correlations sheet's pairs applied in this scenario (both assumptions varied in it), or a
+    line saying the assumptions were drawn independently."""
+    st = book.st
+    if not sim.correlations:
+        ws.write_string(r, 0, f"Correlations applied in scenario {sim.scenario}: none — the assumptions "
+                              "varied are drawn independently of each other.", st.note)
+        return r
+    r = _section(book, ws, r, f"Correlations applied in scenario {sim.scenario} (rank correlations, "
+                              "Iman–Conover: each assumption keeps its distribution)",
+                 ("First assumption", "Second assumption", "Rank correlation ρ", "Source", "Notes"))
+    for c in sim.correlations:
+        r += 1
+        ws.write_string(r, 0, c.first, st.text)
+        ws.write_string(r, 1, c.second, st.text)
+        ws.write_number(r, 2, c.rho, right(book, "0.00"))
+        ws.write_string(r, 3, c.source, st.text)
+        ws.write_string(r, 4, c.notes, st.text)
     return r
 
 
