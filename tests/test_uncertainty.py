@@ -218,6 +218,51 @@ def test_the_same_seed_gives_identical_results_and_chunks_do_not_matter(tiny):
     assert not np.array_equal(a.values["npv"], d.values["npv"])
 
 
+def test_the_simulation_json_holds_the_percentiles_it_computed(make_workbook):
+    """The JSON "simulation" section, straight from simulate() (the CLI test above goes through the
+    command line): each figure is the one numpy's percentile gives over the run's own samples, to
+    the cent; months as 'YYYY-MM' (None: never); a date assumption's range as months."""
+    rows = tiny_rows(volume=dict(low=500, high=1_500), rent=dict(low=40_000, high=80_000)) + [
+        row("Seed", "funding", "amount", 200_000, "USD"),
+        row("Seed", "funding", "month", dt.date(2023, 7, 1), "date", low=dt.date(2023, 4, 1),
+            high=dt.date(2024, 2, 1)),
+    ]
+    sim = simulate(build_model(load_workbook(make_workbook(rows, TINY_SETTINGS))), "base", 2_000, seed=5)
+    data = json.loads(json.dumps(sim.to_json()))
+    assert (data["scenario"], data["samples"], data["seed"]) == ("base", 2_000, 5)
+    assert data["varied"] == [
+        {"parameter": "Sales.volume", "unit": "units/month", "distribution": "pert",
+         "low": 500, "mode": 1_000, "high": 1_500},
+        {"parameter": "Rent.monthly_amount", "unit": "USD/month", "distribution": "pert",
+         "low": 40_000, "mode": 60_000, "high": 80_000},
+        {"parameter": "Seed.month", "unit": "date", "distribution": "pert",
+         "low": "2023-04", "mode": "2023-07", "high": "2024-02"},
+    ]
+    for name in ("ending_cash", "npv", "peak_funding_need"):
+        values = sim.values[name]
+        assert data["kpis"][name] == {
+            "p10": pytest.approx(np.percentile(values, 10), abs=0.005),
+            "p50": pytest.approx(np.percentile(values, 50), abs=0.005),
+            "p90": pytest.approx(np.percentile(values, 90), abs=0.005),
+            "mean": pytest.approx(values.mean(), abs=0.005)}, name
+    months = sim.values["cash_out_month"]
+    p = month_percentiles(months)
+    label = [None if np.isnan(x) else f"{2023 + int(x) // 12}-{int(x) % 12 + 1:02d}" for x in p]
+    assert data["kpis"]["cash_out_month"] == {"p10": label[0], "p50": label[1], "p90": label[2],
+                                              "never": pytest.approx(np.isnan(months).mean(), abs=1e-12)}
+    assert label[0] is not None and 0 < data["kpis"]["cash_out_month"]["never"] < 1
+    runway = month_percentiles(sim.values["runway_months"])
+    assert [data["kpis"]["runway_months"][q] for q in ("p10", "p50", "p90")] == \
+        [None if np.isnan(x) else int(x) for x in runway]
+    by_year = {str(y): float((months <= 12 * (y - 2023) + 11).mean()) for y in (2023, 2024)}
+    assert data["cash_out_probability_by_year_end"] == pytest.approx(by_year, abs=1e-12)
+    fan = data["closing_cash_fan"]
+    assert fan["months"][0] == "2023-01" and fan["months"][-1] == "2024-12" and len(fan["months"]) == 24
+    for q, key in ((10, "p10"), (50, "p50"), (90, "p90")):
+        assert fan[key] == pytest.approx(list(sim.fan.__dict__[key]), abs=0.005)
+        assert fan[key][-1] == pytest.approx(float(np.percentile(sim.values["ending_cash"], q)), rel=1e-6)
+
+
 def test_run_writes_simulation_and_sensitivity_to_the_json(tiny, tmp_path, capsys):
     out1, out2 = tmp_path / "a", tmp_path / "b"
     for out in (out1, out2):
