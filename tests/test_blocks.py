@@ -216,3 +216,16 @@ def test_block_active_between_start_and_end_inclusive(make_workbook):
         row("Rent", "opex", "end_month", dt.date(2023, 5, 1), "date"),
     ])
     assert list(np.nonzero(monthly(path, "rent.cost"))[0]) == [2, 3, 4]
+
+
+def test_the_model_lists_a_role_s_lines_in_block_order(make_workbook):
+    model = run_file(make_workbook([
+        row("Rent", "opex", "monthly_amount", 3_000, "USD/month"),
+        row("Seed", "funding", "amount", 500_000, "USD"),
+        row("Seed", "funding", "month", dt.date(2023, 4, 1), "date"),
+        row("Staff", "headcount", "employees", 3, "people"),
+        row("Staff", "headcount", "cost_per_employee", 7_000, "USD/month"),
+    ])).model
+    assert [ln.name for ln in model.lines_by_role("cost")] == ["rent.cost", "staff.cost"]
+    assert [ln.name for ln in model.lines_by_role("funding")] == ["seed.funding"]
+    assert model.lines_by_role("revenue") == []
