@@ -58,11 +58,11 @@ FAST_TESTS = [
     "tests/test_doctests.py",
 ]
 # the kinds' own formula tests: the v2 inputs (periods, growth by year, tranches, debt, in-kind
-# credits), the statements, the registry, settings by scenario
+# credits), the statements, settings by scenario (not test_kinds.py: it reads the source folders,
+# which the staged copy lays out differently)
 KIND_TESTS = [
     "tests/test_inputs_v2.py",
     "tests/test_statements.py",
-    "tests/test_kinds.py",
     "tests/test_settings_scenarios.py",
 ]
 GROUPS = {
