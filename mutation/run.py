@@ -165,8 +165,14 @@ def module_of(name: str) -> str:
     return name.split(".x_")[0].split(".xǁ")[0]
 
 
-def report(codes: dict[str, int | None], minimum: float) -> int:
-    listed = equivalents()
+def in_groups(name: str, groups: list[str]) -> bool:
+    """Whether a mutant's file is one that these groups mutate."""
+    path = module_of(name).replace(".", "/") + ".py"
+    return any(fnmatch.fnmatch(path, pattern) for g in groups for pattern in GROUPS[g][0])
+
+
+def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> int:
+    listed = {n: why for n, why in equivalents().items() if in_groups(n, groups)}
     problems = []
     for name, why in listed.items():
         if not why:
@@ -228,7 +234,7 @@ def main(argv=None) -> int:
             if done.returncode != 0:
                 print(f"mutmut ({group}) exited with {done.returncode}")
         codes.update(results(stage_dir))
-    return report(codes, args.min)
+    return report(codes, args.min, args.group or list(GROUPS))
 
 
 if __name__ == "__main__":
