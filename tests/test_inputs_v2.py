@@ -216,3 +216,54 @@ def test_company_and_title_name_the_reports(make_workbook, tmp_path):
     plain = run_file(make_workbook(rows, name="plain.xlsx"))
     summary = openpyxl.load_workbook(io.BytesIO(excel_bytes(plain, analyse(plain, 0, 0))))["Summary"]
     assert summary["A1"].value == "plain.xlsx: monthly cash flow, break-even and runway"
+
+
+def test_credits_in_kind_pay_the_named_block_s_costs_while_they_last(make_workbook):
+    """$1,000 of credits in Mar 2023 for the block named (any case) "plus": only its cost lines draw
+    on them — serving 100 payers × $2 = $200 a month (its $300 of CAC fell in January, before the
+    credits) — not its revenue, nor the rent: $800, $600, $400, $200, then $0 left, $200 used a month
+    until they run out; none before March."""
+    path = make_workbook([
+        row("Plus", "subscription", "audience", 1_000, "users"),
+        row("Plus", "subscription", "conversion", 0.10, "%"),
+        row("Plus", "subscription", "price", 10, "USD/month"),
+        row("Plus", "subscription", "cac", 3, "USD/subscriber"),
+        row("Plus", "subscription", "cost_per_subscriber", 2, "USD/subscriber/month"),
+        row("Rent", "opex", "monthly_amount", 230, "USD/month"),
+        row("Cloud deal", "funding", "amount", 1_000, "USD"),
+        row("Cloud deal", "funding", "month", dt.date(2023, 3, 1), "date"),
+        row("Cloud deal", "funding", "in_kind", "pLuS", ""),
+    ])
+    run = run_file(path)
+    left, used = (run.result.column(f"cloud_deal.{n}", 0)[:8] for n in ("credits_left", "credits_used"))
+    assert left == pytest.approx([0, 0, 800, 600, 400, 200, 0, 0], abs=CENT)
+    assert used == pytest.approx([0, 0, 200, 200, 200, 200, 200, 0], abs=CENT)
+    assert run.result.column("plus.acquisition_cost", 0)[0] == pytest.approx(300.00, abs=CENT)
+
+
+def test_plain_revenue_and_cost_only_between_their_start_and_end_months(make_workbook):
+    """$1,300 of revenue a month from Apr 2023 and $700 of cost a month until Feb 2023: nothing
+    outside those months (and not an infinity from dividing by a month off)."""
+    path = make_workbook([
+        row("Deal", "revenue", "amount", 1_300, "USD/month"),
+        row("Deal", "revenue", "start_month", dt.date(2023, 4, 1), "date"),
+        row("Pilot", "cost", "amount", 700, "USD/month"),
+        row("Pilot", "cost", "end_month", dt.date(2023, 2, 1), "date"),
+    ])
+    assert monthly(path, "deal.revenue")[:6] == pytest.approx([0, 0, 0, 1_300, 1_300, 1_300], abs=CENT)
+    assert monthly(path, "pilot.cost")[:6] == pytest.approx([700, 700, 0, 0, 0, 0], abs=CENT)
+
+
+def test_tranches_arrive_in_their_own_months_with_the_round(make_workbook):
+    """A $1,000 round in Jan 2023, tranches of $300 in Apr 2023 and $700 in Feb 2024 (a later year:
+    the month count runs across the year end), nothing in between."""
+    path = make_workbook([
+        row("Seed", "funding", "amount", 1_000, "USD"),
+        row("Seed", "funding", "month", dt.date(2023, 1, 1), "date"),
+        row("Seed", "funding", "amount@2023-04", 300, "USD"),
+        row("Seed", "funding", "amount@2024-02", 700, "USD"),
+    ])
+    funding = monthly(path, "seed.funding")
+    assert {t: v for t, v in enumerate(funding) if v} == {0: pytest.approx(1_000.00, abs=CENT),
+                                                          3: pytest.approx(300.00, abs=CENT),
+                                                          13: pytest.approx(700.00, abs=CENT)}
