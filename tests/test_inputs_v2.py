@@ -219,10 +219,11 @@ def test_company_and_title_name_the_reports(make_workbook, tmp_path):
 
 
 def test_credits_in_kind_pay_the_named_block_s_costs_while_they_last(make_workbook):
-    """$1,000 of credits in Mar 2023 for the block named (any case) "plus": only its cost lines draw
-    on them — serving 100 payers × $2 = $200 a month (its $300 of CAC fell in January, before the
-    credits) — not its revenue, nor the rent: $800, $600, $400, $200, then $0 left, $200 used a month
-    until they run out; none before March."""
+    """$1,000 of credits in Mar 2023 and a $150 tranche in Jun 2023 for the block named (any case)
+    "plus": only its cost lines draw on them — serving 100 payers × $2 = $200 a month (its $300 of
+    CAC fell in January, before the credits) — not its revenue, nor the rent: $800, $600, $400 left,
+    $350 after June's tranche, $150, then $0 ($150 used in August); none before March. (The balance
+    is worked month by month, so the tranche's month is found one month at a time.)"""
     path = make_workbook([
         row("Plus", "subscription", "audience", 1_000, "users"),
         row("Plus", "subscription", "conversion", 0.10, "%"),
@@ -232,12 +233,13 @@ def test_credits_in_kind_pay_the_named_block_s_costs_while_they_last(make_workbo
         row("Rent", "opex", "monthly_amount", 230, "USD/month"),
         row("Cloud deal", "funding", "amount", 1_000, "USD"),
         row("Cloud deal", "funding", "month", dt.date(2023, 3, 1), "date"),
+        row("Cloud deal", "funding", "amount@2023-06", 150, "USD"),
         row("Cloud deal", "funding", "in_kind", "pLuS", ""),
     ])
     run = run_file(path)
-    left, used = (run.result.column(f"cloud_deal.{n}", 0)[:8] for n in ("credits_left", "credits_used"))
-    assert left == pytest.approx([0, 0, 800, 600, 400, 200, 0, 0], abs=CENT)
-    assert used == pytest.approx([0, 0, 200, 200, 200, 200, 200, 0], abs=CENT)
+    left, used = (run.result.column(f"cloud_deal.{n}", 0)[:9] for n in ("credits_left", "credits_used"))
+    assert left == pytest.approx([0, 0, 800, 600, 400, 350, 150, 0, 0], abs=CENT)
+    assert used == pytest.approx([0, 0, 200, 200, 200, 200, 200, 150, 0], abs=CENT)
     assert run.result.column("plus.acquisition_cost", 0)[0] == pytest.approx(300.00, abs=CENT)
 
 
@@ -267,3 +269,41 @@ def test_tranches_arrive_in_their_own_months_with_the_round(make_workbook):
     assert {t: v for t, v in enumerate(funding) if v} == {0: pytest.approx(1_000.00, abs=CENT),
                                                           3: pytest.approx(300.00, abs=CENT),
                                                           13: pytest.approx(700.00, abs=CENT)}
+
+
+def test_debt_balance_repayment_and_interest_by_hand(make_workbook):
+    """Linear: $12,000 drawn in Mar 2023 at 6% a year over 4 months: owed 12,000, 9,000, 6,000,
+    3,000, then 0; repaid $3,000 a month from April to July; interest 0.5% a month of what is owed.
+    Bullet (the default): $5,000 drawn in Feb 2023 at 12% over 3 months: owed until April, all repaid
+    in May (the month the term ends), $50 of interest a month until then. A loan drawn before the
+    model's first month is not in the model: nothing drawn, owed, repaid or paid."""
+    path = make_workbook([
+        row("Term loan", "debt", "amount", 12_000, "USD"),
+        row("Term loan", "debt", "draw_month", dt.date(2023, 3, 1), "date"),
+        row("Term loan", "debt", "interest_rate", 0.06, "%"),
+        row("Term loan", "debt", "term_months", 4, "months"),
+        row("Term loan", "debt", "repayment", "linear", ""),
+        row("Bridge", "debt", "amount", 5_000, "USD"),
+        row("Bridge", "debt", "draw_month", dt.date(2023, 2, 1), "date"),
+        row("Bridge", "debt", "interest_rate", 0.12, "%"),
+        row("Bridge", "debt", "term_months", 3, "months"),
+        row("Old", "debt", "amount", 7_000, "USD"),
+        row("Old", "debt", "draw_month", dt.date(2022, 12, 1), "date"),
+        row("Old", "debt", "interest_rate", 0.09, "%"),
+        row("Old", "debt", "term_months", 6, "months"),
+    ])
+    run = run_file(path)
+
+    def line(name):
+        return list(run.result.column(name, 0)[:9])
+
+    assert line("term_loan.drawn") == pytest.approx([0, 0, 12_000, 0, 0, 0, 0, 0, 0], abs=CENT)
+    assert line("term_loan.balance") == pytest.approx([0, 0, 12_000, 9_000, 6_000, 3_000, 0, 0, 0], abs=CENT)
+    assert line("term_loan.repaid") == pytest.approx([0, 0, 0, 3_000, 3_000, 3_000, 3_000, 0, 0], abs=CENT)
+    assert line("term_loan.interest") == pytest.approx([0, 0, 60, 45, 30, 15, 0, 0, 0], abs=CENT)
+    assert line("bridge.drawn") == pytest.approx([0, 5_000, 0, 0, 0, 0, 0, 0, 0], abs=CENT)
+    assert line("bridge.balance") == pytest.approx([0, 5_000, 5_000, 5_000, 0, 0, 0, 0, 0], abs=CENT)
+    assert line("bridge.repaid") == pytest.approx([0, 0, 0, 0, 5_000, 0, 0, 0, 0], abs=CENT)
+    assert line("bridge.interest") == pytest.approx([0, 50, 50, 50, 0, 0, 0, 0, 0], abs=CENT)
+    for name in ("drawn", "balance", "repaid", "interest"):
+        assert line(f"old.{name}") == [0.0] * 9, name

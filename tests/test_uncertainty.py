@@ -21,7 +21,7 @@ from cashcast.models.engine.model import Model, build_model
 from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.sensitivity import tornado
-from cashcast.models.analysis.simulation import month_percentiles, row_percentiles, select, simulate
+from cashcast.models.analysis.simulation import histogram, month_percentiles, row_percentiles, select, simulate
 from cashcast.models.analysis.solve import find_row, parse_target, solve
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.reading.workbook import load_workbook
@@ -375,3 +375,54 @@ def test_columns_evaluated_together_equal_each_evaluated_alone():
                                keep=set(batch_lines()) | set(lines))
         for line in lines:
             assert np.allclose(together[line][:, j], alone[line][:, 0], rtol=1e-12, atol=1e-3), line
+
+
+def test_histograms_put_every_path_in_its_bin():
+    """Months: one bin per month of the horizon (0..T as float edges), never apart. Money: numpy's
+    bins over the range; ±0.5 around a single value; with no values, numpy's 0..1; and a range too
+    narrow for the figures' precision (3.1e76 ± 0.5 is 3.1e76) widened by a billionth."""
+    h = histogram("cash_out_month", np.array([0.0, 2.0, 2.0, np.nan, 5.0, np.nan]), 8)
+    assert h.edges.dtype == np.float64 and h.edges.tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    assert h.counts.tolist() == [1, 0, 2, 0, 0, 1, 0, 0] and h.never == 2
+    h = histogram("ending_cash", np.array([3.0, 7.0, 7.5, 11.0, 4.0]), 24, bins=4)
+    assert (h.edges.tolist(), h.counts.tolist(), h.never) == ([3, 5, 7, 9, 11], [2, 0, 2, 1], 0)
+    h = histogram("ending_cash", np.array([0.1, 0.2, 0.16]), 24, bins=4)
+    assert h.edges.tolist() == np.linspace(0.1, 0.2, 5).tolist() and h.counts.tolist() == [1, 0, 1, 1]
+    h = histogram("npv", np.array([7.0, 7.0]), 24, bins=4)
+    assert (h.edges.tolist(), h.counts.tolist()) == ([6.5, 6.75, 7.0, 7.25, 7.5], [0, 0, 2, 0])
+    h = histogram("npv", np.array([]), 24, bins=4)
+    assert (h.edges.tolist(), h.counts.tolist()) == ([0.0, 0.25, 0.5, 0.75, 1.0], [0, 0, 0, 0])  # numpy's
+    big = 3.1e76
+    h = histogram("npv", np.array([big, big]), 24, bins=4)
+    assert h.edges[0] == pytest.approx(big - big * 1e-9, rel=1e-15)
+    assert h.edges[-1] == pytest.approx(big + big * 1e-9, rel=1e-15)
+    assert h.counts.tolist() == [0, 0, 2, 0] and h.never == 0
+
+
+def test_a_scenario_s_simulation_draws_around_its_own_values(make_workbook):
+    """Scenario "dear": the rent's mode moves to $70,000 (PERT on 40,000..80,000: mean (40 + 4 × 70 +
+    80) / 6 = $66,666.67 instead of $60,000) and the volume, not varied, to 900 units ($9,000 of
+    sales). Ending cash = 1,000,000 + 24 × (sales − rent): on average −$384,000 (base: −$200,000), to
+    within five standard errors of 20,000 draws (24 × $7,560 / √20,000 = $1,283 each)."""
+    rows = tiny_rows(volume=dict(overrides={"dear": 900}),
+                     rent=dict(low=40_000, high=80_000, overrides={"dear": 70_000}))
+    model = build_model(load_workbook(make_workbook(rows, TINY_SETTINGS, scenarios=[("base", ""), ("dear", "")])))
+    dear, base = (simulate(model, s, 20_000, seed=9).percentiles["ending_cash"].mean for s in ("dear", "base"))
+    assert dear == pytest.approx(1e6 + 24 * (9_000 - 66_666.67), abs=6_500)
+    assert base == pytest.approx(1e6 + 24 * (10_000 - 60_000), abs=6_500)
+
+
+def test_one_path_is_enough_and_none_is_refused(make_workbook):
+    """One sample: every percentile is that path's figure; the fan holds closing cash as float32
+    (1,000,000.30 is kept as 1,000,000.3125). Month KPIs have no mean (NaN); money is never "never"."""
+    rows = tiny_rows(rent=dict(low=40_000, high=80_000))
+    model = build_model(load_workbook(make_workbook(rows, settings(discount_rate=0.0, opening_cash=1_000_000.30))))
+    sim = simulate(model, "base", 1, seed=4)
+    cash = sim.values["ending_cash"][0]
+    assert cash != float(np.float32(cash))
+    assert [sim.fan.p10[-1], sim.fan.p50[-1], sim.fan.p90[-1]] == [float(np.float32(cash))] * 3
+    p = sim.percentiles["ending_cash"]
+    assert (p.p10, p.p50, p.p90, p.mean, p.never) == (cash, cash, cash, cash, 0.0)
+    assert math.isnan(sim.percentiles["cash_out_month"].mean)
+    with pytest.raises(ValueError, match="^samples must be 1 or more$"):
+        simulate(model, "base", 0)
