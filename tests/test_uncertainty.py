@@ -15,13 +15,14 @@ import math
 import numpy as np
 import pytest
 
-from cashcast.models.analysis.distributions import (Uncertain, Z95, draw, lognormal, normal, pert,
+from cashcast.models.analysis.distributions import (Uncertain, Z95, draw, lognormal, normal, pert, row_stream,
                                   sample, triangular, uncertain_rows, uniform)
 from cashcast.models.engine.model import Model, build_model
 from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.sensitivity import tornado
-from cashcast.models.analysis.simulation import histogram, month_percentiles, row_percentiles, select, simulate
+from cashcast.models.analysis.simulation import (chunk_size, histogram, month_percentiles, row_percentiles, select,
+                                                 simulate)
 from cashcast.models.analysis.solve import find_row, parse_target, solve
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.reading.workbook import load_workbook
@@ -426,3 +427,48 @@ def test_one_path_is_enough_and_none_is_refused(make_workbook):
     assert math.isnan(sim.percentiles["cash_out_month"].mean)
     with pytest.raises(ValueError, match="^samples must be 1 or more$"):
         simulate(model, "base", 0)
+
+
+def test_a_draw_is_clipped_to_its_dimension_and_its_own_limits():
+    """A fixed row (low = high) is its value every time; a share is kept within 0..100%; a growth rate
+    within its row's limits (here 2%..30%) as well as its dimension's."""
+    fixed = uncertain(5.0, 5.0, 5.0)
+    assert draw(fixed, row_stream(1, "k"), 4).tolist() == [5.0, 5.0, 5.0, 5.0]
+    share = Uncertain("k", "B.k", "percent", "%", "uniform", 0.5, 0.9, 1.4, 0.9, {})
+    x = draw(share, row_stream(2, "k"), 9_000)
+    assert x.max() == 1.0 and (x == 1.0).mean() == pytest.approx(0.4 / 0.9, abs=0.02)
+    rate = Uncertain("k", "B.k", "rate", "%/month", "uniform", -0.1, 0.1, 0.5, 0.1, {}, domain=(0.02, 0.3))
+    y = draw(rate, row_stream(3, "k"), 9_000)
+    assert (y.min(), y.max()) == (0.02, 0.3) and (y == 0.02).mean() == pytest.approx(0.12 / 0.6, abs=0.02)
+
+
+def test_select_puts_each_order_statistic_in_place():
+    """Three or more indices, so that both halves of the recursion hold some (the fan's P10/P50/P90
+    over 20 paths need 1, 2, 9, 10, 17 and 18)."""
+    for seed in range(5):
+        x = np.random.default_rng(seed).permutation(20).astype(float)
+        select(x, [1, 2, 9, 10, 17, 18])
+        assert x[[1, 2, 9, 10, 17, 18]].tolist() == [1, 2, 9, 10, 17, 18], seed
+
+
+def test_chunks_cover_every_path_once_and_report_progress(tiny):
+    """Paths in chunks of 700 (of 2,000): progress hears 700, 700, 600; a horizon of one month
+    still gets chunks of 2**19 paths, a long one at least 256."""
+    heard = []
+    sim = simulate(build_model(load_workbook(tiny)), "base", 2_000, seed=11, chunk=700, progress=heard.append)
+    assert heard == [700, 700, 600] and sim.values["npv"].shape == (2_000,)
+    assert (chunk_size(1), chunk_size(2), chunk_size(10_000)) == (1 << 19, 1 << 18, 256)
+
+
+def test_closing_cash_beyond_float32_is_kept_in_full(make_workbook):
+    """1e15 calls at $1e18 a call, doubling every month: closing cash passes float32's 3.4e38 after
+    about 19 months; the fan then holds every path as float64, not infinity."""
+    rows = [row("Calls", "usage", "volume", 1e15, "units/month"),
+            row("Calls", "usage", "volume.growth", 1.0, "%/month"),
+            row("Calls", "usage", "unit_price", 1e18, "USD/unit"),
+            row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=40_000, high=80_000)]
+    path = make_workbook(rows, TINY_SETTINGS)
+    closing = run_file(path).result.column("closing_cash", 0)
+    assert closing[-1] > np.finfo(np.float32).max > closing[0]
+    sim = simulate(build_model(load_workbook(path)), "base", 3, seed=1)
+    assert sim.fan.p50 == pytest.approx(closing, rel=1e-9)
