@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.kinds import kinds_table
 from tests.helpers import row, settings
 
 
@@ -133,6 +134,8 @@ def test_hardware_paid_at_purchase_and_depreciated_straight_line(make_workbook):
     assert dep[1] == 0 and dep[2] == pytest.approx(4_166_666.67, abs=0.005) and dep[14] == 0
     assert dep.sum() == pytest.approx(50_000_000.00, abs=0.005)
     assert run.result.column("operating_cash_flow", 0)[2] == -50_000_000.00  # cash, not depreciation
+    # the income statement's depreciation is the block's, month by month
+    assert list(run.result.column("depreciation", 0)) == pytest.approx(list(dep), abs=0.005)
 
 
 def test_headcount_and_opex(make_workbook):
@@ -229,3 +232,9 @@ def test_the_model_lists_a_role_s_lines_in_block_order(make_workbook):
     assert [ln.name for ln in model.lines_by_role("cost")] == ["rent.cost", "staff.cost"]
     assert [ln.name for ln in model.lines_by_role("funding")] == ["seed.funding"]
     assert model.lines_by_role("revenue") == []
+
+
+def test_the_kinds_table_says_which_parameters_are_required():
+    table = {(kind, name): need for kind, name, _unit, need, _doc in kinds_table()}
+    assert table[("subscription", "audience")] == "yes" and table[("subscription", "churn")] == "no"
+    assert table[("training", "cost_per_run")].startswith("one way of: ")

@@ -244,16 +244,21 @@ def test_credits_in_kind_pay_the_named_block_s_costs_while_they_last(make_workbo
 
 
 def test_plain_revenue_and_cost_only_between_their_start_and_end_months(make_workbook):
-    """$1,300 of revenue a month from Apr 2023 and $700 of cost a month until Feb 2023: nothing
-    outside those months (and not an infinity from dividing by a month off)."""
+    """$1,300 of revenue a month from Apr 2023, $700 of cost a month until Feb 2023, training (3 runs
+    a year at $4,000) from May 2023: nothing outside those months (and not an infinity from dividing
+    by a month off)."""
     path = make_workbook([
         row("Deal", "revenue", "amount", 1_300, "USD/month"),
         row("Deal", "revenue", "start_month", dt.date(2023, 4, 1), "date"),
         row("Pilot", "cost", "amount", 700, "USD/month"),
         row("Pilot", "cost", "end_month", dt.date(2023, 2, 1), "date"),
+        row("Model", "training", "runs_per_year", 3, "runs/year"),
+        row("Model", "training", "cost_per_run", 4_000, "USD/run"),
+        row("Model", "training", "start_month", dt.date(2023, 5, 1), "date"),
     ])
     assert monthly(path, "deal.revenue")[:6] == pytest.approx([0, 0, 0, 1_300, 1_300, 1_300], abs=CENT)
     assert monthly(path, "pilot.cost")[:6] == pytest.approx([700, 700, 0, 0, 0, 0], abs=CENT)
+    assert monthly(path, "model.cost")[:6] == pytest.approx([0, 0, 0, 0, 1_000, 1_000], abs=CENT)  # 3 × 4,000 / 12
 
 
 def test_tranches_arrive_in_their_own_months_with_the_round(make_workbook):
