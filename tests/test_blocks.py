@@ -235,6 +235,14 @@ def test_the_model_lists_a_role_s_lines_in_block_order(make_workbook):
 
 
 def test_the_kinds_table_says_which_parameters_are_required():
-    table = {(kind, name): need for kind, name, _unit, need, _doc in kinds_table()}
-    assert table[("subscription", "audience")] == "yes" and table[("subscription", "churn")] == "no"
-    assert table[("training", "cost_per_run")].startswith("one way of: ")
+    """(kind, parameter, unit, required, what it is): a parameter of one of a kind's ways to give a
+    figure names them all; a plausible range follows the description."""
+    table = {(kind, name): (kind, name, unit, need, doc) for kind, name, unit, need, doc in kinds_table()}
+    assert table[("subscription", "audience")][3] == "yes" and table[("subscription", "churn")][3] == "no"
+    assert table[("training", "gpus")] == (
+        "training", "gpus", "count", "one way of: cost_per_run | gpus+months_per_run+gpu_month_price",
+        "GPUs used by one run")
+    assert table[("training", "end_month")] == (
+        "training", "end_month", "date", "no", "last month the block is active (default: none)")
+    assert table[("subscription", "conversion")] == (
+        "subscription", "conversion", "percent", "yes", "share of the audience that pays; plausible: up to 10%")
