@@ -8,6 +8,7 @@ import pytest
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.kinds import kinds_table
+from cashcast.models.kinds.base import plausible_doc
 from tests.helpers import row, settings
 
 
@@ -246,3 +247,37 @@ def test_the_kinds_table_says_which_parameters_are_required():
         "training", "end_month", "date", "no", "last month the block is active (default: none)")
     assert table[("subscription", "conversion")] == (
         "subscription", "conversion", "percent", "yes", "share of the audience that pays; plausible: up to 10%")
+
+
+def test_stock_based_pay_from_a_share_or_a_grant_and_only_while_active(make_workbook):
+    """Eng: 4 × $90,000 a year from Mar 2023, stock worth 25% of pay: $30,000 cash and $7,500 of stock
+    a month. Sales: 3 × $60,000, an $8,000 grant each: $15,000 and $2,000. Ops: 2 × $48,000, no stock
+    (no stock line). The income statement's stock-based compensation is their sum."""
+    run = run_file(make_workbook([
+        row("Eng", "headcount", "employees", 4, "people"),
+        row("Eng", "headcount", "cost_per_employee", 90_000, "USD/year"),
+        row("Eng", "headcount", "stock_share", 0.25, "%"),
+        row("Eng", "headcount", "start_month", dt.date(2023, 3, 1), "date"),
+        row("Sales", "headcount", "employees", 3, "people"),
+        row("Sales", "headcount", "cost_per_employee", 60_000, "USD/year"),
+        row("Sales", "headcount", "stock_per_employee", 8_000, "USD/year"),
+        row("Ops", "headcount", "employees", 2, "people"),
+        row("Ops", "headcount", "cost_per_employee", 48_000, "USD/year"),
+    ]))
+
+    def first(name):
+        return list(run.result.column(name, 0)[:4])
+
+    assert first("eng.cost") == pytest.approx([0, 0, 30_000, 30_000], abs=0.005)
+    assert first("eng.stock_pay") == pytest.approx([0, 0, 7_500, 7_500], abs=0.005)
+    assert first("sales.cost") == pytest.approx([15_000] * 4, abs=0.005)
+    assert first("sales.stock_pay") == pytest.approx([2_000] * 4, abs=0.005)
+    assert "ops.stock_pay" not in run.model.lines and first("ops.cost") == pytest.approx([8_000] * 4, abs=0.005)
+    assert first("stock_based_compensation") == pytest.approx([2_000, 2_000, 9_500, 9_500], abs=0.005)
+
+
+def test_a_plausible_range_in_words():
+    assert plausible_doc(None, True) == ""
+    assert plausible_doc((None, 0.3), True) == "plausible: up to 30%"
+    assert plausible_doc((5, None), False) == "plausible: at least 5"
+    assert plausible_doc((1_000, 20_000), False, " a month") == "plausible: 1,000 to 20,000 a month"
