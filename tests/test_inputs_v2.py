@@ -87,6 +87,19 @@ def test_growth_by_year_alone_starts_from_its_january_and_counts_from_the_block_
     assert late[18] == pytest.approx(1320.00, abs=CENT)                   # 6 months at 44%: × 1.2
 
 
+def test_an_anchor_grows_from_its_own_january(make_workbook):
+    """$1,000 a month growing 21% a year, re-set to $2,000 from 2024: $1,100 in Jul 2023 (half a year
+    of growth from the start), $2,000 in Jan 2024, $2,200 in Jul 2024 (half a year from the anchor's
+    January, not a year and a half from the start)."""
+    path = make_workbook([
+        row("Team", "opex", "monthly_amount", 1000, "USD/month"),
+        row("Team", "opex", "monthly_amount.growth", 0.21, "%/year"),
+        row("Team", "opex", "monthly_amount@2024", 2000, "USD/month"),
+    ])
+    team = monthly(path, "team.cost")
+    assert [team[6], team[12], team[18]] == pytest.approx([1_100.00, 2_000.00, 2_200.00], abs=CENT)
+
+
 def test_growth_by_year_in_percent_a_month(make_workbook):
     path = make_workbook([
         row("Ads", "opex", "monthly_amount", 100, "USD/month"),
