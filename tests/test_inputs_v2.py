@@ -254,6 +254,10 @@ def test_credits_in_kind_pay_the_named_block_s_costs_while_they_last(make_workbo
     assert left == pytest.approx([0, 0, 800, 600, 400, 350, 150, 0, 0], abs=CENT)
     assert used == pytest.approx([0, 0, 200, 200, 200, 200, 200, 150, 0], abs=CENT)
     assert run.result.column("plus.acquisition_cost", 0)[0] == pytest.approx(300.00, abs=CENT)
+    # the statements: credits received and used by category; unused credits on the balance sheet
+    assert run.result.column("credits_received", 0)[:6] == pytest.approx([0, 0, 1_000, 0, 0, 150], abs=CENT)
+    assert run.result.column("credits_used", 0)[:9] == pytest.approx(used, abs=CENT)
+    assert run.result.column("unused_credits", 0)[:9] == pytest.approx(left, abs=CENT)
 
 
 def test_plain_revenue_and_cost_only_between_their_start_and_end_months(make_workbook):
@@ -275,17 +279,19 @@ def test_plain_revenue_and_cost_only_between_their_start_and_end_months(make_wor
 
 
 def test_tranches_arrive_in_their_own_months_with_the_round(make_workbook):
-    """A $1,000 round in Jan 2023, tranches of $300 in Apr 2023 and $700 in Feb 2024 (a later year:
-    the month count runs across the year end), nothing in between."""
+    """A $1,000 round in Jan 2023, tranches of $300 in Apr 2023, $450 in Nov 2023 (a two-digit month)
+    and $700 in Feb 2024 (a later year: the month count runs across the year end), nothing between."""
     path = make_workbook([
         row("Seed", "funding", "amount", 1_000, "USD"),
         row("Seed", "funding", "month", dt.date(2023, 1, 1), "date"),
         row("Seed", "funding", "amount@2023-04", 300, "USD"),
+        row("Seed", "funding", "amount@2023-11", 450, "USD"),
         row("Seed", "funding", "amount@2024-02", 700, "USD"),
     ])
     funding = monthly(path, "seed.funding")
     assert {t: v for t, v in enumerate(funding) if v} == {0: pytest.approx(1_000.00, abs=CENT),
                                                           3: pytest.approx(300.00, abs=CENT),
+                                                          10: pytest.approx(450.00, abs=CENT),
                                                           13: pytest.approx(700.00, abs=CENT)}
 
 
