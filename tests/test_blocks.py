@@ -281,3 +281,18 @@ def test_a_plausible_range_in_words():
     assert plausible_doc((None, 0.3), True) == "plausible: up to 30%"
     assert plausible_doc((5, None), False) == "plausible: at least 5"
     assert plausible_doc((1_000, 20_000), False, " a month") == "plausible: 1,000 to 20,000 a month"
+
+
+def test_without_a_churn_row_nobody_leaves(make_workbook):
+    """1,000 users, 10% paying, $5 to acquire one, no churn row: the 100 payers are acquired once
+    ($500 in January) and kept; the audience folds into a year as its monthly average."""
+    run = run_file(make_workbook([
+        row("Plus", "subscription", "audience", 1_000, "users"),
+        row("Plus", "subscription", "conversion", 0.10, "%"),
+        row("Plus", "subscription", "price", 7, "USD/month"),
+        row("Plus", "subscription", "cac", 5, "USD/subscriber"),
+    ]))
+    assert list(run.result.column("plus.acquisition_cost", 0)[:3]) == pytest.approx([500, 0, 0], abs=0.005)
+    assert list(run.result.column("plus.subscribers", 0)[:3]) == pytest.approx([100, 100, 100], abs=1e-9)
+    assert run.annual("plus.audience", 0) == pytest.approx([1_000, 1_000], abs=1e-9)
+    assert run.model.lines["plus.audience"].annual == "mean"

@@ -472,3 +472,19 @@ def test_closing_cash_beyond_float32_is_kept_in_full(make_workbook):
     assert closing[-1] > np.finfo(np.float32).max > closing[0]
     sim = simulate(build_model(load_workbook(path)), "base", 3, seed=1)
     assert sim.fan.p50 == pytest.approx(closing, rel=1e-9)
+
+
+def test_a_recurrence_over_a_varied_line_is_simulated_path_by_path(make_workbook):
+    """Credits in kind ($1,000 in Mar 2023) pay a cloud bill drawn between $300 and $450 a month; the
+    credits' balance is a month-by-month recurrence over that bill, a different one on every path.
+    The bill is paid in cash only once the credits are gone: ending cash = 1,000,000 + 1,000 − 24 ×
+    the path's bill, on each path to the cent."""
+    rows = [row("Cloud", "opex", "monthly_amount", 370, "USD/month", low=300, high=450),
+            row("Deal", "funding", "amount", 1_000, "USD"),
+            row("Deal", "funding", "month", dt.date(2023, 3, 1), "date"),
+            row("Deal", "funding", "in_kind", "Cloud", "")]
+    wb = load_workbook(make_workbook(rows, TINY_SETTINGS))
+    sim = simulate(build_model(wb), "base", 50, seed=2)
+    bill = sample(uncertain_rows(wb, "base"), 50, 2)["cloud__monthly_amount"]
+    assert np.ptp(bill) > 50
+    assert sim.values["ending_cash"] == pytest.approx(1_001_000 - 24 * bill, abs=0.005)
