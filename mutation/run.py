@@ -17,7 +17,7 @@ runs ``mutmut run`` there (both cores, ``nice``), and scores the result against
 mutant that a test now kills, or that no longer exists, fails the run), so the list stays honest.
 The score is killed / (all mutants - listed equivalents); below ``--min`` (95%) the run fails.
 
-Usage: python mutation/run.py [--group model|excel|v2] [--min 95] [--no-run] [MUTANT_GLOB ...]
+Usage: python mutation/run.py [--group model|excel|v2] [--min 95] [--no-run] [--survivors] [MUTANT_GLOB ...]
 """
 from __future__ import annotations
 
@@ -213,6 +213,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--group", choices=sorted(GROUPS), action="append",
                         help="run only this group (repeatable); default: every group")
+    parser.add_argument("--survivors", action="store_true",
+                        help="rerun the last run's survivors not listed as equivalent (after adding tests)")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
     args = parser.parse_args(argv)
     codes: dict[str, int | None] = {}
@@ -222,8 +224,12 @@ def main(argv=None) -> int:
             mutmut = Path(sys.executable).with_name("mutmut")
             command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(args.jobs)]
             known = results(stage_dir)
-            names = [n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)]
-            if args.mutants and not names:
+            names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)})
+            if args.survivors:
+                listed = equivalents()
+                names += [n for n, code in known.items() if code is not None and code not in KILLED
+                          and n not in listed and n not in names]
+            if (args.mutants or args.survivors) and not names:
                 continue
             # CASHCAST_MUTATION: the tests load the few-examples Hypothesis profile (tests/conftest.py)
             # one thread per mutant: mutmut limits each mutant's CPU seconds (its hang timeout), and
