@@ -296,3 +296,31 @@ def test_without_a_churn_row_nobody_leaves(make_workbook):
     assert list(run.result.column("plus.subscribers", 0)[:3]) == pytest.approx([100, 100, 100], abs=1e-9)
     assert run.annual("plus.audience", 0) == pytest.approx([1_000, 1_000], abs=1e-9)
     assert run.model.lines["plus.audience"].annual == "mean"
+
+
+def test_arpu_and_margin_with_exactly_one_payer_and_with_none(make_workbook):
+    """One payer exactly (10 users × 10%) paying $7 and costing $3: ARPU $7, margin $4 a payer. No
+    payers (no audience): ARPU and margin 0. Without a cost per payer the margin is the ARPU and its
+    label says so."""
+    run = run_file(make_workbook([
+        row("One", "subscription", "audience", 10, "users"),
+        row("One", "subscription", "conversion", 0.10, "%"),
+        row("One", "subscription", "price", 7, "USD/month"),
+        row("One", "subscription", "cost_per_subscriber", 3, "USD/subscriber/month"),
+        row("None", "subscription", "audience", 0, "users"),
+        row("None", "subscription", "conversion", 0.10, "%"),
+        row("None", "subscription", "price", 7, "USD/month"),
+        row("None", "subscription", "cost_per_subscriber", 3, "USD/subscriber/month"),
+        row("Bare", "subscription", "audience", 40, "users"),
+        row("Bare", "subscription", "conversion", 0.10, "%"),
+        row("Bare", "subscription", "price", 9, "USD/month"),
+    ]))
+    first = {n: float(run.result.column(n, 0)[0]) for n in (
+        "one.subscribers", "one.arpu", "one.gross_margin_per_payer", "none.arpu", "none.gross_margin_per_payer",
+        "bare.gross_margin_per_payer")}
+    assert first == pytest.approx({"one.subscribers": 1.0, "one.arpu": 7.0, "one.gross_margin_per_payer": 4.0,
+                                   "none.arpu": 0.0, "none.gross_margin_per_payer": 0.0,
+                                   "bare.gross_margin_per_payer": 9.0}, abs=1e-9)
+    assert run.model.lines["bare.gross_margin_per_payer"].label == (
+        "Bare: gross margin per payer (no cost of revenue given: equals ARPU)")
+    assert run.model.lines["one.gross_margin_per_payer"].label == "One: gross margin per payer"
