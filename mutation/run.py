@@ -179,31 +179,37 @@ def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> i
             problems.append(f"{name}: listed as equivalent without a reason")
         if name not in codes:
             problems.append(f"{name}: listed as equivalent but no such mutant exists any more")
+        elif codes[name] is None:
+            problems.append(f"{name}: listed as equivalent but not run yet")
         elif codes[name] in KILLED:
             problems.append(f"{name}: listed as equivalent but a test kills it; remove it from the list")
-    per = defaultdict(lambda: [0, 0, 0])   # module: killed, equivalent, counted
+    per = defaultdict(lambda: [0, 0, 0, 0])   # module: killed, equivalent, counted, not yet run
     survivors = []
     for name, code in sorted(codes.items()):
         row = per[module_of(name)]
-        if name in listed:
+        if code is None:       # a run stopped before it reached this mutant
+            row[3] += 1
+        elif name in listed:
             row[1] += 1
-            continue
-        row[2] += 1
-        if code in KILLED:
-            row[0] += 1
         else:
-            survivors.append(f"{name} (exit code {code})")
-    total = [sum(r[i] for r in per.values()) for i in range(3)]
-    print(f"\n{'module':48} {'killed':>7} {'equiv':>6} {'of':>6} {'score':>7}")
-    for module, (k, e, n) in sorted(per.items()) + [("TOTAL", total)]:
-        print(f"{module:48} {k:7} {e:6} {n:6} {100 * k / max(n, 1):6.1f}%")
+            row[2] += 1
+            if code in KILLED:
+                row[0] += 1
+            else:
+                survivors.append(f"{name} (exit code {code})")
+    total = [sum(r[i] for r in per.values()) for i in range(4)]
+    print(f"\n{'module':48} {'killed':>7} {'equiv':>6} {'of':>6} {'score':>7} {'not run':>8}")
+    for module, (k, e, n, u) in sorted(per.items()) + [("TOTAL", total)]:
+        print(f"{module:48} {k:7} {e:6} {n:6} {100 * k / max(n, 1):6.1f}% {u:8}")
     for s in survivors:
         print("survived:", s)
     for p in problems:
         print("equivalents.txt:", p)
     score = 100 * total[0] / max(total[2], 1)
-    print(f"\nmutation score {score:.1f}% (minimum {minimum}%)")
-    return 1 if problems or score < minimum else 0
+    print(f"\nmutation score {score:.1f}% of the {total[2]} non-equivalent mutants run (minimum {minimum}%)")
+    if total[3]:
+        print(f"INCOMPLETE: {total[3]} mutants not run yet (`make mutate` again continues where it stopped)")
+    return 1 if problems or score < minimum or total[3] else 0
 
 
 def main(argv=None) -> int:
