@@ -280,14 +280,15 @@ def test_plain_revenue_and_cost_only_between_their_start_and_end_months(make_wor
 
 def test_tranches_arrive_in_their_own_months_with_the_round(make_workbook):
     """A $1,000 round in Jan 2023, tranches of $300 in Apr 2023, $450 in Nov 2023 (a two-digit month)
-    and $700 in Feb 2024 (a later year: the month count runs across the year end), nothing between."""
+    and $700 in Feb 2024 (a later year: the month count runs across the year end), nothing between
+    nor in the 13 years after (a month count that slipped a year would pay again a dozen years on)."""
     path = make_workbook([
         row("Seed", "funding", "amount", 1_000, "USD"),
         row("Seed", "funding", "month", dt.date(2023, 1, 1), "date"),
         row("Seed", "funding", "amount@2023-04", 300, "USD"),
         row("Seed", "funding", "amount@2023-11", 450, "USD"),
         row("Seed", "funding", "amount@2024-02", 700, "USD"),
-    ])
+    ], settings(horizon_months=160))
     funding = monthly(path, "seed.funding")
     assert {t: v for t, v in enumerate(funding) if v} == {0: pytest.approx(1_000.00, abs=CENT),
                                                           3: pytest.approx(300.00, abs=CENT),
@@ -300,7 +301,8 @@ def test_debt_balance_repayment_and_interest_by_hand(make_workbook):
     3,000, then 0; repaid $3,000 a month from April to July; interest 0.5% a month of what is owed.
     Bullet (the default): $5,000 drawn in Feb 2023 at 12% over 3 months: owed until April, all repaid
     in May (the month the term ends), $50 of interest a month until then. A loan drawn before the
-    model's first month is not in the model: nothing drawn, owed, repaid or paid."""
+    model's first month is not in the model: nothing drawn, owed, repaid or paid; one drawn in that
+    month is. The income statement's interest and the cash flow's repayments are their sums."""
     path = make_workbook([
         row("Term loan", "debt", "amount", 12_000, "USD"),
         row("Term loan", "debt", "draw_month", dt.date(2023, 3, 1), "date"),
@@ -315,6 +317,10 @@ def test_debt_balance_repayment_and_interest_by_hand(make_workbook):
         row("Old", "debt", "draw_month", dt.date(2022, 12, 1), "date"),
         row("Old", "debt", "interest_rate", 0.09, "%"),
         row("Old", "debt", "term_months", 6, "months"),
+        row("First", "debt", "amount", 2_400, "USD"),
+        row("First", "debt", "draw_month", dt.date(2023, 1, 1), "date"),
+        row("First", "debt", "interest_rate", 0.03, "%"),
+        row("First", "debt", "term_months", 24, "months"),
     ])
     run = run_file(path)
 
@@ -331,3 +337,24 @@ def test_debt_balance_repayment_and_interest_by_hand(make_workbook):
     assert line("bridge.interest") == pytest.approx([0, 50, 50, 50, 0, 0, 0, 0, 0], abs=CENT)
     for name in ("drawn", "balance", "repaid", "interest"):
         assert line(f"old.{name}") == [0.0] * 9, name
+    # drawn in the model's first month: in the model; $6 of interest a month on a bullet
+    assert line("first.drawn")[0] == 2_400 and line("first.interest") == pytest.approx([6.0] * 9, abs=CENT)
+    # the statements gather interest and repayments by category
+    assert line("interest") == pytest.approx([6, 56, 116, 101, 36, 21, 6, 6, 6], abs=CENT)
+    assert line("debt_repaid") == pytest.approx([0, 0, 0, 3_000, 8_000, 3_000, 3_000, 0, 0], abs=CENT)
+
+
+def test_credits_pay_a_block_whose_cost_reads_another_block(make_workbook):
+    """Serving costs $0.50 for each of the 1,000 users of Plus (a linked line): $500 a month, paid with
+    $1,200 of credits from Jan 2023 — $500, $500, then the last $200."""
+    run = run_file(make_workbook([
+        row("Plus", "subscription", "audience", 1_000, "users"),
+        row("Plus", "subscription", "conversion", 0.05, "%"),
+        row("Plus", "subscription", "price", 20, "USD/month"),
+        row("Serve", "inference", "active_users", "line: Plus.audience", "users"),
+        row("Serve", "inference", "cost_per_user", 0.5, "USD/user/month"),
+        row("Credits", "funding", "amount", 1_200, "USD"),
+        row("Credits", "funding", "month", dt.date(2023, 1, 1), "date"),
+        row("Credits", "funding", "in_kind", "Serve", ""),
+    ]))
+    assert run.result.column("credits.credits_used", 0)[:4] == pytest.approx([500, 500, 200, 0], abs=CENT)
