@@ -449,6 +449,9 @@ def test_select_puts_each_order_statistic_in_place():
         x = np.random.default_rng(seed).permutation(20).astype(float)
         select(x, [1, 2, 9, 10, 17, 18])
         assert x[[1, 2, 9, 10, 17, 18]].tolist() == [1, 2, 9, 10, 17, 18], seed
+        y = np.random.default_rng(seed).permutation(5_000).astype(float)   # too long to be sorted whole
+        select(y, [499, 500, 2_499, 2_500, 4_499, 4_500])
+        assert y[[499, 500, 2_499, 2_500, 4_499, 4_500]].tolist() == [499, 500, 2_499, 2_500, 4_499, 4_500], seed
 
 
 def test_chunks_cover_every_path_once_and_report_progress(tiny):
