@@ -14,6 +14,12 @@ from tests.helpers import settings
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+# `make mutate` runs the tests once per mutant: a few fixed examples each (mutation/run.py sets
+# CASHCAST_MUTATION); a property test's explicit example count is capped by it (tests.helpers.examples).
+hypothesis_settings.register_profile("mutation", max_examples=10, derandomize=True, database=None,
+                                     print_blob=True)
+if os.environ.get("CASHCAST_MUTATION"):
+    hypothesis_settings.load_profile("mutation")
 
 
 @pytest.fixture

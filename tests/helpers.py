@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from hypothesis import settings as hypothesis_settings
+
 from cashcast.reports.excel.assumptions import AssumptionRow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -11,6 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 FIRST = ("openai", "xiaoice_rmb")
 EXAMPLES = sorted((ROOT / "assumptions").glob("*.xlsx"),
                   key=lambda p: (FIRST.index(p.stem) if p.stem in FIRST else len(FIRST), p.name))
+
+
+def examples(wanted: int) -> int:
+    """A property test's example count: ``wanted``, or fewer under a profile that asks for fewer (the
+    `mutation` profile of conftest.py, which `make mutate` loads)."""
+    return min(wanted, hypothesis_settings.default.max_examples)
 
 
 def settings(**over):

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.kinds import kinds_table
+from cashcast.models.kinds.base import plausible_doc
 from tests.helpers import row, settings
 
 
@@ -133,6 +135,8 @@ def test_hardware_paid_at_purchase_and_depreciated_straight_line(make_workbook):
     assert dep[1] == 0 and dep[2] == pytest.approx(4_166_666.67, abs=0.005) and dep[14] == 0
     assert dep.sum() == pytest.approx(50_000_000.00, abs=0.005)
     assert run.result.column("operating_cash_flow", 0)[2] == -50_000_000.00  # cash, not depreciation
+    # the income statement's depreciation is the block's, month by month
+    assert list(run.result.column("depreciation", 0)) == pytest.approx(list(dep), abs=0.005)
 
 
 def test_headcount_and_opex(make_workbook):
@@ -216,3 +220,107 @@ def test_block_active_between_start_and_end_inclusive(make_workbook):
         row("Rent", "opex", "end_month", dt.date(2023, 5, 1), "date"),
     ])
     assert list(np.nonzero(monthly(path, "rent.cost"))[0]) == [2, 3, 4]
+
+
+def test_the_model_lists_a_role_s_lines_in_block_order(make_workbook):
+    model = run_file(make_workbook([
+        row("Rent", "opex", "monthly_amount", 3_000, "USD/month"),
+        row("Seed", "funding", "amount", 500_000, "USD"),
+        row("Seed", "funding", "month", dt.date(2023, 4, 1), "date"),
+        row("Staff", "headcount", "employees", 3, "people"),
+        row("Staff", "headcount", "cost_per_employee", 7_000, "USD/month"),
+    ])).model
+    assert [ln.name for ln in model.lines_by_role("cost")] == ["rent.cost", "staff.cost"]
+    assert [ln.name for ln in model.lines_by_role("funding")] == ["seed.funding"]
+    assert model.lines_by_role("revenue") == []
+
+
+def test_the_kinds_table_says_which_parameters_are_required():
+    """(kind, parameter, unit, required, what it is): a parameter of one of a kind's ways to give a
+    figure names them all; a plausible range follows the description."""
+    table = {(kind, name): (kind, name, unit, need, doc) for kind, name, unit, need, doc in kinds_table()}
+    assert table[("subscription", "audience")][3] == "yes" and table[("subscription", "churn")][3] == "no"
+    assert table[("training", "gpus")] == (
+        "training", "gpus", "count", "one way of: cost_per_run | gpus+months_per_run+gpu_month_price",
+        "GPUs used by one run")
+    assert table[("training", "end_month")] == (
+        "training", "end_month", "date", "no", "last month the block is active (default: none)")
+    assert table[("subscription", "conversion")] == (
+        "subscription", "conversion", "percent", "yes", "share of the audience that pays; plausible: up to 10%")
+
+
+def test_stock_based_pay_from_a_share_or_a_grant_and_only_while_active(make_workbook):
+    """Eng: 4 × $90,000 a year from Mar 2023, stock worth 25% of pay: $30,000 cash and $7,500 of stock
+    a month. Sales: 3 × $60,000, an $8,000 grant each: $15,000 and $2,000. Ops: 2 × $48,000, no stock
+    (no stock line). The income statement's stock-based compensation is their sum."""
+    run = run_file(make_workbook([
+        row("Eng", "headcount", "employees", 4, "people"),
+        row("Eng", "headcount", "cost_per_employee", 90_000, "USD/year"),
+        row("Eng", "headcount", "stock_share", 0.25, "%"),
+        row("Eng", "headcount", "start_month", dt.date(2023, 3, 1), "date"),
+        row("Sales", "headcount", "employees", 3, "people"),
+        row("Sales", "headcount", "cost_per_employee", 60_000, "USD/year"),
+        row("Sales", "headcount", "stock_per_employee", 8_000, "USD/year"),
+        row("Ops", "headcount", "employees", 2, "people"),
+        row("Ops", "headcount", "cost_per_employee", 48_000, "USD/year"),
+    ]))
+
+    def first(name):
+        return list(run.result.column(name, 0)[:4])
+
+    assert first("eng.cost") == pytest.approx([0, 0, 30_000, 30_000], abs=0.005)
+    assert first("eng.stock_pay") == pytest.approx([0, 0, 7_500, 7_500], abs=0.005)
+    assert first("sales.cost") == pytest.approx([15_000] * 4, abs=0.005)
+    assert first("sales.stock_pay") == pytest.approx([2_000] * 4, abs=0.005)
+    assert "ops.stock_pay" not in run.model.lines and first("ops.cost") == pytest.approx([8_000] * 4, abs=0.005)
+    assert first("stock_based_compensation") == pytest.approx([2_000, 2_000, 9_500, 9_500], abs=0.005)
+
+
+def test_a_plausible_range_in_words():
+    assert plausible_doc(None, True) == ""
+    assert plausible_doc((None, 0.3), True) == "plausible: up to 30%"
+    assert plausible_doc((5, None), False) == "plausible: at least 5"
+    assert plausible_doc((1_000, 20_000), False, " a month") == "plausible: 1,000 to 20,000 a month"
+
+
+def test_without_a_churn_row_nobody_leaves(make_workbook):
+    """1,000 users, 10% paying, $5 to acquire one, no churn row: the 100 payers are acquired once
+    ($500 in January) and kept; the audience folds into a year as its monthly average."""
+    run = run_file(make_workbook([
+        row("Plus", "subscription", "audience", 1_000, "users"),
+        row("Plus", "subscription", "conversion", 0.10, "%"),
+        row("Plus", "subscription", "price", 7, "USD/month"),
+        row("Plus", "subscription", "cac", 5, "USD/subscriber"),
+    ]))
+    assert list(run.result.column("plus.acquisition_cost", 0)[:3]) == pytest.approx([500, 0, 0], abs=0.005)
+    assert list(run.result.column("plus.subscribers", 0)[:3]) == pytest.approx([100, 100, 100], abs=1e-9)
+    assert run.annual("plus.audience", 0) == pytest.approx([1_000, 1_000], abs=1e-9)
+    assert run.model.lines["plus.audience"].annual == "mean"
+
+
+def test_arpu_and_margin_with_exactly_one_payer_and_with_none(make_workbook):
+    """One payer exactly (10 users × 10%) paying $7 and costing $3: ARPU $7, margin $4 a payer. No
+    payers (no audience): ARPU and margin 0. Without a cost per payer the margin is the ARPU and its
+    label says so."""
+    run = run_file(make_workbook([
+        row("One", "subscription", "audience", 10, "users"),
+        row("One", "subscription", "conversion", 0.10, "%"),
+        row("One", "subscription", "price", 7, "USD/month"),
+        row("One", "subscription", "cost_per_subscriber", 3, "USD/subscriber/month"),
+        row("None", "subscription", "audience", 0, "users"),
+        row("None", "subscription", "conversion", 0.10, "%"),
+        row("None", "subscription", "price", 7, "USD/month"),
+        row("None", "subscription", "cost_per_subscriber", 3, "USD/subscriber/month"),
+        row("Bare", "subscription", "audience", 40, "users"),
+        row("Bare", "subscription", "conversion", 0.10, "%"),
+        row("Bare", "subscription", "price", 9, "USD/month"),
+    ]))
+    first = {n: float(run.result.column(n, 0)[0]) for n in (
+        "one.subscribers", "one.arpu", "one.gross_margin_per_payer", "none.arpu", "none.gross_margin_per_payer",
+        "bare.gross_margin_per_payer")}
+    assert first == pytest.approx({"one.subscribers": 1.0, "one.arpu": 7.0, "one.gross_margin_per_payer": 4.0,
+                                   "none.arpu": 0.0, "none.gross_margin_per_payer": 0.0,
+                                   "bare.gross_margin_per_payer": 9.0}, abs=1e-9)
+    assert run.model.lines["bare.gross_margin_per_payer"].label == (
+        "Bare: gross margin per payer (no cost of revenue given: equals ARPU)")
+    assert run.model.lines["one.gross_margin_per_payer"].label == "One: gross margin per payer"

@@ -304,3 +304,12 @@ def test_every_kind_names_its_lines_with_label_unit_and_role(make_workbook):
     got = {name: (line.label, line.unit, line.role, line.stock)
            for name, line in model.lines.items() if line.block}
     assert got == LINES
+
+
+def test_irr_is_each_path_s_own_and_null_unless_one_sign_change():
+    """Paths side by side: −100 then +110 is 10% a month (1.1¹² − 1 a year), −100 then +120 is 20%;
+    −100, +230, −132, +10 changes sign three times, its ends differing in sign: still no single IRR."""
+    from cashcast.models.analysis.kpi import irr
+    got = irr(np.array([[-100.0, -100.0, -100.0], [110.0, 120.0, 230.0], [0.0, 0.0, -132.0], [0.0, 0.0, 10.0]]))
+    assert got[0] == pytest.approx(1.1 ** 12 - 1, rel=1e-9) and got[1] == pytest.approx(1.2 ** 12 - 1, rel=1e-9)
+    assert math.isnan(got[2])

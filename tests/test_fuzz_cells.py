@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cashcast.reports.cli.main import main
+from tests.helpers import examples
 from tests.report_fixtures import EXAMPLES
 
 EXTREMES = [1e308, -1e308, 1e300, 1e200, 1e19, 1e18, 1.0000001e18, 1e16, 1e15, 1e-300, 5e-324, 0.0, -0.0,
@@ -61,7 +62,7 @@ NUMERIC = {p.stem: numeric_cells(p) for p in EXAMPLES}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_extreme_magnitudes_of_every_numeric_field(example, data, tmp_path, capsys):
     cells = NUMERIC[example.stem]

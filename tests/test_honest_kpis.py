@@ -33,7 +33,7 @@ from cashcast.models.analysis.kpi import irr, irr_note, sign_changes
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.excel_checks import rounds
-from tests.helpers import row, settings
+from tests.helpers import examples, row, settings
 
 EXPECTED = {
     "base": {"cash_out_month": "2023-04", "cash_recovers_month": "2023-07", "runway_months": 3,
@@ -85,7 +85,7 @@ def test_sign_changes_skip_zeros():
     assert sign_changes(flows).tolist() == [1, 2]
 
 
-@hyp_settings(max_examples=200, deadline=None)
+@hyp_settings(max_examples=examples(200), deadline=None)
 @given(st.integers(1, 60), st.integers(1, 60), st.floats(0.01, 1e6), st.floats(0.01, 1e6),
        st.integers(0, 1))
 def test_irr_matches_numpy_financial_on_one_sign_change(before, after, out, back, borrowing):
@@ -99,7 +99,7 @@ def test_irr_matches_numpy_financial_on_one_sign_change(before, after, out, back
     assert (irr_note(flows) is None) == (not borrowing)
 
 
-@hyp_settings(max_examples=100, deadline=None)
+@hyp_settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.floats(-1e6, 1e6).filter(lambda x: abs(x) > 1e-3), min_size=3, max_size=40))
 def test_irr_is_null_unless_exactly_one_sign_change(values):
     flows = np.array(values)[:, None]

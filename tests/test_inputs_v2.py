@@ -87,6 +87,19 @@ def test_growth_by_year_alone_starts_from_its_january_and_counts_from_the_block_
     assert late[18] == pytest.approx(1320.00, abs=CENT)                   # 6 months at 44%: × 1.2
 
 
+def test_an_anchor_grows_from_its_own_january(make_workbook):
+    """$1,000 a month growing 21% a year, re-set to $2,000 from 2024: $1,100 in Jul 2023 (half a year
+    of growth from the start), $2,000 in Jan 2024, $2,200 in Jul 2024 (half a year from the anchor's
+    January, not a year and a half from the start)."""
+    path = make_workbook([
+        row("Team", "opex", "monthly_amount", 1000, "USD/month"),
+        row("Team", "opex", "monthly_amount.growth", 0.21, "%/year"),
+        row("Team", "opex", "monthly_amount@2024", 2000, "USD/month"),
+    ])
+    team = monthly(path, "team.cost")
+    assert [team[6], team[12], team[18]] == pytest.approx([1_100.00, 2_000.00, 2_200.00], abs=CENT)
+
+
 def test_growth_by_year_in_percent_a_month(make_workbook):
     path = make_workbook([
         row("Ads", "opex", "monthly_amount", 100, "USD/month"),
@@ -216,3 +229,135 @@ def test_company_and_title_name_the_reports(make_workbook, tmp_path):
     plain = run_file(make_workbook(rows, name="plain.xlsx"))
     summary = openpyxl.load_workbook(io.BytesIO(excel_bytes(plain, analyse(plain, 0, 0))))["Summary"]
     assert summary["A1"].value == "plain.xlsx: monthly cash flow, break-even and runway"
+
+
+def test_credits_in_kind_pay_the_named_block_s_costs_while_they_last(make_workbook):
+    """$1,000 of credits in Mar 2023 and a $150 tranche in Jun 2023 for the block named (any case)
+    "serving", a $200-a-month cost of revenue: only its cost draws on them — not the subscription's own
+    serving (100 payers × $2) or its $300 of CAC, nor the rent: $800, $600, $400 left, $350 after
+    June's tranche, $150, then $0 ($150 used in August); none before March. (The balance is worked
+    month by month, so the tranche's month is found one month at a time.) Credits pay an expense
+    block only; naming the subscription block is an error (tests/test_funding_checks.py)."""
+    path = make_workbook([
+        row("Plus", "subscription", "audience", 1_000, "users"),
+        row("Plus", "subscription", "conversion", 0.10, "%"),
+        row("Plus", "subscription", "price", 10, "USD/month"),
+        row("Plus", "subscription", "cac", 3, "USD/subscriber"),
+        row("Plus", "subscription", "cost_per_subscriber", 2, "USD/subscriber/month"),
+        row("Serving", "cost", "amount", 200, "USD/month"),
+        row("Serving", "cost", "category", "cost_of_revenue", ""),
+        row("Rent", "opex", "monthly_amount", 230, "USD/month"),
+        row("Cloud deal", "funding", "amount", 1_000, "USD"),
+        row("Cloud deal", "funding", "month", dt.date(2023, 3, 1), "date"),
+        row("Cloud deal", "funding", "amount@2023-06", 150, "USD"),
+        row("Cloud deal", "funding", "in_kind", "sErViNg", ""),
+    ])
+    run = run_file(path)
+    left, used = (run.result.column(f"cloud_deal.{n}", 0)[:9] for n in ("credits_left", "credits_used"))
+    assert left == pytest.approx([0, 0, 800, 600, 400, 350, 150, 0, 0], abs=CENT)
+    assert used == pytest.approx([0, 0, 200, 200, 200, 200, 200, 150, 0], abs=CENT)
+    assert run.result.column("plus.acquisition_cost", 0)[0] == pytest.approx(300.00, abs=CENT)
+    # the statements: credits received and used by category; unused credits on the balance sheet
+    assert run.result.column("credits_received", 0)[:6] == pytest.approx([0, 0, 1_000, 0, 0, 150], abs=CENT)
+    assert run.result.column("credits_used", 0)[:9] == pytest.approx(used, abs=CENT)
+    assert run.result.column("unused_credits", 0)[:9] == pytest.approx(left, abs=CENT)
+
+
+def test_plain_revenue_and_cost_only_between_their_start_and_end_months(make_workbook):
+    """$1,300 of revenue a month from Apr 2023, $700 of cost a month until Feb 2023, training (3 runs
+    a year at $4,000) from May 2023: nothing outside those months (and not an infinity from dividing
+    by a month off)."""
+    path = make_workbook([
+        row("Deal", "revenue", "amount", 1_300, "USD/month"),
+        row("Deal", "revenue", "start_month", dt.date(2023, 4, 1), "date"),
+        row("Pilot", "cost", "amount", 700, "USD/month"),
+        row("Pilot", "cost", "end_month", dt.date(2023, 2, 1), "date"),
+        row("Model", "training", "runs_per_year", 3, "runs/year"),
+        row("Model", "training", "cost_per_run", 4_000, "USD/run"),
+        row("Model", "training", "start_month", dt.date(2023, 5, 1), "date"),
+    ])
+    assert monthly(path, "deal.revenue")[:6] == pytest.approx([0, 0, 0, 1_300, 1_300, 1_300], abs=CENT)
+    assert monthly(path, "pilot.cost")[:6] == pytest.approx([700, 700, 0, 0, 0, 0], abs=CENT)
+    assert monthly(path, "model.cost")[:6] == pytest.approx([0, 0, 0, 0, 1_000, 1_000], abs=CENT)  # 3 × 4,000 / 12
+
+
+def test_tranches_arrive_in_their_own_months_with_the_round(make_workbook):
+    """A $1,000 round in Jan 2023, tranches of $300 in Apr 2023, $450 in Nov 2023 (a two-digit month)
+    and $700 in Feb 2024 (a later year: the month count runs across the year end), nothing between
+    nor in the 13 years after (a month count that slipped a year would pay again a dozen years on)."""
+    path = make_workbook([
+        row("Seed", "funding", "amount", 1_000, "USD"),
+        row("Seed", "funding", "month", dt.date(2023, 1, 1), "date"),
+        row("Seed", "funding", "amount@2023-04", 300, "USD"),
+        row("Seed", "funding", "amount@2023-11", 450, "USD"),
+        row("Seed", "funding", "amount@2024-02", 700, "USD"),
+    ], settings(horizon_months=160))
+    funding = monthly(path, "seed.funding")
+    assert {t: v for t, v in enumerate(funding) if v} == {0: pytest.approx(1_000.00, abs=CENT),
+                                                          3: pytest.approx(300.00, abs=CENT),
+                                                          10: pytest.approx(450.00, abs=CENT),
+                                                          13: pytest.approx(700.00, abs=CENT)}
+
+
+def test_debt_balance_repayment_and_interest_by_hand(make_workbook):
+    """Linear: $12,000 drawn in Mar 2023 at 6% a year over 4 months: owed 12,000, 9,000, 6,000,
+    3,000, then 0; repaid $3,000 a month from April to July; interest 0.5% a month of what is owed.
+    Bullet (the default): $5,000 drawn in Feb 2023 at 12% over 3 months: owed until April, all repaid
+    in May (the month the term ends), $50 of interest a month until then. A loan drawn before the
+    model's first month is not in the model: nothing drawn, owed, repaid or paid; one drawn in that
+    month is. The income statement's interest and the cash flow's repayments are their sums."""
+    path = make_workbook([
+        row("Term loan", "debt", "amount", 12_000, "USD"),
+        row("Term loan", "debt", "draw_month", dt.date(2023, 3, 1), "date"),
+        row("Term loan", "debt", "interest_rate", 0.06, "%"),
+        row("Term loan", "debt", "term_months", 4, "months"),
+        row("Term loan", "debt", "repayment", "linear", ""),
+        row("Bridge", "debt", "amount", 5_000, "USD"),
+        row("Bridge", "debt", "draw_month", dt.date(2023, 2, 1), "date"),
+        row("Bridge", "debt", "interest_rate", 0.12, "%"),
+        row("Bridge", "debt", "term_months", 3, "months"),
+        row("Old", "debt", "amount", 7_000, "USD"),
+        row("Old", "debt", "draw_month", dt.date(2022, 12, 1), "date"),
+        row("Old", "debt", "interest_rate", 0.09, "%"),
+        row("Old", "debt", "term_months", 6, "months"),
+        row("First", "debt", "amount", 2_400, "USD"),
+        row("First", "debt", "draw_month", dt.date(2023, 1, 1), "date"),
+        row("First", "debt", "interest_rate", 0.03, "%"),
+        row("First", "debt", "term_months", 24, "months"),
+    ])
+    run = run_file(path)
+
+    def line(name):
+        return list(run.result.column(name, 0)[:9])
+
+    assert line("term_loan.drawn") == pytest.approx([0, 0, 12_000, 0, 0, 0, 0, 0, 0], abs=CENT)
+    assert line("term_loan.balance") == pytest.approx([0, 0, 12_000, 9_000, 6_000, 3_000, 0, 0, 0], abs=CENT)
+    assert line("term_loan.repaid") == pytest.approx([0, 0, 0, 3_000, 3_000, 3_000, 3_000, 0, 0], abs=CENT)
+    assert line("term_loan.interest") == pytest.approx([0, 0, 60, 45, 30, 15, 0, 0, 0], abs=CENT)
+    assert line("bridge.drawn") == pytest.approx([0, 5_000, 0, 0, 0, 0, 0, 0, 0], abs=CENT)
+    assert line("bridge.balance") == pytest.approx([0, 5_000, 5_000, 5_000, 0, 0, 0, 0, 0], abs=CENT)
+    assert line("bridge.repaid") == pytest.approx([0, 0, 0, 0, 5_000, 0, 0, 0, 0], abs=CENT)
+    assert line("bridge.interest") == pytest.approx([0, 50, 50, 50, 0, 0, 0, 0, 0], abs=CENT)
+    for name in ("drawn", "balance", "repaid", "interest"):
+        assert line(f"old.{name}") == [0.0] * 9, name
+    # drawn in the model's first month: in the model; $6 of interest a month on a bullet
+    assert line("first.drawn")[0] == 2_400 and line("first.interest") == pytest.approx([6.0] * 9, abs=CENT)
+    # the statements gather interest and repayments by category
+    assert line("interest") == pytest.approx([6, 56, 116, 101, 36, 21, 6, 6, 6], abs=CENT)
+    assert line("debt_repaid") == pytest.approx([0, 0, 0, 3_000, 8_000, 3_000, 3_000, 0, 0], abs=CENT)
+
+
+def test_credits_pay_a_block_whose_cost_reads_another_block(make_workbook):
+    """Serving costs $0.50 for each of the 1,000 users of Plus (a linked line): $500 a month, paid with
+    $1,200 of credits from Jan 2023 — $500, $500, then the last $200."""
+    run = run_file(make_workbook([
+        row("Plus", "subscription", "audience", 1_000, "users"),
+        row("Plus", "subscription", "conversion", 0.05, "%"),
+        row("Plus", "subscription", "price", 20, "USD/month"),
+        row("Serve", "inference", "active_users", "line: Plus.audience", "users"),
+        row("Serve", "inference", "cost_per_user", 0.5, "USD/user/month"),
+        row("Credits", "funding", "amount", 1_200, "USD"),
+        row("Credits", "funding", "month", dt.date(2023, 1, 1), "date"),
+        row("Credits", "funding", "in_kind", "Serve", ""),
+    ]))
+    assert run.result.column("credits.credits_used", 0)[:4] == pytest.approx([500, 500, 200, 0], abs=CENT)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.reports.excel.assumptions import AssumptionRow, write_assumption_workbook
-from tests.helpers import settings
+from tests.helpers import examples, settings
 
 money = st.floats(min_value=0, max_value=1e9, allow_nan=False).map(lambda x: round(x, 2))
 count = st.integers(min_value=0, max_value=10**7)
@@ -68,7 +68,7 @@ def workbooks(draw):
     return rows, settings(opening_cash=opening, horizon_months=draw(st.integers(1, 60)))
 
 
-@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workbooks())
 def test_cash_identity_and_blocks_add_up(spec):
     rows, settings_rows = spec

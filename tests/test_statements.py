@@ -22,7 +22,7 @@ from cashcast.models.kinds import CATEGORIES, KINDS
 from cashcast.models.statements.checks import check_results
 from cashcast.models.statements.lines import STATEMENT_LINES
 from cashcast.reports.excel.assumptions import AssumptionRow as R, write_assumption_workbook
-from tests.helpers import settings
+from tests.helpers import examples, settings
 from tests.test_properties import block_rows, money
 
 APRIL = dt.date(2023, 4, 1)
@@ -141,7 +141,7 @@ def workbooks(draw):
                           receivable_days=draw(days), payable_days=draw(days))
 
 
-@hsettings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(max_examples=examples(1000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workbooks())
 def test_assets_equal_liabilities_plus_equity_and_cash_ties_out(spec):
     """Both check lines are 0 up to rounding, and, recomputed here from the flows alone, cash is the

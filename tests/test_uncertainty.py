@@ -15,13 +15,14 @@ import math
 import numpy as np
 import pytest
 
-from cashcast.models.analysis.distributions import (Uncertain, Z95, draw, lognormal, normal, pert,
+from cashcast.models.analysis.distributions import (Uncertain, Z95, draw, lognormal, normal, pert, row_stream,
                                   sample, triangular, uncertain_rows, uniform)
 from cashcast.models.engine.model import Model, build_model
 from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.sensitivity import tornado
-from cashcast.models.analysis.simulation import month_percentiles, row_percentiles, select, simulate
+from cashcast.models.analysis.simulation import (chunk_size, histogram, month_percentiles, row_percentiles, select,
+                                                 simulate)
 from cashcast.models.analysis.solve import find_row, parse_target, solve
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.reading.workbook import load_workbook
@@ -218,6 +219,56 @@ def test_the_same_seed_gives_identical_results_and_chunks_do_not_matter(tiny):
     assert not np.array_equal(a.values["npv"], d.values["npv"])
 
 
+def test_the_simulation_json_holds_the_percentiles_it_computed(make_workbook):
+    """The JSON "simulation" section, straight from simulate() (the CLI test above goes through the
+    command line): each figure is the one numpy's percentile gives over the run's own samples, to
+    the cent; months as 'YYYY-MM' (None: never); a date assumption's range as months."""
+    rows = tiny_rows(volume=dict(low=500, high=1_500), rent=dict(low=40_000, high=80_000)) + [
+        row("Seed", "funding", "amount", 200_000, "USD"),
+        row("Seed", "funding", "month", dt.date(2023, 7, 1), "date", low=dt.date(2023, 4, 1),
+            high=dt.date(2024, 2, 1)),
+    ]
+    sim = simulate(build_model(load_workbook(make_workbook(rows, TINY_SETTINGS))), "base", 2_000, seed=5)
+    data = json.loads(json.dumps(sim.to_json()))
+    assert (data["scenario"], data["samples"], data["seed"]) == ("base", 2_000, 5)
+    assert data["varied"] == [
+        {"parameter": "Sales.volume", "unit": "units/month", "distribution": "pert",
+         "low": 500, "mode": 1_000, "high": 1_500},
+        {"parameter": "Rent.monthly_amount", "unit": "USD/month", "distribution": "pert",
+         "low": 40_000, "mode": 60_000, "high": 80_000},
+        {"parameter": "Seed.month", "unit": "date", "distribution": "pert",
+         "low": "2023-04", "mode": "2023-07", "high": "2024-02"},
+    ]
+    for name in ("ending_cash", "npv", "peak_funding_need"):
+        values, figures = sim.values[name], dict(data["kpis"][name])
+        intervals = figures.pop("ci95")  # the sampling-error intervals, tested on their own
+        assert figures == {
+            "p10": pytest.approx(np.percentile(values, 10), abs=0.005),
+            "p50": pytest.approx(np.percentile(values, 50), abs=0.005),
+            "p90": pytest.approx(np.percentile(values, 90), abs=0.005),
+            "mean": pytest.approx(values.mean(), abs=0.005)}, name
+        assert all(intervals[q][0] <= figures[q] <= intervals[q][1] for q in ("p10", "p50", "p90", "mean")), name
+    months = sim.values["cash_out_month"]
+    p = month_percentiles(months)
+    label = [None if np.isnan(x) else f"{2023 + int(x) // 12}-{int(x) % 12 + 1:02d}" for x in p]
+    figures = dict(data["kpis"]["cash_out_month"])
+    figures.pop("ci95")
+    assert figures == {"p10": label[0], "p50": label[1], "p90": label[2],
+                       "never": pytest.approx(np.isnan(months).mean(), abs=1e-12)}
+    assert label[0] is not None and 0 < data["kpis"]["cash_out_month"]["never"] < 1
+    runway = month_percentiles(sim.values["runway_months"])
+    assert [data["kpis"]["runway_months"][q] for q in ("p10", "p50", "p90")] == \
+        [None if np.isnan(x) else int(x) for x in runway]
+    by_year = {str(y): float((months <= 12 * (y - 2023) + 11).mean()) for y in (2023, 2024)}
+    assert {y: v["p"] for y, v in data["cash_out_probability_by_year_end"].items()} == pytest.approx(by_year,
+                                                                                                 abs=1e-12)
+    fan = data["closing_cash_fan"]
+    assert fan["months"][0] == "2023-01" and fan["months"][-1] == "2024-12" and len(fan["months"]) == 24
+    for q, key in ((10, "p10"), (50, "p50"), (90, "p90")):
+        assert fan[key] == pytest.approx(list(sim.fan.__dict__[key]), abs=0.005)
+        assert fan[key][-1] == pytest.approx(float(np.percentile(sim.values["ending_cash"], q)), rel=1e-6)
+
+
 def test_run_writes_simulation_and_sensitivity_to_the_json(tiny, tmp_path, capsys):
     out1, out2 = tmp_path / "a", tmp_path / "b"
     for out in (out1, out2):
@@ -336,3 +387,119 @@ def test_columns_evaluated_together_equal_each_evaluated_alone():
                                keep=set(batch_lines()) | set(lines))
         for line in lines:
             assert np.allclose(together[line][:, j], alone[line][:, 0], rtol=1e-12, atol=1e-3), line
+
+
+def test_histograms_put_every_path_in_its_bin():
+    """Months: one bin per month of the horizon (0..T as float edges), never apart. Money: numpy's
+    bins over the range; ±0.5 around a single value; with no values, numpy's 0..1; and a range too
+    narrow for the figures' precision (3.1e76 ± 0.5 is 3.1e76) widened by a billionth."""
+    h = histogram("cash_out_month", np.array([0.0, 2.0, 2.0, np.nan, 5.0, np.nan]), 8)
+    assert h.edges.dtype == np.float64 and h.edges.tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    assert h.counts.tolist() == [1, 0, 2, 0, 0, 1, 0, 0] and h.never == 2
+    h = histogram("ending_cash", np.array([3.0, 7.0, 7.5, 11.0, 4.0]), 24, bins=4)
+    assert (h.edges.tolist(), h.counts.tolist(), h.never) == ([3, 5, 7, 9, 11], [2, 0, 2, 1], 0)
+    h = histogram("ending_cash", np.array([0.1, 0.2, 0.16]), 24, bins=4)
+    assert h.edges.tolist() == np.linspace(0.1, 0.2, 5).tolist() and h.counts.tolist() == [1, 0, 1, 1]
+    h = histogram("npv", np.array([7.0, 7.0]), 24, bins=4)
+    assert (h.edges.tolist(), h.counts.tolist()) == ([6.5, 6.75, 7.0, 7.25, 7.5], [0, 0, 2, 0])
+    h = histogram("npv", np.array([]), 24, bins=4)
+    assert (h.edges.tolist(), h.counts.tolist()) == ([0.0, 0.25, 0.5, 0.75, 1.0], [0, 0, 0, 0])  # numpy's
+    big = 3.1e76
+    h = histogram("npv", np.array([big, big]), 24, bins=4)
+    assert h.edges[0] == pytest.approx(big - big * 1e-9, rel=1e-15)
+    assert h.edges[-1] == pytest.approx(big + big * 1e-9, rel=1e-15)
+    assert h.counts.tolist() == [0, 0, 2, 0] and h.never == 0
+
+
+def test_a_scenario_s_simulation_draws_around_its_own_values(make_workbook):
+    """Scenario "dear": its own range for the rent, 40000..70000..80000, moves the mode to $70,000 (PERT:
+    mean (40 + 4 × 70 + 80) / 6 = $66,666.67 instead of $60,000) and the volume, not varied, to 900
+    units ($9,000 of sales). Ending cash = 1,000,000 + 24 × (sales − rent): on average −$384,000
+    (base: −$200,000), to within five standard errors of 20,000 draws (24 × $7,560 / √20,000 = $1,283
+    each)."""
+    rows = tiny_rows(volume=dict(overrides={"dear": 900}),
+                     rent=dict(low=40_000, high=80_000, overrides={"dear": "40000..70000..80000"}))
+    model = build_model(load_workbook(make_workbook(rows, TINY_SETTINGS, scenarios=[("base", ""), ("dear", "")])))
+    dear, base = (simulate(model, s, 20_000, seed=9).percentiles["ending_cash"].mean for s in ("dear", "base"))
+    assert dear == pytest.approx(1e6 + 24 * (9_000 - 66_666.67), abs=6_500)
+    assert base == pytest.approx(1e6 + 24 * (10_000 - 60_000), abs=6_500)
+
+
+def test_one_path_is_enough_and_none_is_refused(make_workbook):
+    """One sample: every percentile is that path's figure; the fan holds closing cash as float32
+    (1,000,000.30 is kept as 1,000,000.3125). Month KPIs have no mean (NaN); money is never "never"."""
+    rows = tiny_rows(rent=dict(low=40_000, high=80_000))
+    model = build_model(load_workbook(make_workbook(rows, settings(discount_rate=0.0, opening_cash=1_000_000.30))))
+    sim = simulate(model, "base", 1, seed=4)
+    cash = sim.values["ending_cash"][0]
+    assert cash != float(np.float32(cash))
+    assert [sim.fan.p10[-1], sim.fan.p50[-1], sim.fan.p90[-1]] == [float(np.float32(cash))] * 3
+    p = sim.percentiles["ending_cash"]
+    assert (p.p10, p.p50, p.p90, p.mean, p.never) == (cash, cash, cash, cash, 0.0)
+    assert math.isnan(sim.percentiles["cash_out_month"].mean)
+    with pytest.raises(ValueError, match="^samples must be 1 or more$"):
+        simulate(model, "base", 0)
+
+
+def test_a_draw_is_clipped_to_its_dimension_and_its_own_limits():
+    """A fixed row (low = high) is its value every time; a share is kept within 0..100%; a growth rate
+    within its row's limits (here 2%..30%) as well as its dimension's."""
+    fixed = uncertain(5.0, 5.0, 5.0)
+    assert draw(fixed, row_stream(1, "k"), 4).tolist() == [5.0, 5.0, 5.0, 5.0]
+    share = Uncertain("k", "B.k", "percent", "%", "uniform", 0.5, 0.9, 1.4, 0.9, {})
+    x = draw(share, row_stream(2, "k"), 9_000)
+    assert x.max() == 1.0 and (x == 1.0).mean() == pytest.approx(0.4 / 0.9, abs=0.02)
+    rate = Uncertain("k", "B.k", "rate", "%/month", "uniform", -0.1, 0.1, 0.5, 0.1, {}, domain=(0.02, 0.3))
+    y = draw(rate, row_stream(3, "k"), 9_000)
+    assert (y.min(), y.max()) == (0.02, 0.3) and (y == 0.02).mean() == pytest.approx(0.12 / 0.6, abs=0.02)
+
+
+def test_select_puts_each_order_statistic_in_place():
+    """Three or more indices, so that both halves of the recursion hold some (the fan's P10/P50/P90
+    over 20 paths need 1, 2, 9, 10, 17 and 18)."""
+    for seed in range(5):
+        x = np.random.default_rng(seed).permutation(20).astype(float)
+        select(x, [1, 2, 9, 10, 17, 18])
+        assert x[[1, 2, 9, 10, 17, 18]].tolist() == [1, 2, 9, 10, 17, 18], seed
+        y = np.random.default_rng(seed).permutation(5_000).astype(float)   # too long to be sorted whole
+        select(y, [499, 500, 2_499, 2_500, 4_499, 4_500])
+        assert y[[499, 500, 2_499, 2_500, 4_499, 4_500]].tolist() == [499, 500, 2_499, 2_500, 4_499, 4_500], seed
+
+
+def test_chunks_cover_every_path_once_and_report_progress(tiny):
+    """Paths in chunks of 700 (of 2,000): progress hears 700, 700, 600; a horizon of one month
+    still gets chunks of 2**19 paths, a long one at least 256."""
+    heard = []
+    sim = simulate(build_model(load_workbook(tiny)), "base", 2_000, seed=11, chunk=700, progress=heard.append)
+    assert heard == [700, 700, 600] and sim.values["npv"].shape == (2_000,)
+    assert (chunk_size(1), chunk_size(2), chunk_size(10_000)) == (1 << 19, 1 << 18, 256)
+
+
+def test_closing_cash_beyond_float32_is_kept_in_full(make_workbook):
+    """1e15 calls at $1e18 a call, doubling every month: closing cash passes float32's 3.4e38 after
+    about 19 months; the fan then holds every path as float64, not infinity."""
+    rows = [row("Calls", "usage", "volume", 1e15, "units/month"),
+            row("Calls", "usage", "volume.growth", 1.0, "%/month"),
+            row("Calls", "usage", "unit_price", 1e18, "USD/unit"),
+            row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=40_000, high=80_000)]
+    path = make_workbook(rows, TINY_SETTINGS)
+    closing = run_file(path).result.column("closing_cash", 0)
+    assert closing[-1] > np.finfo(np.float32).max > closing[0]
+    sim = simulate(build_model(load_workbook(path)), "base", 3, seed=1)
+    assert sim.fan.p50 == pytest.approx(closing, rel=1e-9)
+
+
+def test_a_recurrence_over_a_varied_line_is_simulated_path_by_path(make_workbook):
+    """Credits in kind ($1,000 in Mar 2023) pay a cloud bill drawn between $300 and $450 a month; the
+    credits' balance is a month-by-month recurrence over that bill, a different one on every path.
+    The bill is paid in cash only once the credits are gone: ending cash = 1,000,000 + 1,000 − 24 ×
+    the path's bill, on each path to the cent."""
+    rows = [row("Cloud", "opex", "monthly_amount", 370, "USD/month", low=300, high=450),
+            row("Deal", "funding", "amount", 1_000, "USD"),
+            row("Deal", "funding", "month", dt.date(2023, 3, 1), "date"),
+            row("Deal", "funding", "in_kind", "Cloud", "")]
+    wb = load_workbook(make_workbook(rows, TINY_SETTINGS))
+    sim = simulate(build_model(wb), "base", 50, seed=2)
+    bill = sample(uncertain_rows(wb, "base"), 50, 2)["cloud__monthly_amount"]
+    assert np.ptp(bill) > 50
+    assert sim.values["ending_cash"] == pytest.approx(1_001_000 - 24 * bill, abs=0.005)

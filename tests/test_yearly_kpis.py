@@ -7,14 +7,22 @@ import io
 import json
 import math
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
+from openpyxl.utils import get_column_letter
 
-from cashcast.models.analysis.kpis import YEARLY
+from cashcast.models.analysis.kpis import YEARLY, ResultLines
+from cashcast.models.engine.annual import year_spans
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.analysis.yearly import HALF_CENT, BurnMultiple, PerYear, YearEndRunRate, YearRatio
+from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.outputs import annual_csv_text, json_text
 from cashcast.reports.tables import annual_table
+from tests.excel_checks import expectations, formula_cells, matches, open_report
+from tests.formula_eval import evaluate
 from tests.helpers import row, settings
 
 CENT = 0.005
@@ -150,3 +158,137 @@ def test_recurring_takes_yes_or_no_only(make_workbook):
     found = problems_of(make_workbook([row("Contracts", "revenue", "amount", 37_000, "USD/year"),
                                        row("Contracts", "revenue", "recurring", "maybe", "")]))
     assert len(found) == 1 and "Assumptions!D3" in found[0] and "yes, no" in found[0], found
+
+
+def test_a_burn_multiple_needs_arr_to_grow_by_more_than_half_a_cent():
+    """ARR growing by exactly half a cent over a year gives no multiple (null); by a cent, one."""
+    from cashcast.models.analysis.yearly import HALF_CENT, BurnMultiple
+    spans = [(2023, 0, 1), (2024, 2, 3)]
+    december = [HALF_CENT / 12, 3 * HALF_CENT / 12]   # ARR 0.005 then 0.015: new 0.005, then 0.01
+    assert 12 * december[0] == HALF_CENT and 12 * december[1] - 12 * december[0] > HALF_CENT
+    ctx = _Stand(["plus"], {"plus.revenue": [0.0, december[0], 0.0, december[1]],
+                            "operating_cash_flow": [-0.03, -0.04, -0.05, -0.07]})
+    got = BurnMultiple("operating_cash_flow").np(ctx, spans)[:, 0]
+    assert np.isnan(got[0]) and got[1] == pytest.approx(0.12 / (12 * december[1] - HALF_CENT), rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------------
+# Each yearly reduction's Excel formula, evaluated (tests/formula_eval.py) over the cells it names,
+# equals its numpy value: the Annual sheet without LibreOffice.
+# ------------------------------------------------------------------------------------------------
+class _Stand(_Lines):
+    """A stand-in for both sides: ``line(name)`` for numpy, and a Monthly sheet (row 9 onwards, one
+    line a row, month t in column D + t) with ``span(line)``, ``before(line)`` and ``model`` for
+    the formula of one year, ``year``."""
+
+    def __init__(self, recurring, lines):
+        super().__init__(**lines)
+        blocks = {s: SimpleNamespace(slug=s, kind="subscription", rows={}) for s in recurring}
+        blocks["calls"] = SimpleNamespace(slug="calls", kind="usage", rows={})
+        self.model = SimpleNamespace(workbook=SimpleNamespace(blocks=blocks), lines=set(lines),
+                                     horizon=len(next(iter(lines.values()))))
+        self.result = SimpleNamespace(model=self.model, size=1)
+        self.rows = {name: 9 + i for i, name in enumerate(lines)}
+        self.year = (0, 0)
+
+    def cell(self, name, t):
+        return f"Monthly!{get_column_letter(4 + t)}{self.rows[name]}"
+
+    def span(self, name):
+        return self.cell(name, self.year[0]), self.cell(name, self.year[1])
+
+    def before(self, name):
+        return self.cell(name, self.year[0] - 1) if self.year[0] else None
+
+    def sheet(self):
+        return {("Monthly", self.cell(n, t).removeprefix("Monthly!")): float(v[t, 0]) for n, v in self.lines.items()
+                for t in range(len(v))}
+
+
+def _excel_years(reduction, stand, spans):
+    out = []
+    for _year, a, b in spans:
+        stand.year = (a, b)
+        value = evaluate(reduction.xl(stand), "Annual", stand.sheet())
+        out.append(math.nan if value == "n/a" else value)
+    return out
+
+
+# Two years of three months; every figure distinct and no factor 1. In the first year the ARR
+# (12 × December's plus.revenue) and the year's calls revenue are exactly half a cent: no burn multiple
+# and no margin over calls; the second year's are well above it.
+STAND_LINES = {
+    "plus.revenue": [0.0, 0.0, HALF_CENT / 12, 7.0, 11.0, 13.0],
+    "api.revenue": [0.0, 0.0, 0.0, 17.0, 19.0, 23.0],
+    "calls.revenue": [0.0, 0.0, HALF_CENT, 29.0, 31.0, 37.0],
+    "gross_profit": [0.0005, 0.0007, 0.0011, 41.0, 43.0, -47.0],
+    "operating_cash_flow": [-53.0, 59.0, -61.0, 67.0, -71.0, -73.0],
+}
+STAND_SPANS = [(2023, 0, 2), (2024, 3, 5)]
+REDUCTIONS = {
+    "sum": PerYear("operating_cash_flow", "sum"), "end": PerYear("api.revenue", "end"),
+    "mean": PerYear("gross_profit", "mean"), "-mean": PerYear("operating_cash_flow", "mean", sign=-1),
+    "-sum": PerYear("calls.revenue", "sum", sign=-1),
+    "margin": YearRatio("gross_profit", "calls.revenue"), "arr": YearEndRunRate(),
+    "burn multiple": BurnMultiple("operating_cash_flow"),
+}
+
+
+@pytest.mark.parametrize("recurring", [["plus", "api"], []], ids=["recurring revenue", "none"])
+@pytest.mark.parametrize("name", list(REDUCTIONS))
+def test_each_yearly_formula_evaluates_to_its_numpy_value(name, recurring):
+    stand = _Stand(recurring, STAND_LINES)
+    numpy_years = REDUCTIONS[name].np(stand, STAND_SPANS)[:, 0]
+    excel_years = _excel_years(REDUCTIONS[name], stand, STAND_SPANS)
+    assert excel_years == pytest.approx(list(numpy_years), rel=1e-12, abs=1e-15, nan_ok=True)
+
+
+def test_the_stand_in_reaches_every_boundary():
+    """The figures above are what the boundaries need: the first year's revenue and new ARR are
+    exactly half a cent (null), the second year's are not, and a sign is visible in every year."""
+    stand = _Stand(["plus", "api"], STAND_LINES)
+    arr = REDUCTIONS["arr"].np(stand, STAND_SPANS)[:, 0]
+    assert arr[0] == HALF_CENT and arr[1] == 12 * (13.0 + 23.0)
+    margin = REDUCTIONS["margin"].np(stand, STAND_SPANS)[:, 0]
+    assert np.isnan(margin[0]) and margin[1] == pytest.approx(37.0 / 97.0, rel=1e-12)
+    multiple = REDUCTIONS["burn multiple"].np(stand, STAND_SPANS)[:, 0]
+    assert np.isnan(multiple[0]) and multiple[1] == pytest.approx(77.0 / (432.0 - HALF_CENT), rel=1e-12)
+    assert REDUCTIONS["-mean"].np(stand, STAND_SPANS)[:, 0] == pytest.approx([55.0 / 3, 77.0 / 3], rel=1e-12)
+
+
+def test_every_annual_formula_of_the_report_evaluates_to_numpys_figure(hand):
+    """The hand-worked workbook's report: each Annual cell's formula, evaluated over the Monthly
+    sheet's cells, equals numpy's figure for it (the yearly KPIs, and every line by its fold)."""
+    data = excel_bytes(hand)
+    formulas, values = open_report(data), open_report(data, values=True)
+    cells = {(ws.title, c.coordinate): c.value for ws in values.worksheets for r in ws.iter_rows() for c in r}
+    expected = expectations(formulas, hand).cells
+    annual = {k: f for k, f in formula_cells(formulas).items()
+              if k[0] == "Annual" and formulas["Annual"][k[1]].row >= 5}   # below the header rows
+    keys = {formulas["Annual"].cell(formulas["Annual"][c].row, 3).value for _s, c in annual}
+    assert {k.name for k in YEARLY} <= keys and {"operating_cash_flow", "closing_cash"} <= keys
+    wrong = {k: (f, evaluate(f, "Annual", cells), expected.get(k)) for k, f in annual.items()
+             if k not in expected or not matches(evaluate(f, "Annual", cells), expected[k])}
+    assert not wrong
+
+
+class _Recording(ResultLines):
+    """The KPIs' numpy context, noting each line read."""
+
+    def __init__(self, result):
+        super().__init__(result)
+        object.__setattr__(self, "read", set())
+
+    def line(self, name):
+        self.read.add(name)
+        return super().line(name)
+
+
+def test_each_yearly_kpi_names_exactly_the_lines_it_reads(hand):
+    """``lines(model)`` is what a yearly KPI declares it needs: the lines its numpy value reads."""
+    spans = year_spans(hand.model.workbook.months())
+    for kpi in YEARLY:
+        ctx = _Recording(hand.result)
+        kpi.definition.np(ctx, spans)
+        assert kpi.definition.lines(hand.model) == ctx.read, kpi.name
+    assert YEARLY[-1].definition.lines(hand.model) == {"operating_cash_flow", "plus.revenue", "api.revenue"}
