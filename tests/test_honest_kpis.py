@@ -237,3 +237,23 @@ def test_a_line_says_how_it_folds_and_stock_alone_still_means_year_end():
     assert [line().annual, line(stock=True).annual, line(annual="mean").annual] == ["sum", "end", "mean"]
     with pytest.raises(ValueError, match="valid are sum, end, mean"):
         line(annual="median")
+
+
+@pytest.mark.parametrize("opening, expected", [
+    # Jan 600, Feb 200, Mar −200 (below), Apr +700 round → 100, May −300, Jun −700: below since May
+    (1_000, "2023-05"),
+    # below the floor from the first month on (−300, −700, …, a round of 700 in April only narrows it)
+    (100, "2023-01"),
+])
+def test_cash_already_out_at_the_horizon_is_dated_when_it_last_fell_below_not_after_the_horizon(
+        make_workbook, tmp_path, opening, expected):
+    """Six months, rent 400 a month, a round of 700 in April. A company below the floor in its last
+    month has no month 'after the horizon' to run out in: the date is the start of its last run below
+    the floor, and the months of runway left are 0."""
+    rows = [row("Rent", "opex", "monthly_amount", 400, "USD/month"),
+            row("Round", "funding", "amount", 700, "USD"), row("Round", "funding", "month", "2023-04", "date")]
+    path = make_workbook(rows, settings(horizon_months=6, opening_cash=opening))
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--samples", "0"]) == 0
+    k = json.loads((tmp_path / "out" / "model.json").read_text())["scenarios"]["base"]["kpis"]
+    assert (k["runway_at_horizon_month"], k["runway_at_horizon_months"]) == (expected, 0)
+    assert k["cash_out_month"] == ("2023-03" if opening == 1_000 else "2023-01")

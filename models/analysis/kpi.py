@@ -80,6 +80,22 @@ def after_last(condition: np.ndarray) -> np.ndarray:
     return np.where(held.any(axis=0) & (last < months - 1), last + 1.0, np.nan)
 
 
+def start_of_last_run(condition: np.ndarray) -> np.ndarray:
+    """The first month of the final run of months in which ``condition`` holds (0 when it holds from
+    the start): the month after the last month it does not hold.
+
+    Cash below the floor in months 2, 4 and 5 of six: its last run below began in month 4.
+
+    >>> start_of_last_run(np.array([[0, 1], [0, 1], [1, 1], [0, 1], [1, 1], [1, 1]]))
+    array([4., 0.])
+    """
+    held = condition.astype(bool)
+    months = held.shape[0]
+    missed = ~held
+    last_missed = months - 1 - missed[::-1].argmax(axis=0)
+    return np.where(missed.any(axis=0), last_missed + 1.0, 0.0)
+
+
 def lowest_month(line: np.ndarray) -> np.ndarray:
     """The first month in which a line is at its lowest.
 

@@ -155,8 +155,10 @@ KPIS: tuple[Kpi, ...] = (
         RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=False), never_beyond=True,
         null=NOT_BURNING, documented_by=kpi.runway_at_horizon),
     Kpi("runway_at_horizon_month", "Cash-out at the horizon's burn", "month the cash would fall below "
-        "the floor after the horizon at the last three months' burn", "month", +1,
-        RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=True), summary=True,
+        "the floor after the horizon at the last three months' burn; if it is already below the floor in "
+        "the last month, the month it last fell below it", "month", +1,
+        RunwayAtHorizon("closing_cash", "operating_cash_flow", MINIMUM, as_date=True, below=BELOW_FLOOR),
+        summary=True,
         never_beyond=True, null=NOT_BURNING),
     Kpi("break_even_month", "Break-even month", "first with a full trailing twelve months of operating "
         "cash flow ≥ 0", "month", -1, FirstMonth(BREAK_EVEN, as_date=True), simulated=3, swung=3, sort=2,

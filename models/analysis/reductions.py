@@ -333,10 +333,14 @@ class RunwayAtHorizon(Reduction):
     """Whole months the cash above the floor lasts after the horizon at the last three months'
     average burn of ``flow``; ``as_date``: the first month after the horizon it would be below the
     floor (the last month + 1 + those months). NaN ("never") where the horizon ends without burning
-    or the cash would last more than :data:`CENTURY` months.
+    or the cash would last more than :data:`CENTURY` months. With ``below`` (the below-the-floor flag),
+    a date for cash already below the floor in the last month is the month it last fell below it (the
+    start of its final run below the floor), not a month after the horizon: a company out of cash since
+    Jun 2025 does not "run out in Jan 2033".
 
     numpy: :func:`cashcast.models.analysis.kpi.runway_at_horizon`. Excel:
-    ``IF(-AVERAGE(last 3)>0,INT(MAX(0,cash-floor)/-AVERAGE(last 3)),"never")``.
+    ``IF(-AVERAGE(last 3)>0,INT(MAX(0,cash-floor)/-AVERAGE(last 3)),"never")``, and for the date,
+    first ``IF(last flag=1, the month after the last 0 flag, …)``.
     """
 
     line: str    # the cash balance
@@ -344,21 +348,35 @@ class RunwayAtHorizon(Reduction):
     floor: str   # the setting holding the floor
     as_date: bool
     window: int = 3
+    below: Flag | None = None
 
     def lines(self) -> frozenset[str]:
-        return frozenset({self.line, self.flow})
+        return frozenset({self.line, self.flow}) | (self.below.lines() if self.below else frozenset())
+
+    def flags(self) -> tuple[Flag, ...]:
+        return (self.below,) if self.below else ()
 
     @property
     def text(self) -> str:
         runway = (f"`floor(max(0, {self.line} − {self.floor}) ÷ burn)` in the last month, burn = "
                   f"−(average `{self.flow}` of the last {self.window} months), when burn > 0")
-        return f"the last month + 1 + {runway}" if self.as_date else runway
+        if not self.as_date:
+            return runway
+        already = (f"; if `{self.below.text}` in the last month, the month after the last month without it"
+                   if self.below else "")
+        return f"the last month + 1 + {runway}{already}"
 
     def np(self, ctx) -> numpy.ndarray:
         months = kpi.runway_at_horizon(ctx.line(self.line), ctx.line(self.flow), ctx.param(self.floor),
                                        self.window)
         months = numpy.where(months <= CENTURY, months, numpy.nan)
-        return months + ctx.line(self.line).shape[0] if self.as_date else months
+        if not self.as_date:
+            return months
+        horizon = ctx.line(self.line).shape[0]
+        if self.below is None:
+            return months + horizon
+        below = self.below.np(ctx).astype(bool)
+        return numpy.where(below[-1], kpi.start_of_last_run(below), months + horizon)
 
     def xl(self, ctx) -> str:
         window = min(self.window, ctx.months)
@@ -368,4 +386,11 @@ class RunwayAtHorizon(Reduction):
         if self.as_date:
             last = f"INDEX({ctx.dates()},1,{ctx.months})"
             shown = f"DATE(YEAR({last}),MONTH({last})+1+{runway},1)"
-        return f'=IF({burn}>0,IF({runway}>{CENTURY},"{NEVER}",{shown}),"{NEVER}")'
+        formula = f'IF({burn}>0,IF({runway}>{CENTURY},"{NEVER}",{shown}),"{NEVER}")'
+        if not (self.as_date and self.below):
+            return f"={formula}"
+        flags = ctx.flags(self.below.key)
+        above = f"({flags}=0)"
+        start = (f"IF(SUMPRODUCT({above}*1)=0,INDEX({ctx.dates()},1,1),"
+                 f"INDEX({ctx.dates()},1,SUMPRODUCT(MAX({above}*{ctx.indices()}))+2))")
+        return f"=IF(INDEX({flags},1,{ctx.months})=1,{start},{formula})"
