@@ -90,6 +90,31 @@ def parse_amount(text: str) -> float | None:
     return -x if m[1] == "-" else x
 
 
+def direction(intervals, value: float | None, low: float, high: float) -> str | None:
+    """'at least' when the met interval holding ``value`` runs to the range's high end (and not from
+    its low end), 'at most' when it runs from the low end (and not to the high), None for a band, for
+    a met set covering the whole range, or for no value.
+
+    >>> direction([(3.0, 10.0)], 3.0, 0.0, 10.0), direction([(0.0, 4.0)], 4.0, 0.0, 10.0)
+    ('at least', 'at most')
+    """
+    for a, b in intervals:
+        if value is not None and a <= value <= b:
+            if b >= high and a > low:
+                return "at least"
+            if a <= low and b < high:
+                return "at most"
+    return None
+
+
+def input_json(x: float | None, dimension: str, months) -> float | str | None:
+    """A value of the varied input as the JSON gives it: 'YYYY-MM' for a date, else a number; None
+    for no value."""
+    if x is None or not math.isfinite(x):
+        return None
+    return month_label(months, x) if dimension == "date" else float(x)
+
+
 @dataclass(frozen=True)
 class Target:
     """A KPI goal: met when the KPI is at least as good as ``goal`` (see the module docstring).
@@ -230,23 +255,15 @@ class Solution:
     def direction(self) -> str | None:
         """'at least' if values above ``value`` (to the range's end) also meet the target, 'at most'
         if values below do, None if ``value`` is the current value or the met set is a band."""
-        if self.value is None or self.current_meets:
+        if self.current_meets:
             return None
-        for a, b in self.intervals:
-            if a <= self.value <= b:
-                if b >= self.high and a > self.low:
-                    return "at least"
-                if a <= self.low and b < self.high:
-                    return "at most"
-        return None
+        return direction(self.intervals, self.value, self.low, self.high)
 
 
     def to_json(self, months) -> dict:
         """JSON-ready: parameter values in the row's units (dates 'YYYY-MM'), KPIs as in the report."""
         def value(x):
-            if x is None or not math.isfinite(x):
-                return None
-            return month_label(months, x) if self.dimension == "date" else float(x)
+            return input_json(x, self.dimension, months)
 
         def kpi(x):
             return None if x is None else json_value(kpis.named(self.target.kpi), x, months)

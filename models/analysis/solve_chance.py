@@ -35,11 +35,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cashcast.models.analysis.batch import evaluate_kpis, month_label, scenario_params
+from cashcast.models.analysis.batch import evaluate_kpis, scenario_params
 from cashcast.models.analysis.chance import ChanceTarget
 from cashcast.models.analysis.distributions import sample, uncertain_rows
 from cashcast.models.analysis.simulation import chunk_size
-from cashcast.models.analysis.solve import met_intervals, nice_candidates, search_range
+from cashcast.models.analysis.solve import (direction, input_json, met_intervals, nice_candidates,
+                                            search_range)
 from cashcast.models.engine.model import Model
 from cashcast.models.reading.workbook import Row
 
@@ -129,20 +130,12 @@ class ChanceSolution:
     def direction(self) -> str | None:
         """'at least' when values from the answer up to the range's end meet, 'at most' when values
         down to its start do, None for a band or no answer."""
-        for a, b in self.intervals:
-            if self.value is not None and a <= self.value <= b:
-                if b >= self.high and a > self.low:
-                    return "at least"
-                if a <= self.low and b < self.high:
-                    return "at most"
-        return None
+        return direction(self.intervals, self.value, self.low, self.high)
 
     def to_json(self, months) -> dict:
         """JSON-ready: the input in its units (dates 'YYYY-MM'), probabilities as fractions."""
         def value(x):
-            if x is None or not math.isfinite(x):
-                return None
-            return month_label(months, x) if self.dimension == "date" else float(x)
+            return input_json(x, self.dimension, months)
 
         def stat(x):
             return self.target.json_statistic(x, months)
