@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test setup system-deps bench mutate clean
+.PHONY: report test setup system-deps bench mutate clean messages
 
 # `make report PDF=1` also prints out/openai.pdf with Chromium (installed when missing).
 report: $(STAMP) $(if $(PDF),system-deps)
@@ -43,6 +43,11 @@ bench: $(STAMP)
 mutate: $(STAMP) system-deps
 	$(PY) -m pip install -q "mutmut>=3.8.1,<4"
 	$(PY) mutation/run.py $(if $(GROUP),--group $(GROUP))
+
+# Re-extract the report's translatable strings into reports/locale/cashcast.pot and add the new ones to
+# each language's .po (then fill in their msgstr; tests/test_i18n.py fails until every one is translated).
+messages: $(STAMP)
+	$(PY) tools/messages.py
 
 clean:
 	rm -rf out .pytest_cache .hypothesis .mutation

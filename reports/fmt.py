@@ -1,12 +1,21 @@
-"""Numbers for readers: $2.4B, $700K/day, 1.0%, 'Mar 2025'; in RMB, ¥ with 万 and 亿."""
+"""Numbers for readers: $2.4B, $700K/day, 1.0%, 'Mar 2025'; in RMB, ¥ with 万 and 亿.
+
+Compact amounts, percentages and months are Babel's, in the locale of the language being rendered
+(:mod:`cashcast.reports.i18n`): a Chinese report writes US$24亿, 5000万, 2025年3月 and 26个月.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import math
 
+from babel.dates import format_skeleton
+from babel.numbers import format_compact_decimal, format_percent
+
+from cashcast.reports import i18n
+from cashcast.reports.i18n import _, ngettext
+
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "RMB": "¥", "CNY": "¥", "JPY": "¥"}
 CHINESE_UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
-WESTERN_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 MINUS = "−"
 
 
@@ -25,12 +34,35 @@ def money(x: float | None, currency: str = "USD", digits: int = 1) -> str:
         return "—"
     sign = MINUS if x < 0 else ""
     a = abs(x)
-    sym = SYMBOLS.get(currency, currency + " ")
-    steps = CHINESE_UNITS if currency in ("RMB", "CNY") else WESTERN_UNITS
-    for size, suffix in steps:
-        if a >= size:
-            return f"{sign}{sym}{_trim(a / size, digits)}{suffix}"
-    return f"{sign}{sym}{_small(a)}"
+    sym = symbol(currency)
+    if i18n.current() == "en" and currency in ("RMB", "CNY"):
+        for size, suffix in CHINESE_UNITS:
+            if a >= size:
+                return f"{sign}{sym}{_trim(a / size, digits)}{suffix}"
+        return f"{sign}{sym}{_small(a)}"
+    return f"{sign}{sym}{_compact(a, digits)}"
+
+
+def symbol(currency: str) -> str:
+    """The currency's sign: '$', '¥'; in Chinese a dollar is 'US$' (Babel's), so it is not a yuan."""
+    if i18n.current() == "zh" and currency == "USD":
+        return "US$"
+    return SYMBOLS.get(currency, currency + " ")
+
+
+def _compact(a: float, digits: int) -> str:
+    """A positive amount in Babel's compact form of the report's locale: 2.4B / 24亿, 700K / 70万;
+    below the first unit (a thousand, or in Chinese ten thousand) as :func:`_small` writes it.
+
+    >>> _compact(2.4e9, 1), _compact(999.6e3, 1), _compact(12.5, 1)
+    ('2.4B', '999.6K', '12.5')
+    >>> with i18n.language("zh"):
+    ...     _compact(2.4e9, 1), _compact(5e7, 1), _compact(1.5e12, 1), _compact(1234, 1)
+    ('24亿', '5000万', '1.5万亿', '1,234')
+    """
+    if a < (1e4 if i18n.current() == "zh" else 1e3):
+        return _small(a)
+    return format_compact_decimal(a, format_type="short", locale=i18n.locale(), fraction_digits=digits)
 
 
 def _small(a: float) -> str:
@@ -62,18 +94,15 @@ def number(x: float | None, digits: int = 1) -> str:
     if _missing(x):
         return "—"
     sign = MINUS if x < 0 else ""
-    a = abs(x)
-    for size, suffix in WESTERN_UNITS:
-        if a >= size:
-            return f"{sign}{_trim(a / size, digits)}{suffix}"
-    return f"{sign}{_small(a)}"
+    return f"{sign}{_compact(abs(x), digits)}"
 
 
 def percent(x: float | None, digits: int = 1) -> str:
     """``percent(0.01) == '1.0%'``, ``percent(-0.046) == '−4.6%'``, ``percent(75.26) == '7,526.0%'``."""
     if _missing(x):
         return "—"
-    return f"{x * 100:,.{digits}f}%".replace("-", MINUS)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(x, pattern, locale=i18n.locale()).replace("-", MINUS)
 
 
 def percent_exact(x: float | None, digits: int = 1, most: int = 3) -> str:
@@ -88,22 +117,33 @@ def percent_exact(x: float | None, digits: int = 1, most: int = 3) -> str:
 
 
 def month(label: str | None) -> str:
-    """'2025-03' → 'Mar 2025'; None → 'never'."""
+    """'2025-03' → 'Mar 2025' (in Chinese '2025年3月'); None → 'never'."""
     if not label:
-        return "never"
+        return _("never")
     return month_of(dt.date(int(label[:4]), int(label[5:7]), 1))
 
 
 def month_of(d: dt.date) -> str:
-    """A date's month for readers: ``month_of(date(2025, 3, 1)) == 'Mar 2025'``."""
-    return d.strftime("%b %Y")
+    """A date's month for readers, Babel's year-and-short-month skeleton: ``month_of(date(2025, 3, 1))
+    == 'Mar 2025'``, in Chinese '2025年3月'.
+
+    >>> with i18n.language("zh"):
+    ...     month_of(dt.date(2025, 3, 1))
+    '2025年3月'
+    """
+    return format_skeleton("yMMM", d, locale=i18n.locale())
+
+
+def month_short(d: dt.date) -> str:
+    """A date's month without its year: 'Mar', in Chinese '3月'."""
+    return format_skeleton("MMM", d, locale=i18n.locale())
 
 
 def months(n: int | None) -> str:
     """A count of months: '26 months', '1 month'."""
     if n is None:
         return "—"
-    return f"{n} month" if n == 1 else f"{n} months"
+    return ngettext("{n} month", "{n} months", n)
 
 
 def share_pm(p: float | None, ci95: tuple[float, float]) -> str:
@@ -117,4 +157,4 @@ def share_pm(p: float | None, ci95: tuple[float, float]) -> str:
     if _missing(p):
         return "—"
     half = max(p - ci95[0], ci95[1] - p)
-    return f"{percent(p)} ± {percent(half) if half >= 0.0005 else '<0.1%'}"
+    return f"{percent(p)} ± {percent(half) if half >= 0.0005 else '<' + percent(0.001)}"

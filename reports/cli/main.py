@@ -40,6 +40,8 @@ def add_run(sub) -> None:
                    help=f"Monte Carlo samples of the first scenario (default {DEFAULT_SAMPLES:,}; 0: none)")
     r.add_argument("--seed", type=count, default=DEFAULT_SEED,
                    help=f"random seed; the same seed gives identical results (default {DEFAULT_SEED})")
+    r.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of the HTML and Excel reports: en (default) or zh (Chinese)")
     r.add_argument("--pdf", action="store_true", help="also print the HTML report to DIR/<stem>.pdf "
                    "(headless Chromium)")
     add_strict(r)

@@ -17,7 +17,8 @@ from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
 @dataclass(frozen=True)
 class RunOptions:
     """``cashcast run``: the workbook, the output folder, the scenarios (None: all), the Monte Carlo
-    samples (0: none) and seed, and whether to print the HTML report to PDF."""
+    samples (0: none) and seed, whether to print the HTML report to PDF, and the language of the HTML
+    and Excel reports (``lang``: 'en' or 'zh'; the JSON and CSV are always English)."""
 
     workbook: Path
     out: Path = Path("out")
@@ -26,6 +27,7 @@ class RunOptions:
     seed: int = DEFAULT_SEED
     pdf: bool = False
     strict: bool = False
+    lang: str = "en"
 
 
 @dataclass(frozen=True)

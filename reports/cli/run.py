@@ -21,6 +21,7 @@ from cashcast.reports.cli.check import print_warnings
 from cashcast.reports.cli.faults import check_folder, from_os_error
 from cashcast.reports.cli.options import RunOptions
 from cashcast.reports.files import publish
+from cashcast.reports.i18n import language
 from cashcast.reports.outputs import annual_csv_text, csv_text, json_text
 from cashcast.reports.tables import summary
 
@@ -36,7 +37,7 @@ def cmd_run(opts: RunOptions) -> int:
     check_folder(opts.out)
     with progress_bar(opts.samples) as progress:
         outcome = compute(opts.workbook, opts.scenarios, opts.samples, opts.seed, progress, opts.strict)
-    outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf)
+    outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf, opts.lang)
     try:
         publish(opts.out, opts.workbook.stem, outputs)
     except OSError as exc:
@@ -64,8 +65,9 @@ def progress_bar(samples: int) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-def render_outputs(outcome: Outcome, stem: str, pdf: bool = False) -> dict[str, bytes | str]:
-    """Every output of a finished run, rendered in memory first, so a failure writes nothing."""
+def render_outputs(outcome: Outcome, stem: str, pdf: bool = False, lang: str = "en") -> dict[str, bytes | str]:
+    """Every output of a finished run, rendered in memory first, so a failure writes nothing; the
+    Excel and HTML reports in language ``lang`` (the JSON and CSV are data, always English)."""
     from cashcast.reports.excel.report import excel_bytes
     from cashcast.reports.html.page import html_report
 
@@ -73,8 +75,9 @@ def render_outputs(outcome: Outcome, stem: str, pdf: bool = False) -> dict[str, 
     outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
                                        f"{stem}.csv": csv_text(outcome),
                                        f"{stem}.annual.csv": annual_csv_text(outcome)}
-    outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
-    outputs[f"{stem}.html"] = html_report(outcome, table)
+    with language(lang):
+        outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
+        outputs[f"{stem}.html"] = html_report(outcome, table)
     if pdf:
         from cashcast.reports.html.pdf import html_to_pdf
         outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])

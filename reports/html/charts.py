@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from cashcast.reports import fmt
+from cashcast.reports.i18n import _
 
 WIDE = (11.0, 4.2)
 HALF = (6.4, 3.6)
@@ -139,7 +140,8 @@ def month_axis(ax, months: list[dt.date]) -> None:
     locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
     ax.xaxis.set_major_locator(locator)
     span = len(months)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if span > 36 else "%b %Y"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y") if span > 36 else
+                                 FuncFormatter(lambda v, _pos: fmt.month_of(mdates.num2date(v).date())))
     ax.set_xlim(months[0], _month_end(months[-1]))
 
 
@@ -183,24 +185,24 @@ def cash_chart(chart_id: str, title: str, months: list[dt.date], cash: np.ndarra
     T = len(months)
     with matplotlib.rc_context(style(chart_id)):
         x = [_mid(m) for m in months]
-        ax.plot(x, cash, color=colour, linewidth=2, label="Closing cash")
+        ax.plot(x, cash, color=colour, linewidth=2, label=_("Closing cash"))
         ax.axhline(0, color="#555", linewidth=0.8)
         if floor:
             ax.axhline(floor, color=OUT_COLOUR, linewidth=0.8, linestyle="--",
-                       label=f"Minimum cash {fmt.money(floor, currency)}")
+                       label=_("Minimum cash {amount}", amount=fmt.money(floor, currency)))
         for a, b in _runs(np.asarray(cash) < floor):
             ax.axvspan(months[a], _month_end(months[b]), color=OUT_COLOUR, alpha=0.08, lw=0)
         for k, (t, name, amount) in enumerate(rounds):
             side = _side(t / T)
             ax.plot([x[t]], [cash[t]], marker="^", markersize=9, color=FUNDING_COLOUR, linestyle="none",
-                    label="Funding round" if k == 0 else None)
+                    label=_("Funding round") if k == 0 else None)
             ax.annotate(f"{name} +{fmt.money(amount, currency)}", (x[t], cash[t]),
                         xytext=(side["dx"], 4 + 13 * (k % 3)), textcoords="offset points", fontsize=8.5,
                         ha=side["ha"], va="bottom", color=FUNDING_COLOUR, bbox=LABEL_BOX)
         if cash_out is not None:
             side = _side(cash_out / T)
             ax.axvline(months[cash_out], color=OUT_COLOUR, linewidth=1.5)
-            ax.annotate(f"Cash runs out: {fmt.month_of(months[cash_out])}", (months[cash_out], 1.0),
+            ax.annotate(_("Cash runs out: {month}", month=fmt.month_of(months[cash_out])), (months[cash_out], 1.0),
                         xycoords=("data", "axes fraction"), xytext=(side["dx"] * 0.7, -4),
                         textcoords="offset points", ha=side["ha"], va="top", color=OUT_COLOUR,
                         fontweight="bold", fontsize=9, bbox=LABEL_BOX)
@@ -208,12 +210,12 @@ def cash_chart(chart_id: str, title: str, months: list[dt.date], cash: np.ndarra
         month_axis(ax, months)
         money_axis(ax, currency)
         ax.set_title(title)
-        ax.set_ylabel(f"Cash at month end ({currency})")
+        ax.set_ylabel(_("Cash at month end ({currency})", currency=currency))
         ax.legend(loc="best")
-    short = "below the minimum" if floor else "below zero"
-    caption = "Closing cash each month" + ("; triangles mark funding rounds" if rounds else "")
-    caption += (f"; the red line is the month cash runs out, shading the months with cash {short}."
-                if cash_out is not None else "; cash does not run out within the horizon.")
+    short = _("below the minimum") if floor else _("below zero")
+    caption = _("Closing cash each month") + (_("; triangles mark funding rounds") if rounds else "")
+    caption += (_("; the red line is the month cash runs out, shading the months with cash {short}.", short=short)
+                if cash_out is not None else _("; cash does not run out within the horizon."))
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
 
 
@@ -226,7 +228,7 @@ def scenarios_cash_chart(chart_id: str, title: str, months: list[dt.date], serie
         for k, (s, out) in enumerate(zip(series, cash_outs)):
             colour = s.colour
             ax.plot(x, s.values, color=colour, linewidth=2, linestyle=SCENARIO_STYLES[k % 4],
-                    label=s.label + (f" (runs out {fmt.month_of(months[out])})" if out is not None else ""))
+                    label=s.label + (_(" (runs out {month})", month=fmt.month_of(months[out])) if out is not None else ""))
             if out is not None:
                 ax.plot([x[out]], [s.values[out]], marker="X", markersize=10, color=colour,
                         markeredgecolor="white", linestyle="none")
@@ -234,7 +236,7 @@ def scenarios_cash_chart(chart_id: str, title: str, months: list[dt.date], serie
         month_axis(ax, months)
         money_axis(ax, currency)
         ax.set_title(title)
-        ax.set_ylabel(f"Cash at month end ({currency})")
+        ax.set_ylabel(_("Cash at month end ({currency})", currency=currency))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     caption = "Closing cash of every scenario; a cross marks the month a scenario runs out of cash."
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
@@ -253,16 +255,18 @@ def stacked_chart(chart_id: str, title: str, months: list[dt.date], series: list
             ax.stairs(top, edges, baseline=base, fill=True, color=s.colour, label=s.label, linewidth=0)
             base = top
         if not shown:
-            ax.text(0.5, 0.5, f"No {what} in this scenario", transform=ax.transAxes, ha="center",
+            ax.text(0.5, 0.5, _("No revenue in this scenario") if what == "revenue" else _("No costs in this scenario"), transform=ax.transAxes, ha="center",
                     color="#555")
         month_axis(ax, months)
         money_axis(ax, currency)
         ax.set_ylim(bottom=0)
         ax.set_title(title)
-        ax.set_ylabel(f"{what.capitalize()} per month ({currency})")
+        ax.set_ylabel(_("Revenue per month ({currency})", currency=currency) if what == "revenue"
+                      else _("Costs per month ({currency})", currency=currency))
         if shown:
             ax.legend(loc="upper left")
-    caption = f"Monthly {what} by block, stacked: the top edge is the total."
+    caption = (_("Monthly revenue by block, stacked: the top edge is the total.") if what == "revenue"
+               else _("Monthly costs by block, stacked: the top edge is the total."))
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
 
 
@@ -276,29 +280,29 @@ def break_even_chart(chart_id: str, title: str, years: list[str], revenue: list[
     fig, ax = new_figure(chart_id)
     with matplotlib.rc_context(style(chart_id)):
         idx = np.arange(len(years))
-        ax.bar(idx - 0.2, revenue, width=0.4, color=REVENUE_COLOUR, label="Revenue")
-        ax.bar(idx + 0.2, costs, width=0.4, color=COST_COLOUR, label="Costs")
+        ax.bar(idx - 0.2, revenue, width=0.4, color=REVENUE_COLOUR, label=_("Revenue"))
+        ax.bar(idx + 0.2, costs, width=0.4, color=COST_COLOUR, label=_("Costs"))
         ax.plot(idx, np.asarray(revenue) - np.asarray(costs), color="#333", marker="o", markersize=3.5,
-                linewidth=1.2, label="Operating cash flow")
+                linewidth=1.2, label=_("Operating cash flow"))
         ax.axhline(0, color="#555", linewidth=0.8)
         if break_even is not None:
             pos = break_even.year - first_year - 0.5 + (break_even.month - 0.5) / 12
             side = _side((pos + 0.5) / len(years))
             ax.axvline(pos, color=FUNDING_COLOUR, linewidth=1.5, linestyle="--")
-            ax.annotate(f"Break-even: {fmt.month_of(break_even)}", (pos, 1.0),
+            ax.annotate(_("Break-even: {month}", month=fmt.month_of(break_even)), (pos, 1.0),
                         xycoords=("data", "axes fraction"), xytext=(side["dx"] * 0.7, -4),
                         textcoords="offset points", ha=side["ha"], va="top", color=FUNDING_COLOUR,
                         fontweight="bold", fontsize=9, bbox=LABEL_BOX)
         else:
-            ax.text(0.99, 0.97, "No break-even within the horizon", transform=ax.transAxes,
+            ax.text(0.99, 0.97, _("No break-even within the horizon"), transform=ax.transAxes,
                     ha="right", va="top", color=OUT_COLOUR, fontsize=9, fontweight="bold", bbox=LABEL_BOX)
         ax.set_xticks(idx, years)
         ax.grid(axis="x", visible=False)
         money_axis(ax, currency)
         ax.set_title(title)
-        ax.set_ylabel(f"Per year ({currency})")
-        ax.set_xlabel("Calendar year")
+        ax.set_ylabel(_("Per year ({currency})", currency=currency))
+        ax.set_xlabel(_("Calendar year"))
         fig.legend(loc="outside lower center", ncols=3)
-    caption = ("Revenue and costs per calendar year. Break-even is the first month whose trailing "
-               "twelve months of operating cash flow are zero or more.")
+    caption = _("Revenue and costs per calendar year. Break-even is the first month whose trailing "
+                "twelve months of operating cash flow are zero or more.")
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))

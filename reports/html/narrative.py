@@ -19,6 +19,7 @@ from cashcast.models.reading.specs import SHAPES, YEARLY_SHAPES
 from cashcast.models.reading.workbook import BASE, Row, Settings, Workbook, ordinal_to_date
 
 from cashcast.reports import fmt
+from cashcast.reports.i18n import _
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def _tone(good: bool) -> str:
 # ------------------------------------------------------------------------------------------------
 def scenario_title(name: str) -> str:
     """How a scenario is named in prose: the base scenario is 'Base case'."""
-    return "Base case" if name == BASE else name
+    return _("Base case") if name == BASE else name
 
 
 def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str, scenario: str = BASE) -> str:
@@ -58,16 +59,17 @@ def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str, scenar
     scenario's own minimum cash."""
     month = k["cash_out_month"]
     if month is None:
-        return (f"cash lasts the whole {s.horizon_months}-month horizon, ending at "
-                f"{fmt.money(k['ending_cash'], currency)} in {fmt.month_of(last_month)}"
-                + horizon_burn_clause(k))
+        return (_("cash lasts the whole {months}-month horizon, ending at {cash} in {month}",
+                  months=s.horizon_months, cash=fmt.money(k["ending_cash"], currency),
+                  month=fmt.month_of(last_month)) + horizon_burn_clause(k))
     floor = s.value("minimum_cash", scenario)
-    what = f"cash falls below the {fmt.money(floor, currency)} minimum" if floor else "cash runs out"
+    what = (_("cash falls below the {floor} minimum", floor=fmt.money(floor, currency)) if floor
+            else _("cash runs out"))
     runway = k["runway_months"]
-    when = "the first month" if runway == 0 else f"{fmt.months(runway)} after the start"
-    back = (f" and is back above it from {fmt.month(k['cash_recovers_month'])}"
+    when = _("the first month") if runway == 0 else _("{months} after the start", months=fmt.months(runway))
+    back = (_(" and is back above it from {month}", month=fmt.month(k["cash_recovers_month"]))
             if k.get("cash_recovers_month") else "")
-    return f"{what} in {fmt.month(month)}, {when}{back}"
+    return _("{what} in {month}, {when}{back}", what=what, month=fmt.month(month), when=when, back=back)
 
 
 def horizon_burn_clause(k: dict) -> str:
@@ -76,17 +78,18 @@ def horizon_burn_clause(k: dict) -> str:
     month = k.get("runway_at_horizon_month")
     if k.get("runway_at_horizon_months") is None:
         return ""
-    when = f"runs out in {fmt.month(month)}" if month else "would last over a century more"
-    return f", but it is burning cash at the end: at the last three months' rate it {when}"
+    when = _("runs out in {month}", month=fmt.month(month)) if month else _("would last over a century more")
+    return _(", but it is burning cash at the end: at the last three months' rate it {when}", when=when)
 
 
 def break_even_clause(k: dict, last_month: dt.date) -> str:
     """'operating cash flow breaks even in Sep 2027' (or not by the end of the horizon)."""
     if k["break_even_month"] is None:
-        return f"operating cash flow does not break even by {fmt.month_of(last_month)}"
+        return _("operating cash flow does not break even by {month}", month=fmt.month_of(last_month))
     loss = k.get("returns_to_loss_month")
-    again = f" but returns to losses from {fmt.month(loss)}" if loss else ""
-    return f"operating cash flow breaks even in {fmt.month(k['break_even_month'])}{again}"
+    again = _(" but returns to losses from {month}", month=fmt.month(loss)) if loss else ""
+    return _("operating cash flow breaks even in {month}{again}", month=fmt.month(k["break_even_month"]),
+             again=again)
 
 
 def headline(name: str, k: dict, workbook: Workbook, extra: str | None = None) -> str:
@@ -94,9 +97,10 @@ def headline(name: str, k: dict, workbook: Workbook, extra: str | None = None) -
     clause of :func:`cashcast.reports.html.uncertainty.solve_clause`)."""
     last = workbook.months()[-1]
     cur = workbook.settings.currency
-    tail = f"; {extra}" if extra else ""
-    return (f"{scenario_title(name)}: {cash_clause(k, workbook.settings, last, cur, name)}; "
-            f"{break_even_clause(k, last)}{tail}.")
+    tail = _("; {clause}", clause=extra) if extra else ""
+    return _("{scenario}: {cash}; {break_even}{tail}.", scenario=scenario_title(name),
+             cash=cash_clause(k, workbook.settings, last, cur, name), break_even=break_even_clause(k, last),
+             tail=tail)
 
 
 def card_notes(workbook: Workbook, k: dict, scenario: str = BASE) -> dict[str, str]:
@@ -104,16 +108,28 @@ def card_notes(workbook: Workbook, k: dict, scenario: str = BASE) -> dict[str, s
     floor and the discount rate are the scenario's own."""
     s, cur = workbook.settings, workbook.settings.currency
     minimum = s.value("minimum_cash", scenario)
-    floor = f"below the {fmt.money(minimum, cur)} minimum" if minimum else "below zero"
+    floor = _("below the {floor} minimum", floor=fmt.money(minimum, cur)) if minimum else _("below zero")
     return {
-        "cash_out_month": f"first month with cash {floor}",
-        "runway_months": f"months from {fmt.month_of(s.start_month)}",
-        "break_even_month": "a full trailing 12 months of operating cash flow ≥ 0",
-        "npv": f"operating cash flows at {fmt.percent_exact(s.value('discount_rate', scenario))} a year",
-        "irr": k.get("irr_note") or "annualised, on operating cash flows",
+        "cash_out_month": _("first month with cash {floor}", floor=floor),
+        "runway_months": _("months from {month}", month=fmt.month_of(s.start_month)),
+        "break_even_month": _("a full trailing 12 months of operating cash flow ≥ 0"),
+        "npv": _("operating cash flows at {rate} a year", rate=fmt.percent_exact(s.value("discount_rate", scenario))),
+        "irr": irr_note_text(k.get("irr_note")),
         **recovery_note(k),
-        "ending_cash": f"at the end of {fmt.month_of(workbook.months()[-1])}",
+        "ending_cash": _("at the end of {month}", month=fmt.month_of(workbook.months()[-1])),
     }
+
+
+IRR_SIGNS = re.compile(r"undefined: the operating cash flows change sign (\d+) times, so more than one rate can "
+                       r"make their NPV zero")
+
+
+def irr_note_text(note: str | None) -> str:
+    """Why the IRR card has no rate, in the report's language (the registry's note is English)."""
+    if note and (m := IRR_SIGNS.fullmatch(note)):
+        return _("undefined: the operating cash flows change sign {n} times, so more than one rate can "
+                 "make their NPV zero", n=m[1])
+    return _(note or "annualised, on operating cash flows")
 
 
 def null_is_not_never(kpi: Kpi) -> bool:
@@ -126,8 +142,8 @@ def recovery_note(k: dict) -> dict[str, str]:
     """What a null recovery month means here: no shortfall, or one that lasts to the horizon."""
     if k.get("cash_recovers_month") is not None or "cash_recovers_month" not in k:
         return {}
-    return {"cash_recovers_month": "cash never falls below the floor" if k["cash_out_month"] is None
-            else "still below the floor at the end of the horizon"}
+    return {"cash_recovers_month": _("cash never falls below the floor") if k["cash_out_month"] is None
+            else _("still below the floor at the end of the horizon")}
 
 
 def card_value(kpi: Kpi, x, workbook: Workbook) -> str:
@@ -138,9 +154,9 @@ def card_value(kpi: Kpi, x, workbook: Workbook) -> str:
     if kpi.kind == "month":
         return month_or_never(x)
     if kpi.kind == "months":
-        return fmt.months(x) if x is not None else f"{workbook.settings.horizon_months}+ months"
+        return fmt.months(x) if x is not None else _("{n}+ months", n=workbook.settings.horizon_months)
     if kpi.kind == "rate":
-        return fmt.percent(x) if x is not None else "n/a"
+        return fmt.percent(x) if x is not None else _("n/a")
     return fmt.money(x, workbook.settings.currency)
 
 
@@ -159,19 +175,19 @@ def kpi_cards(k: dict, workbook: Workbook, scenario: str = BASE) -> list[Card]:
     def note(kpi: Kpi) -> str:
         if kpi.name in notes:
             return notes[kpi.name]
-        return kpi.null if k[kpi.name] is None and null_is_not_never(kpi) else kpi.description
+        return _(kpi.null if k[kpi.name] is None and null_is_not_never(kpi) else kpi.description)
 
     def tone(kpi: Kpi) -> str:
         return card_tone(kpi, k[kpi.name]) if kpi.toned and not (
             k[kpi.name] is None and null_is_not_never(kpi)) else ""
 
-    return [Card(kpi.name, kpi.label, card_value(kpi, k[kpi.name], workbook), note(kpi), tone(kpi))
+    return [Card(kpi.name, _(kpi.label), card_value(kpi, k[kpi.name], workbook), note(kpi), tone(kpi))
             for kpi in registry.KPIS]
 
 
 def month_or_never(label: str | None) -> str:
     """A KPI month for a card: 'Mar 2025', or 'Never' within the horizon."""
-    return fmt.month(label) if label else "Never"
+    return fmt.month(label) if label else _("Never")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -180,7 +196,7 @@ def month_or_never(label: str | None) -> str:
 def quantity(row: Row, value: float | None) -> str:
     """An assumption's value with its unit, for readers: '$20/month', '1.0%', 'Jul 2025', '1B visits/month'."""
     if row.link is not None:
-        return f"linked to {row.link[0]}.{row.link[1]}"
+        return _("linked to {block}.{parameter}", block=row.link[0], parameter=row.link[1])
     if value is None:
         return ""
     dim = row.dimension
@@ -189,7 +205,7 @@ def quantity(row: Row, value: float | None) -> str:
     if dim == "rate":
         return fmt.percent_exact(value) + row.unit[1:]
     if dim == "months":
-        return fmt.months(int(value)) if float(value).is_integer() else f"{value:g} months"
+        return fmt.months(int(value)) if float(value).is_integer() else _("{n} months", n=format(value, "g"))
     if dim == "date":
         return fmt.month_of(ordinal_to_date(int(value)))
     if dim.startswith("money"):
@@ -217,7 +233,8 @@ def scenario_value(row: Row, scenario: str) -> str:
     low, high = (quantity(row, x) for x in row.ranges[scenario])
     mode = row.overrides[scenario]
     given = mode != (row.ranges[scenario][0] + row.ranges[scenario][1]) / 2
-    return f"{_without_unit(low, high)} – {high}" + (f", most likely {quantity(row, mode)}" if given else "")
+    return f"{_without_unit(low, high)} – {high}" + (_(", most likely {value}", value=quantity(row, mode))
+                                                      if given else "")
 
 
 def _without_unit(low: str, high: str) -> str:

@@ -6,8 +6,9 @@ nothing is recomputed here.
 from __future__ import annotations
 
 from cashcast.reports import fmt
+from cashcast.reports.i18n import _
 
-HEADINGS = ("Round", "Signed", "Amount", "Pre-money", "Post-money", "New investors' share",
+HEADINGS = (  # msgids, translated when shown"Round", "Signed", "Amount", "Pre-money", "Post-money", "New investors' share",
             "Holders before keep", "Founders and earlier holders after")
 
 
@@ -21,7 +22,7 @@ def round_name(name: str) -> str:
     >>> round_name("Microsoft 2023"), round_name("April 2023 round")
     ('the Microsoft 2023 round', 'the April 2023 round')
     """
-    return f"the {name}" if name.lower().endswith("round") else f"the {name} round"
+    return _("the {name}", name=name) if name.lower().endswith("round") else _("the {name} round", name=name)
 
 
 def sentence(rnd: dict) -> str:
@@ -32,10 +33,11 @@ def sentence(rnd: dict) -> str:
     'After the Microsoft 2023 round the earlier holders own 65.5% (its investors 34.5%).'
     """
     start = rnd["start_holders_share"]
-    tail = (f"; the founders and earlier holders of the model's start hold {fmt.percent(start)}"
+    tail = (_("; the founders and earlier holders of the model's start hold {share}", share=fmt.percent(start))
             if start is not None and start != rnd["earlier_holders_share"] else "")
-    return (f"After {round_name(rnd['round'])} the earlier holders own {fmt.percent(rnd['earlier_holders_share'])} "
-            f"(its investors {fmt.percent(rnd['new_investors_share'])}){tail}.")
+    return _("After {round} the earlier holders own {earlier} (its investors {new}){tail}.",
+             round=round_name(rnd["round"]), earlier=fmt.percent(rnd["earlier_holders_share"]),
+             new=fmt.percent(rnd["new_investors_share"]), tail=tail)
 
 
 def ownership_view(table: dict, scenario: str, title: str, currency: str) -> dict:
@@ -44,9 +46,9 @@ def ownership_view(table: dict, scenario: str, title: str, currency: str) -> dic
     rows = []
     for r in data["rounds"]:
         rows.append([r["round"], fmt.month(r["month_signed"]), fmt.money(r["amount"], currency),
-                     fmt.money(r["pre_money"], currency) if r["pre_money"] is not None else "not stated",
-                     fmt.money(r["post_money"], currency) if r["post_money"] is not None else "not stated",
+                     fmt.money(r["pre_money"], currency) if r["pre_money"] is not None else _("not stated"),
+                     fmt.money(r["post_money"], currency) if r["post_money"] is not None else _("not stated"),
                      fmt.percent(r["new_investors_share"]), fmt.percent(r["earlier_holders_share"]),
                      fmt.percent(r["start_holders_share"])])
-    return {"scenario": {"name": scenario, "title": title}, "headings": HEADINGS, "rows": rows,
-            "sentences": [sentence(r) for r in data["rounds"] if r["post_money"] is not None], "note": data["note"]}
+    return {"scenario": {"name": scenario, "title": title}, "headings": [_(h) for h in HEADINGS], "rows": rows,
+            "sentences": [sentence(r) for r in data["rounds"] if r["post_money"] is not None], "note": data["note"] and _(data["note"])}

@@ -15,7 +15,8 @@ import jinja2
 
 from cashcast.models.analysis.outcome import Outcome
 
-from cashcast.reports import fmt
+from cashcast.reports import fmt, i18n
+from cashcast.reports.i18n import _, ngettext
 from cashcast.reports.html.sections import SECTIONS, Finished
 from cashcast.reports.tables import summary
 
@@ -29,10 +30,14 @@ def _template_source(name: str) -> str | None:
 
 
 def environment() -> jinja2.Environment:
-    """The template environment: autoescape on for every template, undefined names are errors."""
+    """The template environment: autoescape on for every template, undefined names are errors; the
+    i18n extension's ``_``/``{% trans %}`` translate into the language being rendered
+    (:mod:`cashcast.reports.i18n`)."""
     env = jinja2.Environment(loader=jinja2.FunctionLoader(_template_source), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext_, i18n.ngettext_, newstyle=True)
+    env.globals["lang"] = i18n.current
     env.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
     return env
 
@@ -43,11 +48,12 @@ def report_context(outcome: Outcome, table: dict | None = None) -> dict:
     wb, s = run.workbook, run.workbook.settings
     done = Finished.of(outcome, summary(run) if table is None else table)
     return {
-        "title": s.title_for(Path(wb.name).stem, "cash-flow, break-even and runway"),
-        "subtitle": (f"{fmt.months(s.horizon_months)} from {fmt.month_of(run.months[0])} to "
-                     f"{fmt.month_of(run.months[-1])}, amounts in {s.currency}; "
-                     f"{len(run.scenarios)} scenario{'s' if len(run.scenarios) != 1 else ''}; "
-                     f"from the assumption workbook {wb.name}"),
+        "title": s.title_for(Path(wb.name).stem, _("cash-flow, break-even and runway")),
+        "subtitle": _("{months} from {start} to {end}, amounts in {currency}; {scenarios}; from the "
+                      "assumption workbook {workbook}", months=fmt.months(s.horizon_months),
+                      start=fmt.month_of(run.months[0]), end=fmt.month_of(run.months[-1]),
+                      currency=s.currency, workbook=wb.name,
+                      scenarios=ngettext("{n} scenario", "{n} scenarios", len(run.scenarios))),
         "sections": [section for spec in SECTIONS for section in spec.sections(done)],
     }
 

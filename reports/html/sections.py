@@ -28,6 +28,7 @@ from cashcast.models.engine.annual import of as aggregation
 from cashcast.models.reading.workbook import BASE
 
 from cashcast.reports import fmt
+from cashcast.reports.i18n import _, label as line_label
 from cashcast.reports.html import charts, narrative
 from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
@@ -105,8 +106,8 @@ class SectionSpec:
         if not self.when(done):
             return []
         if not self.each_scenario:
-            return [Section(self.id, self.title, self.template, self.build(done), self.new_page)]
-        return [Section(f"{self.id}-{j + 1}", self.title.format(scenario=view["title"]), self.template,
+            return [Section(self.id, _(self.title), self.template, self.build(done), self.new_page)]
+        return [Section(f"{self.id}-{j + 1}", _(self.title, scenario=view["title"]), self.template,
                         self.build(done, j), self.new_page)
                 for j, view in enumerate(done.views)]
 
@@ -121,7 +122,7 @@ def answer_data(done: Finished) -> dict:
               for j, v in enumerate(done.views)]
     outs = [month_index(run, done.table["scenarios"][v["name"]]["kpis"]["cash_out_month"])
             for v in done.views]
-    chart = charts.scenarios_cash_chart("overview-cash", "Cash balance by scenario", run.months, series,
+    chart = charts.scenarios_cash_chart("overview-cash", _("Cash balance by scenario"), run.months, series,
                                         run.workbook.settings.currency, outs)
     return {"scenarios": done.views, "chart": chart}
 
@@ -208,7 +209,7 @@ def year_labels(run: Run) -> list[str]:
     out = []
     for y in run.years():
         ms = [m for m in run.months if m.year == y]
-        out.append(str(y) if len(ms) == 12 else f"{y} {ms[0]:%b}–{ms[-1]:%b}")
+        out.append(str(y) if len(ms) == 12 else f"{y} {fmt.month_short(ms[0])}–{fmt.month_short(ms[-1])}")
     return out
 
 
@@ -234,10 +235,11 @@ def driver_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
     drivers = run.model.lines_by_role("detail")
     if not drivers:
         return []
-    rows = [TableRow("Drivers", style="group")]
+    rows = [TableRow(_("Drivers"), style="group")]
     for ln in drivers:
         values = annual["lines"][ln.name]
-        label = f"{ln.label}{aggregation(ln.annual).suffix}"
+        suffix = aggregation(ln.annual).suffix
+        label = line_label(ln.label, ln.block) + (f" ({_(suffix.strip()[1:-1])})" if suffix else "")
         if re.fullmatch(r"[A-Z]{3}(/.*)?", ln.unit):
             rows.append(money_row(label, values, currency))
         else:
@@ -247,14 +249,14 @@ def driver_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
 
 def yearly_kpi_rows(annual: dict, currency: str) -> list[TableRow]:
     """The yearly KPIs (net burn, …), one row each, from the JSON's ``annual.kpis``."""
-    rows = [TableRow("Key figures per year", style="group")]
+    rows = [TableRow(_("Key figures per year"), style="group")]
     for k in registry.YEARLY:
         values = annual["kpis"][k.name]
         shown = ([fmt.money(v, currency) for v in values] if k.kind == "money"
                  else [fmt.percent(v) for v in values] if k.kind == "rate"
                  else ["—" if v is None else f"{fmt.number(v, 2)}×" for v in values])
         bad = [(v or 0) * k.better < 0 for v in values]   # shown in red, as a loss is: a burn
-        rows.append(TableRow(f"{k.label} ({k.description})", shown, "item", bad))
+        rows.append(TableRow(f"{_(k.label)} ({_(k.description)})", shown, "item", bad))
     return rows
 
 
@@ -264,18 +266,18 @@ def annual_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
     lines, model = annual["lines"], run.model
     rows: list[TableRow] = driver_rows(run, annual, currency)
     for role, heading, total, total_label in ROLE_GROUPS:
-        rows.append(TableRow(heading, style="group"))
+        rows.append(TableRow(_(heading), style="group"))
         rows += [money_row(ln.block, lines[ln.name], currency) for ln in model.lines_by_role(role)]
-        rows.append(money_row(total_label, lines[total], currency, "total"))
-    rows.append(money_row("Operating cash flow", lines["operating_cash_flow"], currency, "key"))
+        rows.append(money_row(_(total_label), lines[total], currency, "total"))
+    rows.append(money_row(_("Operating cash flow"), lines["operating_cash_flow"], currency, "key"))
     rounds = model.lines_by_role("funding")
     if rounds:
-        rows.append(TableRow("Funding", style="group"))
+        rows.append(TableRow(_("Funding"), style="group"))
         rows += [money_row(ln.block, lines[ln.name], currency) for ln in rounds]
-    rows.append(money_row("Net cash flow", lines["net_cash_flow"], currency, "key"))
-    rows.append(money_row("Closing cash (year end)", lines["closing_cash"], currency, "key"))
+    rows.append(money_row(_("Net cash flow"), lines["net_cash_flow"], currency, "key"))
+    rows.append(money_row(_("Closing cash (year end)"), lines["closing_cash"], currency, "key"))
     if "depreciation" in lines:
-        rows.append(money_row("Depreciation (not cash)", lines["depreciation"], currency, "memo"))
+        rows.append(money_row(_("Depreciation (not cash)"), lines["depreciation"], currency, "memo"))
     return rows + yearly_kpi_rows(annual, currency)
 
 
@@ -317,14 +319,14 @@ def scenario_charts(run: Run, j: int, kpis: dict, annual: dict, key: str) -> lis
     break_even = dt.date(int(be[:4]), int(be[5:7]), 1) if be else None
     floor = run.workbook.settings.value("minimum_cash", name)
     return [
-        charts.cash_chart(f"{key}-cash", f"Cash balance — {who}", months,
+        charts.cash_chart(f"{key}-cash", _("Cash balance — {scenario}", scenario=who), months,
                           run.result.column("closing_cash", j), cur, floor, funding_rounds(run, j),
                           cash_out),
-        charts.stacked_chart(f"{key}-revenue", f"Revenue by block — {who}", months,
+        charts.stacked_chart(f"{key}-revenue", _("Revenue by block — {scenario}", scenario=who), months,
                              block_series(run, j, "revenue"), cur, "revenue"),
-        charts.stacked_chart(f"{key}-costs", f"Costs by block — {who}", months,
+        charts.stacked_chart(f"{key}-costs", _("Costs by block — {scenario}", scenario=who), months,
                              block_series(run, j, "cost"), cur, "costs"),
-        charts.break_even_chart(f"{key}-break-even", f"Annual revenue and costs — {who}",
+        charts.break_even_chart(f"{key}-break-even", _("Annual revenue and costs — {scenario}", scenario=who),
                                 [y.replace(" ", "\n", 1) for y in year_labels(run)],
                                 annual["lines"]["revenue"], annual["lines"]["costs"], cur, break_even,
                                 run.years()[0]),
@@ -347,10 +349,10 @@ def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> di
 def setting_text(name: str, x: float | None, currency: str) -> str:
     """A setting a scenario may change, for readers: '10% a year', '$1.5M', '30 days', 'none'."""
     if name == "discount_rate":
-        return fmt.percent_exact(x) + " a year"
+        return _("{rate} a year", rate=fmt.percent_exact(x))
     if name in ("receivable_days", "payable_days"):
-        return f"{x:g} days"
-    return "none" if name == "minimum_cash" and not x else fmt.money(x, currency, 2)
+        return _("{n} days", n=format(x, "g"))
+    return _("none") if name == "minimum_cash" and not x else fmt.money(x, currency, 2)
 
 
 def settings_columns(run: Run) -> list[str]:
@@ -383,9 +385,9 @@ def scenario_settings_note(run: Run, name: str) -> str:
     """'Settings in this scenario: opening_cash $500.00 (base $1,000.00); …', or '' when it changes none."""
     s = run.workbook.settings
     here, base = s.in_scenario(name), s.in_scenario(BASE)
-    parts = [f"{n} {setting_text(n, here[n], s.currency)} (base {setting_text(n, base[n], s.currency)})"
-             for n in s.overridden_in(name)]
-    return "Settings in this scenario: " + "; ".join(parts) + "." if parts else ""
+    parts = [_("{name} {value} (base {base})", name=n, value=setting_text(n, here[n], s.currency),
+               base=setting_text(n, base[n], s.currency)) for n in s.overridden_in(name)]
+    return _("Settings in this scenario: {settings}.", settings=_("; ").join(parts)) if parts else ""
 
 
 def assumption_groups(run: Run) -> tuple[list[str], list[dict]]:

@@ -10,6 +10,7 @@ from cashcast.models.analysis.scenarios import Run
 from cashcast.models.statements.lines import CHECKS, JSON_KEYS
 
 from cashcast.reports import fmt
+from cashcast.reports.i18n import _
 
 # Lines drawn as totals (bold, ruled) and as key results
 TOTALS = {"revenue", "gross_profit", "operating_expenses", "cash_from_operations", "cash_from_investing",
@@ -28,10 +29,10 @@ def statement_rows(run: Run, statements: dict, currency: str) -> list[tuple[str,
     for key, lines in statements.items():
         if titles[key] == CHECKS:
             continue
-        rows.append((titles[key], [], "group", []))
+        rows.append((_(titles[key]), [], "group", []))
         for name, values in lines.items():
             line = run.model.lines[name]
-            label = f"  {line.block}" if line.block else line.label
+            label = f"  {line.block}" if line.block else _(line.label)
             style = "key" if name in KEYS else "total" if name in TOTALS else "item"
             if line.role == "ratio":
                 rows.append((label, [fmt.percent(v) for v in values], style, [v < 0 for v in values]))
@@ -48,7 +49,8 @@ def checks_sentence(checks: dict, currency: str) -> tuple[bool, str]:
     'Both checks hold in every month: assets = liabilities + equity (largest difference USD 0.00); closing cash = previous closing cash + net change in cash (largest difference USD 0.00).'
     """
     holds = all(c["holds"] for c in checks.values())
-    parts = [f"{CHECK_WORDS[name]} (largest difference {currency} {c['largest_difference']:,.2f}"
-             f"{'' if c['holds'] else ': DOES NOT HOLD'})" for name, c in checks.items()]
-    lead = "Both checks hold in every month" if holds else "A check fails"
-    return holds, f"{lead}: {'; '.join(parts)}."
+    parts = [_("{check} (largest difference {currency} {amount}{fails})", check=_(CHECK_WORDS[name]),
+               currency=currency, amount=format(c['largest_difference'], ',.2f'),
+               fails="" if c["holds"] else _(": DOES NOT HOLD")) for name, c in checks.items()]
+    lead = _("Both checks hold in every month") if holds else _("A check fails")
+    return holds, _("{lead}: {parts}.", lead=lead, parts=_("; ").join(parts))

@@ -22,6 +22,7 @@ from cashcast.models.reading.specs import DEFAULT_DISTRIBUTION
 from cashcast.models.reading.workbook import BASE, Workbook
 
 from cashcast.reports import fmt
+from cashcast.reports.i18n import _
 from cashcast.reports.html import narrative
 from cashcast.reports.html import uncertainty_charts as ucharts
 
@@ -42,10 +43,11 @@ def solve_clause(sol: Solution, block: str, last: dt.date) -> str:
     'no conversion up to 2.0% (ChatGPT Plus) breaks even by Dec 2032'."""
     by = fmt.month_of(last)
     if not sol.found:
-        return f"no conversion up to {conversion_text(sol.high)} ({block}) breaks even by {by}"
-    how = f"{sol.direction} " if sol.direction else ""
-    return (f"break-even by {by} needs {how}{conversion_text(sol.value)} conversion "
-            f"({block}, now {conversion_text(sol.current)})")
+        return _("no conversion up to {high} ({block}) breaks even by {by}", high=conversion_text(sol.high),
+                 block=block, by=by)
+    how = _("{direction} ", direction=_(sol.direction)) if sol.direction else ""
+    return _("break-even by {by} needs {how}{value} conversion ({block}, now {current})", by=by, how=how,
+             value=conversion_text(sol.value), block=block, current=conversion_text(sol.current))
 
 
 def solve_clauses(run: Run, analysis: Uncertainty | None) -> dict[str, str]:
@@ -65,11 +67,11 @@ def kpi_text(kpi: str, x: float, months: list[dt.date], currency: str) -> str:
     x = float(x)
     kind = registry.named(kpi).kind
     if kind == "months":
-        return "never runs out" if math.isnan(x) else fmt.months(int(x))
+        return _("never runs out") if math.isnan(x) else fmt.months(int(x))
     if kind == "month":
         return fmt.month(month_label(months, x))
     if kind == "rate":
-        return "n/a" if math.isnan(x) else fmt.percent(x)
+        return _("n/a") if math.isnan(x) else fmt.percent(x)
     return fmt.money(x, currency)
 
 
@@ -78,13 +80,13 @@ def delta_text(kpi: str, d: float, currency: str) -> tuple[str, str]:
     if math.isnan(d):
         return "—", ""
     if d == 0:
-        return "same", ""
+        return _("same"), ""
     tone = "good" if d * registry.named(kpi).better > 0 else "bad"
     if registry.named(kpi).is_month:
         n = int(round(d))
         text = f"{'+' if n > 0 else fmt.MINUS}{fmt.months(abs(n))}"
     elif registry.named(kpi).kind == "rate":
-        text = f"{d * 100:+,.1f} pp".replace("-", fmt.MINUS)
+        text = _("{points} pp", points=format(d * 100, "+,.1f")).replace("-", fmt.MINUS)
     else:
         text = ("+" if d > 0 else "") + fmt.money(d, currency)
     return text, tone
@@ -112,15 +114,15 @@ def never_delta(run: Run, kpi: str, j: int) -> tuple[str, str]:
     neither does, else 'vs never' / 'vs Jul 2023' (the baseline's figure), toned as it reads."""
     x, b = float(run.kpis[kpi][j]), float(run.kpis[kpi][0])
     if math.isnan(x) and math.isnan(b):
-        return "same", ""
+        return _("same"), ""
     if not (math.isnan(x) or math.isnan(b)):
         return "—", ""
     horizon = run.model.horizon
     xs, bs = never_as_horizon(np.array([x, b]), horizon)
     tone = "good" if (xs - bs) * registry.named(kpi).better > 0 else "bad"
-    shown = "never" if math.isnan(b) else (fmt.months(int(b)) if registry.named(kpi).kind == "months"
+    shown = _("never") if math.isnan(b) else (fmt.months(int(b)) if registry.named(kpi).kind == "months"
                                            else fmt.month(month_label(run.months, b)))
-    return f"vs {shown}", tone
+    return _("vs {figure}", figure=shown), tone
 
 
 def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
@@ -133,7 +135,7 @@ def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
         cells = []
         for k in kpis:
             if j == 0:
-                delta, tone = "baseline", ""
+                delta, tone = _("baseline"), ""
             else:
                 delta, tone = delta_text(k, comparison.differences[name][k], cur)
                 if delta == "—" and registry.named(k).is_month:
@@ -144,7 +146,7 @@ def comparison_view(run: Run, comparison: ScenarioComparison) -> dict:
                           "tone": tone, "rank": f"#{rank}{'=' if tied else ''}"})
         rows.append({"name": name, "title": narrative.scenario_title(name), "cells": cells})
     return {"baseline": narrative.scenario_title(comparison.baseline), "count": len(rows),
-            "columns": [(k, registry.named(k).label) for k in kpis], "rows": rows}
+            "columns": [(k, _(registry.named(k).label)) for k in kpis], "rows": rows}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -183,7 +185,7 @@ def swing_text(kpi: str, s: Swing, currency: str) -> str:
 
 def swing_value_text(t: Tornado, kpi: str, x: float, currency: str) -> str:
     if kpi == "runway_months":
-        return "never" if math.isnan(x) else str(int(x))
+        return _("never") if math.isnan(x) else str(int(x))
     if kpi == "npv":
         return fmt.money(x, currency)
     return fmt.month(t.label(x))
@@ -212,27 +214,31 @@ def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | N
         return None
     who = narrative.scenario_title(t.scenario)
     moved = sum(1 for b in t.bars if b.swings[kpi].swing > 0)
-    shown = (f"the {len(rows)} that move it most of the {moved}" if moved > len(rows)
-             else f"all {moved} that move it")
+    shown = (_("the {n} that move it most of the {moved}", n=len(rows), moved=moved) if moved > len(rows)
+             else _("all {moved} that move it", moved=moved))
     if kpi == "npv":
         base = t.base["npv"]
-        title = f"What moves NPV most — {who}"
-        caption = (f"NPV of operating cash flows with each assumption at its low and at its high, the "
-                   f"others as in {the(t.scenario)}; {shown}, largest swing first. Labels give the input values.")
-        return ucharts.tornado_chart(key, title, rows, base, f"{who}: {fmt.money(base, cur)}",
-                                     f"NPV ({cur})", lambda v: fmt.money(v, cur), caption)
+        title = _("What moves NPV most — {scenario}", scenario=who)
+        caption = _("NPV of operating cash flows with each assumption at its low and at its high, the "
+                    "others as in {phrase}; {shown}, largest swing first. Labels give the input values.",
+                    phrase=the(t.scenario), shown=shown)
+        return ucharts.tornado_chart(key, title, rows, base, _("{scenario}: {value}", scenario=who,
+                                                               value=fmt.money(base, cur)),
+                                     _("NPV ({currency})", currency=cur), lambda v: fmt.money(v, cur), caption)
     horizon = t.horizon
     base_runway = t.base["runway_months"]
     base = horizon if math.isnan(base_runway) else base_runway
-    base_label = f"{who}: " + ("never runs out" if math.isnan(base_runway) else fmt.months(int(base)))
-    title = f"What moves the runway most — {who}"
-    caption = (f"Runway with each assumption at its low and at its high, the others as in {the(t.scenario)}; "
-               f"{shown}, largest swing first. A runway that never ends within the horizon is drawn "
-               f"at {horizon} months. Labels give the input values.")
+    base_label = _("{scenario}: {value}", scenario=who, value=_("never runs out") if math.isnan(base_runway)
+                   else fmt.months(int(base)))
+    title = _("What moves the runway most — {scenario}", scenario=who)
+    caption = _("Runway with each assumption at its low and at its high, the others as in {phrase}; "
+                "{shown}, largest swing first. A runway that never ends within the horizon is drawn "
+                "at {horizon} months. Labels give the input values.", phrase=the(t.scenario), shown=shown,
+                horizon=horizon)
     return ucharts.tornado_chart(key, title, rows, base, base_label,
-                                 f"Runway (months from {fmt.month_of(run.months[0])})",
+                                 _("Runway (months from {month})", month=fmt.month_of(run.months[0])),
                                  lambda v: f"{v:g}", caption, limit=horizon,
-                                 limit_label=f"never runs out ({horizon} months)")
+                                 limit_label=_("never runs out ({horizon} months)", horizon=horizon))
 
 
 def sensitivity_view(run: Run, t: Tornado, prefix: str = "sensitivity") -> dict:
@@ -245,10 +251,11 @@ def sensitivity_view(run: Run, t: Tornado, prefix: str = "sensitivity") -> dict:
     if not t.bars:
         choice = ""
     elif kpi == "runway_months":
-        choice = (f"The chart shows the runway, which {moving} of the {len(t.bars)} assumptions move.")
+        choice = _("The chart shows the runway, which {moving} of the {n} assumptions move.", moving=moving,
+                   n=len(t.bars))
     else:
-        choice = (f"The runway moves for only {moving} of the {len(t.bars)} assumptions, so the chart "
-                  f"shows the NPV; the table gives every swing.")
+        choice = _("The runway moves for only {moving} of the {n} assumptions, so the chart shows the NPV; "
+                   "the table gives every swing.", moving=moving, n=len(t.bars))
     swung = [k.name for k in registry.swung()]
     rows = []
     for b in t.bars:
@@ -261,11 +268,11 @@ def sensitivity_view(run: Run, t: Tornado, prefix: str = "sensitivity") -> dict:
                       swing_value_text(t, k, b.swings[k].high, cur), swing_text(k, b.swings[k], cur))
                      for k in swung],
         })
-    base = [(registry.named(k).label, swing_value_text(t, k, t.base[k], cur)) for k in swung]
+    base = [(_(registry.named(k).label), swing_value_text(t, k, t.base[k], cur)) for k in swung]
     return {
         "scenario": who, "phrase": the(t.scenario), "count": len(t.bars), "horizon": t.horizon, "choice": choice,
         "base": base, "chart": tornado_chart(run, t, kpi, f"{prefix}-tornado") if t.bars else None,
-        "kpis": [(k, registry.named(k).label) for k in swung], "rows": rows, "chart_kpi": kpi,
+        "kpis": [(k, _(registry.named(k).label)) for k in swung], "rows": rows, "chart_kpi": kpi,
     }
 
 
@@ -274,39 +281,41 @@ def sensitivity_view(run: Run, t: Tornado, prefix: str = "sensitivity") -> dict:
 # ------------------------------------------------------------------------------------------------
 def distributions_text(sim: Simulation) -> str:
     """Which distributions the varied assumptions were drawn from."""
-    pert = ("a Beta-PERT distribution from its low to its high with the scenario's value as the most "
-            "likely figure")
+    pert = _("a Beta-PERT distribution from its low to its high with the scenario's value as the most "
+             "likely figure")
     counts = Counter(u.distribution for u in sim.varied)
     if set(counts) <= {DEFAULT_DISTRIBUTION}:
-        return (f"each is drawn from {pert} (PERT, the default; the workbook's distribution column "
-                f"can choose triangular, uniform, normal or lognormal instead)")
-    others = "; ".join(f"{d}: {', '.join(u.label for u in sim.varied if u.distribution == d)}"
-                       for d in sorted(counts) if d != DEFAULT_DISTRIBUTION)
-    default = (f"{counts[DEFAULT_DISTRIBUTION]} from {pert} (PERT, the default); "
+        return _("each is drawn from {pert} (PERT, the default; the workbook's distribution column "
+                 "can choose triangular, uniform, normal or lognormal instead)", pert=pert)
+    others = _("; ").join(_("{distribution}: {labels}", distribution=_(d), labels=_(", ").join(
+        u.label for u in sim.varied if u.distribution == d)) for d in sorted(counts) if d != DEFAULT_DISTRIBUTION)
+    default = (_("{n} from {pert} (PERT, the default); ", n=counts[DEFAULT_DISTRIBUTION], pert=pert)
                if counts[DEFAULT_DISTRIBUTION] else "")
-    return f"{default}the distribution column chooses the others ({others})"
+    return _("{default}the distribution column chooses the others ({others})", default=default, others=others)
 
 
 def the(name: str) -> str:
     """A scenario in running text: 'the Base case', 'scenario claim-004'."""
-    return "the Base case" if name == BASE else f"scenario {name}"
+    return _("the Base case") if name == BASE else _("scenario {name}", name=name)
 
 
 def sampling_sentence(sim: Simulation, who: str) -> str:
     n = len(sim.varied)
     if n == 0:
-        return (f"{sim.samples:,} samples of {who} with seed {sim.seed}; no assumption is uncertain in "
-                f"{who} (none has a low and a high that differ, or the scenario fixes each), so every "
-                f"sample is {who} itself. Give the assumptions you are unsure of a low and a high, or a "
-                f"range such as 15%..20% in the scenario's column, to simulate them.")
-    pairs = "; ".join(f"{c.first} with {c.second} at {c.rho:g}" for c in sim.correlations)
-    which = ("assumption is uncertain in it and varies" if n == 1
-             else f"assumptions uncertain in it vary, with the rank correlations of the Correlations sheet "
-                  f"({pairs}) and otherwise independently" if pairs
-             else "assumptions uncertain in it vary, independently of each other")
-    return (f"{sim.samples:,} samples of {who}, drawn with seed {sim.seed} (the same seed gives the "
-            f"same figures). The {n} {which} (listed below); {distributions_text(sim)}. Every other "
-            f"assumption keeps its value in {who}. IRR is not simulated.")
+        return _("{samples} samples of {who} with seed {seed}; no assumption is uncertain in {who} (none has a "
+                 "low and a high that differ, or the scenario fixes each), so every sample is {who} itself. "
+                 "Give the assumptions you are unsure of a low and a high, or a range such as 15%..20% in the "
+                 "scenario's column, to simulate them.", samples=format(sim.samples, ","), who=who, seed=sim.seed)
+    pairs = _("; ").join(_("{first} with {second} at {rho}", first=c.first, second=c.second, rho=format(c.rho, "g"))
+                         for c in sim.correlations)
+    which = (_("assumption is uncertain in it and varies") if n == 1
+             else _("assumptions uncertain in it vary, with the rank correlations of the Correlations sheet "
+                    "({pairs}) and otherwise independently", pairs=pairs) if pairs
+             else _("assumptions uncertain in it vary, independently of each other"))
+    return _("{samples} samples of {who}, drawn with seed {seed} (the same seed gives the same figures). "
+             "The {n} {which} (listed below); {distributions}. Every other assumption keeps its value in "
+             "{who}. IRR is not simulated.", samples=format(sim.samples, ","), who=who, seed=sim.seed, n=n,
+             which=which, distributions=distributions_text(sim))
 
 
 def varied_rows(run: Run, sim: Simulation) -> list[dict]:
@@ -330,7 +339,7 @@ def interval_text(sim: Simulation, kpi: str, ci: tuple[float, float], currency: 
 
 def percentile_text(sim: Simulation, kpi: str, x: float, currency: str) -> str:
     if registry.named(kpi).kind == "months":
-        return "never" if math.isnan(x) else str(int(x))
+        return _("never") if math.isnan(x) else str(int(x))
     if registry.named(kpi).is_month:
         return fmt.month(sim.label(x))
     return fmt.money(x, currency)
@@ -340,40 +349,42 @@ def simulation_charts(run: Run, sim: Simulation, prefix: str = "simulation") -> 
     cur, months = run.workbook.settings.currency, sim.months
     who = narrative.scenario_title(sim.scenario)
     j = run.scenarios.index(sim.scenario)
-    n = f"{sim.samples:,} samples"
+    n = _("{n} samples", n=format(sim.samples, ","))
     fan = ucharts.fan_chart(
-        f"{prefix}-fan", f"Cash balance across {n} — {who}", months, sim.fan.p10, sim.fan.p50,
-        sim.fan.p90, cur, run.result.column("closing_cash", j), f"{who} as entered",
-        run.workbook.settings.value("minimum_cash", sim.scenario),
-        f"Each month's P10, P50 and P90 of closing cash across the {n} (taken month by month, so the "
-        f"P50 line is not one sample's path); the dashed line is {the(sim.scenario)} with every assumption at its "
-        f"value.")
+        f"{prefix}-fan", _("Cash balance across {n} — {scenario}", n=n, scenario=who), months, sim.fan.p10,
+        sim.fan.p50, sim.fan.p90, cur, run.result.column("closing_cash", j),
+        _("{scenario} as entered", scenario=who), run.workbook.settings.value("minimum_cash", sim.scenario),
+        _("Each month's P10, P50 and P90 of closing cash across the {n} (taken month by month, so the P50 line "
+          "is not one sample's path); the dashed line is {phrase} with every assumption at its value.", n=n,
+          phrase=the(sim.scenario)))
     out = sim.histograms["cash_out_month"]
     never_share = out.never / sim.samples
     outs = ucharts.month_histogram_chart(
-        f"{prefix}-cash-out", f"When cash runs out — {who}", months, out.counts, out.never,
-        sim.samples, "Never runs out within the horizon: {share} of samples", "Month cash runs out",
-        f"Share of the {n} whose cash runs out in each month; {fmt.percent(never_share)} never run out "
-        f"by {fmt.month_of(months[-1])}.")
+        f"{prefix}-cash-out", _("When cash runs out — {scenario}", scenario=who), months, out.counts, out.never,
+        sim.samples, _("Never runs out within the horizon: {share} of samples"), _("Month cash runs out"),
+        _("Share of the {n} whose cash runs out in each month; {share} never run out by {month}.", n=n,
+          share=fmt.percent(never_share), month=fmt.month_of(months[-1])))
     p = sim.percentiles
     charts = [fan, outs]
     for kpi, title, colour, what in (
-            ("ending_cash", f"Ending cash ({fmt.month_of(months[-1])}) — {who}", ucharts.CASH_COLOUR,
-             "closing cash in the horizon's last month"),
-            ("peak_funding_need", f"Peak funding need — {who}", ucharts.OUT_COLOUR,
-             "the deepest cumulative operating deficit")):
+            ("ending_cash", _("Ending cash ({month}) — {scenario}", month=fmt.month_of(months[-1]), scenario=who),
+             ucharts.CASH_COLOUR, _("closing cash in the horizon's last month")),
+            ("peak_funding_need", _("Peak funding need — {scenario}", scenario=who), ucharts.OUT_COLOUR,
+             _("the deepest cumulative operating deficit"))):
         edges, counts, zeros = money_bins(sim, kpi)
         log = zeros is not None
-        caption = f"Share of the {n} per bin of {what}; the lines mark P10, P50 and P90."
+        caption = _("Share of the {n} per bin of {what}; the lines mark P10, P50 and P90.", n=n, what=what)
         note = ""
         if log:
-            caption += (" The amounts span several orders of magnitude, so the axis is logarithmic "
-                        "(bins equally wide on it)")
-            caption += f"; {fmt.percent(zeros / sim.samples)} of the samples are zero." if zeros else "."
-            note = f"Zero: {fmt.percent(zeros / sim.samples)} of samples" if zeros else ""
+            caption += _(" The amounts span several orders of magnitude, so the axis is logarithmic "
+                         "(bins equally wide on it)")
+            caption += (_("; {share} of the samples are zero.", share=fmt.percent(zeros / sim.samples)) if zeros
+                        else _("."))
+            note = _("Zero: {share} of samples", share=fmt.percent(zeros / sim.samples)) if zeros else ""
         charts.append(ucharts.money_histogram_chart(
             f"{prefix}-{kpi.replace('_', '-')}", title, edges, counts, sim.samples, cur,
-            f"{registry.named(kpi).label} ({cur}{', log scale' if log else ''})",
+            (_("{label} ({currency}, log scale)", label=_(registry.named(kpi).label), currency=cur) if log
+             else _("{label} ({currency})", label=_(registry.named(kpi).label), currency=cur)),
             (p[kpi].p10, p[kpi].p50, p[kpi].p90), caption, colour, log, note))
     return charts
 
@@ -401,7 +412,7 @@ def simulation_view(run: Run, sim: Simulation, prefix: str = "simulation") -> di
     who = narrative.scenario_title(sim.scenario)
     rows = []
     for figure in registry.simulated():
-        kpi, label = figure.name, figure.label
+        kpi, label = figure.name, _(figure.label)
         p = sim.percentiles[kpi]
         month = figure.is_month
         rows.append({"kpi": kpi, "label": label,
@@ -412,8 +423,8 @@ def simulation_view(run: Run, sim: Simulation, prefix: str = "simulation") -> di
     years = list(sim.cash_out_by_year.items())
     year_tables = [[(str(y), fmt.share_pm(prob, sim.probability_ci95(prob))) for y, prob in years[a:a + YEARS_PER_TABLE]]
                    for a in range(0, len(years), YEARS_PER_TABLE)]
-    what = ("falls below the minimum cash" if run.workbook.settings.value("minimum_cash", sim.scenario)
-            else "has run out")
+    what = (_("falls below the minimum cash") if run.workbook.settings.value("minimum_cash", sim.scenario)
+            else _("has run out"))
     varied = bool(sim.varied)  # with nothing varied every sample is the scenario: no charts, no tables
     return {"scenario": who, "description": sim.description, "name": sim.scenario,
             "sentence": sampling_sentence(sim, the(sim.scenario)), "varied": varied,

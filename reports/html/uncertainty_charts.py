@@ -15,6 +15,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from cashcast.reports import fmt
+from cashcast.reports.i18n import _
 from cashcast.reports.html.charts import (CASH_COLOUR, HALF, LABEL_BOX, OUT_COLOUR, WIDE, Chart, _mid,
                      _month_end, money_axis, month_axis, new_figure, style, to_svg)
 
@@ -39,7 +40,7 @@ def _bar_labels(row: TornadoRow, base: float) -> list[tuple[float, str, int]]:
     """(x, text, direction ±1) of the input-value labels at the ends of one tornado bar."""
     if row.at_low == row.at_high:
         side = 1 if row.at_low >= base else -1
-        return [(row.at_low, f"{row.low_text} or {row.high_text}", side)]
+        return [(row.at_low, _("{low} or {high}", low=row.low_text, high=row.high_text), side)]
     out = []
     for x, text, other in ((row.at_low, row.low_text, row.at_high), (row.at_high, row.high_text, row.at_low)):
         if x != base:
@@ -85,8 +86,8 @@ def tornado_chart(chart_id: str, title: str, rows: list[TornadoRow], base: float
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: ticks(v)))
         ax.set_xlabel(axis_label)
         ax.set_title(title, pad=18)
-        fig.legend(handles=[Patch(color=LOW_COLOUR, label="Assumption at its low"),
-                           Patch(color=HIGH_COLOUR, label="Assumption at its high")],
+        fig.legend(handles=[Patch(color=LOW_COLOUR, label=_("Assumption at its low")),
+                           Patch(color=HIGH_COLOUR, label=_("Assumption at its high"))],
                   loc="outside lower center", ncols=2)
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
 
@@ -100,16 +101,16 @@ def fan_chart(chart_id: str, title: str, months: list[dt.date], p10: np.ndarray,
     with matplotlib.rc_context(style(chart_id)):
         x = [_mid(m) for m in months]
         ax.fill_between(x, p10, p90, color=CASH_COLOUR, alpha=0.22, linewidth=0,
-                        label="P10–P90 of the samples")
-        ax.plot(x, p50, color=CASH_COLOUR, linewidth=2.2, label="P50 (median)")
+                        label=_("P10–P90 of the samples"))
+        ax.plot(x, p50, color=CASH_COLOUR, linewidth=2.2, label=_("P50 (median)"))
         ax.plot(x, entered, color="#555", linewidth=1.2, linestyle="--", label=entered_label)
         ax.axhline(0, color="#555", linewidth=0.8)
         if floor:
             ax.axhline(floor, color=OUT_COLOUR, linewidth=0.8, linestyle="--",
-                       label=f"Minimum cash {fmt.money(floor, currency)}")
+                       label=_("Minimum cash {amount}", amount=fmt.money(floor, currency)))
         end = _month_end(months[-1])
         ax.axvline(end, color=OUT_COLOUR, linewidth=1, linestyle=":")
-        ax.annotate(f"Horizon ends {fmt.month_of(months[-1])}", (end, 1.0),
+        ax.annotate(_("Horizon ends {month}", month=fmt.month_of(months[-1])), (end, 1.0),
                     xycoords=("data", "axes fraction"), xytext=(-4, -4), textcoords="offset points",
                     ha="right", va="top", fontsize=8.5, color=OUT_COLOUR, bbox=LABEL_BOX)
         ax.margins(y=0.08)
@@ -117,7 +118,7 @@ def fan_chart(chart_id: str, title: str, months: list[dt.date], p10: np.ndarray,
         ax.set_xlim(months[0], end + dt.timedelta(days=1))
         money_axis(ax, currency)
         ax.set_title(title)
-        ax.set_ylabel(f"Cash at month end ({currency})")
+        ax.set_ylabel(_("Cash at month end ({currency})", currency=currency))
         ax.legend(loc="upper left")
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
 
@@ -125,7 +126,7 @@ def fan_chart(chart_id: str, title: str, months: list[dt.date], p10: np.ndarray,
 def _share_axis(ax) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}%"))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-    ax.set_ylabel("Share of samples (%)")
+    ax.set_ylabel(_("Share of samples (%)"))
 
 
 def month_histogram_chart(chart_id: str, title: str, months: list[dt.date], counts: np.ndarray,
