@@ -93,6 +93,11 @@ def ngettext(singular: str, plural: str, n: int, **values) -> str:
     return text.format(n=n, **values)
 
 
+def _noop(message: str) -> str:
+    """Mark ``message`` for extraction without translating it here (it is translated where shown)."""
+    return message
+
+
 def gettext_(message: str) -> str:
     """Jinja2's ``gettext`` callable (the i18n extension fills ``%(name)s`` itself and so asks for a
     ``{% trans %}`` block's literal % as %%, which Babel's extractor writes as % when the block has no

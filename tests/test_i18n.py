@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -21,6 +22,8 @@ from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
+from cashcast.models.reading.workbook import BASE
+from cashcast.reports.html.narrative import text_parts
 from cashcast.reports.html.page import html_report
 from cashcast.reports.i18n import _, catalogue_path, language
 from tests.helpers import ROOT
@@ -87,3 +90,219 @@ def test_translation_leaves_english_and_fills_placeholders():
         assert _("{n} days", n=30) == "30 天"
         assert _("Base case") == "基准情景"
     assert _("Base case") == "Base case"
+
+
+# ------------------------------------------------------------------------------------------------
+# The Chinese report of each example
+# ------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def reports(path):
+    """(run, English html, Chinese html, English html again) of an analysed example."""
+    run = run_file(path)
+    outcome = Outcome(run, analyse(run, SAMPLES, 0))
+    en = html_report(outcome)
+    with language("zh"):
+        zh = html_report(outcome)
+    return run, en, zh, html_report(outcome)
+
+
+@pytest.fixture(params=EXAMPLES, ids=EXAMPLE_IDS)
+def example(request):
+    return reports(request.param)
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees (SVG chart text included), without elements marked ``lang="en"`` (the
+    model's own documentation, quoted in English) and without style."""
+
+    VOID = {"br", "wbr", "meta", "link", "img", "input", "path", "use", "rect", "circle", "line", "stop"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            hidden = dict(attrs).get("lang") == "en" or tag in ("style", "script", "title", "defs")
+            self.stack.append((tag, hidden))
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if not any(hidden for _tag, hidden in self.stack):
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    v = VisibleText()
+    v.feed(page)
+    return "\n".join(v.parts)
+
+
+def workbook_texts(run) -> list[str]:
+    """Everything the report quotes from the workbook: names, units, sources, notes, descriptions
+    (sources and notes also piece by piece, as the report splits them around links and files)."""
+    wb = run.workbook
+    s = wb.settings
+    prose = [*s.notes.values(), *(s.description for s in wb.scenarios)]
+    out = [wb.name, Path(wb.name).stem, s.title or "", s.company or "", *s.notes.keys(), *run.scenarios,
+           *wb.blocks.keys(), *s.in_scenario(BASE).keys(), "start_month", "horizon_months", "currency",
+           *(f"fx_{c}" for c in s.fx)]
+    for r in wb.rows:
+        out += [r.block, r.parameter, *r.parameter.split("."), r.unit, r.unit.partition("/")[2], r.kind,
+                r.currency or ""]
+        out += [f"{r.link[0]}.{r.link[1]}"] if r.link else []
+        prose += [r.source, r.notes]
+    for c in wb.correlations:
+        out += [c.first, c.second]
+        prose += [c.source, c.notes]
+    out += prose + [p.text for text in prose for p in text_parts(text)]
+    return sorted({t.strip() for t in out if t and t.strip()}, key=len, reverse=True)
+
+
+# Proper names, abbreviations and units a Chinese financial text keeps in Latin letters
+KEPT = {"US", "USD", "RMB", "CNY", "ARR", "ARPU", "LTV", "CAC", "EBITDA", "IRR", "PERT", "Beta-PERT",
+        "Iman", "Conover", "Wilson", "Correlations", "cashcast", "Excel", "low", "high", "distribution",
+        "pp", "irr_note", "minimum_cash", "pre_money", "post_money"}
+
+
+def ui_text(page: str, run) -> str:
+    """The visible text without what the workbook says (article files and links included)."""
+    text = visible_text(page)
+    for t in workbook_texts(run):
+        text = text.replace(t, " ")
+    return re.sub(r"\b[\w.-]+\.(?:txt|md|pdf|html?|xlsx?|csv|json)\b|https?://\S+", " ", text)
+
+
+def english_words(page: str, run) -> list[str]:
+    text = ui_text(page, run)
+    words = {w.rstrip("'’-") for w in re.findall(r"[A-Za-z][\w'’-]*", text)}
+    return sorted(w for w in words if w not in KEPT and not re.fullmatch(r"P\d+", w))
+
+
+def test_the_chinese_report_has_no_english_ui_text(example):
+    run, _en, zh, _again = example
+    assert english_words(zh, run) == []
+
+
+def test_the_english_report_is_english_and_unchanged_by_a_chinese_render(example):
+    """Rendering in Chinese leaves no trace: English before and after are the same bytes."""
+    _run, en, zh, again = example
+    assert en == again
+    assert '<html lang="en">' in en and '<html lang="zh">' in zh
+    assert "基准情景" in zh and "基准情景" not in en
+    assert "Base case" in en and "The answer" in en
+
+
+# ------------------------------------------------------------------------------------------------
+# The Excel report's labels
+# ------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def workbooks(path):
+    """(English, Chinese) Excel reports of an example, as openpyxl workbooks (formulas, not values)."""
+    import io
+
+    import openpyxl
+
+    from cashcast.reports.excel.report import excel_bytes
+
+    run = run_file(path)
+    en = excel_bytes(run)
+    with language("zh"):
+        zh = excel_bytes(run)
+    return tuple(openpyxl.load_workbook(io.BytesIO(b)) for b in (en, zh))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
+def test_the_chinese_workbook_has_the_same_sheets_and_formulas(path):
+    """Only labels change: the sheet names (which formulas refer to) and every formula are the same,
+    so the Chinese workbook recalculates exactly as the English one (the parity tests' workbook)."""
+    en, zh = workbooks(path)
+    assert zh.sheetnames == en.sheetnames
+    for name in en.sheetnames:
+        a, b = en[name], zh[name]
+        formulas_en = {c.coordinate: c.value for row in a.iter_rows() for c in row if c.data_type == "f"}
+        formulas_zh = {c.coordinate: c.value for row in b.iter_rows() for c in row if c.data_type == "f"}
+        assert formulas_zh == formulas_en, name
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
+def test_the_chinese_workbook_labels_rows_and_key_figures_in_chinese(path):
+    en, zh = workbooks(path)
+    column_a = [c.value for c in zh["Summary"]["A"] if isinstance(c.value, str)]
+    assert "现金耗尽月份（现金首次低于下限的月份）" in column_a
+    assert "峰值资金需求（累计经营赤字的最深值）" in column_a
+    labels = [c.value for c in zh["Monthly"]["A"] if isinstance(c.value, str)]
+    assert "期末现金" in labels and "Closing cash" not in labels
+    assert "月度模型" in labels
+    english = [c.value for c in en["Monthly"]["A"] if isinstance(c.value, str)]
+    assert "Closing cash" in english and "Monthly model" in english
+
+
+# ------------------------------------------------------------------------------------------------
+# The command line and the formats
+# ------------------------------------------------------------------------------------------------
+def test_lang_is_an_option_of_run_and_of_its_options_object():
+    from cashcast.reports.cli.main import parser
+    from cashcast.reports.cli.options import RunOptions, from_namespace
+
+    assert from_namespace(parser().parse_args(["run", "w.xlsx"])).lang == "en"
+    opts = from_namespace(parser().parse_args(["run", "w.xlsx", "--lang", "zh"]))
+    assert isinstance(opts, RunOptions) and opts.lang == "zh"
+    with pytest.raises(SystemExit) as exc:
+        parser().parse_args(["run", "w.xlsx", "--lang", "fr"])
+    assert exc.value.code == 2
+
+
+def test_cli_writes_the_chinese_reports(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "cashcast", "run", str(EXAMPLES[1]), "--out", str(tmp_path),
+                             "--samples", "0", "--lang", "zh"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / f"{EXAMPLES[1].stem}.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "结论" in page
+    assert '"cash_out_month"' in (tmp_path / f"{EXAMPLES[1].stem}.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("amount, currency, english, chinese", [
+    (2.4e9, "USD", "$2.4B", "US$24亿"),
+    (-5.4e8, "USD", "−$540M", "−US$5.4亿"),
+    (7e5, "USD", "$700K", "US$70万"),
+    (5.51e8, "RMB", "¥5.5亿", "¥5.5亿"),
+    (5e7, "RMB", "¥5,000万", "¥5000万"),
+    (1.5e12, "RMB", "¥1.5万亿", "¥1.5万亿"),
+    (9_999, "RMB", "¥9,999", "¥9,999"),
+    (20, "USD", "$20", "US$20"),
+])
+def test_money_in_both_languages(amount, currency, english, chinese):
+    """Babel's compact decimals: 万 and 亿 in Chinese (a ten-thousand and a hundred-million step)."""
+    assert fmt.money(amount, currency) == english
+    with language("zh"):
+        assert fmt.money(amount, currency) == chinese
+
+
+def test_months_percentages_and_counts_in_both_languages():
+    import datetime as dt
+
+    d = dt.date(2025, 3, 1)
+    assert (fmt.month_of(d), fmt.month("2025-12"), fmt.months(1), fmt.months(26), fmt.percent(-0.046),
+            fmt.number(2e5), fmt.month(None)) == ("Mar 2025", "Dec 2025", "1 month", "26 months", "−4.6%",
+                                                  "200K", "never")
+    with language("zh"):
+        assert (fmt.month_of(d), fmt.month("2025-12"), fmt.months(1), fmt.months(26), fmt.percent(-0.046),
+                fmt.number(2e5), fmt.month(None)) == ("2025年3月", "2025年12月", "1个月", "26个月", "−4.6%",
+                                                      "20万", "从不")
+
+
+def test_the_chinese_answer_uses_chinese_dates_and_units(example):
+    run, _en, zh, _again = example
+    headlines = re.findall(r'<p class="headline"[^>]*>([^<]*)</p>', zh)
+    assert headlines and all(re.search(r"\d{4}年\d{1,2}月", h) for h in headlines)
+    assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", ui_text(zh, run))
+    cards = re.findall(r'<dd class="value">([^<]*)</dd>', zh)
+    assert any(re.search(r"[\d.]+[万亿]$", c) for c in cards)

@@ -142,3 +142,10 @@ def test_pyproject_lists_every_package_folder():
     setuptools = PYPROJECT["tool"]["setuptools"]
     assert set(setuptools["packages"]) == _packages_in_folders()
     assert setuptools["package-dir"] == {name: folder for folder, name in PACKAGE_DIRS.items()}
+
+
+def test_run_in_chinese_reads_the_catalogue_from_the_wheel(installed):
+    """``--lang zh`` works from the installed package: the .po is package data."""
+    cashcast(installed, "run", FLAGSHIP.name, "--out", "out-zh", "--samples", "0", "--lang", "zh")
+    page = (installed.work / "out-zh" / f"{FLAGSHIP.stem}.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "基准情景" in page and "结论" in page

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POT = ROOT / "reports" / "locale" / "cashcast.pot"
 LANGS = ("zh",)
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)  # headers stay the same between runs
-KEYWORDS = {"_": None, "ngettext": (1, 2), "gettext": None}
+KEYWORDS = {"_": None, "ngettext": (1, 2), "gettext": None, "_noop": None}
 
 
 def source_messages() -> list[tuple[str | tuple[str, str], str]]:

@@ -17,6 +17,7 @@ from cashcast.models.reading.data import Row, Workbook, ordinal_to_date
 from cashcast.models.statements.lines import STATEMENT_LINES
 from cashcast.models.statements.lines import STATEMENTS as STATEMENT_TITLES
 
+from cashcast.reports.i18n import _noop
 from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 
 # The sheets' titles (the scenario sheets' are made by scenario_sheet_names) and the workbook-level
@@ -53,15 +54,16 @@ def sections(model: Model) -> list[tuple[str, list[str]]]:
     placed_by_registry = {s.name: s.section for s in STATEMENT_LINES}
     by_role = {role: [n for n, ln in lines.items() if ln.role == role and n not in placed_by_registry]
                for role in ("detail", "revenue", "cost", "funding", "memo", "ownership")}
-    plan = [("Drivers", by_role["detail"])]
-    plan_roles = ([("Revenue", "revenue"), ("Costs", "cost"), ("Funding", "funding"), ("Cash", None)]
-                  + [(title, None) for title in STATEMENT_TITLES] + [("Memo (not cash)", "memo"),
-                                                                     ("Ownership", "ownership")])
+    plan = [(_noop("Drivers"), by_role["detail"])]  # section titles: msgids, translated where written
+    plan_roles = ([(_noop("Revenue"), "revenue"), (_noop("Costs"), "cost"), (_noop("Funding"), "funding"),
+                   (_noop("Cash"), None)]
+                  + [(title, None) for title in STATEMENT_TITLES] + [(_noop("Memo (not cash)"), "memo"),
+                                                                     (_noop("Ownership"), "ownership")])
     for title, role in plan_roles:
         blocks = by_role[role] if role else []
         plan.append((title, blocks + [s.name for s in STATEMENT_LINES if s.section == title]))
     placed = {n for _, names in plan for n in names}
-    plan.append(("Other lines", [n for n in lines if n not in placed]))
+    plan.append((_noop("Other lines"), [n for n in lines if n not in placed]))
     return [(title, [n for n in names if n in lines]) for title, names in plan
             if any(n in lines for n in names)]
 
@@ -94,17 +96,17 @@ class ModelLayout:
                 r += 1
             r += 1
         layout.line_sections = len(layout.sections)
-        layout.sections.append((r, "Helper rows for the key figures (1 = yes)"))
+        layout.sections.append((r, _noop("Helper rows for the key figures (1 = yes)")))
         for flag in registry.flags():
             r += 1
             layout.flags[flag.key] = r
         r += 2
-        layout.sections.append((r, "Helper rows: IRR search (a live guess for IRR, the root nearest 0)"))
+        layout.sections.append((r, _noop("Helper rows: IRR search (a live guess for IRR, the root nearest 0)")))
         for key in IRR_ROWS:
             r += 1
             layout.irr[key] = r
         r += 2
-        layout.sections.append((r, "Key figures of this sheet's scenario"))
+        layout.sections.append((r, _noop("Key figures of this sheet's scenario")))
         for kpi in registry.KPIS:
             r += 1
             layout.kpis[kpi.name] = r

@@ -238,7 +238,7 @@ def scenarios_cash_chart(chart_id: str, title: str, months: list[dt.date], serie
         ax.set_title(title)
         ax.set_ylabel(_("Cash at month end ({currency})", currency=currency))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    caption = "Closing cash of every scenario; a cross marks the month a scenario runs out of cash."
+    caption = _("Closing cash of every scenario; a cross marks the month a scenario runs out of cash.")
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
 
 

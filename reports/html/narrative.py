@@ -19,7 +19,7 @@ from cashcast.models.reading.specs import SHAPES, YEARLY_SHAPES
 from cashcast.models.reading.workbook import BASE, Row, Settings, Workbook, ordinal_to_date
 
 from cashcast.reports import fmt
-from cashcast.reports.i18n import _
+from cashcast.reports.i18n import _, _noop
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,17 @@ def card_notes(workbook: Workbook, k: dict, scenario: str = BASE) -> dict[str, s
 
 IRR_SIGNS = re.compile(r"undefined: the operating cash flows change sign (\d+) times, so more than one rate can "
                        r"make their NPV zero")
+IRR_NOTES = (  # the fixed notes of :func:`cashcast.models.analysis.kpi.irr_note`, as msgids
+    _noop("the flows are positive first and negative later: a borrowing, whose IRR is the rate paid "
+          "(lower is better)"),
+    _noop("undefined: there are no operating cash flows"),
+    _noop("undefined: the operating cash flows never change sign (always negative)"),
+    _noop("undefined: the operating cash flows never change sign (always positive)"),
+)
 
 
 def irr_note_text(note: str | None) -> str:
-    """Why the IRR card has no rate, in the report's language (the registry's note is English)."""
+    """Why the IRR card has no rate, in the report's language (the model's note is English)."""
     if note and (m := IRR_SIGNS.fullmatch(note)):
         return _("undefined: the operating cash flows change sign {n} times, so more than one rate can "
                  "make their NPV zero", n=m[1])

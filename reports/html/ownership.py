@@ -5,7 +5,10 @@ nothing is recomputed here.
 """
 from __future__ import annotations
 
+import re
+
 from cashcast.reports import fmt
+from cashcast.reports import i18n
 from cashcast.reports.i18n import _
 
 HEADINGS = (  # msgids, translated when shown"Round", "Signed", "Amount", "Pre-money", "Post-money", "New investors' share",
@@ -51,4 +54,18 @@ def ownership_view(table: dict, scenario: str, title: str, currency: str) -> dic
                      fmt.percent(r["new_investors_share"]), fmt.percent(r["earlier_holders_share"]),
                      fmt.percent(r["start_holders_share"])])
     return {"scenario": {"name": scenario, "title": title}, "headings": [_(h) for h in HEADINGS], "rows": rows,
-            "sentences": [sentence(r) for r in data["rounds"] if r["post_money"] is not None], "note": data["note"] and _(data["note"])}
+            "sentences": [sentence(r) for r in data["rounds"] if r["post_money"] is not None], "note": note_text(data["note"])}
+
+
+MISSING = re.compile(r"no pre_money or post_money for: (.+); the shares (it|they) sold are unknown, so the "
+                     r"ownership after (?:it|them) is not computed \(no guess is made\)")
+
+
+def note_text(note: str | None) -> str | None:
+    """Why the cap table is incomplete (:func:`cashcast.models.analysis.cap_table.missing_note`), in
+    the report's language (in English the model's own words)."""
+    m = MISSING.fullmatch(note or "")
+    if m is None or i18n.current() == "en":
+        return note
+    return _("no pre_money or post_money for: {rounds}; the shares sold there are unknown, so the ownership "
+             "after them is not computed (no guess is made)", rounds=m[1])

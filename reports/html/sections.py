@@ -239,7 +239,7 @@ def driver_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
     for ln in drivers:
         values = annual["lines"][ln.name]
         suffix = aggregation(ln.annual).suffix
-        label = line_label(ln.label, ln.block) + (f" ({_(suffix.strip()[1:-1])})" if suffix else "")
+        label = line_label(ln.label, ln.block) + (f" {_(suffix.strip())}" if suffix else "")
         if re.fullmatch(r"[A-Z]{3}(/.*)?", ln.unit):
             rows.append(money_row(label, values, currency))
         else:
@@ -256,7 +256,8 @@ def yearly_kpi_rows(annual: dict, currency: str) -> list[TableRow]:
                  else [fmt.percent(v) for v in values] if k.kind == "rate"
                  else ["—" if v is None else f"{fmt.number(v, 2)}×" for v in values])
         bad = [(v or 0) * k.better < 0 for v in values]   # shown in red, as a loss is: a burn
-        rows.append(TableRow(f"{_(k.label)} ({_(k.description)})", shown, "item", bad))
+        rows.append(TableRow(_("{label} ({description})", label=_(k.label), description=_(k.description)),
+                             shown, "item", bad))
     return rows
 
 

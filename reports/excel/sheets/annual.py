@@ -16,6 +16,7 @@ from cashcast.models.analysis.yearly import UNDEFINED
 from cashcast.models.engine.annual import SUM
 from cashcast.models.engine.annual import of as aggregation
 
+from cashcast.reports.i18n import _, label, ngettext
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.formulas import cell
 from cashcast.reports.excel.layout import (
@@ -30,25 +31,25 @@ def year_header(book: Book, ws: Worksheet) -> list[tuple[int, int, int]]:
     months) of a sheet of yearly figures over Monthly; returns the years' spans."""
     st = book.st
     ws.write_formula(SCENARIO_ROW, KEY_COL + 1, f"={SELECTOR_NAME}", st.selector, book.selected)
-    for c, text in ((LABEL_COL, "Line"), (UNIT_COL, "Unit"), (KEY_COL, "Key")):
+    for c, text in ((LABEL_COL, _("Line")), (UNIT_COL, _("Unit")), (KEY_COL, _("Key"))):
         ws.write_string(DATE_ROW, c, text, st.header)
     spans = year_spans(book.run.months)
     for i, (year, a, b) in enumerate(spans):
         ws.write_number(DATE_ROW, FIRST_MONTH_COL + i, year, st.header_number)
-        ws.write_string(INDEX_ROW, FIRST_MONTH_COL + i, f"{b - a + 1} months", st.note)
+        ws.write_string(INDEX_ROW, FIRST_MONTH_COL + i, ngettext("{n} month", "{n} months", b - a + 1), st.note)
     return spans
 
 
 def write(book: Book, ws: Worksheet) -> None:
     """Each line per calendar year: SUM of its months on Monthly, or the year-end value."""
     st = book.st
-    ws.write_string(TITLE_ROW, 0, "Annual totals", st.title)
-    ws.write_string(SCENARIO_ROW, 0, "Sums of the months on Monthly; balances (closing cash, subscribers, "
-                                     "…) are year-end values; levels (audience, …) monthly averages. "
-                                     "Scenario (chosen on Summary):", st.note)
+    ws.write_string(TITLE_ROW, 0, _("Annual totals"), st.title)
+    ws.write_string(SCENARIO_ROW, 0, _("Sums of the months on Monthly; balances (closing cash, subscribers, "
+                                       "…) are year-end values; levels (audience, …) monthly averages. "
+                                       "Scenario (chosen on Summary):"), st.note)
     spans = year_header(book, ws)
     for r, title in book.layout.sections[:book.layout.line_sections]:
-        ws.write_string(r, LABEL_COL, title, st.section)
+        ws.write_string(r, LABEL_COL, _(title), st.section)
     for name, r in book.layout.rows.items():
         _line(book, ws, name, r, spans)
     _yearly_kpis(book, ws, spans)
@@ -88,10 +89,10 @@ def _yearly_kpis(book: Book, ws: Worksheet, spans: list[tuple[int, int, int]]) -
     formula per year over its lines' rows on Monthly; "n/a" where a year has no value."""
     st, layout = book.st, book.layout
     top = layout.sections[layout.line_sections][0]
-    ws.write_string(top, LABEL_COL, "Key figures per year", st.section)
+    ws.write_string(top, LABEL_COL, _("Key figures per year"), st.section)
     for i, kpi in enumerate(registry.YEARLY, start=1):
         unit = book.currency if kpi.kind == "money" else YEARLY_UNITS[kpi.kind]
-        ws.write_string(top + i, LABEL_COL, f"{kpi.label} ({kpi.description})", st.text)
+        ws.write_string(top + i, LABEL_COL, _("{label} ({description})", label=_(kpi.label), description=_(kpi.description)), st.text)
         ws.write_string(top + i, UNIT_COL, unit, st.text)
         ws.write_string(top + i, KEY_COL, kpi.name, st.key)
         fmt = st.number(YEARLY_FORMATS.get(kpi.kind) or unit_format(unit, book.currency))
@@ -116,7 +117,8 @@ def line_row(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int
     line = book.model.lines[name]
     src = r if source_row is None else source_row
     fold = aggregation(line.annual)
-    ws.write_string(r, LABEL_COL, line.label + fold.suffix, st.text)
+    ws.write_string(r, LABEL_COL, label(line.label, line.block) + (f" {_(fold.suffix.strip())}" if fold.suffix else ""),
+                    st.text)
     ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if fold.key == SUM else line.unit, st.text)
     ws.write_string(r, KEY_COL, name, st.key)
     total = line.role == "total"

@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
 
+from cashcast.reports.i18n import _, label
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import kpi_format, kpi_value
@@ -31,8 +32,8 @@ from cashcast.reports.excel.styles import print_setup, unit_format
 def write_monthly(book: Book, ws: Worksheet) -> None:
     """Monthly: the model of the scenario chosen on Summary (numpy's values of the first cached)."""
     st = book.st
-    ws.write_string(TITLE_ROW, 0, "Monthly model", st.title)
-    ws.write_string(SCENARIO_ROW, 0, "Scenario (chosen on Summary):", st.text)
+    ws.write_string(TITLE_ROW, 0, _("Monthly model"), st.title)
+    ws.write_string(SCENARIO_ROW, 0, _("Scenario (chosen on Summary):"), st.text)
     ws.write_formula(SCENARIO_ROW, KEY_COL, f"={SELECTOR_NAME}", st.selector, book.selected)
     _write_model(book, ws, 0)
 
@@ -41,8 +42,8 @@ def write_scenario(book: Book, ws: Worksheet) -> None:
     """A scenario sheet: the model of one scenario, fixed, read from the Assumptions' "in force" column."""
     st = book.st
     j = book.scenario_column(ws.name)
-    ws.write_string(TITLE_ROW, 0, f"Monthly model of scenario {book.run.scenarios[j]}", st.title)
-    ws.write_string(SCENARIO_ROW, 0, "Scenario (fixed; the Assumptions' 'In force' column):", st.text)
+    ws.write_string(TITLE_ROW, 0, _("Monthly model of scenario {name}", name=book.run.scenarios[j]), st.title)
+    ws.write_string(SCENARIO_ROW, 0, _("Scenario (fixed; the Assumptions' 'In force' column):"), st.text)
     ws.write_string(SCENARIO_ROW, KEY_COL, book.run.scenarios[j], st.text)
     _write_model(book, ws, j)
 
@@ -52,10 +53,10 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
     st, L = book.st, book.layout
     _month_headers(book, ws)
     for r, title in L.sections:
-        ws.write_string(r, LABEL_COL, title, st.section)
+        ws.write_string(r, LABEL_COL, _(title), st.section)
     for name, r in L.rows.items():
         line = book.model.lines[name]
-        ws.write_string(r, LABEL_COL, line.label, st.text)
+        ws.write_string(r, LABEL_COL, label(line.label, line.block), st.text)
         ws.write_string(r, UNIT_COL, line.unit, st.text)
         ws.write_string(r, KEY_COL, name, st.key)
         total = line.role == "total"
@@ -76,10 +77,10 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
 
 def _month_headers(book: Book, ws: Worksheet) -> None:
     st = book.st
-    ws.write_string(INDEX_ROW, LABEL_COL, "Month number (0 = first month)", st.note)
-    ws.write_string(DATE_ROW, LABEL_COL, "Line", st.header)
-    ws.write_string(DATE_ROW, UNIT_COL, "Unit", st.header)
-    ws.write_string(DATE_ROW, KEY_COL, "Key", st.header)
+    ws.write_string(INDEX_ROW, LABEL_COL, _("Month number (0 = first month)"), st.note)
+    ws.write_string(DATE_ROW, LABEL_COL, _("Line"), st.header)
+    ws.write_string(DATE_ROW, UNIT_COL, _("Unit"), st.header)
+    ws.write_string(DATE_ROW, KEY_COL, _("Key"), st.header)
     for t, month in enumerate(book.run.months):
         ws.write_number(INDEX_ROW, FIRST_MONTH_COL + t, t, st.month_number)
         ws.write_datetime(DATE_ROW, FIRST_MONTH_COL + t, dt.datetime(month.year, month.month, 1),
@@ -133,7 +134,7 @@ def _kpis(book: Book, ws: Worksheet, j: int) -> None:
                         lambda line: _search(L, line).irr(), INDEX_ROW)
     for kpi in registry.KPIS:
         r = L.kpis[kpi.name]
-        ws.write_string(r, LABEL_COL, kpi.title, st.text)
+        ws.write_string(r, LABEL_COL, _("{label} ({description})", label=_(kpi.label), description=_(kpi.description)), st.text)
         ws.write_string(r, UNIT_COL, kpi_unit(kpi, book.currency), st.text)
         ws.write_string(r, KEY_COL, kpi.name, st.key)
         ws.write_formula(r, FIRST_MONTH_COL, kpi.definition.xl(ctx), kpi_format(book, kpi, False),

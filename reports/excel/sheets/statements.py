@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 from cashcast.models.statements.checks import check_results
 from cashcast.models.statements.lines import STATEMENTS, statement_views
 
+from cashcast.reports.i18n import _
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.formulas import row_range
 from cashcast.reports.excel.layout import (
@@ -28,13 +29,13 @@ LARGEST = ".largest"   # the key suffix of a check's "largest absolute differenc
 def write(book: Book, ws: Worksheet) -> None:
     """Each statement a block of rows, a column per year; then the checks' largest differences."""
     st = book.st
-    ws.write_string(TITLE_ROW, 0, "Statements", st.title)
-    ws.write_string(SCENARIO_ROW, 0, "Income statement, cash flow statement and balance sheet per year, over "
-                                     "Monthly. Scenario (chosen on Summary):", st.note)
+    ws.write_string(TITLE_ROW, 0, _("Statements"), st.title)
+    ws.write_string(SCENARIO_ROW, 0, _("Income statement, cash flow statement and balance sheet per year, over "
+                                       "Monthly. Scenario (chosen on Summary):"), st.note)
     spans = year_header(book, ws)
     r = DATE_ROW + 2
     for title, names in statement_views(book.model.lines).items():
-        ws.write_string(r, LABEL_COL, title, st.section)
+        ws.write_string(r, LABEL_COL, _(title), st.section)
         for name in names:
             r += 1
             line_row(book, ws, name, r, spans, book.layout.rows[name])
@@ -51,13 +52,13 @@ def write(book: Book, ws: Worksheet) -> None:
 def _checks(book: Book, ws: Worksheet, r: int) -> None:
     """Each check's largest absolute difference over every month of Monthly (0 when it holds)."""
     st, L = book.st, book.layout
-    ws.write_string(r, LABEL_COL, f"{STATEMENTS[-1]}: largest absolute difference over all months "
-                                  f"(0 when the identity holds)", st.section)
+    ws.write_string(r, LABEL_COL, _("{sheet}: largest absolute difference over all months (0 when the identity "
+                                    "holds)", sheet=_(STATEMENTS[-1])), st.section)
     results = check_results(lambda name: book.run.result.column(name, 0))
     for result in results:
         r += 1
         months = row_range(L.rows[result.name], FIRST_MONTH_COL, L.last_col, MONTHLY)
-        ws.write_string(r, LABEL_COL, book.model.lines[result.name].label, st.text)
+        ws.write_string(r, LABEL_COL, _(book.model.lines[result.name].label), st.text)
         ws.write_string(r, UNIT_COL, book.currency, st.text)
         ws.write_string(r, KEY_COL, result.name + LARGEST, st.key)
         ws.write_formula(r, FIRST_MONTH_COL, f"=MAX(MAX({months}),-MIN({months}))", st.number(CENTS),

@@ -13,6 +13,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
 
+from cashcast.reports import fmt
+from cashcast.reports.i18n import _
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import kpi_format, kpi_value
 from cashcast.reports.excel.formulas import cell
@@ -33,10 +35,10 @@ def write(book: Book, ws: Worksheet) -> None:
     """Selector, live key figures per scenario, the scenario list and the charts."""
     st, s = book.st, book.workbook.settings
     ws.write_string(0, 0, book.workbook.settings.title_for(book.workbook.name,
-                                                          "monthly cash flow, break-even and runway"), st.title)
-    ws.write_string(1, 0, f"{s.horizon_months} months from {s.start_month:%b %Y}, in {s.currency}. "
-                          f"Every projected number is a formula: change a blue input on Assumptions "
-                          f"and the model recalculates.", st.subtitle)
+                                                          _("monthly cash flow, break-even and runway")), st.title)
+    ws.write_string(1, 0, _("{months} from {start}, in {currency}. Every projected number is a formula: change "
+                            "a blue input on Assumptions and the model recalculates.", months=fmt.months(s.horizon_months),
+                            start=fmt.month_of(s.start_month), currency=s.currency), st.subtitle)
     list_row = KPI_HEADER_ROW + len(registry.KPIS) + 4
     _selector(book, ws, list_row)
     _kpi_table(book, ws)
@@ -56,15 +58,15 @@ def _selector(book: Book, ws: Worksheet, list_row: int) -> None:
     """The scenario selector over the list at ``list_row``, its position, and their defined names."""
     st, names = book.st, book.workbook.scenario_names
     first, last = cell(list_row + 1, 0, True, True), cell(list_row + len(names), 0, True, True)
-    ws.write_string(SELECTOR_ROW, 0, "Scenario shown in the model (choose from the list)", st.text)
+    ws.write_string(SELECTOR_ROW, 0, _("Scenario shown in the model (choose from the list)"), st.text)
     ws.write_string(SELECTOR_ROW, VALUE_COL, book.selected, st.selector)
-    ws.write_string(SELECTOR_ROW, VALUE_COL + 1, "← Monthly, Annual, the charts and column C follow it",
+    ws.write_string(SELECTOR_ROW, VALUE_COL + 1, _("← Monthly, Annual, the charts and column C follow it"),
                     st.note)
     ws.data_validation(SELECTOR_ROW, VALUE_COL, SELECTOR_ROW, VALUE_COL, {
         "validate": "list", "source": f"={first}:{last}", "input_title": "Scenario",
         "input_message": "Choose a scenario from the list", "error_title": "Unknown scenario",
         "error_message": "Choose one of the scenarios listed below."})
-    ws.write_string(INDEX_CELL_ROW, 0, "Its position in the scenario list", st.note)
+    ws.write_string(INDEX_CELL_ROW, 0, _("Its position in the scenario list"), st.note)
     ws.write_formula(INDEX_CELL_ROW, VALUE_COL, f"=MATCH({SELECTOR_NAME},{first}:{last},0)",
                      st.number("0", grey=True), names.index(book.selected) + 1)
     book.define(SELECTOR_NAME, f"={SUMMARY}!{cell(SELECTOR_ROW, VALUE_COL, True, True)}")
@@ -75,15 +77,16 @@ def _kpi_table(book: Book, ws: Worksheet) -> None:
     """Column C: the selected scenario (from Monthly); then one column per scenario sheet."""
     st, L = book.st, book.layout
     r0 = KPI_HEADER_ROW
-    ws.write_string(r0, 0, "Key figure", st.header)
-    ws.write_string(r0, 1, "Unit", st.header)
-    ws.write_string(r0, VALUE_COL, "Selected above", st.header)
+    ws.write_string(r0, 0, _("Key figure"), st.header)
+    ws.write_string(r0, 1, _("Unit"), st.header)
+    ws.write_string(r0, VALUE_COL, _("Selected above"), st.header)
     sources = [(MONTHLY, 0, book.selected)] + [
         (book.scenario_sheets[n], j, n) for j, n in enumerate(book.run.scenarios)]
     for c, (_sheet, _j, name) in enumerate(sources[1:], start=VALUE_COL + 1):
         ws.write_string(r0, c, name, st.header)
     for i, kpi in enumerate(registry.KPIS, start=1):
-        ws.write_string(r0 + i, 0, kpi.title, st.text)
+        ws.write_string(r0 + i, 0, _("{label} ({description})", label=_(kpi.label),
+                                     description=_(kpi.description)), st.text)
         ws.write_string(r0 + i, 1, kpi_unit(kpi, book.currency), st.text)
         fmt = kpi_format(book, kpi, True)
         for c, (sheet, j, _name) in enumerate(sources, start=VALUE_COL):
@@ -97,8 +100,8 @@ def _kpi_table(book: Book, ws: Worksheet) -> None:
 def _scenario_list(book: Book, ws: Worksheet, list_row: int) -> None:
     """The workbook's scenarios with their descriptions: the selector's list."""
     st = book.st
-    ws.write_string(list_row, 0, "Scenarios of the assumption workbook", st.header)
-    ws.write_string(list_row, 1, "Description", st.header)
+    ws.write_string(list_row, 0, _("Scenarios of the assumption workbook"), st.header)
+    ws.write_string(list_row, 1, _("Description"), st.header)
     for i, name in enumerate(book.workbook.scenario_names, start=1):
         ws.write_string(list_row + i, 0, name, st.text)
         desc = next((sc.description for sc in book.workbook.scenarios if sc.name == name), "")
@@ -121,7 +124,7 @@ def _cash_chart(book: Book, ws: Worksheet, row: int) -> None:
                          "values": [MONTHLY, r, first, r, last]})
     if rounds:
         cash.combine(balance)
-    cash.set_title({"name": f"Cash balance and funding rounds ({book.currency})"})
+    cash.set_title({"name": _("Cash balance and funding rounds ({currency})", currency=book.currency)})
     cash.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12, "major_unit_type": "months"})
     cash.set_y_axis({"num_format": money_millions(book.currency), "major_gridlines": {"visible": True}})
     cash.set_legend({"position": "bottom"})
@@ -132,7 +135,7 @@ def _block_charts(book: Book, ws: Worksheet, row: int) -> None:
     """Revenue and costs by block, a year a column (stacked), from Annual; none for an empty role."""
     L, first = book.layout, FIRST_MONTH_COL
     years = len(year_spans(book.run.months))
-    for k, (role, title) in enumerate((("revenue", "Revenue by block"), ("cost", "Costs by block"))):
+    for k, (role, title) in enumerate((("revenue", _("Revenue by block")), ("cost", _("Costs by block")))):
         chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
         for name, line in book.model.lines.items():
             if line.role == role:
@@ -142,7 +145,7 @@ def _block_charts(book: Book, ws: Worksheet, row: int) -> None:
                                   "values": [ANNUAL, r, first, r, first + years - 1]})
         if not chart.series:
             continue
-        chart.set_title({"name": f"{title} ({book.currency} a year)"})
+        chart.set_title({"name": _("{title} ({currency} a year)", title=title, currency=book.currency)})
         chart.set_y_axis({"num_format": money_millions(book.currency)})
         chart.set_legend({"position": "bottom"})
         ws.insert_chart(row + CHART_ROWS * k, 0, chart, {"x_scale": 2.2, "y_scale": 1.3})
