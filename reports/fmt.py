@@ -54,14 +54,16 @@ def _compact(a: float, digits: int) -> str:
     """A positive amount in Babel's compact form of the report's locale: 2.4B / 24亿, 700K / 70万;
     below the first unit (a thousand, or in Chinese ten thousand) as :func:`_small` writes it.
 
-    >>> _compact(2.4e9, 1), _compact(999.6e3, 1), _compact(12.5, 1)
-    ('2.4B', '999.6K', '12.5')
+    >>> _compact(2.4e9, 1), _compact(999.6e3, 1), _compact(12.5, 1), _compact(3.3e15, 0)
+    ('2.4B', '999.6K', '12.5', '3,300T')
     >>> with i18n.language("zh"):
     ...     _compact(2.4e9, 1), _compact(5e7, 1), _compact(1.5e12, 1), _compact(1234, 1)
     ('24亿', '5000万', '1.5万亿', '1,234')
     """
     if a < (1e4 if i18n.current() == "zh" else 1e3):
         return _small(a)
+    if a >= 1e15:  # past Babel's largest unit (and its decimal range): trillions with separators
+        return _trim(a / 1e12, digits) + ("万亿" if i18n.current() == "zh" else "T")
     return format_compact_decimal(a, format_type="short", locale=i18n.locale(), fraction_digits=digits)
 
 
