@@ -168,7 +168,7 @@ def test_cards_and_sentences_show_the_json_kpis(visit):
         assert shown["npv"] == fmt.money(k["npv"], cur)
         assert shown["ending_cash"] == fmt.money(k["ending_cash"], cur)
         assert shown["irr"] == (fmt.percent(k["irr"]) if k["irr"] is not None else "n/a")
-        sentence = page.locator(f'#answer p.headline[data-scenario="{name}"]').inner_text()
+        sentence = page.locator(f'#answer p.story[data-scenario="{name}"]').inner_text()
         assert sentence.startswith(narrative.scenario_title(name) + ": ")
         if k["cash_out_month"]:
             assert f"in {fmt.month(k['cash_out_month'])}, " in sentence

@@ -597,8 +597,12 @@ def clause_value(sentence: str) -> float:
 
 
 def headlines(page: str) -> dict[str, str]:
-    answer = section(page, "answer")
-    return {n: htmllib.unescape(t) for n, t in re.findall(r'<p class="headline" data-scenario="([^"]+)">([^<]*)</p>', answer)}
+    """Each scenario's answer sentence, as its own section states it; the answer's story paragraph
+    starts with the same sentence (tests/test_story.py)."""
+    said = {n: htmllib.unescape(t) for n, t in re.findall(r'<p class="headline" data-scenario="([^"]+)">([^<]*)</p>', page)}
+    stories = dict(re.findall(r'<p class="story headline" data-scenario="([^"]+)">([^<]*)</p>', section(page, "answer")))
+    assert all(htmllib.unescape(stories[n]).startswith(t) for n, t in said.items())
+    return said
 
 
 def test_solve_clause_value_breaks_even_when_written_back(uncertain, tmp_path):

@@ -19,6 +19,9 @@ from cashcast.models.reading.specs import SHAPES, YEARLY_SHAPES
 from cashcast.models.reading.workbook import BASE, Row, Settings, Workbook, ordinal_to_date
 
 from cashcast.reports import fmt
+from cashcast.reports.html import story
+
+PROFIT_MONTHS = ("break_even_month", "sustained_break_even_month")  # green only when funded and profitable
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,10 @@ def card_notes(workbook: Workbook, k: dict, scenario: str = BASE) -> dict[str, s
         "npv": f"operating cash flows at {fmt.percent_exact(s.value('discount_rate', scenario))} a year",
         "irr": k.get("irr_note") or "annualised, on operating cash flows",
         **recovery_note(k),
+        "funding_gap": (f"to raise by {fmt.month(k['raise_by_month'])}, when cash first falls {floor}"
+                        if k.get("funding_gap") else f"nothing to raise: cash never falls {floor}"),
+        "peak_funding_need": "deepest cumulative operating deficit, before any funding; not the raise "
+                             "(see the funding gap)",
         "ending_cash": f"at the end of {fmt.month_of(workbook.months()[-1])}",
     }
 
@@ -162,6 +169,8 @@ def kpi_cards(k: dict, workbook: Workbook, scenario: str = BASE) -> list[Card]:
         return kpi.null if k[kpi.name] is None and null_is_not_never(kpi) else kpi.description
 
     def tone(kpi: Kpi) -> str:
+        if kpi.name in PROFIT_MONTHS and k[kpi.name] is not None and not story.funded_and_profitable(k):
+            return ""   # a break-even is good news only if the cash lasts and the profit holds
         return card_tone(kpi, k[kpi.name]) if kpi.toned and not (
             k[kpi.name] is None and null_is_not_never(kpi)) else ""
 

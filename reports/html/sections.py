@@ -31,6 +31,7 @@ from cashcast.reports import fmt
 from cashcast.reports.html import charts, narrative
 from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
+from cashcast.reports.html import story
 from cashcast.reports.html import uncertainty as uncertainty_report
 
 MAX_YEAR_COLUMNS = 6  # an annual table wider than this is split, so it fits an A4 page
@@ -335,10 +336,13 @@ def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> di
     """Everything the templates show about scenario j, from its JSON entry ``data``; ``clause`` ends
     the answer sentence (the solve-for clause of a scenario that does not break even)."""
     name, wb = run.scenarios[j], run.workbook
+    headline = narrative.headline(name, data["kpis"], wb, clause)
+    frame = story.Frame(wb.settings.currency, wb.settings.value("minimum_cash", name) or 0.0, wb.months()[-1])
     return {
         "name": name, "title": narrative.scenario_title(name), "key": f"scenario-{j + 1}",
         "description": data["description"],
-        "headline": narrative.headline(name, data["kpis"], wb, clause),
+        "headline": headline,
+        "story": story.paragraph(headline, data, frame),
         "cards": narrative.kpi_cards(data["kpis"], wb, name),
         "settings": scenario_settings_note(run, name),
     }
