@@ -151,14 +151,14 @@ def horizon_runway(k: dict, f: Frame) -> str:
 
     >>> horizon_runway({"cash_out_month": None, "cash_recovers_month": None, "runway_at_horizon_months": 52,
     ...                 "runway_at_horizon_month": "2037-05", "ending_cash": 22.18e9}, Frame("USD", 0, dt.date(2032, 12, 1)))
-    "At the last three months' burn the $22.2B left at the horizon lasts another 52 months, to May 2037."
+    "At the last three months' burn the $22.2B left at the horizon lasts another 52 months and runs out in May 2037."
     """
     if already_out(k):
         return ""
     if k["runway_at_horizon_months"] is None:
         return "At the last three months' rate its cash does not run out within a century of the horizon."
     return (f"At the last three months' burn the {fmt.money(k['ending_cash'], f.currency)} left at the "
-            f"horizon lasts another {fmt.months(k['runway_at_horizon_months'])}, to "
+            f"horizon lasts another {fmt.months(k['runway_at_horizon_months'])} and runs out in "
             f"{fmt.month(k['runway_at_horizon_month'])}.")
 
 
