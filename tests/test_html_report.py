@@ -356,14 +356,14 @@ def test_without_an_analysis_the_report_has_no_uncertainty_sections(known):
     assert ids == ["answer", "scenario-1", "scenario-2", "statements", "assumptions", "methodology"]
 
 
-def test_uncertainty_sections_come_after_the_answer(analysed_example):
+def test_key_assumptions_then_uncertainty_sections_come_after_the_answer(analysed_example):
     run, analysis, page = analysed_example
     ids = re.findall(r'<section id="([^"]+)"', page)
     scenarios = [f"scenario-{j + 1}" for j in range(len(run.scenarios))]
     ownership = ["ownership"] if any(t.post is not None for t in round_terms(run.workbook)) else []
     simulations = [f"simulation-{j + 1}" for j in range(len(run.scenarios))]
     tornadoes = [f"sensitivity-{j + 1}" for j in range(len(run.scenarios))]
-    assert ids == ["answer", "comparison", *tornadoes, *simulations, *scenarios, "statements", *ownership,
+    assert ids == ["answer", "key-assumptions", "comparison", *tornadoes, *simulations, *scenarios, "statements", *ownership,
                    "assumptions", "methodology"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids

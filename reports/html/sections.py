@@ -31,7 +31,7 @@ from cashcast.reports import fmt
 from cashcast.reports.html import charts, narrative
 from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
-from cashcast.reports.html import story
+from cashcast.reports.html import methodology, story, swings
 from cashcast.reports.html import uncertainty as uncertainty_report
 
 MAX_YEAR_COLUMNS = 6  # an annual table wider than this is split, so it fits an A4 page
@@ -133,7 +133,13 @@ def comparison_data(done: Finished) -> dict:
 
 def sensitivity_data(done: Finished, j: int) -> dict:
     tor = done.analysis.tornadoes[done.run.scenarios[j]]
-    return uncertainty_report.sensitivity_view(done.run, tor, f"sensitivity-{j + 1}")
+    return {**uncertainty_report.sensitivity_view(done.run, tor, f"sensitivity-{j + 1}"),
+            "sentences": swings.sentences(done.run, tor)}
+
+
+def key_assumptions_data(done: Finished) -> dict:
+    """The largest swings of the first (base) scenario, with sources, and the top three in words."""
+    return swings.key_assumptions_view(done.run, done.analysis.tornadoes[done.run.scenarios[0]])
 
 
 def simulation_data(done: Finished, j: int) -> dict:
@@ -186,9 +192,7 @@ def assumptions_data(done: Finished) -> dict:
 
 
 def methodology_data(done: Finished) -> dict:
-    wb = done.run.workbook
-    return {"kinds": narrative.kind_notes(wb), "totals": narrative.totals_notes(),
-            "shapes": narrative.shape_notes(wb)}
+    return methodology.methodology_view(done.run)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -411,11 +415,14 @@ def assumption_groups(run: Run) -> tuple[list[str], list[dict]]:
 
 
 # ------------------------------------------------------------------------------------------------
-# The registry, in reading order: the answer, then (with an analysis) how the scenarios compare and
-# how sure the baseline is, then each scenario, the assumptions and the methodology
+# The registry, in reading order: the answer (the whole story), then (with an analysis) the key
+# assumptions and what their swings do, how the scenarios compare and how sure each scenario is, then
+# each scenario, the statements, the assumptions and the methodology
 # ------------------------------------------------------------------------------------------------
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("answer", "The answer", "answer.html.j2", answer_data, new_page=False),
+    SectionSpec("key-assumptions", "Key assumptions", "key_assumptions.html.j2", key_assumptions_data,
+                when=analysed),
     SectionSpec("comparison", "Scenario comparison", "comparison.html.j2", comparison_data, when=analysed),
     SectionSpec("sensitivity", "Sensitivity: {scenario}", "sensitivity.html.j2", sensitivity_data, when=analysed,
                 each_scenario=True),
