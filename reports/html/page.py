@@ -9,7 +9,6 @@ whose text matplotlib escapes.
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
 
 import jinja2
 
@@ -43,7 +42,7 @@ def report_context(outcome: Outcome, table: dict | None = None) -> dict:
     wb, s = run.workbook, run.workbook.settings
     done = Finished.of(outcome, summary(run) if table is None else table)
     return {
-        "title": s.title_for(Path(wb.name).stem, "cash-flow, break-even and runway"),
+        "title": done.table["title"],
         "subtitle": (f"{fmt.months(s.horizon_months)} from {fmt.month_of(run.months[0])} to "
                      f"{fmt.month_of(run.months[-1])}, amounts in {s.currency}; "
                      f"{len(run.scenarios)} scenario{'s' if len(run.scenarios) != 1 else ''}; "

@@ -38,15 +38,14 @@ def month_text(t: Tornado, x: float) -> str:
 
 
 def cash_change(t: Tornado, at: float, base: float, floor: float) -> str:
-    """'cash runs out in Mar 2025 instead of never' (empty when the month does not change).
-
-    Month indices: NaN is never within the horizon.
-    """
+    """'cash runs out in Mar 2025 instead of never', 'cash never runs out (instead of in Sep 2024)'
+    (empty when the month does not change). Month indices: NaN is never within the horizon."""
     if at == base or (math.isnan(at) and math.isnan(base)):
         return ""
-    what = "cash falls below the minimum" if floor else "cash runs out"
     if math.isnan(at):
-        return f"{what} never instead of in {month_text(t, base)}"
+        never = "cash never falls below the minimum" if floor else "cash never runs out"
+        return f"{never} (instead of in {month_text(t, base)})"
+    what = "cash falls below the minimum" if floor else "cash runs out"
     return f"{what} in {month_text(t, at)} instead of {month_text(t, base)}"
 
 
