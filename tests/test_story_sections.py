@@ -106,7 +106,7 @@ def test_sensitivity_words_state_the_tornado_months(writer):
     said = sentences(section(page, "key-assumptions"))
     assert len(said) == 3
     for bar, sentence in zip(tornado.bars, said):
-        assert sentence.startswith(f"If {bar.parameter} is at its low (")
+        assert sentence.startswith((f"If {bar.parameter} is at its low (", f"{bar.parameter} is already at its low ("))
         for side in ("low", "high"):
             at, base = getattr(bar.swings["break_even_month"], side), tornado.base["break_even_month"]
             if at == at and at != base:
@@ -168,3 +168,16 @@ def test_without_a_title_the_company_names_the_report(tmp_path, company, expecte
     outcome = Outcome(run_file(path))
     assert json.loads(json_text(outcome))["title"] == expected
     assert html.unescape(re.search(r"<h1>(.*?)</h1>", html_report(outcome)).group(1)) == expected
+
+
+def test_an_assumption_already_at_its_low_is_said_so(tmp_path):
+    """$1M, Team $100K a month (low $100K, high $150K): out at t = 10 (Nov 2023); at $150K,
+    1M − 150K·(t + 1) < 0 first at t = 6, Jul 2023."""
+    path = tmp_path / "low.xlsx"
+    write_assumption_workbook(path, settings(), [row("Team", "opex", "monthly_amount", 100_000, "USD/month",
+                                                     low=100_000, high=150_000)], [("base", "")])
+    run = run_file(path)
+    page = html_report(Outcome(run, analyse(run, 0, 0)))
+    assert sentences(section(page, "key-assumptions")) == [
+        "Team.monthly_amount is already at its low ($100K/month); at its high ($150K/month), cash runs out "
+        "in Jul 2023 instead of Nov 2023."]

@@ -1,5 +1,5 @@
 """The words of the HTML report: the one-sentence answer per scenario, KPI cards, assumption values
-for readers, sources as links, and methodology notes taken from the model's own docstrings.
+for readers, sources as links, docstrings as running text and the time shapes a workbook uses.
 
 Everything here returns plain strings or :class:`Part` lists; the Jinja2 templates escape all of it.
 Nothing is marked safe in this module.
@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.kpis import Kpi
-from cashcast.models.engine import model as engine
-from cashcast.models.kinds import KINDS
 from cashcast.models.reading.specs import SHAPES, YEARLY_SHAPES
 from cashcast.models.reading.workbook import BASE, Row, Settings, Workbook, ordinal_to_date
 
@@ -272,20 +270,8 @@ def text_parts(text: str) -> list[Part]:
 
 
 # ------------------------------------------------------------------------------------------------
-# Methodology, from the model's own documentation
+# Docstrings as running text (the methodology section, reports/html/methodology.py, reads them)
 # ------------------------------------------------------------------------------------------------
-def doc_paragraphs(obj) -> list[list[Part]]:
-    """A docstring's prose (everything before its first doctest), as paragraphs of text and code."""
-    doc = clean_doc(obj.__doc__ or "")
-    prose = doc.split("\n>>>")[0] if not doc.startswith(">>>") else ""
-    out = []
-    for para in re.split(r"\n\s*\n", prose):
-        para = " ".join(line.strip() for line in para.splitlines()).strip()
-        if para:
-            out.append(code_parts(para))
-    return out
-
-
 def clean_doc(doc: str) -> str:
     r"""A docstring without its indentation and surrounding blank lines (as ``help()`` shows it).
 
@@ -303,29 +289,6 @@ def code_parts(text: str) -> list[Part]:
         if piece:
             parts.append(Part("code" if k % 2 else "text", piece))
     return parts
-
-
-def kind_notes(workbook: Workbook) -> list[dict]:
-    """How each kind of block used in the workbook computes, with the blocks of that kind."""
-    used: dict[str, list[str]] = {}
-    for block in workbook.blocks.values():
-        used.setdefault(block.kind, []).append(block.name)
-    out = []
-    for kind, names in used.items():
-        spec = KINDS[kind]
-        out.append({
-            "kind": kind, "role": spec.role, "doc": spec.doc, "blocks": names,
-            "params": [(p.name, p.doc) for p in spec.all_params()],
-            "formulas": [{"name": f.__name__, "paragraphs": doc_paragraphs(f)} for f in spec.formulas],
-        })
-    return out
-
-
-def totals_notes() -> list[dict]:
-    """The totals and every KPI, each with its defining function's documentation."""
-    notes = [{"name": "Totals", "paragraphs": doc_paragraphs(engine.total_lines)}]
-    notes += [{"name": k.label, "paragraphs": doc_paragraphs(k.documented_by)} for k in registry.KPIS if k.documented_by]
-    return notes
 
 
 def shape_notes(workbook: Workbook) -> list[tuple[str, str]]:

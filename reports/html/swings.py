@@ -75,13 +75,18 @@ def effect(t: Tornado, swings: dict[str, Swing], side: str, currency: str, floor
 
 
 def swing_sentence(run: Run, t: Tornado, bar: TornadoBar) -> str:
-    """One assumption's swing as a sentence, its low and its high against the scenario's value."""
+    """One assumption's swing as a sentence, its low and its high against the scenario's value (an
+    end that is the scenario's value is said to be so, not to change nothing)."""
     wb = run.workbook
     cur, floor = wb.settings.currency, wb.settings.value("minimum_cash", t.scenario) or 0.0
     low, value, high = (uncertainty_report.input_text(wb, bar, x) for x in (bar.low, bar.value, bar.high))
-    return (f"If {bar.parameter} is at its low ({low}) instead of its base ({value}), "
-            f"{effect(t, bar.swings, 'low', cur, floor)}; at its high ({high}), "
-            f"{effect(t, bar.swings, 'high', cur, floor)}.")
+    at_high = f"at its high ({high}), {effect(t, bar.swings, 'high', cur, floor)}"
+    if bar.low == bar.value:
+        return f"{bar.parameter} is already at its low ({low}); {at_high}."
+    at_low = f"If {bar.parameter} is at its low ({low}) instead of its base ({value}), "
+    if bar.high == bar.value:
+        return f"{at_low}{effect(t, bar.swings, 'low', cur, floor)}; its base is already its high ({high})."
+    return f"{at_low}{effect(t, bar.swings, 'low', cur, floor)}; {at_high}."
 
 
 def sentences(run: Run, t: Tornado, most: int = IN_WORDS) -> list[str]:
