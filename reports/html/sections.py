@@ -152,14 +152,19 @@ def scenario_data(done: Finished, j: int) -> dict:
 
 
 def statements_data(done: Finished) -> dict:
-    """The first (base) scenario's three statements per year and the checks' sentence."""
-    run, view = done.run, done.views[0]
-    data = done.table["scenarios"][view["name"]]["statements"]
+    """Every scenario's three statements per year, the checks' sentence and its unit economics."""
+    run = done.run
     currency = run.workbook.settings.currency
-    holds, sentence = statements_report.checks_sentence(data["checks"], currency)
-    rows = [TableRow(*row) for row in statements_report.statement_rows(run, data, currency)]
-    return {"scenario": view, "holds": holds, "checks": sentence,
-            "tables": split_columns(year_labels(run), rows)}
+    out = []
+    for view in done.views:
+        data = done.table["scenarios"][view["name"]]
+        holds, sentence = statements_report.checks_sentence(data["statements"]["checks"], currency)
+        rows = [TableRow(*row) for row in statements_report.statement_rows(run, data["statements"], currency)]
+        units = [TableRow(*row) for row in statements_report.unit_economics_rows(run, data["annual"], currency)]
+        out.append({"scenario": view, "holds": holds, "checks": sentence,
+                    "tables": split_columns(year_labels(run), rows),
+                    "unit_economics": split_columns(year_labels(run), units) if units else []})
+    return {"scenarios": out}
 
 
 def has_ownership(done: Finished) -> bool:
