@@ -173,10 +173,14 @@ def has_ownership(done: Finished) -> bool:
 
 
 def ownership_data(done: Finished) -> dict:
-    """The first (base) scenario's cap table, worded."""
-    view = done.views[0]
-    return ownership_report.ownership_view(done.table, view["name"], view["title"],
-                                           done.run.workbook.settings.currency)
+    """The base scenario's cap table, worded, then that of every other scenario whose rounds end in other
+    terms (a scenario that changes a round's amount or valuation); the others are named as the same."""
+    cur, base = done.run.workbook.settings.currency, done.views[0]
+    rounds = {v["name"]: done.table["scenarios"][v["name"]]["cap_table"]["rounds"] for v in done.views}
+    shown = [base] + [v for v in done.views[1:] if rounds[v["name"]] != rounds[base["name"]]]
+    same = [v["title"] for v in done.views[1:] if v not in shown]
+    return {"tables": [ownership_report.ownership_view(done.table, v["name"], v["title"], cur) for v in shown],
+            "same": same, "base": base["title"]}
 
 
 def assumptions_data(done: Finished) -> dict:
