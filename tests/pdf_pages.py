@@ -9,7 +9,7 @@ Three views of one print run, each from a different tool so that none checks its
   row reaches.
 
 And, from the HTML in Chromium with print media: the headings in document order, the first body row
-(the first text of each cell) of the first table after each heading, each chart's topmost text and its caption, and what is
+(the first text of each cell) of the first table after each heading, each chart's topmost and lowest text and its caption, and what is
 wider than the page (laid out at the width of the page's printable area).
 """
 from __future__ import annotations
@@ -51,7 +51,9 @@ DOM_SCRIPT = """() => {
     const texts = [...f.querySelectorAll('svg text')].filter(t => t.textContent.trim());
     texts.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
     const cap = f.querySelector('figcaption');
-    return {id: f.id, top: texts.length ? texts[0].textContent : '', caption: cap ? cap.innerText : ''};
+    const low = [...texts].sort((a, b) => b.getBoundingClientRect().bottom - a.getBoundingClientRect().bottom);
+    return {id: f.id, top: texts.length ? texts[0].textContent : '', bottom: low.length ? low[0].textContent : '',
+            caption: cap ? cap.innerText : ''};
   });
   const width = document.documentElement.clientWidth;
   const wide = [...document.querySelectorAll('table, figure, pre')]

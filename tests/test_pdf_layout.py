@@ -130,15 +130,19 @@ def test_nothing_is_wider_than_the_page(name, printed):
 def test_no_chart_is_cut_across_pages(name, printed):
     _run, doc = printed[name]
     charts = doc.dom["charts"]
-    assert len(charts) >= 10 and all(c["top"] and c["caption"] for c in charts)
+    assert len(charts) >= 10 and all(c["top"] and c["bottom"] and c["caption"] for c in charts)
     cut, page, offset = [], 0, 0
     for c in charts:
         top = find_after(doc.texts, c["top"], page, offset)
         assert top is not None, c["id"]
+        # the SVG's lowest text (an axis label: painted before the title, so looked for from where the
+        # previous chart ended, or from the top of the title's page) and the caption are on the title's page
+        start = (page, offset) if top[0] == page else (top[0], 0)
         page, offset = top
+        bottom = find_after(doc.texts, c["bottom"], *start)
         caption = find_after(doc.texts, c["caption"], page, offset)
-        assert caption is not None, c["id"]
-        if caption[0] != page:
-            cut.append((c["id"], page + 1, caption[0] + 1))
+        assert bottom is not None and caption is not None, c["id"]
+        if bottom[0] != page or caption[0] != page:
+            cut.append((c["id"], page + 1, bottom[0] + 1, caption[0] + 1))
         page, offset = caption
     assert cut == []
