@@ -48,7 +48,21 @@ def report_context(outcome: Outcome, table: dict | None = None) -> dict:
                      f"{len(run.scenarios)} scenario{'s' if len(run.scenarios) != 1 else ''}; "
                      f"from the assumption workbook {wb.name}"),
         "sections": [section for spec in SECTIONS for section in spec.sections(done)],
+        "cover": cover(outcome, done),
     }
+
+
+def cover(outcome: Outcome, done: Finished) -> dict:
+    """The printed report's cover: the company (the file's name when the workbook names none), the
+    period and currency, and every scenario with its description. The date it is printed on is the
+    PDF's (:data:`cashcast.reports.html.pdf.PRINTED_ON`): the HTML itself carries no date, so the
+    same outcome still gives the same bytes."""
+    run = outcome.run
+    s = run.workbook.settings
+    return {"company": s.company or Path(run.workbook.name).stem,
+            "period": f"{fmt.month_of(run.months[0])} to {fmt.month_of(run.months[-1])}",
+            "currency": s.currency,
+            "scenarios": [(v["title"], v["description"]) for v in done.views]}
 
 
 def html_report(outcome: Outcome, table: dict | None = None) -> str:

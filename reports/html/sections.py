@@ -159,14 +159,19 @@ def scenario_data(done: Finished, j: int) -> dict:
 
 
 def statements_data(done: Finished) -> dict:
-    """The first (base) scenario's three statements per year and the checks' sentence."""
-    run, view = done.run, done.views[0]
-    data = done.table["scenarios"][view["name"]]["statements"]
+    """Every scenario's three statements per year, the checks' sentence and its unit economics."""
+    run = done.run
     currency = run.workbook.settings.currency
-    holds, sentence = statements_report.checks_sentence(data["checks"], currency)
-    rows = [TableRow(*row) for row in statements_report.statement_rows(run, data, currency)]
-    return {"scenario": view, "holds": holds, "checks": sentence,
-            "tables": split_columns(year_labels(run), rows)}
+    out = []
+    for view in done.views:
+        data = done.table["scenarios"][view["name"]]
+        holds, sentence = statements_report.checks_sentence(data["statements"]["checks"], currency)
+        rows = [TableRow(*row) for row in statements_report.statement_rows(run, data["statements"], currency)]
+        units = [TableRow(*row) for row in statements_report.unit_economics_rows(run, data["annual"], currency)]
+        out.append({"scenario": view, "holds": holds, "checks": sentence,
+                    "tables": split_columns(year_labels(run), rows),
+                    "unit_economics": split_columns(year_labels(run), units) if units else []})
+    return {"scenarios": out}
 
 
 def has_ownership(done: Finished) -> bool:
@@ -175,10 +180,14 @@ def has_ownership(done: Finished) -> bool:
 
 
 def ownership_data(done: Finished) -> dict:
-    """The first (base) scenario's cap table, worded."""
-    view = done.views[0]
-    return ownership_report.ownership_view(done.table, view["name"], view["title"],
-                                           done.run.workbook.settings.currency)
+    """The base scenario's cap table, worded, then that of every other scenario whose rounds end in other
+    terms (a scenario that changes a round's amount or valuation); the others are named as the same."""
+    cur, base = done.run.workbook.settings.currency, done.views[0]
+    rounds = {v["name"]: done.table["scenarios"][v["name"]]["cap_table"]["rounds"] for v in done.views}
+    shown = [base] + [v for v in done.views[1:] if rounds[v["name"]] != rounds[base["name"]]]
+    same = [v["title"] for v in done.views[1:] if v not in shown]
+    return {"tables": [ownership_report.ownership_view(done.table, v["name"], v["title"], cur) for v in shown],
+            "same": same, "base": base["title"]}
 
 
 def assumptions_data(done: Finished) -> dict:
