@@ -122,8 +122,9 @@ def answer_data(done: Finished) -> dict:
               for j, v in enumerate(done.views)]
     outs = [month_index(run, done.table["scenarios"][v["name"]]["kpis"]["cash_out_month"])
             for v in done.views]
+    rounds = [funding_rounds(run, j) for j in range(len(done.views))]
     chart = charts.scenarios_cash_chart("overview-cash", "Cash balance by scenario", run.months, series,
-                                        run.workbook.settings.currency, outs)
+                                        run.workbook.settings.currency, outs, rounds)
     return {"scenarios": done.views, "chart": chart}
 
 
