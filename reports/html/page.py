@@ -9,6 +9,7 @@ whose text matplotlib escapes.
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 
