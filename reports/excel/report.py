@@ -49,10 +49,11 @@ from cashcast.models.analysis.uncertainty import Uncertainty
 
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import (
-    ANNUAL, ASSUMPTIONS, MONTHLY, SIMULATION, SOURCES, STATEMENTS, SUMMARY,
+    ANNUAL, ASSUMPTIONS, CHECKS, MONTHLY, SIMULATION, SOURCES, SUMMARY,
 )
-from cashcast.reports.excel.sheets import (annual, assumptions, cap_table, model, sensitivity, simulation, sources,
-                                          statements, summary)
+from cashcast.reports.excel.sheets import (annual, assumptions, cap_table, checks, model, sensitivity, simulation,
+                                          sources, statements, summary)
+from cashcast.reports.excel.widths import fit_columns
 
 FIXED_PROPERTIES = {"title": "cashcast report", "author": "cashcast", "company": "",
                     "comments": "Written by cashcast: a live model; every projected number is a formula.",
@@ -66,6 +67,7 @@ class Sheet:
     tabs: Callable[[Book], list[str]]            # its tab titles in this report ([] when it has none)
     write: Callable[[Book, Worksheet], None]     # fills one of its tabs
     fill: int                                    # its turn when the tabs are filled in (see write_sheets)
+    finish: Callable[[Book, Worksheet], None] | None = None  # after the column widths are fitted
 
 
 def one(title: str, present: Callable[[Book], bool] = lambda book: True) -> Callable[[Book], list[str]]:
@@ -89,14 +91,15 @@ def _scenario_tabs(book: Book) -> list[str]:
 SHEETS: tuple[Sheet, ...] = (
     Sheet(one(SUMMARY), summary.write, fill=8),
     Sheet(one(ASSUMPTIONS), assumptions.write, fill=1),
-    Sheet(one(MONTHLY), model.write_monthly, fill=2),
+    Sheet(one(MONTHLY), model.write_monthly, fill=2, finish=model.print_monthly),
     Sheet(one(ANNUAL), annual.write, fill=4),
-    Sheet(one(STATEMENTS), statements.write, fill=9),
+    Sheet(statements.tabs, statements.write, fill=9),
     Sheet(one(cap_table.TITLE, cap_table.present), cap_table.write, fill=10),
     Sheet(_sensitivity_tabs, sensitivity.write, fill=6),
     Sheet(_simulation_tabs, simulation.write, fill=7),
     Sheet(one(SOURCES), sources.write, fill=5),
-    Sheet(_scenario_tabs, model.write_scenario, fill=3),
+    Sheet(one(CHECKS), checks.write, fill=11),
+    Sheet(_scenario_tabs, model.write_scenario, fill=3, finish=model.print_scenario),
 )
 
 
@@ -119,4 +122,8 @@ def write_sheets(book: Book) -> None:
     tabs = [(sheet, book.wb.add_worksheet(title)) for sheet in SHEETS for title in sheet.tabs(book)]
     for sheet, ws in sorted(tabs, key=lambda tab: tab[0].fill):
         sheet.write(book, ws)
+    for sheet, ws in tabs:
+        fit_columns(ws)
+        if sheet.finish is not None:
+            sheet.finish(book, ws)
     tabs[0][1].activate()
