@@ -11,8 +11,9 @@ the run, over its model sheet and its statements sheet:
 * the statements' totals: net income and net change in cash summed over the years equal the sums of
   their months, total assets at the last year-end equal the last month's.
 
-Then, per sheet (but this one), no error cells: ``SUMPRODUCT(ISERROR(range)*1)`` over its used range
-(on Summary, below the master check, which reads this sheet). ``All checks pass`` is the AND of the
+Then, per sheet (but this one), no error cells: ``{=SUM(IF(ISERROR(range),1,0))}`` over its used range
+(on Summary, below the master check, which reads this sheet), an array formula, which Excel,
+LibreOffice and Gnumeric all evaluate cell by cell (Gnumeric's SUMPRODUCT does not). ``All checks pass`` is the AND of the
 OK column; Summary's master check (:func:`write_master`) reads the same column and is green when all
 pass, red otherwise.
 """
@@ -113,8 +114,10 @@ def write(book: Book, ws: Worksheet) -> None:
         ws.write_string(r, LABEL, LABELS[check.key], st.text)
         ws.write_string(r, SCENARIO, check.where, st.text)
         ws.write_string(r, KEY, check.key, st.key)
-        ws.write_formula(r, DIFFERENCE, check.formula, money if check.key != "errors" else st.number("0"),
-                         check.cached)
+        if check.key == "errors":   # an array formula: Gnumeric's SUMPRODUCT takes ISERROR(range) as one value
+            ws.write_array_formula(r, DIFFERENCE, r, DIFFERENCE, check.formula, st.number("0"), check.cached)
+        else:
+            ws.write_formula(r, DIFFERENCE, check.formula, money, check.cached)
         tolerance = 0 if check.key == "errors" else HALF_CENT
         ws.write_number(r, TOLERANCE, tolerance, st.number("0.000", input_=True))
         ws.write_formula(r, OK, f"=ABS({cell(r, DIFFERENCE)})<={cell(r, TOLERANCE)}", _result(book), True)
@@ -177,5 +180,5 @@ def error_checks(book: Book) -> list[Check]:
         top = MASTER_ROW + 1 if ws.name == SUMMARY else 0
         bottom, right = max(ws.dim_rowmax or 0, top), max(ws.dim_colmax or 0, 0)
         used = f"{quote_sheetname(ws.name)}!{cell(top, 0, True, True)}:{cell(bottom, right, True, True)}"
-        out.append(Check("errors", ws.name, f"=SUMPRODUCT(ISERROR({used})*1)", 0))
+        out.append(Check("errors", ws.name, f"{{=SUM(IF(ISERROR({used}),1,0))}}", 0))
     return out
