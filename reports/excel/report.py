@@ -12,8 +12,9 @@
 * **Monthly** — every line, one column per month: the formula of ``line.expr.xl(ctx)``, referring to
   assumptions by defined name and to lines by cell; helper flag rows and the key figures below.
 * **Annual** — sums of the months (year-end values for balances), formulas over Monthly.
-* **Statements** — the income statement, cash flow statement and balance sheet per year, formulas
-  over Monthly, and the checks' largest differences over all months (live formulas).
+* **Statements <scenario>** — per scenario, the income statement, cash flow statement and balance
+  sheet per year, formulas over that scenario's model sheet, and the checks' largest differences over
+  all months (live formulas).
 * **Cap table** (only when a funding round states a valuation) — each round's terms and the ownership
   after it, formulas over the assumptions (:mod:`cashcast.reports.excel.sheets.cap_table`).
 * **Sensitivity <scenario>**, **Simulation <scenario>** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse`
@@ -21,11 +22,16 @@
   cashcast and marked as such; Summary then also compares the scenarios with the baseline (live
   formulas).
 * **Sources** — where each figure comes from.
+* **Checks** — the report checking itself, live: balances, the cash identity, parts adding up to
+  totals, the statements' totals, no error cell on any sheet; each against a tolerance cell. Summary's
+  master check (C3) is the AND of them all, green or red (:mod:`cashcast.reports.excel.sheets.checks`).
 * **Scenario <name>** — one copy of the Monthly model per scenario of the run. Its formulas are the
   same text as Monthly's; sheet-scoped defined names make each assumption name there mean that
   scenario's "in force" cell, so every scenario's key figures are live at once.
 
-Every formula cell also carries the value numpy computed (for the scenario the selector starts on),
+Once every sheet is written, each column is widened to its widest formatted value
+(:mod:`cashcast.reports.excel.widths`), then a sheet's ``finish`` sets what depends on the widths (the
+model sheets' print scale). Every formula cell also carries the value numpy computed (for the scenario the selector starts on),
 so readers that do not calculate (pandas, previewers) see numbers. Text is always written as text.
 Document properties are fixed: the same run gives byte-identical bytes.
 

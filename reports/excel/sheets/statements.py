@@ -25,7 +25,6 @@ from cashcast.reports.excel.styles import print_setup
 
 CENTS = "#,##0.00"
 LARGEST = ".largest"   # the key suffix of a check's "largest absolute difference" row
-PREFIX = "Statements"  # the sheets' titles: "Statements <scenario>"
 
 
 def tabs(book: Book) -> list[str]:
