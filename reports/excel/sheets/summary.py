@@ -20,7 +20,7 @@ from cashcast.reports.excel.layout import (
     ANNUAL, DATE_ROW, FIRST_MONTH_COL, INDEX_NAME, LABEL_COL, MONTHLY, SELECTOR_NAME, SUMMARY, kpi_unit,
     year_spans,
 )
-from cashcast.reports.excel.sheets import comparison
+from cashcast.reports.excel.sheets import checks, comparison
 from cashcast.reports.excel.styles import money_millions, print_setup
 
 # 0-based positions: the selector, its index in the scenario list, the key figures' header row
@@ -38,6 +38,7 @@ def write(book: Book, ws: Worksheet) -> None:
                           f"Every projected number is a formula: change a blue input on Assumptions "
                           f"and the model recalculates.", st.subtitle)
     list_row = KPI_HEADER_ROW + len(registry.KPIS) + 4
+    checks.write_master(book, ws)
     _selector(book, ws, list_row)
     _kpi_table(book, ws)
     _scenario_list(book, ws, list_row)
@@ -85,10 +86,10 @@ def _kpi_table(book: Book, ws: Worksheet) -> None:
     for i, kpi in enumerate(registry.KPIS, start=1):
         ws.write_string(r0 + i, 0, kpi.title, st.text)
         ws.write_string(r0 + i, 1, kpi_unit(kpi, book.currency), st.text)
-        fmt = kpi_format(book, kpi, True)
         for c, (sheet, j, _name) in enumerate(sources, start=VALUE_COL):
             ref = f"={quote_sheetname(sheet)}!{cell(L.kpis[kpi.name], FIRST_MONTH_COL, True, True)}"
-            ws.write_formula(r0 + i, c, ref, fmt, kpi_value(book.run, kpi, j))
+            value = kpi_value(book.run, kpi, j)
+            ws.write_formula(r0 + i, c, ref, kpi_format(book, kpi, True, value), value)
     ws.write_string(r0 + len(registry.KPIS) + 1, 0, "All live formulas: each scenario column is computed on "
                                                     "its own sheet 'Scenario <name>' from the Assumptions' "
                                                     "'In force' values.", st.note)
