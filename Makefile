@@ -2,6 +2,7 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+AXE    := tools/axe/node_modules/axe-core/axe.min.js
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: report test setup system-deps bench mutate clean messages
@@ -10,10 +11,15 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 report: $(STAMP) $(if $(PDF),system-deps)
 	$(VENV)/bin/cashcast run assumptions/openai.xlsx --out out $(if $(PDF),--pdf)
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(AXE)
 	$(VENV)/bin/pytest
 
 setup: $(STAMP)
+
+# axe-core for the accessibility tests (tests/test_html_a11y.py), pinned by tools/axe/package-lock.json.
+$(AXE): tools/axe/package.json tools/axe/package-lock.json | system-deps
+	cd tools/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 # Python packages, in a virtual environment created when missing.
 $(STAMP): pyproject.toml
@@ -22,13 +28,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
-# The real clients the tests drive: LibreOffice Calc (Excel parity) and Chromium (HTML report, PDF).
+# The real clients the tests drive: LibreOffice Calc (Excel parity) and Chromium (HTML report, PDF);
+# npm installs axe-core for the accessibility tests.
 system-deps:
 	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! command -v npm >/dev/null \
 	    || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui chromium fonts-dejavu-core fonts-noto-cjk poppler-utils >/dev/null; \
+	    libreoffice-calc-nogui chromium fonts-dejavu-core fonts-noto-cjk poppler-utils npm >/dev/null; \
 	fi
 
 bench: $(STAMP)

@@ -35,6 +35,8 @@ def month(y: int, m: int) -> dt.date:
 
 def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
     settings = [
+        ("company", "OpenAI", "the company the articles discuss (" + A001 + ")"),
+        ("title", "OpenAI: when does the funding run out?", "the question the source articles ask"),
         ("start_month", month(2023, 1), "January 2023: ChatGPT public since Nov 2022 (" + A001 + ")"),
         ("horizon_months", 120, "ten years, to December 2032"),
         ("currency", "USD", ""),
@@ -128,6 +130,8 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
 
 def xiaoice_rmb() -> tuple[list, list[R], list[tuple[str, str]]]:
     settings = [
+        ("company", "A Chinese AI challenger (illustrative)", EST + ": a hypothetical company, not a real one"),
+        ("title", "A Chinese AI challenger in RMB: runway, break-even and the money to raise", ""),
         ("start_month", month(2023, 6), EST + ": a challenger founded mid-2023"),
         ("horizon_months", 120, ""),
         ("currency", "RMB", "the workbook is kept in RMB; USD rows are converted with fx_USD"),

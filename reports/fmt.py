@@ -1,7 +1,8 @@
 """Numbers for readers: $2.4B, $700K/day, 1.0%, 'Mar 2025'; in RMB, ¥ with 万 and 亿.
 
-Compact amounts, percentages and months are Babel's, in the locale of the language being rendered
-(:mod:`cashcast.reports.i18n`): a Chinese report writes US$24亿, 5000万, 2025年3月 and 26个月.
+Percentages and months are Babel's, in the locale of the language being rendered
+(:mod:`cashcast.reports.i18n`), and so are a Chinese report's compact amounts: it writes US$24亿, 5000万,
+2025年3月 and 26个月. English amounts keep their K/M/B/T rounding (:func:`_western`).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from cashcast.reports.i18n import _, ngettext
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "RMB": "¥", "CNY": "¥", "JPY": "¥"}
 CHINESE_UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+WESTERN_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 MINUS = "−"
 
 
@@ -51,7 +53,7 @@ def symbol(currency: str) -> str:
 
 
 def _compact(a: float, digits: int) -> str:
-    """A positive amount in Babel's compact form of the report's locale: 2.4B / 24亿, 700K / 70万;
+    """A positive amount in compact form: in Chinese Babel's (24亿, 70万), in English :func:`_western`'s;
     below the first unit (a thousand, or in Chinese ten thousand) as :func:`_small` writes it.
 
     >>> _compact(2.4e9, 1), _compact(999.6e3, 1), _compact(12.5, 1), _compact(3.3e15, 0)
@@ -62,9 +64,29 @@ def _compact(a: float, digits: int) -> str:
     """
     if a < (1e4 if i18n.current() == "zh" else 1e3):
         return _small(a)
+    if i18n.current() == "en":
+        return _western(a, digits)
     if a >= 1e15:  # past Babel's largest unit (and its decimal range): trillions with separators
         return _trim(a / 1e12, digits) + ("万亿" if i18n.current() == "zh" else "T")
     return format_compact_decimal(a, format_type="short", locale=i18n.locale(), fraction_digits=digits)
+
+
+def _western(a: float, digits: int) -> str:
+    """An amount of a thousand or more in K, M, B or T, rounded as Python rounds the float (1.05M is
+    1.1M, as the English reports have always written it; Babel's decimal rounding would write 1M); an
+    amount that rounds up to a thousand of one unit takes the next ($999,960 is $1M).
+
+    >>> _western(1.05e6, 1), _western(999_960, 1), _western(2.5e13, 0)
+    ('1.1M', '1M', '25T')
+    """
+    for k, (size, suffix) in enumerate(WESTERN_UNITS):
+        if a >= size:
+            text = _trim(a / size, digits)
+            if k and float(text.replace(",", "")) >= 1000:
+                size, suffix = WESTERN_UNITS[k - 1]
+                text = _trim(a / size, digits)
+            return text + suffix
+    return _small(a)
 
 
 def _small(a: float) -> str:

@@ -71,6 +71,7 @@ def summary(run: Run) -> dict:
     descriptions = {sc.name: sc.description for sc in wb.scenarios}
     return {
         "workbook": wb.name,
+        "title": s.title_for(wb.name.rsplit(".", 1)[0], "cash-flow, break-even and runway"),
         "currency": s.currency,
         "start_month": s.start_month.strftime("%Y-%m"),
         "horizon_months": s.horizon_months,

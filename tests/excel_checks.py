@@ -207,6 +207,8 @@ class Scaled:
 
 
 def matches(actual, expected) -> bool:
+    if isinstance(expected, bool):
+        return actual is expected
     if isinstance(expected, Scaled):
         actual = as_number(actual)
         return isinstance(actual, (int, float)) and \
@@ -265,11 +267,16 @@ def expectations(report, run: Run) -> Expectations:
             found.update(_model_sheet(ws, run, j_of[scenario]))
             if ws.title == "Monthly":
                 found[("Monthly", "C2")] = selected
-        elif ws.title in ("Annual", "Statements"):
+        elif ws.title == "Annual":
             found.update(_annual_sheet(ws, run, j_of[selected]))
             found[(ws.title, "D2")] = selected
+        elif ws.title.startswith("Statements "):   # a scenario's statements: its name in D2
+            found.update(_annual_sheet(ws, run, j_of[ws["D2"].value]))
+        elif ws.title == "Checks":
+            found.update(_checks_sheet(ws, run))
         elif ws.title == "Summary":
             found.update(_summary_sheet(ws, run, j_of, selected))
+            found[("Summary", "C3")] = True   # the master check
         elif ws.title == "Assumptions":
             found.update(_assumptions_sheet(ws, run, selected))
         elif ws.title == CAP_TABLE:
@@ -376,6 +383,38 @@ def _annual_sheet(ws, run: Run, j: int) -> dict:
             for c in row[3:]:
                 if c.data_type == "f":
                     out[(ws.title, c.coordinate)] = annual[index[c.column]]
+    return out
+
+
+def _check_difference(run: Run, key: str, scenario: str):
+    """What a check row of the Checks sheet must show for a scenario, worked from numpy's lines: a
+    check line's largest difference, else 0 held to the size of the figures it compares."""
+    j = run.scenarios.index(scenario)
+    line = lambda name: run.result.column(name, j)  # noqa: E731
+    if key in TERMS:
+        return Scaled(float(np.abs(line(key)).max()), max(float(np.abs(line(n)).max()) for n in TERMS[key]))
+    role = {"parts_revenue": "revenue", "parts_costs": "cost"}
+    if key in role:
+        parts = [n for n, ln in run.model.lines.items() if ln.role == role[key]]
+        return Scaled(0.0, sum(float(np.abs(line(n)).sum()) for n in parts))
+    if key == "cash_identity":
+        opening = run.workbook.settings.value("opening_cash", scenario)
+        return Scaled(0.0, abs(opening) + float(np.abs(line("net_change_in_cash")).sum()))
+    name = key.removeprefix("annual_")
+    return Scaled(0.0, float(np.abs(line(name)).sum()))
+
+
+def _checks_sheet(ws, run: Run) -> dict:
+    """The Checks sheet: each difference as numpy has it (0 error cells on every sheet), every check
+    and all of them passing."""
+    out = {("Checks", "F3"): True}
+    for row in ws.iter_rows(min_row=6):
+        key, where = row[2].value, row[1].value
+        if key is None:
+            continue
+        diff = 0.0 if key == "errors" else _check_difference(run, key, where)
+        out[("Checks", row[3].coordinate)] = diff
+        out[("Checks", row[5].coordinate)] = True
     return out
 
 

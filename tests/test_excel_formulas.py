@@ -226,7 +226,8 @@ def test_the_selector_lists_the_workbook_scenarios(report):
 def test_sheets_charts_panes_and_print_set_up(report):
     run, data, wb, _values = report
     cap = ["Cap table"] if any(t.post is not None for t in round_terms(run.workbook)) else []
-    fixed = ["Summary", "Assumptions", "Monthly", "Annual", "Statements", *cap, "Sources"]
+    statements = [f"Statements {s}" for s in run.scenarios]
+    fixed = ["Summary", "Assumptions", "Monthly", "Annual", *statements, *cap, "Sources", "Checks"]
     assert wb.sheetnames[:len(fixed)] == fixed
     assert wb.sheetnames[len(fixed):] == [f"Scenario {s}" for s in run.scenarios]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -235,7 +236,7 @@ def test_sheets_charts_panes_and_print_set_up(report):
     assert [t.split(" (")[0] for t in titles] == ["Cash balance and funding rounds", "Revenue by block",
                                                   "Costs by block"]
     assert wb["Monthly"].freeze_panes == "D5" and wb["Annual"].freeze_panes == "D5"
-    assert wb["Statements"].freeze_panes == "D5"
+    assert all(wb[name].freeze_panes == "D5" for name in statements)
     assert wb["Assumptions"].freeze_panes == "D6"
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
@@ -253,8 +254,11 @@ def test_summary_key_figures_have_units_in_their_formats(report):
     assert formats[labels["cash_out_month"]] == "mmm yyyy"
     assert "months" in formats[labels["runway_months"]]
     assert "%" in formats[labels["irr"]]
-    symbol = {"USD": "$", "RMB": "¥"}[run.workbook.settings.currency]
-    assert symbol in formats[labels["npv"]] and "M" in formats[labels["npv"]]
+    currency = run.workbook.settings.currency
+    unit = "M" if currency == "USD" else ("亿" if abs(run.kpis["npv"][0]) >= 1e8 else "万")  # RMB: 万 below 10^8
+    assert {"USD": "$", "RMB": "¥"}[currency] in formats[labels["npv"]] and unit in formats[labels["npv"]]
+    if currency == "RMB":
+        assert abs(run.kpis["npv"][0]) >= 1e8   # the example's NPV reads in 亿
 
 
 def test_same_inputs_give_identical_bytes(report):

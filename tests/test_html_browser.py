@@ -118,7 +118,8 @@ def test_every_chart_is_visible_with_a_size(visit):
     charts = visit.page.locator("figure.chart svg")
     simulated = sum(1 for sim in visit.analysis.simulations.values() if sim.varied)
     swung = sum(1 for t in visit.analysis.tornadoes.values() if t.bars)  # a tornado per scenario with bars
-    assert charts.count() == 1 + 4 * len(visit.run.scenarios) + swung + SIMULATION_CHARTS * simulated
+    # per scenario the overview's small multiple and its four charts
+    assert charts.count() == 5 * len(visit.run.scenarios) + swung + SIMULATION_CHARTS * simulated
     for k in range(charts.count()):
         chart = charts.nth(k)
         chart.scroll_into_view_if_needed()
@@ -168,7 +169,7 @@ def test_cards_and_sentences_show_the_json_kpis(visit):
         assert shown["npv"] == fmt.money(k["npv"], cur)
         assert shown["ending_cash"] == fmt.money(k["ending_cash"], cur)
         assert shown["irr"] == (fmt.percent(k["irr"]) if k["irr"] is not None else "n/a")
-        sentence = page.locator(f'#answer p.headline[data-scenario="{name}"]').inner_text()
+        sentence = page.locator(f'#answer p.story[data-scenario="{name}"]').inner_text()
         assert sentence.startswith(narrative.scenario_title(name) + ": ")
         if k["cash_out_month"]:
             assert f"in {fmt.month(k['cash_out_month'])}, " in sentence

@@ -241,7 +241,7 @@ def test_hostile_workbook_references_nothing_outside_the_file(hostile):
 def test_every_chart_is_inline_svg_with_title_units_and_unique_ids(example):
     run, page = example
     figures = re.findall(r'<figure class="chart" id="([^"]+)">\s*(<svg\b.*?</svg>)', page, re.S)
-    assert len(figures) == 1 + 4 * len(run.scenarios)
+    assert len(figures) == 5 * len(run.scenarios)  # the overview's small multiple and four charts each
     currency = run.workbook.settings.currency
     for chart_id, svg in figures:
         label = re.search(r'aria-label="([^"]+)"', svg).group(1)
@@ -356,14 +356,14 @@ def test_without_an_analysis_the_report_has_no_uncertainty_sections(known):
     assert ids == ["answer", "scenario-1", "scenario-2", "statements", "assumptions", "methodology"]
 
 
-def test_uncertainty_sections_come_after_the_answer(analysed_example):
+def test_key_assumptions_then_uncertainty_sections_come_after_the_answer(analysed_example):
     run, analysis, page = analysed_example
     ids = re.findall(r'<section id="([^"]+)"', page)
     scenarios = [f"scenario-{j + 1}" for j in range(len(run.scenarios))]
     ownership = ["ownership"] if any(t.post is not None for t in round_terms(run.workbook)) else []
     simulations = [f"simulation-{j + 1}" for j in range(len(run.scenarios))]
     tornadoes = [f"sensitivity-{j + 1}" for j in range(len(run.scenarios))]
-    assert ids == ["answer", "comparison", *tornadoes, *simulations, *scenarios, "statements", *ownership,
+    assert ids == ["answer", "key-assumptions", "comparison", *tornadoes, *simulations, *scenarios, "statements", *ownership,
                    "assumptions", "methodology"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
@@ -597,8 +597,12 @@ def clause_value(sentence: str) -> float:
 
 
 def headlines(page: str) -> dict[str, str]:
-    answer = section(page, "answer")
-    return {n: htmllib.unescape(t) for n, t in re.findall(r'<p class="headline" data-scenario="([^"]+)">([^<]*)</p>', answer)}
+    """Each scenario's answer sentence, as its own section states it; the answer's story paragraph
+    starts with the same sentence (tests/test_story.py)."""
+    said = {n: htmllib.unescape(t) for n, t in re.findall(r'<p class="headline" data-scenario="([^"]+)">([^<]*)</p>', page)}
+    stories = dict(re.findall(r'<p class="story headline" data-scenario="([^"]+)">([^<]*)</p>', section(page, "answer")))
+    assert all(htmllib.unescape(stories[n]).startswith(t) for n, t in said.items())
+    return said
 
 
 def test_solve_clause_value_breaks_even_when_written_back(uncertain, tmp_path):
@@ -645,7 +649,7 @@ def test_analysed_charts_have_titles_units_and_unique_ids(analysed_example):
     figures = re.findall(r'<figure class="chart" id="([^"]+)">\s*(<svg\b.*?</svg>)', page, re.S)
     simulated = sum(1 for sim in analysis.simulations.values() if sim.varied)
     swung = sum(1 for t in analysis.tornadoes.values() if t.bars)  # a tornado chart per scenario with bars
-    assert len(figures) == 1 + 4 * len(run.scenarios) + swung + 4 * simulated
+    assert len(figures) == 5 * len(run.scenarios) + swung + 4 * simulated  # a small multiple each
     currency = run.workbook.settings.currency
     for chart_id, svg in figures:
         label = re.search(r'aria-label="([^"]+)"', svg).group(1)

@@ -58,10 +58,10 @@ def report_registry_messages() -> list[str]:
     from cashcast.models.statements.lines import JSON_KEYS
     from cashcast.reports.html.ownership import HEADINGS
     from cashcast.reports.html.sections import ROLE_GROUPS, SECTIONS
-    from cashcast.reports.html.statements import CHECK_WORDS
+    from cashcast.reports.html.statements import CHECK_WORDS, UNIT_ECONOMICS
 
     out = [spec.title for spec in SECTIONS] + [w for g in ROLE_GROUPS for w in (g[1], g[3])]
-    return out + list(JSON_KEYS) + list(CHECK_WORDS.values()) + list(HEADINGS) + ["at least", "at most"]
+    return out + list(JSON_KEYS) + list(CHECK_WORDS.values()) + list(UNIT_ECONOMICS.values()) + list(HEADINGS) + ["at least", "at most"]
 
 
 def example_line_labels() -> list[str]:

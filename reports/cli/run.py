@@ -78,9 +78,9 @@ def render_outputs(outcome: Outcome, stem: str, pdf: bool = False, lang: str = "
     with language(lang):
         outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
         outputs[f"{stem}.html"] = html_report(outcome, table)
-    if pdf:
-        from cashcast.reports.html.pdf import html_to_pdf
-        outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])
+        if pdf:  # the cover's date and the footers in the report's language
+            from cashcast.reports.html.pdf import html_to_pdf
+            outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])
     return outputs
 
 

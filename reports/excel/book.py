@@ -46,6 +46,7 @@ class Book:
     formulas: dict[str, list[str]] = field(repr=False)  # line → its formula text per month
     simulation_sheets: dict[str, str] = field(default_factory=dict)  # simulated scenario → its sheet
     sensitivity_sheets: dict[str, str] = field(default_factory=dict)  # scenario → its tornado's sheet
+    statement_sheets: dict[str, str] = field(default_factory=dict)  # scenario → its statements' sheet
 
     @classmethod
     def of(cls, run: Run, wb: XlsxWorkbook, analysis: Uncertainty | None = None) -> "Book":
@@ -64,9 +65,11 @@ class Book:
         swung = list(analysis.tornadoes) if analysis is not None else []
         taken = {t.lower() for t in sheets.values()}
         simulation = scenario_sheet_names(run, "Simulation", simulated, taken)
-        sensitivity = scenario_sheet_names(run, "Sensitivity", swung, taken | {t.lower() for t in simulation.values()})
+        taken |= {t.lower() for t in simulation.values()}
+        sensitivity = scenario_sheet_names(run, "Sensitivity", swung, taken)
+        statements = scenario_sheet_names(run, "Statements", None, taken | {t.lower() for t in sensitivity.values()})
         return cls(run, wb, analysis, st, layout, inputs, AssumptionLayout(run.workbook.scenario_names),
-                   sheets, run.scenarios[0], ctx, formulas, simulation, sensitivity)
+                   sheets, run.scenarios[0], ctx, formulas, simulation, sensitivity, statements)
 
     @property
     def workbook(self) -> Workbook:

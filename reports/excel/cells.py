@@ -46,10 +46,12 @@ def kpi_value(run: Run, kpi: registry.Kpi, j: int):
     return float(v)
 
 
-def kpi_format(book: Book, kpi: registry.Kpi, compact: bool) -> Format:
-    """A key figure's format: a month, months, a percentage, or money (in millions when compact)."""
+def kpi_format(book: Book, kpi: registry.Kpi, compact: bool, value=None) -> Format:
+    """A key figure's format: a month, months, a percentage, or money (in millions when compact; in
+    RMB the 万/亿 unit that fits ``value``)."""
     formats = {"month": DATE, "months": MONTHS, "rate": "0.0%"}
-    money = money_millions(book.currency) if compact else MONEY
+    amount = value if isinstance(value, (int, float)) else None
+    money = money_millions(book.currency, amount) if compact else MONEY
     return book.st.number(formats.get(kpi.kind, money), bold=True, right=True)
 
 
@@ -89,7 +91,7 @@ def write_kpi(book: Book, ws: Worksheet, r: int, c: int, kpi: str, x: float, **k
         else:
             ws.write_string(r, c, xf.NEVER, right(book, MONTHS, **kw))
     elif np.isfinite(x):
-        ws.write_number(r, c, float(x), right(book, money_millions(book.currency), **kw))
+        ws.write_number(r, c, float(x), right(book, money_millions(book.currency, x), **kw))
     else:
         ws.write_string(r, c, xf.UNDEFINED, right(book, MONEY, **kw))
 

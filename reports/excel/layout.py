@@ -23,7 +23,7 @@ from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 # The sheets' titles (the scenario sheets' are made by scenario_sheet_names) and the workbook-level
 # defined names of the scenario selector on Summary and of its position in the scenario list
 SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, SOURCES = "Summary", "Assumptions", "Monthly", "Annual", "Sources"
-SENSITIVITY, SIMULATION, STATEMENTS = "Sensitivity", "Simulation", "Statements"
+SENSITIVITY, SIMULATION, STATEMENTS, CHECKS = "Sensitivity", "Simulation", "Statements", "Checks"
 SELECTOR_NAME, INDEX_NAME = "selected_scenario", "scenario_index"
 
 # Model sheets (Monthly and one per scenario): 0-based rows and columns
@@ -216,7 +216,7 @@ def scenario_sheet_names(run: Run, prefix: str = "Scenario", scenarios: list[str
     at most 31 characters, unique)."""
     out: dict[str, str] = {}
     taken = set(taken or ()) | {t.lower() for t in (SUMMARY, ASSUMPTIONS, MONTHLY, ANNUAL, STATEMENTS, SOURCES,
-                                                    SENSITIVITY, SIMULATION)}
+                                                    SENSITIVITY, SIMULATION, CHECKS)}
     for k, name in enumerate(run.scenarios if scenarios is None else scenarios, start=1):
         clean = "".join(c if c.isalnum() or c in " _-." else "_" for c in name).strip(" ._'") or str(k)
         title, n = f"{prefix} {clean}"[:31], 1

@@ -12,8 +12,9 @@
 * **Monthly** — every line, one column per month: the formula of ``line.expr.xl(ctx)``, referring to
   assumptions by defined name and to lines by cell; helper flag rows and the key figures below.
 * **Annual** — sums of the months (year-end values for balances), formulas over Monthly.
-* **Statements** — the income statement, cash flow statement and balance sheet per year, formulas
-  over Monthly, and the checks' largest differences over all months (live formulas).
+* **Statements <scenario>** — per scenario, the income statement, cash flow statement and balance
+  sheet per year, formulas over that scenario's model sheet, and the checks' largest differences over
+  all months (live formulas).
 * **Cap table** (only when a funding round states a valuation) — each round's terms and the ownership
   after it, formulas over the assumptions (:mod:`cashcast.reports.excel.sheets.cap_table`).
 * **Sensitivity <scenario>**, **Simulation <scenario>** (only with an ``analysis``, :func:`cashcast.models.analysis.uncertainty.analyse`
@@ -21,11 +22,16 @@
   cashcast and marked as such; Summary then also compares the scenarios with the baseline (live
   formulas).
 * **Sources** — where each figure comes from.
+* **Checks** — the report checking itself, live: balances, the cash identity, parts adding up to
+  totals, the statements' totals, no error cell on any sheet; each against a tolerance cell. Summary's
+  master check (C3) is the AND of them all, green or red (:mod:`cashcast.reports.excel.sheets.checks`).
 * **Scenario <name>** — one copy of the Monthly model per scenario of the run. Its formulas are the
   same text as Monthly's; sheet-scoped defined names make each assumption name there mean that
   scenario's "in force" cell, so every scenario's key figures are live at once.
 
-Every formula cell also carries the value numpy computed (for the scenario the selector starts on),
+Once every sheet is written, each column is widened to its widest formatted value
+(:mod:`cashcast.reports.excel.widths`), then a sheet's ``finish`` sets what depends on the widths (the
+model sheets' print scale). Every formula cell also carries the value numpy computed (for the scenario the selector starts on),
 so readers that do not calculate (pandas, previewers) see numbers. Text is always written as text.
 Document properties are fixed: the same run gives byte-identical bytes.
 
@@ -49,10 +55,11 @@ from cashcast.models.analysis.uncertainty import Uncertainty
 
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import (
-    ANNUAL, ASSUMPTIONS, MONTHLY, SIMULATION, SOURCES, STATEMENTS, SUMMARY,
+    ANNUAL, ASSUMPTIONS, CHECKS, MONTHLY, SIMULATION, SOURCES, SUMMARY,
 )
-from cashcast.reports.excel.sheets import (annual, assumptions, cap_table, model, sensitivity, simulation, sources,
-                                          statements, summary)
+from cashcast.reports.excel.sheets import (annual, assumptions, cap_table, checks, model, sensitivity, simulation,
+                                          sources, statements, summary)
+from cashcast.reports.excel.widths import fit_columns
 
 FIXED_PROPERTIES = {"title": "cashcast report", "author": "cashcast", "company": "",
                     "comments": "Written by cashcast: a live model; every projected number is a formula.",
@@ -66,6 +73,7 @@ class Sheet:
     tabs: Callable[[Book], list[str]]            # its tab titles in this report ([] when it has none)
     write: Callable[[Book, Worksheet], None]     # fills one of its tabs
     fill: int                                    # its turn when the tabs are filled in (see write_sheets)
+    finish: Callable[[Book, Worksheet], None] | None = None  # after the column widths are fitted
 
 
 def one(title: str, present: Callable[[Book], bool] = lambda book: True) -> Callable[[Book], list[str]]:
@@ -89,14 +97,15 @@ def _scenario_tabs(book: Book) -> list[str]:
 SHEETS: tuple[Sheet, ...] = (
     Sheet(one(SUMMARY), summary.write, fill=8),
     Sheet(one(ASSUMPTIONS), assumptions.write, fill=1),
-    Sheet(one(MONTHLY), model.write_monthly, fill=2),
+    Sheet(one(MONTHLY), model.write_monthly, fill=2, finish=model.print_monthly),
     Sheet(one(ANNUAL), annual.write, fill=4),
-    Sheet(one(STATEMENTS), statements.write, fill=9),
+    Sheet(statements.tabs, statements.write, fill=9),
     Sheet(one(cap_table.TITLE, cap_table.present), cap_table.write, fill=10),
     Sheet(_sensitivity_tabs, sensitivity.write, fill=6),
     Sheet(_simulation_tabs, simulation.write, fill=7),
     Sheet(one(SOURCES), sources.write, fill=5),
-    Sheet(_scenario_tabs, model.write_scenario, fill=3),
+    Sheet(one(CHECKS), checks.write, fill=11),
+    Sheet(_scenario_tabs, model.write_scenario, fill=3, finish=model.print_scenario),
 )
 
 
@@ -119,4 +128,8 @@ def write_sheets(book: Book) -> None:
     tabs = [(sheet, book.wb.add_worksheet(title)) for sheet in SHEETS for title in sheet.tabs(book)]
     for sheet, ws in sorted(tabs, key=lambda tab: tab[0].fill):
         sheet.write(book, ws)
+    for sheet, ws in tabs:
+        fit_columns(ws)
+        if sheet.finish is not None:
+            sheet.finish(book, ws)
     tabs[0][1].activate()

@@ -21,9 +21,31 @@ INPUT_DATE = "yyyy-mm"
 MONTHS = '0" months"'
 
 
-def money_millions(currency: str) -> str:
-    """KPI money: millions with the currency, e.g. ``$#,##0.0,,"M"`` shows 2,400,000,000 as $2,400.0M."""
+# RMB in 万 (10^4) and 亿 (10^8), as the HTML writes it. A number format scales only by thousands (a
+# trailing comma each), so the decimal point is a quoted "." placed between the digits: a value scaled
+# by 10^3 with one digit after the "." reads in 万, scaled by 10^6 with two in 亿. LibreOffice, Gnumeric
+# and Excel show the same text (¥5.51亿, ¥1234.6万).
+CHINESE_CURRENCIES = ("RMB", "CNY")
+YI, WAN = 1e8, 1e4
+
+
+def _both(positive: str) -> str:
+    return f"{positive};[Red]-{positive}"
+
+
+def money_millions(currency: str, value: float | None = None) -> str:
+    """KPI money, compact: ``$#,##0.0,,"M"`` shows 2,400,000,000 as $2,400.0M; in RMB the unit that
+    fits ``value`` (亿 from 10^8, 万 from 10^4, else yuan; 亿 when no value is known, e.g. an axis).
+
+    >>> money_millions("RMB", 551_400_000).split(";")[0], money_millions("RMB", -12_345_678).split(";")[0]
+    ('"¥"0"."00,,"亿"', '"¥"0"."0,"万"')
+    """
     symbol = SYMBOLS.get(currency)
+    if currency in CHINESE_CURRENCIES:
+        size = abs(value) if value is not None and value == value else YI
+        if size >= YI:
+            return _both(f'"{symbol}"0"."00,,"亿"')
+        return _both(f'"{symbol}"0"."0,"万"' if size >= WAN else f'"{symbol}"#,##0')
     if symbol:
         return f'"{symbol}"#,##0.0,,"M";[Red]-"{symbol}"#,##0.0,,"M"'
     return f'#,##0.0,," M {currency}";[Red]-#,##0.0,," M {currency}"'
@@ -85,13 +107,14 @@ class Styles:
         return self._cache[key]
 
 
-def print_setup(ws, *, header_rows: int, title_cols: int = 0, fit_width: bool = True) -> None:
+def print_setup(ws, *, header_rows: int, title_cols: int = 0, fit_width: bool = True, tall: int = 0) -> None:
     """A4 landscape, titles repeated on every page, sheet name and page numbers printed; fitted one
-    page wide, or (a wide monthly sheet) at 60% across as many pages as it takes."""
+    page wide (and ``tall`` pages tall, 0 for as many as it takes), or (a wide monthly sheet) at 60%
+    across as many pages as it takes."""
     ws.set_paper(9)
     ws.set_landscape()
     if fit_width:
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, tall)
     else:
         ws.set_print_scale(60)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -101,3 +124,48 @@ def print_setup(ws, *, header_rows: int, title_cols: int = 0, fit_width: bool = 
         ws.repeat_columns(0, title_cols - 1)
     ws.set_header("&L&\"-,Bold\"&A&Rcashcast")
     ws.set_footer("&CPage &P of &N")
+
+
+# A4 landscape inside the margins, in points, and the months printed side by side on a model sheet.
+# LibreOffice without Calibri draws a column about a third wider than Excel (its fallback's digits are
+# wider, and a width counts digits): the scale leaves room for that.
+PAGE_WIDTH, PAGE_HEIGHT, ROW_HEIGHT = 780.0, 500.0, 15.0
+PRINT_MONTHS = 24
+WIDER_FALLBACK = 1.35
+
+
+def column_points(ws, col: int) -> float:
+    """A column's width in points (XlsxWriter keeps it in pixels)."""
+    info = ws.col_info.get(col)
+    pixels = info.width if info is not None and info.width is not None else ws.default_col_width
+    return pixels * 0.75
+
+
+def year_pages(spans: list[tuple[int, int, int]], months: int = PRINT_MONTHS) -> list[tuple[int, int]]:
+    """Whole calendar years grouped into pages of at most ``months`` months: (first, last) month each.
+
+    >>> year_pages([(2023, 0, 5), (2024, 6, 17), (2025, 18, 29), (2026, 30, 41)])
+    [(0, 17), (18, 41)]
+    """
+    pages: list[tuple[int, int]] = []
+    for _year, a, b in spans:
+        if pages and b - pages[-1][0] + 1 <= months:
+            pages[-1] = (pages[-1][0], b)
+        else:
+            pages.append((a, b))
+    return pages
+
+
+def print_by_years(ws, spans, first_col: int, last_row: int, title_cols: int, rows: int) -> None:
+    """Print a monthly sheet's rows down to ``last_row``, a page per group of whole years (a page
+    break at each group's first month), scaled so the widest page and all ``rows`` fit on one page."""
+    pages = year_pages(spans)
+    last_col = first_col + pages[-1][1]
+    ws.print_area(0, 0, last_row, last_col)
+    ws.set_v_pagebreaks([first_col + a for a, _b in pages[1:]])
+    titles = sum(column_points(ws, c) for c in range(title_cols))
+    lead = sum(column_points(ws, c) for c in range(title_cols, first_col))
+    widest = max(sum(column_points(ws, first_col + t) for t in range(a, b + 1)) + (lead if k == 0 else 0)
+                 for k, (a, b) in enumerate(pages))
+    scale = min(100.0, 100 * PAGE_WIDTH / (WIDER_FALLBACK * (titles + widest)), 100 * PAGE_HEIGHT / (ROW_HEIGHT * rows))
+    ws.set_print_scale(max(10, int(scale)))

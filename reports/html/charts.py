@@ -24,26 +24,52 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from cashcast.reports import fmt
-from cashcast.reports.i18n import _
+from cashcast.reports.html.chart_text import DataTable, declutter, yearly_table
+from cashcast.reports.i18n import _, ngettext
 
-WIDE = (11.0, 4.2)
-HALF = (6.4, 3.6)
-CASH_COLOUR, OUT_COLOUR, FUNDING_COLOUR = "#1f4e79", "#c0392b", "#2e8b57"
-REVENUE_COLOUR, COST_COLOUR = "#2e8b57", "#c0392b"
-PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
-           "#9c755f", "#bab0ac")
+# Every chart is 6.4 in (460.8 SVG units) wide with text of at least TEXT units, so that on a 390 px
+# phone (about 366 px of page width) its smallest text is still 9 px: 11.5 × 366 / 460.8 = 9.1.
+TEXT, TITLE = 11.5, 13.0
+HALF = (6.4, 4.4)
+WIDE = (6.4, 4.6)
+PANEL = (4.6, 3.3)     # a small multiple: shown at most ~360 px wide, so its text is smaller (see SMALL)
+SMALL = 9.0            # 9 × 330 / 331.2 ≈ 9 px in a 330 px column
+# Okabe–Ito: distinguishable under the common colour-vision deficiencies. Lines and marks use the
+# colours; text uses the darker INK variants, which reach WCAG AA (4.5:1) on white.
+OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
+             "purple": "#CC79A7", "sky": "#56B4E9", "yellow": "#F0E442", "black": "#000000"}
+CASH_COLOUR, OUT_COLOUR, FUNDING_COLOUR = OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["green"]
+REVENUE_COLOUR, COST_COLOUR = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
+OUT_INK, FUNDING_INK, CASH_INK = "#A33A00", "#006B4F", "#005A8C"
+COST_HATCH = "///"
+PALETTE = tuple(OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "black",
+                                        "yellow"))
 SCENARIO_STYLES = ("-", "--", "-.", ":")
-LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
 
 
 @dataclass
 class Chart:
-    """One rendered chart: an id unique in the page, its title, a caption and the SVG markup."""
+    """One rendered chart: an id unique in the page, its title, a caption, the SVG markup and its
+    figures as text (``table``, shown under it for readers who cannot see it)."""
 
     id: str
     title: str
     caption: str
     svg: Markup
+    table: DataTable | None = None
+
+
+@dataclass
+class ChartSet:
+    """Small multiples: one titled figure of several charts (``panels``) that share a caption and a
+    data table; each panel has its own scale."""
+
+    id: str
+    title: str
+    caption: str
+    panels: list[Chart]
+    table: DataTable | None = None
 
 
 @dataclass
@@ -75,8 +101,8 @@ def style(chart_id: str) -> dict:
         "svg.fonttype": "none",          # text as <text>: small, selectable, the page's own fonts
         "svg.hashsalt": f"cashcast-{chart_id}",  # deterministic clip-path and marker ids
         "font.family": list(_fonts()),
-        "font.size": 10,
-        "axes.titlesize": 12,
+        "font.size": TEXT,
+        "axes.titlesize": TITLE,
         "axes.titleweight": "bold",
         "axes.titlelocation": "left",
         "axes.spines.top": False,
@@ -88,7 +114,7 @@ def style(chart_id: str) -> dict:
         "legend.frameon": True,
         "legend.framealpha": 0.85,
         "legend.edgecolor": "none",
-        "legend.fontsize": 9,
+        "legend.fontsize": TEXT,
         "text.parse_math": False,        # workbook text with two $ signs stays text
     }
 
@@ -103,9 +129,10 @@ def _compact_path(m: re.Match) -> str:
     return ' d="' + " ".join(data.split()) + '"'
 
 
-def to_svg(fig: Figure, chart_id: str, title: str) -> Markup:
+def to_svg(fig: Figure, chart_id: str, title: str, described_by: str = "") -> Markup:
     """Render a figure to SVG markup for inlining: no XML prolog, no metadata, ids made unique,
-    path coordinates rounded to 1/100 point."""
+    path coordinates rounded to 1/100 point; described by the element ``described_by`` (by default
+    the chart's caption, ``<chart id>-caption``)."""
     buf = io.StringIO()
     with matplotlib.rc_context(style(chart_id)):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -117,7 +144,8 @@ def to_svg(fig: Figure, chart_id: str, title: str) -> Markup:
     text = re.sub(r'(xlink:href="#|href="#|url\(#)', rf"\1{chart_id}-", text)
     head, rest = text.split(">", 1)  # the <svg ...> start tag: drop its fixed size, keep the viewBox
     head = re.sub(r'\s(width|height)="[^"]*"', "", head)
-    head = head.replace("<svg", f'<svg role="img" aria-label="{escape(title)}" class="chart-svg"', 1)
+    head = head.replace("<svg", f'<svg role="img" aria-label="{escape(title)}" '
+                                f'aria-describedby="{described_by or chart_id + "-caption"}" class="chart-svg"', 1)
     return Markup(f"{head}>{rest}")
 
 
@@ -137,10 +165,10 @@ def money_axis(ax, currency: str, axis: str = "y") -> None:
 
 def month_axis(ax, months: list[dt.date]) -> None:
     """A time axis labelled by year (or by month for short horizons)."""
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
     ax.xaxis.set_major_locator(locator)
     span = len(months)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y") if span > 36 else
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y") if span > 24 else
                                  FuncFormatter(lambda v, _pos: fmt.month_of(mdates.num2date(v).date())))
     ax.set_xlim(months[0], _month_end(months[-1]))
 
@@ -173,86 +201,161 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
+def _rounds_by_year(rounds: list[tuple[int, str, float]], months: list[dt.date]) -> list[tuple[int, str, float, int]]:
+    """Funding rounds grouped by calendar year: (first month index, label, total, count), so that
+    several rounds in one year get one label ('2 rounds' in place of their names)."""
+    groups: dict[int, list] = {}
+    for t, name, amount in rounds:
+        groups.setdefault(months[t].year, []).append((t, name, amount))
+    out = []
+    for items in groups.values():
+        total = sum(a for _t, _n, a in items)
+        label = items[0][1] if len(items) == 1 else ngettext("{n} round", "{n} rounds", len(items))
+        out.append((items[0][0], label, total, len(items)))
+    return out
+
+
+def _low(cash: np.ndarray) -> int:
+    """The month of the lowest closing cash (the first, if it repeats)."""
+    return int(np.argmin(np.asarray(cash)))
+
+
 def cash_chart(chart_id: str, title: str, months: list[dt.date], cash: np.ndarray, currency: str,
                floor: float, rounds: list[tuple[int, str, float]], cash_out: int | None,
                colour: str = CASH_COLOUR) -> Chart:
-    """Closing cash over time; funding rounds marked, the months short of cash shaded and the
-    cash-out month drawn as a line.
+    """Closing cash over time; funding rounds marked (one label per year), the lowest cash marked,
+    the months short of cash shaded and the cash-out month drawn as a line.
 
     ``rounds`` holds (month index, round name, amount); ``cash_out`` the cash-out month index.
     """
     fig, ax = new_figure(chart_id)
     T = len(months)
+    labels = []
     with matplotlib.rc_context(style(chart_id)):
         x = [_mid(m) for m in months]
         ax.plot(x, cash, color=colour, linewidth=2, label=_("Closing cash"))
         ax.axhline(0, color="#555", linewidth=0.8)
         if floor:
-            ax.axhline(floor, color=OUT_COLOUR, linewidth=0.8, linestyle="--",
+            ax.axhline(floor, color=OUT_COLOUR, linewidth=1, linestyle="--",
                        label=_("Minimum cash {amount}", amount=fmt.money(floor, currency)))
         for a, b in _runs(np.asarray(cash) < floor):
-            ax.axvspan(months[a], _month_end(months[b]), color=OUT_COLOUR, alpha=0.08, lw=0)
+            ax.axvspan(months[a], _month_end(months[b]), color=OUT_COLOUR, alpha=0.1, lw=0)
         for k, (t, name, amount) in enumerate(rounds):
-            side = _side(t / T)
             ax.plot([x[t]], [cash[t]], marker="^", markersize=9, color=FUNDING_COLOUR, linestyle="none",
                     label=_("Funding round") if k == 0 else None)
-            ax.annotate(f"{name} +{fmt.money(amount, currency)}", (x[t], cash[t]),
-                        xytext=(side["dx"], 4 + 13 * (k % 3)), textcoords="offset points", fontsize=8.5,
-                        ha=side["ha"], va="bottom", color=FUNDING_COLOUR, bbox=LABEL_BOX)
+        for t, name, amount, _n in _rounds_by_year(rounds, months):
+            side = _side(t / T)
+            labels.append(ax.annotate(f"{name} +{fmt.money(amount, currency)}", (x[t], cash[t]),
+                                      xytext=(side["dx"], 6), textcoords="offset points", ha=side["ha"],
+                                      va="bottom", color=FUNDING_INK, bbox=LABEL_BOX))
+        low = _low(cash)
+        ax.plot([x[low]], [cash[low]], marker="o", markersize=7, color=CASH_INK, linestyle="none",
+                label=_("Lowest cash"))
+        side = _side(low / T)
+        labels.append(ax.annotate(_("Low {amount}, {month}", amount=fmt.money(cash[low], currency), month=fmt.month_of(months[low])),
+                                  (x[low], cash[low]), xytext=(side["dx"], -8), textcoords="offset points",
+                                  ha=side["ha"], va="top", color=CASH_INK, bbox=LABEL_BOX))
         if cash_out is not None:
             side = _side(cash_out / T)
             ax.axvline(months[cash_out], color=OUT_COLOUR, linewidth=1.5)
-            ax.annotate(_("Cash runs out: {month}", month=fmt.month_of(months[cash_out])), (months[cash_out], 1.0),
-                        xycoords=("data", "axes fraction"), xytext=(side["dx"] * 0.7, -4),
-                        textcoords="offset points", ha=side["ha"], va="top", color=OUT_COLOUR,
-                        fontweight="bold", fontsize=9, bbox=LABEL_BOX)
-        ax.margins(y=0.12)
+            labels.insert(0, ax.annotate(
+                _("Runs out {month}", month=fmt.month_of(months[cash_out])), (months[cash_out], 1.0),
+                xycoords=("data", "axes fraction"), xytext=(side["dx"] * 0.7, -4), textcoords="offset points",
+                ha=side["ha"], va="top", color=OUT_INK, fontweight="bold", bbox=LABEL_BOX))
+        ax.margins(y=0.2)
         month_axis(ax, months)
         money_axis(ax, currency)
         ax.set_title(title)
         ax.set_ylabel(_("Cash at month end ({currency})", currency=currency))
-        ax.legend(loc="best")
+        fig.legend(loc="outside lower center", ncols=2)
+        declutter(fig, labels)
     short = _("below the minimum") if floor else _("below zero")
     caption = _("Closing cash each month") + (_("; triangles mark funding rounds") if rounds else "")
+    caption += _("; the dot marks the lowest cash")
     caption += (_("; the red line is the month cash runs out, shading the months with cash {short}.", short=short)
                 if cash_out is not None else _("; cash does not run out within the horizon."))
-    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
+    table = yearly_table(months, [(_("Closing cash (year end)"), cash)], lambda v: fmt.money(v, currency))
+    table.note = rounds_note(rounds, months, currency)
+    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title), table)
+
+
+def rounds_note(rounds: list[tuple[int, str, float]], months: list[dt.date], currency: str) -> str:
+    """The funding rounds in words, for a chart's data table: 'Funding: Seed $1.5M (Jan 2024).'"""
+    if not rounds:
+        return _("No funding round.")
+    return _("Funding: {rounds}.", rounds=_("; ").join(
+        _("{name} {amount} ({month})", name=name, amount=fmt.money(a, currency), month=fmt.month_of(months[t]))
+        for t, name, a in rounds))
+
+
+def scenario_panel(chart_id: str, title: str, months: list[dt.date], cash: np.ndarray, currency: str,
+                   rounds: list[tuple[int, str, float]], cash_out: int | None, colour: str,
+                   described_by: str) -> Chart:
+    """One small multiple of the scenario overview: a scenario's closing cash on its own scale, its
+    funding rounds (triangles), its lowest cash (a dot, labelled) and its cash-out month (a cross)."""
+    fig, ax = new_figure(chart_id, PANEL)
+    labels = []
+    with matplotlib.rc_context(style(chart_id) | {"font.size": SMALL, "axes.titlesize": SMALL + 1}):
+        x = [_mid(m) for m in months]
+        ax.plot(x, cash, color=colour, linewidth=2)
+        ax.axhline(0, color="#555", linewidth=0.8)
+        for t, _name, _amount in rounds:
+            ax.plot([x[t]], [cash[t]], marker="^", markersize=8, color=FUNDING_COLOUR, linestyle="none")
+        low = _low(cash)
+        ax.plot([x[low]], [cash[low]], marker="o", markersize=6, color=CASH_INK, linestyle="none")
+        side = _side(low / len(months))
+        labels.append(ax.annotate(_("Low {amount}, {month}", amount=fmt.money(cash[low], currency), month=fmt.month_of(months[low])),
+                                  (x[low], cash[low]), xytext=(side["dx"], -6), textcoords="offset points",
+                                  ha=side["ha"], va="top", color=CASH_INK, fontsize=SMALL, bbox=LABEL_BOX))
+        if cash_out is not None:
+            ax.plot([x[cash_out]], [cash[cash_out]], marker="X", markersize=10, color=OUT_COLOUR,
+                    markeredgecolor="white", linestyle="none")
+            side = _side(cash_out / len(months))
+            labels.insert(0, ax.annotate(_("Runs out {month}", month=fmt.month_of(months[cash_out])), (x[cash_out], cash[cash_out]),
+                                         xytext=(side["dx"], 8), textcoords="offset points", ha=side["ha"],
+                                         va="bottom", color=OUT_INK, fontsize=SMALL, fontweight="bold",
+                                         bbox=LABEL_BOX))
+        ax.margins(y=0.25)
+        month_axis(ax, months)
+        money_axis(ax, currency)
+        ax.set_title(title)
+        ax.set_ylabel(_("Cash ({currency})", currency=currency))
+        declutter(fig, labels)
+    return Chart(chart_id, title, "", to_svg(fig, chart_id, title, described_by))
 
 
 def scenarios_cash_chart(chart_id: str, title: str, months: list[dt.date], series: list[Series],
-                         currency: str, cash_outs: list[int | None]) -> Chart:
-    """Closing cash of every scenario on one axis, each cash-out month marked with a cross."""
-    fig, ax = new_figure(chart_id, WIDE)
-    with matplotlib.rc_context(style(chart_id)):
-        x = [_mid(m) for m in months]
-        for k, (s, out) in enumerate(zip(series, cash_outs)):
-            colour = s.colour
-            ax.plot(x, s.values, color=colour, linewidth=2, linestyle=SCENARIO_STYLES[k % 4],
-                    label=s.label + (_(" (runs out {month})", month=fmt.month_of(months[out])) if out is not None else ""))
-            if out is not None:
-                ax.plot([x[out]], [s.values[out]], marker="X", markersize=10, color=colour,
-                        markeredgecolor="white", linestyle="none")
-        ax.axhline(0, color="#555", linewidth=0.8)
-        month_axis(ax, months)
-        money_axis(ax, currency)
-        ax.set_title(title)
-        ax.set_ylabel(_("Cash at month end ({currency})", currency=currency))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    caption = _("Closing cash of every scenario; a cross marks the month a scenario runs out of cash.")
-    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
+                         currency: str, cash_outs: list[int | None],
+                         rounds: list[list[tuple[int, str, float]]]) -> ChartSet:
+    """Closing cash of every scenario as small multiples, each on its own scale so the smallest
+    scenario stays legible beside one a hundred times larger; rounds, lows and cash-outs marked."""
+    panels = [scenario_panel(f"{chart_id}-{k + 1}", s.label, months, s.values, currency, r, out, s.colour,
+                             f"{chart_id}-caption")
+              for k, (s, out, r) in enumerate(zip(series, cash_outs, rounds))]
+    caption = _("Closing cash of each scenario, each on its own scale (compare the axis labels, not the "
+                "heights): triangles mark funding rounds, the dot the lowest cash, a cross the month a "
+                "scenario runs out of cash.")
+    table = yearly_table(months, [(s.label, s.values) for s in series], lambda v: fmt.money(v, currency),
+                         first=_("Year end"))
+    lows = [_("{scenario} {amount} in {month}", scenario=s.label, amount=fmt.money(s.values[_low(s.values)], currency),
+              month=fmt.month_of(months[_low(s.values)])) for s in series]
+    table.note = _("Lowest cash: {lows}.", lows=_("; ").join(lows))
+    return ChartSet(chart_id, title, caption, panels, table)
 
 
 def stacked_chart(chart_id: str, title: str, months: list[dt.date], series: list[Series],
                   currency: str, what: str) -> Chart:
-    """Monthly amounts by block, stacked (each month a step, so lump payments show as such)."""
-    fig, ax = new_figure(chart_id)
+    """Monthly amounts by block, stacked (each month a step, so lump payments show as such); every
+    other layer hatched, so neighbours differ by more than their colour."""
+    fig, ax = new_figure(chart_id, (HALF[0], HALF[1] + 0.3))
     with matplotlib.rc_context(style(chart_id)):
         edges = list(months) + [_month_end(months[-1])]
         base = np.zeros(len(months))
         shown = [s for s in series if np.any(s.values != 0)]
-        for s in shown:
+        for k, s in enumerate(shown):
             top = base + s.values
-            ax.stairs(top, edges, baseline=base, fill=True, color=s.colour, label=s.label, linewidth=0)
+            ax.stairs(top, edges, baseline=base, fill=True, facecolor=s.colour, label=s.label, linewidth=0,
+                      hatch="//" if k % 2 else None, edgecolor="white")
             base = top
         if not shown:
             ax.text(0.5, 0.5, _("No revenue in this scenario") if what == "revenue" else _("No costs in this scenario"), transform=ax.transAxes, ha="center",
@@ -264,16 +367,19 @@ def stacked_chart(chart_id: str, title: str, months: list[dt.date], series: list
         ax.set_ylabel(_("Revenue per month ({currency})", currency=currency) if what == "revenue"
                       else _("Costs per month ({currency})", currency=currency))
         if shown:
-            ax.legend(loc="upper left")
+            fig.legend(loc="outside lower center", ncols=2 if len(shown) > 1 else 1)
     caption = (_("Monthly revenue by block, stacked: the top edge is the total.") if what == "revenue"
                else _("Monthly costs by block, stacked: the top edge is the total."))
-    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
+    table = yearly_table(months, [(s.label, s.values) for s in shown], lambda v: fmt.money(v, currency), "sum")
+    table.note = (_("Revenue per calendar year by block.") if what == "revenue"
+                  else _("Costs per calendar year by block."))
+    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title), table)
 
 
 def break_even_chart(chart_id: str, title: str, years: list[str], revenue: list[float],
                      costs: list[float], currency: str, break_even: dt.date | None,
                      first_year: int) -> Chart:
-    """Annual revenue against annual costs, with the break-even month marked on the year axis.
+    """Annual revenue against annual costs (hatched), with the break-even month marked on the year axis.
 
     Bar i is calendar year ``first_year + i``; a month sits at its share of the way through its year.
     """
@@ -281,28 +387,36 @@ def break_even_chart(chart_id: str, title: str, years: list[str], revenue: list[
     with matplotlib.rc_context(style(chart_id)):
         idx = np.arange(len(years))
         ax.bar(idx - 0.2, revenue, width=0.4, color=REVENUE_COLOUR, label=_("Revenue"))
-        ax.bar(idx + 0.2, costs, width=0.4, color=COST_COLOUR, label=_("Costs"))
-        ax.plot(idx, np.asarray(revenue) - np.asarray(costs), color="#333", marker="o", markersize=3.5,
-                linewidth=1.2, label=_("Operating cash flow"))
+        ax.bar(idx + 0.2, costs, width=0.4, facecolor=COST_COLOUR, hatch=COST_HATCH, edgecolor="white",
+               linewidth=0, label=_("Costs"))
+        ax.plot(idx, np.asarray(revenue) - np.asarray(costs), color="#000", marker="o", markersize=4,
+                linewidth=1.4, label=_("Operating cash flow"))
         ax.axhline(0, color="#555", linewidth=0.8)
+        label = []
         if break_even is not None:
             pos = break_even.year - first_year - 0.5 + (break_even.month - 0.5) / 12
             side = _side((pos + 0.5) / len(years))
             ax.axvline(pos, color=FUNDING_COLOUR, linewidth=1.5, linestyle="--")
-            ax.annotate(_("Break-even: {month}", month=fmt.month_of(break_even)), (pos, 1.0),
-                        xycoords=("data", "axes fraction"), xytext=(side["dx"] * 0.7, -4),
-                        textcoords="offset points", ha=side["ha"], va="top", color=FUNDING_COLOUR,
-                        fontweight="bold", fontsize=9, bbox=LABEL_BOX)
+            label.append(ax.annotate(_("Break-even {month}", month=fmt.month_of(break_even)), (pos, 1.0),
+                                     xycoords=("data", "axes fraction"), xytext=(side["dx"] * 0.7, -4),
+                                     textcoords="offset points", ha=side["ha"], va="top", color=FUNDING_INK,
+                                     fontweight="bold", bbox=LABEL_BOX))
         else:
             ax.text(0.99, 0.97, _("No break-even within the horizon"), transform=ax.transAxes,
-                    ha="right", va="top", color=OUT_COLOUR, fontsize=9, fontweight="bold", bbox=LABEL_BOX)
-        ax.set_xticks(idx, years)
+                    ha="right", va="top", color=OUT_INK, fontweight="bold", bbox=LABEL_BOX)
+        ax.set_xticks(idx, [y.split("\n")[0] if len(years) > 6 else y for y in years])
         ax.grid(axis="x", visible=False)
+        ax.margins(y=0.18)
         money_axis(ax, currency)
         ax.set_title(title)
         ax.set_ylabel(_("Per year ({currency})", currency=currency))
-        ax.set_xlabel(_("Calendar year"))
-        fig.legend(loc="outside lower center", ncols=3)
-    caption = _("Revenue and costs per calendar year. Break-even is the first month whose trailing "
-                "twelve months of operating cash flow are zero or more.")
-    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
+        fig.legend(loc="outside lower center", ncols=2)
+        declutter(fig, label)
+    caption = _("Revenue and costs (hatched) per calendar year. Break-even is the first month whose "
+                "trailing twelve months of operating cash flow are zero or more.")
+    show = lambda v: fmt.money(v, currency)  # noqa: E731
+    table = DataTable([_("Year"), _("Revenue"), _("Costs"), _("Operating cash flow")],
+                      [[y.replace("\n", " "), show(r), show(c), show(r - c)]
+                       for y, r, c in zip(years, revenue, costs)],
+                      _("Break-even: {month}.", month=fmt.month_of(break_even) if break_even else _("not within the horizon")))
+    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title), table)

@@ -1,5 +1,5 @@
 """The words of the HTML report: the one-sentence answer per scenario, KPI cards, assumption values
-for readers, sources as links, and methodology notes taken from the model's own docstrings.
+for readers, sources as links, docstrings as running text and the time shapes a workbook uses.
 
 Everything here returns plain strings or :class:`Part` lists; the Jinja2 templates escape all of it.
 Nothing is marked safe in this module.
@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.kpis import Kpi
-from cashcast.models.engine import model as engine
-from cashcast.models.kinds import KINDS
 from cashcast.models.reading.specs import SHAPES, YEARLY_SHAPES
 from cashcast.models.reading.workbook import BASE, Row, Settings, Workbook, ordinal_to_date
 
 from cashcast.reports import fmt
+from cashcast.reports.html import story
 from cashcast.reports.i18n import _, _noop
+
+PROFIT_MONTHS = ("break_even_month", "sustained_break_even_month")  # green only when funded and profitable
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,11 @@ def card_notes(workbook: Workbook, k: dict, scenario: str = BASE) -> dict[str, s
         "npv": _("operating cash flows at {rate} a year", rate=fmt.percent_exact(s.value("discount_rate", scenario))),
         "irr": irr_note_text(k.get("irr_note")),
         **recovery_note(k),
+        "funding_gap": (_("to raise by {month}, when cash first falls {floor}", month=fmt.month(k["raise_by_month"]),
+                          floor=floor) if k.get("funding_gap") else _("nothing to raise: cash never falls {floor}",
+                                                                      floor=floor)),
+        "peak_funding_need": _("deepest cumulative operating deficit, before any funding; not the raise "
+                               "(see the funding gap)"),
         "ending_cash": _("at the end of {month}", month=fmt.month_of(workbook.months()[-1])),
     }
 
@@ -185,6 +191,8 @@ def kpi_cards(k: dict, workbook: Workbook, scenario: str = BASE) -> list[Card]:
         return _(kpi.null if k[kpi.name] is None and null_is_not_never(kpi) else kpi.description)
 
     def tone(kpi: Kpi) -> str:
+        if kpi.name in PROFIT_MONTHS and k[kpi.name] is not None and not story.funded_and_profitable(k):
+            return ""   # a break-even is good news only if the cash lasts and the profit holds
         return card_tone(kpi, k[kpi.name]) if kpi.toned and not (
             k[kpi.name] is None and null_is_not_never(kpi)) else ""
 
@@ -287,20 +295,8 @@ def text_parts(text: str) -> list[Part]:
 
 
 # ------------------------------------------------------------------------------------------------
-# Methodology, from the model's own documentation
+# Docstrings as running text (the methodology section, reports/html/methodology.py, reads them)
 # ------------------------------------------------------------------------------------------------
-def doc_paragraphs(obj) -> list[list[Part]]:
-    """A docstring's prose (everything before its first doctest), as paragraphs of text and code."""
-    doc = clean_doc(obj.__doc__ or "")
-    prose = doc.split("\n>>>")[0] if not doc.startswith(">>>") else ""
-    out = []
-    for para in re.split(r"\n\s*\n", prose):
-        para = " ".join(line.strip() for line in para.splitlines()).strip()
-        if para:
-            out.append(code_parts(para))
-    return out
-
-
 def clean_doc(doc: str) -> str:
     r"""A docstring without its indentation and surrounding blank lines (as ``help()`` shows it).
 
@@ -318,29 +314,6 @@ def code_parts(text: str) -> list[Part]:
         if piece:
             parts.append(Part("code" if k % 2 else "text", piece))
     return parts
-
-
-def kind_notes(workbook: Workbook) -> list[dict]:
-    """How each kind of block used in the workbook computes, with the blocks of that kind."""
-    used: dict[str, list[str]] = {}
-    for block in workbook.blocks.values():
-        used.setdefault(block.kind, []).append(block.name)
-    out = []
-    for kind, names in used.items():
-        spec = KINDS[kind]
-        out.append({
-            "kind": kind, "role": spec.role, "doc": spec.doc, "blocks": names,
-            "params": [(p.name, p.doc) for p in spec.all_params()],
-            "formulas": [{"name": f.__name__, "paragraphs": doc_paragraphs(f)} for f in spec.formulas],
-        })
-    return out
-
-
-def totals_notes() -> list[dict]:
-    """The totals and every KPI, each with its defining function's documentation."""
-    notes = [{"name": "Totals", "paragraphs": doc_paragraphs(engine.total_lines)}]
-    notes += [{"name": k.label, "paragraphs": doc_paragraphs(k.documented_by)} for k in registry.KPIS if k.documented_by]
-    return notes
 
 
 def shape_notes(workbook: Workbook) -> list[tuple[str, str]]:

@@ -55,7 +55,21 @@ def report_context(outcome: Outcome, table: dict | None = None) -> dict:
                       currency=s.currency, workbook=wb.name,
                       scenarios=ngettext("{n} scenario", "{n} scenarios", len(run.scenarios))),
         "sections": [section for spec in SECTIONS for section in spec.sections(done)],
+        "cover": cover(outcome, done),
     }
+
+
+def cover(outcome: Outcome, done: Finished) -> dict:
+    """The printed report's cover: the company (the file's name when the workbook names none), the
+    period and currency, and every scenario with its description. The date it is printed on is the
+    PDF's (:data:`cashcast.reports.html.pdf.PRINTED_ON`): the HTML itself carries no date, so the
+    same outcome still gives the same bytes."""
+    run = outcome.run
+    s = run.workbook.settings
+    return {"company": s.company or Path(run.workbook.name).stem,
+            "period": _("{start} to {end}", start=fmt.month_of(run.months[0]), end=fmt.month_of(run.months[-1])),
+            "currency": s.currency,
+            "scenarios": [(v["title"], v["description"]) for v in done.views]}
 
 
 def html_report(outcome: Outcome, table: dict | None = None) -> str:

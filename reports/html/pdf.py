@@ -6,18 +6,44 @@ is aborted; the report needs none) and JavaScript off (the report has none).
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+from babel.dates import format_date
+
+from cashcast.reports import i18n
+from cashcast.reports.i18n import _
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 FOOTER = ('<div style="font-size:7pt;color:#777;width:100%;padding:0 12mm;'
           'font-family:DejaVu Sans,sans-serif;display:flex;justify-content:space-between">'
-          '<span class="title"></span><span>page <span class="pageNumber"></span> of '
-          '<span class="totalPages"></span></span></div>')
+          '<span class="title"></span><span>{pages}</span></div>')
+
+
+def footer() -> str:
+    """Every page's footer in the language being rendered: the title, then 'page N of M'."""
+    return FOOTER.format(pages=_("page {number} of {total}", number='<span class="pageNumber"></span>',
+                                 total='<span class="totalPages"></span>'))
+
+
+# The cover's date line (templates/report.html.j2): empty in the HTML, which carries no date, and filled
+# with the day the PDF is printed
+PRINTED_ON = '<span class="printed-on"></span>'
+
+
+def with_print_date(html: str, day: dt.date) -> str:
+    """The report with its cover dated ``day``.
+
+    >>> with_print_date('<p class="cover-date"><span class="printed-on"></span></p>', dt.date(2026, 12, 1))
+    '<p class="cover-date"><span class="printed-on">Printed on 1 December 2026</span></p>'
+    """
+    date = f"{day.day} {day:%B %Y}" if i18n.current() == "en" else format_date(day, "long", locale=i18n.locale())
+    return html.replace(PRINTED_ON, f'<span class="printed-on">{_("Printed on {date}", date=date)}</span>', 1)
 
 
 class PdfError(RuntimeError):
@@ -49,17 +75,18 @@ def browser():
             b.close()
 
 
-def print_pdf(b, html: str) -> bytes:
-    """Print ``html`` to A4 PDF bytes in an offline, script-free page of browser ``b``."""
+def print_pdf(b, html: str, day: dt.date | None = None) -> bytes:
+    """Print ``html`` to A4 PDF bytes in an offline, script-free page of browser ``b``; the cover is
+    dated ``day`` (None: today). Each page's footer gives its number and the page count."""
     context = b.new_context(java_script_enabled=False, offline=True)
     try:
         page = context.new_page()
         page.route("**/*", lambda route: route.abort())
-        page.set_content(html, wait_until="load")
+        page.set_content(with_print_date(html, day or dt.date.today()), wait_until="load")
         page.emulate_media(media="print")
         return page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
                         display_header_footer=True, header_template="<span></span>",
-                        footer_template=FOOTER, outline=True, tagged=True)
+                        footer_template=footer(), outline=True, tagged=True)
     finally:
         context.close()
 

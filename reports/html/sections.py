@@ -32,6 +32,7 @@ from cashcast.reports.i18n import _, label as line_label
 from cashcast.reports.html import charts, narrative
 from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
+from cashcast.reports.html import methodology, story, swings
 from cashcast.reports.html import uncertainty as uncertainty_report
 
 MAX_YEAR_COLUMNS = 6  # an annual table wider than this is split, so it fits an A4 page
@@ -122,8 +123,9 @@ def answer_data(done: Finished) -> dict:
               for j, v in enumerate(done.views)]
     outs = [month_index(run, done.table["scenarios"][v["name"]]["kpis"]["cash_out_month"])
             for v in done.views]
+    rounds = [funding_rounds(run, j) for j in range(len(done.views))]
     chart = charts.scenarios_cash_chart("overview-cash", _("Cash balance by scenario"), run.months, series,
-                                        run.workbook.settings.currency, outs)
+                                        run.workbook.settings.currency, outs, rounds)
     return {"scenarios": done.views, "chart": chart}
 
 
@@ -133,7 +135,13 @@ def comparison_data(done: Finished) -> dict:
 
 def sensitivity_data(done: Finished, j: int) -> dict:
     tor = done.analysis.tornadoes[done.run.scenarios[j]]
-    return uncertainty_report.sensitivity_view(done.run, tor, f"sensitivity-{j + 1}")
+    return {**uncertainty_report.sensitivity_view(done.run, tor, f"sensitivity-{j + 1}"),
+            "sentences": swings.sentences(done.run, tor)}
+
+
+def key_assumptions_data(done: Finished) -> dict:
+    """The largest swings of the first (base) scenario, with sources, and the top three in words."""
+    return swings.key_assumptions_view(done.run, done.analysis.tornadoes[done.run.scenarios[0]])
 
 
 def simulation_data(done: Finished, j: int) -> dict:
@@ -153,14 +161,19 @@ def scenario_data(done: Finished, j: int) -> dict:
 
 
 def statements_data(done: Finished) -> dict:
-    """The first (base) scenario's three statements per year and the checks' sentence."""
-    run, view = done.run, done.views[0]
-    data = done.table["scenarios"][view["name"]]["statements"]
+    """Every scenario's three statements per year, the checks' sentence and its unit economics."""
+    run = done.run
     currency = run.workbook.settings.currency
-    holds, sentence = statements_report.checks_sentence(data["checks"], currency)
-    rows = [TableRow(*row) for row in statements_report.statement_rows(run, data, currency)]
-    return {"scenario": view, "holds": holds, "checks": sentence,
-            "tables": split_columns(year_labels(run), rows)}
+    out = []
+    for view in done.views:
+        data = done.table["scenarios"][view["name"]]
+        holds, sentence = statements_report.checks_sentence(data["statements"]["checks"], currency)
+        rows = [TableRow(*row) for row in statements_report.statement_rows(run, data["statements"], currency)]
+        units = [TableRow(*row) for row in statements_report.unit_economics_rows(run, data["annual"], currency)]
+        out.append({"scenario": view, "holds": holds, "checks": sentence,
+                    "tables": split_columns(year_labels(run), rows),
+                    "unit_economics": split_columns(year_labels(run), units) if units else []})
+    return {"scenarios": out}
 
 
 def has_ownership(done: Finished) -> bool:
@@ -169,10 +182,14 @@ def has_ownership(done: Finished) -> bool:
 
 
 def ownership_data(done: Finished) -> dict:
-    """The first (base) scenario's cap table, worded."""
-    view = done.views[0]
-    return ownership_report.ownership_view(done.table, view["name"], view["title"],
-                                           done.run.workbook.settings.currency)
+    """The base scenario's cap table, worded, then that of every other scenario whose rounds end in other
+    terms (a scenario that changes a round's amount or valuation); the others are named as the same."""
+    cur, base = done.run.workbook.settings.currency, done.views[0]
+    rounds = {v["name"]: done.table["scenarios"][v["name"]]["cap_table"]["rounds"] for v in done.views}
+    shown = [base] + [v for v in done.views[1:] if rounds[v["name"]] != rounds[base["name"]]]
+    same = [v["title"] for v in done.views[1:] if v not in shown]
+    return {"tables": [ownership_report.ownership_view(done.table, v["name"], v["title"], cur) for v in shown],
+            "same": same, "base": base["title"]}
 
 
 def assumptions_data(done: Finished) -> dict:
@@ -186,9 +203,7 @@ def assumptions_data(done: Finished) -> dict:
 
 
 def methodology_data(done: Finished) -> dict:
-    wb = done.run.workbook
-    return {"kinds": narrative.kind_notes(wb), "totals": narrative.totals_notes(),
-            "shapes": narrative.shape_notes(wb)}
+    return methodology.methodology_view(done.run)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -338,10 +353,13 @@ def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> di
     """Everything the templates show about scenario j, from its JSON entry ``data``; ``clause`` ends
     the answer sentence (the solve-for clause of a scenario that does not break even)."""
     name, wb = run.scenarios[j], run.workbook
+    headline = narrative.headline(name, data["kpis"], wb, clause)
+    frame = story.Frame(wb.settings.currency, wb.settings.value("minimum_cash", name) or 0.0, wb.months()[-1])
     return {
         "name": name, "title": narrative.scenario_title(name), "key": f"scenario-{j + 1}",
         "description": data["description"],
-        "headline": narrative.headline(name, data["kpis"], wb, clause),
+        "headline": headline,
+        "story": story.paragraph(headline, data, frame),
         "cards": narrative.kpi_cards(data["kpis"], wb, name),
         "settings": scenario_settings_note(run, name),
     }
@@ -410,11 +428,14 @@ def assumption_groups(run: Run) -> tuple[list[str], list[dict]]:
 
 
 # ------------------------------------------------------------------------------------------------
-# The registry, in reading order: the answer, then (with an analysis) how the scenarios compare and
-# how sure the baseline is, then each scenario, the assumptions and the methodology
+# The registry, in reading order: the answer (the whole story), then (with an analysis) the key
+# assumptions and what their swings do, how the scenarios compare and how sure each scenario is, then
+# each scenario, the statements, the assumptions and the methodology
 # ------------------------------------------------------------------------------------------------
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("answer", "The answer", "answer.html.j2", answer_data, new_page=False),
+    SectionSpec("key-assumptions", "Key assumptions", "key_assumptions.html.j2", key_assumptions_data,
+                when=analysed),
     SectionSpec("comparison", "Scenario comparison", "comparison.html.j2", comparison_data, when=analysed),
     SectionSpec("sensitivity", "Sensitivity: {scenario}", "sensitivity.html.j2", sensitivity_data, when=analysed,
                 each_scenario=True),

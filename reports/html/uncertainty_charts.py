@@ -16,10 +16,13 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _
-from cashcast.reports.html.charts import (CASH_COLOUR, HALF, LABEL_BOX, OUT_COLOUR, WIDE, Chart, _mid,
-                     _month_end, money_axis, month_axis, new_figure, style, to_svg)
+from cashcast.reports.html.chart_text import DataTable, declutter, yearly_table
+from cashcast.reports.html.charts import (CASH_COLOUR, HALF, LABEL_BOX, OKABE_ITO, OUT_COLOUR, OUT_INK, WIDE,
+                                          Chart, _mid, _month_end, money_axis, month_axis, new_figure, style,
+                                          to_svg)
 
-LOW_COLOUR, HIGH_COLOUR = "#4e79a7", "#f28e2b"
+LOW_COLOUR, HIGH_COLOUR = OKABE_ITO["blue"], OKABE_ITO["orange"]
+HIGH_HATCH = "\\\\"
 BASE_LINE = "#333333"
 PERCENTILE_STYLES = (("P10", ":"), ("P50", "-"), ("P90", "--"))
 
@@ -58,38 +61,47 @@ def tornado_chart(chart_id: str, title: str, rows: list[TornadoRow], base: float
     (blue) and at its high (orange), the first row at the top; each bar end is labelled with the
     input value. ``limit`` draws a dotted line (the horizon standing in for "never")."""
     n = len(rows)
-    fig, ax = new_figure(chart_id, (WIDE[0], max(2.8, 0.42 * n + 1.7)))
+    fig, ax = new_figure(chart_id, (WIDE[0], max(3.6, 0.72 * n + 2.3)))
+    labels = []
     with matplotlib.rc_context(style(chart_id)):
         y = np.arange(n)[::-1].astype(float)
         for yi, r in zip(y, rows):
-            sides = [(r.at_low, LOW_COLOUR), (r.at_high, HIGH_COLOUR)]
-            for x, colour in sorted(sides, key=lambda s: -abs(s[0] - base)):  # the shorter on top
-                ax.barh(yi, x - base, left=base, height=0.62, color=colour, linewidth=0)
+            # the assumption's name above its bar, so the bars and their labels get the full width
+            ax.annotate(r.label, (0.0, yi + 0.34), xycoords=("axes fraction", "data"), xytext=(2, 1),
+                        textcoords="offset points", ha="left", va="bottom", color=BASE_LINE)
+            sides = [(r.at_low, LOW_COLOUR, None), (r.at_high, HIGH_COLOUR, HIGH_HATCH)]
+            for x, colour, hatch in sorted(sides, key=lambda s: -abs(s[0] - base)):  # the shorter on top
+                ax.barh(yi, x - base, left=base, height=0.5, facecolor=colour, hatch=hatch,
+                        edgecolor="white", linewidth=0)
             for x, text, side in _bar_labels(r, base):
                 ax.annotate(text, (x, yi), xytext=(4 * side, 0), textcoords="offset points",
-                            ha="left" if side > 0 else "right", va="center", fontsize=8.5,
-                            bbox=LABEL_BOX)
+                            ha="left" if side > 0 else "right", va="center", bbox=LABEL_BOX)
         ax.axvline(base, color=BASE_LINE, linewidth=1.2)
-        ax.annotate(base_label, (base, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=9,
-                    fontweight="bold", color=BASE_LINE)
+        labels.append(ax.annotate(base_label, (base, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                                  textcoords="offset points", ha="center", va="bottom",
+                                  fontweight="bold", color=BASE_LINE))
         if limit is not None:
             ax.axvline(limit, color=OUT_COLOUR, linewidth=1, linestyle=":")
-            ax.annotate(limit_label, (limit, 0.0), xycoords=("data", "axes fraction"), xytext=(-4, 4),
-                        textcoords="offset points", ha="right", va="bottom", fontsize=8.5,
-                        color=OUT_COLOUR, bbox=LABEL_BOX)
-        ax.set_yticks(y, [r.label for r in rows])  # in the given order: the SVG lists them top first
-        ax.tick_params(axis="y", length=0, labelsize=9)
-        ax.set_ylim(-0.7, n - 0.3)
+            labels.append(ax.annotate(limit_label, (limit, 0.0), xycoords=("data", "axes fraction"),
+                                      xytext=(-4, 4), textcoords="offset points", ha="right", va="bottom",
+                                      color=OUT_INK, bbox=LABEL_BOX))
+        ax.set_yticks([])  # the names are drawn above the bars, top first (so the SVG lists them so)
+        ax.set_ylim(-0.6, n - 0.05)
         ax.grid(axis="y", visible=False)
-        ax.margins(x=0.16)
+        ax.margins(x=0.32)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: ticks(v)))
         ax.set_xlabel(axis_label)
-        ax.set_title(title, pad=18)
+        ax.set_title(title, pad=22)
         fig.legend(handles=[Patch(color=LOW_COLOUR, label=_("Assumption at its low")),
-                           Patch(color=HIGH_COLOUR, label=_("Assumption at its high"))],
-                  loc="outside lower center", ncols=2)
-    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
+                            Patch(facecolor=HIGH_COLOUR, hatch=HIGH_HATCH, edgecolor="white",
+                                  label=_("Assumption at its high"))],
+                   loc="outside lower center", ncols=1)
+        declutter(fig, labels)
+    table = DataTable([_("Assumption"), _("Low"), _("Figure at low"), _("High"), _("Figure at high")],
+                      [[r.label, r.low_text, ticks(r.at_low), r.high_text, ticks(r.at_high)] for r in rows],
+                      _("{base}; {axis} with each assumption at its low and at its high.", base=base_label, axis=axis_label))
+    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title), table)
 
 
 def fan_chart(chart_id: str, title: str, months: list[dt.date], p10: np.ndarray, p50: np.ndarray,
@@ -103,24 +115,23 @@ def fan_chart(chart_id: str, title: str, months: list[dt.date], p10: np.ndarray,
         ax.fill_between(x, p10, p90, color=CASH_COLOUR, alpha=0.22, linewidth=0,
                         label=_("P10–P90 of the samples"))
         ax.plot(x, p50, color=CASH_COLOUR, linewidth=2.2, label=_("P50 (median)"))
-        ax.plot(x, entered, color="#555", linewidth=1.2, linestyle="--", label=entered_label)
+        ax.plot(x, entered, color="#000", linewidth=1.2, linestyle="--", label=entered_label)
         ax.axhline(0, color="#555", linewidth=0.8)
         if floor:
-            ax.axhline(floor, color=OUT_COLOUR, linewidth=0.8, linestyle="--",
+            ax.axhline(floor, color=OUT_COLOUR, linewidth=1, linestyle="-.",
                        label=_("Minimum cash {amount}", amount=fmt.money(floor, currency)))
         end = _month_end(months[-1])
-        ax.axvline(end, color=OUT_COLOUR, linewidth=1, linestyle=":")
-        ax.annotate(_("Horizon ends {month}", month=fmt.month_of(months[-1])), (end, 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(-4, -4), textcoords="offset points",
-                    ha="right", va="top", fontsize=8.5, color=OUT_COLOUR, bbox=LABEL_BOX)
         ax.margins(y=0.08)
         month_axis(ax, months)
         ax.set_xlim(months[0], end + dt.timedelta(days=1))
         money_axis(ax, currency)
         ax.set_title(title)
         ax.set_ylabel(_("Cash at month end ({currency})", currency=currency))
-        ax.legend(loc="upper left")
-    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
+        fig.legend(loc="outside lower center", ncols=2)
+    table = yearly_table(months, [("P10", p10), ("P50", p50), ("P90", p90), (entered_label, entered)],
+                         lambda v: fmt.money(v, currency), first=_("Year end"))
+    table.note = _("Closing cash at each year end (the horizon ends {month}).", month=fmt.month_of(months[-1]))
+    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title), table)
 
 
 def _share_axis(ax) -> None:
@@ -131,21 +142,26 @@ def _share_axis(ax) -> None:
 
 def month_histogram_chart(chart_id: str, title: str, months: list[dt.date], counts: np.ndarray,
                           never: int, samples: int, never_text: str, xlabel: str, caption: str,
-                          colour: str = OUT_COLOUR, size=(WIDE[0], 3.4)) -> Chart:
+                          colour: str = OUT_COLOUR, size=(WIDE[0], 3.6)) -> Chart:
     """Share of samples per month (one bar a month), with the share that never gets there stated."""
     fig, ax = new_figure(chart_id, size)
     with matplotlib.rc_context(style(chart_id)):
         share = np.asarray(counts, dtype=float) / samples * 100.0
         ax.bar([_mid(m) for m in months], share, width=26, color=colour, linewidth=0)
         ax.annotate(never_text.format(share=fmt.percent(never / samples)), (0.99, 0.97),
-                    xycoords="axes fraction", ha="right", va="top", fontsize=10, fontweight="bold",
-                    color=BASE_LINE, bbox=LABEL_BOX)
+                    xycoords="axes fraction", ha="right", va="top", fontweight="bold",
+                    color=BASE_LINE, bbox=LABEL_BOX, wrap=True)
         month_axis(ax, months)
-        ax.set_ylim(0, max(float(share.max()), 1.0) * 1.25)
+        ax.set_ylim(0, max(float(share.max()), 1.0) * 1.45)
         _share_axis(ax)
         ax.set_xlabel(xlabel)
         ax.set_title(title)
-    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
+    years = sorted({m.year for m in months})
+    by_year = [sum(int(c) for m, c in zip(months, counts) if m.year == y) for y in years]
+    table = DataTable([_("Year"), _("Share of samples")],
+                      [[str(y), fmt.percent(c / samples)] for y, c in zip(years, by_year) if c]
+                      + [[_("Never"), fmt.percent(never / samples)]], _("{what}, by calendar year.", what=xlabel))
+    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title), table)
 
 
 def money_histogram_chart(chart_id: str, title: str, edges: np.ndarray, counts: np.ndarray,
@@ -174,12 +190,16 @@ def money_histogram_chart(chart_id: str, title: str, edges: np.ndarray, counts: 
             money_axis(ax, currency, "x")
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         if note:
-            ax.annotate(note, (0.01, 0.97), xycoords="axes fraction", ha="left", va="top", fontsize=8.5,
+            ax.annotate(note, (0.01, 0.97), xycoords="axes fraction", ha="left", va="top",
                         color=BASE_LINE, bbox=LABEL_BOX)
-        ax.set_ylim(0, max(float(share.max()), 1.0) * 1.15)
+        ax.set_ylim(0, max(float(share.max()), 1.0) * (1.3 if note else 1.15))
         _share_axis(ax)
+        ax.tick_params(axis="x", pad=7)  # clear of the share axis's 0% at the corner
         ax.set_xlabel(xlabel)
         ax.set_title(title)
         if ax.get_legend_handles_labels()[0]:  # on a log axis percentiles at zero are not drawn
-            ax.legend(loc="upper right")
-    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title))
+            fig.legend(loc="outside lower center", ncols=3)
+    table = DataTable([_("Percentile"), _("Amount")],
+                      [[name, fmt.money(x, currency)] for (name, _line), x in zip(PERCENTILE_STYLES, percentiles)],
+                      note)
+    return Chart(chart_id, title, caption, to_svg(fig, chart_id, title), table)

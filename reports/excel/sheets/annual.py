@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
@@ -26,11 +27,14 @@ from cashcast.reports.excel.layout import (
 from cashcast.reports.excel.styles import print_setup, unit_format
 
 
-def year_header(book: Book, ws: Worksheet) -> list[tuple[int, int, int]]:
-    """The scenario selector, the column headings and a column per calendar year (with its number of
-    months) of a sheet of yearly figures over Monthly; returns the years' spans."""
+def year_header(book: Book, ws: Worksheet, scenario: str | None = None) -> list[tuple[int, int, int]]:
+    """The scenario selector (or the fixed ``scenario``'s name), the column headings and a column per
+    calendar year (with its number of months) of a sheet of yearly figures; returns the years' spans."""
     st = book.st
-    ws.write_formula(SCENARIO_ROW, KEY_COL + 1, f"={SELECTOR_NAME}", st.selector, book.selected)
+    if scenario is None:
+        ws.write_formula(SCENARIO_ROW, KEY_COL + 1, f"={SELECTOR_NAME}", st.selector, book.selected)
+    else:
+        ws.write_string(SCENARIO_ROW, KEY_COL + 1, scenario, st.selector)
     for c, text in ((LABEL_COL, _("Line")), (UNIT_COL, _("Unit")), (KEY_COL, _("Key"))):
         ws.write_string(DATE_ROW, c, text, st.header)
     spans = year_spans(book.run.months)
@@ -110,9 +114,10 @@ def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, i
 
 
 def line_row(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, int, int]],
-             source_row: int | None = None) -> None:
-    """Row ``r``: a line's label, unit and key, then a formula per year over its row on Monthly
-    (``source_row``, by default ``r``): the SUM of its months, or its year-end value for a stock."""
+             source_row: int | None = None, sheet: str = MONTHLY, j: int = 0) -> None:
+    """Row ``r``: a line's label, unit and key, then a formula per year over its row on Monthly or
+    the model ``sheet`` of scenario column ``j`` (``source_row``, by default ``r``): the SUM of its
+    months, or its year-end value for a stock."""
     st = book.st
     line = book.model.lines[name]
     src = r if source_row is None else source_row
@@ -123,7 +128,7 @@ def line_row(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int
     ws.write_string(r, KEY_COL, name, st.key)
     total = line.role == "total"
     fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
-    values = book.run.annual(name, 0)
+    values = book.run.annual(name, j)
     for i, (_year, a, b) in enumerate(spans):
-        first, last = (f"{MONTHLY}!{cell(src, FIRST_MONTH_COL + t)}" for t in (a, b))
+        first, last = (f"{quote_sheetname(sheet)}!{cell(src, FIRST_MONTH_COL + t)}" for t in (a, b))
         ws.write_formula(r, FIRST_MONTH_COL + i, fold.xl(first, last), fmt, values[i])

@@ -4,16 +4,20 @@ Per row the base value and an override per scenario (blank = as base), the value
 scenario (formulas) and the value *in use*, picked by the selector on Summary. Each assumption's
 defined name (``chatgpt_plus__price``, ``settings__opening_cash``, ``fx__usd``; see
 :mod:`cashcast.models.engine.names`) points at its in-use cell; on each scenario sheet a sheet-scoped
-name of the same text points at that scenario's "in force" cell. Data validation from low/high.
+name of the same text points at that scenario's "in force" cell. Data validation against the
+row's Low and High cells.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
+from cashcast.reports import fmt
+from cashcast.reports.i18n import _
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import cell_value
 from cashcast.reports.excel.formulas import cell
@@ -129,25 +133,45 @@ def _in_force(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
                     f"={ASSUMPTIONS}!{cell(r, A.effective_col(scenario), True, True)}")
 
 
+def shown(value, row: InputRow) -> str:
+    """A low or high as the reports write the row's unit: a month, a percentage, money or a count.
+
+    >>> usd, share = InputRow("Ads", "market_size", "USD/year", "k", 1e9, {}), InputRow("Ads", "share", "%", "k", 0, {})
+    >>> shown(5e8, usd), shown(1.5e9, usd), shown(0.015, share)
+    ('$500M', '$1.5B', '1.5%')
+    >>> shown(5.5e8, InputRow("Fans", "tickets", "RMB", "k", 1e9, {})), shown(1.5e9, InputRow("F", "a", "users", "k", 0, {}))
+    ('¥5.5亿', '1.5B')
+    """
+    if row.is_date:
+        return f"{value:%Y-%m}"
+    if row.unit.startswith("%"):
+        return fmt.percent_exact(value)
+    code = row.unit.split("/")[0]
+    if re.fullmatch(r"[A-Z]{3}", code):
+        return fmt.money(value, code)
+    return fmt.number(value)
+
+
 def _validate(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
-    """Data validation of the input cells from the row's low/high (a warning, not a refusal)."""
+    """Data validation of the input cells against the row's Low and High cells (a warning, not a
+    refusal); the messages give the range as the reports write the row's unit ("from $500M to $1.5B")."""
     lo, hi = row.low, row.high
     if lo is None and hi is None:
         return
-    conv = (lambda v: dt.datetime(v.year, v.month, v.day)) if row.is_date else float
-    shown = (lambda v: f"{v:%Y-%m}") if row.is_date else (lambda v: f"{v:.6g}")
+    info = book.alayout.info_cols
+    low, high = (f"={cell(r, info[name], True, True)}" for name in ("low", "high"))
     if lo is not None and hi is not None:
-        rule = {"criteria": "between", "minimum": conv(lo), "maximum": conv(hi)}
-        text = f"from {shown(lo)} to {shown(hi)}"
+        rule = {"criteria": "between", "minimum": low, "maximum": high}
+        text = _("from {low} to {high}", low=shown(lo, row), high=shown(hi, row))
     elif lo is not None:
-        rule = {"criteria": ">=", "value": conv(lo)}
-        text = f"at least {shown(lo)}"
+        rule = {"criteria": ">=", "value": low}
+        text = _("at least {value}", value=shown(lo, row))
     else:
-        rule = {"criteria": "<=", "value": conv(hi)}
-        text = f"at most {shown(hi)}"
+        rule = {"criteria": "<=", "value": high}
+        text = _("at most {value}", value=shown(hi, row))
     rule.update({"validate": "date" if row.is_date else "decimal", "error_type": "warning",
-                 "input_title": "Range", "input_message": f"The assumption workbook's range: {text}.",
-                 "error_title": "Outside the range",
-                 "error_message": f"The assumption workbook gives a range {text}. Keep this value?"})
+                 "input_title": _("Range"), "input_message": _("The assumption workbook's range: {text}.", text=text),
+                 "error_title": _("Outside the range"),
+                 "error_message": _("The assumption workbook gives a range {text}. Keep this value?", text=text)})
     A = book.alayout
     ws.data_validation(r, A.base_col, r, A.after_inputs - 1, rule)

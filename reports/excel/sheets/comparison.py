@@ -90,11 +90,11 @@ def _differences(book: Book, ws: Worksheet, r: int, table: KpiTable) -> int:
         r += 1
         ws.write_string(r, 0, kpi.title, st.text)
         ws.write_string(r, 1, DIFFERENCE_UNITS.get(kpi.kind, book.currency), st.text)
-        fmt = DIFFERENCE_FORMATS.get(kpi.kind, signed(money_millions(book.currency)))
         base = cell(table.row(kpi.name), col(0), abs_col=True)
         for j, name in enumerate(names[1:], start=1):
             other = cell(table.row(kpi.name), col(j))
             x = cmp.differences[name].get(kpi.name, math.nan)
+            fmt = DIFFERENCE_FORMATS.get(kpi.kind, signed(money_millions(book.currency, x)))
             cached = float(x) if np.isfinite(x) else xf.UNDEFINED
             ws.write_formula(r, col(j), xf.difference(other, base, kpi.is_date), right(book, fmt), cached)
     ws.write_string(r + 1, 0, "n/a: one of the two never gets there within the horizon (or IRR is "

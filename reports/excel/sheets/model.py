@@ -24,9 +24,9 @@ from cashcast.reports.excel.irr import LABELS as IRR_LABELS
 from cashcast.reports.excel.irr import SearchCells, search_values
 from cashcast.reports.excel.layout import (
     DATE_ROW, FIRST_MONTH_COL, INDEX_ROW, KEY_COL, LABEL_COL, SCENARIO_ROW, SELECTOR_NAME, TITLE_ROW,
-    UNIT_COL, ModelLayout, kpi_unit,
+    UNIT_COL, ModelLayout, kpi_unit, year_spans,
 )
-from cashcast.reports.excel.styles import print_setup, unit_format
+from cashcast.reports.excel.styles import print_by_years, print_setup, unit_format
 
 
 def write_monthly(book: Book, ws: Worksheet) -> None:
@@ -71,7 +71,7 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
     ws.set_column(LABEL_COL, LABEL_COL, 48)
     ws.set_column(UNIT_COL, UNIT_COL, 12)
     ws.set_column(KEY_COL, KEY_COL, 24)
-    ws.set_column(FIRST_MONTH_COL, L.last_col, 15)
+    ws.set_column(FIRST_MONTH_COL, L.last_col, 9)  # widened to the widest value (widths.fit_columns)
     print_setup(ws, header_rows=DATE_ROW + 1, title_cols=1, fit_width=False)
 
 
@@ -139,3 +139,22 @@ def _kpis(book: Book, ws: Worksheet, j: int) -> None:
         ws.write_string(r, KEY_COL, kpi.name, st.key)
         ws.write_formula(r, FIRST_MONTH_COL, kpi.definition.xl(ctx), kpi_format(book, kpi, False),
                          kpi_value(book.run, kpi, j))
+
+
+def print_monthly(book: Book, ws: Worksheet) -> None:
+    """Monthly prints its lines down to the cash section (the statements print from their own sheets,
+    the key figures from Summary), two years a page, a page break at a year's start."""
+    L = book.layout
+    titles = [title for _row, title in L.sections]
+    after_cash = L.sections[titles.index("Cash") + 1][0] if "Cash" in titles else L.sections[L.line_sections][0]
+    print_by_years(ws, year_spans(book.run.months), FIRST_MONTH_COL, after_cash - 2, 1, after_cash - 1)
+
+
+def print_scenario(book: Book, ws: Worksheet) -> None:
+    """A scenario sheet prints its key figures on one page (its statements print from its Statements
+    sheet, its months are Monthly's with that scenario chosen)."""
+    L = book.layout
+    top = L.sections[-1][0]
+    ws.print_area(top, 0, max(L.kpis.values()), FIRST_MONTH_COL)
+    ws.repeat_rows(0, SCENARIO_ROW)
+    ws.fit_to_pages(1, 1)

@@ -94,7 +94,7 @@ def _tornado_row(book: Book, ws: Worksheet, r: int, rank: int, bar: TornadoBar) 
         write_kpi(book, ws, r, T_FIRST_RESULT + 2 * k, kpi.name, swing.low)
         write_kpi(book, ws, r, T_FIRST_RESULT + 2 * k + 1, kpi.name, swing.high)
     for k, kpi in enumerate(registry.sort_keys()):
-        fmt = MONTHS if kpi.is_month else money_millions(book.currency)
+        fmt = MONTHS if kpi.is_month else money_millions(book.currency, bar.swings[kpi.name].swing)
         ws.write_number(r, first_swing() + k, bar.swings[kpi.name].swing, right(book, fmt, bold=True))
 
 

@@ -44,7 +44,7 @@ def write(book: Book, ws: Worksheet) -> None:
     ws.set_column(1, 1, 16)
     ws.set_column(2, 12, 15)
     _fan_chart(book, ws, sim, fan_header)
-    print_setup(ws, header_rows=0)
+    print_setup(ws, header_rows=0, tall=1)
 
 
 def _section(book: Book, ws: Worksheet, r: int, title: str, header) -> int:

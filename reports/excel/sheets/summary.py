@@ -22,7 +22,7 @@ from cashcast.reports.excel.layout import (
     ANNUAL, DATE_ROW, FIRST_MONTH_COL, INDEX_NAME, LABEL_COL, MONTHLY, SELECTOR_NAME, SUMMARY, kpi_unit,
     year_spans,
 )
-from cashcast.reports.excel.sheets import comparison
+from cashcast.reports.excel.sheets import checks, comparison
 from cashcast.reports.excel.styles import money_millions, print_setup
 
 # 0-based positions: the selector, its index in the scenario list, the key figures' header row
@@ -40,6 +40,7 @@ def write(book: Book, ws: Worksheet) -> None:
                             "a blue input on Assumptions and the model recalculates.", months=fmt.months(s.horizon_months),
                             start=fmt.month_of(s.start_month), currency=s.currency), st.subtitle)
     list_row = KPI_HEADER_ROW + len(registry.KPIS) + 4
+    checks.write_master(book, ws)
     _selector(book, ws, list_row)
     _kpi_table(book, ws)
     _scenario_list(book, ws, list_row)
@@ -64,8 +65,8 @@ def _selector(book: Book, ws: Worksheet, list_row: int) -> None:
                     st.note)
     ws.data_validation(SELECTOR_ROW, VALUE_COL, SELECTOR_ROW, VALUE_COL, {
         "validate": "list", "source": f"={first}:{last}", "input_title": "Scenario",
-        "input_message": "Choose a scenario from the list", "error_title": "Unknown scenario",
-        "error_message": "Choose one of the scenarios listed below."})
+        "input_message": _("Choose a scenario from the list"), "error_title": _("Unknown scenario"),
+        "error_message": _("Choose one of the scenarios listed below.")})
     ws.write_string(INDEX_CELL_ROW, 0, _("Its position in the scenario list"), st.note)
     ws.write_formula(INDEX_CELL_ROW, VALUE_COL, f"=MATCH({SELECTOR_NAME},{first}:{last},0)",
                      st.number("0", grey=True), names.index(book.selected) + 1)
@@ -88,10 +89,10 @@ def _kpi_table(book: Book, ws: Worksheet) -> None:
         ws.write_string(r0 + i, 0, _("{label} ({description})", label=_(kpi.label),
                                      description=_(kpi.description)), st.text)
         ws.write_string(r0 + i, 1, kpi_unit(kpi, book.currency), st.text)
-        fmt = kpi_format(book, kpi, True)
         for c, (sheet, j, _name) in enumerate(sources, start=VALUE_COL):
             ref = f"={quote_sheetname(sheet)}!{cell(L.kpis[kpi.name], FIRST_MONTH_COL, True, True)}"
-            ws.write_formula(r0 + i, c, ref, fmt, kpi_value(book.run, kpi, j))
+            value = kpi_value(book.run, kpi, j)
+            ws.write_formula(r0 + i, c, ref, kpi_format(book, kpi, True, value), value)
     ws.write_string(r0 + len(registry.KPIS) + 1, 0, "All live formulas: each scenario column is computed on "
                                                     "its own sheet 'Scenario <name>' from the Assumptions' "
                                                     "'In force' values.", st.note)
