@@ -9,9 +9,11 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
+import numpy as np
 import pytest
 from xlsxwriter.worksheet import Worksheet
 
@@ -65,3 +67,55 @@ def test_formulas_xlsxwriter_rewrites_are_rewritten():
     rewritten = [name for name in DYNAMIC_FUNCTIONS if ws._prepare_formula(f"=1+{name}(A1)") != f"1+{name}(A1)"]
     assert rewritten == list(DYNAMIC_FUNCTIONS)
     assert ws._prepare_formula("=TINGLE(A1)") == "_xlfn.SINGLE(A1)"  # XlsxWriter's own pattern, kept
+
+
+# ------------------------------------------------------------------------------------------------
+# Charts drawn in parallel: the same bytes whatever the number of processes and the order
+# ------------------------------------------------------------------------------------------------
+from cashcast.reports.html import charts as chart_module  # noqa: E402
+from cashcast.reports.html.page import HtmlReport, html_report  # noqa: E402
+from cashcast.reports.html.render import Pending, deferred, draw_all, later  # noqa: E402
+
+
+def test_html_report_is_the_same_whatever_the_number_of_chart_processes(outcomes):
+    outcome = outcomes["openai"]
+    one = html_report(outcome, jobs=1)
+    assert html_report(outcome, jobs=3) == one
+    assert one.count("<svg") >= 20  # the charts are in the page, drawn
+
+
+def test_charts_drawn_in_any_order_are_the_same(outcomes):
+    """Each chart is a function of its own data: drawn last to first, every SVG is the same."""
+    outcome = outcomes["xiaoice_rmb"]
+    forward, backward = HtmlReport(outcome), HtmlReport(outcome)
+    forward.drawing.wait()
+    for chart in reversed(backward.drawing.charts):
+        chart.fill(chart.draw())
+    assert len(forward.drawing.charts) >= 20
+    assert [c.svg for c in backward.drawing.charts] == [c.svg for c in forward.drawing.charts]
+    assert len({c.id for c in forward.drawing.charts}) == len(forward.drawing.charts)
+
+
+def test_a_chart_asked_for_outside_deferred_is_drawn_at_once():
+    months = [dt.date(2023, m, 1) for m in range(1, 13)]
+    cash = np.linspace(5e6, -1e6, 12)
+    drawn = later(chart_module.cash_chart)("c", "Cash", months, cash, "USD", 0.0, [], 10)
+    assert type(drawn) is chart_module.Chart and "<svg" in drawn.svg
+    with deferred() as pending:
+        waiting = later(chart_module.cash_chart)("c", "Cash", months, cash, "USD", 0.0, [], 10)
+    assert pending == [waiting] and isinstance(waiting, Pending) and not hasattr(waiting, "svg")
+    draw_all(pending, jobs=2)  # one chart: drawn here, not in a pool
+    assert waiting.svg == drawn.svg and waiting.id == "c"
+
+
+def test_cli_outputs_are_the_same_with_one_or_several_processes(tmp_path):
+    from cashcast.reports.cli.main import main
+
+    path = EXAMPLES[0]
+    for jobs in (1, 2):
+        assert main(["run", str(path), "--out", str(tmp_path / str(jobs)), "--samples", "200",
+                     "--jobs", str(jobs)]) == 0
+    one = sorted(p.name for p in (tmp_path / "1").iterdir() if p.is_file())
+    assert len(one) >= 5
+    for name in one:
+        assert (tmp_path / "2" / name).read_bytes() == (tmp_path / "1" / name).read_bytes(), name

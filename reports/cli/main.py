@@ -42,7 +42,17 @@ def add_run(sub) -> None:
                    help=f"random seed; the same seed gives identical results (default {DEFAULT_SEED})")
     r.add_argument("--pdf", action="store_true", help="also print the HTML report to DIR/<stem>.pdf "
                    "(headless Chromium)")
+    r.add_argument("--jobs", type=positive, default=None, help="processes drawing the HTML report's "
+                   "charts (default: one per usable CPU); the reports are the same whatever the number")
     add_strict(r)
+
+
+def positive(text: str) -> int:
+    """A whole number of 1 or more, for argparse."""
+    n = count(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("give 1 or more")
+    return n
 
 
 def add_strict(command) -> None:
