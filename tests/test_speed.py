@@ -84,11 +84,18 @@ def test_html_report_is_the_same_whatever_the_number_of_chart_processes(outcomes
     assert one.count("<svg") >= 20  # the charts are in the page, drawn
 
 
-def test_charts_drawn_in_any_order_are_the_same(outcomes):
-    """Each chart is a function of its own data: drawn last to first, every SVG is the same."""
+def test_charts_drawn_in_any_order_and_measuring_text_once_are_the_same(outcomes):
+    """Each chart is a function of its own data: drawn last to first, each text measured as matplotlib
+    does (the report measures each once, :mod:`cashcast.reports.html.measure_once`), every SVG is the
+    same; and matplotlib's own functions are back after the report's charts are drawn."""
+    from matplotlib import font_manager, text
+
+    measure, font_of = text._get_text_metrics_with_cache, text.get_font
     outcome = outcomes["xiaoice_rmb"]
     forward, backward = HtmlReport(outcome), HtmlReport(outcome)
     forward.drawing.wait()
+    assert (text._get_text_metrics_with_cache, text.get_font) == (measure, font_of)
+    assert "_find_fonts_by_props" not in vars(font_manager.fontManager)
     for chart in reversed(backward.drawing.charts):
         chart.fill(chart.draw())
     assert len(forward.drawing.charts) >= 20

@@ -20,14 +20,16 @@ import functools
 import multiprocessing
 import os
 import signal
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterator
 
 from cashcast.reports.html.charts import Chart
+from cashcast.reports.html.measure_once import measure_once
 
 _PENDING: ContextVar[list | None] = ContextVar("cashcast_pending_charts", default=None)
 _FORKED: list = []  # the calls a pool's forked workers inherit (set just before the pool starts)
+_WORKER = ExitStack()  # a worker's measure_once, for its whole life
 
 
 class Pending(Chart):
@@ -75,11 +77,12 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _worker_signals() -> None:
+def _worker_start() -> None:
     """A worker leaves Ctrl-C to the parent (which stops the pool) and ends quietly when stopped,
-    whatever handlers it inherited from the command line."""
+    whatever handlers it inherited from the command line; it measures text once for all its charts."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER.enter_context(measure_once())
 
 
 def _draw_forked(i: int) -> Chart:
@@ -95,15 +98,16 @@ class Drawing:
         self.charts, self._pool, self._result = list(charts), None, None
         if jobs >= 2 and len(self.charts) >= 2 and "fork" in multiprocessing.get_all_start_methods():
             _FORKED[:] = self.charts
-            self._pool = multiprocessing.get_context("fork").Pool(min(jobs, len(self.charts)), _worker_signals)
+            self._pool = multiprocessing.get_context("fork").Pool(min(jobs, len(self.charts)), _worker_start)
             _FORKED.clear()  # the workers hold their copies; the parent needs none
             self._result = self._pool.map_async(_draw_forked, range(len(self.charts)), chunksize=1)
 
     def wait(self) -> None:
         """Every chart filled in (the order of the results is the order of the charts)."""
         if self._pool is None:
-            for chart in self.charts:
-                chart.fill(chart.draw())
+            with measure_once():
+                for chart in self.charts:
+                    chart.fill(chart.draw())
             return
         try:
             drawn = self._result.get()
