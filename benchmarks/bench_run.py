@@ -96,8 +96,9 @@ def imports(repeat: int) -> None:
         return measure(lambda: subprocess.run([python, "-c", code], check=True), repeat)[1]
 
     bare, full = start("pass"), start(IMPORTS)
-    version = start("import sys; sys.argv = ['cashcast', '--version']; "
-                    "from cashcast.reports.cli.main import main; main()")
+    version = start("import contextlib, io, sys; sys.argv = ['cashcast', '--version']\n"
+                    "from cashcast.reports.cli.main import main\n"
+                    "with contextlib.redirect_stdout(io.StringIO()): main()")
     print(f"  {'imports (run)':<34}{full - bare:7.3f} s wall (interpreter start {bare:.3f} s not counted)")
     print(f"  {'cashcast --version':<34}{version:7.3f} s wall (with the interpreter's start)")
 
