@@ -92,15 +92,16 @@ def imports(repeat: int) -> None:
     """A fresh interpreter importing what ``run`` uses, less the interpreter's own start."""
     python = str(ROOT / ".venv" / "bin" / "python")
 
-    def start(code: str) -> float:
-        return measure(lambda: subprocess.run([python, "-c", code], check=True), repeat)[1]
+    def start(code: str) -> tuple[float, float]:
+        return measure(lambda: subprocess.run([python, "-c", code], check=True), repeat)[1:]
 
     bare, full = start("pass"), start(IMPORTS)
     version = start("import contextlib, io, sys; sys.argv = ['cashcast', '--version']\n"
                     "from cashcast.reports.cli.main import main\n"
                     "with contextlib.redirect_stdout(io.StringIO()): main()")
-    print(f"  {'imports (run)':<34}{full - bare:7.3f} s wall (interpreter start {bare:.3f} s not counted)")
-    print(f"  {'cashcast --version':<34}{version:7.3f} s wall (with the interpreter's start)")
+    row("imports (run)", full[0] - bare[0], full[1] - bare[1],
+        f"the interpreter's start ({bare[0]:.3f} s wall, {bare[1]:.3f} s CPU) not counted")
+    row("cashcast --version", *version, "with the interpreter's start")
 
 
 def formula_cells(data: bytes) -> int:
