@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_scenarios.py
 	$(PY) benchmarks/bench_excel.py
+	$(PY) benchmarks/bench_run.py --big
 
 # Mutation testing (not part of `make test`; see README "Mutation testing"): mutmut over the model's
 # formulas and their Excel renderings, the LibreOffice parity tests in the run, on every core, niced.

@@ -17,7 +17,9 @@ from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
 @dataclass(frozen=True)
 class RunOptions:
     """``cashcast run``: the workbook, the output folder, the scenarios (None: all), the Monte Carlo
-    samples (0: none) and seed, and whether to print the HTML report to PDF."""
+    samples (0: none) and seed, and whether to print the HTML report to PDF; ``jobs``: the processes
+    drawing the HTML report's charts (None: one per usable CPU; 1: this one; the outputs are the same
+    whatever the number)."""
 
     workbook: Path
     out: Path = Path("out")
@@ -26,6 +28,7 @@ class RunOptions:
     seed: int = DEFAULT_SEED
     pdf: bool = False
     strict: bool = False
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)

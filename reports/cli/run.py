@@ -36,7 +36,7 @@ def cmd_run(opts: RunOptions) -> int:
     check_folder(opts.out)
     with progress_bar(opts.samples) as progress:
         outcome = compute(opts.workbook, opts.scenarios, opts.samples, opts.seed, progress, opts.strict)
-    outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf)
+    outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf, opts.jobs)
     try:
         publish(opts.out, opts.workbook.stem, outputs)
     except OSError as exc:
@@ -64,17 +64,26 @@ def progress_bar(samples: int) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-def render_outputs(outcome: Outcome, stem: str, pdf: bool = False) -> dict[str, bytes | str]:
-    """Every output of a finished run, rendered in memory first, so a failure writes nothing."""
+def render_outputs(outcome: Outcome, stem: str, pdf: bool = False,
+                   jobs: int | None = 1) -> dict[str, bytes | str]:
+    """Every output of a finished run, rendered in memory first, so a failure writes nothing.
+
+    The HTML report's charts are drawn by ``jobs`` processes (None: one per usable CPU) while this
+    one writes the other outputs; the bytes are the same whatever ``jobs``."""
     from cashcast.reports.excel.report import excel_bytes
-    from cashcast.reports.html.page import html_report
+    from cashcast.reports.html.page import HtmlReport
+    from cashcast.reports.html.render import usable_cpus
 
     table = summary(outcome.run)  # the run's figures, built once; the JSON and the HTML format them
-    outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
-                                       f"{stem}.csv": csv_text(outcome),
-                                       f"{stem}.annual.csv": annual_csv_text(outcome)}
-    outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
-    outputs[f"{stem}.html"] = html_report(outcome, table)
+    html = HtmlReport(outcome, table, usable_cpus() if jobs is None else jobs)  # charts start drawing
+    try:
+        outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
+                                           f"{stem}.csv": csv_text(outcome),
+                                           f"{stem}.annual.csv": annual_csv_text(outcome)}
+        outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
+        outputs[f"{stem}.html"] = html.html()
+    finally:
+        html.drawing.close()
     if pdf:
         from cashcast.reports.html.pdf import html_to_pdf
         outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])

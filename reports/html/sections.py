@@ -28,6 +28,7 @@ from cashcast.models.engine.annual import of as aggregation
 from cashcast.models.reading.workbook import BASE
 
 from cashcast.reports import fmt
+from cashcast.reports.html.render import later
 from cashcast.reports.html import charts, narrative
 from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
@@ -123,8 +124,8 @@ def answer_data(done: Finished) -> dict:
     outs = [month_index(run, done.table["scenarios"][v["name"]]["kpis"]["cash_out_month"])
             for v in done.views]
     rounds = [funding_rounds(run, j) for j in range(len(done.views))]
-    chart = charts.scenarios_cash_chart("overview-cash", "Cash balance by scenario", run.months, series,
-                                        run.workbook.settings.currency, outs, rounds)
+    chart = later(charts.scenarios_cash_chart)("overview-cash", "Cash balance by scenario", run.months, series,
+                                               run.workbook.settings.currency, outs, rounds)
     return {"scenarios": done.views, "chart": chart}
 
 
@@ -332,14 +333,14 @@ def scenario_charts(run: Run, j: int, kpis: dict, annual: dict, key: str) -> lis
     break_even = dt.date(int(be[:4]), int(be[5:7]), 1) if be else None
     floor = run.workbook.settings.value("minimum_cash", name)
     return [
-        charts.cash_chart(f"{key}-cash", f"Cash balance — {who}", months,
+        later(charts.cash_chart)(f"{key}-cash", f"Cash balance — {who}", months,
                           run.result.column("closing_cash", j), cur, floor, funding_rounds(run, j),
                           cash_out),
-        charts.stacked_chart(f"{key}-revenue", f"Revenue by block — {who}", months,
+        later(charts.stacked_chart)(f"{key}-revenue", f"Revenue by block — {who}", months,
                              block_series(run, j, "revenue"), cur, "revenue"),
-        charts.stacked_chart(f"{key}-costs", f"Costs by block — {who}", months,
+        later(charts.stacked_chart)(f"{key}-costs", f"Costs by block — {who}", months,
                              block_series(run, j, "cost"), cur, "costs"),
-        charts.break_even_chart(f"{key}-break-even", f"Annual revenue and costs — {who}",
+        later(charts.break_even_chart)(f"{key}-break-even", f"Annual revenue and costs — {who}",
                                 [y.replace(" ", "\n", 1) for y in year_labels(run)],
                                 annual["lines"]["revenue"], annual["lines"]["costs"], cur, break_even,
                                 run.years()[0]),

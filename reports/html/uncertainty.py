@@ -22,6 +22,7 @@ from cashcast.models.reading.specs import DEFAULT_DISTRIBUTION
 from cashcast.models.reading.workbook import BASE, Workbook
 
 from cashcast.reports import fmt
+from cashcast.reports.html.render import later
 from cashcast.reports.html import narrative
 from cashcast.reports.html import uncertainty_charts as ucharts
 
@@ -219,7 +220,7 @@ def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | N
         title = f"What moves NPV most — {who}"
         caption = (f"NPV of operating cash flows with each assumption at its low and at its high, the "
                    f"others as in {the(t.scenario)}; {shown}, largest swing first. Labels give the input values.")
-        return ucharts.tornado_chart(key, title, rows, base, f"{who}: {fmt.money(base, cur)}",
+        return later(ucharts.tornado_chart)(key, title, rows, base, f"{who}: {fmt.money(base, cur)}",
                                      f"NPV ({cur})", lambda v: fmt.money(v, cur), caption)
     horizon = t.horizon
     base_runway = t.base["runway_months"]
@@ -229,7 +230,7 @@ def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | N
     caption = (f"Runway with each assumption at its low and at its high, the others as in {the(t.scenario)}; "
                f"{shown}, largest swing first. A runway that never ends within the horizon is drawn "
                f"at {horizon} months. Labels give the input values.")
-    return ucharts.tornado_chart(key, title, rows, base, base_label,
+    return later(ucharts.tornado_chart)(key, title, rows, base, base_label,
                                  f"Runway (months from {fmt.month_of(run.months[0])})",
                                  lambda v: f"{v:g}", caption, limit=horizon,
                                  limit_label=f"never runs out ({horizon} months)")
@@ -341,7 +342,7 @@ def simulation_charts(run: Run, sim: Simulation, prefix: str = "simulation") -> 
     who = narrative.scenario_title(sim.scenario)
     j = run.scenarios.index(sim.scenario)
     n = f"{sim.samples:,} samples"
-    fan = ucharts.fan_chart(
+    fan = later(ucharts.fan_chart)(
         f"{prefix}-fan", f"Cash balance across {n} — {who}", months, sim.fan.p10, sim.fan.p50,
         sim.fan.p90, cur, run.result.column("closing_cash", j), f"{who} as entered",
         run.workbook.settings.value("minimum_cash", sim.scenario),
@@ -350,7 +351,7 @@ def simulation_charts(run: Run, sim: Simulation, prefix: str = "simulation") -> 
         f"value.")
     out = sim.histograms["cash_out_month"]
     never_share = out.never / sim.samples
-    outs = ucharts.month_histogram_chart(
+    outs = later(ucharts.month_histogram_chart)(
         f"{prefix}-cash-out", f"When cash runs out — {who}", months, out.counts, out.never,
         sim.samples, "Never runs out within the horizon: {share} of samples", "Month cash runs out",
         f"Share of the {n} whose cash runs out in each month; {fmt.percent(never_share)} never run out "
@@ -371,7 +372,7 @@ def simulation_charts(run: Run, sim: Simulation, prefix: str = "simulation") -> 
                         "(bins equally wide on it)")
             caption += f"; {fmt.percent(zeros / sim.samples)} of the samples are zero." if zeros else "."
             note = f"Zero: {fmt.percent(zeros / sim.samples)} of samples" if zeros else ""
-        charts.append(ucharts.money_histogram_chart(
+        charts.append(later(ucharts.money_histogram_chart)(
             f"{prefix}-{kpi.replace('_', '-')}", title, edges, counts, sim.samples, cur,
             f"{registry.named(kpi).label} ({cur}{', log scale' if log else ''})",
             (p[kpi].p10, p[kpi].p50, p[kpi].p90), caption, colour, log, note))
