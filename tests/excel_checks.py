@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from cashcast.models.analysis.cap_table import cap_table
 from cashcast.models.analysis.kpis import BELOW_FLOOR, BREAK_EVEN, KPIS
@@ -281,7 +282,10 @@ def expectations(report, run: Run, balances: bool = False) -> Expectations:
 
 def _model_sheet(ws, run: Run, j: int, balances: bool = False) -> dict:
     out = {}
-    months = {c.column: int(c.value) for c in ws[3][3:] if c.value is not None}
+    months = {4 + t: t for t in range(run.model.horizon)}   # month t in column D + t
+    for t in months.values():   # the timeline: month numbers and first-of-month dates
+        out[(ws.title, f"{get_column_letter(4 + t)}3")] = float(t)
+        out[(ws.title, f"{get_column_letter(4 + t)}4")] = month_serial(run, t)
     floor = run.workbook.settings.value("minimum_cash", run.scenarios[j])  # the scenario's own floor
     kpi_keys = {k.name for k in KPIS}
     search = _irr_search(run, j)

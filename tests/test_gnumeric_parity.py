@@ -23,12 +23,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cashcast.models.analysis.scenarios import Run, run_file
-from cashcast.models.analysis.uncertainty import analyse
-from cashcast.reports.excel.report import excel_bytes
+from cashcast.models.analysis.scenarios import Run
 from tests.excel_checks import error_cells, mismatches
 from tests.helpers import EXAMPLES
-from tests.test_excel_parity import SAMPLES, SEED, edit_report
+from tests.test_excel_parity import edit_report
 
 pytestmark = pytest.mark.filterwarnings("ignore:Unable to read chart:UserWarning",
                                         "ignore:Workbook contains no default style:UserWarning")
@@ -56,13 +54,13 @@ def gnumeric(source: Path, target: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def recalculated(tmp_path_factory) -> dict[str, list[Recalculated]]:
-    """Every example report, one copy per scenario, each recalculated by Gnumeric."""
+def recalculated(tmp_path_factory, example_reports) -> dict[str, list[Recalculated]]:
+    """Every example report (conftest's ``example_reports``), one copy per scenario, each recalculated
+    by Gnumeric."""
     folder = tmp_path_factory.mktemp("gnumeric")
     found: dict[str, list[Recalculated]] = {}
     for path in EXAMPLES:
-        run = run_file(path)
-        data = excel_bytes(run, analyse(run, SAMPLES, SEED))
+        run, data = example_reports[path.stem]
         found[path.stem] = []
         for k, scenario in enumerate(run.workbook.scenario_names):
             written = folder / f"{path.stem}__{k}.xlsx"

@@ -28,7 +28,7 @@ from cashcast.reports.excel.irr import LABELS as IRR_LABELS
 from cashcast.reports.excel.irr import NO_ROOT, SearchCells, search_values
 from cashcast.reports.excel.layout import (
     CONSTANTS_TITLE, DATE_ROW, FIRST_MONTH_COL, INDEX_ROW, KEY_COL, LABEL_COL, MONTHLY, SCENARIO_ROW,
-    SELECTOR_NAME, SINCE_KEY, TITLE_ROW, UNIT_COL, ModelLayout, kpi_unit,
+    SELECTOR_NAME, SINCE_KEY, TITLE_ROW, UNIT_COL, ModelLayout, excel_serial, kpi_unit,
 )
 from cashcast.reports.excel.styles import print_setup, unit_format
 
@@ -83,15 +83,28 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
 
 
 def _month_headers(book: Book, ws: Worksheet) -> None:
+    """The timeline, computed from one start cell: Monthly's first month date (the model's start);
+    each later month is the one before + 1 month, each month number the one before + 1. A scenario
+    sheet's start is Monthly's."""
     st = book.st
     ws.write_string(INDEX_ROW, LABEL_COL, "Month number (0 = first month)", st.note)
     ws.write_string(DATE_ROW, LABEL_COL, "Line", st.header)
     ws.write_string(DATE_ROW, UNIT_COL, "Unit", st.header)
     ws.write_string(DATE_ROW, KEY_COL, "Key", st.header)
+    start = xf.cell(DATE_ROW, FIRST_MONTH_COL, True, True)
     for t, month in enumerate(book.run.months):
-        ws.write_number(INDEX_ROW, FIRST_MONTH_COL + t, t, st.month_number)
-        ws.write_datetime(DATE_ROW, FIRST_MONTH_COL + t, dt.datetime(month.year, month.month, 1),
-                          st.header_date)
+        c, day = FIRST_MONTH_COL + t, dt.datetime(month.year, month.month, 1)
+        if t == 0:
+            ws.write_number(INDEX_ROW, c, 0, st.month_number)
+            if ws.name == MONTHLY:
+                ws.write_datetime(DATE_ROW, c, day, st.header_date)
+            else:
+                ws.write_formula(DATE_ROW, c, f"={MONTHLY}!{start}", st.header_date, excel_serial(month))
+            continue
+        before = xf.cell(DATE_ROW, c - 1)
+        ws.write_formula(INDEX_ROW, c, f"={xf.cell(INDEX_ROW, c - 1)}+1", st.month_number, t)
+        ws.write_formula(DATE_ROW, c, f"=DATE(YEAR({before}),MONTH({before})+1,1)", st.header_date,
+                         excel_serial(month))
 
 
 def _months_since(book: Book, ws: Worksheet, j: int) -> None:
