@@ -72,7 +72,7 @@ def unit_economics_text(item: str, x: float, currency: str) -> str:
     ('3.3 months', 'never')
     """
     if item == "cac_payback_months":
-        return "never" if x >= LONGEST_MONTHS else f"{x:,.1f} months"
+        return "never" if x >= LONGEST_MONTHS.value else f"{x:,.1f} months"
     if item == "ltv":
         return fmt.money(x, currency)
     return fmt.money_per(x, currency, "month", 2)

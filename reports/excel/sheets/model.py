@@ -215,7 +215,7 @@ def print_scenario(book: Book, ws: Worksheet) -> None:
     """A scenario sheet prints its key figures on one page (its statements print from its Statements
     sheet, its months are Monthly's with that scenario chosen)."""
     L = book.layout
-    top = L.sections[-1][0]
+    top = min(L.kpis.values()) - 1   # the key figures' section heading
     ws.print_area(top, 0, max(L.kpis.values()), FIRST_MONTH_COL)
     ws.repeat_rows(0, SCENARIO_ROW)
     ws.fit_to_pages(1, 1)
