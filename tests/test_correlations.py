@@ -207,3 +207,18 @@ def test_a_correlated_pair_of_revenue_factors_widens_or_narrows_the_spread(tmp_p
         spread[rho] = p.p90 - p.p10
     assert spread[0.8] / spread[None] == pytest.approx(np.sqrt(1.8), rel=0.1)
     assert spread[-0.8] / spread[None] == pytest.approx(np.sqrt(0.2), rel=0.1)
+
+
+def test_spearman_averages_the_ranks_of_ties_by_hand():
+    """x = 1, 2, 2, 3, 7 ranks 0, 1.5, 1.5, 3, 4 and y = 4, 1, 6, 6, 9 ranks 1, 0, 2.5, 2.5, 4 (ties take
+    the mean of their ranks); about the mean rank 2 the cross products sum to 7.25 and each side's squares
+    to 9.5, so ρ = 7.25 / 9.5."""
+    x = np.array([1.0, 2.0, 2.0, 3.0, 7.0])
+    y = np.array([4.0, 1.0, 6.0, 6.0, 9.0])
+    assert spearman(x, y) == pytest.approx(7.25 / 9.5, abs=1e-12)
+
+
+def test_the_standard_error_of_a_rank_correlation_by_hand():
+    """(1 − ρ²)/√(n − 1): 0.64/3 for ρ = 0.6 from 10 pairs; with 2 pairs (or 1) the divisor is √1."""
+    assert standard_error(0.6, 10) == pytest.approx(0.64 / 3, abs=1e-15)
+    assert standard_error(-0.5, 2) == standard_error(0.5, 1) == pytest.approx(0.75, abs=1e-15)

@@ -27,6 +27,7 @@ from cashcast.models.analysis.simulation import simulate
 from cashcast.models.analysis.solve import find_row
 from cashcast.models.analysis.solve_chance import solve_chance
 from cashcast.models.engine.model import build_model
+from cashcast.models.reading.problems import InputError
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.cli.main import main
 from tests.helpers import row, settings
@@ -185,6 +186,23 @@ def test_bad_target_syntax_exits_2_with_a_clear_message(rent, capsys, target, ex
     assert main(["solve", str(rent), "--vary", "settings.opening_cash", "--target", target]) == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err and "rent.xlsx: --target" in err
+
+
+@pytest.mark.parametrize("target, message", [
+    ("P(cash_out_month <= 2023-12 <= 10%", "a probability has one pair of brackets: P(KPI OP VALUE) OP PCT%"),
+    ("p(cash_out_month <= 2023-12 <= 10%", "a probability has one pair of brackets: P(KPI OP VALUE) OP PCT%"),
+    ("P(cash_out_month <= 2023-12) 10%",
+     "compare the probability with <=, <, >= or > and a percentage after the bracket"),
+    ("P(cash_out_month = 2023-12) <= 10%", "inside P( ) write KPI OP VALUE, e.g. cash_out_month <= 2026-12"),
+    ("p90.runway_months => 12", "a percentile is written pQ.KPI OP VALUE, e.g. p10.cash_out_month >= 2027-06"),
+])
+def test_a_target_of_neither_form_is_told_exactly_what_is_wrong(rent, target, message):
+    """The whole message, word for word and in its case (the CLI test above checks only a phrase of it);
+    a lower-case ``p(`` is a probability too."""
+    with pytest.raises(InputError) as info:
+        parse_chance_target(load_workbook(rent), target)
+    (problem,) = info.value.problems
+    assert problem.message.startswith(f"--target '{target}': {message}. Write a probability such as ")
 
 
 @pytest.mark.parametrize("extra, expected", [
