@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cashcast.models.analysis.correlations import spearman, standard_error
+from cashcast.models.analysis.correlations import psd_factor, spearman, standard_error, target_scores, van_der_waerden
 from cashcast.models.analysis.distributions import BLOCK, Uncertain, sample, uncertain_rows
 from cashcast.models.analysis.simulation import simulate
 from cashcast.models.engine.model import build_model
@@ -222,3 +222,18 @@ def test_the_standard_error_of_a_rank_correlation_by_hand():
     """(1 − ρ²)/√(n − 1): 0.64/3 for ρ = 0.6 from 10 pairs; with 2 pairs (or 1) the divisor is √1."""
     assert standard_error(0.6, 10) == pytest.approx(0.64 / 3, abs=1e-15)
     assert standard_error(-0.5, 2) == standard_error(0.5, 1) == pytest.approx(0.75, abs=1e-15)
+
+
+def test_target_scores_hit_the_target_exactly_from_one_row_past_the_cut():
+    """Iman–Conover: k = 3 columns of van der Waerden scores, each in its own random order, are whitened
+    with the Cholesky factor of their own sample correlation and multiplied by factorᵀ, so their sample
+    correlation is factor·factorᵀ exactly — from m = 2k + 3 = 9 rows on. At m = 2k + 2 = 8 the block is
+    too short to whiten: the scores are the permuted columns times factorᵀ, as drawn here by hand."""
+    target = np.array([[1.0, 0.6, -0.3], [0.6, 1.0, 0.2], [-0.3, 0.2, 1.0]])
+    factor = psd_factor(target)
+    got = target_scores(9, factor, np.random.default_rng(11))
+    assert np.allclose(np.corrcoef(got, rowvar=False), target, rtol=0, atol=1e-12)
+    rng = np.random.default_rng(11)
+    drawn = np.column_stack([van_der_waerden(8)[rng.permutation(8)] for _ in range(3)])
+    assert np.array_equal(target_scores(8, factor, np.random.default_rng(11)), drawn @ factor.T)
+    assert not np.allclose(np.corrcoef(drawn @ factor.T, rowvar=False), target, rtol=0, atol=1e-3)
