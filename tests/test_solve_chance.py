@@ -22,12 +22,13 @@ import pytest
 
 from cashcast.models.analysis.chance import parse_chance_target
 from cashcast.models.analysis.distributions import row_stream
+from cashcast.models.analysis.extra_round import extra_round
 from cashcast.models.analysis.pipeline import solve_target
 from cashcast.models.analysis.simulation import simulate
 from cashcast.models.analysis.solve import find_row
 from cashcast.models.analysis.solve_chance import solve_chance
 from cashcast.models.engine.model import build_model
-from cashcast.models.reading.problems import InputError
+from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.cli.main import main
 from tests.helpers import row, settings
@@ -219,6 +220,23 @@ def test_bad_funding_shorthand_exits_2(rent, capsys, extra, expected):
     if extra:  # --month / --amount belong to --vary funding only
         assert main(["solve", str(rent), "--vary", "settings.opening_cash", "--target", TARGET, *extra]) == 2
         assert "--month and --amount describe the extra round" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("month, amount, message", [
+    (None, None, "--vary funding needs --month YYYY-MM (to search the amount) or --amount AMOUNT (to search "
+                 "the month), not neither"),
+    ("2023-06", "5M", "--vary funding needs --month YYYY-MM (to search the amount) or --amount AMOUNT (to "
+                      "search the month), not both"),
+    ("2025-01", None, "--month '2025-01' is not a month of the model (2023-01..2024-12); type YYYY-MM"),
+    (None, "0", "--amount '0' is not an amount above 0 such as 2500000000 or 2.5B"),
+])
+def test_a_bad_extra_round_is_one_problem_of_the_workbook_at_no_cell(rent, month, amount, message):
+    """The whole problem, field by field: the workbook's name, no sheet and no cell (the CLI test above
+    checks a phrase of the printed line)."""
+    wb = load_workbook(rent)
+    with pytest.raises(InputError) as info:
+        extra_round(wb, "base", month, amount)
+    assert info.value.problems == [Problem("rent.xlsx", "", "", message)]
 
 
 def test_never_counts_as_later_than_every_month(rent):
