@@ -17,7 +17,8 @@ runs ``mutmut run`` there (both cores, ``nice``), and scores the result against
 mutant that a test now kills, or that no longer exists, fails the run), so the list stays honest.
 The score is killed / (all mutants - listed equivalents); below ``--min`` (95%) the run fails.
 
-Usage: python mutation/run.py [--group model|excel|v2|uncertainty] [--min 95] [--no-run] [--survivors] [MUTANT_GLOB ...]
+Usage: python mutation/run.py [--group model|excel|v2|uncertainty] [--min 95] [--no-run] [--survivors]
+       [--pending] [MUTANT_GLOB ...]
 """
 from __future__ import annotations
 
@@ -241,6 +242,8 @@ def main(argv=None) -> int:
                         help="run only this group (repeatable); default: every group")
     parser.add_argument("--survivors", action="store_true",
                         help="rerun the last run's survivors not listed as equivalent (after adding tests)")
+    parser.add_argument("--pending", action="store_true",
+                        help="of the mutants named, run only those not run yet (continue a run narrowed to them)")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
     args = parser.parse_args(argv)
     codes: dict[str, int | None] = {}
@@ -250,7 +253,8 @@ def main(argv=None) -> int:
             mutmut = Path(sys.executable).with_name("mutmut")
             command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(args.jobs)]
             known = results(stage_dir)
-            names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)})
+            names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)
+                            and not (args.pending and known[n] is not None)})
             if args.survivors:
                 listed = equivalents()
                 names += [n for n, code in known.items() if code is not None and code not in KILLED
