@@ -22,7 +22,7 @@ import pytest
 
 from cashcast.models.analysis.chance import parse_chance_target
 from cashcast.models.analysis.distributions import row_stream
-from cashcast.models.analysis.extra_round import extra_round
+from cashcast.models.analysis.extra_round import default_amount_range, extra_round
 from cashcast.models.analysis.pipeline import solve_target
 from cashcast.models.analysis.simulation import simulate
 from cashcast.models.analysis.solve import find_row
@@ -237,6 +237,19 @@ def test_a_bad_extra_round_is_one_problem_of_the_workbook_at_no_cell(rent, month
     with pytest.raises(InputError) as info:
         extra_round(wb, "base", month, amount)
     assert info.value.problems == [Problem("rent.xlsx", "", "", message)]
+
+
+def test_the_default_amount_range_is_the_scenario_s_own_need_or_the_draws_largest(rent):
+    """The rent alone: the peak funding need is 24 months of rent. Without samples (a ``KPI=VALUE``
+    target) that is the scenario's 60,000 × 24 = 1,440,000, rounded up to 2 significant digits:
+    1,500,000. With one sample it is that sample's own rent × 24, rounded up the same way."""
+    wb = load_workbook(rent)
+    assert default_amount_range(wb, "base", find_row(wb, "Rent.monthly_amount"), 0, SEED) == (0.0, 1_500_000.0)
+    with_round, row, _ = extra_round(wb, "base", "2023-06", None)
+    top = 24 * draws(1)[0]
+    unit = 10.0 ** (math.floor(math.log10(top)) - 1)
+    assert default_amount_range(with_round, "base", row, 1, SEED) == (0.0, math.ceil(top / unit) * unit)
+    assert top != 1_440_000
 
 
 def test_never_counts_as_later_than_every_month(rent):
