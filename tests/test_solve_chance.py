@@ -252,6 +252,18 @@ def test_the_default_amount_range_is_the_scenario_s_own_need_or_the_draws_larges
     assert top != 1_440_000
 
 
+def test_the_default_amount_range_draws_the_scenario_asked_for(make_workbook):
+    """A scenario that fixes the rent at 50,000 draws nothing for it: every sample needs 50,000 × 24 =
+    1,200,000, while the base scenario's samples (rent 40,000..80,000) need more or less."""
+    rows = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=LOW, high=HIGH,
+                distribution="uniform", overrides={"fixed": 50_000})]
+    wb = load_workbook(make_workbook(rows, settings(discount_rate=0.0, opening_cash=600_000),
+                                     scenarios=[("base", ""), ("fixed", "rent agreed")]))
+    with_round, row_, _ = extra_round(wb, "fixed", "2023-06", None)
+    assert default_amount_range(with_round, "fixed", row_, 50, SEED) == (0.0, 1_200_000.0)
+    assert default_amount_range(with_round, "base", row_, 50, SEED) != (0.0, 1_200_000.0)
+
+
 def test_never_counts_as_later_than_every_month(rent):
     # with opening cash above 24 × 80,000 no path runs out: P(cash_out_month > 2024-12) = 100%
     sol = solved(rent, "P(cash_out_month > 2024-12) >= 100%", search_range=("0", "3000000"))
