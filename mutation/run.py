@@ -38,7 +38,7 @@ EQUIVALENTS = ROOT / "mutation" / "equivalents.txt"
 FOLDERS = {"cashcast": "cashcast", "models": "cashcast/models", "reports": "cashcast/reports",
            "templates": "cashcast/templates", "tests": "tests", "assumptions": "assumptions"}
 
-# Two runs, each mutmut's own selection (``only_mutate``, and the tests it may run):
+# Groups, each mutmut's own selection (``only_mutate``, and the tests it may run); the two first:
 #
 # * ``model`` — the numpy side: the block kinds, the line engine's evaluation, the KPI functions, the
 #   distributions and the simulation's percentiles, against the fast tests;
