@@ -14,6 +14,7 @@ Those draws are recomputed from the row's own stream (one block: n ≤ 8,192).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -262,6 +263,28 @@ def test_the_default_amount_range_draws_the_scenario_asked_for(make_workbook):
     with_round, row_, _ = extra_round(wb, "fixed", "2023-06", None)
     assert default_amount_range(with_round, "fixed", row_, 50, SEED) == (0.0, 1_200_000.0)
     assert default_amount_range(with_round, "base", row_, 50, SEED) != (0.0, 1_200_000.0)
+
+
+@pytest.mark.parametrize("scenario, top", [
+    ("base", 2_700.0),   # the need 100 × 24 = 2,400 plus the minimum cash 300, above the opening 1,000
+    ("lean", 5_000.0),   # the opening cash 5,000, above the need plus its minimum cash 700
+    ("rich", 3_300.0),   # 2,400 plus its own minimum cash 900, above its opening 500
+    ("free", 1.0),       # no cost, no cash: at least 1
+])
+def test_the_default_amount_range_adds_the_scenario_s_minimum_cash_and_covers_its_opening_cash(
+        tmp_path, scenario, top):
+    """The round could have to cover the scenario's need plus its minimum cash, and at least its
+    opening cash (and at least 1), each setting read in the scenario asked for."""
+    from tests.bad_workbooks import HEADER, raw_workbook
+    rows = [[*HEADER, "free"], ["Team", "opex", "monthly_amount", 100, "USD/month", *[None] * 5, 0]]
+    settings_rows = [["setting", "value", "notes", "lean", "rich", "free"], ["start_month", dt.date(2023, 1, 1)],
+                     ["horizon_months", 24], ["currency", "USD"], ["discount_rate", 0.1],
+                     ["opening_cash", 1_000, "", 5_000, 500, 0], ["minimum_cash", 300, "", 700, 900, 0]]
+    scenarios = [["scenario", "description"], ["lean", ""], ["rich", ""], ["free", ""]]
+    wb = load_workbook(raw_workbook(tmp_path / "s.xlsx", {"Assumptions": rows, "Settings": settings_rows,
+                                                          "Scenarios": scenarios}))
+    with_round, row_, _ = extra_round(wb, scenario, "2023-06", None)
+    assert default_amount_range(with_round, scenario, row_, 0, SEED) == (0.0, top)
 
 
 def test_never_counts_as_later_than_every_month(rent):
