@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pytest
 
-from cashcast.models.analysis.distributions import (Uncertain, Z95, draw, lognormal, normal, pert, row_stream,
+from cashcast.models.analysis.distributions import (BLOCK, Uncertain, Z95, draw, lognormal, normal, pert, row_stream,
                                   sample, triangular, uncertain_rows, uniform)
 from cashcast.models.engine.model import Model, build_model
 from cashcast.models.reading.problems import InputError
@@ -557,3 +557,27 @@ def test_the_simulation_json_names_every_figure_and_works_out_its_sampling_error
     money = data["kpis"]["ending_cash"]
     assert set(money) == {"p10", "p50", "p90", "mean", "ci95"} and set(money["ci95"]) == {"p10", "p50", "p90", "mean"}
     assert money["mean"] == pytest.approx(float(np.mean(sim.values["ending_cash"])), abs=0.005)
+
+
+def test_sample_draws_each_block_from_its_own_stream_and_any_range_of_them():
+    """n = 8,192 + 400 samples are two blocks: the second block's draws come from the row's stream of
+    block 1 (worked out here with ``draw``), samples 8,000..8,299 drawn alone are that part of the
+    whole, an empty range is allowed and an impossible one is named. Correlation pairs given as tuples
+    or as records (``first_key``, ``second_key``, ``rho``) reorder the draws the same way."""
+    from types import SimpleNamespace
+    a = Uncertain("a", "A.a", "count", "x", "pert", 10.0, 13.0, 40.0, 13.0, {})
+    b = Uncertain("b", "B.b", "count", "x", "uniform", 2.0, 3.0, 7.0, 3.0, {})
+    n, seed = BLOCK + 400, 29
+    whole = sample([a, b], n, seed)
+    assert np.array_equal(whole["a"][BLOCK:], draw(a, row_stream(seed, "a", 1), 400))
+    assert np.array_equal(whole["a"][:BLOCK], draw(a, row_stream(seed, "a", 0), BLOCK))
+    part = sample([a, b], n, seed, start=8_000, stop=8_300)
+    assert all(np.array_equal(part[k], whole[k][8_000:8_300]) for k in ("a", "b"))
+    assert [len(x) for x in sample([a, b], n, seed, start=50, stop=50).values()] == [0, 0]
+    with pytest.raises(ValueError, match=r"^samples 70\.\.30 are not within 0\.\.8592$"):
+        sample([a, b], n, seed, start=70, stop=30)
+    as_tuples = sample([a, b], n, seed, correlations=[("a", "b", 0.8)])
+    as_records = sample([a, b], n, seed, correlations=[SimpleNamespace(first_key="a", second_key="b", rho=0.8)])
+    assert all(np.array_equal(as_tuples[k], as_records[k]) for k in ("a", "b"))
+    assert not np.array_equal(as_tuples["b"], whole["b"])
+    assert np.array_equal(np.sort(as_tuples["b"]), np.sort(whole["b"]))   # reordered, not redrawn
