@@ -581,3 +581,8 @@ def test_sample_draws_each_block_from_its_own_stream_and_any_range_of_them():
     assert all(np.array_equal(as_tuples[k], as_records[k]) for k in ("a", "b"))
     assert not np.array_equal(as_tuples["b"], whole["b"])
     assert np.array_equal(np.sort(as_tuples["b"]), np.sort(whole["b"]))   # reordered, not redrawn
+    # the second block is reordered by the group's correlation stream of block 1, not block 0's
+    from cashcast.models.analysis.correlations import correlate_block
+    block1 = {u.key: draw(u, row_stream(seed, u.key, 1), 400) for u in (a, b)}
+    again = correlate_block(block1, [("a", "b", 0.8)], lambda name: row_stream(seed, "correlation:" + name, 1))
+    assert all(np.array_equal(as_tuples[k][BLOCK:], again[k]) for k in ("a", "b"))
