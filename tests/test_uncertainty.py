@@ -15,8 +15,8 @@ import math
 import numpy as np
 import pytest
 
-from cashcast.models.analysis.distributions import (BLOCK, Uncertain, Z95, draw, lognormal, normal, pert, row_stream,
-                                  sample, triangular, uncertain_rows, uniform)
+from cashcast.models.analysis.distributions import (BLOCK, Uncertain, Z95, blocks, draw, lognormal, normal, pert,
+                                                    row_stream, sample, triangular, uncertain_rows, uniform)
 from cashcast.models.engine.model import Model, build_model
 from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import run_file
@@ -574,6 +574,7 @@ def test_sample_draws_each_block_from_its_own_stream_and_any_range_of_them():
     part = sample([a, b], n, seed, start=8_000, stop=8_300)
     assert all(np.array_equal(part[k], whole[k][8_000:8_300]) for k in ("a", "b"))
     assert [len(x) for x in sample([a, b], n, seed, start=50, stop=50).values()] == [0, 0]
+    assert blocks(n, 50, 50) == [] and blocks(n, 50, 51) == [(0, 0, BLOCK)]
     with pytest.raises(ValueError, match=r"^samples 70\.\.30 are not within 0\.\.8592$"):
         sample([a, b], n, seed, start=70, stop=30)
     as_tuples = sample([a, b], n, seed, correlations=[("a", "b", 0.8)])

@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
+from cashcast.models.analysis.cap_table import missing_note
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.assumptions import write_assumption_workbook
@@ -209,3 +210,10 @@ def test_shares_add_to_one_and_each_round_dilutes_by_its_terms(rounds):
         later = np.prod(kept[k + 1:])
         assert owned[k][-1] == pytest.approx(amount / (pre + amount) * later, rel=1e-9, abs=1e-15)
         assert (owned[k][:m] == 0).all()
+
+
+def test_the_note_names_every_round_without_a_valuation_in_the_plural():
+    """Two rounds without a valuation: both named, comma-separated, and "they" / "them"."""
+    assert missing_note(["Seed", "Series A"]) == (
+        "no pre_money or post_money for: Seed, Series A; the shares they sold are unknown, so the ownership "
+        "after them is not computed (no guess is made)")
