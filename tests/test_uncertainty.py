@@ -575,6 +575,7 @@ def test_sample_draws_each_block_from_its_own_stream_and_any_range_of_them():
     assert all(np.array_equal(part[k], whole[k][8_000:8_300]) for k in ("a", "b"))
     assert [len(x) for x in sample([a, b], n, seed, start=50, stop=50).values()] == [0, 0]
     assert blocks(n, 50, 50) == [] and blocks(n, 50, 51) == [(0, 0, BLOCK)]
+    assert blocks(n, 0, BLOCK) == [(0, 0, BLOCK)] and blocks(n, 8_300, 8_500) == [(1, BLOCK, 400)]
     with pytest.raises(ValueError, match=r"^samples 70\.\.30 are not within 0\.\.8592$"):
         sample([a, b], n, seed, start=70, stop=30)
     as_tuples = sample([a, b], n, seed, correlations=[("a", "b", 0.8)])
