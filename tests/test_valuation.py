@@ -217,3 +217,12 @@ def test_the_note_names_every_round_without_a_valuation_in_the_plural():
     assert missing_note(["Seed", "Series A"]) == (
         "no pre_money or post_money for: Seed, Series A; the shares they sold are unknown, so the ownership "
         "after them is not computed (no guess is made)")
+
+
+def test_a_round_s_first_tranche_caps_how_late_it_is_signed(tmp_path):
+    """Seed's month is May, December in a scenario, but its first tranche (August) signs it earlier: as
+    late as 2023-08, a month after A's July."""
+    found = problems_of(BAD["a round's first tranche caps how late a scenario signs it"](tmp_path))
+    assert found == ["model.xlsx:Assumptions!D10: round 'Seed' may be signed as late as 2023-08 but 'A' as early "
+                     "as 2023-07; with valuations the rounds must be signed in the same order in every scenario "
+                     "and at every low and high"]
