@@ -123,6 +123,9 @@ PLUMBING = [
 TIMEOUT_MULTIPLIER = 30
 # mutmut's exit codes per mutant (mutmut/__main__.py, status_by_exit_code)
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}   # a test failed, or the mutant hung and was timed out
+# Timed out (SIGXCPU, also sent at the wall-clock bound of half the CPU limit): on a loaded machine a
+# slow survivor can hit the wall-clock bound, so ``--survivors`` runs these again too.
+TIMED_OUT = {-24, 24}
 
 
 def stage(group: str) -> Path:
@@ -241,7 +244,7 @@ def main(argv=None) -> int:
     parser.add_argument("--group", choices=sorted(GROUPS), action="append",
                         help="run only this group (repeatable); default: every group")
     parser.add_argument("--survivors", action="store_true",
-                        help="rerun the last run's survivors not listed as equivalent (after adding tests)")
+                        help="rerun the last run's survivors not listed as equivalent, and its timed-out mutants")
     parser.add_argument("--pending", action="store_true",
                         help="of the mutants named, run only those not run yet (continue a run narrowed to them)")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
@@ -257,8 +260,8 @@ def main(argv=None) -> int:
                             and not (args.pending and known[n] is not None)})
             if args.survivors:
                 listed = equivalents()
-                names += [n for n, code in known.items() if code is not None and code not in KILLED
-                          and n not in listed and n not in names]
+                names += [n for n, code in known.items() if code is not None
+                          and (code not in KILLED or code in TIMED_OUT) and n not in listed and n not in names]
             if (args.mutants or args.survivors) and not names:
                 continue
             # CASHCAST_MUTATION: the tests load the few-examples Hypothesis profile (tests/conftest.py)
