@@ -260,8 +260,8 @@ def main(argv=None) -> int:
                             and not (args.pending and known[n] is not None)})
             if args.survivors:
                 listed = equivalents()
-                names += [n for n, code in known.items() if code is not None
-                          and (code not in KILLED or code in TIMED_OUT) and n not in listed and n not in names]
+                names += [n for n, code in known.items() if n not in names and (
+                    code in TIMED_OUT or (code is not None and code not in KILLED and n not in listed))]
             if (args.mutants or args.survivors) and not names:
                 continue
             # CASHCAST_MUTATION: the tests load the few-examples Hypothesis profile (tests/conftest.py)
