@@ -124,7 +124,8 @@ TIMEOUT_MULTIPLIER = 30
 # mutmut's exit codes per mutant (mutmut/__main__.py, status_by_exit_code)
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}   # a test failed, or the mutant hung and was timed out
 # Timed out (SIGXCPU, also sent at the wall-clock bound of half the CPU limit): on a loaded machine a
-# slow survivor can hit the wall-clock bound, so ``--survivors`` runs these again too.
+# slow survivor can hit the wall-clock bound, so a timed-out mutant counts as not decided (neither
+# killed nor survived) and ``--survivors`` runs it again.
 TIMED_OUT = {-24, 24}
 
 
@@ -205,14 +206,19 @@ def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> i
             problems.append(f"{name}: listed as equivalent but no such mutant exists any more")
         elif codes[name] is None:
             problems.append(f"{name}: listed as equivalent but not run yet")
+        elif codes[name] in TIMED_OUT:
+            pass   # not decided: counted below as not run
         elif codes[name] in KILLED:
             problems.append(f"{name}: listed as equivalent but a test kills it; remove it from the list")
     per = defaultdict(lambda: [0, 0, 0, 0])   # module: killed, equivalent, counted, not yet run
-    survivors = []
+    survivors, timed_out = [], []
     for name, code in sorted(codes.items()):
         row = per[module_of(name)]
         if code is None:       # a run stopped before it reached this mutant
             row[3] += 1
+        elif code in TIMED_OUT:   # neither killed nor survived: stopped at mutmut's time bound
+            row[3] += 1
+            timed_out.append(name)
         elif name in listed:
             row[1] += 1
         else:
@@ -227,6 +233,8 @@ def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> i
         print(f"{module:48} {k:7} {e:6} {n:6} {100 * k / max(n, 1):6.1f}% {u:8}")
     for s in survivors:
         print("survived:", s)
+    for t in timed_out:
+        print("timed out (not decided; `--survivors` runs it again):", t)
     for p in problems:
         print("equivalents.txt:", p)
     score = 100 * total[0] / max(total[2], 1)
