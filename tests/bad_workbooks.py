@@ -633,6 +633,15 @@ def _(d):
                      row("A", "funding", "post_money", 150e6, "USD")], scenarios=[("late", "Seed signs late")])
 
 
+@bad("a round's low month signs it before the earlier round")
+def _(d):
+    return model(d, [*GOOD, row("Seed", "funding", "amount@2023-03", 4e6, "USD"),
+                     row("Seed", "funding", "pre_money", 90e6, "USD"), row("A", "funding", "amount", 30e6, "USD"),
+                     row("A", "funding", "month", dt.date(2023, 9, 1), "date", low=dt.date(2023, 2, 1),
+                         high=dt.date(2023, 10, 1)),
+                     row("A", "funding", "post_money", 150e6, "USD")])
+
+
 @bad("valuation sampled from a normal distribution")
 def _(d):
     return model(d, [*GOOD, *ROUND, row("Seed", "funding", "post_money", 100e6, "USD", low=50e6, high=150e6,

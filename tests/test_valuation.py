@@ -226,3 +226,12 @@ def test_a_round_s_first_tranche_caps_how_late_it_is_signed(tmp_path):
     assert found == ["model.xlsx:Assumptions!D10: round 'Seed' may be signed as late as 2023-08 but 'A' as early "
                      "as 2023-07; with valuations the rounds must be signed in the same order in every scenario "
                      "and at every low and high"]
+
+
+def test_a_round_s_low_month_is_named_at_its_low_cell(tmp_path):
+    """A's month may be as early as its low, February, before Seed's only tranche in March: the problem
+    sits at A's low cell (F8)."""
+    found = problems_of(BAD["a round's low month signs it before the earlier round"](tmp_path))
+    assert found == ["model.xlsx:Assumptions!F8: round 'Seed' may be signed as late as 2023-03 but 'A' as early "
+                     "as 2023-02; with valuations the rounds must be signed in the same order in every scenario "
+                     "and at every low and high"]
