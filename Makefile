@@ -28,15 +28,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
-# The real clients the tests drive: LibreOffice Calc (Excel parity) and Chromium (HTML report, PDF);
-# npm installs axe-core for the accessibility tests.
+# The real clients the tests drive: LibreOffice Calc and Gnumeric (Excel parity, two engines) and
+# Chromium (HTML report, PDF); npm installs axe-core for the accessibility tests.
 system-deps:
 	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! command -v npm >/dev/null \
+	    || ! command -v ssconvert >/dev/null || ! command -v npm >/dev/null \
 	    || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui chromium fonts-dejavu-core fonts-noto-cjk poppler-utils npm >/dev/null; \
+	    libreoffice-calc-nogui gnumeric chromium fonts-dejavu-core fonts-noto-cjk poppler-utils npm >/dev/null; \
 	fi
 
 bench: $(STAMP)
@@ -44,10 +44,11 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
 	$(PY) benchmarks/bench_scenarios.py
 	$(PY) benchmarks/bench_excel.py
+	$(PY) benchmarks/bench_run.py --big
 
 # Mutation testing (not part of `make test`; see README "Mutation testing"): mutmut over the model's
 # formulas and their Excel renderings, the LibreOffice parity tests in the run, on every core, niced.
-# `make mutate GROUP=model` or `GROUP=excel` runs one half.
+# `make mutate GROUP=model` (or excel, v2, uncertainty) runs one group.
 mutate: $(STAMP) system-deps
 	$(PY) -m pip install -q "mutmut>=3.8.1,<4"
 	$(PY) mutation/run.py $(if $(GROUP),--group $(GROUP))

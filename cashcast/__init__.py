@@ -7,9 +7,18 @@ the command line) and ``cashcast.templates`` is ``templates/`` (package data), b
 """
 from __future__ import annotations
 
-from importlib import metadata
 
-try:
-    __version__ = metadata.version("cashcast")
-except metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``cashcast.__version__``, read from the installed package's metadata when first asked for
+    (importlib.metadata is not imported by every command)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'cashcast' has no attribute {name!r}")
+    from importlib import metadata
+
+    try:
+        version = metadata.version("cashcast")
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        version = "0+unknown"
+    globals()["__version__"] = version
+    return version

@@ -17,7 +17,8 @@ runs ``mutmut run`` there (both cores, ``nice``), and scores the result against
 mutant that a test now kills, or that no longer exists, fails the run), so the list stays honest.
 The score is killed / (all mutants - listed equivalents); below ``--min`` (95%) the run fails.
 
-Usage: python mutation/run.py [--group model|excel|v2] [--min 95] [--no-run] [--survivors] [MUTANT_GLOB ...]
+Usage: python mutation/run.py [--group model|excel|v2|uncertainty] [--min 95] [--no-run] [--survivors]
+       [--pending] [MUTANT_GLOB ...]
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ EQUIVALENTS = ROOT / "mutation" / "equivalents.txt"
 FOLDERS = {"cashcast": "cashcast", "models": "cashcast/models", "reports": "cashcast/reports",
            "templates": "cashcast/templates", "tests": "tests", "assumptions": "assumptions"}
 
-# Two runs, each mutmut's own selection (``only_mutate``, and the tests it may run):
+# Groups, each mutmut's own selection (``only_mutate``, and the tests it may run); the two first:
 #
 # * ``model`` — the numpy side: the block kinds, the line engine's evaluation, the KPI functions, the
 #   distributions and the simulation's percentiles, against the fast tests;
@@ -72,7 +73,7 @@ GROUPS = {
         "cashcast/models/analysis/kpi.py",
         "cashcast/models/analysis/distributions.py",
         "cashcast/models/analysis/simulation.py",
-    ], FAST_TESTS + KIND_TESTS),
+    ], FAST_TESTS + KIND_TESTS + ["tests/test_honest_kpis.py"]),
     "excel": ([
         "cashcast/models/engine/expr.py",
         "cashcast/models/analysis/reductions.py",
@@ -85,6 +86,26 @@ GROUPS = {
         "cashcast/models/engine/annual.py",
         "cashcast/models/analysis/yearly.py",
     ], FAST_TESTS + ["tests/test_yearly_kpis.py", "tests/test_honest_kpis.py", "tests/test_excel_sheets.py"]),
+    # the uncertainty and ownership modules added later: the probability solve, its targets and the extra
+    # round it adds, correlated draws, the simulation's sampling error, the cap table and its checks
+    "uncertainty": ([
+        "cashcast/models/analysis/solve_chance.py",
+        "cashcast/models/analysis/chance.py",
+        "cashcast/models/analysis/extra_round.py",
+        "cashcast/models/analysis/correlations.py",
+        "cashcast/models/analysis/sampling_error.py",
+        "cashcast/models/analysis/cap_table.py",
+        "cashcast/models/statements/ownership.py",
+        "cashcast/models/reading/valuation_checks.py",
+    ], [
+        "tests/test_formulas_exact.py",
+        "tests/test_doctests.py",
+        "tests/test_uncertainty.py",
+        "tests/test_scenario_uncertainty.py",
+        "tests/test_correlations.py",
+        "tests/test_valuation.py",
+        "tests/test_solve_chance.py",
+    ]),
 }
 # Tests left out of every group: whole-program plumbing that takes seconds a run and checks no formula
 # that a faster test in the group does not check (with ``-x`` they would only run, slowly, for mutants
@@ -102,6 +123,10 @@ PLUMBING = [
 TIMEOUT_MULTIPLIER = 30
 # mutmut's exit codes per mutant (mutmut/__main__.py, status_by_exit_code)
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}   # a test failed, or the mutant hung and was timed out
+# Timed out (SIGXCPU, also sent at the wall-clock bound of half the CPU limit): on a loaded machine a
+# slow survivor can hit the wall-clock bound, so a timed-out mutant counts as not decided (neither
+# killed nor survived) and ``--survivors`` runs it again.
+TIMED_OUT = {-24, 24}
 
 
 def stage(group: str) -> Path:
@@ -181,14 +206,19 @@ def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> i
             problems.append(f"{name}: listed as equivalent but no such mutant exists any more")
         elif codes[name] is None:
             problems.append(f"{name}: listed as equivalent but not run yet")
+        elif codes[name] in TIMED_OUT:
+            pass   # not decided: counted below as not run
         elif codes[name] in KILLED:
             problems.append(f"{name}: listed as equivalent but a test kills it; remove it from the list")
     per = defaultdict(lambda: [0, 0, 0, 0])   # module: killed, equivalent, counted, not yet run
-    survivors = []
+    survivors, timed_out = [], []
     for name, code in sorted(codes.items()):
         row = per[module_of(name)]
         if code is None:       # a run stopped before it reached this mutant
             row[3] += 1
+        elif code in TIMED_OUT:   # neither killed nor survived: stopped at mutmut's time bound
+            row[3] += 1
+            timed_out.append(name)
         elif name in listed:
             row[1] += 1
         else:
@@ -203,6 +233,8 @@ def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> i
         print(f"{module:48} {k:7} {e:6} {n:6} {100 * k / max(n, 1):6.1f}% {u:8}")
     for s in survivors:
         print("survived:", s)
+    for t in timed_out:
+        print("timed out (not decided; `--survivors` runs it again):", t)
     for p in problems:
         print("equivalents.txt:", p)
     score = 100 * total[0] / max(total[2], 1)
@@ -220,7 +252,9 @@ def main(argv=None) -> int:
     parser.add_argument("--group", choices=sorted(GROUPS), action="append",
                         help="run only this group (repeatable); default: every group")
     parser.add_argument("--survivors", action="store_true",
-                        help="rerun the last run's survivors not listed as equivalent (after adding tests)")
+                        help="rerun the last run's survivors not listed as equivalent, and its timed-out mutants")
+    parser.add_argument("--pending", action="store_true",
+                        help="of the mutants named, run only those not run yet (continue a run narrowed to them)")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
     args = parser.parse_args(argv)
     codes: dict[str, int | None] = {}
@@ -230,11 +264,12 @@ def main(argv=None) -> int:
             mutmut = Path(sys.executable).with_name("mutmut")
             command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(args.jobs)]
             known = results(stage_dir)
-            names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)})
+            names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)
+                            and not (args.pending and known[n] is not None)})
             if args.survivors:
                 listed = equivalents()
-                names += [n for n, code in known.items() if code is not None and code not in KILLED
-                          and n not in listed and n not in names]
+                names += [n for n, code in known.items() if n not in names and (
+                    code in TIMED_OUT or (code is not None and code not in KILLED and n not in listed))]
             if (args.mutants or args.survivors) and not names:
                 continue
             # CASHCAST_MUTATION: the tests load the few-examples Hypothesis profile (tests/conftest.py)

@@ -621,6 +621,27 @@ def _(d):
                      row("A", "funding", "post_money", 150e6, "USD")], scenarios=[("early", "A first")])
 
 
+@bad("a round's first tranche caps how late a scenario signs it")
+def _(d):
+    """Seed is signed in May (late: December) or at its first tranche, August, whichever is earlier: as
+    late as August, after A in July."""
+    return model(d, [*GOOD, row("Seed", "funding", "amount@2023-08", 4e6, "USD"),
+                     row("Seed", "funding", "amount", 1e6, "USD"),
+                     row("Seed", "funding", "month", dt.date(2023, 5, 1), "date", overrides={"late": dt.date(2023, 12, 1)}),
+                     row("Seed", "funding", "pre_money", 90e6, "USD"),
+                     row("A", "funding", "amount", 30e6, "USD"), row("A", "funding", "month", dt.date(2023, 7, 1), "date"),
+                     row("A", "funding", "post_money", 150e6, "USD")], scenarios=[("late", "Seed signs late")])
+
+
+@bad("a round's low month signs it before the earlier round")
+def _(d):
+    return model(d, [*GOOD, row("Seed", "funding", "amount@2023-03", 4e6, "USD"),
+                     row("Seed", "funding", "pre_money", 90e6, "USD"), row("A", "funding", "amount", 30e6, "USD"),
+                     row("A", "funding", "month", dt.date(2023, 9, 1), "date", low=dt.date(2023, 2, 1),
+                         high=dt.date(2023, 10, 1)),
+                     row("A", "funding", "post_money", 150e6, "USD")])
+
+
 @bad("valuation sampled from a normal distribution")
 def _(d):
     return model(d, [*GOOD, *ROUND, row("Seed", "funding", "post_money", 100e6, "USD", low=50e6, high=150e6,

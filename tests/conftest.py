@@ -30,3 +30,19 @@ def make_workbook(tmp_path):
         write_assumption_workbook(path, settings_rows or settings(), rows, list(scenarios))
         return path
     return make
+
+
+@pytest.fixture(scope="session")
+def example_reports():
+    """{stem: (run, report bytes)} of every example workbook in assumptions/, with the uncertainty
+    sheets (a small Monte Carlo), written once per session for the tests that read them whole."""
+    from cashcast.models.analysis.scenarios import run_file
+    from cashcast.models.analysis.uncertainty import analyse
+    from cashcast.reports.excel.report import excel_bytes
+    from tests.helpers import EXAMPLES
+
+    out = {}
+    for path in EXAMPLES:
+        run = run_file(path)
+        out[path.stem] = (run, excel_bytes(run, analyse(run, 500, 0)))
+    return out

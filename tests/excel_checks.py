@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from cashcast.models.analysis.cap_table import cap_table
 from cashcast.models.analysis.kpis import BELOW_FLOOR, BREAK_EVEN, KPIS
@@ -21,9 +22,9 @@ from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import rank
 from cashcast.models.reading.workbook import ordinal_to_date
 from cashcast.reports.excel.assumptions import AssumptionRow, starter, write_assumption_workbook
-from cashcast.reports.excel.irr import search_values
+from cashcast.reports.excel.irr import NO_ROOT, search_values
 from cashcast.models.statements.checks import TERMS
-from cashcast.reports.excel.layout import excel_serial
+from cashcast.reports.excel.layout import SINCE_KEY, excel_serial
 from cashcast.reports.excel.sheets.cap_table import COLUMNS as CAP_COLUMNS, TITLE as CAP_TABLE
 from cashcast.reports.excel.sheets.statements import LARGEST
 from tests.helpers import EXAMPLES
@@ -255,7 +256,7 @@ def _param_in_excel(run: Run, key: str, scenario: str) -> float:
     return v
 
 
-def expectations(report, run: Run) -> Expectations:
+def expectations(report, run: Run, balances: bool = False) -> Expectations:
     """numpy's value for each formula cell of an openpyxl report (formulas view) — whichever scenario
     its selector names; ``run`` must hold every scenario of the workbook."""
     selected = report["Summary"]["C4"].value
@@ -264,14 +265,14 @@ def expectations(report, run: Run) -> Expectations:
     for ws in report.worksheets:
         if ws.title == "Monthly" or ws.title.startswith("Scenario "):
             scenario = selected if ws.title == "Monthly" else ws["C2"].value
-            found.update(_model_sheet(ws, run, j_of[scenario]))
+            found.update(_model_sheet(ws, run, j_of[scenario], balances))
             if ws.title == "Monthly":
                 found[("Monthly", "C2")] = selected
         elif ws.title == "Annual":
-            found.update(_annual_sheet(ws, run, j_of[selected]))
+            found.update(_annual_sheet(ws, run, j_of[selected], balances))
             found[(ws.title, "D2")] = selected
         elif ws.title.startswith("Statements "):   # a scenario's statements: its name in D2
-            found.update(_annual_sheet(ws, run, j_of[ws["D2"].value]))
+            found.update(_annual_sheet(ws, run, j_of[ws["D2"].value], balances))
         elif ws.title == "Checks":
             found.update(_checks_sheet(ws, run))
         elif ws.title == "Summary":
@@ -286,12 +287,23 @@ def expectations(report, run: Run) -> Expectations:
                         sorted(k for k in formulas if k not in found))
 
 
-def _model_sheet(ws, run: Run, j: int) -> dict:
+def _model_sheet(ws, run: Run, j: int, balances: bool = False) -> dict:
     out = {}
-    months = {c.column: int(c.value) for c in ws[3][3:] if c.value is not None}
+    months = {4 + t: t for t in range(run.model.horizon)}   # month t in column D + t
+    for t in months.values():   # the timeline: month numbers and first-of-month dates
+        out[(ws.title, f"{get_column_letter(4 + t)}3")] = float(t)
+        out[(ws.title, f"{get_column_letter(4 + t)}4")] = month_serial(run, t)
     floor = run.workbook.settings.value("minimum_cash", run.scenarios[j])  # the scenario's own floor
     kpi_keys = {k.name for k in KPIS}
     search = _irr_search(run, j)
+    ttm = run.result.column("ttm_operating_cash_flow", j)
+    flags = {FLAG_BELOW_FLOOR: [float(x < floor) for x in run.result.column("closing_cash", j)],
+             FLAG_BREAK_EVEN: [float(x >= 0 and t >= 11) for t, x in enumerate(ttm)]}
+    marks = {}   # running "last month number so far with the flag = v" rows, "none" before the first
+    for key, values in flags.items():
+        for v in (0, 1):
+            hits = [t for t, x in enumerate(values) if x == v]
+            marks[f"{key}.last_{v}"] = [max((h for h in hits if h <= t), default="none") for t in range(len(values))]
     for row in ws.iter_rows(min_row=5):
         key = row[2].value
         for c in row[3:]:
@@ -299,23 +311,32 @@ def _model_sheet(ws, run: Run, j: int) -> dict:
                 continue
             t = months.get(c.column)
             if key in run.model.lines and t is not None:
-                out[(ws.title, c.coordinate)] = _line_value(run, key, j, t)
-            elif key == FLAG_BELOW_FLOOR:
-                out[(ws.title, c.coordinate)] = float(run.result.column("closing_cash", j)[t] < floor)
-            elif key == FLAG_BREAK_EVEN:   # a full trailing twelve months (from the twelfth month) ≥ 0
-                ttm = run.result.column("ttm_operating_cash_flow", j)[t]
-                out[(ws.title, c.coordinate)] = float(ttm >= 0 and t >= 11)
+                out[(ws.title, c.coordinate)] = _line_value(run, key, j, t, balances)
+            elif key in flags:   # break-even: a full trailing twelve months (from the twelfth month) ≥ 0
+                out[(ws.title, c.coordinate)] = flags[key][t]
+            elif key in marks and t is not None:
+                mark = marks[key][t]
+                out[(ws.title, c.coordinate)] = mark if mark == "none" else float(mark)
             elif key in kpi_keys and c.column == 4:
                 out[(ws.title, c.coordinate)] = _kpi(run, key, j)
             elif key in search:
                 out[(ws.title, c.coordinate)] = search[key][c.column - 4]
+            elif isinstance(key, str) and key.startswith(SINCE_KEY) and t is not None:
+                date = run.workbook.param_values([run.scenarios[j]])[key.removeprefix(SINCE_KEY)][0]
+                out[(ws.title, c.coordinate)] = float(t - date)   # the date as months from the start
     return out
 
 
-def _line_value(run: Run, key: str, j: int, t: int):
+def _line_value(run: Run, key: str, j: int, t: int, balances: bool = False):
     """numpy's value of a line in month t; a check line (a difference of balances, 0 up to rounding)
-    is held to the size of the balances it compares, as an NPV near its root is."""
+    is held to the size of the balances it compares, as an NPV near its root is. With ``balances``
+    (an engine that rounds some products in the last bit differently from numpy: Gnumeric), a balance
+    is held to the largest size it has had so far: one that falls back to 0 keeps the last-bit
+    differences of what it added up (2.7e-9 against numpy's -4.8e-6 after 2e8 in and out)."""
     value = float(run.result.column(key, j)[t])
+    if balances and key not in TERMS and run.model.lines[key].stock:
+        history = run.result.column(key, j)[:t + 1]
+        return Scaled(value, float(np.abs(history).max()))
     if key not in TERMS:
         return value
     return Scaled(value, max(abs(float(run.result.column(n, j)[t])) for n in TERMS[key]))
@@ -323,10 +344,11 @@ def _line_value(run: Run, key: str, j: int, t: int):
 
 def _irr_search(run: Run, j: int) -> dict[str, list]:
     """cashcast's values of the IRR search's helper cells (reports/excel/irr.py's numpy mirror);
-    an NPV at a trial rate is held to the size of its terms."""
+    an NPV at a trial rate is held to the size of its terms; a distance without a sign change is "none"."""
     flows = run.result.column("operating_cash_flow", j)
     values = search_values(flows)
-    out = {k: [float(x) for x in v] for k, v in values.items()}
+    out = {k: [NO_ROOT if k.endswith("_distance") and np.isnan(x) else float(x) for x in v]
+           for k, v in values.items()}
     t = np.arange(len(flows))
     for kind in ("coarse", "fine"):
         rates = values[f"irr.{kind}_rate"]
@@ -357,7 +379,7 @@ YEARLY_EXPECTED = {
 }
 
 
-def _annual_sheet(ws, run: Run, j: int) -> dict:
+def _annual_sheet(ws, run: Run, j: int, balances: bool = False) -> dict:
     out = {}
     years = run.years()
     index = {c.column: years.index(int(c.value)) for c in ws[4][3:] if c.value is not None}
@@ -369,7 +391,8 @@ def _annual_sheet(ws, run: Run, j: int) -> dict:
             for c in row[3:]:
                 if c.data_type == "f":
                     i = index[c.column]
-                    out[(ws.title, c.coordinate)] = (_line_value(run, key, j, ends[i]) if key in TERMS
+                    scaled = key in TERMS or (balances and run.model.lines[key].stock)
+                    out[(ws.title, c.coordinate)] = (_line_value(run, key, j, ends[i], balances) if scaled
                                                      else run.annual(key, j)[i])
         elif isinstance(key, str) and key.endswith(LARGEST) and key.removesuffix(LARGEST) in TERMS:
             name = key.removesuffix(LARGEST)
@@ -491,7 +514,7 @@ def _comparison(ws, run: Run, j_of_col: dict[int, int]) -> dict:
                     x = month_serial(run, never if math.isnan(x) else x)
                 elif key in MONTH_KPIS:
                     x = (never - horizon if key in BEYOND_HORIZON else horizon) if math.isnan(x) else x
-                out[where] = better * x if math.isfinite(x) else -1e300
+                out[where] = better * x if math.isfinite(x) else "n/a"   # text: ranked after every number
             elif prefix == "Rank":
                 out[where] = float(order.index(c.column) + 1)
             elif section == "Ranking,":   # names best first, in columns C, D, ...
@@ -522,9 +545,10 @@ def _assumptions_sheet(ws, run: Run, selected: str) -> dict:
     return out
 
 
-def mismatches(recalculated, report, run: Run, limit: int = 20) -> list[str]:
-    """Formula cells whose recalculated value differs from numpy, and unchecked formula cells."""
-    exp = expectations(report, run)
+def mismatches(recalculated, report, run: Run, limit: int = 20, balances: bool = False) -> list[str]:
+    """Formula cells whose recalculated value differs from numpy, and unchecked formula cells
+    (``balances``: see :func:`_line_value`)."""
+    exp = expectations(report, run, balances)
     problems = [f"{s}!{c}: a formula cell the test cannot check" for s, c in exp.unchecked]
     for (sheet, coord), expected in exp.cells.items():
         actual = recalculated[sheet][coord].value

@@ -3,7 +3,7 @@ them once per mutant) where the LibreOffice parity test takes a minute.
 
 It knows only what the Annual sheet's formulas use — cell and range references (``Monthly!D9``,
 ``Monthly!D9:O9``), numbers, text in quotes, ``+ - * /``, comparisons, parentheses, ``SUM``,
-``AVERAGE`` and ``IF`` — and refuses anything else, so a formula it cannot read fails the test
+``AVERAGE`` and ``IF``, and the named constants of :mod:`cashcast.models.engine.constants` — and refuses anything else, so a formula it cannot read fails the test
 rather than passing it. A reference reads the referenced cell's cached value (cashcast caches
 numpy's value in every formula cell; tests/test_excel_formulas.py checks those caches), so one
 formula is evaluated at a time, over its inputs as written.
@@ -21,16 +21,20 @@ import re
 import numpy
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from cashcast.models.engine.constants import CONSTANTS
+
 TOKEN = re.compile(r"""
     (?P<space>\s+)
   | (?P<text>"[^"]*")
   | (?P<range>(?:(?P<rsheet>[A-Za-z_]\w*)!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+):\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))
   | (?P<cell>(?:(?P<sheet>[A-Za-z_]\w*)!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)(?![\w(]))
   | (?P<function>(?:SUM|AVERAGE|IF)(?=\())
+  | (?P<constant>[A-Z][A-Z_]*[A-Z](?![\w(!]))
   | (?P<number>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)
   | (?P<operator><>|>=|<=|[-+*/(),<>=])
 """, re.VERBOSE)
 PYTHON_OPERATOR = {"<>": "!=", "=": "=="}
+CONSTANT_VALUES = {c.name: c.value for c in CONSTANTS}
 
 
 def _if(condition, yes, no):
@@ -65,7 +69,8 @@ def python_text(formula: str, sheet: str) -> tuple[str, list]:
         if match is None:
             raise ValueError(f"cannot read {formula[at:]!r} in {formula!r}")
         at = match.end()
-        kind = match.lastgroup if match.lastgroup in ("space", "text", "function", "number", "operator") else \
+        kind = match.lastgroup if match.lastgroup in ("space", "text", "function", "number", "operator",
+                                                      "constant") else \
             ("range" if match["range"] else "cell")
         if kind == "range":
             refs.append((match["rsheet"] or sheet, _cells_of_range(match, sheet)))
@@ -75,6 +80,8 @@ def python_text(formula: str, sheet: str) -> tuple[str, list]:
             out.append(f"_cell({len(refs) - 1})")
         elif kind == "function":
             out.append(f"_functions[{match[0]!r}]")
+        elif kind == "constant":
+            out.append(f"numpy.float64({CONSTANT_VALUES[match[0]]!r})")
         elif kind == "operator":
             out.append(PYTHON_OPERATOR.get(match[0], match[0]))
         elif kind != "space":
@@ -86,6 +93,7 @@ def evaluate(formula: str, sheet: str, cells: dict):
     """The value of ``formula`` written on ``sheet``, over ``cells`` {(sheet, coordinate): value}."""
     text, refs = python_text(formula, sheet)
     scope = {
+        "numpy": numpy,
         "_functions": FUNCTIONS,
         "_range": lambda i: [_value(cells, refs[i][0], c) for c in refs[i][1]],
         "_cell": lambda i: _value(cells, refs[i][0], refs[i][1][0]),

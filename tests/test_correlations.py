@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cashcast.models.analysis.correlations import spearman, standard_error
+from cashcast.models.analysis.correlations import (PSD_TOLERANCE, correlate_block, is_psd, psd_factor, spearman,
+                                                   standard_error, target_scores, van_der_waerden)
 from cashcast.models.analysis.distributions import BLOCK, Uncertain, sample, uncertain_rows
 from cashcast.models.analysis.simulation import simulate
 from cashcast.models.engine.model import build_model
@@ -207,3 +208,60 @@ def test_a_correlated_pair_of_revenue_factors_widens_or_narrows_the_spread(tmp_p
         spread[rho] = p.p90 - p.p10
     assert spread[0.8] / spread[None] == pytest.approx(np.sqrt(1.8), rel=0.1)
     assert spread[-0.8] / spread[None] == pytest.approx(np.sqrt(0.2), rel=0.1)
+
+
+def test_spearman_averages_the_ranks_of_ties_by_hand():
+    """x = 1, 2, 2, 3, 7 ranks 0, 1.5, 1.5, 3, 4 and y = 4, 1, 6, 6, 9 ranks 1, 0, 2.5, 2.5, 4 (ties take
+    the mean of their ranks); about the mean rank 2 the cross products sum to 7.25 and each side's squares
+    to 9.5, so ρ = 7.25 / 9.5."""
+    x = np.array([1.0, 2.0, 2.0, 3.0, 7.0])
+    y = np.array([4.0, 1.0, 6.0, 6.0, 9.0])
+    assert spearman(x, y) == pytest.approx(7.25 / 9.5, abs=1e-12)
+
+
+def test_the_standard_error_of_a_rank_correlation_by_hand():
+    """(1 − ρ²)/√(n − 1): 0.64/3 for ρ = 0.6 from 10 pairs; with 2 pairs (or 1) the divisor is √1."""
+    assert standard_error(0.6, 10) == pytest.approx(0.64 / 3, abs=1e-15)
+    assert standard_error(-0.5, 2) == standard_error(0.5, 1) == pytest.approx(0.75, abs=1e-15)
+
+
+def test_target_scores_hit_the_target_exactly_from_one_row_past_the_cut():
+    """Iman–Conover: k = 3 columns of van der Waerden scores, each in its own random order, are whitened
+    with the Cholesky factor of their own sample correlation and multiplied by factorᵀ, so their sample
+    correlation is factor·factorᵀ exactly — from m = 2k + 3 = 9 rows on. At m = 2k + 2 = 8 the block is
+    too short to whiten: the scores are the permuted columns times factorᵀ, as drawn here by hand."""
+    target = np.array([[1.0, 0.6, -0.3], [0.6, 1.0, 0.2], [-0.3, 0.2, 1.0]])
+    factor = psd_factor(target)
+    got = target_scores(9, factor, np.random.default_rng(11))
+    assert np.allclose(np.corrcoef(got, rowvar=False), target, rtol=0, atol=1e-12)
+    rng = np.random.default_rng(11)
+    drawn = np.column_stack([van_der_waerden(8)[rng.permutation(8)] for _ in range(3)])
+    assert np.array_equal(target_scores(8, factor, np.random.default_rng(11)), drawn @ factor.T)
+    assert not np.allclose(np.corrcoef(drawn @ factor.T, rowvar=False), target, rtol=0, atol=1e-3)
+
+
+def test_two_samples_are_already_reordered_and_the_group_s_stream_is_named_by_its_keys():
+    """A block of m = 2 draws is correlated too (only m < 2 is skipped): drawn in opposite orders, a and b
+    at ρ = 1 come out in the same order. The group draws its scores from the stream named by its keys
+    joined with the unit separator, so another group never shifts them."""
+    names = []
+
+    def stream(name):
+        names.append(name)
+        return np.random.default_rng(3)
+
+    out = correlate_block({"a": np.array([1.0, 2.0]), "b": np.array([5.0, 3.0])}, [("a", "b", 1.0)], stream)
+    assert names == ["a\x1fb"]
+    assert sorted(out["a"]) == [1.0, 2.0] and sorted(out["b"]) == [3.0, 5.0]
+    assert (out["a"][0] < out["a"][1]) == (out["b"][0] < out["b"][1])
+
+
+def test_psd_at_exactly_the_tolerance_and_a_factor_of_a_matrix_that_cannot_hold():
+    """An eigenvalue of exactly −1e-10 still counts as ≥ 0, −2e-10 does not. The factor of a matrix
+    whose smallest eigenvalue is −0.8 (0–1 and 1–2 at 0.9, 0–2 at −0.9) has that eigenvalue set to 0 and
+    every row rescaled to length 1, so P·Pᵀ has a diagonal of exactly 1 and no NaN."""
+    assert is_psd(np.diag([1.0, -PSD_TOLERANCE])) and not is_psd(np.diag([1.0, -2 * PSD_TOLERANCE]))
+    m = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])
+    p = psd_factor(m)
+    assert np.allclose(np.diag(p @ p.T), 1.0, rtol=0, atol=1e-12)
+    assert np.linalg.eigvalsh(p @ p.T)[0] > -1e-12   # now holds together

@@ -21,12 +21,14 @@ from cashcast.models.engine.expr import (
     Between, DaysInMonth, Exp, If, LineRef, Max, Min, MonthIndex, MonthsSince, Num, Param, Prev, RollingSum,
     Sum, Year,
 )
+from cashcast.models.engine.constants import CONSTANTS, MONTHS_PER_YEAR
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.statements.ownership import round_terms
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.excel.formulas import ExcelContext
+from cashcast.reports.excel.layout import SINCE_KEY
 from cashcast.models.analysis.kpis import KPIS
 from tests.excel_checks import (
     EXAMPLE_NAMES, example_path, expectations, formula_cells, matches, open_report,
@@ -61,7 +63,9 @@ PRIMITIVES = [
     ("Year", Year(), "YEAR(F$4)"),
     ("DaysInMonth", DaysInMonth(), "DAY(EOMONTH(F$4,0))"),
     ("MonthsSince", MonthsSince(Param("plus__start_month")),
-     "((YEAR(F$4)-YEAR(plus__start_month))*12+MONTH(F$4)-MONTH(plus__start_month))"),
+     "((YEAR(F$4)-YEAR(plus__start_month))*MONTHS_PER_YEAR+MONTH(F$4)-MONTH(plus__start_month))"),
+    ("MonthsSince helper row", MonthsSince(Param("plus__start_month")), "F9", {"plus__start_month": 8}),
+    ("Const", LineRef("a") / MONTHS_PER_YEAR, "(F6/MONTHS_PER_YEAR)"),
     ("Between", Between(MonthIndex(), Num(1), Num(3)), "(((F$3>=1)*1)*((F$3<=3)*1))"),
     ("RollingSum short", RollingSum("a", 12), "SUM(D6:F6)"),
     ("Sum", Sum([LineRef("a"), LineRef("b"), LineRef("c")]), "((F6+F7)+F8)"),
@@ -69,9 +73,11 @@ PRIMITIVES = [
 ]
 
 
-@pytest.mark.parametrize("expr, text", [p[1:] for p in PRIMITIVES], ids=[p[0] for p in PRIMITIVES])
-def test_primitive_renders_excel_text(expr, text):
-    assert expr.xl(CTX) == text
+@pytest.mark.parametrize("expr, text, since", [(p[1], p[2], p[3] if len(p) > 3 else {}) for p in PRIMITIVES],
+                         ids=[p[0] for p in PRIMITIVES])
+def test_primitive_renders_excel_text(expr, text, since):
+    """Each primitive's text; months since a date with a helper row for it is that row's cell."""
+    assert expr.xl(ExcelContext(ROWS, NAMES, t=2, since=since)) == text
 
 
 def test_prev_in_the_first_month_is_the_initial_value():
@@ -115,17 +121,25 @@ def test_every_line_cell_is_the_formula_its_definition_renders(report):
     run, _data, wb, _values = report
     names = frozenset(wb.defined_names)
     for ws in _model_sheets(wb):
-        ctx = ExcelContext(_sheet_rows(ws), names)
+        rows = _sheet_rows(ws)
+        since = {k.removeprefix(SINCE_KEY): r for k, r in rows.items() if k.startswith(SINCE_KEY)}
+        ctx = ExcelContext(rows, names, since=since)
         for name, line in run.model.lines.items():
             r = ctx.rows[name] + 1
             for t in range(run.model.horizon):
                 got = ws.cell(r, 4 + t).value
                 assert got == "=" + line.expr.xl(ctx.at(t)), (ws.title, name, t, got)
+        for date, r in since.items():   # each helper row: the months since its date, written in full
+            for t in range(run.model.horizon):
+                want = "=((YEAR({0}$4)-YEAR({1}))*MONTHS_PER_YEAR+MONTH({0}$4)-MONTH({1}))".format(
+                    ws.cell(1, 4 + t).column_letter, date)
+                assert ws.cell(r + 1, 4 + t).value == want, (ws.title, date, t)
 
 
 def test_no_projected_number_is_a_pasted_value(report):
     run, _data, wb, _values = report
     kpi_keys = {k.name for k in KPIS}
+    constants = {c.name: c.value for c in CONSTANTS}
     for ws in _model_sheets(wb) + [wb["Annual"]]:
         width = run.model.horizon if ws.title != "Annual" else len(run.years())
         for r in ws.iter_rows(min_row=5):
@@ -133,6 +147,10 @@ def test_no_projected_number_is_a_pasted_value(report):
             if not key:
                 continue
             cells = [c for c in r[3:] if c.value is not None]
+            if key in constants:   # the Constants block: a value each, named, on Monthly only
+                assert ws.title == "Monthly" and [c.value for c in cells] == [constants[key]], key
+                assert wb.defined_names[key].attr_text == f"Monthly!$D${r[2].row}", key
+                continue
             assert cells and all(c.data_type == "f" for c in cells), (ws.title, key)
             if key in run.model.lines:
                 assert len(cells) == width, (ws.title, key)

@@ -15,6 +15,7 @@ import xlsxwriter
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
+from cashcast.models.engine.constants import CONSTANTS
 from cashcast.models.engine.names import block_slug, fx_name, param_name, setting_name
 from cashcast.reports.excel import sheets
 from cashcast.reports.excel.book import Book
@@ -64,14 +65,17 @@ def test_the_parameter_name_scheme_round_trips():
 
 
 def test_every_assumption_cell_is_named_by_the_scheme(run):
-    """The Assumptions sheet's defined names are exactly the workbook's settings, rates and rows."""
+    """The Assumptions sheet's defined names are exactly the workbook's settings, rates and rows; the
+    other workbook-level names are the selector's and the named constants (Monthly's Constants block)."""
     book = openpyxl.load_workbook(io.BytesIO(excel_bytes(run)))
     settings = run.workbook.settings
     expected = {setting_name(s) for s in ("opening_cash", "minimum_cash", "discount_rate", "receivable_days",
                                           "payable_days")}
     expected |= {fx_name(code) for code in settings.fx}
     expected |= {r.key for r in run.workbook.rows if r.link is None}
-    named = set(book.defined_names) - {"selected_scenario", "scenario_index"}
+    constants = {c.name for c in CONSTANTS}
+    assert constants <= set(book.defined_names)
+    named = set(book.defined_names) - {"selected_scenario", "scenario_index"} - constants
     assert named == expected
 
 

@@ -14,6 +14,7 @@ Those draws are recomputed from the row's own stream (one block: n ≤ 8,192).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -22,11 +23,13 @@ import pytest
 
 from cashcast.models.analysis.chance import parse_chance_target
 from cashcast.models.analysis.distributions import row_stream
+from cashcast.models.analysis.extra_round import default_amount_range, extra_round
 from cashcast.models.analysis.pipeline import solve_target
 from cashcast.models.analysis.simulation import simulate
 from cashcast.models.analysis.solve import find_row
 from cashcast.models.analysis.solve_chance import solve_chance
 from cashcast.models.engine.model import build_model
+from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.cli.main import main
 from tests.helpers import row, settings
@@ -187,6 +190,23 @@ def test_bad_target_syntax_exits_2_with_a_clear_message(rent, capsys, target, ex
     assert expected in err and "Traceback" not in err and "rent.xlsx: --target" in err
 
 
+@pytest.mark.parametrize("target, message", [
+    ("P(cash_out_month <= 2023-12 <= 10%", "a probability has one pair of brackets: P(KPI OP VALUE) OP PCT%"),
+    ("p(cash_out_month <= 2023-12 <= 10%", "a probability has one pair of brackets: P(KPI OP VALUE) OP PCT%"),
+    ("P(cash_out_month <= 2023-12) 10%",
+     "compare the probability with <=, <, >= or > and a percentage after the bracket"),
+    ("P(cash_out_month = 2023-12) <= 10%", "inside P( ) write KPI OP VALUE, e.g. cash_out_month <= 2026-12"),
+    ("p90.runway_months => 12", "a percentile is written pQ.KPI OP VALUE, e.g. p10.cash_out_month >= 2027-06"),
+])
+def test_a_target_of_neither_form_is_told_exactly_what_is_wrong(rent, target, message):
+    """The whole message, word for word and in its case (the CLI test above checks only a phrase of it);
+    a lower-case ``p(`` is a probability too."""
+    with pytest.raises(InputError) as info:
+        parse_chance_target(load_workbook(rent), target)
+    (problem,) = info.value.problems
+    assert problem.message.startswith(f"--target '{target}': {message}. Write a probability such as ")
+
+
 @pytest.mark.parametrize("extra, expected", [
     ([], "needs --month YYYY-MM (to search the amount) or --amount AMOUNT (to search the month), not neither"),
     (["--month", "2023-06", "--amount", "5M"], "not both"),
@@ -201,6 +221,70 @@ def test_bad_funding_shorthand_exits_2(rent, capsys, extra, expected):
     if extra:  # --month / --amount belong to --vary funding only
         assert main(["solve", str(rent), "--vary", "settings.opening_cash", "--target", TARGET, *extra]) == 2
         assert "--month and --amount describe the extra round" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("month, amount, message", [
+    (None, None, "--vary funding needs --month YYYY-MM (to search the amount) or --amount AMOUNT (to search "
+                 "the month), not neither"),
+    ("2023-06", "5M", "--vary funding needs --month YYYY-MM (to search the amount) or --amount AMOUNT (to "
+                      "search the month), not both"),
+    ("2025-01", None, "--month '2025-01' is not a month of the model (2023-01..2024-12); type YYYY-MM"),
+    (None, "0", "--amount '0' is not an amount above 0 such as 2500000000 or 2.5B"),
+])
+def test_a_bad_extra_round_is_one_problem_of_the_workbook_at_no_cell(rent, month, amount, message):
+    """The whole problem, field by field: the workbook's name, no sheet and no cell (the CLI test above
+    checks a phrase of the printed line)."""
+    wb = load_workbook(rent)
+    with pytest.raises(InputError) as info:
+        extra_round(wb, "base", month, amount)
+    assert info.value.problems == [Problem("rent.xlsx", "", "", message)]
+
+
+def test_the_default_amount_range_is_the_scenario_s_own_need_or_the_draws_largest(rent):
+    """The rent alone: the peak funding need is 24 months of rent. Without samples (a ``KPI=VALUE``
+    target) that is the scenario's 60,000 × 24 = 1,440,000, rounded up to 2 significant digits:
+    1,500,000. With one sample it is that sample's own rent × 24, rounded up the same way."""
+    wb = load_workbook(rent)
+    assert default_amount_range(wb, "base", find_row(wb, "Rent.monthly_amount"), 0, SEED) == (0.0, 1_500_000.0)
+    with_round, row, _ = extra_round(wb, "base", "2023-06", None)
+    top = 24 * draws(1)[0]
+    unit = 10.0 ** (math.floor(math.log10(top)) - 1)
+    assert default_amount_range(with_round, "base", row, 1, SEED) == (0.0, math.ceil(top / unit) * unit)
+    assert top != 1_440_000
+
+
+def test_the_default_amount_range_draws_the_scenario_asked_for(make_workbook):
+    """A scenario that fixes the rent at 50,000 draws nothing for it: every sample needs 50,000 × 24 =
+    1,200,000, while the base scenario's samples (rent 40,000..80,000) need more or less."""
+    rows = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=LOW, high=HIGH,
+                distribution="uniform", overrides={"fixed": 50_000})]
+    wb = load_workbook(make_workbook(rows, settings(discount_rate=0.0, opening_cash=600_000),
+                                     scenarios=[("base", ""), ("fixed", "rent agreed")]))
+    with_round, row_, _ = extra_round(wb, "fixed", "2023-06", None)
+    assert default_amount_range(with_round, "fixed", row_, 50, SEED) == (0.0, 1_200_000.0)
+    assert default_amount_range(with_round, "base", row_, 50, SEED) != (0.0, 1_200_000.0)
+
+
+@pytest.mark.parametrize("scenario, top", [
+    ("base", 2_700.0),   # the need 100 × 24 = 2,400 plus the minimum cash 300, above the opening 1,000
+    ("lean", 5_000.0),   # the opening cash 5,000, above the need plus its minimum cash 700
+    ("rich", 3_300.0),   # 2,400 plus its own minimum cash 900, above its opening 500
+    ("free", 1.0),       # no cost, no cash: at least 1
+])
+def test_the_default_amount_range_adds_the_scenario_s_minimum_cash_and_covers_its_opening_cash(
+        tmp_path, scenario, top):
+    """The round could have to cover the scenario's need plus its minimum cash, and at least its
+    opening cash (and at least 1), each setting read in the scenario asked for."""
+    from tests.bad_workbooks import HEADER, raw_workbook
+    rows = [[*HEADER, "free"], ["Team", "opex", "monthly_amount", 100, "USD/month", *[None] * 5, 0]]
+    settings_rows = [["setting", "value", "notes", "lean", "rich", "free"], ["start_month", dt.date(2023, 1, 1)],
+                     ["horizon_months", 24], ["currency", "USD"], ["discount_rate", 0.1],
+                     ["opening_cash", 1_000, "", 5_000, 500, 0], ["minimum_cash", 300, "", 700, 900, 0]]
+    scenarios = [["scenario", "description"], ["lean", ""], ["rich", ""], ["free", ""]]
+    wb = load_workbook(raw_workbook(tmp_path / "s.xlsx", {"Assumptions": rows, "Settings": settings_rows,
+                                                          "Scenarios": scenarios}))
+    with_round, row_, _ = extra_round(wb, scenario, "2023-06", None)
+    assert default_amount_range(with_round, scenario, row_, 0, SEED) == (0.0, top)
 
 
 def test_never_counts_as_later_than_every_month(rent):

@@ -15,8 +15,8 @@ import math
 import numpy as np
 import pytest
 
-from cashcast.models.analysis.distributions import (Uncertain, Z95, draw, lognormal, normal, pert, row_stream,
-                                  sample, triangular, uncertain_rows, uniform)
+from cashcast.models.analysis.distributions import (BLOCK, Uncertain, Z95, blocks, draw, lognormal, normal, pert,
+                                                    row_stream, sample, triangular, uncertain_rows, uniform)
 from cashcast.models.engine.model import Model, build_model
 from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import run_file
@@ -466,6 +466,20 @@ def test_select_puts_each_order_statistic_in_place():
         assert y[[499, 500, 2_499, 2_500, 4_499, 4_500]].tolist() == [499, 500, 2_499, 2_500, 4_499, 4_500], seed
 
 
+def test_select_agrees_with_a_full_sort_for_many_sizes_and_index_sets():
+    """An index off by one in the right-hand part (``row[k + 2:]``, ``j - k - 2``) still lands on the
+    right value whenever numpy's partition happens to leave that stretch sorted, as it does in the
+    cases above; over 300 lognormal rows of 2..4,000 values and up to 11 indices some never are."""
+    rng = np.random.default_rng(20261202)
+    for trial in range(300):
+        n = int(rng.integers(2, 4_000))
+        x = rng.lognormal(size=n)
+        kth = sorted(set(rng.integers(0, n, size=int(rng.integers(1, 12))).tolist()))
+        y = x.copy()
+        select(y, kth)
+        assert np.array_equal(y[kth], np.sort(x)[kth]), (trial, n, kth)
+
+
 def test_chunks_cover_every_path_once_and_report_progress(tiny):
     """Paths in chunks of 700 (of 2,000): progress hears 700, 700, 600; a horizon of one month
     still gets chunks of 2**19 paths, a long one at least 256."""
@@ -503,3 +517,74 @@ def test_a_recurrence_over_a_varied_line_is_simulated_path_by_path(make_workbook
     bill = sample(uncertain_rows(wb, "base"), 50, 2)["cloud__monthly_amount"]
     assert np.ptp(bill) > 50
     assert sim.values["ending_cash"] == pytest.approx(1_001_000 - 24 * bill, abs=0.005)
+
+
+def test_the_simulation_json_names_every_figure_and_works_out_its_sampling_error(tmp_path):
+    """The JSON of one simulation, key by key (the CLI test above is left out of mutation runs): the
+    scenario's description, each correlation pair, and for each year end the share of paths out of cash
+    with its standard error √(p(1 − p)/n) and Wilson interval worked out here; a month KPI's "never"
+    interval is a share (rounded to 6 places), its percentiles' intervals are month labels."""
+    from tests.bad_workbooks import model as write_model
+    rows = tiny_rows(volume=dict(low=500, high=1_500), rent=dict(low=30_000, high=110_000))
+    path = write_model(tmp_path, rows, settings(discount_rate=0.07, opening_cash=900_000),
+                       scenarios=[("base", "as planned")], name="tiny.xlsx",
+                       correlations=[("Sales.volume", "Rent.monthly_amount", 0.35)])
+    n = 600
+    sim = simulate(build_model(load_workbook(path)), "base", n, seed=5)
+    data = sim.to_json()
+    assert list(data) == ["scenario", "description", "samples", "seed", "varied", "correlations", "kpis",
+                          "cash_out_probability_by_year_end", "closing_cash_fan"]
+    assert (data["scenario"], data["description"], data["samples"], data["seed"]) == ("base", "as planned", n, 5)
+    assert data["correlations"] == [{"first": "Sales.volume", "second": "Rent.monthly_amount",
+                                     "rank_correlation": 0.35}]
+    z = 1.959963984540054
+    by_year = data["cash_out_probability_by_year_end"]
+    assert list(by_year) == ["2023", "2024"]
+    for year, t in (("2023", 11), ("2024", 23)):
+        k = int(np.sum(sim.values["cash_out_month"] <= t))
+        p = k / n
+        assert 0 < k < n, (year, k)   # a share strictly between 0 and 1, so every term of the interval counts
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        assert by_year[year] == {"p": p, "se": pytest.approx(math.sqrt(p * (1 - p) / n), rel=1e-12),
+                                 "ci95": [round(centre - half, 6), round(centre + half, 6)]}
+    out = data["kpis"]["cash_out_month"]
+    assert set(out) == {"p10", "p50", "p90", "never", "ci95"}
+    never = sim.percentiles["cash_out_month"].never
+    assert 0 < never < 1 and out["never"] == never
+    assert out["ci95"]["never"] == [round(x, 6) for x in sim.percentiles["cash_out_month"].ci95["never"]]
+    assert all(isinstance(x, str) and len(x) == 7 for q in ("p10", "p50") for x in out["ci95"][q])
+    money = data["kpis"]["ending_cash"]
+    assert set(money) == {"p10", "p50", "p90", "mean", "ci95"} and set(money["ci95"]) == {"p10", "p50", "p90", "mean"}
+    assert money["mean"] == pytest.approx(float(np.mean(sim.values["ending_cash"])), abs=0.005)
+
+
+def test_sample_draws_each_block_from_its_own_stream_and_any_range_of_them():
+    """n = 8,192 + 400 samples are two blocks: the second block's draws come from the row's stream of
+    block 1 (worked out here with ``draw``), samples 8,000..8,299 drawn alone are that part of the
+    whole, an empty range is allowed and an impossible one is named. Correlation pairs given as tuples
+    or as records (``first_key``, ``second_key``, ``rho``) reorder the draws the same way."""
+    from types import SimpleNamespace
+    a = Uncertain("a", "A.a", "count", "x", "pert", 10.0, 13.0, 40.0, 13.0, {})
+    b = Uncertain("b", "B.b", "count", "x", "uniform", 2.0, 3.0, 7.0, 3.0, {})
+    n, seed = BLOCK + 400, 29
+    whole = sample([a, b], n, seed)
+    assert np.array_equal(whole["a"][BLOCK:], draw(a, row_stream(seed, "a", 1), 400))
+    assert np.array_equal(whole["a"][:BLOCK], draw(a, row_stream(seed, "a", 0), BLOCK))
+    part = sample([a, b], n, seed, start=8_000, stop=8_300)
+    assert all(np.array_equal(part[k], whole[k][8_000:8_300]) for k in ("a", "b"))
+    assert [len(x) for x in sample([a, b], n, seed, start=50, stop=50).values()] == [0, 0]
+    assert blocks(n, 50, 50) == [] and blocks(n, 50, 51) == [(0, 0, BLOCK)]
+    assert blocks(n, 0, BLOCK) == [(0, 0, BLOCK)] and blocks(n, 8_300, 8_500) == [(1, BLOCK, 400)]
+    with pytest.raises(ValueError, match=r"^samples 70\.\.30 are not within 0\.\.8592$"):
+        sample([a, b], n, seed, start=70, stop=30)
+    as_tuples = sample([a, b], n, seed, correlations=[("a", "b", 0.8)])
+    as_records = sample([a, b], n, seed, correlations=[SimpleNamespace(first_key="a", second_key="b", rho=0.8)])
+    assert all(np.array_equal(as_tuples[k], as_records[k]) for k in ("a", "b"))
+    assert not np.array_equal(as_tuples["b"], whole["b"])
+    assert np.array_equal(np.sort(as_tuples["b"]), np.sort(whole["b"]))   # reordered, not redrawn
+    # the second block is reordered by the group's correlation stream of block 1, not block 0's
+    from cashcast.models.analysis.correlations import correlate_block
+    block1 = {u.key: draw(u, row_stream(seed, u.key, 1), 400) for u in (a, b)}
+    again = correlate_block(block1, [("a", "b", 0.8)], lambda name: row_stream(seed, "correlation:" + name, 1))
+    assert all(np.array_equal(as_tuples[k][BLOCK:], again[k]) for k in ("a", "b"))

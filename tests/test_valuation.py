@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
+from cashcast.models.analysis.cap_table import missing_note
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.assumptions import write_assumption_workbook
@@ -209,3 +210,28 @@ def test_shares_add_to_one_and_each_round_dilutes_by_its_terms(rounds):
         later = np.prod(kept[k + 1:])
         assert owned[k][-1] == pytest.approx(amount / (pre + amount) * later, rel=1e-9, abs=1e-15)
         assert (owned[k][:m] == 0).all()
+
+
+def test_the_note_names_every_round_without_a_valuation_in_the_plural():
+    """Two rounds without a valuation: both named, comma-separated, and "they" / "them"."""
+    assert missing_note(["Seed", "Series A"]) == (
+        "no pre_money or post_money for: Seed, Series A; the shares they sold are unknown, so the ownership "
+        "after them is not computed (no guess is made)")
+
+
+def test_a_round_s_first_tranche_caps_how_late_it_is_signed(tmp_path):
+    """Seed's month is May, December in a scenario, but its first tranche (August) signs it earlier: as
+    late as 2023-08, a month after A's July."""
+    found = problems_of(BAD["a round's first tranche caps how late a scenario signs it"](tmp_path))
+    assert found == ["model.xlsx:Assumptions!D10: round 'Seed' may be signed as late as 2023-08 but 'A' as early "
+                     "as 2023-07; with valuations the rounds must be signed in the same order in every scenario "
+                     "and at every low and high"]
+
+
+def test_a_round_s_low_month_is_named_at_its_low_cell(tmp_path):
+    """A's month may be as early as its low, February, before Seed's only tranche in March: the problem
+    sits at A's low cell (F8)."""
+    found = problems_of(BAD["a round's low month signs it before the earlier round"](tmp_path))
+    assert found == ["model.xlsx:Assumptions!F8: round 'Seed' may be signed as late as 2023-03 but 'A' as early "
+                     "as 2023-02; with valuations the rounds must be signed in the same order in every scenario "
+                     "and at every low and high"]

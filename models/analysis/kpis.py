@@ -23,6 +23,7 @@ from cashcast.models.analysis.reductions import (
 )
 from cashcast.models.analysis.yearly import BurnMultiple, PerYear, YearEndRunRate, YearRatio
 from cashcast.models.engine.annual import MEAN, year_spans
+from cashcast.models.engine.constants import MONTHS_PER_YEAR
 from cashcast.models.engine.expr import LineRef, MonthIndex, Num, Param
 from cashcast.models.engine.names import setting_name
 
@@ -34,9 +35,9 @@ BETTER_WORDS = {("month", 1): "later", ("month", -1): "earlier", ("months", 1): 
 
 BELOW_FLOOR = Flag("flag.below_minimum_cash", "Closing cash below the cash floor (minimum_cash)",
                    LineRef("closing_cash").lt(Param(setting_name("minimum_cash"))))
-FULL_YEAR = 12   # break-even needs a full trailing window: month 11 (the twelfth) is the first
+# break-even needs a full trailing window: month 11 (the twelfth, MONTHS_PER_YEAR − 1) is the first
 BREAK_EVEN = Flag("flag.break_even", "Trailing-12-month operating cash flow ≥ 0, over a full 12 months",
-                  LineRef("ttm_operating_cash_flow").ge(Num(0)) * MonthIndex().ge(Num(FULL_YEAR - 1)),
+                  LineRef("ttm_operating_cash_flow").ge(Num(0)) * MonthIndex().ge(MONTHS_PER_YEAR - Num(1)),
                   words="ttm_operating_cash_flow >= 0 and month_index >= 11")
 MINIMUM, RATE = setting_name("minimum_cash"), setting_name("discount_rate")
 
@@ -274,6 +275,16 @@ def flags() -> tuple[Flag, ...]:
     for k in KPIS:
         for f in k.definition.flags():
             out.setdefault(f.key, f)
+    return tuple(out.values())
+
+
+def marks() -> tuple:
+    """The running last-month helper rows the KPIs read (:class:`~cashcast.models.analysis.reductions.LastMonth`),
+    each once, in the order of first use."""
+    out: dict = {}
+    for k in KPIS:
+        for m in k.definition.marks():
+            out.setdefault(m.key, m)
     return tuple(out.values())
 
 

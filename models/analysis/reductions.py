@@ -11,7 +11,8 @@ month's value, the NPV or the IRR. Like a line, each reduction is defined once a
   (the line's row, from month ``skip`` to the last, absolute A1), ``ctx.first(name)`` and
   ``ctx.last(name)`` (one month's cell), ``ctx.dates()`` (the row of month dates), ``ctx.indices()``
   (the row of month numbers 0, 1, …), ``ctx.months`` (how many), ``ctx.flags(key)`` (the row of a
-  :class:`Flag`), ``ctx.param(name)`` (a defined name) and ``ctx.irr(name)`` (the IRR search's
+  :class:`Flag`), ``ctx.last_date()``, ``ctx.last_flag(key)`` and ``ctx.last_mark(key)`` (the last month's cells
+  of the dates, a flag and a :class:`LastMonth` row), ``ctx.param(name)`` (a defined name) and ``ctx.irr(name)`` (the IRR search's
   formula, see :mod:`cashcast.reports.excel.irr`).
 
 Month results are 0-based month indices with NaN for "never within the horizon"; the Excel cell
@@ -27,10 +28,12 @@ import numpy
 
 from cashcast.models.analysis import kpi
 from cashcast.models.analysis.yearly import PerYear  # noqa: F401  (the yearly reductions live there)
+from cashcast.models.engine.constants import LONGEST_MONTHS, MONTHS_PER_YEAR
 from cashcast.models.engine.expr import BinOp, Expr, Param
 
 NEVER, UNDEFINED = "never", "n/a"
-CENTURY = 1200   # months: a cash-out month implied further than this after the horizon is "never"
+NONE = "none"   # a helper cell with no month yet (text: MAX, COUNT and MATCH skip it)
+CENTURY = LONGEST_MONTHS.value   # months: a cash-out month implied further than this after the horizon is "never"
 COMPARISONS = (">=", ">", "<=", "<")
 
 
@@ -75,8 +78,38 @@ class Flag:
         return f"={c.xl(ctx)}"
 
 
+@dataclass(frozen=True)
+class LastMonth:
+    """A helper row: in each month, the number of the last month so far whose flag equals ``value``
+    ("none" before the first). Its last cell is the last such month of the horizon: a running row is
+    how a spreadsheet finds a last match portably (``SUMPRODUCT(MAX(...))`` is not an array formula
+    in Gnumeric). Excel: ``=IF(D88=0,D$3,C91)``, the first month ``=IF(D88=0,D$3,"none")``.
+    """
+
+    flag: Flag
+    value: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.flag.key}.last_{self.value}"
+
+    @property
+    def label(self) -> str:
+        return f"Last month number so far with {self.flag.key} = {self.value} ({NONE}: not yet)"
+
+    def np(self, ctx) -> numpy.ndarray:
+        """(T, S): the running last month number, NaN before the first."""
+        hits = self.flag.np(ctx) == self.value
+        months = numpy.arange(hits.shape[0], dtype=float)[:, None]
+        return numpy.fmax.accumulate(numpy.where(hits, months, numpy.nan), axis=0)
+
+    def xl(self, flag: str, index: str, before: str | None) -> str:
+        """One month's cell: its flag cell, its month-number cell, last month's cell (None: the first)."""
+        return f'=IF({flag}={self.value},{index},{before if before else chr(34) + NONE + chr(34)})'
+
+
 class Reduction:
-    """Base of every reduction: lines read, helper flags needed, numpy value, Excel formula."""
+    """Base of every reduction: lines read, helper flags and running rows needed, numpy value, Excel formula."""
 
     line: str
 
@@ -84,6 +117,10 @@ class Reduction:
         return frozenset({self.line})
 
     def flags(self) -> tuple[Flag, ...]:
+        return ()
+
+    def marks(self) -> tuple[LastMonth, ...]:
+        """The running last-month helper rows the formula reads."""
         return ()
 
     @property
@@ -116,7 +153,7 @@ class FirstMonth(OnFlag):
     """The first month whose flag is 1: as a month date (``as_date``) or as months from the start.
 
     numpy: :func:`cashcast.models.analysis.kpi.first_month`. Excel:
-    ``IFERROR(INDEX(dates,MATCH(1,flags,0)),"never")``, or ``IFERROR(MATCH(1,flags,0)-1,"never")``.
+    ``IFERROR(INDEX(dates,1,MATCH(1,flags,0)),"never")``, or ``IFERROR(MATCH(1,flags,0)-1,"never")``.
     """
 
     as_date: bool
@@ -132,7 +169,7 @@ class FirstMonth(OnFlag):
     def xl(self, ctx) -> str:
         found = f"MATCH(1,{ctx.flags(self.flag.key)},0)"
         if self.as_date:
-            return f'=IFERROR(INDEX({ctx.dates()},{found}),"{NEVER}")'
+            return f'=IFERROR(INDEX({ctx.dates()},1,{found}),"{NEVER}")'
         return f'=IFERROR({found}-1,"{NEVER}")'
 
 
@@ -178,7 +215,7 @@ class Npv(Reduction):
     """Net present value of a monthly line at an annual rate, the first month undiscounted.
 
     numpy: :func:`cashcast.models.analysis.kpi.npv`. Excel's NPV discounts its first value, so the
-    first month is added outside it: ``NPV(((1+rate)^(1/12)-1),E9:O9)+D9``.
+    first month is added outside it: ``NPV(((1+rate)^(1/MONTHS_PER_YEAR)-1),E9:O9)+D9``.
     """
 
     line: str
@@ -193,7 +230,7 @@ class Npv(Reduction):
 
     def xl(self, ctx) -> str:
         first, rest = ctx.first(self.line), ctx.range(self.line, skip=1)
-        monthly = f"((1+{ctx.param(self.rate)})^(1/12)-1)"
+        monthly = f"((1+{ctx.param(self.rate)})^(1/{MONTHS_PER_YEAR.name})-1)"
         return f"={first}" if rest is None else f"=NPV({monthly},{rest})+{first}"
 
 
@@ -283,8 +320,8 @@ class Count(OnFlag):
 class AfterLast(OnFlag):
     """The month after the last one whose flag equals ``value``: from it to the horizon, the flag
     differs. numpy: :func:`cashcast.models.analysis.kpi.after_last`. Excel: the last such month's
-    number is ``SUMPRODUCT(MAX((flags=v)*numbers))``; "n/a" where no month has the value, "never"
-    where the last one does."""
+    number is the last cell of a :class:`LastMonth` row, and the month after it is found by its number
+    (``MATCH(last+1,numbers,0)``); "n/a" where no month has the value, "never" where the last one does."""
 
     value: int
     words: str
@@ -293,14 +330,17 @@ class AfterLast(OnFlag):
     def text(self) -> str:
         return self.words
 
+    def marks(self) -> tuple[LastMonth, ...]:
+        return (LastMonth(self.flag, self.value),)
+
     def np(self, ctx) -> numpy.ndarray:
         return kpi.after_last(self.flag.np(ctx) == self.value)
 
     def xl(self, ctx) -> str:
-        hits = f"({ctx.flags(self.flag.key)}={self.value})"
-        last = f"SUMPRODUCT(MAX({hits}*{ctx.indices()}))"
-        return (f'=IF(SUMPRODUCT({hits}*1)=0,"{UNDEFINED}",IF({last}>={ctx.months - 1},"{NEVER}",'
-                f"INDEX({ctx.dates()},1,{last}+2)))")
+        last = ctx.last_mark(self.marks()[0].key)
+        after = f"MATCH({last}+1,{ctx.indices()},0)"   # the column of the month after it
+        return (f'=IF(ISTEXT({last}),"{UNDEFINED}",IF({last}>=MAX({ctx.indices()}),"{NEVER}",'
+                f"INDEX({ctx.dates()},1,{after})))")
 
 
 @dataclass(frozen=True)
@@ -323,7 +363,7 @@ class FirstAfter(OnFlag):
     def xl(self, ctx) -> str:
         flags = ctx.flags(self.flag.key)
         start = f"MATCH(1,{flags},0)"
-        rest = f"INDEX({flags},1,{start}+1):INDEX({flags},1,{ctx.months})"
+        rest = f"INDEX({flags},1,{start}+1):{ctx.last_flag(self.flag.key)}"
         return (f'=IF(ISNA({start}),"{UNDEFINED}",IFERROR(INDEX({ctx.dates()},1,'
                 f'{start}+MATCH({self.value},{rest},0)),"{NEVER}"))')
 
@@ -339,7 +379,8 @@ class RunwayAtHorizon(Reduction):
     Jun 2025 does not "run out in Jan 2033".
 
     numpy: :func:`cashcast.models.analysis.kpi.runway_at_horizon`. Excel:
-    ``IF(-AVERAGE(last 3)>0,INT(MAX(0,cash-floor)/-AVERAGE(last 3)),"never")``, and for the date,
+    ``IF(-AVERAGE(last 3)>0,INT(MAX(0,cash-floor)/-AVERAGE(last 3)),"never")`` ("never" also past
+    ``LONGEST_MONTHS``), and for the date,
     first ``IF(last flag=1, the month after the last 0 flag, …)``.
     """
 
@@ -355,6 +396,9 @@ class RunwayAtHorizon(Reduction):
 
     def flags(self) -> tuple[Flag, ...]:
         return (self.below,) if self.below else ()
+
+    def marks(self) -> tuple[LastMonth, ...]:
+        return (LastMonth(self.below, 0),) if self.below and self.as_date else ()
 
     @property
     def text(self) -> str:
@@ -384,13 +428,12 @@ class RunwayAtHorizon(Reduction):
         runway = f"INT(MAX(0,{ctx.last(self.line)}-{ctx.param(self.floor)})/{burn})"
         shown = runway
         if self.as_date:
-            last = f"INDEX({ctx.dates()},1,{ctx.months})"
+            last = ctx.last_date()
             shown = f"DATE(YEAR({last}),MONTH({last})+1+{runway},1)"
-        formula = f'IF({burn}>0,IF({runway}>{CENTURY},"{NEVER}",{shown}),"{NEVER}")'
+        formula = f'IF({burn}>0,IF({runway}>{LONGEST_MONTHS.name},"{NEVER}",{shown}),"{NEVER}")'
         if not (self.as_date and self.below):
             return f"={formula}"
-        flags = ctx.flags(self.below.key)
-        above = f"({flags}=0)"
-        start = (f"IF(SUMPRODUCT({above}*1)=0,INDEX({ctx.dates()},1,1),"
-                 f"INDEX({ctx.dates()},1,SUMPRODUCT(MAX({above}*{ctx.indices()}))+2))")
-        return f"=IF(INDEX({flags},1,{ctx.months})=1,{start},{formula})"
+        above = ctx.last_mark(self.marks()[0].key)   # the last month not below the floor
+        start = (f"IF(ISTEXT({above}),INDEX({ctx.dates()},1,1),"
+                 f"INDEX({ctx.dates()},1,MATCH({above}+1,{ctx.indices()},0)))")
+        return f"=IF({ctx.last_flag(self.below.key)}=1,{start},{formula})"

@@ -18,17 +18,18 @@ from dataclasses import dataclass
 
 import numpy
 
-from cashcast.models.engine import annual
+from cashcast.models.engine import annual, constants
 
 UNDEFINED = "n/a"
-MONTHS_PER_YEAR = 12
+MONTHS_PER_YEAR = constants.MONTHS_PER_YEAR.value   # numpy uses the value, Excel the name
 # Recurring revenue: what a customer pays again every month or year under a standing agreement, the
 # revenue lines of subscription and licensing blocks, and of plain `revenue` blocks whose `recurring`
 # row says yes. Usage (metered calls), advertising and other plain revenue are not: they are paid as
 # consumed or as a total the model cannot call recurring.
 RECURRING_KINDS = ("subscription", "licensing")
 # A denominator below half a cent (revenue, ARR growth) gives no ratio: a quotient of noise.
-HALF_CENT = 0.005
+HALF_CENT = constants.HALF_CENT.value
+NAMED = {MONTHS_PER_YEAR: constants.MONTHS_PER_YEAR.name, HALF_CENT: constants.HALF_CENT.name}
 
 
 def recurring_lines(model) -> list[str]:
@@ -76,7 +77,7 @@ class PerYear:
 class YearEndRunRate:
     """Annual recurring revenue at the year end: 12 × the recurring revenue lines (subscription and
     licensing blocks, plain revenue marked recurring) in the year's last month; 0 in a model without them. Excel:
-    ``=12*(Monthly!O9+Monthly!O12)``."""
+    ``=MONTHS_PER_YEAR*(Monthly!O9+Monthly!O12)``."""
 
     @property
     def text(self) -> str:
@@ -101,14 +102,14 @@ class YearEndRunRate:
         return f"({'+'.join(cell_of(n) for n in names)})" if names else "0"
 
     def xl(self, cells) -> str:
-        return f"={MONTHS_PER_YEAR}*{self.cells_sum(cells.model, lambda n: cells.span(n)[1])}"
+        return f"={NAMED[MONTHS_PER_YEAR]}*{self.cells_sum(cells.model, lambda n: cells.span(n)[1])}"
 
 
 @dataclass(frozen=True)
 class YearRatio:
     """The ratio of two lines' sums over the year: gross margin is Σ gross_profit ÷ Σ revenue.
     NaN ("n/a") where the denominator's sum is at most half a cent. Excel:
-    ``=IF(SUM(rev)>0.005,SUM(gp)/SUM(rev),"n/a")``."""
+    ``=IF(SUM(rev)>HALF_CENT,SUM(gp)/SUM(rev),"n/a")``."""
 
     numerator: str
     denominator: str
@@ -131,7 +132,7 @@ class YearRatio:
     def xl(self, cells) -> str:
         num = annual.of(annual.SUM).xl(*cells.span(self.numerator))[1:]
         den = annual.of(annual.SUM).xl(*cells.span(self.denominator))[1:]
-        return f'=IF({den}>{HALF_CENT},{num}/{den},"{UNDEFINED}")'
+        return f'=IF({den}>{NAMED[HALF_CENT]},{num}/{den},"{UNDEFINED}")'
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ class BurnMultiple:
     """Net burn ÷ net new ARR for the year: ``−Σ flow`` over the year's months ÷ (ARR at the year end
     − ARR at the previous year end, 0 before the first month). NaN ("n/a") when ARR did not grow by
     more than half a cent; negative when the year generated cash while ARR grew. Excel:
-    ``=IF(new>0.005,-SUM(ocf)/new,"n/a")`` with ``new = 12*(Dec cells) − 12*(previous Dec cells)``."""
+    ``=IF(new>HALF_CENT,-SUM(ocf)/new,"n/a")`` with ``new = MONTHS_PER_YEAR*(Dec cells) −
+    MONTHS_PER_YEAR*(previous Dec cells)``."""
 
     flow: str
     arr: YearEndRunRate = YearEndRunRate()
@@ -164,6 +166,6 @@ class BurnMultiple:
         end = self.arr.cells_sum(cells.model, lambda n: cells.span(n)[1])
         previous = (self.arr.cells_sum(cells.model, cells.before) if cells.before(self.flow) is not None
                     else "0")
-        new = f"({MONTHS_PER_YEAR}*{end}-{MONTHS_PER_YEAR}*{previous})"
+        new = f"({NAMED[MONTHS_PER_YEAR]}*{end}-{NAMED[MONTHS_PER_YEAR]}*{previous})"
         burn = annual.of(annual.SUM).xl(*cells.span(self.flow))[1:]
-        return f'=IF({new}>{HALF_CENT},-{burn}/{new},"{UNDEFINED}")'
+        return f'=IF({new}>{NAMED[HALF_CENT]},-{burn}/{new},"{UNDEFINED}")'

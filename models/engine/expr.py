@@ -129,6 +129,56 @@ class Num(Expr):
         return _fmt_number(self.value)
 
 
+def _plain(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _folded(name: str, op, reflected: bool = False):
+    """A Const's operator: with a plain number on the other side, plain arithmetic on the constant's
+    value (so a formula's doctest with numbers gives a number); with a node, the node ``Expr`` builds."""
+    def method(self, other):
+        if _plain(other):
+            return op(other, self.value) if reflected else op(self.value, other)
+        return getattr(Expr, name)(self, other)
+    method.__name__ = name
+    return method
+
+
+@dataclass(frozen=True, eq=False)
+class Const(Expr):
+    """A named constant, e.g. the 12 of ``annual_fee / MONTHS_PER_YEAR``. Excel: its defined name,
+    which points at a cell of the report's Constants block (:mod:`cashcast.models.engine.constants`
+    lists them), so no formula carries a bare number other than 0 and 1.
+
+    Against a plain number it folds to a plain number (``MONTHS_PER_YEAR * 20 == 240``); against a
+    node it builds a node, ``(plus__annual_fee/MONTHS_PER_YEAR)`` in Excel.
+
+    >>> twelve = Const("MONTHS_PER_YEAR", 12)
+    >>> twelve * 20, scalar(Num(1) / twelve) == 1 / 12, (Num(0) - twelve).xl(None)
+    (240, True, '(0-MONTHS_PER_YEAR)')
+    """
+
+    name: str
+    value: float
+    meaning: str = ""
+
+    def np(self, ctx):
+        return np.float64(self.value)
+
+    def xl(self, ctx) -> str:
+        return self.name
+
+    __add__ = _folded("__add__", operator.add)
+    __radd__ = _folded("__radd__", operator.add, reflected=True)
+    __sub__ = _folded("__sub__", operator.sub)
+    __rsub__ = _folded("__rsub__", operator.sub, reflected=True)
+    __mul__ = _folded("__mul__", operator.mul)
+    __rmul__ = _folded("__rmul__", operator.mul, reflected=True)
+    __truediv__ = _folded("__truediv__", operator.truediv)
+    __rtruediv__ = _folded("__rtruediv__", operator.truediv, reflected=True)
+    __pow__ = _folded("__pow__", operator.pow)
+
+
 @dataclass(frozen=True, eq=False)
 class Param(Expr):
     """An assumption, one value per scenario or sample. Excel: its defined name, e.g. ``plus__price``."""
@@ -320,7 +370,9 @@ class MonthsSince(Expr):
     """Whole months from a date assumption to this month (negative before it).
 
     numpy holds a date assumption as its month index from the model start, so this is ``t - date``;
-    Excel holds a real date, so it is ``(YEAR(month)-YEAR(date))*12+MONTH(month)-MONTH(date)``.
+    Excel holds a real date, so it is ``(YEAR(month)-YEAR(date))*MONTHS_PER_YEAR+MONTH(month)-MONTH(date)``,
+    written once per date on a helper row of the model sheet where the context has one
+    (``ctx.months_since(name)`` gives its cell) and every line reads that cell.
     """
 
     date: Expr
@@ -332,8 +384,23 @@ class MonthsSince(Expr):
         return ctx.month_index() - self.date.np(ctx)
 
     def xl(self, ctx) -> str:
+        helper = getattr(ctx, "months_since", None)
+        found = helper(self.date.name) if helper is not None and isinstance(self.date, Param) else None
+        if found is not None:
+            return found
+        from cashcast.models.engine.constants import MONTHS_PER_YEAR   # it imports this module
         m, d = ctx.month_date(), self.date.xl(ctx)
-        return f"((YEAR({m})-YEAR({d}))*12+MONTH({m})-MONTH({d}))"
+        return f"((YEAR({m})-YEAR({d}))*{MONTHS_PER_YEAR.name}+MONTH({m})-MONTH({d}))"
+
+    @staticmethod
+    def dates(exprs: Iterable["Expr"]) -> list[str]:
+        """The date assumptions the expressions count months since, each once, in order met."""
+        found: dict[str, None] = {}
+        for expr in exprs:
+            for node in expr.walk():
+                if isinstance(node, MonthsSince) and isinstance(node.date, Param):
+                    found.setdefault(node.date.name)
+        return list(found)
 
 
 @dataclass(frozen=True, eq=False)

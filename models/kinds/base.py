@@ -7,12 +7,12 @@ this one; :mod:`cashcast.models.kinds` lists them.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from cashcast.models.engine.expr import (DaysInMonth, Exp, Expr, If, Max, Min, MonthIndex, MonthOfYear,
                                          MonthsSince, Num, Param, Year, lift)
+from cashcast.models.engine import constants
 from cashcast.models.engine.annual import END, SUM
 from cashcast.models.engine.annual import of as annual_of
 from cashcast.models.engine.names import fx_name
@@ -20,7 +20,8 @@ from cashcast.models.engine.names import fx_name
 if TYPE_CHECKING:  # the loader imports the kinds registry, so the kinds import it only for types
     from cashcast.models.reading.data import Block, Row, Workbook
 
-MONTHS_PER_YEAR = 12
+# per year ÷ 12 (a named constant: Excel shows MONTHS_PER_YEAR, numpy uses 12)
+MONTHS_PER_YEAR = constants.MONTHS_PER_YEAR
 
 # Statement categories: where a block line sits in the three statements (see
 # :mod:`cashcast.models.statements.lines`, whose lines are sums over lines by category).
@@ -43,7 +44,7 @@ CATEGORIES: dict[str, str] = {
 }
 # A line of these roles must say where it sits in the statements
 CATEGORISED_ROLES = ("revenue", "cost", "funding", "repayment", "memo")
-S_CURVE_SPREAD = 2 * math.log(9)  # logistic steepness that spans 10%→90% over one "width"
+S_CURVE_SPREAD = constants.S_CURVE_SPREAD  # 2 ln 9: logistic steepness that spans 10%→90% over one "width"
 
 
 # The statement categories a cost line may have (a `cost` block's `category` row names one).
@@ -295,7 +296,7 @@ class BlockContext:
             return start + (value - start) * progress
         if "s_curve_midpoint" in shapes:
             mid, width = Param(shapes["s_curve_midpoint"].key), Param(shapes["s_curve_width"].key)
-            return value / (1 + Exp(Num(-S_CURVE_SPREAD) / width * (m - mid)))
+            return value / (1 + Exp(-S_CURVE_SPREAD / width * (m - mid)))
         return self._grown(value, shapes)
 
     def _grown(self, value: Expr, shapes: dict[str, Row]) -> Expr:

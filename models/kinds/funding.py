@@ -40,12 +40,15 @@ def shares_bought(received, shares_before, pre_money):
 
     Pre-money $90M, the founders' 1 share: a first tranche of $4M buys 4/90 of a share, and the new
     investors then own (4/90) ÷ (1 + 4/90) = 4/94; the second tranche of $6M at the same price brings
-    them to (10/90) ÷ (1 + 10/90) = 10%.
+    them to (10/90) ÷ (1 + 10/90) = 10%. Counted in the founders' 3 million shares instead, the price is
+    $30 a share and the $4M buys 133,333.33 shares.
 
     >>> from cashcast.models.engine.expr import scalar
     >>> a = scalar(shares_bought(4e6, 1, 90e6)); b = a + scalar(shares_bought(6e6, 1, 90e6))
     >>> round(a / (1 + a) - 4 / 94, 15), round(b / (1 + b), 15)
     (0.0, 0.1)
+    >>> round(scalar(shares_bought(4e6, 3e6, 90e6)), 2)
+    133333.33
     """
     return received * shares_before / pre_money
 

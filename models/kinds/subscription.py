@@ -2,6 +2,7 @@
 the subscribers back toward audience × conversion; acquisition cost per gross add and unit economics."""
 from __future__ import annotations
 
+from cashcast.models.engine import constants
 from cashcast.models.engine.annual import MEAN
 from cashcast.models.engine.expr import If, LineRef, Max, Num, Prev, lift
 from cashcast.models.kinds.base import BlockContext, KindSpec, Line, ParamSpec as P
@@ -61,7 +62,7 @@ def arpu(revenue, payers):
     return If(lift(payers).gt(0), lift(revenue) / payers, Num(0))
 
 
-LONGEST_MONTHS = 1200  # the longest span cashcast accepts (README "Bounds"): a payer's lifetime at most
+LONGEST_MONTHS = constants.LONGEST_MONTHS  # 1,200: the longest span cashcast accepts (README "Bounds"): a payer's lifetime at most
 
 
 def ltv(margin_per_payer, churn):
@@ -74,7 +75,7 @@ def ltv(margin_per_payer, churn):
     >>> scalar(ltv(20.0, 0.05)), scalar(ltv(20.0, 0.0))
     (400.0, 24000.0)
     """
-    return lift(margin_per_payer) / Max(churn, 1 / LONGEST_MONTHS)
+    return lift(margin_per_payer) / Max(churn, Num(1) / LONGEST_MONTHS)
 
 
 def cac_payback_months(cac, margin_per_payer):
@@ -88,7 +89,7 @@ def cac_payback_months(cac, margin_per_payer):
     (3.0, 1200.0)
     """
     margin = lift(margin_per_payer)
-    return If((margin * LONGEST_MONTHS).gt(cac), lift(cac) / margin, Num(LONGEST_MONTHS))
+    return If((margin * LONGEST_MONTHS).gt(cac), lift(cac) / margin, LONGEST_MONTHS)
 
 
 def build(b: BlockContext) -> list[Line]:

@@ -58,6 +58,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from cashcast.models.engine.constants import HALF_CENT
 from cashcast.models.engine.expr import DaysInMonth, Expr, If, LineRef, Num, Param, Prev, RollingSum, Sum
 from cashcast.models.engine.names import setting_name
 from cashcast.models.kinds import Line
@@ -160,7 +161,7 @@ def _s(name: str, label: str, section: str, definition, stock: bool = False, rol
 
 # Gross margin is a ratio to revenue: below half a cent of revenue it is shown as 0 rather than a quotient
 # that can overflow (a loss of billions over a revenue of 1e-300) and means nothing.
-MEANINGFUL_REVENUE = LineRef("revenue").gt(Num(0.005))
+MEANINGFUL_REVENUE = LineRef("revenue").gt(HALF_CENT)
 
 INCOME_LINES: tuple[StatementLine, ...] = (
     _s("cost_of_revenue", "Cost of revenue", INCOME, sum_of_category("cost_of_revenue")),

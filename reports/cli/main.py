@@ -16,21 +16,34 @@ import errno
 import sys
 import traceback
 
-from cashcast import __version__
-from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
-from cashcast.models.analysis import kpis as registry
-from cashcast.models.reading.problems import InputError
+import importlib
 
-from cashcast.reports.cli import check, new, run, solve
 from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # noqa: F401 (re-exported)
                                          EXIT_OUTPUT, EXIT_PIPE, OutputError, interrupted_status, reader_gone,
                                          say, silence_stdout, stop_signals_raise)
-from cashcast.reports.cli.options import count, from_namespace
 
-COMMANDS = {"run": run.cmd_run, "check": check.cmd_check, "new": new.cmd_new, "solve": solve.cmd_solve}
+# Each command's module is imported when the command runs, so that `--version` reads no model code and
+# `check` none of the reports' (matplotlib, XlsxWriter, Jinja2 are imported by the stages that use them).
+COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve"}
+
+
+def command(name: str):
+    """The function of command ``name`` (its module imported now)."""
+    module, function = COMMANDS[name].split(":")
+    return getattr(importlib.import_module(f"cashcast.reports.cli.{module}"), function)
+
+
+def version() -> str:
+    """``cashcast X.Y.Z``, as ``--version`` prints it."""
+    from cashcast import __version__
+
+    return f"cashcast {__version__}"
 
 
 def add_run(sub) -> None:
+    from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
+    from cashcast.reports.cli.options import count
+
     r = sub.add_parser("run", help="run a workbook and write the reports")
     r.add_argument("workbook")
     r.add_argument("--out", default="out", help="output folder (default out/)")
@@ -44,7 +57,19 @@ def add_run(sub) -> None:
                    help="language of the HTML and Excel reports: en (default) or zh (Chinese)")
     r.add_argument("--pdf", action="store_true", help="also print the HTML report to DIR/<stem>.pdf "
                    "(headless Chromium)")
+    r.add_argument("--jobs", type=positive, default=None, help="processes drawing the HTML report's "
+                   "charts (default: one per usable CPU); the reports are the same whatever the number")
     add_strict(r)
+
+
+def positive(text: str) -> int:
+    """A whole number of 1 or more, for argparse."""
+    from cashcast.reports.cli.options import count
+
+    n = count(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("give 1 or more")
+    return n
 
 
 def add_strict(command) -> None:
@@ -62,6 +87,10 @@ def add_check_and_new(sub) -> None:
 
 
 def add_solve(sub) -> None:
+    from cashcast.models.analysis import kpis as registry
+    from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
+    from cashcast.reports.cli.options import count
+
     valid = "; ".join(f"{k.name}: {k.target}" for k in registry.solvable())
     s = sub.add_parser("solve", help="the value of one assumption that reaches a KPI or probability target",
                        description="Vary one assumption of one scenario and report the value that "
@@ -92,7 +121,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cashcast", description="Assumption workbooks → cash-flow, "
                                 "break-even and runway models and investor reports.")
     p.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--version", action="version", version=version())
     sub = p.add_subparsers(dest="command", required=True)
     add_run(sub)
     add_check_and_new(sub)
@@ -102,8 +131,11 @@ def parser() -> argparse.ArgumentParser:
 
 def dispatch(args: argparse.Namespace, debug: bool) -> int:
     """Run the command with its typed options; map every failure to an exit status and a message."""
+    from cashcast.models.reading.problems import InputError
+    from cashcast.reports.cli.options import from_namespace
+
     try:
-        return COMMANDS[args.command](from_namespace(args))
+        return command(args.command)(from_namespace(args))
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -147,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def parse_and_dispatch(argv: list[str], debug: bool) -> int:
     """Parse (``--help`` and ``--version`` print and exit here) and run the command."""
+    if argv == ["--version"]:  # what argparse would print, without building the commands' parsers
+        print(version())
+        return EXIT_OK
     try:
         args = parser().parse_args(argv)
     except SystemExit:

@@ -17,8 +17,10 @@ from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
 @dataclass(frozen=True)
 class RunOptions:
     """``cashcast run``: the workbook, the output folder, the scenarios (None: all), the Monte Carlo
-    samples (0: none) and seed, whether to print the HTML report to PDF, and the language of the HTML
-    and Excel reports (``lang``: 'en' or 'zh'; the JSON and CSV are always English)."""
+    samples (0: none) and seed, whether to print the HTML report to PDF, the language of the HTML
+    and Excel reports (``lang``: 'en' or 'zh'; the JSON and CSV are always English); ``jobs``: the
+    processes drawing the HTML report's charts (None: one per usable CPU; 1: this one; the outputs are
+    the same whatever the number)."""
 
     workbook: Path
     out: Path = Path("out")
@@ -28,6 +30,7 @@ class RunOptions:
     pdf: bool = False
     strict: bool = False
     lang: str = "en"
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def cmd_run(opts: RunOptions) -> int:
     check_folder(opts.out)
     with progress_bar(opts.samples) as progress:
         outcome = compute(opts.workbook, opts.scenarios, opts.samples, opts.seed, progress, opts.strict)
-    outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf, opts.lang)
+    outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf, opts.jobs, opts.lang)
     try:
         publish(opts.out, opts.workbook.stem, outputs)
     except OSError as exc:
@@ -65,19 +65,29 @@ def progress_bar(samples: int) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-def render_outputs(outcome: Outcome, stem: str, pdf: bool = False, lang: str = "en") -> dict[str, bytes | str]:
+def render_outputs(outcome: Outcome, stem: str, pdf: bool = False, jobs: int | None = 1,
+                   lang: str = "en") -> dict[str, bytes | str]:
     """Every output of a finished run, rendered in memory first, so a failure writes nothing; the
-    Excel and HTML reports in language ``lang`` (the JSON and CSV are data, always English)."""
+    Excel and HTML reports in language ``lang`` (the JSON and CSV are data, always English).
+
+    The HTML report's charts are drawn by ``jobs`` processes (None: one per usable CPU; forked inside
+    the language's block, so they draw in it) while this one writes the other outputs; the bytes are
+    the same whatever ``jobs``."""
     from cashcast.reports.excel.report import excel_bytes
-    from cashcast.reports.html.page import html_report
+    from cashcast.reports.html.page import HtmlReport
+    from cashcast.reports.html.render import usable_cpus
 
     table = summary(outcome.run)  # the run's figures, built once; the JSON and the HTML format them
-    outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
-                                       f"{stem}.csv": csv_text(outcome),
-                                       f"{stem}.annual.csv": annual_csv_text(outcome)}
     with language(lang):
-        outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
-        outputs[f"{stem}.html"] = html_report(outcome, table)
+        html = HtmlReport(outcome, table, usable_cpus() if jobs is None else jobs)  # charts start drawing
+        try:
+            outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
+                                               f"{stem}.csv": csv_text(outcome),
+                                               f"{stem}.annual.csv": annual_csv_text(outcome)}
+            outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
+            outputs[f"{stem}.html"] = html.html()
+        finally:
+            html.drawing.close()
         if pdf:  # the cover's date and the footers in the report's language
             from cashcast.reports.html.pdf import html_to_pdf
             outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])

@@ -57,7 +57,7 @@ class Book:
         layout = ModelLayout.of(run.model)
         inputs = input_rows(run.workbook)
         names = frozenset(r.key for r in inputs if r.key)
-        ctx = ExcelContext(layout.rows, names, 0, FIRST_MONTH_COL, INDEX_ROW, DATE_ROW)
+        ctx = ExcelContext(layout.rows, names, 0, FIRST_MONTH_COL, INDEX_ROW, DATE_ROW, layout.since)
         formulas = {name: [line_formula(line.expr, ctx.at(t)) for t in range(run.model.horizon)]
                     for name, line in run.model.lines.items()}
         sheets = scenario_sheet_names(run)

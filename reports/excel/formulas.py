@@ -8,12 +8,13 @@ Excel values to the same numbers. IRR's live guess search is in :mod:`cashcast.r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from cashcast.models.analysis.reductions import NEVER, UNDEFINED
+from cashcast.models.engine.constants import MONTHS_PER_YEAR
 
 
 def cell(row: int, col: int, abs_row: bool = False, abs_col: bool = False) -> str:
@@ -34,7 +35,9 @@ class ExcelContext:
     ``rows`` maps each line to its 0-based sheet row; month ``t`` sits in column ``first_col + t``;
     ``index_row`` holds the month numbers (0, 1, 2, ...) and ``date_row`` the first-of-month dates.
     ``names`` are the defined names an assumption may be referred to by; an unknown one raises
-    KeyError here rather than becoming ``#NAME?`` in the workbook.
+    KeyError here rather than becoming ``#NAME?`` in the workbook. ``since`` maps a date assumption to
+    its months-since helper row, which a :class:`~cashcast.models.engine.expr.MonthsSince` of it reads
+    instead of repeating the arithmetic in every cell.
     """
 
     rows: dict[str, int]
@@ -43,10 +46,20 @@ class ExcelContext:
     first_col: int = 3
     index_row: int = 2
     date_row: int = 3
+    since: dict[str, int] = field(default_factory=dict)
 
     def at(self, t: int) -> "ExcelContext":
         """The same sheet, month ``t``."""
-        return ExcelContext(self.rows, self.names, t, self.first_col, self.index_row, self.date_row)
+        return replace(self, t=t)
+
+    def without_helpers(self) -> "ExcelContext":
+        """The same month, writing months since a date in full (the helper rows' own formulas)."""
+        return replace(self, since={})
+
+    def months_since(self, date: str) -> str | None:
+        """The months-since helper cell of a date assumption in this month, None without one."""
+        row = self.since.get(date)
+        return None if row is None else cell(row, self.col)
 
     @property
     def col(self) -> int:
@@ -104,6 +117,7 @@ class KpiContext:
     date_row: int
     irr_of: Callable[[str], str]
     index_row: int = 2
+    mark_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def months(self) -> int:
@@ -132,6 +146,18 @@ class KpiContext:
     def flags(self, key: str) -> str:
         return row_range(self.flag_rows[key], self.first_col, self.last_col)
 
+    def last_date(self) -> str:
+        """The last month's date cell (absolute)."""
+        return cell(self.date_row, self.last_col, True, True)
+
+    def last_flag(self, key: str) -> str:
+        """A flag's last month cell (absolute)."""
+        return cell(self.flag_rows[key], self.last_col, True, True)
+
+    def last_mark(self, key: str) -> str:
+        """A running last-month helper row's last cell (absolute): the last such month of the horizon."""
+        return cell(self.mark_rows[key], self.last_col, True, True)
+
     def param(self, name: str) -> str:
         """A setting: its defined name."""
         return name
@@ -148,28 +174,47 @@ def difference(other: str, base: str, months: bool) -> str:
     ``months``; "n/a" when either is not a number ("never", an undefined IRR).
 
     >>> difference("E8", "$D8", True)
-    '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),(YEAR(E8)-YEAR($D8))*12+MONTH(E8)-MONTH($D8),"n/a")'
+    '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),(YEAR(E8)-YEAR($D8))*MONTHS_PER_YEAR+MONTH(E8)-MONTH($D8),"n/a")'
     """
-    diff = f"(YEAR({other})-YEAR({base}))*12+MONTH({other})-MONTH({base})" if months else f"{other}-{base}"
+    twelve = MONTHS_PER_YEAR.name
+    diff = f"(YEAR({other})-YEAR({base}))*{twelve}+MONTH({other})-MONTH({base})" if months else f"{other}-{base}"
     return f'=IF(AND(ISNUMBER({other}),ISNUMBER({base})),{diff},"{UNDEFINED}")'
 
 
-def rank_score(figure: str, better: int, fallback: str) -> str:
+def rank_score(figure: str, better: int, fallback: str | None) -> str:
     """A score where larger is better: the figure (negated when smaller is better), or ``fallback``
-    when it is not a number (never counted as past the horizon, n/a as the worst)."""
-    return f"=IF(ISNUMBER({figure}),{'' if better > 0 else '-'}{figure},{fallback})"
+    (a formula) when it is not a number: "never" counted as past the horizon; without a fallback the
+    text "n/a", which :func:`stable_rank` ranks below every number.
+
+    >>> rank_score("D8", -1, None)
+    '=IF(ISNUMBER(D8),-D8,"n/a")'
+    """
+    sign = "" if better > 0 else "-"
+    otherwise = f'"{UNDEFINED}"' if fallback is None else f"{sign}{fallback}"
+    return f"=IF(ISNUMBER({figure}),{sign}{figure},{otherwise})"
 
 
 def stable_rank(scores: str, mine: str, earlier: str | None) -> str:
-    """1 + the scores above mine + the equal scores of earlier scenarios: numpy's stable argsort.
+    """1 + the scores above mine + the equal scores of earlier scenarios: numpy's stable argsort. A
+    score "n/a" (text) ranks after every number, after the earlier "n/a"s. Text compares above every
+    number in all three engines, so a number's count of scores above it leaves the texts out
+    (``COLUMNS − COUNT`` of them); ``ISNUMBER`` of a range is not an array inside SUMPRODUCT in Gnumeric.
 
     >>> stable_rank("$D$40:$F$40", "E40", "$D$40:$D$40")
-    '=1+SUMPRODUCT(($D$40:$F$40>E40)*1)+SUMPRODUCT(($D$40:$D$40=E40)*1)'
+    '=IF(ISNUMBER(E40),1+SUMPRODUCT(($D$40:$F$40>E40)*1)-(COLUMNS($D$40:$F$40)-COUNT($D$40:$F$40))+SUMPRODUCT(($D$40:$D$40=E40)*1),1+COUNT($D$40:$F$40)+SUMPRODUCT(($D$40:$D$40=E40)*1))'
     """
-    formula = f"=1+SUMPRODUCT(({scores}>{mine})*1)"
-    return formula + (f"+SUMPRODUCT(({earlier}={mine})*1)" if earlier else "")
+    number = f"1+SUMPRODUCT(({scores}>{mine})*1)-(COLUMNS({scores})-COUNT({scores}))"
+    text = f"1+COUNT({scores})"
+    if earlier:
+        number += f"+SUMPRODUCT(({earlier}={mine})*1)"
+        text += f"+SUMPRODUCT(({earlier}={mine})*1)"
+    return f"=IF(ISNUMBER({mine}),{number},{text})"
 
 
-def ranked_name(names: str, ranks: str, position: int) -> str:
-    """The name of the scenario ranked ``position`` (1 = best)."""
-    return f"=INDEX({names},MATCH({position},{ranks},0))"
+def ranked_name(names: str, ranks: str, position: str) -> str:
+    """The name of the scenario ranked ``position`` (a formula of the position, 1 = best).
+
+    >>> ranked_name("$D$7:$F$7", "$D$60:$F$60", "COLUMNS($C50:D50)")
+    '=INDEX($D$7:$F$7,1,MATCH(COLUMNS($C50:D50),$D$60:$F$60,0))'
+    """
+    return f"=INDEX({names},1,MATCH({position},{ranks},0))"

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.annual import year_spans  # noqa: F401  (the sheets import it from here)
+from cashcast.models.engine.constants import CONSTANTS
+from cashcast.models.engine.expr import MonthsSince
 from cashcast.models.engine.model import Model
 from cashcast.models.engine.names import fx_name, setting_name
 from cashcast.models.analysis.scenarios import Run
@@ -29,6 +31,9 @@ SELECTOR_NAME, INDEX_NAME = "selected_scenario", "scenario_index"
 # Model sheets (Monthly and one per scenario): 0-based rows and columns
 TITLE_ROW, SCENARIO_ROW, INDEX_ROW, DATE_ROW, FIRST_BODY_ROW = 0, 1, 2, 3, 5
 LABEL_COL, UNIT_COL, KEY_COL, FIRST_MONTH_COL = 0, 1, 2, 3
+
+CONSTANTS_TITLE = _noop("Constants (defined names the formulas use; on Monthly only)")
+SINCE_KEY = "months_since."   # the key of a months-since helper row: months_since.<date assumption>
 
 # The unit column of a key figure, by its kind (money shows the currency)
 KPI_UNITS = {"month": "month", "months": "months", "rate": "%/year"}
@@ -76,8 +81,11 @@ class ModelLayout:
     sections: list[tuple[int, str]] = field(default_factory=list)   # (row, title)
     rows: dict[str, int] = field(default_factory=dict)             # line → row
     flags: dict[str, int] = field(default_factory=dict)            # flag key → row
+    marks: dict[str, int] = field(default_factory=dict)            # running last-month row key → row
     irr: dict[str, int] = field(default_factory=dict)              # IRR search helper key → row
     kpis: dict[str, int] = field(default_factory=dict)             # KPI key → row
+    since: dict[str, int] = field(default_factory=dict)            # date assumption → months-since row
+    constants: dict[str, int] = field(default_factory=dict)        # named constant → row (Monthly only)
     line_sections: int = 0                                         # sections[:line_sections] hold lines
 
     @property
@@ -96,10 +104,20 @@ class ModelLayout:
                 r += 1
             r += 1
         layout.line_sections = len(layout.sections)
+        dates = MonthsSince.dates(line.expr for line in model.lines.values())
+        if dates:
+            layout.sections.append((r, _noop("Helper rows: months since each date (read by the lines above)")))
+            for name in dates:
+                r += 1
+                layout.since[name] = r
+            r += 2
         layout.sections.append((r, _noop("Helper rows for the key figures (1 = yes)")))
         for flag in registry.flags():
             r += 1
             layout.flags[flag.key] = r
+        for mark in registry.marks():
+            r += 1
+            layout.marks[mark.key] = r
         r += 2
         layout.sections.append((r, _noop("Helper rows: IRR search (a live guess for IRR, the root nearest 0)")))
         for key in IRR_ROWS:
@@ -110,6 +128,11 @@ class ModelLayout:
         for kpi in registry.KPIS:
             r += 1
             layout.kpis[kpi.name] = r
+        r += 2
+        layout.sections.append((r, CONSTANTS_TITLE))
+        for const in CONSTANTS:
+            r += 1
+            layout.constants[const.name] = r
         return layout
 
 

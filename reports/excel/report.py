@@ -60,6 +60,7 @@ from cashcast.reports.excel.layout import (
 from cashcast.reports.excel.sheets import (annual, assumptions, cap_table, checks, model, sensitivity, simulation,
                                           sources, statements, summary)
 from cashcast.reports.excel.widths import fit_columns
+from cashcast.reports.excel.worksheet import FinalFormulaWorksheet
 
 FIXED_PROPERTIES = {"title": "cashcast report", "author": "cashcast", "company": "",
                     "comments": "Written by cashcast: a live model; every projected number is a formula.",
@@ -109,12 +110,16 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 
-def excel_bytes(run: Run, analysis: Uncertainty | None = None) -> bytes:
+def excel_bytes(run: Run, analysis: Uncertainty | None = None, *,
+                worksheet_class: type = FinalFormulaWorksheet) -> bytes:
     """The Excel report of a run as .xlsx bytes (see the module docstring for its sheets); with
-    ``analysis`` (``cashcast.models.analysis.uncertainty.analyse(run, ...)``) also the uncertainty sheets."""
+    ``analysis`` (``cashcast.models.analysis.uncertainty.analyse(run, ...)``) also the uncertainty sheets.
+    ``worksheet_class``: the XlsxWriter worksheet the sheets are written with (XlsxWriter's own gives
+    the same bytes, more slowly; :mod:`cashcast.reports.excel.worksheet`)."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False, "strings_to_numbers": False})
+    wb.worksheet_class = worksheet_class
     wb.set_properties(FIXED_PROPERTIES)
     write_sheets(Book.of(run, wb, analysis))
     wb.close()

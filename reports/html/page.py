@@ -17,6 +17,7 @@ from cashcast.models.analysis.outcome import Outcome
 
 from cashcast.reports import fmt, i18n
 from cashcast.reports.i18n import _, ngettext
+from cashcast.reports.html.render import Drawing, deferred
 from cashcast.reports.html.sections import SECTIONS, Finished
 from cashcast.reports.tables import summary
 
@@ -72,11 +73,25 @@ def cover(outcome: Outcome, done: Finished) -> dict:
             "scenarios": [(v["title"], v["description"]) for v in done.views]}
 
 
-def html_report(outcome: Outcome, table: dict | None = None) -> str:
-    """The whole report as one HTML document (the same outcome gives the same bytes).
+def html_report(outcome: Outcome, table: dict | None = None, jobs: int = 1) -> str:
+    """The whole report as one HTML document (the same outcome gives the same bytes, whatever ``jobs``).
 
     ``outcome.analysis`` adds the scenario comparison, the sensitivity and simulation sections and
     the solve-for clauses; None leaves them out. ``table`` is the run's
     :func:`cashcast.reports.tables.summary`, built once per render and shared with the JSON (None:
-    built here)."""
-    return environment().get_template("report.html.j2").render(report_context(outcome, table))
+    built here). ``jobs``: the processes drawing the charts (:mod:`cashcast.reports.html.render`)."""
+    return HtmlReport(outcome, table, jobs).html()
+
+
+class HtmlReport:
+    """A report whose charts are being drawn (by ``jobs`` worker processes while the caller does
+    other work, when ``jobs`` ≥ 2); :meth:`html` waits for them and renders the page."""
+
+    def __init__(self, outcome: Outcome, table: dict | None = None, jobs: int = 1):
+        with deferred() as charts:
+            self.context = report_context(outcome, table)
+        self.drawing = Drawing(charts, jobs)
+
+    def html(self) -> str:
+        self.drawing.wait()
+        return environment().get_template("report.html.j2").render(self.context)

@@ -29,6 +29,7 @@ from cashcast.models.reading.workbook import BASE
 
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _, label as line_label
+from cashcast.reports.html.render import later
 from cashcast.reports.html import charts, narrative
 from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
@@ -124,7 +125,7 @@ def answer_data(done: Finished) -> dict:
     outs = [month_index(run, done.table["scenarios"][v["name"]]["kpis"]["cash_out_month"])
             for v in done.views]
     rounds = [funding_rounds(run, j) for j in range(len(done.views))]
-    chart = charts.scenarios_cash_chart("overview-cash", _("Cash balance by scenario"), run.months, series,
+    chart = later(charts.scenarios_cash_chart)("overview-cash", _("Cash balance by scenario"), run.months, series,
                                         run.workbook.settings.currency, outs, rounds)
     return {"scenarios": done.views, "chart": chart}
 
@@ -335,14 +336,14 @@ def scenario_charts(run: Run, j: int, kpis: dict, annual: dict, key: str) -> lis
     break_even = dt.date(int(be[:4]), int(be[5:7]), 1) if be else None
     floor = run.workbook.settings.value("minimum_cash", name)
     return [
-        charts.cash_chart(f"{key}-cash", _("Cash balance — {scenario}", scenario=who), months,
+        later(charts.cash_chart)(f"{key}-cash", _("Cash balance — {scenario}", scenario=who), months,
                           run.result.column("closing_cash", j), cur, floor, funding_rounds(run, j),
                           cash_out),
-        charts.stacked_chart(f"{key}-revenue", _("Revenue by block — {scenario}", scenario=who), months,
+        later(charts.stacked_chart)(f"{key}-revenue", _("Revenue by block — {scenario}", scenario=who), months,
                              block_series(run, j, "revenue"), cur, "revenue"),
-        charts.stacked_chart(f"{key}-costs", _("Costs by block — {scenario}", scenario=who), months,
+        later(charts.stacked_chart)(f"{key}-costs", _("Costs by block — {scenario}", scenario=who), months,
                              block_series(run, j, "cost"), cur, "costs"),
-        charts.break_even_chart(f"{key}-break-even", _("Annual revenue and costs — {scenario}", scenario=who),
+        later(charts.break_even_chart)(f"{key}-break-even", _("Annual revenue and costs — {scenario}", scenario=who),
                                 [y.replace(" ", "\n", 1) for y in year_labels(run)],
                                 annual["lines"]["revenue"], annual["lines"]["costs"], cur, break_even,
                                 run.years()[0]),

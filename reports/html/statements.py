@@ -74,7 +74,7 @@ def unit_economics_text(item: str, x: float, currency: str) -> str:
     ('3.3 months', 'never')
     """
     if item == "cac_payback_months":
-        return _("never") if x >= LONGEST_MONTHS else _("{n} months", n=format(x, ",.1f"))
+        return _("never") if x >= LONGEST_MONTHS.value else _("{n} months", n=format(x, ",.1f"))
     if item == "ltv":
         return fmt.money(x, currency)
     return fmt.money_per(x, currency, _("month"), 2)

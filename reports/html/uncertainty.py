@@ -23,6 +23,7 @@ from cashcast.models.reading.workbook import BASE, Workbook
 
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _
+from cashcast.reports.html.render import later
 from cashcast.reports.html import narrative
 from cashcast.reports.html import uncertainty_charts as ucharts
 
@@ -222,7 +223,7 @@ def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | N
         caption = _("NPV of operating cash flows with each assumption at its low and at its high, the "
                     "others as in {phrase}; {shown}, largest swing first. Labels give the input values.",
                     phrase=the(t.scenario), shown=shown)
-        return ucharts.tornado_chart(key, title, rows, base, _("{scenario}: {value}", scenario=who,
+        return later(ucharts.tornado_chart)(key, title, rows, base, _("{scenario}: {value}", scenario=who,
                                                                value=fmt.money(base, cur)),
                                      _("NPV ({currency})", currency=cur), lambda v: fmt.money(v, cur), caption)
     horizon = t.horizon
@@ -235,7 +236,7 @@ def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | N
                 "{shown}, largest swing first. A runway that never ends within the horizon is drawn "
                 "at {horizon} months. Labels give the input values.", phrase=the(t.scenario), shown=shown,
                 horizon=horizon)
-    return ucharts.tornado_chart(key, title, rows, base, base_label,
+    return later(ucharts.tornado_chart)(key, title, rows, base, base_label,
                                  _("Runway (months from {month})", month=fmt.month_of(run.months[0])),
                                  lambda v: f"{v:g}", caption, limit=horizon,
                                  limit_label=_("never runs out ({horizon} months)", horizon=horizon))
@@ -350,7 +351,7 @@ def simulation_charts(run: Run, sim: Simulation, prefix: str = "simulation") -> 
     who = narrative.scenario_title(sim.scenario)
     j = run.scenarios.index(sim.scenario)
     n = _("{n} samples", n=format(sim.samples, ","))
-    fan = ucharts.fan_chart(
+    fan = later(ucharts.fan_chart)(
         f"{prefix}-fan", _("Cash balance across {n} — {scenario}", n=n, scenario=who), months, sim.fan.p10,
         sim.fan.p50, sim.fan.p90, cur, run.result.column("closing_cash", j),
         _("{scenario} as entered", scenario=who), run.workbook.settings.value("minimum_cash", sim.scenario),
@@ -359,7 +360,7 @@ def simulation_charts(run: Run, sim: Simulation, prefix: str = "simulation") -> 
           phrase=the(sim.scenario)))
     out = sim.histograms["cash_out_month"]
     never_share = out.never / sim.samples
-    outs = ucharts.month_histogram_chart(
+    outs = later(ucharts.month_histogram_chart)(
         f"{prefix}-cash-out", _("When cash runs out — {scenario}", scenario=who), months, out.counts, out.never,
         sim.samples, _("Never runs out within the horizon: {share} of samples"), _("Month cash runs out"),
         _("Share of the {n} whose cash runs out in each month; {share} never run out by {month}.", n=n,

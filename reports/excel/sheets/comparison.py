@@ -21,15 +21,15 @@ from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import month_date, right
 from cashcast.reports.excel.formulas import cell, row_range
-from cashcast.reports.excel.layout import excel_serial
+from cashcast.models.engine.constants import LONGEST_MONTHS
+from cashcast.reports.excel.layout import DATE_ROW, FIRST_MONTH_COL, MONTHLY, excel_serial
 from cashcast.reports.excel.styles import money_millions
 
 # The unit of a difference from the baseline, by kind (money: the currency)
 DIFFERENCE_UNITS = {"month": "months (+ = later)", "months": "months", "rate": "%-points/year"}
 SIGNED_MONTHS = '+0" months";-0" months";0" months"'
 DIFFERENCE_FORMATS = {"month": SIGNED_MONTHS, "months": SIGNED_MONTHS, "rate": "+0.0%;[Red]-0.0%;0.0%"}
-WORST = -1e300   # the score of an undefined figure (IRR "n/a"): below every real one
-WORST_TEXT = "-1E+300"
+WORST = -np.inf   # the score numpy ranks an undefined figure (IRR "n/a") by: below every real one
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,8 @@ def _ranking(book: Book, ws: Worksheet, r: int, table: KpiTable) -> int:
         ranks = row_range(rank_rows[kpi.name], col(0), col(len(names) - 1))
         ranking = cmp.ranking.get(kpi.name) or names
         for p in range(1, len(names) + 1):
-            ws.write_formula(r, 1 + p, xf.ranked_name(names_row, ranks, p), st.text, ranking[p - 1])
+            position = f"COLUMNS({cell(r, 2, abs_col=True)}:{cell(r, 1 + p)})"   # p, counted from the 1st
+            ws.write_formula(r, 1 + p, xf.ranked_name(names_row, ranks, position), st.text, ranking[p - 1])
     _ranking_helpers(book, ws, helper, table)
     return rank_rows[registry.KPIS[-1].name] + 2
 
@@ -142,19 +143,31 @@ def _ranking_helpers(book: Book, ws: Worksheet, helper: int, table: KpiTable) ->
         _score_and_rank(book, ws, kpi, score_row, rank_row, table)
 
 
-def _fallback(book: Book, kpi: registry.Kpi) -> tuple[float, str]:
-    """The score of a figure that is "never" or "n/a", as a number and as formula text."""
+def _fallback(book: Book, kpi: registry.Kpi) -> tuple[float, str | None]:
+    """The score of a figure that is "never" or "n/a", as a number and as a formula (None: "n/a"),
+    computed from the Monthly timeline: "never" is the month after the horizon (or LONGEST_MONTHS + 1
+    months past it, for a figure that may lie past it), a count of months the horizon (or
+    LONGEST_MONTHS + 1)."""
     never = kpi.never_rank(book.model.horizon)
     after = excel_serial(month_date(book.run.months, never))
     fallback = kpi.better * (after if kpi.is_date else never) if kpi.is_month else WORST
-    return fallback, (str(fallback) if kpi.is_month else WORST_TEXT)
+    if not kpi.is_month:
+        return fallback, None
+    beyond = never != book.model.horizon
+    L = book.layout
+    if kpi.is_date:
+        last = f"{MONTHLY}!{cell(DATE_ROW, L.last_col, True, True)}"
+        months = f"+1{'+' + LONGEST_MONTHS.name + '+1' if beyond else ''}"
+        return fallback, f"DATE(YEAR({last}),MONTH({last}){months},1)"
+    count = f"{LONGEST_MONTHS.name}+1" if beyond else f"COLUMNS({row_range(DATE_ROW, FIRST_MONTH_COL, L.last_col, MONTHLY)})"
+    return fallback, f"({count})"
 
 
 def _score_note(book: Book, kpi: registry.Kpi) -> str:
     never = kpi.never_rank(book.model.horizon)
     past = "the month after the horizon" if never == book.model.horizon else f"month {never}"
     return (f"never: {past}" if kpi.is_date else
-            f"never: {never} months" if kpi.is_month else f"n/a: {WORST_TEXT}")
+            f"never: {never} months" if kpi.is_month else "n/a: ranked last")
 
 
 def _score_and_rank(book: Book, ws: Worksheet, kpi: registry.Kpi, score_row: int, rank_row: int,
@@ -171,8 +184,9 @@ def _score_and_rank(book: Book, ws: Worksheet, kpi: registry.Kpi, score_row: int
     every = row_range(score_row, col(0), col(n - 1))
     for j in range(n):
         figure = cell(table.row(key), col(j))
+        cached = scores[j] if np.isfinite(scores[j]) else xf.UNDEFINED
         ws.write_formula(score_row, col(j), xf.rank_score(figure, better, fallback_text),
-                         st.number("0" if kpi.is_date else "General", grey=True), scores[j])
+                         st.number("0" if kpi.is_date else "General", grey=True), cached)
         mine = cell(score_row, col(j))
         earlier = row_range(score_row, col(0), col(j - 1)) if j > 0 else None
         ws.write_formula(rank_row, col(j), xf.stable_rank(every, mine, earlier), st.number("0", grey=True),

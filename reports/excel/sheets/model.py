@@ -14,17 +14,22 @@ import datetime as dt
 
 from xlsxwriter.worksheet import Worksheet
 
+import numpy as np
+
 from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.reductions import NONE
+from cashcast.models.engine.constants import CONSTANTS
+from cashcast.models.engine.expr import MonthsSince, Param
 
 from cashcast.reports.i18n import _, label
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import kpi_format, kpi_value
 from cashcast.reports.excel.irr import LABELS as IRR_LABELS
-from cashcast.reports.excel.irr import SearchCells, search_values
+from cashcast.reports.excel.irr import NO_ROOT, SearchCells, search_values
 from cashcast.reports.excel.layout import (
-    DATE_ROW, FIRST_MONTH_COL, INDEX_ROW, KEY_COL, LABEL_COL, SCENARIO_ROW, SELECTOR_NAME, TITLE_ROW,
-    UNIT_COL, ModelLayout, kpi_unit, year_spans,
+    CONSTANTS_TITLE, DATE_ROW, FIRST_MONTH_COL, INDEX_ROW, KEY_COL, LABEL_COL, MONTHLY, SCENARIO_ROW,
+    SELECTOR_NAME, SINCE_KEY, TITLE_ROW, UNIT_COL, ModelLayout, excel_serial, kpi_unit, year_spans,
 )
 from cashcast.reports.excel.styles import print_by_years, print_setup, unit_format
 
@@ -36,6 +41,7 @@ def write_monthly(book: Book, ws: Worksheet) -> None:
     ws.write_string(SCENARIO_ROW, 0, _("Scenario (chosen on Summary):"), st.text)
     ws.write_formula(SCENARIO_ROW, KEY_COL, f"={SELECTOR_NAME}", st.selector, book.selected)
     _write_model(book, ws, 0)
+    _constants(book, ws)
 
 
 def write_scenario(book: Book, ws: Worksheet) -> None:
@@ -53,7 +59,8 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
     st, L = book.st, book.layout
     _month_headers(book, ws)
     for r, title in L.sections:
-        ws.write_string(r, LABEL_COL, _(title), st.section)
+        if title != CONSTANTS_TITLE or ws.name == MONTHLY:
+            ws.write_string(r, LABEL_COL, _(title), st.section)
     for name, r in L.rows.items():
         line = book.model.lines[name]
         ws.write_string(r, LABEL_COL, label(line.label, line.block), st.text)
@@ -64,6 +71,7 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
         values = book.run.result.column(name, j)
         for t, formula in enumerate(book.formulas[name]):
             ws.write_formula(r, FIRST_MONTH_COL + t, formula, fmt, float(values[t]))
+    _months_since(book, ws, j)
     _flags(book, ws, j)
     _irr_search(book, ws, j)
     _kpis(book, ws, j)
@@ -76,15 +84,56 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
 
 
 def _month_headers(book: Book, ws: Worksheet) -> None:
+    """The timeline, computed from one start cell: Monthly's first month date (the model's start);
+    each later month is the one before + 1 month, each month number the one before + 1. A scenario
+    sheet's start is Monthly's."""
     st = book.st
     ws.write_string(INDEX_ROW, LABEL_COL, _("Month number (0 = first month)"), st.note)
     ws.write_string(DATE_ROW, LABEL_COL, _("Line"), st.header)
     ws.write_string(DATE_ROW, UNIT_COL, _("Unit"), st.header)
     ws.write_string(DATE_ROW, KEY_COL, _("Key"), st.header)
+    start = xf.cell(DATE_ROW, FIRST_MONTH_COL, True, True)
     for t, month in enumerate(book.run.months):
-        ws.write_number(INDEX_ROW, FIRST_MONTH_COL + t, t, st.month_number)
-        ws.write_datetime(DATE_ROW, FIRST_MONTH_COL + t, dt.datetime(month.year, month.month, 1),
-                          st.header_date)
+        c, day = FIRST_MONTH_COL + t, dt.datetime(month.year, month.month, 1)
+        if t == 0:
+            ws.write_number(INDEX_ROW, c, 0, st.month_number)
+            if ws.name == MONTHLY:
+                ws.write_datetime(DATE_ROW, c, day, st.header_date)
+            else:
+                ws.write_formula(DATE_ROW, c, f"={MONTHLY}!{start}", st.header_date, excel_serial(month))
+            continue
+        before = xf.cell(DATE_ROW, c - 1)
+        ws.write_formula(INDEX_ROW, c, f"={xf.cell(INDEX_ROW, c - 1)}+1", st.month_number, t)
+        ws.write_formula(DATE_ROW, c, f"=DATE(YEAR({before}),MONTH({before})+1,1)", st.header_date,
+                         excel_serial(month))
+
+
+def _months_since(book: Book, ws: Worksheet, j: int) -> None:
+    """Helper rows: whole months from each date assumption to each month, written once here and read
+    by every line that counts months since that date (a block's start, a round's month)."""
+    L, st = book.layout, book.st
+    fmt = st.number("0", grey=True)
+    lines = registry.ResultLines(book.run.result)
+    for name, r in L.since.items():
+        since = MonthsSince(Param(name))
+        values = np.broadcast_to(since.np(lines), (book.model.horizon, book.run.result.size))[:, j]
+        ws.write_string(r, LABEL_COL, f"Months since {name} (negative before it)", st.text)
+        ws.write_string(r, UNIT_COL, "months", st.text)
+        ws.write_string(r, KEY_COL, f"{SINCE_KEY}{name}", st.key)
+        for t in range(book.model.horizon):
+            formula = "=" + since.xl(book.ctx.at(t).without_helpers())
+            ws.write_formula(r, FIRST_MONTH_COL + t, formula, fmt, float(values[t]))
+
+
+def _constants(book: Book, ws: Worksheet) -> None:
+    """The Constants block (Monthly only): each named constant's value, its defined name pointing here."""
+    L, st = book.layout, book.st
+    for const in CONSTANTS:
+        r = L.constants[const.name]
+        ws.write_string(r, LABEL_COL, const.meaning, st.text)
+        ws.write_string(r, KEY_COL, const.name, st.key)
+        ws.write_number(r, FIRST_MONTH_COL, const.value, st.number("General"))
+        book.define(const.name, f"={MONTHLY}!{xf.cell(r, FIRST_MONTH_COL, True, True)}")
 
 
 def _flags(book: Book, ws: Worksheet, j: int) -> None:
@@ -100,6 +149,17 @@ def _flags(book: Book, ws: Worksheet, j: int) -> None:
         ws.write_string(r, KEY_COL, flag.key, st.key)
         for t in range(book.model.horizon):
             ws.write_formula(r, FIRST_MONTH_COL + t, flag.xl(book.ctx.at(t)), fmt, float(values[t]))
+    for mark in registry.marks():
+        r, flag_row = L.marks[mark.key], L.flags[mark.flag.key]
+        values = mark.np(lines)[:, j]
+        ws.write_string(r, LABEL_COL, mark.label, st.text)
+        ws.write_string(r, UNIT_COL, "month number", st.text)
+        ws.write_string(r, KEY_COL, mark.key, st.key)
+        for t in range(book.model.horizon):
+            c = FIRST_MONTH_COL + t
+            formula = mark.xl(xf.cell(flag_row, c), xf.cell(INDEX_ROW, c, abs_row=True),
+                              xf.cell(r, c - 1) if t else None)
+            ws.write_formula(r, c, formula, fmt, NONE if values[t] != values[t] else float(values[t]))
 
 
 def _search(layout: ModelLayout, line: str = "operating_cash_flow") -> SearchCells:
@@ -114,24 +174,26 @@ def _irr_search(book: Book, ws: Worksheet, j: int) -> None:
     formats = {"rate": st.number("0.000%", grey=True), "npv": st.number("0.00E+00", grey=True),
                "distance": st.number("General", grey=True), "bracket": st.number("0", grey=True),
                "guess": st.number("0.000000%", grey=True), "sign": st.number("0", grey=True),
-               "changes": st.number("0", grey=True)}
+               "changes": st.number("0", grey=True), "trial": st.number("0", grey=True)}
     title_row = min(L.irr.values()) - 1
     ws.write_string(title_row, UNIT_COL, "(grouped: + to expand)", st.note)
-    for key, formulas in _search(L).formulas().items():
+    for key in L.irr:
         r = L.irr[key]
         ws.set_row(r, None, None, {"level": 1, "hidden": True})
         ws.write_string(r, LABEL_COL, IRR_LABELS[key], st.text)
         ws.write_string(r, KEY_COL, key, st.key)
+    for key, formulas in _search(L).formulas().items():
         fmt = formats[key.rsplit("_", 1)[-1].split(".")[-1]]
         for i, formula in enumerate(formulas):
-            ws.write_formula(r, FIRST_MONTH_COL + i, formula, fmt, float(values[key][i]))
+            value = float(values[key][i])
+            ws.write_formula(L.irr[key], FIRST_MONTH_COL + i, formula, fmt, NO_ROOT if value != value else value)
 
 
 def _kpis(book: Book, ws: Worksheet, j: int) -> None:
     """The key figures of the sheet's scenario: each its registry definition's formula."""
     L, st = book.layout, book.st
     ctx = xf.KpiContext(L.rows, L.flags, FIRST_MONTH_COL, L.last_col, DATE_ROW,
-                        lambda line: _search(L, line).irr(), INDEX_ROW)
+                        lambda line: _search(L, line).irr(), INDEX_ROW, L.marks)
     for kpi in registry.KPIS:
         r = L.kpis[kpi.name]
         ws.write_string(r, LABEL_COL, _("{label} ({description})", label=_(kpi.label), description=_(kpi.description)), st.text)
@@ -154,7 +216,7 @@ def print_scenario(book: Book, ws: Worksheet) -> None:
     """A scenario sheet prints its key figures on one page (its statements print from its Statements
     sheet, its months are Monthly's with that scenario chosen)."""
     L = book.layout
-    top = L.sections[-1][0]
+    top = min(L.kpis.values()) - 1   # the key figures' section heading
     ws.print_area(top, 0, max(L.kpis.values()), FIRST_MONTH_COL)
     ws.repeat_rows(0, SCENARIO_ROW)
     ws.fit_to_pages(1, 1)
