@@ -9,7 +9,7 @@ Three views of one print run, each from a different tool so that none checks its
   row reaches.
 
 And, from the HTML in Chromium with print media: the headings in document order, the first body row
-(the first text of each cell) of the first table after each heading, each chart's topmost and lowest text and its caption, and what is
+(the first text of each cell) of the first printed table after each heading, each chart's topmost and lowest text and its caption, and what is
 wider than the page (laid out at the width of the page's printable area).
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ DOM_SCRIPT = """() => {
     for (const x of heads) {
       if (x.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) h = x; else break;
     }
-    if (!row || !h) continue;
+    if (!row || !h || !t.checkVisibility()) continue;  // a closed chart-data table does not print
     const cells = [...row.cells].map(c => {
       const w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT, n => n.data.trim() ? 1 : 3);
       const n = w.nextNode();
