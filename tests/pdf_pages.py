@@ -9,7 +9,7 @@ Three views of one print run, each from a different tool so that none checks its
   row reaches.
 
 And, from the HTML in Chromium with print media: the headings in document order, the first body row
-(the first text of each cell) of the first table after each heading, each chart's topmost and lowest text and its caption, and what is
+(the first text of each cell) of the first printed table after each heading, each chart's (or set of small multiples') topmost and lowest text and its caption, and what is
 wider than the page (laid out at the width of the page's printable area).
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ DOM_SCRIPT = """() => {
     for (const x of heads) {
       if (x.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) h = x; else break;
     }
-    if (!row || !h) continue;
+    if (!row || !h || !t.checkVisibility()) continue;  // a closed chart-data table does not print
     const cells = [...row.cells].map(c => {
       const w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT, n => n.data.trim() ? 1 : 3);
       const n = w.nextNode();
@@ -47,12 +47,16 @@ DOM_SCRIPT = """() => {
     }).filter(x => x);
     tables.push({heading: heads.indexOf(h), row: cells});
   }
-  const charts = [...document.querySelectorAll('figure.chart')].map(f => {
+  // small multiples (figure.chart-set: panels under one title and caption) count as one chart
+  const charts = [...document.querySelectorAll('figure.chart-set, figure.chart')]
+    .filter(f => !f.parentElement.closest('figure.chart-set')).map(f => {
     const texts = [...f.querySelectorAll('svg text')].filter(t => t.textContent.trim());
     texts.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-    const cap = f.querySelector('figcaption');
+    const cap = f.querySelector(':scope > figcaption');
     const low = [...texts].sort((a, b) => b.getBoundingClientRect().bottom - a.getBoundingClientRect().bottom);
-    return {id: f.id, top: texts.length ? texts[0].textContent : '', bottom: low.length ? low[0].textContent : '',
+    const title = f.querySelector(':scope > .chart-set-title');  // a set's topmost text is its title
+    const top = title ? title.innerText : texts.length ? texts[0].textContent : '';
+    return {id: f.id, top, bottom: low.length ? low[0].textContent : '',
             caption: cap ? cap.innerText : ''};
   });
   const width = document.documentElement.clientWidth;

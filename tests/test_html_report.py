@@ -600,8 +600,13 @@ def headlines(page: str) -> dict[str, str]:
     """Each scenario's answer sentence, as its own section states it; the answer's story paragraph
     starts with the same sentence (tests/test_story.py)."""
     said = {n: htmllib.unescape(t) for n, t in re.findall(r'<p class="headline" data-scenario="([^"]+)">([^<]*)</p>', page)}
-    stories = dict(re.findall(r'<p class="story headline" data-scenario="([^"]+)">([^<]*)</p>', section(page, "answer")))
+    stories = {n: re.sub(r"<[^>]*>", "", t) for n, t in  # the answer sentence is a span: its tags dropped
+               re.findall(r'<p class="story headline" data-scenario="([^"]+)">(.*?)</p>', section(page, "answer"))}
     assert all(htmllib.unescape(stories[n]).startswith(t) for n, t in said.items())
+    # the answer sentence, and only it, is the story's lead (set in bold, the facts after it as text)
+    leads = re.findall(r'<p class="story headline" data-scenario="([^"]+)"><span class="lead">([^<]*)</span>',
+                       section(page, "answer"))
+    assert {n: htmllib.unescape(t) for n, t in leads} == said
     return said
 
 

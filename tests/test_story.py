@@ -60,8 +60,8 @@ def report(path, scenarios=None):
     outcome = Outcome(run)
     page = html_report(outcome)
     data = json.loads(json_text(outcome))
-    stories = {n: html.unescape(t) for n, t in
-               re.findall(r'<p class="story headline" data-scenario="([^"]+)">([^<]*)</p>', page)}
+    stories = {n: html.unescape(re.sub(r"<[^>]*>", "", t)) for n, t in  # the answer sentence's span dropped
+               re.findall(r'<p class="story headline" data-scenario="([^"]+)">(.*?)</p>', page)}
     return run, page, data, stories
 
 
