@@ -11,8 +11,10 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 report: $(STAMP) $(if $(PDF),system-deps)
 	$(VENV)/bin/cashcast run assumptions/openai.xlsx --out out $(if $(PDF),--pdf)
 
+# Two worker processes (pytest-xdist), one per core; each test file stays in one worker, so a file's
+# shared LibreOffice, Gnumeric or Chromium run happens once.
 test: $(STAMP) system-deps $(AXE)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 setup: $(STAMP)
 
