@@ -169,7 +169,7 @@ def workbook_texts(run) -> list[str]:
 
 
 # Proper names, abbreviations and units a Chinese financial text keeps in Latin letters
-KEPT = {"US", "USD", "RMB", "CNY", "ARR", "ARPU", "LTV", "CAC", "EBITDA", "IRR", "PERT", "Beta-PERT",
+KEPT = {"US", "USD", "RMB", "CNY", "ARR", "ARPU", "LTV", "CAC", "EBITDA", "IRR", "PERT", "Beta-PERT", "GPU", "API",
         "Iman", "Conover", "Wilson", "Correlations", "cashcast", "Excel", "low", "high", "distribution",
         "pp", "irr_note", "minimum_cash", "pre_money", "post_money"}
 
