@@ -104,7 +104,7 @@ class Result:
         table = annual_table(self.run, self._column(scenario))
         data = {self._name(k, names): v for k, v in table["lines"].items()}
         data.update({k: [float("nan") if x is None else x for x in v] for k, v in table["kpis"].items()})
-        return pd.DataFrame(data, index=pd.PeriodIndex([pd.Period(y, freq="Y") for y in table["years"]],
+        return pd.DataFrame(data, index=pd.PeriodIndex([pd.Period(str(y), freq="Y") for y in table["years"]],
                                                        name="year"))
 
     def statements(self, scenario: str | None = None, names: str = "label") -> dict[str, pd.DataFrame]:
