@@ -7,6 +7,7 @@ renders them, in LibreOffice and Gnumeric — all cases in one recalculation per
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import numpy as np
 import pytest
@@ -77,6 +78,11 @@ BLOCKS = {
 }
 
 
+# `make mutate` runs this module once per mutant (mutation/run.py sets CASHCAST_MUTATION): numpy only
+# there, as before the engines joined; the engines' starts would cost seconds per mutant.
+ENGINES = () if os.environ.get("CASHCAST_MUTATION") else testing.ENGINES
+
+
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory) -> testing.Bench:
     """Every case of BLOCKS, its workbook run, then recalculated once by each engine."""
@@ -86,7 +92,7 @@ def bench(tmp_path_factory) -> testing.Bench:
         path = folder / f"block{k}.xlsx"
         write_assumption_workbook(path, settings_rows, rows, [])
         cases.append(testing.Case.from_model(name, run_file(path).model, expected))
-    return testing.Bench(cases).recalculate(folder / "engines")
+    return testing.Bench(cases, ENGINES).recalculate(folder / "engines")
 
 
 @pytest.mark.parametrize("name", list(BLOCKS))
