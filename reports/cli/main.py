@@ -18,6 +18,7 @@ import traceback
 
 import importlib
 
+from cashcast.reports.cli.manners import add_manners, dumps, problems_summary
 from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # noqa: F401 (re-exported)
                                          EXIT_OUTPUT, EXIT_PIPE, OutputError, interrupted_status, reader_gone,
                                          say, silence_stdout, stop_signals_raise)
@@ -60,6 +61,7 @@ def add_run(sub) -> None:
     r.add_argument("--jobs", type=positive, default=None, help="processes drawing the HTML report's "
                    "charts (default: one per usable CPU); the reports are the same whatever the number")
     add_strict(r)
+    add_manners(r)
 
 
 def positive(text: str) -> int:
@@ -81,6 +83,7 @@ def add_check_and_new(sub) -> None:
     c = sub.add_parser("check", help="validate a workbook; exit 0 or 2")
     c.add_argument("workbook")
     add_strict(c)
+    add_manners(c)
     n = sub.add_parser("new", help="write assumptions/NAME.xlsx, a documented starter")
     n.add_argument("name")
     n.add_argument("--dir", default="assumptions", help="folder for the new workbook (default assumptions/)")
@@ -140,6 +143,8 @@ def dispatch(args: argparse.Namespace, debug: bool) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
+        if getattr(args, "json", False) and args.command in ("run", "check"):
+            print(dumps(problems_summary(args.command, exc.problems, EXIT_INPUT)))
         return EXIT_INPUT
     except OutputError as exc:
         say(str(exc))

@@ -20,7 +20,8 @@ class RunOptions:
     samples (0: none) and seed, whether to print the HTML report to PDF, the language of the HTML
     and Excel reports (``lang``: 'en' or 'zh'; the JSON and CSV are always English); ``jobs``: the
     processes drawing the HTML report's charts (None: one per usable CPU; 1: this one; the outputs are
-    the same whatever the number)."""
+    the same whatever the number); ``quiet``: nothing on standard output; ``json``: the summary on
+    standard output as JSON (:mod:`cashcast.reports.cli.manners`)."""
 
     workbook: Path
     out: Path = Path("out")
@@ -31,14 +32,19 @@ class RunOptions:
     strict: bool = False
     lang: str = "en"
     jobs: int | None = None
+    quiet: bool = False
+    json: bool = False
 
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """``cashcast check``: the workbook to validate; ``strict`` makes its warnings errors."""
+    """``cashcast check``: the workbook to validate; ``strict`` makes its warnings errors; ``quiet``
+    and ``json`` as for ``run``."""
 
     workbook: Path
     strict: bool = False
+    quiet: bool = False
+    json: bool = False
 
 
 @dataclass(frozen=True)
