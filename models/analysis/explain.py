@@ -294,8 +294,11 @@ class _Explainer:
     def setting(self, row: Row, value: float) -> Node:
         s = self.wb.settings
         cell = input_cell(row, self.scenario) if row.kind == "settings" else row.cells.get("value", "")
+        if not cell:
+            return Node("setting", row.key, f"settings.{row.parameter}", value, row.unit,
+                        "the default: the Settings sheet does not give it")
         return Node("setting", row.key, f"settings.{row.parameter}", value, row.unit,
-                    s.notes.get(row.parameter, "") or "Settings sheet", cell=f"Settings!{cell}" if cell else None)
+                    s.notes.get(row.parameter, "") or "Settings sheet", cell=f"Settings!{cell}")
 
 
 def fx_rows(workbook: Workbook) -> list[Row]:
