@@ -240,8 +240,8 @@ def _units(kpi: str, x: float, wb: Workbook) -> int:
     >>> import datetime as dt
     >>> from types import SimpleNamespace as N
     >>> wb = N(start_ordinal=2023 * 12, settings=N(horizon_months=120))
-    >>> _units("cash_out_month", float("nan"), wb) - 2023 * 12, _units("npv", 1234.565, wb)
-    (120, 123457)
+    >>> _units("cash_out_month", float("nan"), wb) - 2023 * 12, _units("npv", -1234.567, wb)
+    (120, -123457)
     """
     if kpi == "cash_out_month":
         return wb.start_ordinal + int(x if np.isfinite(x) else wb.settings.horizon_months)
