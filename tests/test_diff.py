@@ -39,7 +39,7 @@ def flagship_edit(tmp_path) -> Path:
 def test_changes_name_cells_values_and_sources(tmp_path):
     new = load_workbook(flagship_edit(tmp_path))
     assert changes(load_workbook(OPENAI), new) == [
-        Change("changed", "Settings", "settings.opening_cash", "value", "Settings!A8", 1e9, 2e9),
+        Change("changed", "Settings", "settings.opening_cash", "value", "Settings!A8", 1e9, 2e9, "USD"),
         Change("changed", "Assumptions", "ChatGPT Plus.conversion", "value", "Assumptions!D5", 0.01, 0.02, "%",
                "001_e96a8ceb7138aefa.txt"),
         Change("changed", "Assumptions", "ChatGPT Plus.price", "value", "Assumptions!D6", 20.0, 25.0, "USD/month",
@@ -128,7 +128,7 @@ def test_cli_text_json_and_identical(tmp_path, capsys):
     assert main(["diff", str(OPENAI), str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1:6] == [
-        "Settings:", "  changed  settings.opening_cash (Settings!A8): 1,000,000,000 → 2,000,000,000",
+        "Settings:", "  changed  settings.opening_cash (Settings!A8): 1,000,000,000 USD → 2,000,000,000 USD",
         "Assumptions:",
         "  changed  ChatGPT Plus.conversion (Assumptions!D5): 1% → 2%  source: 001_e96a8ceb7138aefa.txt",
         "  changed  ChatGPT Plus.price (Assumptions!D6): 20 USD/month → 25 USD/month  source: 001_e96a8ceb7138aefa.txt"]
@@ -181,3 +181,36 @@ def test_git_diff_through_the_textconv_driver(tmp_path):
     assert len(changed) == 2 and all("D2 Entry ticket.amount (funding): value=" in ln for ln in changed)
     assert changed[0].startswith("-D2 Entry ticket.amount (funding): value=50000000.0  unit='USD'")
     assert changed[1].startswith("+D2 Entry ticket.amount (funding): value=60000000.0  unit='USD'")
+
+
+def test_the_bridge_is_one_evaluation_of_each_workbook(tmp_path, monkeypatch):
+    """Every scenario's steps are columns of one pass over the old model; the new one runs once."""
+    from cashcast.models.engine import model as engine
+
+    widths, evaluate = [], engine.Model.evaluate
+
+    def counted(self, params, keep=None):
+        widths.append(max(len(v) for v in params.values()))
+        return evaluate(self, params, keep)
+
+    old, new = load_workbook(OPENAI), load_workbook(flagship_edit(tmp_path))  # loading evaluates too
+    monkeypatch.setattr(engine.Model, "evaluate", counted)
+    bridges(old, new)
+    assert widths == [5 + 5 * 3, 5]   # 5 scenarios, each its base column and 3 steps; then the new workbook
+
+
+def test_settings_changes_by_scenario_and_exchange_rate(tmp_path):
+    """RMB example: fx 7.2 → 7.0 (Settings B10), and an opening cash in ticket-100m's own column."""
+    src = edited(RMB, tmp_path / "src.xlsx", {("Settings", "D1"): "ticket-100m"})
+    new = edited(src, tmp_path / "new.xlsx", {("Settings", "B10"): 7.0, ("Settings", "D8"): 5_000_000})
+    found = changes(load_workbook(src), load_workbook(new))
+    assert found == [
+        Change("changed", "Settings", "settings.fx_USD", "value", "Settings!A10", 7.2, 7.0, "RMB/USD"),
+        Change("added", "Settings", "settings.opening_cash", "scenario:ticket-100m", "Settings!D8", None,
+               5_000_000.0, "RMB")]
+    ticket = {b.scenario: b for b in bridges(load_workbook(src), load_workbook(new))}["ticket-100m"]
+    assert [(s.name, s.cell) for s in ticket.steps] == [("settings.opening_cash", "Settings!D8"),
+                                                         ("settings.fx_USD", "Settings!A10")]
+    # 5M RMB more at the start; the $100M ticket converted at 0.2 RMB less per dollar: −20M RMB
+    assert ticket.steps[0].deltas["ending_cash"] == 5_000_000 * 100
+    assert ticket.steps[1].deltas["ending_cash"] == -100_000_000 * 2 // 10 * 100   # no rival lot in ticket-100m

@@ -140,11 +140,14 @@ def _setting(s, name: str):
 def setting_changes(old: Workbook, new: Workbook) -> list[Change]:
     """Settings changed: each field, each exchange rate (``fx_USD``), each scenario's own value."""
     a, b, out = old.settings, new.settings, []
+    units = {r.parameter: r.unit for r in new.setting_rows()}
+    units.update({f"fx_{code}": f"{b.currency}/{code}" for code in b.fx})
 
     def add(name: str, field_: str, x, y, cell: str) -> None:
         if x != y:
             what = "added" if x is None and y is not None else "removed" if y is None else "changed"
-            out.append(Change(what, "Settings", f"settings.{name}", field_, f"Settings!{cell}" if cell else "", x, y))
+            out.append(Change(what, "Settings", f"settings.{name}", field_, f"Settings!{cell}" if cell else "", x, y,
+                              units.get(name, "")))
 
     for name in SETTING_FIELDS:
         add(name, "value", _setting(a, name), _setting(b, name), b.cells.get(name, a.cells.get(name, "")))
@@ -207,7 +210,15 @@ def structural(old: Workbook, new: Workbook) -> list[str]:
 
 
 def _labels(wb: Workbook) -> dict[str, Row]:
-    return {r.key: r for r in wb.setting_rows() + wb.rows}
+    """Every parameter's row: the settings (exchange rates too) and the assumption rows."""
+    from cashcast.models.analysis.explain import fx_rows
+
+    return {r.key: r for r in wb.setting_rows() + fx_rows(wb) + wb.rows}
+
+
+def _name(row: Row) -> str:
+    """A step's name as the workbook writes it: ``ChatGPT Plus.price``, ``settings.fx_USD``."""
+    return f"settings.{row.parameter}" if row.block == "settings" else row.label
 
 
 def _shown(wb: Workbook, row: Row | None, x: float) -> float | str | None:
@@ -261,10 +272,9 @@ def bridges(old: Workbook, new: Workbook) -> list[Bridge]:
     out, col = [], 0
     for j, (scenario, steps) in enumerate(plan):
         base = {k: _units(k, before[k][col], old) for k in BRIDGE_KPIS}
-        done = [Step(rows_new[key].label if rows_new[key].block != "settings" else f"settings.{rows_new[key].parameter}",
-                     key, step_cell(rows_new[key], scenario), _shown(old, rows_old.get(key), _old_value(old, key, scenario)),
-                     _shown(old, rows_new[key], x), rows_new[key].unit,
-                     {k: _units(k, before[k][col + 1 + i], old) - base[k] for k in BRIDGE_KPIS})
+        done = [Step(_name(rows_new[key]), key, step_cell(rows_new[key], scenario),
+                     _shown(old, rows_old.get(key), _old_value(old, key, scenario)), _shown(old, rows_new[key], x),
+                     rows_new[key].unit, {k: _units(k, before[k][col + 1 + i], old) - base[k] for k in BRIDGE_KPIS})
                 for i, (key, x) in enumerate(steps)]
         total = {k: _units(k, after[k][j], new) - base[k] for k in BRIDGE_KPIS}
         remainder = {k: total[k] - sum(s.deltas[k] for s in done) for k in BRIDGE_KPIS}
