@@ -140,3 +140,21 @@ def test_an_added_row_shows_in_the_tree(tmp_path):
     assert leaves["series_x__amount"] == (500_000_000.0, f"Assumptions!D{last - 1}")
     assert leaves["series_x__month"] == ("2025-03", f"Assumptions!D{last}")
     assert ROOT.exists()
+
+
+@pytest.mark.parametrize("path", [OPENAI, RMB])
+def test_every_line_of_both_examples(path):
+    """Each line, in the first month (recurrences read their initial value) and in month 13: its
+    value is the engine's, its formula names every line it reads, its inputs have cells."""
+    from cashcast.models.analysis.explain import _Explainer
+
+    run = run_file(path, ["base"])
+    explainer = _Explainer(run.model, "base")
+    for t in (0, 12):
+        for name, line in run.model.lines.items():
+            explainer.seen.clear()
+            node = explainer.line(name, t)
+            assert node.value == run.result.column(name, 0)[t], (name, t)
+            assert all(ref in node.formula for ref in line.expr.line_refs()), (name, node.formula)
+            for leaf in node.leaves():
+                assert leaf.cell or leaf.source.startswith("the default"), leaf
