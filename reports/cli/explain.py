@@ -39,7 +39,7 @@ def number(value, unit: str) -> str:
     if value is None or isinstance(value, str):
         return "—" if value is None else value
     if unit.startswith("%"):
-        return f"{value * 100:.10g}%"
+        return f"{value * 100:.6g}%"
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.6g}"
