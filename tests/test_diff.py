@@ -132,7 +132,15 @@ def test_cli_text_json_and_identical(tmp_path, capsys):
         "Assumptions:",
         "  changed  ChatGPT Plus.conversion (Assumptions!D5): 1% → 2%  source: 001_e96a8ceb7138aefa.txt",
         "  changed  ChatGPT Plus.price (Assumptions!D6): 20 USD/month → 25 USD/month  source: 001_e96a8ceb7138aefa.txt"]
-    assert "  cash-out month  2025-06 → 2028-07   (+37 months)" in out
+    claim = out.index("scenario claim-004 (USD)          cash-out month        funding gap         ending cash"
+                      "                NPV")
+    assert [[c.strip() for c in ln.split("  ") if c] for ln in out[claim + 1: claim + 7]] == [
+        ["old", "2025-06", "20,148,002,529.71", "-20,148,002,529.71", "-9,493,787,096.97"],
+        ["+ settings.opening_cash (A8)", "+17 months", "-1,000,000,000.00", "+1,000,000,000.00", "0"],
+        ["+ ChatGPT Plus.conversion (D5)", "+15 months", "-2,380,000,000.00", "+2,380,000,000.00", "+1,422,671,209.48"],
+        ["+ ChatGPT Plus.price (D6)", "+4 months", "-595,000,000.00", "+595,000,000.00", "+355,667,802.37"],
+        ["+ interaction remainder", "+1 month", "-595,000,000.00", "+595,000,000.00", "+355,667,802.37"],
+        ["= new", "2028-07", "15,578,002,529.71", "-15,578,002,529.71", "-7,359,780,282.75"]]
     assert main(["diff", str(OPENAI), str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [b["scenario"] for b in data["bridges"]] == ["base", "seed-001", "claim-004", "ads-15pct", "ads-20pct"]

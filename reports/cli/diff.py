@@ -4,6 +4,7 @@ of :mod:`cashcast.models.analysis.diff` for the terminal, or one workbook as sta
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 from cashcast.models.analysis.diff import BRIDGE_KPIS, Bridge, Change, bridges, changes, month_of
@@ -88,19 +89,23 @@ def delta(kpi: str, units: int, currency: str) -> str:
 
 
 def bridge_lines(b: Bridge, currency: str) -> list[str]:
-    def kpi_value(k, x):
-        return (x or "never") if k == "cash_out_month" else number(x, currency) + f" {currency}"
+    """A scenario's bridge as a table: the old KPIs, a row per step, the remainder, the new KPIs."""
+    def level(k, x):
+        return (x or "never") if k == "cash_out_month" else number(x, currency)
 
-    out = [f"scenario {b.scenario}:"]
-    out += [f"  {LABELS[k]:15} {kpi_value(k, b.old[k])} → {kpi_value(k, b.new[k])}   ({delta(k, b.total[k], currency)})"
-            for k in BRIDGE_KPIS]
-    width = max([len(s.name) for s in b.steps] + [len("interaction remainder")])
-    for s in b.steps:
-        moves = ", ".join(f"{LABELS[k]} {delta(k, s.deltas[k], currency)}" for k in BRIDGE_KPIS)
-        out.append(f"    {s.name:{width}}  {shown(s.old, s.unit)} → {shown(s.new, s.unit)}  {s.cell}: {moves}")
-    moves = ", ".join(f"{LABELS[k]} {delta(k, b.remainder[k], currency)}" for k in BRIDGE_KPIS)
-    out.append(f"    {'interaction remainder':{width}}  {moves}")
-    return out
+    def step(k, units):
+        return delta(k, units, currency).removesuffix(f" {currency}")
+
+    rows = [("old", [level(k, b.old[k]) for k in BRIDGE_KPIS])]
+    rows += [(f"+ {s.name} ({s.cell.split('!')[-1]})", [step(k, s.deltas[k]) for k in BRIDGE_KPIS])
+             for s in b.steps]
+    rows.append(("+ interaction remainder", [step(k, b.remainder[k]) for k in BRIDGE_KPIS]))
+    rows.append(("= new", [level(k, b.new[k]) for k in BRIDGE_KPIS]))
+    head = (f"scenario {b.scenario} ({currency})", [LABELS[k] for k in BRIDGE_KPIS])
+    rows = [head] + [("  " + name, cells) for name, cells in rows]
+    first = max(len(r[0]) for r in rows)
+    widths = [max(len(r[1][i]) for r in rows) for i in range(len(BRIDGE_KPIS))]
+    return [f"{name:{first}}" + "".join(f"  {x:>{w}}" for x, w in zip(cells, widths)) for name, cells in rows]
 
 
 def report(old: Workbook, new: Workbook, found: list[Change], bridged: list[Bridge]) -> list[str]:
@@ -112,11 +117,13 @@ def report(old: Workbook, new: Workbook, found: list[Change], bridged: list[Brid
             out.append(f"{sheet}:")
             out.extend(change_line(c) for c in here)
     out.append("")
-    out.append("KPI bridge per scenario: each changed value applied alone to OLD, in the order listed "
-               "(settings, then rows top to bottom); the interaction remainder is the rest of the total"
-               + (" (with: " + "; ".join(bridged[0].structural) + ")" if bridged and bridged[0].structural else "")
-               + ". A cash-out month 'never' counts as the month after the horizon.")
+    out.extend(textwrap.wrap(
+        "KPI bridge per scenario: each changed value applied alone to OLD, in the order listed (settings, "
+        "then rows top to bottom); the interaction remainder is the rest of the total"
+        + (" (with: " + "; ".join(bridged[0].structural) + ")" if bridged and bridged[0].structural else "")
+        + ". A cash-out month 'never' counts as the month after the horizon.", 100))
     for b in bridged:
+        out.append("")
         out.extend(bridge_lines(b, new.settings.currency))
     return out
 
