@@ -222,3 +222,13 @@ def test_settings_changes_by_scenario_and_exchange_rate(tmp_path):
     # 5M RMB more at the start; the $100M ticket converted at 0.2 RMB less per dollar: −20M RMB
     assert ticket.steps[0].deltas["ending_cash"] == 5_000_000 * 100
     assert ticket.steps[1].deltas["ending_cash"] == -100_000_000 * 2 // 10 * 100   # no rival lot in ticket-100m
+
+
+def test_correlations_changed(tmp_path):
+    """A rank correlation moved (C2) is a change; it moves no KPI of a scenario (no step)."""
+    new = edited(OPENAI, tmp_path / "new.xlsx", {("Correlations", "C2"): 0.3})
+    old_wb, new_wb = load_workbook(OPENAI), load_workbook(new)
+    assert changes(old_wb, new_wb) == [
+        Change("changed", "Correlations", "Serving ChatGPT.cost_per_day ~ ChatGPT Plus.audience", "rank correlation",
+               "Correlations!C2", 0.6, 0.3, "", "estimate (the model's own)")]
+    assert all(b.steps == [] and set(b.total.values()) == {0} for b in bridges(old_wb, new_wb))

@@ -174,9 +174,30 @@ def scenario_changes(old: Workbook, new: Workbook) -> list[Change]:
     return out
 
 
+def correlation_changes(old: Workbook, new: Workbook) -> list[Change]:
+    """Correlations sheet pairs (matched by their two parameters) added, removed or given another rank
+    correlation, source or notes."""
+    def pairs(wb: Workbook) -> dict:
+        return {frozenset((c.first_key, c.second_key)): c for c in wb.correlations}
+
+    was, now, out = pairs(old), pairs(new), []
+    for key in list(now) + [k for k in was if k not in now]:
+        a, b = was.get(key), now.get(key)
+        c = b or a
+        name, cell = f"{c.first} ~ {c.second}", "Correlations!" + c.cells.get("rank correlation", "")
+        for field_ in ("rho", "source", "notes"):
+            x, y = (getattr(a, field_) if a else None), (getattr(b, field_) if b else None)
+            if x != y and (field_ == "rho" or (a and b)):
+                what = "added" if a is None else "removed" if b is None else "changed"
+                out.append(Change(what, "Correlations", name, "rank correlation" if field_ == "rho" else field_,
+                                  cell, x, y, "", c.source))
+    return out
+
+
 def changes(old: Workbook, new: Workbook) -> list[Change]:
-    """Every change from ``old`` to ``new``: settings, scenarios, then assumption rows."""
-    return setting_changes(old, new) + scenario_changes(old, new) + row_changes(old, new)
+    """Every change from ``old`` to ``new``: settings, scenarios, assumption rows, then correlations."""
+    return (setting_changes(old, new) + scenario_changes(old, new) + row_changes(old, new)
+            + correlation_changes(old, new))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def bridge_lines(b: Bridge, currency: str) -> list[str]:
 def report(old: Workbook, new: Workbook, found: list[Change], bridged: list[Bridge]) -> list[str]:
     """The text ``cashcast diff`` prints: the changes by sheet, then each scenario's bridge."""
     out = [f"{old.path} → {new.path}: {len(found)} change(s)"]
-    for sheet in ("Settings", "Scenarios", "Assumptions"):
+    for sheet in ("Settings", "Scenarios", "Assumptions", "Correlations"):
         here = [c for c in found if c.where == sheet]
         if here:
             out.append(f"{sheet}:")
