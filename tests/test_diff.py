@@ -232,3 +232,17 @@ def test_correlations_changed(tmp_path):
         Change("changed", "Correlations", "Serving ChatGPT.cost_per_day ~ ChatGPT Plus.audience", "rank correlation",
                "Correlations!C2", 0.6, 0.3, "", "estimate (the model's own)")]
     assert all(b.steps == [] and set(b.total.values()) == {0} for b in bridges(old_wb, new_wb))
+
+
+def test_a_moved_start_month_is_structural_and_dates_keep_their_calendar_month(tmp_path):
+    """The flagship started a month earlier (2022-12): every date row names the same calendar month, so
+    no date is a step (the engine holds dates as months since the start: each would differ by one
+    unless put on the old clock); the whole change is the remainder."""
+    import datetime as dt
+
+    new = edited(OPENAI, tmp_path / "new.xlsx", {("Settings", "B4"): dt.datetime(2022, 12, 1)})
+    old_wb, new_wb = load_workbook(OPENAI), load_workbook(new)
+    assert [(c.name, c.old, c.new) for c in changes(old_wb, new_wb)] == [("settings.start_month", "2023-01", "2022-12")]
+    for b in bridges(old_wb, new_wb):
+        assert b.steps == [] and b.structural == ["settings.start_month 2023-01 → 2022-12"]
+        assert b.remainder == b.total
