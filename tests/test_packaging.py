@@ -123,6 +123,16 @@ def test_solve(installed):
     assert answer["found"] and 0.01 < answer["value"] < 0.02
 
 
+
+def test_explain_and_diff(installed):
+    tree = json.loads(cashcast(installed, "explain", FLAGSHIP.name, "chatgpt_plus.revenue", "--month", "2023-01",
+                               "--scenario", "seed-001", "--json").stdout)
+    assert tree["line"]["value"] == 200_000_000.0   # article 001: 1 billion visits × 1% × $20
+    same = json.loads(cashcast(installed, "diff", FLAGSHIP.name, FLAGSHIP.name, "--json").stdout)
+    assert same["changes"] == [] and len(same["bridges"]) == 5
+    assert "D6 ChatGPT Plus.price (subscription): value=20.0" in cashcast(installed, "diff", "--textconv",
+                                                                          FLAGSHIP.name).stdout
+
 # ------------------------------------------------------------------------------------------------
 # pyproject names every package
 # ------------------------------------------------------------------------------------------------

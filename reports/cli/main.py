@@ -25,7 +25,8 @@ from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # 
 
 # Each command's module is imported when the command runs, so that `--version` reads no model code and
 # `check` none of the reports' (matplotlib, XlsxWriter, Jinja2 are imported by the stages that use them).
-COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve"}
+COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve",
+            "explain": "explain:cmd_explain", "diff": "diff:cmd_diff"}
 
 
 def command(name: str):
@@ -120,6 +121,25 @@ def add_solve(sub) -> None:
     s.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+def add_explain_and_diff(sub) -> None:
+    e = sub.add_parser("explain", help="a line's formula, value and the tree of what it depends on",
+                       description="Print LINE's formula (in the workbook's names), its value in a month "
+                                   "and every line, assumption and setting it depends on, with cells.")
+    e.add_argument("workbook")
+    e.add_argument("line", help="a line's name (chatgpt_plus.revenue, closing_cash) or label")
+    e.add_argument("--month", default=None, metavar="YYYY-MM", help="the month (default: the last)")
+    e.add_argument("--scenario", default=None, help="the scenario (default base)")
+    e.add_argument("--json", action="store_true", help="print the tree as JSON")
+    d = sub.add_parser("diff", help="what changed between two workbooks, and what it did to the KPIs",
+                       description="Assumptions, settings and scenarios added, removed and changed, and a "
+                                   "KPI bridge per scenario. With --textconv FILE: a stable text form of "
+                                   "one workbook, for git's diff.cashcast.textconv.")
+    d.add_argument("old", nargs="?", help="the earlier workbook")
+    d.add_argument("new", nargs="?", help="the later workbook")
+    d.add_argument("--textconv", default=None, metavar="FILE", help="print FILE as text (a git textconv)")
+    d.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cashcast", description="Assumption workbooks → cash-flow, "
                                 "break-even and runway models and investor reports.")
@@ -129,6 +149,7 @@ def parser() -> argparse.ArgumentParser:
     add_run(sub)
     add_check_and_new(sub)
     add_solve(sub)
+    add_explain_and_diff(sub)
     return p
 
 

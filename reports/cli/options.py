@@ -105,3 +105,29 @@ def from_namespace(ns: argparse.Namespace) -> RunOptions | CheckOptions | NewOpt
             value = tuple(value)
         values[f.name] = value
     return cls(**values)
+
+
+@dataclass(frozen=True)
+class ExplainOptions:
+    """``cashcast explain``: the workbook, the line (a name or label), the month (``YYYY-MM``; None:
+    the last), the scenario (None: base), ``json`` output."""
+
+    workbook: Path
+    line: str
+    month: str | None = None
+    scenario: str | None = None
+    json: bool = False
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    """``cashcast diff``: the ``old`` and ``new`` workbooks, or with ``textconv`` one workbook to print
+    as text; ``json`` output."""
+
+    old: str | None = None
+    new: str | None = None
+    textconv: str | None = None
+    json: bool = False
+
+
+OPTIONS.update(explain=ExplainOptions, diff=DiffOptions)
