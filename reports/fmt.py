@@ -19,6 +19,7 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "RMB": "¥", "CNY": "¥", "JPY
 CHINESE_UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
 WESTERN_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 MINUS = "−"
+YI_DIGITS = 2   # 亿 to 0.01亿 (¥5.51亿): what the Excel report's 亿 format shows (a format scales by thousands only)
 
 
 def _missing(x) -> bool:
@@ -29,14 +30,16 @@ def money(x: float | None, currency: str = "USD", digits: int = 1) -> str:
     """A compact amount: ``money(2.4e9) == '$2.4B'``, ``money(7e5) == '$700K'``,
     ``money(3e8, 'RMB') == '¥3亿'``, ``money(-5.4e8) == '−$540M'``.
 
-    >>> money(0.002), money(20), money(5e7, 'RMB'), money(None)
-    ('$0.002', '$20', '¥5,000万', '—')
+    >>> money(0.002), money(20), money(5e7, 'RMB'), money(None), money(5.514e8, 'RMB'), money(5.5e8, 'RMB')
+    ('$0.002', '$20', '¥5,000万', '—', '¥5.51亿', '¥5.5亿')
     """
     if _missing(x):
         return "—"
     sign = MINUS if x < 0 else ""
     a = abs(x)
     sym = symbol(currency)
+    if currency in ("RMB", "CNY") and 1e8 <= a < 1e12:
+        digits = max(digits, YI_DIGITS)
     if i18n.current() == "en" and currency in ("RMB", "CNY"):
         for size, suffix in CHINESE_UNITS:
             if a >= size:

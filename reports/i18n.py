@@ -128,3 +128,27 @@ def label(text: str, block: str | None = None) -> str:
         rest = text[len(block) + 2:]
         return f"{block}{_(': ')}{_(rest)}"
     return _(text)
+
+
+# The words of units that cashcast itself writes (a workbook's own unit words stay as written)
+UNIT_WORDS = frozenset((_noop("month"), _noop("months"), _noop("year"), _noop("day"), _noop("days"),
+                        _noop("subscribers"), _noop("month number"), _noop("1 = yes")))
+
+
+def unit(text: str) -> str:
+    """A unit as a report shows it: cashcast's own words translated, a workbook's kept.
+
+    >>> with language("zh"):
+    ...     unit("USD/month"), unit("%/year"), unit("visits/month"), unit("subscribers")
+    ('USD/月', '%/年', 'visits/月', '订阅用户')
+    >>> unit("USD/month")
+    'USD/month'
+    """
+    if text in UNIT_WORDS:
+        return _(text)
+    return "/".join(_(part) if part in UNIT_WORDS else part for part in text.split("/"))
+
+
+def title(label_: str, description: str) -> str:
+    """A key figure's row label: its label with what it measures, both translated."""
+    return _("{label} ({description})", label=_(label_), description=_(description))

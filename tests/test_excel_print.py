@@ -14,6 +14,7 @@ These tests never skip: without LibreOffice or poppler they fail.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ import pytest
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
+from cashcast.reports import fmt
 from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.excel.sheets.checks import FAIL, MASTER_COL, MASTER_ROW, PASS
 from cashcast.reports.excel.styles import YI
@@ -142,6 +144,7 @@ def test_rmb_money_reads_in_wan_and_yi(printed):
         if math.isfinite(value) and abs(value) >= YI:
             expected = f"¥{abs(value) / YI:.2f}亿"
             assert expected in summary, (name, expected)
+            assert Decimal(fmt.money(abs(value), "RMB")[1:-1]) == Decimal(expected[1:-1]), name  # as the HTML reads
             shown += 1
     assert shown >= 2
     assert not re.search(r"¥[\d,.]+M", text)

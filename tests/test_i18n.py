@@ -12,6 +12,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def workbook_texts(run) -> list[str]:
 
 
 # Proper names, abbreviations and units a Chinese financial text keeps in Latin letters
-KEPT = {"US", "USD", "RMB", "CNY", "ARR", "ARPU", "LTV", "CAC", "EBITDA", "IRR", "PERT", "Beta-PERT",
+KEPT = {"US", "USD", "RMB", "CNY", "ARR", "ARPU", "LTV", "CAC", "EBITDA", "IRR", "PERT", "Beta-PERT", "GPU", "API",
         "Iman", "Conover", "Wilson", "Correlations", "cashcast", "Excel", "low", "high", "distribution",
         "pp", "irr_note", "minimum_cash", "pre_money", "post_money"}
 
@@ -252,6 +253,91 @@ def test_the_chinese_workbook_labels_rows_and_key_figures_in_chinese(path):
     assert "Closing cash" in english and "Monthly model" in english
 
 
+@functools.lru_cache(maxsize=None)
+def analysed_workbook(path):
+    """(run, its Chinese Excel report with every sheet: with an analysis, so the Sensitivity,
+    Simulation and comparison sheets are there too), as an openpyxl workbook."""
+    import io
+
+    import openpyxl
+
+    from cashcast.reports.excel.report import excel_bytes
+
+    run = run_file(path)
+    with language("zh"):
+        data = excel_bytes(run, analyse(run, SAMPLES, 0))
+    return run, openpyxl.load_workbook(io.BytesIO(data))
+
+
+def report_ids(run, wb) -> set[str]:
+    """What the Excel report writes as identifiers, the same in every language: its sheet names and
+    defined names (formulas refer to them), the model's line keys, the registries' keys (key figures,
+    flags, IRR helper rows, constants, checks) and the text its formulas produce ("never", "none")."""
+    from cashcast.models.analysis import kpis as registry
+    from cashcast.models.engine.constants import CONSTANTS
+    from cashcast.reports.excel.irr import ROWS
+    from cashcast.reports.excel.layout import SINCE_KEY
+    from cashcast.reports.excel.sheets.checks import LABELS
+    from cashcast.reports.excel.sheets.statements import LARGEST
+
+    lines = set(run.model.lines)
+    out = {*wb.sheetnames, *wb.defined_names.keys(), *lines, *(f"{n}{LARGEST}" for n in lines), *ROWS, *LABELS}
+    out |= {k.name for k in (*registry.KPIS, *registry.YEARLY)}
+    out |= {k.key for k in (*registry.flags(), *registry.marks())} | {c.name for c in CONSTANTS}
+    out |= {f"{SINCE_KEY}{name}" for name in wb.defined_names.keys()}
+    for ws in wb:
+        for row in ws.iter_rows():
+            out |= {t for c in row if c.data_type == "f" for t in re.findall(r'"([^"]*)"', str(formula(c.value)))}
+    return {t for t in out if t}
+
+
+def english_in_cell(workbook_words: list[str], ids: list[str]):
+    """A function giving the English words of a cell's text once the workbook's own texts and the
+    report's identifiers (as whole words) are taken out."""
+    phrases = re.compile("|".join(re.escape(t) for t in sorted({t for t in workbook_words if " " in t},
+                                                                key=len, reverse=True)))
+    tokens = sorted({*ids, *(w for w in workbook_words if " " not in w)}, key=len, reverse=True)
+    names = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, tokens)) + r")(?!\w)")
+    files = re.compile(r"\b[\w.-]+\.(?:txt|md|pdf|html?|xlsx?|csv|json)\b|https?://\S+|--[\w-]+")
+
+    def english(text: str) -> list[str]:
+        text = files.sub(" ", names.sub(" ", phrases.sub(" ", text)))   # phrases first: a name may be a word of one
+        words = {w.rstrip("'’-") for w in re.findall(r"[A-Za-z][\w'’-]*", text)}
+        return sorted(w for w in words if w not in EXCEL_KEPT and not re.fullmatch(r"P\d+|[A-Z]", w))
+    return english
+
+
+# ... and in the workbook's helper rows: an abbreviation, Excel's EXP, ln and the S-curve (and a
+# column's letter, "C 列")
+EXCEL_KEPT = KEPT | {"NPV", "EXP", "ln", "S"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
+def test_every_label_of_the_chinese_workbook_is_chinese(path):
+    """Every text cell of every sheet (headings, row labels, key figures, notes, checks, the Summary's
+    texts, the uncertainty sheets): no English word but what the assumption workbook wrote (names,
+    notes, sources, units), the report's identifiers (sheet names, keys, defined names) and proper names
+    and abbreviations (:data:`KEPT`); and no English word in a number format (months, dates)."""
+    run, wb = analysed_workbook(path)
+    ids = sorted(report_ids(run, wb), key=len, reverse=True)
+    rows = run.workbook.rows
+    words = sorted({*workbook_texts(run), *(f"{r.block}.{r.parameter}" for r in rows),
+                    *(u for r in rows for u in r.unit.split("/"))}, key=len, reverse=True)
+    english, in_formats = english_in_cell(words, ids), english_in_cell(["M", "K", "B"], ids)
+    found, formats = [], set()
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "s" and english(c.value):
+                    found.append((ws.title, c.coordinate, c.value))
+                literals = " ".join(re.findall(r'"([^"]*)"', c.number_format))
+                if "mmm" in re.sub(r'"[^"]*"', "", c.number_format) or in_formats(literals):
+                    formats.add(c.number_format)
+    assert found == []
+    assert formats == set()
+    assert {"Sensitivity base", "Simulation base", "Sources", "Checks"} <= set(wb.sheetnames)
+
+
 # ------------------------------------------------------------------------------------------------
 # The command line and the formats
 # ------------------------------------------------------------------------------------------------
@@ -280,7 +366,8 @@ def test_cli_writes_the_chinese_reports(tmp_path):
     (2.4e9, "USD", "$2.4B", "US$24亿"),
     (-5.4e8, "USD", "−$540M", "−US$5.4亿"),
     (7e5, "USD", "$700K", "US$70万"),
-    (5.51e8, "RMB", "¥5.5亿", "¥5.5亿"),
+    (5.514e8, "RMB", "¥5.51亿", "¥5.51亿"),
+    (5.5e8, "RMB", "¥5.5亿", "¥5.5亿"),
     (5e7, "RMB", "¥5,000万", "¥5000万"),
     (1.5e12, "RMB", "¥1.5万亿", "¥1.5万亿"),
     (9_999, "RMB", "¥9,999", "¥9,999"),
@@ -291,6 +378,33 @@ def test_money_in_both_languages(amount, currency, english, chinese):
     assert fmt.money(amount, currency) == english
     with language("zh"):
         assert fmt.money(amount, currency) == chinese
+
+
+def excel_reading(value: float) -> tuple[Decimal, str]:
+    """The figure an RMB amount's Excel format shows, read as a number and its unit: the format's
+    digits (the value scaled by its trailing commas) with the quoted "." placed before the last ones."""
+    from cashcast.reports.excel.styles import money_millions
+    from cashcast.reports.excel.widths import formatted
+
+    positive = money_millions("RMB", value).split(";")[0]          # '"¥"0"."00,,"亿"'
+    digits = re.match(r"\d+", formatted(abs(value), positive))[0]
+    decimals = len(positive.partition('"."')[2].split(",")[0].split('"')[0])
+    return Decimal(digits).scaleb(-decimals), positive[-2]
+
+
+def html_reading(text: str) -> tuple[Decimal, str]:
+    m = re.fullmatch(r"−?¥([\d,.]+)(亿|万)", text)
+    return Decimal(m[1].replace(",", "")), m[2]
+
+
+@pytest.mark.parametrize("amount", [5.514e8, -5.514e8, 5.5e8, 3e8, 2.5e9, 1.2345e10, 9.996e8, 5.514e7,
+                                    12_345_678, 1_234_567, 123_456, 12_000, -3.456e8])
+def test_an_rmb_amount_reads_the_same_in_the_html_and_the_excel_report(amount):
+    """The same figure reads the same in both reports: ¥5.51亿 in the HTML where the Excel format shows
+    ¥5.51亿 (its 亿 has two decimals, its 万 one; the HTML leaves off trailing zeros: ¥25亿 is ¥25.00亿)."""
+    for lang in ("en", "zh"):
+        with language(lang):
+            assert html_reading(fmt.money(amount, "RMB")) == excel_reading(amount), lang
 
 
 def test_months_percentages_and_counts_in_both_languages():

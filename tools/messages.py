@@ -50,6 +50,7 @@ def registry_messages() -> list[str]:
     out += [s.label for s in STATEMENT_LINES]
     out += [a.suffix.strip() for a in AGGREGATIONS.values() if a.suffix.strip()]
     out += list(KINDS) + sorted({spec.role for spec in KINDS.values()}) + list(DISTRIBUTIONS)
+    out += [spec.doc for spec in KINDS.values()]
     return out + report_registry_messages() + example_line_labels()
 
 
@@ -61,7 +62,20 @@ def report_registry_messages() -> list[str]:
     from cashcast.reports.html.statements import CHECK_WORDS, UNIT_ECONOMICS
 
     out = [spec.title for spec in SECTIONS] + [w for g in ROLE_GROUPS for w in (g[1], g[3])]
-    return out + list(JSON_KEYS) + list(CHECK_WORDS.values()) + list(UNIT_ECONOMICS.values()) + list(HEADINGS) + ["at least", "at most"]
+    out += list(JSON_KEYS) + list(CHECK_WORDS.values()) + list(UNIT_ECONOMICS.values()) + list(HEADINGS) + ["at least", "at most"]
+    return out + excel_registry_messages()
+
+
+def excel_registry_messages() -> list[str]:
+    """The Excel report's helper-row words: flags, constants, the IRR search, which way is better."""
+    from cashcast.models.analysis.kpis import BETTER_WORDS, flags
+    from cashcast.models.analysis.reductions import NEVER, UNDEFINED
+    from cashcast.models.engine.constants import CONSTANTS
+    from cashcast.reports.excel.irr import LABELS
+    from cashcast.reports.excel.sheets.cap_table import TITLE
+
+    out = [f.label for f in flags()] + [c.meaning for c in CONSTANTS] + list(LABELS.values())
+    return out + sorted(set(BETTER_WORDS.values())) + ["larger", "smaller", NEVER, UNDEFINED, TITLE]
 
 
 def example_line_labels() -> list[str]:

@@ -17,6 +17,7 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.reading.data import month_ordinal, ordinal_to_date
 
+from cashcast.reports.i18n import _
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import excel_serial
@@ -76,7 +77,7 @@ def write_month(book: Book, ws: Worksheet, r: int, c: int, index: float, **kw) -
     """A month index as its date ("mmm yyyy"), or the text "never"."""
     day = month_date(book.run.months, index)
     if day is None:
-        ws.write_string(r, c, xf.NEVER, right(book, DATE, **kw))
+        ws.write_string(r, c, _(xf.NEVER), right(book, DATE, **kw))
     else:
         ws.write_datetime(r, c, dt.datetime(day.year, day.month, 1), right(book, DATE, **kw))
 
@@ -89,11 +90,11 @@ def write_kpi(book: Book, ws: Worksheet, r: int, c: int, kpi: str, x: float, **k
         if np.isfinite(x):
             ws.write_number(r, c, int(x), right(book, MONTHS, **kw))
         else:
-            ws.write_string(r, c, xf.NEVER, right(book, MONTHS, **kw))
+            ws.write_string(r, c, _(xf.NEVER), right(book, MONTHS, **kw))
     elif np.isfinite(x):
         ws.write_number(r, c, float(x), right(book, money_millions(book.currency, x), **kw))
     else:
-        ws.write_string(r, c, xf.UNDEFINED, right(book, MONEY, **kw))
+        ws.write_string(r, c, _(xf.UNDEFINED), right(book, MONEY, **kw))
 
 
 def write_input(book: Book, ws: Worksheet, r: int, c: int, dimension: str, unit: str, x: float) -> None:

@@ -19,7 +19,7 @@ from cashcast.models.reading.data import Row, Workbook, ordinal_to_date
 from cashcast.models.statements.lines import STATEMENT_LINES
 from cashcast.models.statements.lines import STATEMENTS as STATEMENT_TITLES
 
-from cashcast.reports.i18n import _noop
+from cashcast.reports.i18n import _, _noop, unit
 from cashcast.reports.excel.irr import ROWS as IRR_ROWS
 
 # The sheets' titles (the scenario sheets' are made by scenario_sheet_names) and the workbook-level
@@ -172,18 +172,19 @@ def input_rows(workbook: Workbook) -> list[InputRow]:
     """Settings the model reads (opening and minimum cash, discount rate, FX), then every assumption."""
     s = workbook.settings
     cur = s.currency
-    notes = {"opening_cash": (cur, ""), "minimum_cash": (cur, "running below this counts as running out"),
-             "discount_rate": ("%/year", ""), "receivable_days": ("days", "days customers take to pay"),
-             "payable_days": ("days", "days taken to pay suppliers")}
-    out = [InputRow("Settings", name, unit, setting_name(name), s.value(name), dict(s.overrides.get(name, {})),
+    notes = {"opening_cash": (cur, ""), "minimum_cash": (cur, _("running below this counts as running out")),
+             "discount_rate": (unit("%/year"), ""), "receivable_days": (unit("days"), _("days customers take to pay")),
+             "payable_days": (unit("days"), _("days taken to pay suppliers"))}
+    settings = _("Settings")
+    out = [InputRow(settings, name, u, setting_name(name), s.value(name), dict(s.overrides.get(name, {})),
                     notes=s.notes.get(name, "") or note)
-           for name, (unit, note) in notes.items()]  # a scenario column may change each of these
+           for name, (u, note) in notes.items()]  # a scenario column may change each of these
     for code, rate in s.fx.items():
-        out.append(InputRow("Settings", f"fx_{code}", f"{cur} per {code}", fx_name(code), rate, {},
-                            notes=s.notes.get(f"fx_{code}", "")))
+        out.append(InputRow(settings, f"fx_{code}", _("{currency} per {code}", currency=cur, code=code),
+                            fx_name(code), rate, {}, notes=s.notes.get(f"fx_{code}", "")))
     for row in workbook.rows:
         if row.link is not None:
-            base = f"line: {row.link[0]}.{row.link[1]}"
+            base = _("line: {link}", link=".".join(row.link))
             out.append(InputRow(row.block, row.parameter, row.unit, None, base, {}, source=row.source,
                                 notes=row.notes))
             continue

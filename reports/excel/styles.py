@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from cashcast.reports import i18n
 from cashcast.reports.fmt import SYMBOLS
 
 INPUT_BLUE = "#0000FF"
@@ -19,6 +20,24 @@ PERCENT = "0.0##%"
 DATE = "mmm yyyy"
 INPUT_DATE = "yyyy-mm"
 MONTHS = '0" months"'
+
+
+# The formats' words in Chinese: a month as 2023年1月, a count of months as 26个月
+ZH_FORMATS = ((DATE, 'yyyy"年"m"月"'), ('" months"', '"个月"'))
+
+
+def localized(num_format: str) -> str:
+    """A number format in the report's language (the English one unchanged).
+
+    >>> with i18n.language("zh"):
+    ...     localized(DATE), localized('+0" months";-0" months";0" months"')
+    ('yyyy"年"m"月"', '+0"个月";-0"个月";0"个月"')
+    """
+    if i18n.current() != "zh":
+        return num_format
+    for english, chinese in ZH_FORMATS:
+        num_format = num_format.replace(english, chinese)
+    return num_format
 
 
 # RMB in 万 (10^4) and 亿 (10^8), as the HTML writes it. A number format scales only by thousands (a
@@ -75,7 +94,7 @@ class Styles:
         self.header = wb.add_format({"bold": True, "bg_color": HEADER_FILL, "bottom": 1, "text_wrap": True,
                                      "valign": "top"})
         self.header_date = wb.add_format({"bold": True, "bg_color": HEADER_FILL, "bottom": 1,
-                                          "num_format": DATE, "align": "right"})
+                                          "num_format": localized(DATE), "align": "right"})
         self.header_number = wb.add_format({"bold": True, "bg_color": HEADER_FILL, "num_format": "0",
                                             "align": "right"})
         self.month_number = wb.add_format({"font_color": NOTE_GREY, "num_format": "0", "align": "right"})
@@ -92,7 +111,7 @@ class Styles:
         ``right`` aligns a text result ("never") with the numbers."""
         key = (num_format, bold, top, input_, grey, right)
         if key not in self._cache:
-            props = {"num_format": num_format}
+            props = {"num_format": localized(num_format)}
             if right:
                 props["align"] = "right"
             if bold:

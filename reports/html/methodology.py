@@ -18,11 +18,13 @@ from cashcast.models.kinds import KINDS
 
 from cashcast.reports import fmt
 from cashcast.reports.html import narrative
+from cashcast.reports.i18n import _, _noop
 
 # A sentence that works an example (an article's, or one with amounts or dates of its own) rather
 # than stating the rule: it belongs to the flagship's sources, not to every workbook's report.
 EXAMPLE = re.compile(r"\bArticles?\b|\barticle \d|\bExample\b|\bAn estimate\b|[$¥€£]\s?\d|\d\s?(?:RMB|USD)\b"
                      r"|\b[A-Z][a-z]{2} \d{4}\b|\b\d+ (?:billion|million)\b")
+TOTALS = _noop("Totals")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -64,13 +66,16 @@ def line_figures(run: Run, name: str, label: str) -> str:
     values = run.result.column(name, 0)
     cur = run.workbook.settings.currency
     active = np.flatnonzero(values)
+    label = _(label)
     if not len(active):
-        return f"{label} nothing"
+        return _("{label} nothing", label=label)
     t, last = int(active[0]), len(values) - 1
-    first = f"{label} {fmt.money(float(values[t]), cur)} in {fmt.month_of(run.months[t])}"
+    first = _("{label} {amount} in {month}", label=label, amount=fmt.money(float(values[t]), cur),
+              month=fmt.month_of(run.months[t]))
     if t == last or not values[last]:
         return first
-    return f"{first}, {fmt.money(float(values[last]), cur)} in {fmt.month_of(run.months[last])}"
+    return _("{figures}, {amount} in {month}", figures=first, amount=fmt.money(float(values[last]), cur),
+             month=fmt.month_of(run.months[last]))
 
 
 def block_notes(run: Run, block: str) -> dict:
@@ -80,8 +85,11 @@ def block_notes(run: Run, block: str) -> dict:
     given = [f"{r.parameter} {narrative.quantity(r, r.value) or r.text or ''}".strip() for r in rows]
     lines = [ln for ln in run.model.lines.values() if ln.block == block
              and ln.role in ("revenue", "cost", "funding")]
-    return {"name": block, "given": given,
-            "figures": [line_figures(run, ln.name, ln.label.removeprefix(f"{block}: ")) for ln in lines]}
+    figures = [line_figures(run, ln.name, ln.label.removeprefix(f"{block}: ")) for ln in lines]
+    given_text = _("; ").join(given)
+    text = (_("{given}. In {scenario}: {figures}.", given=given_text, scenario=narrative.scenario_title(run.scenarios[0]),
+              figures=_("; ").join(figures)) if figures else _("{given}.", given=given_text))
+    return {"name": block, "given": given, "figures": figures, "text": text}
 
 
 def kind_notes(run: Run) -> list[dict]:
@@ -93,7 +101,7 @@ def kind_notes(run: Run) -> list[dict]:
     out = []
     for kind, names in used.items():
         spec = KINDS[kind]
-        out.append({"kind": kind, "role": spec.role, "doc": spec.doc,
+        out.append({"kind": kind, "role": _(spec.role), "doc": _(spec.doc),
                     "formulas": [{"name": f.__name__, "paragraphs": rule_paragraphs(f)} for f in spec.formulas],
                     "blocks": [block_notes(run, name) for name in names]})
     return out
@@ -101,8 +109,8 @@ def kind_notes(run: Run) -> list[dict]:
 
 def totals_notes() -> list[dict]:
     """The totals and every KPI, each with its defining function's rules (no worked examples)."""
-    notes = [{"name": "Totals", "paragraphs": rule_paragraphs(engine.total_lines)}]
-    notes += [{"name": k.label, "paragraphs": rule_paragraphs(k.documented_by)}
+    notes = [{"name": _(TOTALS), "paragraphs": rule_paragraphs(engine.total_lines)}]
+    notes += [{"name": _(k.label), "paragraphs": rule_paragraphs(k.documented_by)}
               for k in registry.KPIS if k.documented_by]
     return notes
 

@@ -60,7 +60,7 @@ def low_point(k: dict, f: Frame) -> str:
     """Where cash bottoms out.
 
     >>> low_point({"cash_low": -191_364_831.07, "cash_low_month": "2028-01"}, Frame("RMB", 1e7, dt.date(2033, 12, 1)))
-    'Cash is lowest in Jan 2028, at −¥1.9亿.'
+    'Cash is lowest in Jan 2028, at −¥1.91亿.'
     """
     return _("Cash is lowest in {month}, at {amount}.", month=fmt.month(k["cash_low_month"]),
              amount=fmt.money(k["cash_low"], f.currency))
@@ -70,7 +70,7 @@ def raise_need(k: dict, f: Frame) -> str:
     """How much must be raised, and by when (the funding gap is always given with its month).
 
     >>> raise_need({"funding_gap": 201_364_831.07, "raise_by_month": "2026-07"}, Frame("RMB", 1e7, dt.date(2033, 12, 1)))
-    'To stay above the ¥1,000万 minimum it must raise ¥2亿 by Jul 2026.'
+    'To stay above the ¥1,000万 minimum it must raise ¥2.01亿 by Jul 2026.'
     >>> raise_need({"funding_gap": 0.0, "raise_by_month": None}, Frame("USD", 0, dt.date(2032, 12, 1)))
     'It needs no new money: cash stays at or above zero throughout.'
     """

@@ -17,7 +17,8 @@ from cashcast.models.analysis.yearly import UNDEFINED
 from cashcast.models.engine.annual import SUM
 from cashcast.models.engine.annual import of as aggregation
 
-from cashcast.reports.i18n import _, label, ngettext
+from cashcast.reports.i18n import _, label, ngettext, title
+from cashcast.reports.i18n import unit as unit_text
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.formulas import cell
 from cashcast.reports.excel.layout import (
@@ -96,8 +97,8 @@ def _yearly_kpis(book: Book, ws: Worksheet, spans: list[tuple[int, int, int]]) -
     ws.write_string(top, LABEL_COL, _("Key figures per year"), st.section)
     for i, kpi in enumerate(registry.YEARLY, start=1):
         unit = book.currency if kpi.kind == "money" else YEARLY_UNITS[kpi.kind]
-        ws.write_string(top + i, LABEL_COL, _("{label} ({description})", label=_(kpi.label), description=_(kpi.description)), st.text)
-        ws.write_string(top + i, UNIT_COL, unit, st.text)
+        ws.write_string(top + i, LABEL_COL, title(kpi.label, kpi.description), st.text)
+        ws.write_string(top + i, UNIT_COL, unit_text(unit), st.text)
         ws.write_string(top + i, KEY_COL, kpi.name, st.key)
         fmt = st.number(YEARLY_FORMATS.get(kpi.kind) or unit_format(unit, book.currency))
         values = book.run.yearly[kpi.name][:, 0]
@@ -124,7 +125,7 @@ def line_row(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int
     fold = aggregation(line.annual)
     ws.write_string(r, LABEL_COL, label(line.label, line.block) + (f" {_(fold.suffix.strip())}" if fold.suffix else ""),
                     st.text)
-    ws.write_string(r, UNIT_COL, line.unit.replace("/month", "") if fold.key == SUM else line.unit, st.text)
+    ws.write_string(r, UNIT_COL, unit_text(line.unit.replace("/month", "") if fold.key == SUM else line.unit), st.text)
     ws.write_string(r, KEY_COL, name, st.key)
     total = line.role == "total"
     fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)

@@ -17,7 +17,7 @@ from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
 from cashcast.reports import fmt
-from cashcast.reports.i18n import _
+from cashcast.reports.i18n import _, unit
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import cell_value
 from cashcast.reports.excel.formulas import cell
@@ -29,21 +29,22 @@ def write(book: Book, ws: Worksheet) -> None:
     """Inputs in blue (base and scenario overrides), the value in force per scenario, the value in
     use; defined names for the model; data validation from low/high."""
     st, A, s = book.st, book.alayout, book.workbook.settings
-    ws.write_string(0, 0, f"Assumptions of {book.workbook.name}", st.title)
-    ws.write_string(1, 0, "Blue cells are inputs: change one and the whole model recalculates. A blank "
-                          "scenario cell means 'as base'. The model reads the 'in use' column: the "
-                          "values of the scenario chosen on Summary.", st.note)
-    ws.write_string(2, 0, f"Fixed by the report's layout: start {s.start_month:%b %Y}, "
-                          f"{s.horizon_months} months, currency {s.currency}. Change them in the "
-                          f"assumption workbook and run cashcast again.", st.note)
-    header = ["Block", "Parameter", "Unit", "In use (scenario chosen on Summary)",
-              *A.scenarios, "Low", "High", "Distribution", "Source", "Notes", "Defined name",
-              *[f"In force: {n}" for n in A.scenarios]]
+    ws.write_string(0, 0, _("Assumptions of {workbook}", workbook=book.workbook.name), st.title)
+    ws.write_string(1, 0, _("Blue cells are inputs: change one and the whole model recalculates. A blank "
+                            "scenario cell means 'as base'. The model reads the 'in use' column: the "
+                            "values of the scenario chosen on Summary."), st.note)
+    ws.write_string(2, 0, _("Fixed by the report's layout: start {start}, {months}, currency {currency}. "
+                            "Change them in the assumption workbook and run cashcast again.",
+                            start=fmt.month_of(s.start_month), months=fmt.months(s.horizon_months),
+                            currency=s.currency), st.note)
+    header = [_("Block"), _("Parameter"), _("Unit"), _("In use (scenario chosen on Summary)"),
+              *A.scenarios, _("Low"), _("High"), _("Distribution"), _("Source"), _("Notes"), _("Defined name"),
+              *[_("In force: {scenario}", scenario=n) for n in A.scenarios]]
     for c, text in enumerate(header):
         ws.write_string(A.header_row, c, text, st.header)
-    ws.write_string(A.header_row - 1, A.base_col, "Inputs: base, then overrides per scenario", st.note)
-    ws.write_string(A.header_row - 1, A.effective_col(A.scenarios[0]), "Formulas: value in force per "
-                                                                       "scenario", st.note)
+    ws.write_string(A.header_row - 1, A.base_col, _("Inputs: base, then overrides per scenario"), st.note)
+    ws.write_string(A.header_row - 1, A.effective_col(A.scenarios[0]),
+                    _("Formulas: value in force per scenario"), st.note)
     for i, row in enumerate(book.inputs):
         _assumption_row(book, ws, A.first_body_row + i, row)
     last = A.first_body_row + len(book.inputs) - 1
@@ -94,13 +95,13 @@ def _assumption_row(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
     st, A = book.st, book.alayout
     ws.write_string(r, A.block_col, row.block, st.text)
     ws.write_string(r, A.param_col, row.parameter, st.text)
-    ws.write_string(r, A.unit_col, row.unit, st.text)
+    ws.write_string(r, A.unit_col, unit(row.unit), st.text)
     info = A.info_cols
     ws.write_string(r, info["source"], row.source, st.text)
     ws.write_string(r, info["notes"], row.notes, st.text)
     if row.key is None:  # a linked count: the block builder reads the line, not an input
         ws.write_string(r, A.base_col, row.base, st.note)
-        ws.write_string(r, info["defined name"], "(linked line, not an input)", st.key)
+        ws.write_string(r, info["defined name"], _("(linked line, not an input)"), st.key)
         return
     for scenario in A.scenarios:
         value = row.base if scenario == A.scenarios[0] else row.overrides.get(scenario)

@@ -19,18 +19,21 @@ from cashcast.models.analysis.cap_table import cap_table
 from cashcast.models.engine.expr import Expr
 from cashcast.models.statements.ownership import RoundTerms, round_terms, start_holders_share
 
+from cashcast.reports.html.ownership import note_text
+from cashcast.reports.i18n import _, _noop
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import excel_serial
 from cashcast.reports.excel.styles import DATE, MONEY, PERCENT, print_setup
 
-TITLE = "Cap table"
+TITLE = "Cap table"   # the tab's name (formulas and the parity tests refer to it); its heading is translated
 HEADER_ROW = 3
 # (column heading, the JSON key of the figure it shows): the parity tests read the sheet by these
-COLUMNS = (("Round", "round"), ("Signed", "month_signed"), ("Amount", "amount"), ("Pre-money", "pre_money"),
-           ("Post-money", "post_money"), ("New investors' share (amount ÷ post-money)", "new_investors_share"),
-           ("Holders before the round keep (pre ÷ post)", "earlier_holders_share"),
-           ("Dilution of the holders before", "dilution"),
-           ("Founders and earlier holders after it", "start_holders_share"))
+COLUMNS = ((_noop("Round"), "round"), (_noop("Signed"), "month_signed"), (_noop("Amount"), "amount"),
+           (_noop("Pre-money"), "pre_money"), (_noop("Post-money"), "post_money"),
+           (_noop("New investors' share (amount ÷ post-money)"), "new_investors_share"),
+           (_noop("Holders before the round keep (pre ÷ post)"), "earlier_holders_share"),
+           (_noop("Dilution of the holders before"), "dilution"),
+           (_noop("Founders and earlier holders after it"), "start_holders_share"))
 
 
 def present(book: Book) -> bool:
@@ -63,11 +66,11 @@ def write(book: Book, ws: Worksheet) -> None:
     st = book.st
     terms = round_terms(book.workbook)
     table = cap_table(book.run, book.run.scenarios.index(book.selected))
-    ws.write_string(0, 0, TITLE, st.title)
-    ws.write_string(1, 0, "Each equity round's terms and the ownership after it, live over the assumptions "
-                          "(the scenario chosen on Summary); month by month on Monthly, section Ownership.", st.note)
+    ws.write_string(0, 0, _(TITLE), st.title)
+    ws.write_string(1, 0, _("Each equity round's terms and the ownership after it, live over the assumptions "
+                          "(the scenario chosen on Summary); month by month on Monthly, section Ownership."), st.note)
     for c, (heading, _key) in enumerate(COLUMNS):
-        ws.write_string(HEADER_ROW, c, heading, st.header)
+        ws.write_string(HEADER_ROW, c, _(heading), st.header)
     chain = start_holders_share(terms) if table["note"] is None else [None] * len(terms)
     money, share = st.number(MONEY), st.number(PERCENT)
     for r, (t, after, figures) in enumerate(zip(terms, chain, table["rounds"]), start=HEADER_ROW + 1):
@@ -82,11 +85,11 @@ def write(book: Book, ws: Worksheet) -> None:
         for c, (expr, (_h, key)) in enumerate(zip(exprs, COLUMNS[2:]), start=2):
             style = money if c <= 4 else share
             if expr is None:
-                ws.write_string(r, c, "no valuation" if c <= 7 else "n/a", st.note)
+                ws.write_string(r, c, _("no valuation") if c <= 7 else _("n/a"), st.note)
             else:
                 ws.write_formula(r, c, "=" + expr.xl(_names), style, figures[key])
     if table["note"] is not None:
-        ws.write_string(HEADER_ROW + len(terms) + 2, 0, f"Not computed: {table['note']}.", st.wrap)
+        ws.write_string(HEADER_ROW + len(terms) + 2, 0, _("Not computed: {why}.", why=note_text(table["note"])), st.wrap)
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 11)
     ws.set_column(2, 4, 18)

@@ -17,6 +17,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
 
+from cashcast.reports import fmt
+from cashcast.reports.i18n import _, _noop, current, title
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import month_date, right
@@ -26,7 +28,7 @@ from cashcast.reports.excel.layout import DATE_ROW, FIRST_MONTH_COL, MONTHLY, ex
 from cashcast.reports.excel.styles import money_millions
 
 # The unit of a difference from the baseline, by kind (money: the currency)
-DIFFERENCE_UNITS = {"month": "months (+ = later)", "months": "months", "rate": "%-points/year"}
+DIFFERENCE_UNITS = {"month": _noop("months (+ = later)"), "months": _noop("months"), "rate": _noop("%-points/year")}
 SIGNED_MONTHS = '+0" months";-0" months";0" months"'
 DIFFERENCE_FORMATS = {"month": SIGNED_MONTHS, "months": SIGNED_MONTHS, "rate": "+0.0%;[Red]-0.0%;0.0%"}
 WORST = -np.inf   # the score numpy ranks an undefined figure (IRR "n/a") by: below every real one
@@ -52,6 +54,8 @@ def ordinal(n: int) -> str:
     >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21)]
     ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st']
     """
+    if current() == "zh":
+        return _("No. {n}", n=n)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
@@ -70,8 +74,8 @@ def write(book: Book, ws: Worksheet, row: int, table: KpiTable) -> int:
     """Differences from the baseline and the ranking from ``row`` down, as formulas over Summary's
     key-figure ``table``; returns the first row after the block."""
     cmp = book.analysis.comparison
-    ws.write_string(row, 0, f"Scenario comparison with the baseline, {cmp.baseline} (the run's first "
-                            f"scenario): live formulas over the key figures above", book.st.section)
+    ws.write_string(row, 0, _("Scenario comparison with the baseline, {baseline} (the run's first scenario): "
+                              "live formulas over the key figures above", baseline=cmp.baseline), book.st.section)
     r = _differences(book, ws, row + 1, table)
     return _ranking(book, ws, r + 3, table)
 
@@ -80,16 +84,16 @@ def _differences(book: Book, ws: Worksheet, r: int, table: KpiTable) -> int:
     """Each key figure of each scenario minus the baseline's; returns the last row written."""
     st, cmp = book.st, book.analysis.comparison
     names, col = cmp.scenarios, table.col
-    ws.write_string(r, 0, f"Difference from {cmp.baseline} (scenario − baseline)", st.header)
-    ws.write_string(r, 1, "Unit", st.header)
+    ws.write_string(r, 0, _("Difference from {baseline} (scenario − baseline)", baseline=cmp.baseline), st.header)
+    ws.write_string(r, 1, _("Unit"), st.header)
     for c in range(2, col(1)):
         ws.write_blank(r, c, None, st.header)
     for j, name in enumerate(names[1:], start=1):
         ws.write_string(r, col(j), name, st.header)
     for kpi in registry.KPIS:
         r += 1
-        ws.write_string(r, 0, kpi.title, st.text)
-        ws.write_string(r, 1, DIFFERENCE_UNITS.get(kpi.kind, book.currency), st.text)
+        ws.write_string(r, 0, title(kpi.label, kpi.description), st.text)
+        ws.write_string(r, 1, _(DIFFERENCE_UNITS.get(kpi.kind, book.currency)), st.text)
         base = cell(table.row(kpi.name), col(0), abs_col=True)
         for j, name in enumerate(names[1:], start=1):
             other = cell(table.row(kpi.name), col(j))
@@ -97,8 +101,8 @@ def _differences(book: Book, ws: Worksheet, r: int, table: KpiTable) -> int:
             fmt = DIFFERENCE_FORMATS.get(kpi.kind, signed(money_millions(book.currency, x)))
             cached = float(x) if np.isfinite(x) else xf.UNDEFINED
             ws.write_formula(r, col(j), xf.difference(other, base, kpi.is_date), right(book, fmt), cached)
-    ws.write_string(r + 1, 0, "n/a: one of the two never gets there within the horizon (or IRR is "
-                              "undefined).", st.note)
+    ws.write_string(r + 1, 0, _("n/a: one of the two never gets there within the horizon (or IRR is "
+                                "undefined)."), st.note)
     return r
 
 
@@ -107,8 +111,8 @@ def _ranking(book: Book, ws: Worksheet, r: int, table: KpiTable) -> int:
     first row after the helper rows."""
     st, cmp = book.st, book.analysis.comparison
     names, col = cmp.scenarios, table.col
-    ws.write_string(r, 0, "Ranking, best first (ties keep the workbook's order)", st.header)
-    ws.write_string(r, 1, "Better", st.header)
+    ws.write_string(r, 0, _("Ranking, best first (ties keep the workbook's order)"), st.header)
+    ws.write_string(r, 1, _("Better"), st.header)
     for p in range(1, len(names) + 1):
         ws.write_string(r, 1 + p, ordinal(p), st.header)
     helper = r + len(registry.KPIS) + 2
@@ -116,8 +120,8 @@ def _ranking(book: Book, ws: Worksheet, r: int, table: KpiTable) -> int:
     names_row = row_range(table.header_row, col(0), col(len(names) - 1))
     for kpi in registry.KPIS:
         r += 1
-        ws.write_string(r, 0, kpi.title, st.text)
-        ws.write_string(r, 1, kpi.better_word, st.text)
+        ws.write_string(r, 0, title(kpi.label, kpi.description), st.text)
+        ws.write_string(r, 1, _(kpi.better_word), st.text)
         ranks = row_range(rank_rows[kpi.name], col(0), col(len(names) - 1))
         ranking = cmp.ranking.get(kpi.name) or names
         for p in range(1, len(names) + 1):
@@ -131,15 +135,15 @@ def _ranking_helpers(book: Book, ws: Worksheet, helper: int, table: KpiTable) ->
     """Grouped rows: per key figure a score per scenario (larger is better; never counted as past
     the horizon, n/a as the worst) and each scenario's rank (ties go to the earlier scenario)."""
     st = book.st
-    ws.write_string(helper, 0, "Helper rows for the ranking (grouped: + to expand)", st.note)
+    ws.write_string(helper, 0, _("Helper rows for the ranking (grouped: + to expand)"), st.note)
     for i, kpi in enumerate(registry.KPIS):
         score_row, rank_row = helper + 1 + 2 * i, helper + 2 + 2 * i
         for rr in (score_row, rank_row):
             ws.set_row(rr, None, None, {"level": 1, "hidden": True})
-        ws.write_string(score_row, 0, f"Score: {kpi.title}", st.text)
+        ws.write_string(score_row, 0, _("Score: {figure}", figure=title(kpi.label, kpi.description)), st.text)
         ws.write_string(score_row, 1, _score_note(book, kpi), st.note)
-        ws.write_string(rank_row, 0, f"Rank: {kpi.title}", st.text)
-        ws.write_string(rank_row, 1, "1 = best", st.note)
+        ws.write_string(rank_row, 0, _("Rank: {figure}", figure=title(kpi.label, kpi.description)), st.text)
+        ws.write_string(rank_row, 1, _("1 = best"), st.note)
         _score_and_rank(book, ws, kpi, score_row, rank_row, table)
 
 
@@ -165,9 +169,9 @@ def _fallback(book: Book, kpi: registry.Kpi) -> tuple[float, str | None]:
 
 def _score_note(book: Book, kpi: registry.Kpi) -> str:
     never = kpi.never_rank(book.model.horizon)
-    past = "the month after the horizon" if never == book.model.horizon else f"month {never}"
-    return (f"never: {past}" if kpi.is_date else
-            f"never: {never} months" if kpi.is_month else "n/a: ranked last")
+    past = _("the month after the horizon") if never == book.model.horizon else _("month {n}", n=never)
+    return (_("never: {past}", past=past) if kpi.is_date else
+            _("never: {months}", months=fmt.months(never)) if kpi.is_month else _("n/a: ranked last"))
 
 
 def _score_and_rank(book: Book, ws: Worksheet, kpi: registry.Kpi, score_row: int, rank_row: int,

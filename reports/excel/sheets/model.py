@@ -21,7 +21,7 @@ from cashcast.models.analysis.reductions import NONE
 from cashcast.models.engine.constants import CONSTANTS
 from cashcast.models.engine.expr import MonthsSince, Param
 
-from cashcast.reports.i18n import _, label
+from cashcast.reports.i18n import _, label, title, unit
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import kpi_format, kpi_value
@@ -64,7 +64,7 @@ def _write_model(book: Book, ws: Worksheet, j: int) -> None:
     for name, r in L.rows.items():
         line = book.model.lines[name]
         ws.write_string(r, LABEL_COL, label(line.label, line.block), st.text)
-        ws.write_string(r, UNIT_COL, line.unit, st.text)
+        ws.write_string(r, UNIT_COL, unit(line.unit), st.text)
         ws.write_string(r, KEY_COL, name, st.key)
         total = line.role == "total"
         fmt = st.number(unit_format(line.unit, book.currency), bold=total, top=total)
@@ -117,8 +117,8 @@ def _months_since(book: Book, ws: Worksheet, j: int) -> None:
     for name, r in L.since.items():
         since = MonthsSince(Param(name))
         values = np.broadcast_to(since.np(lines), (book.model.horizon, book.run.result.size))[:, j]
-        ws.write_string(r, LABEL_COL, f"Months since {name} (negative before it)", st.text)
-        ws.write_string(r, UNIT_COL, "months", st.text)
+        ws.write_string(r, LABEL_COL, _("Months since {name} (negative before it)", name=name), st.text)
+        ws.write_string(r, UNIT_COL, unit("months"), st.text)
         ws.write_string(r, KEY_COL, f"{SINCE_KEY}{name}", st.key)
         for t in range(book.model.horizon):
             formula = "=" + since.xl(book.ctx.at(t).without_helpers())
@@ -130,7 +130,7 @@ def _constants(book: Book, ws: Worksheet) -> None:
     L, st = book.layout, book.st
     for const in CONSTANTS:
         r = L.constants[const.name]
-        ws.write_string(r, LABEL_COL, const.meaning, st.text)
+        ws.write_string(r, LABEL_COL, _(const.meaning), st.text)
         ws.write_string(r, KEY_COL, const.name, st.key)
         ws.write_number(r, FIRST_MONTH_COL, const.value, st.number("General"))
         book.define(const.name, f"={MONTHLY}!{xf.cell(r, FIRST_MONTH_COL, True, True)}")
@@ -144,22 +144,28 @@ def _flags(book: Book, ws: Worksheet, j: int) -> None:
     for flag in registry.flags():
         r = L.flags[flag.key]
         values = flag.np(lines)[:, j]
-        ws.write_string(r, LABEL_COL, flag.label, st.text)
-        ws.write_string(r, UNIT_COL, "1 = yes", st.text)
+        ws.write_string(r, LABEL_COL, _(flag.label), st.text)
+        ws.write_string(r, UNIT_COL, unit("1 = yes"), st.text)
         ws.write_string(r, KEY_COL, flag.key, st.key)
         for t in range(book.model.horizon):
             ws.write_formula(r, FIRST_MONTH_COL + t, flag.xl(book.ctx.at(t)), fmt, float(values[t]))
     for mark in registry.marks():
         r, flag_row = L.marks[mark.key], L.flags[mark.flag.key]
         values = mark.np(lines)[:, j]
-        ws.write_string(r, LABEL_COL, mark.label, st.text)
-        ws.write_string(r, UNIT_COL, "month number", st.text)
+        ws.write_string(r, LABEL_COL, mark_label(mark), st.text)
+        ws.write_string(r, UNIT_COL, unit("month number"), st.text)
         ws.write_string(r, KEY_COL, mark.key, st.key)
         for t in range(book.model.horizon):
             c = FIRST_MONTH_COL + t
             formula = mark.xl(xf.cell(flag_row, c), xf.cell(INDEX_ROW, c, abs_row=True),
                               xf.cell(r, c - 1) if t else None)
             ws.write_formula(r, c, formula, fmt, NONE if values[t] != values[t] else float(values[t]))
+
+
+def mark_label(mark) -> str:
+    """A last-month helper row's label: 'Last month number so far with flag.break_even = 0 (none: not yet)'."""
+    return _("Last month number so far with {flag} = {value} ({none}: not yet)", flag=mark.flag.key,
+             value=mark.value, none=NONE)
 
 
 def _search(layout: ModelLayout, line: str = "operating_cash_flow") -> SearchCells:
@@ -176,11 +182,11 @@ def _irr_search(book: Book, ws: Worksheet, j: int) -> None:
                "guess": st.number("0.000000%", grey=True), "sign": st.number("0", grey=True),
                "changes": st.number("0", grey=True), "trial": st.number("0", grey=True)}
     title_row = min(L.irr.values()) - 1
-    ws.write_string(title_row, UNIT_COL, "(grouped: + to expand)", st.note)
+    ws.write_string(title_row, UNIT_COL, _("(grouped: + to expand)"), st.note)
     for key in L.irr:
         r = L.irr[key]
         ws.set_row(r, None, None, {"level": 1, "hidden": True})
-        ws.write_string(r, LABEL_COL, IRR_LABELS[key], st.text)
+        ws.write_string(r, LABEL_COL, _(IRR_LABELS[key]), st.text)
         ws.write_string(r, KEY_COL, key, st.key)
     for key, formulas in _search(L).formulas().items():
         fmt = formats[key.rsplit("_", 1)[-1].split(".")[-1]]
@@ -196,8 +202,8 @@ def _kpis(book: Book, ws: Worksheet, j: int) -> None:
                         lambda line: _search(L, line).irr(), INDEX_ROW, L.marks)
     for kpi in registry.KPIS:
         r = L.kpis[kpi.name]
-        ws.write_string(r, LABEL_COL, _("{label} ({description})", label=_(kpi.label), description=_(kpi.description)), st.text)
-        ws.write_string(r, UNIT_COL, kpi_unit(kpi, book.currency), st.text)
+        ws.write_string(r, LABEL_COL, title(kpi.label, kpi.description), st.text)
+        ws.write_string(r, UNIT_COL, unit(kpi_unit(kpi, book.currency)), st.text)
         ws.write_string(r, KEY_COL, kpi.name, st.key)
         ws.write_formula(r, FIRST_MONTH_COL, kpi.definition.xl(ctx), kpi_format(book, kpi, False),
                          kpi_value(book.run, kpi, j))

@@ -13,6 +13,8 @@ from xlsxwriter.worksheet import Worksheet
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.uncertainty import Tornado, TornadoBar
 
+from cashcast.reports import fmt
+from cashcast.reports.i18n import _, current, unit
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import right, write_input, write_kpi
 from cashcast.reports.excel.styles import MONTHS, money_millions, print_setup
@@ -37,21 +39,22 @@ def chart_kpi(tor: Tornado) -> str:
 def write(book: Book, ws: Worksheet) -> None:
     """The tornado: the base results, a row per assumption, and the chart."""
     st, tor, horizon = book.st, book.tornado_on(ws.name), book.model.horizon
-    ws.write_string(0, 0, f"Sensitivity of scenario {tor.scenario}: each assumption at its low and at its "
-                          f"high, one at a time", st.title)
-    ws.write_string(1, 0, "Values computed by cashcast, not live formulas: every assumption uncertain in "
-                          f"scenario {tor.scenario} (a low or a high, or the scenario's own range) is moved to its low, then to its high, with "
-                          f"every other assumption at scenario {tor.scenario}'s value. Editing the "
-                          "Assumptions sheet does not change this sheet; run cashcast again.", book.marking)
-    ws.write_string(2, 0, "Sorted largest swing first: by the runway swing, then the break-even swing, then "
-                          "the NPV swing. A swing is the largest minus the smallest of the results at the "
-                          f"low, the base and the high, with 'never' counted as the horizon "
-                          f"({horizon} months), so a swing that reaches 'never' is a lower bound. The "
-                          "cash-out month moves with the runway.", st.note)
-    ws.write_string(T_BASE_ROW, T_PARAM, f"Scenario {tor.scenario} as it is", st.header)
-    ws.write_string(T_BASE_ROW, T_UNIT, "Result", st.header)
+    ws.write_string(0, 0, _("Sensitivity of scenario {scenario}: each assumption at its low and at its high, "
+                            "one at a time", scenario=tor.scenario), st.title)
+    ws.write_string(1, 0, _("Values computed by cashcast, not live formulas: every assumption uncertain in "
+                            "scenario {scenario} (a low or a high, or the scenario's own range) is moved to its "
+                            "low, then to its high, with every other assumption at scenario {scenario}'s value. "
+                            "Editing the Assumptions sheet does not change this sheet; run cashcast again.",
+                            scenario=tor.scenario), book.marking)
+    ws.write_string(2, 0, _("Sorted largest swing first: by the runway swing, then the break-even swing, then "
+                            "the NPV swing. A swing is the largest minus the smallest of the results at the "
+                            "low, the base and the high, with 'never' counted as the horizon ({months}), so a "
+                            "swing that reaches 'never' is a lower bound. The cash-out month moves with the "
+                            "runway.", months=fmt.months(horizon)), st.note)
+    ws.write_string(T_BASE_ROW, T_PARAM, _("Scenario {scenario} as it is", scenario=tor.scenario), st.header)
+    ws.write_string(T_BASE_ROW, T_UNIT, _("Result"), st.header)
     for i, kpi in enumerate(registry.swung(), start=1):
-        ws.write_string(T_BASE_ROW + i, T_PARAM, kpi.label, st.text)
+        ws.write_string(T_BASE_ROW + i, T_PARAM, _(kpi.label), st.text)
         write_kpi(book, ws, T_BASE_ROW + i, T_UNIT, kpi.name, tor.base[kpi.name])
     _header(book, ws)
     r = T_HEADER_ROW
@@ -59,7 +62,7 @@ def write(book: Book, ws: Worksheet) -> None:
         r = T_HEADER_ROW + i
         _tornado_row(book, ws, r, i, bar)
     if not tor.bars:
-        ws.write_string(T_HEADER_ROW + 1, T_PARAM, "No assumption has a low or a high: nothing to swing.",
+        ws.write_string(T_HEADER_ROW + 1, T_PARAM, _("No assumption has a low or a high: nothing to swing."),
                         st.note)
     widths = {T_RANK: 4, T_PARAM: 34, T_UNIT: 16, T_LOW: 17, T_BASE: 17, T_HIGH: 17}
     for c in range(T_FIRST_RESULT, first_swing() + len(registry.sort_keys())):
@@ -73,10 +76,11 @@ def write(book: Book, ws: Worksheet) -> None:
 
 
 def _header(book: Book, ws: Worksheet) -> None:
-    header = ["#", "Assumption", "Unit", "Low", "Base value", "High"]
+    header = ["#", _("Assumption"), _("Unit"), _("Low"), _("Base value"), _("High")]
     for kpi in registry.swung():
-        header += [f"{kpi.label} at low", f"{kpi.label} at high"]
-    header += [f"Swing: {k.phrase} ({'months' if k.is_month else book.currency})" for k in registry.sort_keys()]
+        header += [_("{figure} at low", figure=_(kpi.label)), _("{figure} at high", figure=_(kpi.label))]
+    header += [_("Swing: {figure} ({unit})", figure=k.phrase if current() == "en" else _(k.label),
+                 unit=unit("months") if k.is_month else book.currency) for k in registry.sort_keys()]
     for c, text in enumerate(header):
         ws.write_string(T_HEADER_ROW, c, text, book.st.header)
     ws.set_row(T_HEADER_ROW, 30)
@@ -86,7 +90,7 @@ def _tornado_row(book: Book, ws: Worksheet, r: int, rank: int, bar: TornadoBar) 
     st = book.st
     ws.write_number(r, T_RANK, rank, st.number("0", grey=True))
     ws.write_string(r, T_PARAM, bar.parameter, st.text)
-    ws.write_string(r, T_UNIT, bar.unit, st.text)
+    ws.write_string(r, T_UNIT, unit(bar.unit), st.text)
     for c, x in ((T_LOW, bar.low), (T_BASE, bar.value), (T_HIGH, bar.high)):
         write_input(book, ws, r, c, bar.dimension, bar.unit, x)
     for k, kpi in enumerate(registry.swung()):
@@ -110,10 +114,12 @@ def _tornado_chart(book: Book, ws: Worksheet, tor: Tornado, row: int) -> None:
                       "values": [ws.name, first, col, last, col],
                       "data_labels": {"value": True}})
     if kpi == "runway_months":
-        title = f"Runway swing by assumption, scenario {tor.scenario} (months; 'never' counted as {book.model.horizon})"
+        title = _("Runway swing by assumption, scenario {scenario} (months; 'never' counted as {n})",
+                  scenario=tor.scenario, n=book.model.horizon)
         chart.set_x_axis({"num_format": "0", "min": 0})
     else:
-        title = f"NPV swing by assumption, scenario {tor.scenario} ({book.currency}; no assumption moves the runway)"
+        title = _("NPV swing by assumption, scenario {scenario} ({currency}; no assumption moves the runway)",
+                  scenario=tor.scenario, currency=book.currency)
         chart.set_x_axis({"num_format": money_millions(book.currency), "min": 0})
     chart.set_title({"name": title})
     chart.set_y_axis({"reverse": True})

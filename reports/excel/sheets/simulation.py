@@ -14,6 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
 
+from cashcast.reports.i18n import _, title, unit
 from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import right, write_input, write_kpi, write_month
@@ -24,17 +25,19 @@ from cashcast.reports.excel.styles import DATE, MONEY, money_millions, print_set
 def write(book: Book, ws: Worksheet) -> None:
     """The percentiles, the cash-out probabilities by year, the assumptions varied and the fan."""
     st, sim = book.st, book.simulation_on(ws.name)
-    ws.write_string(0, 0, f"Monte Carlo simulation of scenario {sim.scenario} (simulation output)", st.title)
-    ws.write_string(1, 0, f"Simulation output, not live formulas: values computed by cashcast from "
-                          f"{sim.samples:,} samples with seed {sim.seed}. Editing the Assumptions sheet "
-                          f"does not change this sheet; run cashcast again (--samples {sim.samples} "
-                          f"--seed {sim.seed} gives the same numbers).", book.marking)
-    ws.write_string(2, 0, f"Scenario {sim.scenario}: {sim.description} — each sample draws the "
-                          f"{len(sim.varied)} assumptions uncertain in it (listed below) from their "
-                          "distributions. The 95% intervals are the sampling error (order statistics for "
-                          "percentiles, Wilson for probabilities). Month percentiles are the earliest month by which at least that share of the "
-                          "samples got there ('never' when fewer did): for the cash-out month P10 is the "
-                          "pessimistic end. Money percentiles are linear.", st.note)
+    ws.write_string(0, 0, _("Monte Carlo simulation of scenario {scenario} (simulation output)",
+                            scenario=sim.scenario), st.title)
+    ws.write_string(1, 0, _("Simulation output, not live formulas: values computed by cashcast from {count} "
+                            "samples with seed {seed}. Editing the Assumptions sheet does not change this sheet; "
+                            "run cashcast again (--samples {samples} --seed {seed} gives the same numbers).",
+                            count=format(sim.samples, ","), samples=sim.samples, seed=sim.seed), book.marking)
+    ws.write_string(2, 0, _("Scenario {scenario}: {description} — each sample draws the {n} assumptions "
+                            "uncertain in it (listed below) from their distributions. The 95% intervals are the "
+                            "sampling error (order statistics for percentiles, Wilson for probabilities). Month "
+                            "percentiles are the earliest month by which at least that share of the samples got "
+                            "there ('never' when fewer did): for the cash-out month P10 is the pessimistic end. "
+                            "Money percentiles are linear.", scenario=sim.scenario, description=sim.description,
+                            n=len(sim.varied)), st.note)
     r = _percentiles(book, ws, sim, 4)
     r = _cash_out_by_year(book, ws, sim, r + 2)
     r = _varied(book, ws, sim, r + 2)
@@ -60,18 +63,19 @@ def _percentiles(book: Book, ws: Worksheet, sim, r: int) -> int:
     """P10/P50/P90 and mean of each simulated key figure, then their 95% intervals; returns the last
     row written."""
     st = book.st
-    r = _section(book, ws, r, "Key figures across the samples",
-                 ("Key figure", "Unit", "P10", "P50", "P90", "Mean", "Samples that never get there",
-                  "P10 95% from", "P10 95% to", "P50 95% from", "P50 95% to", "P90 95% from", "P90 95% to"))
+    bounds = [_("{p} 95% from", p=p) if k == 0 else _("{p} 95% to", p=p) for p in ("P10", "P50", "P90") for k in (0, 1)]
+    r = _section(book, ws, r, _("Key figures across the samples"),
+                 (_("Key figure"), _("Unit"), "P10", "P50", "P90", _("Mean"), _("Samples that never get there"),
+                  *bounds))
     for figure in registry.simulated():
         r += 1
         kpi, p = figure.name, sim.percentiles[figure.name]
-        ws.write_string(r, 0, figure.title, st.text)
-        ws.write_string(r, 1, kpi_unit(figure, book.currency), st.text)
+        ws.write_string(r, 0, title(figure.label, figure.description), st.text)
+        ws.write_string(r, 1, unit(kpi_unit(figure, book.currency)), st.text)
         for c, x in enumerate((p.p10, p.p50, p.p90), start=2):
             write_kpi(book, ws, r, c, kpi, x)
         if figure.is_month:
-            ws.write_string(r, 5, xf.UNDEFINED, right(book, MONEY))
+            ws.write_string(r, 5, _(xf.UNDEFINED), right(book, MONEY))
             ws.write_number(r, 6, p.never, right(book, "0.0%"))
         else:
             write_kpi(book, ws, r, 5, kpi, p.mean)
@@ -81,9 +85,9 @@ def _percentiles(book: Book, ws: Worksheet, sim, r: int) -> int:
 
 
 def _cash_out_by_year(book: Book, ws: Worksheet, sim, r: int) -> int:
-    r = _section(book, ws, r, "Probability that cash has run out (below the cash floor) by each year end",
-                 ("Year", "Last month of the year in the horizon", "Share of samples run out by then",
-                  "95% from (Wilson)", "95% to (Wilson)"))
+    r = _section(book, ws, r, _("Probability that cash has run out (below the cash floor) by each year end"),
+                 (_("Year"), _("Last month of the year in the horizon"), _("Share of samples run out by then"),
+                  _("95% from (Wilson)"), _("95% to (Wilson)")))
     last = {}
     for t, m in enumerate(book.run.months):
         last[m.year] = t
@@ -99,13 +103,14 @@ def _cash_out_by_year(book: Book, ws: Worksheet, sim, r: int) -> int:
 
 def _varied(book: Book, ws: Worksheet, sim, r: int) -> int:
     st = book.st
-    r = _section(book, ws, r, f"Assumptions varied in scenario {sim.scenario} (mode = the scenario's value)",
-                 ("Assumption", "Unit", "Distribution", "Low", "Mode", "High"))
+    r = _section(book, ws, r, _("Assumptions varied in scenario {scenario} (mode = the scenario's value)",
+                                scenario=sim.scenario),
+                 (_("Assumption"), _("Unit"), _("Distribution"), _("Low"), _("Mode"), _("High")))
     for u in sim.varied:
         r += 1
         ws.write_string(r, 0, u.label, st.text)
-        ws.write_string(r, 1, u.unit, st.text)
-        ws.write_string(r, 2, u.distribution, st.text)
+        ws.write_string(r, 1, unit(u.unit), st.text)
+        ws.write_string(r, 2, _(u.distribution), st.text)
         for c, x in ((3, u.low), (4, u.mode), (5, u.high)):
             write_input(book, ws, r, c, u.dimension, u.unit, x)
     return r
@@ -116,12 +121,12 @@ def _correlations(book: Book, ws: Worksheet, sim, r: int) -> int:
     line saying the assumptions were drawn independently."""
     st = book.st
     if not sim.correlations:
-        ws.write_string(r, 0, f"Correlations applied in scenario {sim.scenario}: none — the assumptions "
-                              "varied are drawn independently of each other.", st.note)
+        ws.write_string(r, 0, _("Correlations applied in scenario {scenario}: none — the assumptions varied are "
+                                "drawn independently of each other.", scenario=sim.scenario), st.note)
         return r
-    r = _section(book, ws, r, f"Correlations applied in scenario {sim.scenario} (rank correlations, "
-                              "Iman–Conover: each assumption keeps its distribution)",
-                 ("First assumption", "Second assumption", "Rank correlation ρ", "Source", "Notes"))
+    r = _section(book, ws, r, _("Correlations applied in scenario {scenario} (rank correlations, Iman–Conover: "
+                                "each assumption keeps its distribution)", scenario=sim.scenario),
+                 (_("First assumption"), _("Second assumption"), _("Rank correlation ρ"), _("Source"), _("Notes")))
     for c in sim.correlations:
         r += 1
         ws.write_string(r, 0, c.first, st.text)
@@ -135,8 +140,8 @@ def _correlations(book: Book, ws: Worksheet, sim, r: int) -> int:
 def _fan(book: Book, ws: Worksheet, sim, r: int) -> int:
     """The fan chart's data; returns its header row."""
     fan = sim.fan
-    r = _section(book, ws, r, f"Closing cash across the samples, per month ({book.currency})",
-                 ("Month", "P10 closing cash", "P50 closing cash", "P90 closing cash"))
+    r = _section(book, ws, r, _("Closing cash across the samples, per month ({currency})", currency=book.currency),
+                 (_("Month"), *(_("{p} closing cash", p=p) for p in ("P10", "P50", "P90"))))
     money = right(book, MONEY)
     for t, month in enumerate(book.run.months):
         ws.write_datetime(r + 1 + t, 0, dt.datetime(month.year, month.month, 1), right(book, DATE))
@@ -153,8 +158,8 @@ def _fan_chart(book: Book, ws: Worksheet, sim, header: int) -> None:
     for c in (1, 2, 3):
         chart.add_series({"name": [ws.name, header, c], "categories": [ws.name, first, 0, last, 0],
                           "values": [ws.name, first, c, last, c], "line": styles[c]})
-    chart.set_title({"name": f"Closing cash, scenario {sim.scenario}: P10, P50 and P90 of {sim.samples:,} "
-                             f"samples ({book.currency})"})
+    chart.set_title({"name": _("Closing cash, scenario {scenario}: P10, P50 and P90 of {count} samples ({currency})",
+                               scenario=sim.scenario, count=format(sim.samples, ","), currency=book.currency)})
     chart.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12, "major_unit_type": "months",
                       "label_position": "low"})
     chart.set_y_axis({"num_format": money_millions(book.currency), "major_gridlines": {"visible": True}})

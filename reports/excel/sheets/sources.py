@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
+from cashcast.reports.i18n import _
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.styles import print_setup
 
@@ -10,22 +11,22 @@ from cashcast.reports.excel.styles import print_setup
 def write(book: Book, ws: Worksheet) -> None:
     """Each distinct source with what it is cited for, then every input with its source and notes."""
     st = book.st
-    ws.write_string(0, 0, "Sources", st.title)
-    ws.write_string(1, 0, f"Where each assumption of {book.workbook.name} comes from, as the "
-                          f"assumption workbook gives it.", st.note)
+    ws.write_string(0, 0, _("Sources"), st.title)
+    ws.write_string(1, 0, _("Where each assumption of {workbook} comes from, as the assumption workbook "
+                            "gives it.", workbook=book.workbook.name), st.note)
     cited: dict[str, list[str]] = {}
     for row in book.inputs:
         if row.source:
             cited.setdefault(row.source, []).append(f"{row.block}.{row.parameter}")
     r = 3
-    for c, text in enumerate(("Source", "Cited for")):
+    for c, text in enumerate((_("Source"), _("Cited for"))):
         ws.write_string(r, c, text, st.header)
     for source, uses in cited.items():
         r += 1
         ws.write_string(r, 0, source, st.wrap)
         ws.write_string(r, 1, ", ".join(uses), st.wrap)
     r += 2
-    for c, text in enumerate(("Block", "Parameter", "Source", "Notes")):
+    for c, text in enumerate((_("Block"), _("Parameter"), _("Source"), _("Notes"))):
         ws.write_string(r, c, text, st.header)
     first = r
     for row in book.inputs:

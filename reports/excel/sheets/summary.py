@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from cashcast.models.analysis import kpis as registry
 
 from cashcast.reports import fmt
-from cashcast.reports.i18n import _
+from cashcast.reports.i18n import _, title, unit
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import kpi_format, kpi_value
 from cashcast.reports.excel.formulas import cell
@@ -64,7 +64,7 @@ def _selector(book: Book, ws: Worksheet, list_row: int) -> None:
     ws.write_string(SELECTOR_ROW, VALUE_COL + 1, _("← Monthly, Annual, the charts and column C follow it"),
                     st.note)
     ws.data_validation(SELECTOR_ROW, VALUE_COL, SELECTOR_ROW, VALUE_COL, {
-        "validate": "list", "source": f"={first}:{last}", "input_title": "Scenario",
+        "validate": "list", "source": f"={first}:{last}", "input_title": _("Scenario"),
         "input_message": _("Choose a scenario from the list"), "error_title": _("Unknown scenario"),
         "error_message": _("Choose one of the scenarios listed below.")})
     ws.write_string(INDEX_CELL_ROW, 0, _("Its position in the scenario list"), st.note)
@@ -86,16 +86,15 @@ def _kpi_table(book: Book, ws: Worksheet) -> None:
     for c, (_sheet, _j, name) in enumerate(sources[1:], start=VALUE_COL + 1):
         ws.write_string(r0, c, name, st.header)
     for i, kpi in enumerate(registry.KPIS, start=1):
-        ws.write_string(r0 + i, 0, _("{label} ({description})", label=_(kpi.label),
-                                     description=_(kpi.description)), st.text)
-        ws.write_string(r0 + i, 1, kpi_unit(kpi, book.currency), st.text)
+        ws.write_string(r0 + i, 0, title(kpi.label, kpi.description), st.text)
+        ws.write_string(r0 + i, 1, unit(kpi_unit(kpi, book.currency)), st.text)
         for c, (sheet, j, _name) in enumerate(sources, start=VALUE_COL):
             ref = f"={quote_sheetname(sheet)}!{cell(L.kpis[kpi.name], FIRST_MONTH_COL, True, True)}"
             value = kpi_value(book.run, kpi, j)
             ws.write_formula(r0 + i, c, ref, kpi_format(book, kpi, True, value), value)
-    ws.write_string(r0 + len(registry.KPIS) + 1, 0, "All live formulas: each scenario column is computed on "
-                                                    "its own sheet 'Scenario <name>' from the Assumptions' "
-                                                    "'In force' values.", st.note)
+    ws.write_string(r0 + len(registry.KPIS) + 1, 0, _("All live formulas: each scenario column is computed on "
+                                                      "its own sheet 'Scenario <name>' from the Assumptions' "
+                                                      "'In force' values."), st.note)
 
 
 def _scenario_list(book: Book, ws: Worksheet, list_row: int) -> None:
