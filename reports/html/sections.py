@@ -205,7 +205,7 @@ def assumptions_data(done: Finished) -> dict:
 
 
 def methodology_data(done: Finished) -> dict:
-    return methodology.methodology_view(done.run)
+    return {**methodology.methodology_view(done.run), "evidence": done.analysis is not None}
 
 
 # ------------------------------------------------------------------------------------------------
