@@ -27,6 +27,7 @@ from cashcast.models.statements.checks import TERMS
 from cashcast.reports.excel.layout import SINCE_KEY, excel_serial
 from cashcast.reports.excel.sheets.cap_table import COLUMNS as CAP_COLUMNS, TITLE as CAP_TABLE
 from cashcast.reports.excel.sheets.statements import LARGEST
+from cashcast.reports.excel.sheets import sensitivity as sensitivity_sheet
 from tests.helpers import EXAMPLES
 
 DATE_KPIS = {k.name for k in KPIS if k.is_date}
@@ -282,6 +283,8 @@ def expectations(report, run: Run, balances: bool = False) -> Expectations:
             found.update(_assumptions_sheet(ws, run, selected))
         elif ws.title == CAP_TABLE:
             found.update(_cap_table_sheet(ws, run, j_of[selected]))
+        elif ws.title.startswith("Sensitivity "):
+            found.update(_evidence_shares(ws))
     formulas = formula_cells(report)
     return Expectations({k: v for k, v in found.items() if k in formulas},
                         sorted(k for k in formulas if k not in found))
@@ -438,6 +441,26 @@ def _checks_sheet(ws, run: Run) -> dict:
         diff = 0.0 if key == "errors" else _check_difference(run, key, where)
         out[("Checks", row[3].coordinate)] = diff
         out[("Checks", row[5].coordinate)] = True
+    return out
+
+
+def _evidence_shares(ws) -> dict:
+    """The evidence shares of a Sensitivity sheet (its only formulas), worked from the sheet's own
+    swing values (which cashcast computed and which edits to the inputs leave as they are): each row's
+    swing over the column's sum, and per figure the estimate rows' and the sourced rows' sums over it;
+    "n/a" where the column sums to 0."""
+    e0, top = sensitivity_sheet.first_evidence() + 1, sensitivity_sheet.T_HEADER_ROW + 2   # 1-based
+    rows = [r for r in range(top, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, (int, float))]
+    n, out = len(sensitivity_sheet.evidence.HEADLINE), {}
+    for k in range(n):
+        swings = [float(ws.cell(r, e0 + 1 + k).value) for r in rows]
+        total = sum(swings)
+        for r, x in zip(rows, swings):
+            out[(ws.title, f"{get_column_letter(e0 + 1 + n + k)}{r}")] = x / total if total else "n/a"
+        for c, kind in ((sensitivity_sheet.T_BASE, "estimate"), (sensitivity_sheet.T_HIGH, "sourced")):
+            part = sum(x for r, x in zip(rows, swings) if ws.cell(r, e0).value == kind)
+            out[(ws.title, f"{get_column_letter(c + 1)}{sensitivity_sheet.T_BASE_ROW + 2 + k}")] = (
+                part / total if total else "n/a")
     return out
 
 

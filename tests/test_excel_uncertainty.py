@@ -17,10 +17,12 @@ import zipfile
 
 import pytest
 
+from cashcast.models.analysis.evidence import HEADLINE
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.statements.ownership import round_terms
 from cashcast.reports.excel.report import excel_bytes
+from cashcast.reports.excel.sheets import sensitivity as sensitivity_sheet
 from cashcast.models.analysis.kpis import KPIS, simulated
 from tests.excel_checks import (
     EXAMPLE_NAMES, engine_value, example_path, expectations, matches, month_index, open_report, table_below,
@@ -82,9 +84,17 @@ def test_the_value_sheets_say_they_are_computed_values_not_formulas(report):
     assert len(tornadoes) == len(sims)
     for name in tornadoes:
         assert wb[name]["A2"].value.startswith("Values computed by cashcast, not live formulas")
-    for name in [*tornadoes, *sims]:
+    for name in sims:
         ws = wb[name]
         assert not [c.coordinate for r in ws.iter_rows() for c in r if c.data_type == "f"], name
+    shares = [sensitivity_sheet.first_evidence() + 1 + len(HEADLINE) + k for k in range(len(HEADLINE))]
+    for name in tornadoes:   # the evidence shares alone are formulas: the summary and one per row
+        ws = wb[name]
+        found = {(c.row, c.column - 1) for r in ws.iter_rows() for c in r if c.data_type == "f"}
+        summary = {(sensitivity_sheet.T_BASE_ROW + 2 + k, c) for k in range(len(HEADLINE))
+                   for c in (sensitivity_sheet.T_BASE, sensitivity_sheet.T_HIGH)}
+        rows = {c.row for c in ws["A"] if isinstance(c.value, int) and c.row > sensitivity_sheet.T_HEADER_ROW}
+        assert found == summary | {(r, c) for r in rows for c in shares}, name
 
 
 @pytest.mark.parametrize("which", [0, -1], ids=["first scenario", "last scenario"])

@@ -409,7 +409,8 @@ def test_sensitivity_table_follows_the_tornado(which, uncertain):
     assert [htmllib.unescape(p) for p, _ in rows] == [b.parameter for b in t.bars]
     assert len(t.bars) >= 3
     for (_p, body), bar in zip(rows, t.bars):
-        shown = cells(body)[1:]  # after the value and its range
+        shown = cells(body)[1:-1]  # after the value and its range, before the evidence (tests/test_evidence.py)
+        assert cells(body)[-1].split()[0] == bar.evidence
         expected = []
         for kpi in ("runway_months", "cash_out_month", "break_even_month", "npv"):
             s = bar.swings[kpi]
@@ -432,8 +433,9 @@ def test_tornado_chart_follows_the_tornado(which, uncertain):
     bars = [b for b in t.sorted_by(kpi) if b.swings[kpi].swing > 0][:uncertainty_report.TORNADO_BARS]
     svg = chart_svg(page, "sensitivity-1-tornado")
     texts = svg_texts(svg)
-    names = {b.parameter for b in t.bars}
-    assert [x for x in texts if x in names] == [b.parameter for b in bars]  # drawn top first
+    # drawn top first, an estimate's name marked as such (tests/test_evidence.py)
+    names = {(f"{b.parameter} — estimate" if b.evidence == "estimate" else b.parameter): b.parameter for b in t.bars}
+    assert [names[x] for x in texts if x in names] == [b.parameter for b in bars]
     title = "What moves NPV most" if kpi == "npv" else "What moves the runway most"
     assert any(x.startswith(title) for x in texts)
     drawn = uncertainty_report.tornado_rows(run.workbook, t, kpi)
@@ -582,7 +584,7 @@ def test_every_scenario_has_its_tornado_section_swinging_what_is_uncertain_in_it
 def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi():
     run, _analysis, page = analysed(EXAMPLES[1])
     assert run.workbook.settings.currency == "RMB"
-    npv = [cells(body)[-3:] for body in re.findall(r"<tr data-parameter=[^>]*>(.*?)</tr>",
+    npv = [cells(body)[-4:-1] for body in re.findall(r"<tr data-parameter=[^>]*>(.*?)</tr>",  # before the evidence
                                                     section(page, "sensitivity-1"), re.S)]
     money = [c for row in npv for c in row]
     money += [c for kpi, body in re.findall(r'<tr data-kpi="(\w+)">(.*?)</tr>', section(page, "simulation-1"), re.S)

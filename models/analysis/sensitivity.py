@@ -13,15 +13,21 @@ where "never" (no cash-out or no break-even within the horizon) counts as the ho
 a finite stand-in, so a swing that reaches "never" is a lower bound. The JSON keeps such months as
 null. The tornado is sorted largest first by the runway swing, ties broken by the break-even swing,
 then by the NPV swing, then by name; :meth:`Tornado.sorted_by` sorts by any one KPI.
+
+Each bar also holds the swings of the headline figures (:data:`cashcast.models.analysis.evidence.HEADLINE`:
+cash-out month, funding gap, ending cash) and its kind of source, from which
+:mod:`cashcast.models.analysis.evidence` splits each figure's swing into the part that rests on
+sourced assumptions and the part that rests on the model's own estimates (the JSON's
+``evidence_weight``).
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from cashcast.models.analysis import kpis
+from cashcast.models.analysis import evidence, kpis
 from cashcast.models.analysis.batch import evaluate_kpis, json_number, json_value, month_label, never_as_horizon
 from cashcast.models.analysis.distributions import Uncertain, uncertain_rows
 from cashcast.models.engine.model import Model
@@ -55,6 +61,8 @@ class TornadoBar:
     low: float
     high: float
     swings: dict[str, Swing]  # by KPI name, the registry's swung KPIs (kpis.swung())
+    headline: dict[str, Swing] = field(default_factory=dict)  # by KPI name, evidence.HEADLINE
+    evidence: str = evidence.SOURCED   # evidence.ESTIMATE or SOURCED: the row's kind of source
 
 
 @dataclass
@@ -85,7 +93,7 @@ class Tornado:
 
     def to_json(self) -> list[dict]:
         """The JSON "sensitivity" list, in tornado order."""
-        out = []
+        out, weights = [], evidence.weights(self.bars)
         for b in self.bars:
             out.append({
                 "parameter": b.parameter, "unit": b.unit, "scenario": self.scenario,
@@ -95,8 +103,32 @@ class Tornado:
                           for k, s in b.swings.items()},
                 "at_low": {k: self.kpi_json(k, s.low) for k, s in b.swings.items()},
                 "at_high": {k: self.kpi_json(k, s.high) for k, s in b.swings.items()},
+                "evidence": self.bar_evidence_json(b, weights),
             })
         return out
+
+    def swing_json(self, kpi: str, x: float):
+        return int(x) if kpis.named(kpi).is_month else json_number(x)
+
+    def bar_evidence_json(self, b: TornadoBar, weights: dict) -> dict:
+        """One bar's kind of source, its headline swings and its share of each."""
+        return {"source_kind": b.evidence, "swing": {k: self.swing_json(k, s.swing) for k, s in b.headline.items()},
+                "share": evidence.bar_shares(b, weights)}
+
+    def evidence_json(self) -> dict:
+        """The JSON "evidence_weight" of this scenario: each headline figure's swing, the part of it
+        that rests on estimates and on sourced rows, their shares (null when nothing moves the
+        figure), and the largest swings with their kind of source
+        (:mod:`cashcast.models.analysis.evidence`)."""
+        weights = evidence.weights(self.bars)
+        figures = {k: {"swing": self.swing_json(k, w.total), "from_estimates": self.swing_json(k, w.estimate),
+                       "from_sourced": self.swing_json(k, w.sourced), "estimate_share": w.estimate_share,
+                       "sourced_share": w.sourced_share, "reaches_never": w.reaches_never}
+                   for k, w in weights.items()}
+        largest = [{"parameter": b.parameter, "source_kind": b.evidence,
+                    "share": evidence.bar_shares(b, weights)} for b in evidence.largest(self.bars)]
+        return {"scenario": self.scenario, "kpis": figures, "largest": largest,
+                "estimates": sum(b.evidence == evidence.ESTIMATE for b in self.bars), "assumptions": len(self.bars)}
 
 
 def swing_columns(rows: list[Uncertain]) -> dict[str, np.ndarray]:
@@ -150,8 +182,8 @@ def tornadoes(model: Model, scenarios: list[str]) -> dict[str, Tornado]:
         for k, col in swing_columns(rows[s]).items():
             params[k][first[j]:first[j] + widths[j]] = col
     figures, _ = evaluate_kpis(model, params)
-    swung = kpis.swung()
-    col = {k.name: np.broadcast_to(np.asarray(figures[k.name], dtype=float), (sum(widths),)) for k in swung}
+    names = [k.name for k in kpis.swung()] + list(evidence.HEADLINE)
+    col = {k: np.broadcast_to(np.asarray(figures[k], dtype=float), (sum(widths),)) for k in names}
     return {s: _tornado(model, s, rows[s], {k: v[first[j]:first[j] + widths[j]] for k, v in col.items()})
             for j, s in enumerate(scenarios)}
 
@@ -161,12 +193,14 @@ def _tornado(model: Model, scenario: str, rows: list[Uncertain], col: dict[str, 
     horizon = model.horizon
     swung = kpis.swung()
     bars = []
+
+    def swing(kpi: str, i: int) -> Swing:
+        lo, base, hi = col[kpi][1 + 2 * i], col[kpi][0], col[kpi][2 + 2 * i]
+        return Swing(float(lo), float(base), float(hi), spread(lo, base, hi, horizon if kpis.named(kpi).is_month else None))
+
     for i, u in enumerate(rows):
-        swings = {}
-        for k in swung:
-            lo, base, hi = col[k.name][1 + 2 * i], col[k.name][0], col[k.name][2 + 2 * i]
-            swings[k.name] = Swing(float(lo), float(base), float(hi),
-                                   spread(lo, base, hi, horizon if k.is_month else None))
-        bars.append(TornadoBar(u.label, u.key, u.unit, u.dimension, u.value, u.low, u.high, swings))
+        bars.append(TornadoBar(u.label, u.key, u.unit, u.dimension, u.value, u.low, u.high,
+                               {k.name: swing(k.name, i) for k in swung}, {k: swing(k, i) for k in evidence.HEADLINE},
+                               evidence.kind_of(model.workbook, u.key)))
     base = {k.name: float(col[k.name][0]) for k in swung}
     return Tornado(scenario, model.workbook.months(), base, sorted(bars, key=sort_key))

@@ -101,7 +101,8 @@ class Uncertainty:
         return next(iter(self.simulations.values()), None)
 
     def to_json(self) -> dict:
-        out = {"scenario_comparison": self.comparison.to_json(), "sensitivity": {s: t.to_json() for s, t in self.tornadoes.items()}}
+        out = {"scenario_comparison": self.comparison.to_json(), "sensitivity": {s: t.to_json() for s, t in self.tornadoes.items()},
+               "evidence_weight": {s: t.evidence_json() for s, t in self.tornadoes.items()}}
         if self.simulations:
             out["simulation"] = {s: sim.to_json() for s, sim in self.simulations.items()}
         return out

@@ -57,7 +57,8 @@ class Finished:
     def of(cls, outcome: Outcome, table: dict) -> Finished:
         run, analysis = outcome.run, outcome.analysis
         clauses = uncertainty_report.solve_clauses(run, analysis)
-        views = [scenario_view(run, j, table["scenarios"][n], clauses.get(n))
+        weights = {n: t.evidence_json() for n, t in analysis.tornadoes.items()} if analysis is not None else {}
+        views = [scenario_view(run, j, table["scenarios"][n], clauses.get(n), weights.get(n))
                  for j, n in enumerate(run.scenarios)]
         return cls(run, analysis, table, views)
 
@@ -204,7 +205,7 @@ def assumptions_data(done: Finished) -> dict:
 
 
 def methodology_data(done: Finished) -> dict:
-    return methodology.methodology_view(done.run)
+    return {**methodology.methodology_view(done.run), "evidence": done.analysis is not None}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -350,9 +351,10 @@ def scenario_charts(run: Run, j: int, kpis: dict, annual: dict, key: str) -> lis
     ]
 
 
-def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> dict:
+def scenario_view(run: Run, j: int, data: dict, clause: str | None = None, evidence: dict | None = None) -> dict:
     """Everything the templates show about scenario j, from its JSON entry ``data``; ``clause`` ends
-    the answer sentence (the solve-for clause of a scenario that does not break even)."""
+    the answer sentence (the solve-for clause of a scenario that does not break even); ``evidence``
+    (the JSON's ``evidence_weight`` entry) ends the story with how much of it rests on estimates."""
     name, wb = run.scenarios[j], run.workbook
     headline = narrative.headline(name, data["kpis"], wb, clause)
     frame = story.Frame(wb.settings.currency, wb.settings.value("minimum_cash", name) or 0.0, wb.months()[-1])
@@ -360,7 +362,7 @@ def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> di
         "name": name, "title": narrative.scenario_title(name), "key": f"scenario-{j + 1}",
         "description": data["description"],
         "headline": headline,
-        "story": story.paragraph(headline, data, frame),
+        "story": story.paragraph(headline, data, frame, evidence),
         "cards": narrative.kpi_cards(data["kpis"], wb, name),
         "settings": scenario_settings_note(run, name),
     }

@@ -10,6 +10,10 @@ cash-out, recovery, break-even, a return to losses) followed by the facts that s
 the cash low point, what must be raised and by when, cash already out at the horizon, profit to the
 horizon, the burn at the start and at the end, the runway at the horizon, and — only when the scenario
 truly stays funded and profitable to the horizon — that it does.
+
+With an analysis, two sentences close the paragraph: how much of the sensitivity swing of the
+headline figures rests on the model's own estimates, and the kind of source of the largest swings
+(:func:`evidence_sentences`, from the JSON's ``evidence_weight`` entry of the scenario).
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cashcast.reports import fmt, i18n
-from cashcast.reports.i18n import _
+from cashcast.reports.i18n import _, _noop
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,81 @@ def facts(entry: dict, f: Frame) -> list[str]:
     return [s for s in said if s]
 
 
-def paragraph(headline: str, entry: dict, f: Frame) -> str:
-    """The whole story of one scenario: its answer sentence, then :func:`facts` (Chinese sentences
-    follow each other without a space)."""
-    return ("" if i18n.current() == "zh" else " ").join([headline, *facts(entry, f)])
+def share_text(x: float | None) -> str:
+    """A share of a swing as a whole percentage that never rounds a part to none or to all.
+
+    >>> share_text(0.6234), share_text(0.003), share_text(0.9971), share_text(1.0), share_text(None)
+    ('62%', '<1%', '>99%', '100%', 'n/a')
+    """
+    if x is None:
+        return _("n/a")
+    if 0 < x < 0.005:
+        return "<1%"
+    if 0.995 <= x < 1:
+        return ">99%"
+    return f"{round(100 * x):d}%"
+
+
+FIGURES = {"cash_out_month": _noop("cash-out month"), "funding_gap": _noop("funding gap"),
+           "ending_cash": _noop("ending cash")}
+
+
+def estimate_shares(ev: dict) -> str:
+    """The estimates' share of each headline figure's swing (the JSON's ``evidence_weight`` entry).
+
+    >>> estimate_shares({"kpis": {"cash_out_month": {"estimate_share": 0.75}, "funding_gap":
+    ...     {"estimate_share": 0.4}, "ending_cash": {"estimate_share": None}}, "largest": []})
+    "Share of the sensitivity swing that rests on the model's own estimates: cash-out month 75%, funding gap 40%, ending cash n/a (no assumption moves it)."
+    """
+    parts = []
+    for key, figure in FIGURES.items():
+        x = ev["kpis"][key]["estimate_share"]
+        parts.append(_("{figure} {share}", figure=_(figure), share=share_text(x)) if x is not None else
+                     _("{figure} n/a (no assumption moves it)", figure=_(figure)))
+    return _("Share of the sensitivity swing that rests on the model's own estimates: {shares}.",
+             shares=_(", ").join(parts))
+
+
+def kind_words(kind: str) -> str:
+    return _("the model's own estimate") if kind == "estimate" else _("a sourced figure")
+
+
+def largest_swings(ev: dict) -> str:
+    """The largest swings with their kind of source ('' when no assumption moves the figures).
+
+    >>> largest_swings({"largest": [{"parameter": "Rent.amount", "source_kind": "estimate"},
+    ...                             {"parameter": "Sales.volume", "source_kind": "estimate"}]})
+    "The two largest swings rest on the model's own estimates: Rent.amount and Sales.volume."
+    >>> largest_swings({"largest": [{"parameter": "Sales.volume", "source_kind": "sourced"},
+    ...                             {"parameter": "Rent.amount", "source_kind": "estimate"}]})
+    "The largest swing, Sales.volume, rests on a sourced figure; the second largest, Rent.amount, on the model's own estimate."
+    """
+    top = ev["largest"]
+    if not top:
+        return ""
+    if len(top) == 1:
+        return _("The only swing, {name}, rests on {kind}.", name=top[0]["parameter"],
+                 kind=kind_words(top[0]["source_kind"]))
+    first, second = top[:2]
+    if first["source_kind"] == second["source_kind"]:
+        names = {"first": first["parameter"], "second": second["parameter"]}
+        if first["source_kind"] == "estimate":
+            return _("The two largest swings rest on the model's own estimates: {first} and {second}.", **names)
+        return _("The two largest swings rest on sourced figures: {first} and {second}.", **names)
+    return _("The largest swing, {first}, rests on {kind}; the second largest, {second}, on {kind2}.",
+             first=first["parameter"], kind=kind_words(first["source_kind"]), second=second["parameter"],
+             kind2=kind_words(second["source_kind"]))
+
+
+def evidence_sentences(ev: dict | None) -> list[str]:
+    """How much of the answer rests on estimates (nothing without an analysis or a swung assumption)."""
+    if not ev or not ev["assumptions"]:
+        return []
+    return [s for s in (estimate_shares(ev), largest_swings(ev)) if s]
+
+
+def paragraph(headline: str, entry: dict, f: Frame, evidence: dict | None = None) -> str:
+    """The whole story of one scenario: its answer sentence, then :func:`facts`, then (with an
+    analysis) :func:`evidence_sentences` (Chinese sentences follow each other without a space)."""
+    return ("" if i18n.current() == "zh" else " ").join([headline, *facts(entry, f),
+                                                         *evidence_sentences(evidence)])

@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis import evidence, kpis as registry
 from cashcast.models.analysis.batch import month_label, never_as_horizon, ranking_score
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import (ScenarioComparison, Simulation, Solution, Swing, Tornado,
@@ -24,7 +24,7 @@ from cashcast.models.reading.workbook import BASE, Workbook
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _
 from cashcast.reports.html.render import later
-from cashcast.reports.html import narrative
+from cashcast.reports.html import narrative, story
 from cashcast.reports.html import uncertainty_charts as ucharts
 
 TORNADO_BARS = 12  # bars drawn; the table lists every assumption
@@ -204,7 +204,8 @@ def tornado_rows(workbook: Workbook, t: Tornado, kpi: str) -> list[ucharts.Torna
         if s.swing <= 0:
             continue
         out.append(ucharts.TornadoRow(b.parameter, input_text(workbook, b, b.low),
-                                      input_text(workbook, b, b.high), at(s.low), at(s.high)))
+                                      input_text(workbook, b, b.high), at(s.low), at(s.high),
+                                      b.evidence == evidence.ESTIMATE))
     return out[:TORNADO_BARS]
 
 
@@ -217,12 +218,14 @@ def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | N
     moved = sum(1 for b in t.bars if b.swings[kpi].swing > 0)
     shown = (_("the {n} that move it most of the {moved}", n=len(rows), moved=moved) if moved > len(rows)
              else _("all {moved} that move it", moved=moved))
+    marked = (_(" A name marked “estimate” rests on the model's own estimate, not on a source.")
+              if any(r.estimate for r in rows) else "")
     if kpi == "npv":
         base = t.base["npv"]
         title = _("What moves NPV most — {scenario}", scenario=who)
         caption = _("NPV of operating cash flows with each assumption at its low and at its high, the "
                     "others as in {phrase}; {shown}, largest swing first. Labels give the input values.",
-                    phrase=the(t.scenario), shown=shown)
+                    phrase=the(t.scenario), shown=shown) + marked
         return later(ucharts.tornado_chart)(key, title, rows, base, _("{scenario}: {value}", scenario=who,
                                                                value=fmt.money(base, cur)),
                                      _("NPV ({currency})", currency=cur), lambda v: fmt.money(v, cur), caption)
@@ -235,7 +238,7 @@ def tornado_chart(run: Run, t: Tornado, kpi: str, key: str) -> ucharts.Chart | N
     caption = _("Runway with each assumption at its low and at its high, the others as in {phrase}; "
                 "{shown}, largest swing first. A runway that never ends within the horizon is drawn "
                 "at {horizon} months. Labels give the input values.", phrase=the(t.scenario), shown=shown,
-                horizon=horizon)
+                horizon=horizon) + marked
     return later(ucharts.tornado_chart)(key, title, rows, base, base_label,
                                  _("Runway (months from {month})", month=fmt.month_of(run.months[0])),
                                  lambda v: f"{v:g}", caption, limit=horizon,
@@ -258,7 +261,8 @@ def sensitivity_view(run: Run, t: Tornado, prefix: str = "sensitivity") -> dict:
         choice = _("The runway moves for only {moving} of the {n} assumptions, so the chart shows the NPV; "
                    "the table gives every swing.", moving=moving, n=len(t.bars))
     swung = [k.name for k in registry.swung()]
-    rows = []
+    rows, ev = [], t.evidence_json()
+    weights = evidence.weights(t.bars)
     for b in t.bars:
         row = wb.row_by_key()[b.key]
         rows.append({
@@ -268,13 +272,23 @@ def sensitivity_view(run: Run, t: Tornado, prefix: str = "sensitivity") -> dict:
             "kpis": [(k, swing_value_text(t, k, b.swings[k].low, cur),
                       swing_value_text(t, k, b.swings[k].high, cur), swing_text(k, b.swings[k], cur))
                      for k in swung],
+            "evidence": evidence_cell(b, weights),
         })
     base = [(_(registry.named(k).label), swing_value_text(t, k, t.base[k], cur)) for k in swung]
     return {
         "scenario": who, "phrase": the(t.scenario), "count": len(t.bars), "horizon": t.horizon, "choice": choice,
         "base": base, "chart": tornado_chart(run, t, kpi, f"{prefix}-tornado") if t.bars else None,
         "kpis": [(k, _(registry.named(k).label)) for k in swung], "rows": rows, "chart_kpi": kpi,
+        "evidence": story.evidence_sentences(ev),
     }
+
+
+def evidence_cell(b: TornadoBar, weights: dict) -> dict:
+    """The sensitivity table's evidence column: the row's kind of source and its share of the swing
+    of the cash-out month, the funding gap and the ending cash (:mod:`cashcast.models.analysis.evidence`)."""
+    shares = evidence.bar_shares(b, weights)
+    return {"kind": b.evidence, "text": _("estimate") if b.evidence == evidence.ESTIMATE else _("sourced"),
+            "shares": " · ".join(story.share_text(shares[k]) for k in evidence.HEADLINE)}
 
 
 # ------------------------------------------------------------------------------------------------

@@ -30,13 +30,28 @@ PERCENTILE_STYLES = (("P10", ":"), ("P50", "-"), ("P90", "--"))
 @dataclass(frozen=True)
 class TornadoRow:
     """One bar of a tornado: the KPI (in chart units) with the assumption at its low and its high,
-    and those two input values as readers see them."""
+    and those two input values as readers see them; ``estimate``: the assumption rests on the model's
+    own estimate, not on a source (its name is marked, :func:`bar_name`)."""
 
     label: str
     low_text: str
     high_text: str
     at_low: float
     at_high: float
+    estimate: bool = False
+
+
+def bar_name(row: TornadoRow) -> str:
+    """The name above a bar: an estimate's is marked as such, in words (not by colour alone).
+
+    >>> bar_name(TornadoRow("Rent.amount", "$90K", "$125K", 3.0, 9.0, estimate=True))
+    'Rent.amount — estimate'
+    """
+    return _("{name} — estimate", name=row.label) if row.estimate else row.label
+
+
+def source_word(row: TornadoRow) -> str:
+    return _("estimate") if row.estimate else _("sourced")
 
 
 def _bar_labels(row: TornadoRow, base: float) -> list[tuple[float, str, int]]:
@@ -67,8 +82,9 @@ def tornado_chart(chart_id: str, title: str, rows: list[TornadoRow], base: float
         y = np.arange(n)[::-1].astype(float)
         for yi, r in zip(y, rows):
             # the assumption's name above its bar, so the bars and their labels get the full width
-            ax.annotate(r.label, (0.0, yi + 0.34), xycoords=("axes fraction", "data"), xytext=(2, 1),
-                        textcoords="offset points", ha="left", va="bottom", color=BASE_LINE)
+            ax.annotate(bar_name(r), (0.0, yi + 0.34), xycoords=("axes fraction", "data"), xytext=(2, 1),
+                        textcoords="offset points", ha="left", va="bottom", color=BASE_LINE,
+                        fontstyle="italic" if r.estimate else "normal")
             sides = [(r.at_low, LOW_COLOUR, None), (r.at_high, HIGH_COLOUR, HIGH_HATCH)]
             for x, colour, hatch in sorted(sides, key=lambda s: -abs(s[0] - base)):  # the shorter on top
                 ax.barh(yi, x - base, left=base, height=0.5, facecolor=colour, hatch=hatch,
@@ -98,8 +114,9 @@ def tornado_chart(chart_id: str, title: str, rows: list[TornadoRow], base: float
                                   label=_("Assumption at its high"))],
                    loc="outside lower center", ncols=1)
         declutter(fig, labels)
-    table = DataTable([_("Assumption"), _("Low"), _("Figure at low"), _("High"), _("Figure at high")],
-                      [[r.label, r.low_text, ticks(r.at_low), r.high_text, ticks(r.at_high)] for r in rows],
+    table = DataTable([_("Assumption"), _("Source"), _("Low"), _("Figure at low"), _("High"), _("Figure at high")],
+                      [[r.label, source_word(r), r.low_text, ticks(r.at_low), r.high_text, ticks(r.at_high)]
+                       for r in rows],
                       _("{base}; {axis} with each assumption at its low and at its high.", base=base_label, axis=axis_label))
     return Chart(chart_id, title, caption, to_svg(fig, chart_id, title), table)
 

@@ -5,19 +5,26 @@ low/base/high inputs, each swung key figure (:func:`cashcast.models.analysis.kpi
 and at its high, the swings, and a bar chart of the runway swings (of the NPV swings when no
 assumption moves the runway). Values cashcast computed, marked as such: a tornado needs 1 + 2P runs
 of the model, which a workbook cannot hold as formulas.
+
+After them, the evidence weight (:mod:`cashcast.models.analysis.evidence`): each row's kind of source
+(estimate or sourced), its swings of the headline figures (values) and its share of each figure's
+swing, and above the table the estimates' and the sourced rows' shares per figure — those shares
+are live formulas over the swing columns (``swing ÷ SUM(swings)``, ``SUMIF(kind, "estimate", swings)
+÷ SUM(swings)``; "n/a" when nothing moves the figure).
 """
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis import evidence, kpis as registry
 from cashcast.models.analysis.uncertainty import Tornado, TornadoBar
 
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _, current, unit
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import right, write_input, write_kpi
-from cashcast.reports.excel.styles import MONTHS, money_millions, print_setup
+from cashcast.reports.excel.styles import MONTHS, PERCENT, money_millions, print_setup
 
 # 0-based columns of the tornado table
 T_RANK, T_PARAM, T_UNIT, T_LOW, T_BASE, T_HIGH = 0, 1, 2, 3, 4, 5
@@ -28,6 +35,11 @@ T_BASE_ROW, T_HEADER_ROW = 4, 10
 def first_swing() -> int:
     """The tornado table's first swing column, after each swung KPI's at-low and at-high columns."""
     return T_FIRST_RESULT + 2 * len(registry.swung())
+
+
+def first_evidence() -> int:
+    """The evidence columns: the kind of source, each headline figure's swing, then its share."""
+    return first_swing() + len(registry.sort_keys())
 
 
 def chart_kpi(tor: Tornado) -> str:
@@ -41,7 +53,7 @@ def write(book: Book, ws: Worksheet) -> None:
     st, tor, horizon = book.st, book.tornado_on(ws.name), book.model.horizon
     ws.write_string(0, 0, _("Sensitivity of scenario {scenario}: each assumption at its low and at its high, "
                             "one at a time", scenario=tor.scenario), st.title)
-    ws.write_string(1, 0, _("Values computed by cashcast, not live formulas: every assumption uncertain in "
+    ws.write_string(1, 0, _("Values computed by cashcast, not live formulas (except the evidence shares): every assumption uncertain in "
                             "scenario {scenario} (a low or a high, or the scenario's own range) is moved to its "
                             "low, then to its high, with every other assumption at scenario {scenario}'s value. "
                             "Editing the Assumptions sheet does not change this sheet; run cashcast again.",
@@ -65,8 +77,9 @@ def write(book: Book, ws: Worksheet) -> None:
         ws.write_string(T_HEADER_ROW + 1, T_PARAM, _("No assumption has a low or a high: nothing to swing."),
                         st.note)
     widths = {T_RANK: 4, T_PARAM: 34, T_UNIT: 16, T_LOW: 17, T_BASE: 17, T_HIGH: 17}
-    for c in range(T_FIRST_RESULT, first_swing() + len(registry.sort_keys())):
+    for c in range(T_FIRST_RESULT, first_evidence() + 1 + 2 * len(evidence.HEADLINE)):
         widths[c] = 13
+    _evidence(book, ws, tor)
     for c, w in widths.items():
         ws.set_column(c, c, w)
     ws.freeze_panes(T_HEADER_ROW + 1, T_PARAM + 1)
@@ -100,6 +113,40 @@ def _tornado_row(book: Book, ws: Worksheet, r: int, rank: int, bar: TornadoBar) 
     for k, kpi in enumerate(registry.sort_keys()):
         fmt = MONTHS if kpi.is_month else money_millions(book.currency, bar.swings[kpi.name].swing)
         ws.write_number(r, first_swing() + k, bar.swings[kpi.name].swing, right(book, fmt, bold=True))
+
+
+def _evidence(book: Book, ws: Worksheet, tor: Tornado) -> None:
+    """The evidence columns of each row and, above the table, the estimates' and the sourced rows'
+    share of each headline figure's swing (live formulas; see the module docstring)."""
+    st, e0, n = book.st, first_evidence(), len(evidence.HEADLINE)
+    header = ["Source"] + [f"Swing: {registry.named(k).phrase}" for k in evidence.HEADLINE]
+    header += [f"Share of the {registry.named(k).phrase} swing" for k in evidence.HEADLINE]
+    for c, text in enumerate(header):
+        ws.write_string(T_HEADER_ROW, e0 + c, text, st.header)
+    first, last = T_HEADER_ROW + 2, T_HEADER_ROW + 1 + max(len(tor.bars), 1)   # 1-based rows
+    kinds = f"${xl_col_to_name(e0)}${first}:${xl_col_to_name(e0)}${last}"
+    weights = evidence.weights(tor.bars)
+    for i, bar in enumerate(tor.bars):
+        r = T_HEADER_ROW + 1 + i
+        ws.write_string(r, e0, bar.evidence, st.text)
+        for k, kpi in enumerate(evidence.HEADLINE):
+            x, col = bar.headline[kpi].swing, xl_col_to_name(e0 + 1 + k)
+            fmt = MONTHS if registry.named(kpi).is_month else money_millions(book.currency, x)
+            ws.write_number(r, e0 + 1 + k, x, right(book, fmt))
+            share = evidence.share(x, weights[kpi].total)
+            ws.write_formula(r, e0 + 1 + n + k, f'=IF(SUM({col}${first}:{col}${last})=0,"n/a",'
+                             f'{col}{r + 1}/SUM({col}${first}:{col}${last}))', right(book, PERCENT),
+                             "n/a" if share is None else share)
+    ws.write_string(T_BASE_ROW, T_LOW, "Share of the swing", st.header)
+    ws.write_string(T_BASE_ROW, T_BASE, "from estimates", st.header)
+    ws.write_string(T_BASE_ROW, T_HIGH, "from sourced rows", st.header)
+    for k, kpi in enumerate(evidence.HEADLINE):
+        r, col, w = T_BASE_ROW + 1 + k, xl_col_to_name(e0 + 1 + k), weights[kpi]
+        ws.write_string(r, T_LOW, registry.named(kpi).label, st.text)
+        swings = f"${col}${first}:${col}${last}"
+        for c, kind, x in ((T_BASE, evidence.ESTIMATE, w.estimate_share), (T_HIGH, evidence.SOURCED, w.sourced_share)):
+            ws.write_formula(r, c, f'=IF(SUM({swings})=0,"n/a",SUMIF({kinds},"{kind}",{swings})/SUM({swings}))',
+                             right(book, PERCENT, bold=True), "n/a" if x is None else x)
 
 
 def _tornado_chart(book: Book, ws: Worksheet, tor: Tornado, row: int) -> None:
