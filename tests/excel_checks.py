@@ -457,7 +457,8 @@ def _evidence_shares(ws) -> dict:
         total = sum(swings)
         for r, x in zip(rows, swings):
             out[(ws.title, f"{get_column_letter(e0 + 1 + n + k)}{r}")] = x / total if total else "n/a"
-        for c, kind in ((sensitivity_sheet.T_BASE, "estimate"), (sensitivity_sheet.T_HIGH, "sourced")):
+        for c in (sensitivity_sheet.T_BASE, sensitivity_sheet.T_HIGH):
+            kind = ws.cell(sensitivity_sheet.T_BASE_ROW + 1, c + 1).value   # the kind word heading the column
             part = sum(x for r, x in zip(rows, swings) if ws.cell(r, e0).value == kind)
             out[(ws.title, f"{get_column_letter(c + 1)}{sensitivity_sheet.T_BASE_ROW + 2 + k}")] = (
                 part / total if total else "n/a")

@@ -119,8 +119,8 @@ def _evidence(book: Book, ws: Worksheet, tor: Tornado) -> None:
     """The evidence columns of each row and, above the table, the estimates' and the sourced rows'
     share of each headline figure's swing (live formulas; see the module docstring)."""
     st, e0, n = book.st, first_evidence(), len(evidence.HEADLINE)
-    header = ["Source"] + [f"Swing: {registry.named(k).phrase}" for k in evidence.HEADLINE]
-    header += [f"Share of the {registry.named(k).phrase} swing" for k in evidence.HEADLINE]
+    header = [_("Source")] + [_("Swing: {figure}", figure=_figure(k)) for k in evidence.HEADLINE]
+    header += [_("Share of the {figure} swing", figure=_figure(k)) for k in evidence.HEADLINE]
     for c, text in enumerate(header):
         ws.write_string(T_HEADER_ROW, e0 + c, text, st.header)
     first, last = T_HEADER_ROW + 2, T_HEADER_ROW + 1 + max(len(tor.bars), 1)   # 1-based rows
@@ -128,7 +128,7 @@ def _evidence(book: Book, ws: Worksheet, tor: Tornado) -> None:
     weights = evidence.weights(tor.bars)
     for i, bar in enumerate(tor.bars):
         r = T_HEADER_ROW + 1 + i
-        ws.write_string(r, e0, bar.evidence, st.text)
+        ws.write_string(r, e0, _(bar.evidence), st.text)
         for k, kpi in enumerate(evidence.HEADLINE):
             x, col = bar.headline[kpi].swing, xl_col_to_name(e0 + 1 + k)
             fmt = MONTHS if registry.named(kpi).is_month else money_millions(book.currency, x)
@@ -137,16 +137,25 @@ def _evidence(book: Book, ws: Worksheet, tor: Tornado) -> None:
             ws.write_formula(r, e0 + 1 + n + k, f'=IF(SUM({col}${first}:{col}${last})=0,"n/a",'
                              f'{col}{r + 1}/SUM({col}${first}:{col}${last}))', right(book, PERCENT),
                              "n/a" if share is None else share)
-    ws.write_string(T_BASE_ROW, T_LOW, "Share of the swing", st.header)
-    ws.write_string(T_BASE_ROW, T_BASE, "from estimates", st.header)
-    ws.write_string(T_BASE_ROW, T_HIGH, "from sourced rows", st.header)
+    # The kind words head their columns, and SUMIF matches the Source column against those cells, so
+    # the formulas hold no text and read the same in every language.
+    ws.write_string(T_BASE_ROW, T_LOW, _("Share of the swing resting on"), st.header)
+    ws.write_string(T_BASE_ROW, T_BASE, _(evidence.ESTIMATE), st.header)
+    ws.write_string(T_BASE_ROW, T_HIGH, _(evidence.SOURCED), st.header)
     for k, kpi in enumerate(evidence.HEADLINE):
         r, col, w = T_BASE_ROW + 1 + k, xl_col_to_name(e0 + 1 + k), weights[kpi]
-        ws.write_string(r, T_LOW, registry.named(kpi).label, st.text)
+        ws.write_string(r, T_LOW, _(registry.named(kpi).label), st.text)
         swings = f"${col}${first}:${col}${last}"
-        for c, kind, x in ((T_BASE, evidence.ESTIMATE, w.estimate_share), (T_HIGH, evidence.SOURCED, w.sourced_share)):
-            ws.write_formula(r, c, f'=IF(SUM({swings})=0,"n/a",SUMIF({kinds},"{kind}",{swings})/SUM({swings}))',
+        for c, x in ((T_BASE, w.estimate_share), (T_HIGH, w.sourced_share)):
+            key = f"{xl_col_to_name(c)}${T_BASE_ROW + 1}"
+            ws.write_formula(r, c, f'=IF(SUM({swings})=0,"n/a",SUMIF({kinds},{key},{swings})/SUM({swings}))',
                              right(book, PERCENT, bold=True), "n/a" if x is None else x)
+
+
+def _figure(kpi: str) -> str:
+    """A headline figure as a column heading names it: its phrase in English, its label translated."""
+    k = registry.named(kpi)
+    return k.phrase if current() == "en" else _(k.label)
 
 
 def _tornado_chart(book: Book, ws: Worksheet, tor: Tornado, row: int) -> None:
