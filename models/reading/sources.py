@@ -163,6 +163,17 @@ def annotate(rows: list[Row], sources: dict[str, Source] | None) -> None:
             row.source_kind = first.kind if first is not None else "unregistered"
 
 
+def provenance_json(workbook) -> dict:
+    """The JSON's ``sources`` (the register, in order) and ``assumption_sources`` (each assumption's
+    source as typed, the ids it cites with their locators, and its source kind)."""
+    fields = ("id", "title", "title_en", "author", "publisher", "date", "location", "kind", "note")
+    return {"sources": [{f: getattr(s, f) for f in fields} for s in workbook.sources.values()],
+            "assumption_sources": [{"assumption": r.label, "key": r.key, "source": r.source,
+                                    "ids": [c.id for c in parse_citations(r.source)],
+                                    "locators": [c.locator for c in parse_citations(r.source)],
+                                    "source_kind": r.source_kind} for r in workbook.rows]}
+
+
 def _cited_cells(draft: Draft) -> list[tuple[str, str, str, bool]]:
     """Every source cell of the workbook: (sheet, cell, text, whether a blank one is an error). An
     assumption needs a source unless it carries no figure (a link to a line, a text choice)."""
