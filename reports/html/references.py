@@ -13,7 +13,12 @@ import re
 from cashcast.models.reading.data import Workbook
 from cashcast.models.reading.sources import is_estimate_text, parse_citations
 from cashcast.reports.html.narrative import URL_RE, Part, text_parts
-from cashcast.reports.i18n import _
+from cashcast.reports.i18n import _, _noop
+
+# The kinds of source (models/reading/sources.py SOURCE_KINDS), marked for translation
+KIND_LABELS = {"article": _noop("article"), "filing": _noop("filing"),
+               "company statement": _noop("company statement"), "press report": _noop("press report"),
+               "estimate": _noop("estimate"), "internal": _noop("internal")}
 
 ID_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9_-]*(?![\w-])")
 
@@ -94,7 +99,7 @@ def references_data(workbook: Workbook, cited_for: dict[str, list[str]]) -> dict
                         "cjk": bool(re.search(r"[\u3400-\u9fff]", s.title)),
                         "author": s.author or _("No author given"), "title": s.title, "title_en": s.title_en,
                         "publisher": s.publisher or _("no publisher given"), "date": s.date or _("no date given"),
-                        "location": location, "kind": _(s.kind), "note": s.note,
+                        "location": location, "kind": _(KIND_LABELS.get(s.kind, s.kind)), "note": s.note,
                         "cited_for": cited_for.get(ident, [])})
     return {"entries": entries}
 
