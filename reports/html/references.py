@@ -108,7 +108,7 @@ def cited_for(workbook: Workbook) -> dict[str, list[str]]:
     """Each source's citing assumptions (``Block.parameter``), settings and scenarios, in order."""
     out: dict[str, list[str]] = {}
     uses = [(f"{r.block}.{r.parameter}", r.source) for r in workbook.rows]
-    uses += [(f"settings.{name}", text) for name, (text, _cell) in workbook.settings.sources.items()]
+    uses += [(name, text) for name, (text, _cell) in workbook.settings.sources.items()]
     uses += [(_("scenario {name}", name=s.name), s.source) for s in workbook.scenarios if s.source]
     for label, text in uses:
         for c in parse_citations(text):
