@@ -359,6 +359,7 @@ def scenario_view(run: Run, j: int, data: dict, clause: str | None = None) -> di
     return {
         "name": name, "title": narrative.scenario_title(name), "key": f"scenario-{j + 1}",
         "description": data["description"],
+        "cites": references.source_parts(wb, next((s.source for s in wb.scenarios if s.name == name), "")),
         "headline": headline,
         "story": story.paragraph(headline, data, frame),
         "cards": narrative.kpi_cards(data["kpis"], wb, name),
