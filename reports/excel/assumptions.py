@@ -245,7 +245,10 @@ def _write_guide(wb, bold, wrap):
         "How to use this workbook: one row per assumption on the Assumptions sheet.",
         "block: a name you choose (rows with the same block belong together); kind: what it computes "
         "(below); parameter: one of the kind's parameters; value, unit; low/high for sensitivity and "
-        "simulation; source: where the figure comes from (or 'estimate'); notes.",
+        "simulation; source: the id of its row on the Sources sheet (A001 §3), or 'estimate' with the "
+        "reasoning in notes; notes.",
+        "Sources: one row per source (id, title, title_en, author, publisher, date, location, kind, note); "
+        "the example row S1 is cited by Pro plan.price. " + SOURCES_EXAMPLE,
         "Scenarios: list a scenario on the Scenarios sheet, then add a column with its name to "
         "Assumptions; a blank cell there means 'as base'.",
         "A scenario decides what is uncertain in it: a row with low/high is uncertain in base and in every "
