@@ -5,8 +5,9 @@ The .xlsx files are what analysts edit and what `make report` runs; this script 
 kept so that every figure's source can be reviewed as text. Running it again overwrites edits made in
 Excel: `python assumptions/make_examples.py`.
 
-Every figure cites the article it comes from (file names in ../shared/seeds/, listed in
-SEED-FIGURES.md) or says it is the model's own estimate.
+Every figure cites the article it comes from by its id on the workbook's Sources sheet (SOURCES below:
+title, author, publisher and date as each article gives them; its file in ../shared/seeds/, listed in
+SEED-FIGURES.md, is only its location), or says it is the model's own estimate, with the reasoning.
 
 A scenario decides what is uncertain in it (README): a scenario cell with a value fixes the row in
 that scenario, a cell with a range (``15%..15%..20%`` = low..most likely..high) is its own range.
@@ -18,14 +19,38 @@ from pathlib import Path
 
 from cashcast.reports.excel.assumptions import AssumptionRow as R
 from cashcast.reports.excel.assumptions import CorrelationRow as C
+from cashcast.reports.excel.assumptions import SourceRow as S
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 
-A000 = "000_1743f66b7ddf36b8.txt"
-A001 = "001_e96a8ceb7138aefa.txt"
-A002 = "002_32ea07d386792081.txt"
-A003 = "003_1c2e4cd2fb2e3692.txt"
-A004 = "004_e0c9ccd31d772cd3.txt"
+# The five articles, each one row of the Sources sheet, cited by id (its file name is only its location)
+A000, A001, A002, A003, A004 = "A000", "A001", "A002", "A003", "A004"
 EST = "estimate (the model's own)"
+SOURCES = {
+    A000: S(A000, "按ChatGPT模式做AI,我們一天成本要3億", "Doing AI the ChatGPT way would cost us 300 million a day",
+            "不空 (Bu Kong)", "剁椒TMT, 鈦媒體 (TMTPost)", None, "000_1743f66b7ddf36b8.txt", "article",
+            "Author and publisher from the article's closing credit (文:剁椒TMT*作者:不空/鈦媒體). The article gives "
+            "no date; it reports the first weeks after ChatGPT's launch, early 2023."),
+    A001: S(A001, "为什么大模型接下来要看中国?", "Why large models should look to China next",
+            "张津京 (Zhang Jinjing)", "", None, "001_e96a8ceb7138aefa.txt", "article",
+            "The article names no publisher and gives no date; it calls iFlytek's Spark model, released in "
+            "May 2023, last week's news, so it dates from about May 2023."),
+    A002: S(A002, "ChatGPT中国变形记", "ChatGPT's transformation in China", "", "", "2023-02-19",
+            "002_32ea07d386792081.txt", "press report",
+            "Dated 2023-02-19 14:26 on its page, filed under 行业新闻 (industry news); the page's full title adds "
+            "a futures broker's tag line (_期货开户,香港期货). The article names no author or publisher; its "
+            "text reports interviews by 36氪 (36Kr)."),
+    A003: S(A003, "2023年開年,ChatGPT迅速火遍全球,短短兩個月時間月活突破一億,成為被載入史冊的應用之一。",
+            "At the start of 2023 ChatGPT swept the world, passing 100 million monthly active users in two "
+            "months", "", "每日經濟新聞 (National Business Daily)", None, "003_1c2e4cd2fb2e3692.txt", "press report",
+            "The article has no headline: its first line stands as the title (without the pinyin the copy "
+            "carries). It names no author (its reporter interviewed venture investors) and gives no date; it "
+            "reports Baidu's February 2023 announcement, so it dates from early 2023."),
+    A004: S(A004, "这是人工智能最疯狂的半年,也是大模型最矛盾、分裂的半年。",
+            "This was AI's craziest half-year, and large models' most torn one", "杨月涵 (Yang Yuehan)",
+            "北京商报 (Beijing Business Today)", None, "004_e0c9ccd31d772cd3.txt", "press report",
+            "The article's first line is a paragraph; the title here is its first sentence. It gives no date; "
+            "it quotes Ming-Chi Kuo's reply of 14 August (2023), so it dates from mid-August 2023 or later."),
+}
 HERE = Path(__file__).resolve().parent
 
 
@@ -35,9 +60,10 @@ def month(y: int, m: int) -> dt.date:
 
 def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
     settings = [
-        ("company", "OpenAI", "the company the articles discuss (" + A001 + ")"),
-        ("title", "OpenAI: when does the funding run out?", "the question the source articles ask"),
-        ("start_month", month(2023, 1), "January 2023: ChatGPT public since Nov 2022 (" + A001 + ")"),
+        ("company", "OpenAI", "the company the articles discuss", {}, A001),
+        ("title", "OpenAI: when does the funding run out?", "the question the source articles ask", {},
+         A004 + "; " + A001),
+        ("start_month", month(2023, 1), "January 2023: ChatGPT public since Nov 2022", {}, A001),
         ("horizon_months", 120, "ten years, to December 2032"),
         ("currency", "USD", ""),
         ("discount_rate", 0.12, EST + ": a venture-stage annual discount rate"),
@@ -51,7 +77,7 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
         R(plus, "subscription", "audience", 1e9, "visits/month", 5e8, 1.5e9, None, A001,
           "ChatGPT (GPT-3.5) visits: 1 billion (10亿人次); low/high are the model's own range",
           {"seed-001": None, "claim-004": 1e8}),
-        R(plus, "subscription", "audience.ramp_from", 1e8, "visits/month", None, None, None, A001 + ", " + A000,
+        R(plus, "subscription", "audience.ramp_from", 1e8, "visits/month", None, None, None, A001 + "; " + A000 + "; " + A003 + " ¶1",
           "over 100 million users in January 2023: the audience grows from there",
           {"seed-001": 1e9}),
         R(plus, "subscription", "audience.ramp_months", 12, "months", None, None, None, EST,
@@ -71,18 +97,20 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
           "months to sign all platforms"),
         R(lic, "licensing", "annual_fee", 1_000_000, "USD/year", 500_000, 2_000_000, None, A001,
           "about $1 million a year per platform, by analogy with Microsoft's licensing"),
-        R(lic, "licensing", "start_month", month(2023, 3), "date", None, None, None, EST, "",
+        R(lic, "licensing", "start_month", month(2023, 3), "date", None, None, None, EST,
+          "a quarter after ChatGPT went public to sign the first platforms (the articles give no date)",
           {"seed-001": month(2023, 1)}),
         R(ads, "advertising", "market_size", 220e9, "USD/year", 220e9, 300e9, None, A001,
           "Google's advertising revenue: $220–300 billion a year", {"ads-20pct": 300e9}),
         R(ads, "advertising", "share", 0.0, "%", None, None, None, A001,
-          "no ad business in the base case (so no range: the base case draws none); 001 says OpenAI needs "
+          "no ad business in the base case (so no range: the base case draws none); A001 says OpenAI needs "
           "15–20% of Google's market, so each ad scenario draws its share from that range, most likely "
           "its own figure",
           {"ads-15pct": "15%..15%..20%", "ads-20pct": "15%..20%..20%"}),
         R(ads, "advertising", "share.ramp_months", 36, "months", None, None, None, EST,
           "months to build the ad share up from nothing"),
-        R(ads, "advertising", "start_month", month(2024, 1), "date", None, None, None, EST, ""),
+        R(ads, "advertising", "start_month", month(2024, 1), "date", None, None, None, EST,
+          "a year to build an ad product; only the ad scenarios give it a share"),
         R("Serving ChatGPT", "inference", "cost_per_day", 700_000, "USD/day", 500_000, 1_000_000, None, A004,
           "running ChatGPT: about $700,000 a day; low/high the model's own"),
         R("Frontier training", "training", "runs_per_year", 2, "runs", 1, 4, None, EST,
@@ -93,17 +121,18 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
         R("Frontier training", "training", "cost_per_run.growth", 0.5, "%/year", 0.2, 1.0, None, EST,
           "each generation costs more (GPT-3 $4.6M " + A002 + " → GPT-4 $50M+ " + A001 + ")"),
         R("Staff", "headcount", "employees", 500, "people", None, None, None, A002, "OpenAI staff: about 500"),
-        R("Staff", "headcount", "employees.growth", 0.3, "%/year", None, None, None, EST, ""),
+        R("Staff", "headcount", "employees.growth", 0.3, "%/year", None, None, None, EST,
+          "hiring at 30% a year, the pace of a lab raising $20B a year (the articles give only today's 500)"),
         R("Staff", "headcount", "cost_per_employee", 300_000, "USD/year", 200_000, 500_000, None, EST,
           "fully loaded cost per person"),
         R("Staff", "headcount", "stock_share", 0.5, "%", None, None, None, EST,
           "stock-based pay worth half the cash pay, on top of it ($150K a year on $300K): late-stage AI "
           "labs pay a large part of their staff in equity; the articles give no figure. Not cash: it "
           "makes the net loss larger than the cash burn"),
-        R("Microsoft 2023", "funding", "amount", 10e9, "USD", None, None, None, A001 + ", " + A002,
+        R("Microsoft 2023", "funding", "amount", 10e9, "USD", None, None, None, A001 + "; " + A002,
           "Microsoft's $10 billion in early 2023", {"claim-004": 0}),
         R("Microsoft 2023", "funding", "month", month(2023, 1), "date", None, None, None, A001, ""),
-        R("Microsoft 2023", "funding", "post_money", 29e9, "USD", None, None, None, A000 + ", " + A002,
+        R("Microsoft 2023", "funding", "post_money", 29e9, "USD", None, None, None, A000 + "; " + A002,
           "post-money: " + A002 + " says Microsoft's further $10 billion took OpenAI's valuation to $29 billion "
           "(the value with the money in); " + A000 + " has it rising from $20 billion to $29 billion a month "
           "after launch, and $29B − $10B = $19B is close to the $20B before. The April 2023 round has no "
@@ -116,14 +145,16 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
     for r in rows:  # drop the placeholders used above to keep the table readable
         r.overrides = {k: v for k, v in r.overrides.items() if v is not None}
     scenarios = [
-        ("base", "The articles' levers: subscriptions and licensing growing into the figures of " + A001 +
-         ", serving at $700K a day, frontier training, no advertising; $20.3B raised in 2023"),
-        ("seed-001", "Article 001's arithmetic: 1 billion visits × 1% × $20 a month and 200 licensees × "
-         "$1M a year, all from the first month: $2.4B and $200M every full year"),
-        ("claim-004", "Article 004's bankruptcy claim: no money raised after 2022, ChatGPT's January 2023 "
-         "audience of 100 million and no licensing, at $700K a day — does cash run out by the end of 2024?"),
-        ("ads-15pct", "Article 001's way out: 15% of Google's $220B ad market, built up over three years"),
-        ("ads-20pct", "Article 001's upper case: 20% of a $300B ad market"),
+        ("base", "The articles' levers: subscriptions and licensing growing into Zhang Jinjing's figures, "
+         "serving at $700K a day, frontier training, no advertising; $20.3B raised in 2023",
+         A001 + "; " + A004),
+        ("seed-001", "Zhang Jinjing's arithmetic: 1 billion visits × 1% × $20 a month and 200 licensees × "
+         "$1M a year, all from the first month: $2.4B and $200M every full year", A001),
+        ("claim-004", "The bankruptcy claim Beijing Business Today reports: no money raised after 2022, "
+         "ChatGPT's January 2023 audience of 100 million and no licensing, at $700K a day — does cash run out "
+         "by the end of 2024?", A004),
+        ("ads-15pct", "Zhang Jinjing's way out: 15% of Google's $220B ad market, built up over three years", A001),
+        ("ads-20pct", "Zhang Jinjing's upper case: 20% of a $300B ad market", A001),
     ]
     return settings, rows, scenarios
 
@@ -131,7 +162,9 @@ def openai() -> tuple[list, list[R], list[tuple[str, str]]]:
 def xiaoice_rmb() -> tuple[list, list[R], list[tuple[str, str]]]:
     settings = [
         ("company", "A Chinese AI challenger (illustrative)", EST + ": a hypothetical company, not a real one"),
-        ("title", "A Chinese AI challenger in RMB: runway, break-even and the money to raise", ""),
+        ("title", "A Chinese AI challenger in RMB: runway, break-even and the money to raise",
+         "the question 004 asks of large models: whether revenue covers the running costs before the money "
+         "runs out", {}, A004),
         ("start_month", month(2023, 6), EST + ": a challenger founded mid-2023"),
         ("horizon_months", 120, ""),
         ("currency", "RMB", "the workbook is kept in RMB; USD rows are converted with fx_USD"),
@@ -149,15 +182,20 @@ def xiaoice_rmb() -> tuple[list, list[R], list[tuple[str, str]]]:
           "a 10B+ parameter model needs 1,000 GPUs for a month"),
         R("GPU cluster", "hardware", "unit_price", 50_000, "RMB/GPU", 30_000, 50_000, None, A002,
           "GPUs cost 30,000–50,000 RMB each in China (50,000 average): 50 million RMB for 1,000"),
-        R("GPU cluster", "hardware", "purchase_month", month(2023, 7), "date", None, None, None, EST, ""),
-        R("GPU cluster", "hardware", "useful_life_months", 36, "months", None, None, None, EST, ""),
+        R("GPU cluster", "hardware", "purchase_month", month(2023, 7), "date", None, None, None, EST,
+          "bought the month after the ticket arrives"),
+        R("GPU cluster", "hardware", "useful_life_months", 36, "months", None, None, None, EST,
+          "three years, a common depreciation life for data-centre GPUs"),
         R("Rival-scale hardware", "hardware", "units", 0, "lots", None, None, None, A000,
           "off in the base case; scenario rival-hardware buys one year's worth", {"rival-hardware": 1}),
         R("Rival-scale hardware", "hardware", "unit_price", 1e9, "USD/lot", None, None, None, A000,
           "about $1 billion a year of GPUs and CPUs to train a ChatGPT rival"),
-        R("Rival-scale hardware", "hardware", "purchase_month", month(2024, 1), "date", None, None, None, EST, ""),
-        R("Rival-scale hardware", "hardware", "useful_life_months", 36, "months", None, None, None, EST, ""),
-        R("Pre-training", "training", "runs_per_year", 2, "runs", 1, 4, None, EST, ""),
+        R("Rival-scale hardware", "hardware", "purchase_month", month(2024, 1), "date", None, None, None, EST,
+          "the scenario buys at the start of the first full year"),
+        R("Rival-scale hardware", "hardware", "useful_life_months", 36, "months", None, None, None, EST,
+          "as the GPU cluster"),
+        R("Pre-training", "training", "runs_per_year", 2, "runs", 1, 4, None, EST,
+          "a new base model every six months to keep up with the 20-odd Chinese models (A001)"),
         R("Pre-training", "training", "gpus", 1000, "GPUs", None, None, None, A002, "'1,000 GPU-months' for a 10B+ model"),
         R("Pre-training", "training", "months_per_run", 1, "months", None, None, None, A002, ""),
         R("Pre-training", "training", "gpu_month_price", 5_000, "RMB/GPU-month", 3_000, 8_000, None, EST,
@@ -165,7 +203,8 @@ def xiaoice_rmb() -> tuple[list, list[R], list[tuple[str, str]]]:
           "GPU-month is the model's own reading of that"),
         R("Fine-tuning", "training", "runs_per_year", 12, "runs", None, None, None, EST, "monthly fine-tunes"),
         R("Fine-tuning", "training", "gpus", 100, "GPUs", None, None, None, A002, "fine-tuning needs about 100 GPUs"),
-        R("Fine-tuning", "training", "months_per_run", 1, "months", None, None, None, EST, ""),
+        R("Fine-tuning", "training", "months_per_run", 1, "months", None, None, None, EST,
+          "one month a run, as pre-training's GPU-month"),
         R("Fine-tuning", "training", "gpu_month_price", 5_000, "RMB/GPU-month", 3_000, 8_000, None, EST,
           "as pre-training"),
         R("Serving", "inference", "cost_per_day", 1_000_000, "RMB/day", 500_000, 3_000_000, None, EST,
@@ -173,30 +212,38 @@ def xiaoice_rmb() -> tuple[list, list[R], list[tuple[str, str]]]:
           {"xiaoice-scale": 300_000_000}),
         R("Serving", "inference", "cost_per_day.s_curve_midpoint", 30, "months", None, None, None, EST,
           "serving grows with users, who arrive with the product"),
-        R("Serving", "inference", "cost_per_day.s_curve_width", 24, "months", None, None, None, EST, ""),
-        R("R&D team", "headcount", "employees", 50, "people", None, None, None, EST, ""),
+        R("Serving", "inference", "cost_per_day.s_curve_width", 24, "months", None, None, None, EST,
+          "two years from 10% to 90% of the users, as the consumer app's audience"),
+        R("R&D team", "headcount", "employees", 50, "people", None, None, None, EST,
+          "a team of 50, the size Caiyun's 10 million RMB R&D budget (A002) pays at 200,000 RMB each"),
         R("R&D team", "headcount", "cost_per_employee", 200_000, "RMB/year", None, None, None, A002,
           "Caiyun's ceiling of 10 million RMB a year for R&D, over 50 people"),
         R("Consumer app", "subscription", "audience", 100_000_000, "users", 20_000_000, 200_000_000, None, EST,
           "ChatGPT reached over 100 million users (" + A000 + "); the challenger's reach is the model's own"),
-        R("Consumer app", "subscription", "audience.s_curve_midpoint", 24, "months", None, None, None, EST, ""),
-        R("Consumer app", "subscription", "audience.s_curve_width", 24, "months", None, None, None, EST, ""),
+        R("Consumer app", "subscription", "audience.s_curve_midpoint", 24, "months", None, None, None, EST,
+          "half the audience two years in, when sales start"),
+        R("Consumer app", "subscription", "audience.s_curve_width", 24, "months", None, None, None, EST,
+          "two years from 10% to 90% of the audience"),
         R("Consumer app", "subscription", "conversion", 0.01, "%", 0.005, 0.02, None, A001,
           "about 1% paid conversion of an internet platform"),
-        R("Consumer app", "subscription", "price", 30, "RMB/month", 20, 60, None, EST, ""),
+        R("Consumer app", "subscription", "price", 30, "RMB/month", 20, 60, None, EST,
+          "about a fifth of ChatGPT Plus's $20 (A001), priced for the Chinese market"),
         R("Consumer app", "subscription", "start_month", month(2025, 6), "date", None, None, None, A003,
           "investors expect 2–3 years to reach ChatGPT's level; sales start after two"),
-        R("Enterprise API", "usage", "volume", 200_000_000, "calls/month", 50_000_000, 500_000_000, None, EST, ""),
-        R("Enterprise API", "usage", "volume.ramp_months", 36, "months", None, None, None, EST, ""),
-        R("Enterprise API", "usage", "unit_price", 0.05, "RMB/call", 0.02, 0.1, None, EST, ""),
+        R("Enterprise API", "usage", "volume", 200_000_000, "calls/month", 50_000_000, 500_000_000, None, EST,
+          "a few dozen enterprise customers at a few million calls a month each"),
+        R("Enterprise API", "usage", "volume.ramp_months", 36, "months", None, None, None, EST,
+          "three years to sign them, enterprise sales being slow"),
+        R("Enterprise API", "usage", "unit_price", 0.05, "RMB/call", 0.02, 0.1, None, EST,
+          "five fen a call, several times the serving cost a call at 1 million RMB a day"),
         R("Enterprise API", "usage", "start_month", month(2025, 6), "date", None, None, None, A003, "as above"),
     ]
     scenarios = [
         ("base", "A Chinese ChatGPT-class challenger on a $50M ticket, its own 1,000-GPU cluster, selling "
-         "after two years"),
-        ("ticket-100m", "The ticket at the rumoured $100 million (" + A002 + ")"),
-        ("xiaoice-scale", "Serving Xiaoice's dialogue volume the ChatGPT way: 300 million RMB a day (" + A000 + ")"),
-        ("rival-hardware", "Buying a year of rival-scale hardware, $1 billion (" + A000 + ")"),
+         "after two years", A002 + "; " + A003),
+        ("ticket-100m", "The ticket at the rumoured $100 million", A002),
+        ("xiaoice-scale", "Serving Xiaoice's dialogue volume the ChatGPT way: 300 million RMB a day", A000),
+        ("rival-hardware", "Buying a year of rival-scale hardware, $1 billion", A000),
     ]
     return settings, rows, scenarios
 
@@ -239,21 +286,26 @@ def ai_writer() -> tuple[list, list[R], list[tuple[str, str]]]:
           "building the product is research & development"),
         R(tools, "cost", "amount", 36_000, "USD/year", None, None, None, EST,
           "accounting, hosting of the web site, software"),
-        R(tools, "cost", "category", "general_administrative", "", None, None, None, EST, ""),
+        R(tools, "cost", "category", "general_administrative", "", None, None, None, EST,
+          "running the business is general & administrative"),
         R(gigs, "revenue", "amount", 60_000, "USD/year", 0, 120_000, None, EST,
           "custom projects for business customers: revenue, but not recurring (not in ARR)"),
         R("Seed round", "funding", "amount", 1_500_000, "USD", None, None, None, EST,
           "a seed round at launch"),
-        R("Seed round", "funding", "month", month(2024, 1), "date", None, None, None, EST, ""),
+        R("Seed round", "funding", "month", month(2024, 1), "date", None, None, None, EST,
+          "raised before launch, so it is in the bank from the first month"),
     ]
     scenarios = [
-        ("base", "A $20-a-month writing assistant: 500,000 visitors a month after two years, 1% paying "
-         "(" + A001 + "), 5% churn a month, $60 to win a payer, $2 a month to serve one"),
+        ("base", "A $20-a-month writing assistant: 500,000 visitors a month after two years, 1% paying, "
+         "5% churn a month, $60 to win a payer, $2 a month to serve one", A001),
         ("high-churn", "8% of payers cancel each month: more of the marketing only replaces them"),
         ("costly-ads", "$150 to win a payer: acquisition takes 2.5 times the base case's budget"),
     ]
     return settings, rows, scenarios
 
+
+# Which articles each example's Sources sheet lists (an article listed is cited somewhere in it)
+SOURCES_OF = {"openai": list(SOURCES), "xiaoice_rmb": list(SOURCES), "ai_writer": [A001, A004]}
 
 # The Correlations sheets: target rank correlations between uncertain assumptions. No article gives one;
 # each is the model's own estimate, with its reasoning.
@@ -284,7 +336,8 @@ def main() -> None:
     for name, build in (("openai", openai), ("xiaoice_rmb", xiaoice_rmb), ("ai_writer", ai_writer)):
         settings, rows, scenarios = build()
         path = write_assumption_workbook(HERE / f"{name}.xlsx", settings, rows, scenarios,
-                                         correlations=CORRELATIONS[name] or None)
+                                         correlations=CORRELATIONS[name] or None,
+                                         sources=[SOURCES[k] for k in SOURCES_OF[name]])
         print(f"wrote {path}")
 
 

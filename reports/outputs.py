@@ -6,6 +6,7 @@ import io
 import json
 
 from cashcast.models.analysis.outcome import Outcome
+from cashcast.models.reading.sources import provenance_json
 
 from cashcast.reports.tables import annual_rows, monthly_rows, summary
 
@@ -17,6 +18,7 @@ def json_text(outcome: Outcome, table: dict | None = None) -> str:
     data = dict(summary(outcome.run) if table is None else table)  # a copy: the caller's table is shared
     if outcome.analysis is not None:
         data.update(outcome.analysis.to_json())
+    data.update(provenance_json(outcome.run.workbook))
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 

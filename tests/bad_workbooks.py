@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from cashcast.reports.excel.assumptions import CorrelationRow, write_assumption_workbook
+from cashcast.reports.excel.assumptions import CorrelationRow, SourceRow, write_assumption_workbook
 from tests.helpers import row, settings
 
 GOOD = [
@@ -39,12 +39,14 @@ def bad(name: str):
     return register
 
 
-def model(folder: Path, rows, settings_rows=None, scenarios=(), name="model.xlsx", correlations=None) -> Path:
+def model(folder: Path, rows, settings_rows=None, scenarios=(), name="model.xlsx", correlations=None,
+          sources=None) -> Path:
     """A workbook written the way ``cashcast new`` writes one (the ``make_workbook`` fixture's way); with
-    ``correlations``, rows ``(first, second, rank correlation)`` of a Correlations sheet."""
+    ``correlations``, rows ``(first, second, rank correlation)`` of a Correlations sheet; with ``sources``,
+    :class:`SourceRow` rows of a Sources sheet."""
     pairs = None if correlations is None else [CorrelationRow(*c) for c in correlations]
     return write_assumption_workbook(folder / name, settings_rows or settings(), rows, list(scenarios),
-                                     correlations=pairs)
+                                     correlations=pairs, sources=sources)
 
 
 def raw_workbook(path, sheets: dict[str, list[list]]):
@@ -657,3 +659,46 @@ def _(d):
 def _(d):
     return model(d, [row("Round", "funding", "amount@2023-4", 5e6, "USD"),
                      row("Round", "funding", "amount@2023-13", 5e6, "USD")])
+
+
+# -- the Sources sheet (tests/test_sources.py asserts their messages) ------------------------------
+REGISTER = [SourceRow("A001", "为什么大模型接下来要看中国?", "Why large models should look to China next", "张津京"),
+            SourceRow("A002", "ChatGPT中国变形记", date="2023-02-19", kind="press report")]
+
+
+def cited(*sources: str) -> list:
+    """GOOD's three rows citing ``sources`` in turn (audience, conversion, price)."""
+    return [row(r.block, r.kind, r.parameter, r.value, r.unit, source=s) for r, s in zip(GOOD, sources)]
+
+
+@bad("source id typed wrong")
+def _(d):
+    return model(d, cited("A001", "A01 §3", "A002"), sources=REGISTER)
+
+
+@bad("blank source beside a Sources sheet")
+def _(d):
+    return model(d, cited("A001", "", "A002"), sources=REGISTER)
+
+
+@bad("source id given twice")
+def _(d):
+    return model(d, cited("A001", "A001", "A002"), sources=[*REGISTER, SourceRow("A001", "another")])
+
+
+@bad("source with a bad kind and date")
+def _(d):
+    return model(d, cited("A001", "A001", "A002"),
+                 sources=[REGISTER[0], SourceRow("A002", "ChatGPT中国变形记", date="Feb 2023", kind="blog")])
+
+
+@bad("source id that is not an id, and a title missing")
+def _(d):
+    return model(d, cited("A001", "A001", "A002"), sources=[*REGISTER, SourceRow("3 x", ""), SourceRow("B1", "")])
+
+
+@bad("scenario and setting citing unknown sources")
+def _(d):
+    rows = settings()
+    return model(d, cited("A001", "A001", "A002"), sources=REGISTER,
+                 settings_rows=[*rows[:-1], (*rows[-1], {}, "A003")], scenarios=[("late", "later", "Z9 p. 2")])

@@ -19,7 +19,7 @@ from cashcast.models.analysis.solve_for import conversion_row
 from cashcast.models.kinds import KINDS
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
-from cashcast.reports.html import narrative, sections
+from cashcast.reports.html import narrative, references, sections
 from cashcast.reports.html import page as page_module
 from cashcast.reports.html import uncertainty as uncertainty_report
 from cashcast.reports.cli.main import main
@@ -272,9 +272,9 @@ def test_assumptions_show_every_row_with_sources_by_file_name_and_links(known, e
     assert "$0.1/call" in text_of(page) and "Jul 2023" in text_of(page)
     run, page = example
     text = text_of(page)
-    for row in run.workbook.rows:
+    for row in run.workbook.rows:  # the examples cite the Sources sheet: ids become numbered citations
         assert row.parameter in text
-        for part in narrative.text_parts(row.source):
+        for part in references.source_parts(run.workbook, row.source):
             assert part.text.strip() in text
 
 
@@ -364,7 +364,7 @@ def test_key_assumptions_then_uncertainty_sections_come_after_the_answer(analyse
     simulations = [f"simulation-{j + 1}" for j in range(len(run.scenarios))]
     tornadoes = [f"sensitivity-{j + 1}" for j in range(len(run.scenarios))]
     assert ids == ["answer", "key-assumptions", "comparison", *tornadoes, *simulations, *scenarios, "statements", *ownership,
-                   "assumptions", "methodology"]
+                   "assumptions", "methodology", "references"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
 

@@ -25,6 +25,7 @@ from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
 from cashcast.models.reading.workbook import BASE
+from cashcast.reports.html import references
 from cashcast.reports.html.narrative import text_parts
 from cashcast.reports.html.page import html_report
 from cashcast.reports.i18n import _, catalogue_path, language
@@ -164,7 +165,13 @@ def workbook_texts(run) -> list[str]:
     for c in wb.correlations:
         out += [c.first, c.second]
         prose += [c.source, c.notes]
+    for src in wb.sources.values():  # the Sources sheet, quoted in References as the source gives itself
+        out += [src.id, src.title, src.title_en, src.author, src.publisher, src.date, src.location]
+        prose.append(src.note)
+    prose += [text for text, _cell in s.sources.values()]
     out += prose + [p.text for text in prose for p in text_parts(text)]
+    out += [p.text for text in prose for p in references.notes_parts(wb, text)]
+    out += [p.text for r in wb.rows for p in references.source_parts(wb, r.source)]
     return sorted({t.strip() for t in out if t and t.strip()}, key=len, reverse=True)
 
 

@@ -2,10 +2,11 @@
 model's own estimates (issue 16, item 3).
 
 Every assumption the tornado swings (:mod:`cashcast.models.analysis.sensitivity`) is classified by
-ONE function, :func:`is_estimate`, as an **estimate** or as **sourced**. Today the rule is the
-workbooks' convention: a source text that starts with "estimate" (``estimate (the model's own): …``)
-is an estimate, and so is an empty one (nothing backs the figure); a setting's source is its note (the
-Settings sheet has no source column). A Sources register will replace this test; it stays here alone.
+ONE function, :func:`is_estimate`, as an **estimate** or as **sourced**, from its source kind
+(:func:`cashcast.models.reading.sources.source_kind`): a source cell that says ``estimate …``, or
+cites a Sources row whose kind is ``estimate``, is an estimate, and so is a blank one (nothing backs the
+figure); every other kind (article, filing, press report, …, or free text not in a register) is
+sourced. A setting's source is its Settings ``source`` cell, or its note where that is blank.
 
 **Share of the swing.** For each headline figure k (:data:`HEADLINE`: the cash-out month, the
 funding gap and the ending cash) and each swung assumption i, the tornado gives the swing
@@ -40,35 +41,37 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
+from cashcast.models.reading import sources
+
 ESTIMATE, SOURCED = "estimate", "sourced"
 HEADLINE = ("cash_out_month", "funding_gap", "ending_cash")
 LARGEST = 2
 
 
-def is_estimate(source: str) -> bool:
-    """The row rests on the model's own estimate: its source text starts with "estimate" (any case,
-    after blanks), or it is empty (nothing backs it). The one place the kind of source is decided.
+def is_estimate(kind: str) -> bool:
+    """The row rests on the model's own estimate: its source kind is ``estimate`` or blank (nothing backs
+    it). The one place the kind of source is decided.
 
-    >>> is_estimate("estimate (the model's own): a venture-stage rate"), is_estimate("  Estimate")
-    (True, True)
-    >>> is_estimate("001_e96a8ceb7138aefa.txt"), is_estimate(""), is_estimate("estimated in 002.txt")
-    (False, True, True)
+    >>> is_estimate("estimate"), is_estimate(""), is_estimate("article"), is_estimate("unregistered")
+    (True, True, False, False)
     """
-    return not source.strip() or source.strip().lower().startswith("estimate")
+    return kind in (ESTIMATE, "")
 
 
-def source_text(workbook, key: str) -> str:
-    """What backs a swung row: an assumption's source cell, a setting's note (``settings.opening_cash``:
-    the Settings sheet has no source column, its notes cite)."""
+def source_kind(workbook, key: str) -> str:
+    """The source kind of a swung row: an assumption's (read with the workbook), or a setting's from its
+    Settings ``source`` cell, or its note where that is blank (``settings.opening_cash``)."""
     row = workbook.row_by_key().get(key)
     if row is not None:
-        return row.source
-    return workbook.settings.notes.get(key.split("__", 1)[-1], "")
+        return row.source_kind
+    name = key.split("__", 1)[-1]
+    text = workbook.settings.sources.get(name, ("", ""))[0] or workbook.settings.notes.get(name, "")
+    return sources.source_kind(text, workbook.sources)
 
 
 def kind_of(workbook, key: str) -> str:
     """:data:`ESTIMATE` or :data:`SOURCED` for a parameter key (see :func:`is_estimate`)."""
-    return ESTIMATE if is_estimate(source_text(workbook, key)) else SOURCED
+    return ESTIMATE if is_estimate(source_kind(workbook, key)) else SOURCED
 
 
 class Weighed(Protocol):

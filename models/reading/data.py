@@ -40,6 +40,30 @@ def slugify(name: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # Typed data
 # ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Citation:
+    """One id a source cell names, with its locator: ``A001 §3`` → ``Citation("A001", "§3")``."""
+
+    id: str
+    locator: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One row of the Sources sheet (the register); ``cell`` is its id's cell, ``date`` as YYYY[-MM[-DD]]."""
+
+    id: str
+    title: str
+    title_en: str = ""
+    author: str = ""
+    publisher: str = ""
+    date: str = ""
+    location: str = ""
+    kind: str = ""
+    note: str = ""
+    cell: str = ""
+
+
 @dataclass
 class Row:
     """One assumption row, parsed. Numbers are floats; percentages fractions; dates month ordinals."""
@@ -65,6 +89,8 @@ class Row:
     key: str = ""           # the defined name / parameter key, e.g. "chatgpt_plus__price"
     text: str | None = None  # a parameter given as text (a cost block's category); its value is None
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # scenario → its own (low, high)
+    citations: tuple[Citation, ...] = ()  # the Sources ids its source cell names (models/reading/sources.py)
+    source_kind: str = ""   # "estimate", its first source's kind (article, filing, …), "unregistered" or ""
 
     @property
     def label(self) -> str:
@@ -103,6 +129,7 @@ class Settings:
     overrides: dict[str, dict[str, float]] = field(default_factory=dict)  # setting → scenario → value
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)  # (low, high)
     value_cells: dict[str, dict[str, str]] = field(default_factory=dict)  # setting → column → cell
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # setting → (source cell text, cell)
 
     def value(self, name: str, scenario: str = BASE) -> float:
         """A setting's value in a scenario (its scenario column, else its value; no minimum cash is 0).
@@ -174,6 +201,8 @@ class Correlation:
 class Scenario:
     name: str
     description: str
+    source: str = ""        # its source cell: Sources ids (A001 §3; A002) or estimate
+    source_cell: str = ""
 
 
 @dataclass
@@ -188,6 +217,7 @@ class Workbook:
     scenarios: list[Scenario]
     warnings: list[Problem] = field(default_factory=list)  # valid but probably mistyped input
     correlations: list[Correlation] = field(default_factory=list)  # the Correlations sheet's pairs
+    sources: dict[str, Source] = field(default_factory=dict)  # the Sources sheet by id (empty without one)
 
     @property
     def scenario_names(self) -> list[str]:
@@ -242,7 +272,8 @@ class Workbook:
             cells.setdefault("value", s.cells.get(name, ""))
             lo, hi = s.ranges.get(name, (None, None))
             out.append(Row(0, "settings", "settings", name, name, None, dimension, unit, None, s.value(name),
-                           None, lo, hi, None, "", s.notes.get(name, ""), dict(s.overrides.get(name, {})),
+                           None, lo, hi, None, s.sources.get(name, ("", ""))[0], s.notes.get(name, ""),
+                           dict(s.overrides.get(name, {})),
                            cells, setting_name(name)))
         return out
 
@@ -282,6 +313,7 @@ class Draft:
     rows: list[Row] = field(default_factory=list)
     blocks: dict[str, Block] = field(default_factory=dict)
     correlations: list[Correlation] = field(default_factory=list)  # pairs whose cells all parsed
+    sources: dict[str, Source] | None = None  # the Sources sheet by id; None when there is none
 
     def sheet(self, title: str) -> str:
         """The sheet's title as the workbook spells it (``title`` when the sheet is missing)."""
@@ -291,4 +323,4 @@ class Draft:
         """The validated workbook; only for a draft that passed every check."""
         assert self.settings is not None, "validate() reports a missing or bad Settings sheet"
         return Workbook(self.name, self.path, self.settings, self.rows, self.blocks, self.scenarios,
-                        correlations=list(self.correlations))
+                        correlations=list(self.correlations), sources=dict(self.sources or {}))

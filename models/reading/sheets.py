@@ -27,6 +27,7 @@ class _SettingsSoFar:
     overrides: dict[str, dict[str, float]] = field(default_factory=dict)  # setting → scenario → value
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     value_cells: dict[str, dict[str, str]] = field(default_factory=dict)
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # setting → (source text, cell)
     rows: dict[int, str] = field(default_factory=dict)      # sheet row → setting named there
     ok: bool = True
 
@@ -70,7 +71,7 @@ def read_settings(reader: SheetReader, scenarios: list[Scenario] | None = None
     return (Settings(start, int(p["horizon_months"]), p["currency"], p["discount_rate"], p["opening_cash"],
                      p["minimum_cash"], got.fx, got.seen, got.notes, float(p["receivable_days"]),
                      float(p["payable_days"]), p["company"], p["title"], got.overrides, got.ranges,
-                     got.value_cells), currency)
+                     got.value_cells, got.sources), currency)
 
 
 def _read_setting_columns(reader: SheetReader, cols: dict[str, int], scen_cols: dict[str, int], cells,
@@ -119,6 +120,8 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
         return
     if "notes" in cols and cols["notes"] < len(cells):
         got.notes[name] = cell_text(cells[cols["notes"]].value)
+    if "source" in cols and cols["source"] < len(cells) and cell_text(cells[cols["source"]].value):
+        got.sources[name] = (cell_text(cells[cols["source"]].value), cells[cols["source"]].ref)
     if name in got.seen:
         reader.problem(name_cell.ref, f"setting '{name}' is given twice (first at {got.seen[name]}); keep one")
         got.ok = False
@@ -209,12 +212,14 @@ def read_scenarios(reader: SheetReader) -> list[Scenario] | None:
             continue
         if reader.odd(cell, "the scenario name"):
             continue
+        src = cells[cols["source"]] if "source" in cols and cols["source"] < len(cells) else None
+        text = cell_text(src.value) if src is not None else ""
         if name == BASE:
-            out[0].description = desc
+            out[0].description, out[0].source, out[0].source_cell = desc, text, src.ref if text else ""
             continue
         if name in seen:
             reader.problem(cell.ref, f"scenario '{name}' is listed twice; keep one")
             continue
         seen[name] = cell.ref
-        out.append(Scenario(name, desc))
+        out.append(Scenario(name, desc, text, src.ref if text else ""))
     return out

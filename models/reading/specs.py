@@ -109,11 +109,11 @@ ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "low", "hig
                       "source", "notes")
 REQUIRED_ASSUMPTION_COLUMNS = ("block", "kind", "parameter", "value", "unit", "low", "high",
                                "source", "notes")
-SETTINGS_COLUMNS = ("setting", "value", "notes", "low", "high")
+SETTINGS_COLUMNS = ("setting", "value", "notes", "low", "high", "source")
 # The settings a scenario column on the Settings sheet may change, and a solve or the sensitivity vary
 # (as ``settings.<name>``, with the setting's low and high).
 SCENARIO_SETTINGS = ("opening_cash", "minimum_cash", "discount_rate", "receivable_days", "payable_days")
-SCENARIO_COLUMNS = ("scenario", "description")
+SCENARIO_COLUMNS = ("scenario", "description", "source")
 
 # The largest magnitudes a workbook may hold, chosen so that no valid workbook can overflow float64
 # (about 1.8e308) anywhere in a 600-month projection, its NPV or its simulation; README "Bounds" gives

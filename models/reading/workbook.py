@@ -26,6 +26,7 @@ from cashcast.models.reading.data import (
 from cashcast.models.reading.opening import EXCEL_ERRORS, CellValue, SheetReader, open_sheets
 from cashcast.models.reading.problems import InputError, Problem, errors_of
 from cashcast.models.reading.sheets import read_scenarios, read_settings
+from cashcast.models.reading.sources import annotate, read_sources
 
 
 def read_workbook(path: str | Path) -> Draft:
@@ -43,6 +44,10 @@ def read_workbook(path: str | Path) -> Draft:
         draft.rows, draft.blocks = read_assumptions(readers["assumptions"], draft.settings, draft.scenarios)
     if "correlations" in readers:  # last: it names the assumptions and settings read above
         draft.correlations = read_correlations(readers["correlations"], draft.rows, draft.settings)
+    if "sources" in readers:
+        draft.sources = read_sources(readers["sources"])
+    annotate([r for b in draft.blocks.values() for r in [*b.rows.values(), *(x for s in b.shapes.values()
+                                                                            for x in s.values())]], draft.sources)
     draft.sheet_problems = {title: reader.problems for title, reader in readers.items()}
     return draft
 

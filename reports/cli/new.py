@@ -12,7 +12,7 @@ EXIT_OK = 0
 def cmd_new(opts: NewOptions) -> int:
     """Write the starter; an existing file of that name is never overwritten (exit 2), a folder that
     cannot be written is an OutputError (exit 3)."""
-    from cashcast.reports.excel.assumptions import starter, write_assumption_workbook
+    from cashcast.reports.excel.assumptions import starter, starter_sources, write_assumption_workbook
 
     check_folder(opts.dir, "--dir")
     target = opts.dir / f"{opts.name}.xlsx"
@@ -20,7 +20,7 @@ def cmd_new(opts: NewOptions) -> int:
         raise InputError([Problem(target.name, "", "", f"{target} already exists; choose another name")])
     settings, rows, scenarios = starter(opts.name)
     try:
-        write_assumption_workbook(target, settings, rows, scenarios, guide=True)
+        write_assumption_workbook(target, settings, rows, scenarios, guide=True, sources=starter_sources())
     except OSError as exc:
         raise from_os_error(opts.dir, exc, option="--dir") from exc
     print(f"wrote {target}: a documented starter (see its Guide sheet); run it with "

@@ -13,6 +13,7 @@ from pathlib import Path
 import xlsxwriter
 
 from cashcast.models.kinds import kinds_table
+from cashcast.models.reading.sources import SOURCE_COLUMNS, SOURCE_KINDS
 from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_SHAPES
 
 from cashcast.reports.files import write_atomic
@@ -76,6 +77,27 @@ class CorrelationRow:
     notes: str = ""
 
 
+@dataclass
+class SourceRow:
+    """A row of the Sources sheet (the register that ``source`` cells cite by id)."""
+
+    id: str
+    title: str
+    title_en: str = ""
+    author: str = ""
+    publisher: str = ""
+    date: object = None
+    location: str = ""
+    kind: str = "article"
+    note: str = ""
+
+
+SOURCES_EXAMPLE = ("A source cell names ids of this sheet, ; between several, each with an optional locator "
+                   "(A001 §3; A002), or says estimate, with the reasoning in notes. kind: "
+                   + ", ".join(SOURCE_KINDS) + "; date YYYY, YYYY-MM or YYYY-MM-DD, blank when the source "
+                   "gives none.")
+
+
 CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro plan.audience, rank correlation "
                        "= 0.6 (serving costs rise with usage). Each name is BLOCK.PARAMETER of an assumption "
                        "with a low or a high; a pair not listed counts as 0; the ranges keep their "
@@ -84,23 +106,27 @@ CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro pla
 
 def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
                    scenarios: list[tuple[str, str]] = (), guide: bool = False,
-                   correlations: list[CorrelationRow] | None = None) -> bytes:
+                   correlations: list[CorrelationRow] | None = None,
+                   sources: list[SourceRow] | None = None) -> bytes:
     """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes).
 
     ``settings`` are ``(name, value, notes)``, or ``(name, value, notes, {scenario: value})`` for a
     setting a scenario changes (written in a column named after the scenario). A Correlations sheet is
     written when ``correlations`` is given, and (empty, with a note holding an example) in the starter
-    (``guide``)."""
+    (``guide``). A Sources sheet is written when ``sources`` is given; then a setting may be
+    ``(name, value, notes, {scenario: value}, source)`` and a scenario ``(name, description, source)``."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False})
     wb.set_properties({"title": "cashcast assumptions", "created": dt.datetime(2023, 1, 1)})
     fmt = _Formats.of(wb)
-    _assumptions_sheet(wb.add_worksheet("Assumptions"), fmt, rows, [s for s, _ in scenarios if s != "base"])
-    _settings_sheet(wb.add_worksheet("Settings"), fmt, settings, [s for s, _ in scenarios if s != "base"])
+    _assumptions_sheet(wb.add_worksheet("Assumptions"), fmt, rows, [s[0] for s in scenarios if s[0] != "base"])
+    _settings_sheet(wb.add_worksheet("Settings"), fmt, settings, [s[0] for s in scenarios if s[0] != "base"])
     _scenarios_sheet(wb.add_worksheet("Scenarios"), fmt, scenarios)
     if correlations is not None or guide:
         _correlations_sheet(wb.add_worksheet("Correlations"), fmt, correlations or [])
+    if sources is not None:
+        _sources_sheet(wb.add_worksheet("Sources"), fmt, sources)
     if guide:
         _write_guide(wb, fmt.bold, fmt.wrap)
     wb.close()
@@ -135,9 +161,12 @@ def _settings_sheet(ws, fmt: _Formats, settings: list[tuple], scen_names: list[s
     the Settings sheet is read as that scenario's values)."""
     given = {k for entry in settings for k in (entry[3] if len(entry) > 3 else {})}
     columns = [name for name in scen_names if name in given]
-    for c, h in enumerate(("setting", "value", "notes", *columns)):
+    cited = any(len(entry) > 4 for entry in settings)
+    for c, h in enumerate(("setting", "value", "notes", *columns, *(["source"] if cited else []))):
         ws.write_string(0, c, h, fmt.bold)
     for r, (name, value, note, *over) in enumerate(settings, start=1):
+        if cited and len(over) > 1:
+            _write(ws, r, 3 + len(columns), over[1])
         ws.write_string(r, 0, name)
         unit = "%" if name == "discount_rate" else ""
         _write(ws, r, 1, value, fmt.inp, fmt.date, fmt.pct, unit)
@@ -150,12 +179,14 @@ def _settings_sheet(ws, fmt: _Formats, settings: list[tuple], scen_names: list[s
     ws.set_column(3, 2 + max(len(columns), 1), 14)
 
 
-def _scenarios_sheet(ws, fmt: _Formats, scenarios: list[tuple[str, str]]) -> None:
-    for c, h in enumerate(("scenario", "description")):
+def _scenarios_sheet(ws, fmt: _Formats, scenarios: list[tuple[str, ...]]) -> None:
+    cited = any(len(s) > 2 for s in scenarios)
+    for c, h in enumerate(("scenario", "description", *(["source"] if cited else []))):
         ws.write_string(0, c, h, fmt.bold)
-    for r, (name, desc) in enumerate(scenarios, start=1):
+    for r, (name, desc, *source) in enumerate(scenarios, start=1):
         ws.write_string(r, 0, name)
         _write(ws, r, 1, desc)
+        _write(ws, r, 2, source[0] if source else None)
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 100)
 
@@ -171,6 +202,19 @@ def _correlations_sheet(ws, fmt: _Formats, pairs: list[CorrelationRow]) -> None:
         _write(ws, r, 3, p.source)
         _write(ws, r, 4, p.notes)
     for c, width in enumerate([30, 30, 16, 30, 90]):
+        ws.set_column(c, c, width)
+
+
+def _sources_sheet(ws, fmt: _Formats, sources: list[SourceRow]) -> None:
+    """The register: one row per source, in the reader's columns."""
+    for c, h in enumerate(SOURCE_COLUMNS):
+        ws.write_string(0, c, h, fmt.bold)
+    ws.write_comment("A1", SOURCES_EXAMPLE, {"x_scale": 3, "y_scale": 2})
+    for r, s in enumerate(sources, start=1):
+        for c, col in enumerate(SOURCE_COLUMNS):
+            value = getattr(s, col)
+            ws.write_string(r, c, value.isoformat() if isinstance(value, dt.date) else str(value or ""))
+    for c, width in enumerate([8, 40, 40, 18, 24, 12, 30, 16, 80]):
         ws.set_column(c, c, width)
 
 
@@ -201,7 +245,10 @@ def _write_guide(wb, bold, wrap):
         "How to use this workbook: one row per assumption on the Assumptions sheet.",
         "block: a name you choose (rows with the same block belong together); kind: what it computes "
         "(below); parameter: one of the kind's parameters; value, unit; low/high for sensitivity and "
-        "simulation; source: where the figure comes from (or 'estimate'); notes.",
+        "simulation; source: the id of its row on the Sources sheet (A001 §3), or 'estimate' with the "
+        "reasoning in notes; notes.",
+        "Sources: one row per source (id, title, title_en, author, publisher, date, location, kind, note); "
+        "the example row S1 is cited by Pro plan.price. " + SOURCES_EXAMPLE,
         "Scenarios: list a scenario on the Scenarios sheet, then add a column with its name to "
         "Assumptions; a blank cell there means 'as base'.",
         "A scenario decides what is uncertain in it: a row with low/high is uncertain in base and in every "
@@ -225,8 +272,9 @@ def _write_guide(wb, bold, wrap):
         ws.set_column(c, c, w)
 
 
-def write_assumption_workbook(path: Path, settings, rows, scenarios=(), guide=False, correlations=None) -> Path:
-    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide, correlations))
+def write_assumption_workbook(path: Path, settings, rows, scenarios=(), guide=False, correlations=None,
+                              sources=None) -> Path:
+    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide, correlations, sources))
     return Path(path)
 
 
@@ -240,23 +288,29 @@ def starter(name: str) -> tuple[list, list[AssumptionRow], list[tuple[str, str]]
         ("opening_cash", 5_000_000, "cash before the first month"),
         ("minimum_cash", 0, "running below this counts as running out of cash"),
     ]
-    est = "estimate: replace with your figure and its source"
+    est, why = "estimate", "estimate: replace with your figure and cite its source's id (Sources sheet); "
     rows = [
         AssumptionRow("Pro plan", "subscription", "audience", 200_000, "users", 100_000, 400_000, None, est,
-                      "people reached each month"),
+                      why + "people reached each month"),
         AssumptionRow("Pro plan", "subscription", "audience.growth", 0.30, "%/year", None, None, None, est,
-                      "compound audience growth"),
-        AssumptionRow("Pro plan", "subscription", "conversion", 0.02, "%", 0.01, 0.04, None, est, ""),
-        AssumptionRow("Pro plan", "subscription", "price", 20, "USD/month", None, None, None, est, ""),
+                      why + "compound audience growth"),
+        AssumptionRow("Pro plan", "subscription", "conversion", 0.02, "%", 0.01, 0.04, None, est,
+                      why + "share of the audience that pays"),
+        AssumptionRow("Pro plan", "subscription", "price", 20, "USD/month", None, None, None, "S1 (the price list)",
+                      "the example source row S1 on the Sources sheet: cite a source by its id"),
         AssumptionRow("Pro plan", "subscription", "churn", 0.03, "%", None, None, None, est,
-                      "monthly cancellations when the audience shrinks"),
+                      why + "monthly cancellations when the audience shrinks"),
         AssumptionRow("Serving", "inference", "active_users", "line: Pro plan.audience", "users", None, None,
-                      None, "linked", "serving cost follows the audience"),
-        AssumptionRow("Serving", "inference", "cost_per_user", 0.05, "USD/user/month", 0.03, 0.10, None, est, ""),
-        AssumptionRow("Team", "headcount", "employees", 10, "people", None, None, None, est, ""),
-        AssumptionRow("Team", "headcount", "cost_per_employee", 150_000, "USD/year", None, None, None, est, ""),
-        AssumptionRow("Seed round", "funding", "amount", 3_000_000, "USD", None, None, None, est, ""),
-        AssumptionRow("Seed round", "funding", "month", dt.date(2025, 7, 1), "date", None, None, None, est, ""),
+                      None, "", "linked: serving cost follows the audience (a link needs no source)"),
+        AssumptionRow("Serving", "inference", "cost_per_user", 0.05, "USD/user/month", 0.03, 0.10, None, est,
+                      why + "model calls per user a month"),
+        AssumptionRow("Team", "headcount", "employees", 10, "people", None, None, None, est, why + "the team"),
+        AssumptionRow("Team", "headcount", "cost_per_employee", 150_000, "USD/year", None, None, None, est,
+                      why + "fully loaded pay"),
+        AssumptionRow("Seed round", "funding", "amount", 3_000_000, "USD", None, None, None, est,
+                      why + "the round you plan"),
+        AssumptionRow("Seed round", "funding", "month", dt.date(2025, 7, 1), "date", None, None, None, est,
+                      why + "when it closes"),
     ]
     for r in rows:
         if r.kind == "subscription" and r.parameter == "conversion":
@@ -266,6 +320,13 @@ def starter(name: str) -> tuple[list, list[AssumptionRow], list[tuple[str, str]]
     scenarios = [("base", f"{name}: the plan as written"),
                  ("downside", "half the conversion (0.5%–1.5%, most likely 1%) and serving at $0.10 a user")]
     return settings, rows, scenarios
+
+
+def starter_sources() -> list[SourceRow]:
+    """The starter's Sources sheet: one example row, cited by the Pro plan's price."""
+    return [SourceRow("S1", "Example: the price list of a comparable product (replace with your source)",
+                      "", "", "the company that publishes it", dt.date(2025, 1, 1), "https://example.com/pricing",
+                      "company statement", "one row per source; cite it by its id in a source cell")]
 
 
 def reference_markdown() -> str:

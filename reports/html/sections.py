@@ -33,7 +33,7 @@ from cashcast.reports.html.render import later
 from cashcast.reports.html import charts, narrative
 from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
-from cashcast.reports.html import methodology, story, swings
+from cashcast.reports.html import methodology, references, story, swings
 from cashcast.reports.html import uncertainty as uncertainty_report
 
 MAX_YEAR_COLUMNS = 6  # an annual table wider than this is split, so it fits an A4 page
@@ -361,6 +361,7 @@ def scenario_view(run: Run, j: int, data: dict, clause: str | None = None, evide
     return {
         "name": name, "title": narrative.scenario_title(name), "key": f"scenario-{j + 1}",
         "description": data["description"],
+        "cites": references.source_parts(wb, next((s.source for s in wb.scenarios if s.name == name), "")),
         "headline": headline,
         "story": story.paragraph(headline, data, frame, evidence),
         "cards": narrative.kpi_cards(data["kpis"], wb, name),
@@ -397,7 +398,9 @@ def settings_rows(run: Run) -> list[dict]:
     out = []
     for name, value in rows:
         here = [s.in_scenario(n) if name in base else None for n in shown]
-        out.append({"name": name, "value": value, "notes": narrative.text_parts(s.notes.get(name, "")),
+        out.append({"name": name, "value": value,
+                    "notes": references.notes_parts(run.workbook, s.notes.get(name, "")),
+                    "source": references.source_parts(run.workbook, s.sources.get(name, ("", ""))[0]),
                     "scenarios": [(setting_text(name, h[name], cur), h[name] != base[name]) if h else ("", False)
                                   for h in here]})
     return out
@@ -424,8 +427,8 @@ def assumption_groups(run: Run) -> tuple[list[str], list[dict]]:
             "value": narrative.quantity(row, row.value),
             "range": narrative.value_range(row),
             "overrides": [(s, narrative.scenario_value(row, s)) for s in others if s in row.overrides],
-            "source": narrative.text_parts(row.source),
-            "notes": narrative.text_parts(row.notes),
+            "source": references.source_parts(run.workbook, row.source),
+            "notes": references.notes_parts(run.workbook, row.notes),
         })
     return others, list(groups.values())
 
@@ -449,4 +452,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("ownership", "Ownership", "ownership.html.j2", ownership_data, when=has_ownership),
     SectionSpec("assumptions", "Assumptions", "assumptions.html.j2", assumptions_data),
     SectionSpec("methodology", "Methodology", "methodology.html.j2", methodology_data),
+    SectionSpec("references", "References", "references.html.j2",
+                lambda done: references.references_data(done.run.workbook, references.cited_for(done.run.workbook)),
+                when=lambda done: bool(done.run.workbook.sources)),
 )

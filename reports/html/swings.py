@@ -15,7 +15,7 @@ from cashcast.models.analysis.uncertainty import Swing, Tornado, TornadoBar
 
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _
-from cashcast.reports.html import narrative
+from cashcast.reports.html import narrative, references
 from cashcast.reports.html import uncertainty as uncertainty_report
 
 KEY_ASSUMPTIONS = 6   # rows of the key-assumptions table
@@ -122,7 +122,7 @@ def key_rows(run: Run, t: Tornado, most: int = KEY_ASSUMPTIONS) -> list[dict]:
         row = wb.row_by_key()[b.key]
         rows.append({"parameter": b.parameter, "value": uncertainty_report.input_text(wb, b, b.value),
                      "range": uncertainty_report.scenario_range(row, t.scenario),
-                     "swing": swing_summary(t, b, cur), "source": narrative.text_parts(row.source)})
+                     "swing": swing_summary(t, b, cur), "source": references.source_parts(wb, row.source)})
     return rows
 
 

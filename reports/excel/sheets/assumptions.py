@@ -21,6 +21,7 @@ from cashcast.reports.i18n import _, unit
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import cell_value
 from cashcast.reports.excel.formulas import cell
+from cashcast.reports.excel.sheets import sources
 from cashcast.reports.excel.layout import ASSUMPTIONS, INDEX_NAME, InputRow
 from cashcast.reports.excel.styles import PERCENT, print_setup
 
@@ -97,7 +98,11 @@ def _assumption_row(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
     ws.write_string(r, A.param_col, row.parameter, st.text)
     ws.write_string(r, A.unit_col, unit(row.unit), st.text)
     info = A.info_cols
-    ws.write_string(r, info["source"], row.source, st.text)
+    target = sources.link_to(book.workbook, row.source)
+    if target is None:
+        ws.write_string(r, info["source"], row.source, st.text)
+    else:  # a link to the first cited source's row of the Sources sheet
+        ws.write_url(r, info["source"], target, st.text, row.source, "See this source on the Sources sheet")
     ws.write_string(r, info["notes"], row.notes, st.text)
     if row.key is None:  # a linked count: the block builder reads the line, not an input
         ws.write_string(r, A.base_col, row.base, st.note)
