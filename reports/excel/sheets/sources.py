@@ -7,6 +7,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.reading.sources import parse_citations
 from cashcast.models.reading.workbook import Workbook
+from cashcast.reports.html.references import KIND_LABELS
 from cashcast.reports.i18n import _, _noop
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import SOURCES
@@ -76,7 +77,7 @@ def _register(book: Book, ws: Worksheet) -> int:
     for ident, r in register_rows(workbook).items():
         s = workbook.sources[ident]
         values = (s.id, s.author or _("(no author given)"), s.title, s.title_en, s.publisher or _("(no publisher given)"),
-                  s.date or _("(no date given)"), s.location, s.kind, s.note, ", ".join(cited.get(ident, [])))
+                  s.date or _("(no date given)"), s.location, _(KIND_LABELS.get(s.kind, s.kind)), s.note, ", ".join(cited.get(ident, [])))
         for c, text in enumerate(values):
             ws.write_string(r, c, text, st.wrap)
     return r
