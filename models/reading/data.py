@@ -188,6 +188,7 @@ class Workbook:
     scenarios: list[Scenario]
     warnings: list[Problem] = field(default_factory=list)  # valid but probably mistyped input
     correlations: list[Correlation] = field(default_factory=list)  # the Correlations sheet's pairs
+    checks: list = field(default_factory=list)  # the analyst's checks (user_checks.UserCheck), Checks sheet
 
     @property
     def scenario_names(self) -> list[str]:
@@ -282,6 +283,7 @@ class Draft:
     rows: list[Row] = field(default_factory=list)
     blocks: dict[str, Block] = field(default_factory=dict)
     correlations: list[Correlation] = field(default_factory=list)  # pairs whose cells all parsed
+    checks: list = field(default_factory=list)  # the Checks sheet's rows that parsed (user_checks.UserCheck)
 
     def sheet(self, title: str) -> str:
         """The sheet's title as the workbook spells it (``title`` when the sheet is missing)."""
@@ -291,4 +293,4 @@ class Draft:
         """The validated workbook; only for a draft that passed every check."""
         assert self.settings is not None, "validate() reports a missing or bad Settings sheet"
         return Workbook(self.name, self.path, self.settings, self.rows, self.blocks, self.scenarios,
-                        correlations=list(self.correlations))
+                        correlations=list(self.correlations), checks=list(self.checks))

@@ -26,6 +26,7 @@ from cashcast.models.reading.data import (
 from cashcast.models.reading.opening import EXCEL_ERRORS, CellValue, SheetReader, open_sheets
 from cashcast.models.reading.problems import InputError, Problem, errors_of
 from cashcast.models.reading.sheets import read_scenarios, read_settings
+from cashcast.models.reading.user_checks import read_checks
 
 
 def read_workbook(path: str | Path) -> Draft:
@@ -43,6 +44,8 @@ def read_workbook(path: str | Path) -> Draft:
         draft.rows, draft.blocks = read_assumptions(readers["assumptions"], draft.settings, draft.scenarios)
     if "correlations" in readers:  # last: it names the assumptions and settings read above
         draft.correlations = read_correlations(readers["correlations"], draft.rows, draft.settings)
+    if "checks" in readers:  # the figures the analyst expects; names blocks and scenarios read above
+        draft.checks = read_checks(readers["checks"], draft.blocks, draft.scenarios)
     draft.sheet_problems = {title: reader.problems for title, reader in readers.items()}
     return draft
 

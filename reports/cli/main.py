@@ -7,7 +7,7 @@ namespace.
 Exit status (the README's table; the numbers live in :mod:`~cashcast.reports.cli.faults`): 0 done,
 1 internal error (a traceback only with ``--debug``), 2 bad input (every problem listed, nothing
 written), 3 the outputs could not be written (earlier reports unchanged), 130 / 143 interrupted by
-Ctrl-C / SIGTERM, 141 the reader of standard output went away (``| head -1``).
+Ctrl-C / SIGTERM, 4 a check of ``cashcast test`` failed, 141 the reader of standard output went away (``| head -1``).
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # 
 
 # Each command's module is imported when the command runs, so that `--version` reads no model code and
 # `check` none of the reports' (matplotlib, XlsxWriter, Jinja2 are imported by the stages that use them).
-COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve"}
+COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve",
+            "test": "test:cmd_test"}
 
 
 def command(name: str):
@@ -117,6 +118,12 @@ def add_solve(sub) -> None:
     s.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+def add_test(sub) -> None:
+    t = sub.add_parser("test", help="evaluate the workbooks' Checks sheets; exit 0 all pass, 4 one fails, 2 bad input")
+    t.add_argument("workbooks", nargs="+", metavar="WORKBOOK")
+    add_strict(t)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cashcast", description="Assumption workbooks → cash-flow, "
                                 "break-even and runway models and investor reports.")
@@ -126,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
     add_run(sub)
     add_check_and_new(sub)
     add_solve(sub)
+    add_test(sub)
     return p
 
 

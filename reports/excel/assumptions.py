@@ -15,6 +15,7 @@ import xlsxwriter
 from cashcast.models.kinds import kinds_table
 from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_SHAPES
 
+from cashcast.reports.excel.checks_input import checks_sheet
 from cashcast.reports.files import write_atomic
 
 
@@ -84,7 +85,7 @@ CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro pla
 
 def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
                    scenarios: list[tuple[str, str]] = (), guide: bool = False,
-                   correlations: list[CorrelationRow] | None = None) -> bytes:
+                   correlations: list[CorrelationRow] | None = None, checks: list | None = None) -> bytes:
     """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes).
 
     ``settings`` are ``(name, value, notes)``, or ``(name, value, notes, {scenario: value})`` for a
@@ -101,6 +102,8 @@ def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
     _scenarios_sheet(wb.add_worksheet("Scenarios"), fmt, scenarios)
     if correlations is not None or guide:
         _correlations_sheet(wb.add_worksheet("Correlations"), fmt, correlations or [])
+    if checks:  # the analyst's expected figures (reports/excel/checks_input.py)
+        checks_sheet(wb.add_worksheet("Checks"), fmt.bold, fmt.inp, checks)
     if guide:
         _write_guide(wb, fmt.bold, fmt.wrap)
     wb.close()
@@ -225,8 +228,9 @@ def _write_guide(wb, bold, wrap):
         ws.set_column(c, c, w)
 
 
-def write_assumption_workbook(path: Path, settings, rows, scenarios=(), guide=False, correlations=None) -> Path:
-    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide, correlations))
+def write_assumption_workbook(path: Path, settings, rows, scenarios=(), guide=False, correlations=None,
+                              checks=None) -> Path:
+    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide, correlations, checks))
     return Path(path)
 
 
