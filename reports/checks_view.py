@@ -58,6 +58,17 @@ def difference_text(result: CheckResult, currency: str) -> str:
     return f"{sign}{abs(d):,.4g}"
 
 
+def tolerance_text(result: CheckResult, currency: str) -> str:
+    """The difference a check allows, in its unit ('$0.005', '0 months', '0.005 pp')."""
+    if result.kind in ("month", "months"):
+        return fmt.months(int(result.allowed)) if float(result.allowed).is_integer() else f"{result.allowed:g}"
+    if result.kind == "money":
+        return f"{fmt.symbol(currency)}{result.allowed:,.3f}".rstrip("0").rstrip(".")
+    if result.kind == "rate":
+        return f"{result.allowed * 100:g} pp"
+    return f"{result.allowed:,.6g}"
+
+
 def status_text(result: CheckResult) -> str:
     """The status in the reader's language: pass, fail, not run."""
     return {PASS: _("pass"), FAIL: _("fail"), NOT_RUN: _("not run")}[result.status]

@@ -14,6 +14,7 @@ outside the projection. How a check is evaluated: :mod:`cashcast.models.analysis
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -211,7 +212,8 @@ def _tolerance(reader: SheetReader, cell: CellValue | None, dimension: str, what
         return None
     x, err = parse_number(cell.value, dimension)
     if err is None and not 0 <= x <= most:
-        err = f"{what} {x:.6g} is outside 0..{most:.6g}"
+        shown = f"{x:.6g}" if dimension != "percent" else f"{x:.4%}".replace(".0000%", "%")
+        err = f"{what} {shown} is outside 0..{'100%' if dimension == 'percent' else f'{most:.6g}'}"
     if err:
         hint = "a share such as 1%" if dimension == "percent" else "an amount such as 1000000 (in the figure's unit)"
         reader.problem(cell.ref, f"{err}; the {what} is {hint}, or blank")
@@ -264,9 +266,10 @@ def _misfit(draft: Draft, check: UserCheck, lines: list[str], unbuilt: set[str])
         if check.name.partition(".")[0] in unbuilt:
             return None  # its block's own problems are reported on the Assumptions sheet
         valid = [k.name for k in KPIS] + [k.name for k in YEARLY] + lines
+        near = difflib.get_close_matches(check.name, valid, n=3)
+        hint = (f"did you mean {' or '.join(near)}? " if near else "") + "valid: " + ", ".join(valid[:LISTED])
         more = f" and {len(valid) - LISTED} more (the CSV's columns)" if len(valid) > LISTED else ""
-        return check.where, (f"'{check.target[:60]}' names no line or KPI; valid: {', '.join(valid[:LISTED])}"
-                             f"{more}")
+        return check.where, f"'{check.target[:60]}' names no line or KPI; {hint}{more}"
     settings = draft.settings
     if settings is None or (check.month is None and check.year is None):
         return None

@@ -12,7 +12,7 @@ from cashcast.models.analysis.checks_user import FAIL, CheckResult, evaluate_che
 from cashcast.models.analysis.scenarios import run_workbook
 from cashcast.models.reading.problems import InputError
 from cashcast.models.reading.workbook import load_workbook
-from cashcast.reports.checks_view import difference_text, subject, value_text
+from cashcast.reports.checks_view import difference_text, subject, tolerance_text, value_text
 from cashcast.reports.cli.faults import EXIT_CHECKS, EXIT_OK
 from cashcast.reports.cli.options import TestOptions
 
@@ -27,7 +27,7 @@ def line_of(result: CheckResult, workbook: str, sheet: str, currency: str) -> st
     text = f"{where}: {status}: {subject(result)} ({check.scenario}): {actual}, expected {expected}"
     if result.status == FAIL:
         off = difference_text(result, currency)
-        text += f" (off by {off}, tolerance {value_text(result, result.allowed, currency)})" if off else ""
+        text += f" (off by {off}, tolerance {tolerance_text(result, currency)})" if off else ""
     return text + (f" — {check.note}" if check.note and result.status == FAIL else "")
 
 
