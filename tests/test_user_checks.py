@@ -182,3 +182,23 @@ def test_the_flagship_reproduces_the_articles_arithmetic():
         assert seen[key].check.expected == value and seen[key].actual == pytest.approx(value, abs=0.005), key
     assert all(r.status == PASS for r in results) and all("001_e96a8ceb7138aefa.txt" in r.check.note
                                                           for r in results)
+
+
+def test_the_readme_shows_what_a_failure_prints(tmp_path, capsys):
+    """The flagship with its first check's $2.4B edited to $2.5B: the README's failure line, exit 4."""
+    import openpyxl
+
+    from tests.helpers import ROOT
+
+    book = openpyxl.load_workbook(ROOT / "assumptions" / "openai.xlsx")
+    assert book["Checks"]["C2"].value == 2_400_000_000
+    book["Checks"]["C2"].value = 2_500_000_000
+    path = tmp_path / "openai.xlsx"
+    book.save(path)
+    assert main(["test", str(path)]) == EXIT_CHECKS
+    first, note = capsys.readouterr().out.splitlines()[0].split(" — ")
+    assert first == ("openai.xlsx:Checks!A2: FAIL: ChatGPT Plus.revenue 2023 (seed-001): $2.4B, expected $2.5B "
+                     "(off by −$100,000,000.00, tolerance $0.005)")
+    assert note == book["Checks"]["G2"].value
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert f"A failure reads `{first}`" in readme
