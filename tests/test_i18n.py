@@ -163,14 +163,17 @@ def workbook_texts(run) -> list[str]:
     for c in wb.correlations:
         out += [c.first, c.second]
         prose += [c.source, c.notes]
+    for c in wb.checks:  # the Checks sheet: what each check names, its cell there and its note
+        out += [c.target, f"Checks!{c.where}", c.period]
+        prose += [c.note]
     out += prose + [p.text for text in prose for p in text_parts(text)]
     return sorted({t.strip() for t in out if t and t.strip()}, key=len, reverse=True)
 
 
 # Proper names, abbreviations and units a Chinese financial text keeps in Latin letters
 KEPT = {"US", "USD", "RMB", "CNY", "ARR", "ARPU", "LTV", "CAC", "EBITDA", "IRR", "PERT", "Beta-PERT",
-        "Iman", "Conover", "Wilson", "Correlations", "cashcast", "Excel", "low", "high", "distribution",
-        "pp", "irr_note", "minimum_cash", "pre_money", "post_money"}
+        "Iman", "Conover", "Wilson", "Correlations", "Checks", "cashcast", "Excel", "low", "high", "distribution",
+        "pp", "irr_note", "minimum_cash", "pre_money", "post_money", "test"}  # test: `cashcast test`
 
 
 def ui_text(page: str, run) -> str:

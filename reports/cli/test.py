@@ -12,6 +12,7 @@ from cashcast.models.analysis.checks_user import FAIL, CheckResult, evaluate_che
 from cashcast.models.analysis.scenarios import run_workbook
 from cashcast.models.reading.problems import InputError
 from cashcast.models.reading.workbook import load_workbook
+from cashcast.reports.cli.check import print_warnings
 from cashcast.reports.checks_view import difference_text, subject, tolerance_text, value_text
 from cashcast.reports.cli.faults import EXIT_CHECKS, EXIT_OK
 from cashcast.reports.cli.options import TestOptions
@@ -33,7 +34,8 @@ def line_of(result: CheckResult, workbook: str, sheet: str, currency: str) -> st
 
 def cmd_test(opts: TestOptions) -> int:
     """Load every workbook (a bad one raises InputError, exit 2, after all were read), run the
-    scenarios their checks read, print each check and a total; 4 when a check failed."""
+    scenarios their checks read, print each check and a total per workbook (warnings on stderr, as
+    ``check`` prints them); 4 when a check failed."""
     loaded, problems = [], []
     for path in opts.workbooks:
         try:
@@ -42,8 +44,9 @@ def cmd_test(opts: TestOptions) -> int:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    failed = total = 0
+    failed = 0
     for wb in loaded:
+        print_warnings(wb.warnings)
         if not wb.checks:
             print(f"{wb.name}: no checks (add a Checks sheet: see the README, \"Checks that analysts write\")")
             continue
@@ -53,6 +56,6 @@ def cmd_test(opts: TestOptions) -> int:
             print(line_of(result, wb.name, "Checks", wb.settings.currency))
         bad = sum(r.status == FAIL for r in results)
         print(f"{wb.name}: {len(results)} check(s), {len(results) - bad} passed, {bad} failed")
-        failed, total = failed + bad, total + len(results)
+        failed += bad
     sys.stdout.flush()
     return EXIT_CHECKS if failed else EXIT_OK
