@@ -1,14 +1,22 @@
-"""Each building block's formula against hand-computed values, to the cent, through the engine."""
+"""Each building block's formula against hand-computed values, to the cent, through the engine.
+
+The cases of :data:`BLOCKS` go through :mod:`cashcast.testing` as a modeller's own kind would: the
+block's lines (and every line they read) are checked in numpy and, rendered as the Excel report
+renders them, in LibreOffice and Gnumeric — all cases in one recalculation per engine.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import numpy as np
 import pytest
 
+from cashcast import testing
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.kinds import kinds_table
 from cashcast.models.kinds.base import plausible_doc
+from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.helpers import row, settings
 
 
@@ -16,18 +24,88 @@ def monthly(path, line, scenario=0):
     return run_file(path).result.column(line, scenario)
 
 
-def test_subscription_revenue_is_audience_times_conversion_times_price(make_workbook):
-    path = make_workbook([
+# name → (rows, settings, {line: {month: expected}}), each figure worked out by hand
+BLOCKS = {
+    "subscription": ([
         row("Plus", "subscription", "audience", 1e9, "visits/month"),
         row("Plus", "subscription", "conversion", 0.01, "%"),
         row("Plus", "subscription", "price", 20, "USD/month"),
-    ])
-    rev = monthly(path, "plus.revenue")
-    assert rev[0] == 200_000_000.00
-    assert rev[:12].sum() == 2_400_000_000.00  # article 001: $2.4B a year
+    ], settings(), {"plus.revenue": {0: 200_000_000.00, 11: 200_000_000.00}}),
+    "churn": ([  # audience 1,000 in 2023, 500 from 2024; 10% conversion; churn 20%/month
+        row("Plus", "subscription", "audience", 1000, "users"),
+        row("Plus", "subscription", "audience@2024", 500, "users"),
+        row("Plus", "subscription", "conversion", 0.10, "%"),
+        row("Plus", "subscription", "price", 10, "USD/month"),
+        row("Plus", "subscription", "churn", 0.20, "%"),
+    ], settings(), {"plus.subscribers": {11: 100.0, 12: 80.0, 13: 64.0, 15: 50.0},
+                    "plus.revenue": {12: 800.00}}),
+    "licensing": ([
+        row("API", "licensing", "customers", 200, "platforms"),
+        row("API", "licensing", "annual_fee", 1_000_000, "USD/year"),
+    ], settings(), {"api.revenue": {0: 16_666_666.67}}),
+    "serving per day": ([row("Serve", "inference", "cost_per_day", 700_000, "USD/day")], settings(),
+                        {"serve.cost": {0: 21_700_000.00, 1: 19_600_000.00}}),
+    "training": ([
+        row("GPT", "training", "runs_per_year", 4, "runs"),
+        row("GPT", "training", "cost_per_run", 4_600_000, "USD/run"),
+    ], settings(), {"gpt.cost": {0: 1_533_333.33}}),
+    "headcount and opex": ([
+        row("Staff", "headcount", "employees", 500, "people"),
+        row("Staff", "headcount", "cost_per_employee", 300_000, "USD/year"),
+        row("Rent", "opex", "monthly_amount", 12_345.67, "USD/month"),
+    ], settings(), {"staff.cost": {0: 12_500_000.00}, "rent.cost": {0: 12_345.67},
+                    "costs": {0: 12_512_345.67}}),
+    "growth and s-curve": ([
+        row("Staff", "headcount", "employees", 100, "people"),
+        row("Staff", "headcount", "employees.growth", 0.21, "%/year"),
+        row("Staff", "headcount", "cost_per_employee", 120_000, "USD/year"),
+        row("Ads", "advertising", "market_size", 1_200_000, "USD/year"),
+        row("Ads", "advertising", "share", 0.5, "%"),
+        row("Ads", "advertising", "share.s_curve_midpoint", 6, "months"),
+        row("Ads", "advertising", "share.s_curve_width", 4, "months"),
+    ], settings(), {"staff.cost": {0: 1_000_000.00, 6: 1_100_000.00, 12: 1_210_000.00},  # √1.21 = 1.1
+                    "ads.revenue": {4: 5_000.00, 6: 25_000.00, 8: 45_000.00}}),      # 10%, 50%, 90%
+    "active months": ([
+        row("Rent", "opex", "monthly_amount", 100, "USD/month"),
+        row("Rent", "opex", "start_month", dt.date(2023, 3, 1), "date"),
+        row("Rent", "opex", "end_month", dt.date(2023, 5, 1), "date"),
+    ], settings(), {"rent.cost": {1: 0.0, 2: 100.00, 4: 100.00, 5: 0.0}}),
+    "funding in rmb": ([
+        row("Ticket", "funding", "amount", 50_000_000, "USD"),
+        row("Ticket", "funding", "month", dt.date(2023, 2, 1), "date"),
+    ], settings(currency="RMB", fx_USD=7.2), {"funding": {0: 0.0, 1: 360_000_000.00},
+                                             "closing_cash": {0: 1_000_000.00, 1: 361_000_000.00}}),
+}
+
+
+# `make mutate` runs this module once per mutant (mutation/run.py sets CASHCAST_MUTATION): numpy only
+# there, as before the engines joined; the engines' starts would cost seconds per mutant.
+ENGINES = () if os.environ.get("CASHCAST_MUTATION") else testing.ENGINES
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory) -> testing.Bench:
+    """Every case of BLOCKS, its workbook run, then recalculated once by each engine."""
+    folder = tmp_path_factory.mktemp("blocks")
+    cases = []
+    for k, (name, (rows, settings_rows, expected)) in enumerate(BLOCKS.items()):
+        path = folder / f"block{k}.xlsx"
+        write_assumption_workbook(path, settings_rows, rows, [])
+        cases.append(testing.Case.from_model(name, run_file(path).model, expected))
+    return testing.Bench(cases, ENGINES).recalculate(folder / "engines")
+
+
+@pytest.mark.parametrize("name", list(BLOCKS))
+def test_block_formula_to_the_cent_in_numpy_libreoffice_and_gnumeric(bench, name):
+    bench.assert_case(name)
+
+
+def test_subscription_revenue_is_audience_times_conversion_times_price(bench):
+    assert bench.cases["subscription"].values["plus.revenue"][:12].sum() == 2_400_000_000.00  # article 001
 
 
 def test_subscribers_leave_at_the_churn_rate_when_the_audience_shrinks(make_workbook):
+    """Also a case of BLOCKS (both engines); here the months in between, in numpy."""
     # audience 1,000 in 2023, 500 from 2024 (a value per year); 10% conversion; churn 20%/month
     path = make_workbook([
         row("Plus", "subscription", "audience", 1000, "users"),
@@ -44,13 +122,8 @@ def test_subscribers_leave_at_the_churn_rate_when_the_audience_shrinks(make_work
     assert monthly(path, "plus.revenue")[12] == pytest.approx(800.00, abs=0.005)
 
 
-def test_licensing_is_customers_times_annual_fee_in_twelfths(make_workbook):
-    path = make_workbook([
-        row("API", "licensing", "customers", 200, "platforms"),
-        row("API", "licensing", "annual_fee", 1_000_000, "USD/year"),
-    ])
-    rev = monthly(path, "api.revenue")
-    assert rev[0] == pytest.approx(16_666_666.67, abs=0.005)
+def test_licensing_is_customers_times_annual_fee_in_twelfths(bench):
+    rev = bench.cases["licensing"].values["api.revenue"]
     assert rev[:12].sum() == pytest.approx(200_000_000.00, abs=0.005)  # article 001: $200M
 
 
@@ -85,13 +158,8 @@ def test_usage_is_volume_times_unit_price(make_workbook):
     assert monthly(path, "api.revenue")[0] == pytest.approx(2_000_000.00, abs=0.005)
 
 
-def test_training_runs_times_cost_spread_over_months(make_workbook):
-    path = make_workbook([
-        row("GPT", "training", "runs_per_year", 4, "runs"),
-        row("GPT", "training", "cost_per_run", 4_600_000, "USD/run"),
-    ])
-    assert monthly(path, "gpt.cost")[0] == pytest.approx(1_533_333.33, abs=0.005)
-    assert monthly(path, "gpt.cost")[:12].sum() == pytest.approx(18_400_000.00, abs=0.005)
+def test_training_runs_times_cost_spread_over_months(bench):
+    assert bench.cases["training"].values["gpt.cost"][:12].sum() == pytest.approx(18_400_000.00, abs=0.005)
 
 
 def test_training_from_gpu_months(make_workbook):
@@ -104,12 +172,9 @@ def test_training_from_gpu_months(make_workbook):
     assert monthly(path, "llm.cost")[0] == 50_000_000.00  # article 002: 1,000 GPUs × 50,000 RMB
 
 
-def test_serving_cost_per_day_uses_calendar_days(make_workbook):
-    path = make_workbook([row("Serve", "inference", "cost_per_day", 700_000, "USD/day")])
-    cost = monthly(path, "serve.cost")
-    assert cost[0] == 21_700_000.00        # January: 31 days (article 004's $700K a day)
-    assert cost[1] == 19_600_000.00        # February 2023: 28 days
-    assert cost[:12].sum() == 255_500_000.00
+def test_serving_cost_per_day_uses_calendar_days(bench):
+    cost = bench.cases["serving per day"].values["serve.cost"]   # January 31 days, February 28 (a case)
+    assert cost[:12].sum() == 255_500_000.00   # article 004's $700K a day for 365 days
 
 
 @pytest.mark.parametrize("rows,expected", [

@@ -123,6 +123,16 @@ def test_solve(installed):
     assert answer["found"] and 0.01 < answer["value"] < 0.02
 
 
+
+def test_explain_and_diff(installed):
+    tree = json.loads(cashcast(installed, "explain", FLAGSHIP.name, "chatgpt_plus.revenue", "--month", "2023-01",
+                               "--scenario", "seed-001", "--json").stdout)
+    assert tree["line"]["value"] == 200_000_000.0   # article 001: 1 billion visits × 1% × $20
+    same = json.loads(cashcast(installed, "diff", FLAGSHIP.name, FLAGSHIP.name, "--json").stdout)
+    assert same["changes"] == [] and len(same["bridges"]) == 5
+    assert "D6 ChatGPT Plus.price (subscription): value=20.0" in cashcast(installed, "diff", "--textconv",
+                                                                          FLAGSHIP.name).stdout
+
 # ------------------------------------------------------------------------------------------------
 # pyproject names every package
 # ------------------------------------------------------------------------------------------------
@@ -149,3 +159,31 @@ def test_run_in_chinese_reads_the_catalogue_from_the_wheel(installed):
     cashcast(installed, "run", FLAGSHIP.name, "--out", "out-zh", "--samples", "0", "--lang", "zh")
     page = (installed.work / "out-zh" / f"{FLAGSHIP.stem}.html").read_text(encoding="utf-8")
     assert '<html lang="zh">' in page and "基准情景" in page and "结论" in page
+
+
+def test_the_installed_wheel_runs_the_python_api(installed):
+    """The API from the wheel, outside the repository: DataFrames, the KPIs, a file as the CLI writes it,
+    and InputError for a bad workbook."""
+    code = ("import cashcast, pandas as pd\n"
+            "r = cashcast.run('openai.xlsx', samples=100)\n"
+            "m = r.monthly('claim-004')\n"
+            "assert isinstance(m.index, pd.PeriodIndex) and len(m) == 120, m.index\n"
+            "assert str(r.kpis().loc['claim-004', 'cash_out_month']) == '2025-06'\n"
+            "assert list(r.percentiles().columns) == ['p10', 'p50', 'p90']\n"
+            "r.to_json('api.json')\n"
+            "try:\n"
+            "    cashcast.load('missing.xlsx')\n"
+            "except cashcast.InputError as e:\n"
+            "    print(e.problems[0])\n")
+    done = _call([installed.bin / "python", "-c", code], cwd=installed.work, env=installed.env)
+    assert done.stdout.strip() == "missing.xlsx: no such file"
+    cashcast(installed, "run", FLAGSHIP.name, "--out", "out-api", "--samples", "100", "--quiet")
+    assert (installed.work / "api.json").read_bytes() == (installed.work / "out-api" / "openai.json").read_bytes()
+
+
+def test_the_installed_wheel_has_cashcast_testing(installed):
+    code = ("from cashcast import testing\n"
+            "from cashcast.models.engine.expr import Param\n"
+            "testing.assert_formula(Param('price') * 3, {'price': 20}, 60.0, months=2, engines=('gnumeric',))\n"
+            "print('ok')\n")
+    assert _call([installed.bin / "python", "-c", code], cwd=installed.work, env=installed.env).stdout.strip() == "ok"

@@ -202,3 +202,24 @@ def test_the_readme_shows_what_a_failure_prints(tmp_path, capsys):
     assert note == book["Checks"]["G2"].value
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert f"A failure reads `{first}`" in readme
+
+
+def test_json_and_quiet(tmp_path, capsys):
+    """--json: one object, each check's expected and actual values as the model holds them (a month as
+    YYYY-MM, never as null); --quiet: nothing on standard output; the exit status as without them."""
+    import json
+
+    path = model(tmp_path, BURNING, checks=[("cash_out_month", "", "2023-04"), ("runway_months", "", "never"),
+                                            ("closing_cash", "2023-02", 500_000, None, None, "", "two months")])
+    assert main(["test", str(path), "--json"]) == EXIT_CHECKS
+    data = json.loads(capsys.readouterr().out)
+    assert {k: data[k] for k in ("schema", "command", "status", "exit")} == {
+        "schema": "cashcast.summary/1", "command": "test", "status": "failed", "exit": EXIT_CHECKS}
+    [book] = data["workbooks"]
+    assert book["workbook"] == "model.xlsx"
+    assert [(c["cell"], c["expected"], c["actual"], c["status"]) for c in book["checks"]] == [
+        ("Checks!A2", "2023-04", "2023-05", "fail"), ("Checks!A3", None, 4.0, "fail"),
+        ("Checks!A4", 500_000.0, pytest.approx(500_000.0, abs=0.005), "pass")]
+    assert book["checks"][2]["note"] == "two months" and book["checks"][2]["period"] == "2023-02"
+    assert main(["test", str(path), "--quiet"]) == EXIT_CHECKS
+    assert capsys.readouterr().out == ""

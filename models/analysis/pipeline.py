@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from cashcast.models.analysis.outcome import Outcome
-from cashcast.models.analysis.scenarios import run_file, select_scenarios
+from cashcast.models.analysis.scenarios import run_file, run_workbook, select_scenarios
 from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
 from cashcast.models.analysis.chance import looks_like_chance, parse_chance_target
 from cashcast.models.analysis.extra_round import extra_round, is_shorthand
@@ -22,20 +22,25 @@ from cashcast.models.analysis.solve import Solution, find_row, parse_range, pars
 from cashcast.models.analysis.solve_chance import ChanceSolution, solve_chance
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.engine.model import build_model
-from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.reading.problems import InputError, Problem, errors_of
 from cashcast.models.reading.workbook import Workbook, load_workbook
 
 
-def compute(workbook: Path | str, scenarios: list[str] | None = None, samples: int = DEFAULT_SAMPLES,
+def compute(workbook: Path | str | Workbook, scenarios: list[str] | None = None, samples: int = DEFAULT_SAMPLES,
             seed: int = DEFAULT_SEED, progress: Callable[[int], None] | None = None,
             strict: bool = False) -> Outcome:
     """Run ``workbook``'s scenarios (all when None) and analyse them; ``samples`` Monte Carlo paths
-    of the first scenario (0: none) from ``seed``. ``progress`` is told how many paths were done;
+    of the first scenario (0: none) from ``seed``; ``workbook`` is a path or a Workbook read already. ``progress`` is told how many paths were done;
     ``strict`` refuses a workbook with warnings as one with errors.
 
     Raises :class:`cashcast.models.reading.problems.InputError` for a bad workbook, before any
     model is built."""
-    run = run_file(Path(workbook), scenarios, strict)
+    if isinstance(workbook, Workbook):  # read already (the Python API's cashcast.load)
+        if errors_of(workbook.warnings, strict):
+            raise InputError(list(workbook.warnings))
+        run = run_workbook(workbook, scenarios)
+    else:
+        run = run_file(Path(workbook), scenarios, strict)
     with np.errstate(all="ignore"):  # draws stay within the reading bounds; see run_workbook
         return Outcome(run, analyse(run, samples, seed, progress=progress))
 

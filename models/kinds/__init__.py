@@ -17,15 +17,58 @@ from cashcast.models.kinds.base import CATEGORIES, BlockContext, KindSpec, Line,
 if TYPE_CHECKING:  # the loader imports this registry, so only for types
     from cashcast.models.reading.data import Row, Workbook
 
-__all__ = ["CATEGORIES", "KINDS", "BlockContext", "KindSpec", "Line", "ParamSpec", "block_lines_and_links", "build_block_lines",
+__all__ = ["CATEGORIES", "ENTRY_POINTS", "KINDS", "Kinds", "add_plugin_kinds", "BlockContext", "KindSpec", "Line", "ParamSpec", "block_lines_and_links", "build_block_lines",
            "kinds_table"]
 
-KINDS: dict[str, KindSpec] = {
-    k.name: k
+class Kinds(dict):
+    """The registry of kinds: the built-in ones, then those other packages register under the entry
+    point group ``cashcast.blocks`` (:func:`add_plugin_kinds`), looked up only the first time a name is
+    not among the built-ins (scanning the installed packages costs a tenth of a second, which a
+    workbook of built-in kinds never pays)."""
+
+    loaded = False
+
+    def load_plugins(self) -> "Kinds":
+        if not self.loaded:
+            self.loaded = True
+            add_plugin_kinds(self)
+        return self
+
+    def __missing__(self, name: str) -> KindSpec:
+        if not self.loaded and dict.__contains__(self.load_plugins(), name):
+            return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or (not self.loaded and dict.__contains__(self.load_plugins(), name))
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+
+KINDS: Kinds = Kinds(
+    (k.name, k)
     for k in (subscription.KIND, licensing.KIND, advertising.KIND, usage.KIND, training.KIND,
               inference.KIND, hardware.KIND, headcount.KIND, opex.KIND, revenue.KIND, cost.KIND, funding.KIND,
               debt.KIND)
-}
+)
+ENTRY_POINTS = "cashcast.blocks"  # the group other packages register their block kinds in
+
+
+def add_plugin_kinds(kinds: dict[str, KindSpec]) -> None:
+    """Add the block kinds other packages register under the entry point group ``cashcast.blocks``
+    (each entry point names a :class:`KindSpec`, as the modules beside this one hold), after the
+    built-in ones; a kind whose name is taken, or an entry point that is not a kind, is refused."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINTS):
+        kind = ep.load()
+        if not isinstance(kind, KindSpec):
+            raise TypeError(f"entry point {ep.name} = {ep.value} ({ENTRY_POINTS}) is not a KindSpec")
+        if dict.__contains__(kinds, kind.name):
+            raise ValueError(f"entry point {ep.name} = {ep.value} ({ENTRY_POINTS}): a kind named "
+                             f"{kind.name!r} exists already")
+        kinds[kind.name] = kind
 
 
 def kinds_table() -> list[tuple[str, str, str, str, str]]:

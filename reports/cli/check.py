@@ -22,6 +22,12 @@ def cmd_check(opts: CheckOptions) -> int:
     wb = load_workbook(opts.workbook, opts.strict)
     model = build_model(wb)
     print_warnings(wb.warnings)
+    if opts.json:
+        from cashcast.reports.cli.manners import check_summary, dumps
+        print(dumps(check_summary(wb, model)))
+        return EXIT_OK
+    if opts.quiet:
+        return EXIT_OK
     print(f"{wb.name}: OK — {len(wb.rows)} assumptions in {len(wb.blocks)} blocks, "
           f"{len(model.lines)} lines, scenarios: {', '.join(wb.scenario_names)}"
           + (f"; {len(wb.warnings)} warning(s)" if wb.warnings else ""))

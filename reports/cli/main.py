@@ -18,6 +18,7 @@ import traceback
 
 import importlib
 
+from cashcast.reports.cli.manners import add_manners, dumps, problems_summary
 from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # noqa: F401 (re-exported)
                                          EXIT_OUTPUT, EXIT_PIPE, OutputError, interrupted_status, reader_gone,
                                          say, silence_stdout, stop_signals_raise)
@@ -25,7 +26,7 @@ from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # 
 # Each command's module is imported when the command runs, so that `--version` reads no model code and
 # `check` none of the reports' (matplotlib, XlsxWriter, Jinja2 are imported by the stages that use them).
 COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve",
-            "test": "test:cmd_test"}
+            "explain": "explain:cmd_explain", "diff": "diff:cmd_diff", "test": "test:cmd_test"}
 
 
 def command(name: str):
@@ -61,6 +62,7 @@ def add_run(sub) -> None:
     r.add_argument("--jobs", type=positive, default=None, help="processes drawing the HTML report's "
                    "charts (default: one per usable CPU); the reports are the same whatever the number")
     add_strict(r)
+    add_manners(r)
 
 
 def positive(text: str) -> int:
@@ -82,6 +84,7 @@ def add_check_and_new(sub) -> None:
     c = sub.add_parser("check", help="validate a workbook; exit 0 or 2")
     c.add_argument("workbook")
     add_strict(c)
+    add_manners(c)
     n = sub.add_parser("new", help="write assumptions/NAME.xlsx, a documented starter")
     n.add_argument("name")
     n.add_argument("--dir", default="assumptions", help="folder for the new workbook (default assumptions/)")
@@ -118,10 +121,30 @@ def add_solve(sub) -> None:
     s.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+def add_explain_and_diff(sub) -> None:
+    e = sub.add_parser("explain", help="a line's formula, value and the tree of what it depends on",
+                       description="Print LINE's formula (in the workbook's names), its value in a month "
+                                   "and every line, assumption and setting it depends on, with cells.")
+    e.add_argument("workbook")
+    e.add_argument("line", help="a line's name (chatgpt_plus.revenue, closing_cash) or label")
+    e.add_argument("--month", default=None, metavar="YYYY-MM", help="the month (default: the last)")
+    e.add_argument("--scenario", default=None, help="the scenario (default base)")
+    e.add_argument("--json", action="store_true", help="print the tree as JSON")
+    d = sub.add_parser("diff", help="what changed between two workbooks, and what it did to the KPIs",
+                       description="Assumptions, settings and scenarios added, removed and changed, and a "
+                                   "KPI bridge per scenario. With --textconv FILE: a stable text form of "
+                                   "one workbook, for git's diff.cashcast.textconv.")
+    d.add_argument("old", nargs="?", help="the earlier workbook")
+    d.add_argument("new", nargs="?", help="the later workbook")
+    d.add_argument("--textconv", default=None, metavar="FILE", help="print FILE as text (a git textconv)")
+    d.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+
 def add_test(sub) -> None:
     t = sub.add_parser("test", help="evaluate the workbooks' Checks sheets; exit 0 all pass, 4 one fails, 2 bad input")
     t.add_argument("workbooks", nargs="+", metavar="WORKBOOK")
     add_strict(t)
+    add_manners(t)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -133,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
     add_run(sub)
     add_check_and_new(sub)
     add_solve(sub)
+    add_explain_and_diff(sub)
     add_test(sub)
     return p
 
@@ -148,6 +172,8 @@ def dispatch(args: argparse.Namespace, debug: bool) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
+        if getattr(args, "json", False) and args.command in ("run", "check", "test"):
+            print(dumps(problems_summary(args.command, exc.problems, EXIT_INPUT)))
         return EXIT_INPUT
     except OutputError as exc:
         say(str(exc))

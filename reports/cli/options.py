@@ -20,7 +20,8 @@ class RunOptions:
     samples (0: none) and seed, whether to print the HTML report to PDF, the language of the HTML
     and Excel reports (``lang``: 'en' or 'zh'; the JSON and CSV are always English); ``jobs``: the
     processes drawing the HTML report's charts (None: one per usable CPU; 1: this one; the outputs are
-    the same whatever the number)."""
+    the same whatever the number); ``quiet``: nothing on standard output; ``json``: the summary on
+    standard output as JSON (:mod:`cashcast.reports.cli.manners`)."""
 
     workbook: Path
     out: Path = Path("out")
@@ -31,14 +32,19 @@ class RunOptions:
     strict: bool = False
     lang: str = "en"
     jobs: int | None = None
+    quiet: bool = False
+    json: bool = False
 
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """``cashcast check``: the workbook to validate; ``strict`` makes its warnings errors."""
+    """``cashcast check``: the workbook to validate; ``strict`` makes its warnings errors; ``quiet``
+    and ``json`` as for ``run``."""
 
     workbook: Path
     strict: bool = False
+    quiet: bool = False
+    json: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,11 +76,14 @@ class SolveOptions:
 
 @dataclass(frozen=True)
 class TestOptions:
-    """``cashcast test``: the workbooks whose Checks sheets to evaluate; ``strict`` makes warnings errors."""
+    """``cashcast test``: the workbooks whose Checks sheets to evaluate; ``strict`` makes warnings errors;
+    ``quiet`` and ``json`` as for ``run``."""
 
     __test__ = False  # not a pytest test class, whatever its name
     workbooks: list[Path]
     strict: bool = False
+    quiet: bool = False
+    json: bool = False
 
 
 def count(text: str) -> int:
@@ -111,3 +120,29 @@ def from_namespace(ns: argparse.Namespace) -> RunOptions | CheckOptions | NewOpt
             value = tuple(value)
         values[f.name] = value
     return cls(**values)
+
+
+@dataclass(frozen=True)
+class ExplainOptions:
+    """``cashcast explain``: the workbook, the line (a name or label), the month (``YYYY-MM``; None:
+    the last), the scenario (None: base), ``json`` output."""
+
+    workbook: Path
+    line: str
+    month: str | None = None
+    scenario: str | None = None
+    json: bool = False
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    """``cashcast diff``: the ``old`` and ``new`` workbooks, or with ``textconv`` one workbook to print
+    as text; ``json`` output."""
+
+    old: str | None = None
+    new: str | None = None
+    textconv: str | None = None
+    json: bool = False
+
+
+OPTIONS.update(explain=ExplainOptions, diff=DiffOptions)

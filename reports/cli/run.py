@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 from cashcast.models.analysis import kpis as registry
@@ -20,7 +21,7 @@ from cashcast.reports import fmt
 from cashcast.reports.cli.check import print_warnings
 from cashcast.reports.cli.faults import check_folder, from_os_error
 from cashcast.reports.cli.options import RunOptions
-from cashcast.reports.files import publish
+from cashcast.reports.files import OUTPUT_SUFFIXES, publish
 from cashcast.reports.i18n import language
 from cashcast.reports.outputs import annual_csv_text, csv_text, json_text
 from cashcast.reports.tables import summary
@@ -35,15 +36,17 @@ def cmd_run(opts: RunOptions) -> int:
     (a full disk, a file-size limit) is an OutputError (exit 3): publish leaves the earlier set.
     """
     check_folder(opts.out)
-    with progress_bar(opts.samples) as progress:
+    with progress_bar(opts.samples and not opts.quiet) as progress:
         outcome = compute(opts.workbook, opts.scenarios, opts.samples, opts.seed, progress, opts.strict)
-    outputs = render_outputs(outcome, opts.workbook.stem, opts.pdf, opts.jobs, opts.lang)
-    try:
-        publish(opts.out, opts.workbook.stem, outputs)
-    except OSError as exc:
-        raise from_os_error(opts.out, exc, "the earlier reports are unchanged") from exc
+    outputs = write_reports(outcome, opts.out, opts.workbook.stem, opts.pdf, opts.jobs, opts.lang)
+    print_warnings(outcome.run.workbook.warnings)
+    if opts.json:
+        from cashcast.reports.cli.manners import dumps, run_summary
+        print(dumps(run_summary(outcome, opts.out, outputs)))
+        return EXIT_OK
+    if opts.quiet:
+        return EXIT_OK
     run = outcome.run
-    print_warnings(run.workbook.warnings)
     print(f"{run.workbook.name}: {run.workbook.settings.horizon_months} months from "
           f"{run.workbook.settings.start_month:%b %Y}, {len(run.model.lines)} lines")
     print(summary_table(run))
@@ -65,10 +68,25 @@ def progress_bar(samples: int) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
+def write_reports(outcome: Outcome, out: Path, stem: str, pdf: bool = False, jobs: int | None = None,
+                  lang: str = "en") -> dict[str, bytes | str]:
+    """Render every output of ``outcome`` and publish them as ``out/<stem>.*`` (one set, atomically);
+    the outputs written. ``cashcast run`` and the Python API's ``Result.save`` both call this.
+    A write that fails is an OutputError (exit 3): the earlier set stands."""
+    outputs = render_outputs(outcome, stem, pdf, jobs, lang)
+    try:
+        publish(out, stem, outputs)
+    except OSError as exc:
+        raise from_os_error(out, exc, "the earlier reports are unchanged") from exc
+    return outputs
+
+
 def render_outputs(outcome: Outcome, stem: str, pdf: bool = False, jobs: int | None = 1,
-                   lang: str = "en") -> dict[str, bytes | str]:
+                   lang: str = "en", only: frozenset[str] | None = None) -> dict[str, bytes | str]:
     """Every output of a finished run, rendered in memory first, so a failure writes nothing; the
     Excel and HTML reports in language ``lang`` (the JSON and CSV are data, always English).
+    ``only`` limits the outputs to those suffixes (``{".xlsx"}``: the Python API's ``to_excel``),
+    each rendered by the same code and so the same bytes as in the full set.
 
     The HTML report's charts are drawn by ``jobs`` processes (None: one per usable CPU; forked inside
     the language's block, so they draw in it) while this one writes the other outputs; the bytes are
@@ -77,21 +95,28 @@ def render_outputs(outcome: Outcome, stem: str, pdf: bool = False, jobs: int | N
     from cashcast.reports.html.page import HtmlReport
     from cashcast.reports.html.render import usable_cpus
 
+    wanted = only or frozenset(OUTPUT_SUFFIXES) - ({".pdf"} if not pdf else set())
+    text = {".json": lambda: json_text(outcome, table), ".csv": lambda: csv_text(outcome),
+            ".annual.csv": lambda: annual_csv_text(outcome),
+            ".xlsx": lambda: excel_bytes(outcome.run, outcome.analysis)}
     table = summary(outcome.run)  # the run's figures, built once; the JSON and the HTML format them
+    outputs: dict[str, bytes | str] = {}
     with language(lang):
-        html = HtmlReport(outcome, table, usable_cpus() if jobs is None else jobs)  # charts start drawing
+        html = (HtmlReport(outcome, table, usable_cpus() if jobs is None else jobs)  # charts start drawing
+                if wanted & {".html", ".pdf"} else None)
         try:
-            outputs: dict[str, bytes | str] = {f"{stem}.json": json_text(outcome, table),
-                                               f"{stem}.csv": csv_text(outcome),
-                                               f"{stem}.annual.csv": annual_csv_text(outcome)}
-            outputs[f"{stem}.xlsx"] = excel_bytes(outcome.run, outcome.analysis)
-            outputs[f"{stem}.html"] = html.html()
+            for suffix in (s for s in OUTPUT_SUFFIXES if s in text and s in wanted):
+                outputs[f"{stem}{suffix}"] = text[suffix]()
+            if html is not None:
+                outputs[f"{stem}.html"] = html.html()
         finally:
-            html.drawing.close()
-        if pdf:  # the cover's date and the footers in the report's language
+            if html is not None:
+                html.drawing.close()
+        if ".pdf" in wanted:  # the cover's date and the footers in the report's language
             from cashcast.reports.html.pdf import html_to_pdf
             outputs[f"{stem}.pdf"] = html_to_pdf(outputs[f"{stem}.html"])
-    return outputs
+    order = (".json", ".csv", ".annual.csv", ".xlsx", ".html", ".pdf")  # as the CLI has always listed them
+    return {f"{stem}{x}": outputs[f"{stem}{x}"] for x in order if f"{stem}{x}" in outputs}
 
 
 def summary_text(kpi, x, currency: str) -> str:

@@ -1,0 +1,248 @@
+"""``cashcast diff``: changes with their cells, a KPI bridge whose steps are hand-computable and add up
+exactly to the total, the textconv form through a real ``git diff``, and bad input exiting 2."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from cashcast.models.analysis.diff import Change, bridges, changes
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.reading.workbook import load_workbook
+from cashcast.reports.cli.main import main
+from tests.bad_workbooks import BAD
+from tests.helpers import EXAMPLES
+
+OPENAI, RMB = EXAMPLES[0], EXAMPLES[1]
+MONEY = ("funding_gap", "ending_cash", "npv")
+
+
+def edited(src: Path, dst: Path, cells: dict[tuple[str, str], object]) -> Path:
+    shutil.copy(src, dst)
+    wb = openpyxl.load_workbook(dst)
+    for (sheet, ref), value in cells.items():
+        wb[sheet][ref] = value
+    wb.save(dst)
+    return dst
+
+
+def flagship_edit(tmp_path) -> Path:
+    """Price $20 → $25 (D6), conversion 1% → 2% (D5), opening cash $1B → $2B (Settings B8)."""
+    return edited(OPENAI, tmp_path / "new.xlsx", {("Assumptions", "D6"): 25, ("Assumptions", "D5"): 0.02,
+                                                  ("Settings", "B8"): 2_000_000_000})
+
+
+def test_changes_name_cells_values_and_sources(tmp_path):
+    new = load_workbook(flagship_edit(tmp_path))
+    assert changes(load_workbook(OPENAI), new) == [
+        Change("changed", "Settings", "settings.opening_cash", "value", "Settings!A8", 1e9, 2e9, "USD"),
+        Change("changed", "Assumptions", "ChatGPT Plus.conversion", "value", "Assumptions!D5", 0.01, 0.02, "%",
+               "001_e96a8ceb7138aefa.txt"),
+        Change("changed", "Assumptions", "ChatGPT Plus.price", "value", "Assumptions!D6", 20.0, 25.0, "USD/month",
+               "001_e96a8ceb7138aefa.txt")]
+
+
+def test_seed_bridge_by_hand(tmp_path):
+    """seed-001 holds 10 million payers (1 billion visits × 1%) in all 120 months, and every cent of
+    revenue is cash (no receivable days), so in ending cash, in cents:
+    price +$5 alone: 10M × 5 × 120 = $6B; conversion 1% → 2% alone: 10M more payers × $20 × 120 = $24B;
+    both together: 20M × $25 × 120 − 10M × $20 × 120 = $36B, so the interaction is $6B (10M × $5 × 120);
+    opening cash +$1B moves ending cash by $1B and the NPV of operating flows not at all."""
+    old, new = load_workbook(OPENAI), load_workbook(flagship_edit(tmp_path))
+    seed = {b.scenario: b for b in bridges(old, new)}["seed-001"]
+    steps = {s.name: s for s in seed.steps}
+    assert [s.name for s in seed.steps] == ["settings.opening_cash", "ChatGPT Plus.conversion", "ChatGPT Plus.price"]
+    assert steps["settings.opening_cash"].deltas == {"cash_out_month": 0, "funding_gap": 0,
+                                                     "ending_cash": 1_000_000_000_00, "npv": 0}
+    assert steps["ChatGPT Plus.price"].deltas["ending_cash"] == 10_000_000 * 5 * 120 * 100
+    assert steps["ChatGPT Plus.conversion"].deltas["ending_cash"] == 10_000_000 * 20 * 120 * 100
+    assert seed.remainder["ending_cash"] == 10_000_000 * 5 * 120 * 100
+    assert seed.total["ending_cash"] == (20_000_000 * 25 - 10_000_000 * 20) * 120 * 100 + 1_000_000_000_00
+    assert (steps["ChatGPT Plus.price"].cell, steps["ChatGPT Plus.price"].old, steps["ChatGPT Plus.price"].new) == (
+        "Assumptions!D6", 20.0, 25.0)
+
+
+def test_bridges_add_up_exactly_to_independent_runs(tmp_path):
+    """Every scenario: Σ steps + remainder = total, and the total is new − old of two separate runs."""
+    path = flagship_edit(tmp_path)
+    old_run, new_run = run_file(OPENAI), run_file(path)
+    for j, b in enumerate(bridges(old_run.workbook, new_run.workbook)):
+        assert b.scenario == new_run.scenarios[j]
+        for k in ("cash_out_month",) + MONEY:
+            assert sum(s.deltas[k] for s in b.steps) + b.remainder[k] == b.total[k]
+        for k in MONEY:
+            expected = round(new_run.kpis[k][j] * 100) - round(old_run.kpis[k][j] * 100)
+            assert b.total[k] == expected, (b.scenario, k)
+    claim = {b.scenario: b for b in bridges(old_run.workbook, new_run.workbook)}["claim-004"]
+    assert (claim.old["cash_out_month"], claim.new["cash_out_month"]) == ("2025-06", "2028-07")
+    assert claim.total["cash_out_month"] == 37   # 2025-06 → 2028-07
+    assert claim.remainder["cash_out_month"] == 37 - sum(s.deltas["cash_out_month"] for s in claim.steps) != 0
+
+
+def test_rmb_scenario_columns_and_the_exchange_rate(tmp_path):
+    """Entry ticket $50M → $60M (D2) moves every scenario but ticket-100m, which gives its own $100M:
+    +$10M × 7.2 = +72M RMB of ending cash. A second rival-scale lot in rival-hardware's own column
+    (M8) is one more $1B × 7.2 = 7.2B RMB paid, only in that scenario."""
+    new = edited(RMB, tmp_path / "new.xlsx", {("Assumptions", "D2"): 60_000_000, ("Assumptions", "M8"): 2})
+    found = {b.scenario: b for b in bridges(load_workbook(RMB), load_workbook(new))}
+    assert found["ticket-100m"].steps == [] and found["ticket-100m"].total == dict.fromkeys(found["base"].total, 0)
+    for name in ("base", "xiaoice-scale", "rival-hardware"):
+        ticket = found[name].steps[0]
+        assert (ticket.name, ticket.cell, ticket.old, ticket.new) == ("Entry ticket.amount", "Assumptions!D2",
+                                                                      50_000_000.0, 60_000_000.0)
+        assert ticket.deltas["ending_cash"] == 10_000_000 * 72 // 10 * 100
+    lot = found["rival-hardware"].steps[1]
+    assert (lot.name, lot.cell, lot.old, lot.new) == ("Rival-scale hardware.units", "Assumptions!M8", 1.0, 2.0)
+    assert lot.deltas["ending_cash"] == -1_000_000_000 * 72 // 10 * 100
+    assert len(found["base"].steps) == 1
+
+
+def test_rows_and_scenarios_added_are_structural(tmp_path):
+    path = tmp_path / "new.xlsx"
+    shutil.copy(OPENAI, path)
+    wb = openpyxl.load_workbook(path)
+    for values in (("Series X", "funding", "amount", 500_000_000, "USD"),
+                   ("Series X", "funding", "month", "2025-03", "date")):
+        wb["Assumptions"].append(list(values) + [None, None, None, "estimate", ""])
+    wb["Scenarios"].append(["lean", "a new scenario"])
+    wb.save(path)
+    old, new = load_workbook(OPENAI), load_workbook(path)
+    found = changes(old, new)
+    assert [(c.what, c.name, c.cell, c.new) for c in found if c.what == "added"] == [
+        ("added", "scenario lean", "", "a new scenario"),
+        ("added", "Series X.amount", "Assumptions!D31", 500_000_000.0),
+        ("added", "Series X.month", "Assumptions!D32", "2025-03")]
+    bridged = bridges(old, new)
+    assert [b.scenario for b in bridged] == old.scenario_names     # lean is new: no bridge
+    base = bridged[0]
+    assert base.steps == [] and base.structural == ["added Series X.amount", "added Series X.month"]
+    assert base.remainder["ending_cash"] == base.total["ending_cash"] == 500_000_000_00
+
+
+def test_cli_text_json_and_identical(tmp_path, capsys):
+    path = flagship_edit(tmp_path)
+    assert main(["diff", str(OPENAI), str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:6] == [
+        "Settings:", "  changed  settings.opening_cash (Settings!A8): 1,000,000,000 USD → 2,000,000,000 USD",
+        "Assumptions:",
+        "  changed  ChatGPT Plus.conversion (Assumptions!D5): 1% → 2%  source: 001_e96a8ceb7138aefa.txt",
+        "  changed  ChatGPT Plus.price (Assumptions!D6): 20 USD/month → 25 USD/month  source: 001_e96a8ceb7138aefa.txt"]
+    claim = out.index("scenario claim-004 (USD)          cash-out month        funding gap         ending cash"
+                      "                NPV")
+    assert [[c.strip() for c in ln.split("  ") if c] for ln in out[claim + 1: claim + 7]] == [
+        ["old", "2025-06", "20,148,002,529.71", "-20,148,002,529.71", "-9,493,787,096.97"],
+        ["+ settings.opening_cash (A8)", "+17 months", "-1,000,000,000.00", "+1,000,000,000.00", "0"],
+        ["+ ChatGPT Plus.conversion (D5)", "+15 months", "-2,380,000,000.00", "+2,380,000,000.00", "+1,422,671,209.48"],
+        ["+ ChatGPT Plus.price (D6)", "+4 months", "-595,000,000.00", "+595,000,000.00", "+355,667,802.37"],
+        ["+ interaction remainder", "+1 month", "-595,000,000.00", "+595,000,000.00", "+355,667,802.37"],
+        ["= new", "2028-07", "15,578,002,529.71", "-15,578,002,529.71", "-7,359,780,282.75"]]
+    assert main(["diff", str(OPENAI), str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [b["scenario"] for b in data["bridges"]] == ["base", "seed-001", "claim-004", "ads-15pct", "ads-20pct"]
+    assert data["bridges"][1]["remainder"]["ending_cash"] == 600_000_000_000
+    for example in (OPENAI, RMB):
+        assert main(["diff", str(example), str(example), "--json"]) == 0
+        same = json.loads(capsys.readouterr().out)
+        assert same["changes"] == [] and all(b["steps"] == [] and set(b["total"].values()) == {0}
+                                             for b in same["bridges"])
+
+
+def test_bad_input_exits_2_with_both_workbooks_problems(tmp_path, capsys):
+    bad = BAD["cycle and a bad cell"](tmp_path)
+    assert main(["check", str(bad)]) == 2
+    checked = capsys.readouterr().err.splitlines()[:-1]
+    assert main(["diff", str(OPENAI), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.splitlines()[:-1] == checked
+    assert main(["diff", str(bad), str(bad)]) == 2
+    assert capsys.readouterr().err.splitlines()[:-1] == checked + checked
+    assert main(["diff", str(OPENAI)]) == 2
+    assert "give two workbooks" in capsys.readouterr().err
+    assert main(["diff", "--textconv", str(bad)]) == 2
+
+
+def test_git_diff_through_the_textconv_driver(tmp_path):
+    """The README's set-up: .gitattributes + diff.cashcast.textconv; git diff shows the changed row."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {"HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1", "PATH": "/usr/bin:/bin"}
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    git("config", "diff.cashcast.textconv", f"{sys.executable} -m cashcast diff --textconv")
+    (repo / ".gitattributes").write_text("*.xlsx diff=cashcast\n")
+    shutil.copy(RMB, repo / "model.xlsx")
+    git("add", ".")
+    git("commit", "-qm", "first")
+    edited(RMB, repo / "model.xlsx", {("Assumptions", "D2"): 60_000_000})
+    diff = git("diff")
+    changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and ln[:3] not in ("+++", "---")]
+    assert len(changed) == 2 and all("D2 Entry ticket.amount (funding): value=" in ln for ln in changed)
+    assert changed[0].startswith("-D2 Entry ticket.amount (funding): value=50000000.0  unit='USD'")
+    assert changed[1].startswith("+D2 Entry ticket.amount (funding): value=60000000.0  unit='USD'")
+
+
+def test_the_bridge_is_one_evaluation_of_each_workbook(tmp_path, monkeypatch):
+    """Every scenario's steps are columns of one pass over the old model; the new one runs once."""
+    from cashcast.models.engine import model as engine
+
+    widths, evaluate = [], engine.Model.evaluate
+
+    def counted(self, params, keep=None):
+        widths.append(max(len(v) for v in params.values()))
+        return evaluate(self, params, keep)
+
+    old, new = load_workbook(OPENAI), load_workbook(flagship_edit(tmp_path))  # loading evaluates too
+    monkeypatch.setattr(engine.Model, "evaluate", counted)
+    bridges(old, new)
+    assert widths == [5 + 5 * 3, 5]   # 5 scenarios, each its base column and 3 steps; then the new workbook
+
+
+def test_settings_changes_by_scenario_and_exchange_rate(tmp_path):
+    """RMB example: fx 7.2 → 7.0 (Settings B10), and an opening cash in ticket-100m's own column."""
+    src = edited(RMB, tmp_path / "src.xlsx", {("Settings", "D1"): "ticket-100m"})
+    new = edited(src, tmp_path / "new.xlsx", {("Settings", "B10"): 7.0, ("Settings", "D8"): 5_000_000})
+    found = changes(load_workbook(src), load_workbook(new))
+    assert found == [
+        Change("changed", "Settings", "settings.fx_USD", "value", "Settings!A10", 7.2, 7.0, "RMB/USD"),
+        Change("added", "Settings", "settings.opening_cash", "scenario:ticket-100m", "Settings!D8", None,
+               5_000_000.0, "RMB")]
+    ticket = {b.scenario: b for b in bridges(load_workbook(src), load_workbook(new))}["ticket-100m"]
+    assert [(s.name, s.cell) for s in ticket.steps] == [("settings.opening_cash", "Settings!D8"),
+                                                         ("settings.fx_USD", "Settings!A10")]
+    # 5M RMB more at the start; the $100M ticket converted at 0.2 RMB less per dollar: −20M RMB
+    assert ticket.steps[0].deltas["ending_cash"] == 5_000_000 * 100
+    assert ticket.steps[1].deltas["ending_cash"] == -100_000_000 * 2 // 10 * 100   # no rival lot in ticket-100m
+
+
+def test_correlations_changed(tmp_path):
+    """A rank correlation moved (C2) is a change; it moves no KPI of a scenario (no step)."""
+    new = edited(OPENAI, tmp_path / "new.xlsx", {("Correlations", "C2"): 0.3})
+    old_wb, new_wb = load_workbook(OPENAI), load_workbook(new)
+    assert changes(old_wb, new_wb) == [
+        Change("changed", "Correlations", "Serving ChatGPT.cost_per_day ~ ChatGPT Plus.audience", "rank correlation",
+               "Correlations!C2", 0.6, 0.3, "", "estimate (the model's own)")]
+    assert all(b.steps == [] and set(b.total.values()) == {0} for b in bridges(old_wb, new_wb))
+
+
+def test_a_moved_start_month_is_structural_and_dates_keep_their_calendar_month(tmp_path):
+    """The flagship started a month earlier (2022-12): every date row names the same calendar month, so
+    no date is a step (the engine holds dates as months since the start: each would differ by one
+    unless put on the old clock); the whole change is the remainder."""
+    import datetime as dt
+
+    new = edited(OPENAI, tmp_path / "new.xlsx", {("Settings", "B4"): dt.datetime(2022, 12, 1)})
+    old_wb, new_wb = load_workbook(OPENAI), load_workbook(new)
+    assert [(c.name, c.old, c.new) for c in changes(old_wb, new_wb)] == [("settings.start_month", "2023-01", "2022-12")]
+    for b in bridges(old_wb, new_wb):
+        assert b.steps == [] and b.structural == ["settings.start_month 2023-01 → 2022-12"]
+        assert b.remainder == b.total
