@@ -21,6 +21,7 @@ from cashcast.reports.excel.assumptions import AssumptionRow as R
 from cashcast.reports.excel.assumptions import CorrelationRow as C
 from cashcast.reports.excel.assumptions import SourceRow as S
 from cashcast.reports.excel.assumptions import write_assumption_workbook
+from cashcast.reports.excel.checks_input import CheckRow as K
 
 # The five articles, each one row of the Sources sheet, cited by id (its file name is only its location)
 A000, A001, A002, A003, A004 = "A000", "A001", "A002", "A003", "A004"
@@ -332,12 +333,37 @@ CORRELATIONS = {
 }
 
 
+# The Checks sheets: figures the model must reproduce, checked by `cashcast test` and shown in the reports.
+# The flagship's are the articles' own arithmetic (001), each in the scenario that states its inputs:
+# seed-001 takes 001's audience, conversion, price and licensees from the first month, and the two ad
+# scenarios reach their share of Google's market after the 36-month ramp (from January 2027).
+CHECKS = {
+    "openai": [
+        K("ChatGPT Plus.revenue", "2023", 2_400_000_000, None, None, "seed-001",
+          A001 + ": subscription revenue = 1 billion visits × 1% paying × $20 a month × 12 = $2.4 billion a "
+          "year, the article's own arithmetic"),
+        K("ChatGPT Plus.revenue", "2023-01", 200_000_000, None, None, "seed-001",
+          A001 + ": the same arithmetic by the month: 10 million payers × $20 = $200 million"),
+        K("API licensing.revenue", "2023", 200_000_000, None, None, "seed-001",
+          A001 + ": licensing = about 200 US platforms × about $1 million a year = $200 million a year"),
+        K("Advertising.revenue", "2027", 33_000_000_000, None, None, "ads-15pct",
+          A001 + ": the low end of the ad revenue OpenAI would need: 15% of Google's $220 billion = $33 "
+                 "billion a year"),
+        K("Advertising.revenue", "2027", 60_000_000_000, None, None, "ads-20pct",
+          A001 + ": the high end: 20% of Google's $300 billion = $60 billion a year"),
+        K("ChatGPT Plus.revenue", "2025", 2_400_000_000, None, None, "",
+          A001 + ": in the base case the audience reaches the article's 1 billion visits after its 12-month "
+                 "ramp, so from 2025 subscriptions earn the article's $2.4 billion a year"),
+    ],
+}
+
+
 def main() -> None:
     for name, build in (("openai", openai), ("xiaoice_rmb", xiaoice_rmb), ("ai_writer", ai_writer)):
         settings, rows, scenarios = build()
         path = write_assumption_workbook(HERE / f"{name}.xlsx", settings, rows, scenarios,
                                          correlations=CORRELATIONS[name] or None,
-                                         sources=[SOURCES[k] for k in SOURCES_OF[name]])
+                                         sources=[SOURCES[k] for k in SOURCES_OF[name]], checks=CHECKS.get(name))
         print(f"wrote {path}")
 
 

@@ -16,6 +16,7 @@ import openpyxl
 import xlsxwriter
 
 from cashcast.reports.excel.assumptions import CorrelationRow, SourceRow, write_assumption_workbook
+from cashcast.reports.excel.checks_input import CheckRow
 from tests.helpers import row, settings
 
 GOOD = [
@@ -40,13 +41,15 @@ def bad(name: str):
 
 
 def model(folder: Path, rows, settings_rows=None, scenarios=(), name="model.xlsx", correlations=None,
-          sources=None) -> Path:
+          sources=None, checks=None) -> Path:
     """A workbook written the way ``cashcast new`` writes one (the ``make_workbook`` fixture's way); with
     ``correlations``, rows ``(first, second, rank correlation)`` of a Correlations sheet; with ``sources``,
-    :class:`SourceRow` rows of a Sources sheet."""
+    :class:`SourceRow` rows of a Sources sheet; with ``checks``, rows of a Checks sheet (``CheckRow``
+    fields in order)."""
     pairs = None if correlations is None else [CorrelationRow(*c) for c in correlations]
+    expected = None if checks is None else [CheckRow(*c) for c in checks]
     return write_assumption_workbook(folder / name, settings_rows or settings(), rows, list(scenarios),
-                                     correlations=pairs, sources=sources)
+                                     correlations=pairs, sources=sources, checks=expected)
 
 
 def raw_workbook(path, sheets: dict[str, list[list]]):
@@ -702,3 +705,33 @@ def _(d):
     rows = settings()
     return model(d, cited("A001", "A001", "A002"), sources=REGISTER,
                  settings_rows=[*rows[:-1], (*rows[-1], {}, "A003")], scenarios=[("late", "later", "Z9 p. 2")])
+
+
+# -- the Checks sheet (issue 13, part 4) ----------------------------------------------------------------
+@bad("checks: unknown names, a KPI with a period, an unknown scenario, no expected value")
+def _(d):
+    return model(d, GOOD, scenarios=[("lean", "less")], checks=[
+        ("Plus.revenu", "2023", 2.4e9),                      # A2: no such line
+        ("cash_out_month", "2023-05", "2023-05"),           # B3: a KPI has no period
+        ("Plus.revenue", "2023-03", 2e8, None, None, "leen"),  # F4: no such scenario
+        ("closing_cash", "2023-03", None),                  # C5: no expected value
+        ("Plus.revenue", "March", 2e8),                     # B6: not a period
+    ])
+
+
+@bad("checks: a period outside the projection, a yearly KPI without a year, bad tolerances and values")
+def _(d):
+    return model(d, GOOD, checks=[
+        ("Plus.revenue", "2030", 2.4e9),                    # B2: the projection is 2023-01..2024-12
+        ("arr", "", 2.4e9),                                 # B3: a yearly KPI needs a year
+        ("Plus.revenue", "2023", 2.4e9, -5),                # D4: a negative tolerance
+        ("Plus.revenue", "2023", 2.4e9, None, "150%"),      # E5: a relative tolerance above 100%
+        ("cash_out_month", "", 24),                         # C6: a month KPI expects YYYY-MM or never
+        ("closing_cash", "2023-12", "lots"),                # C7: not a number
+    ])
+
+
+@bad("checks beside a bad assumption cell")
+def _(d):
+    return model(d, [row("Plus", "subscription", "audience", "many", "visits/month")] + GOOD[1:],
+                 checks=[("Plus.revenue", "2023", 2.4e9), ("runway_month", "", 12)])

@@ -17,6 +17,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from cashcast.models.analysis.cap_table import cap_table
+from cashcast.models.analysis.checks_user import evaluate_checks
 from cashcast.models.analysis.kpis import BELOW_FLOOR, BREAK_EVEN, KPIS
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.analysis.uncertainty import rank
@@ -25,6 +26,7 @@ from cashcast.reports.excel.assumptions import AssumptionRow, starter, write_ass
 from cashcast.reports.excel.irr import NO_ROOT, search_values
 from cashcast.models.statements.checks import TERMS
 from cashcast.reports.excel.layout import SINCE_KEY, excel_serial
+from cashcast.reports.excel.sheets.analyst_checks import TITLE as ANALYST_CHECKS
 from cashcast.reports.excel.sheets.cap_table import COLUMNS as CAP_COLUMNS, TITLE as CAP_TABLE
 from cashcast.reports.excel.sheets.statements import LARGEST
 from cashcast.reports.excel.sheets import sensitivity as sensitivity_sheet
@@ -39,6 +41,7 @@ FLAG_BELOW_FLOOR, FLAG_BREAK_EVEN = BELOW_FLOOR.key, BREAK_EVEN.key
 REL_TOL, ABS_TOL = 1e-9, 1e-6   # relative, and one millionth of a unit for values that are 0
 ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "Err:")
 NEVER = object()  # numpy's NaN ("never", "n/a") — the report shows a text there
+BLANK = object()  # a formula's empty text "" (LibreOffice may save it as an empty cell)
 EXAMPLE_NAMES = ["starter", "every-kind", "rounds"] + [p.stem for p in EXAMPLES]
 
 
@@ -217,6 +220,8 @@ def matches(actual, expected) -> bool:
             abs(actual - expected.value) <= max(ABS_TOL, REL_TOL * expected.scale)
     if expected is NEVER:
         return actual in ("never", "n/a")
+    if expected is BLANK:
+        return actual in ("", None)
     if isinstance(expected, str):
         return actual == expected
     actual = as_number(actual)
@@ -285,6 +290,8 @@ def expectations(report, run: Run, balances: bool = False) -> Expectations:
             found.update(_cap_table_sheet(ws, run, j_of[selected]))
         elif ws.title.startswith("Sensitivity "):
             found.update(_evidence_shares(ws))
+        elif ws.title == ANALYST_CHECKS:
+            found.update(_analyst_checks_sheet(ws, run))
     formulas = formula_cells(report)
     return Expectations({k: v for k, v in found.items() if k in formulas},
                         sorted(k for k in formulas if k not in found))
@@ -462,6 +469,30 @@ def _evidence_shares(ws) -> dict:
             part = sum(x for r, x in zip(rows, swings) if ws.cell(r, e0).value == kind)
             out[(ws.title, f"{get_column_letter(c + 1)}{sensitivity_sheet.T_BASE_ROW + 2 + k}")] = (
                 part / total if total else "n/a")
+
+
+def _analyst_checks_sheet(ws, run: Run) -> dict:
+    """The Analyst checks sheet: each check's actual value (a month as its date's serial, never as the
+    text), its difference (in months for a month) and that it passes, as numpy's evaluation has them;
+    found by the cell of the assumption workbook each row names (column J)."""
+    results = {f"Checks!{r.check.where}": r for r in evaluate_checks(run)}
+    out, ran = {}, []
+    for row in ws.iter_rows(min_row=6):
+        result = results.get(row[9].value)
+        if result is None or isinstance(row[4].value, str) and not row[4].value.startswith("="):
+            continue  # not a check, or one whose scenario was not run (no formula)
+        x, d = result.actual, result.actual - result.check.expected
+        if math.isnan(x):
+            out[(ws.title, row[4].coordinate)] = NEVER
+        elif result.kind == "month":
+            out[(ws.title, row[4].coordinate)] = float(excel_serial(ordinal_to_date(int(x))))
+        else:
+            out[(ws.title, row[4].coordinate)] = Scaled(x, max(abs(x), 1.0))
+        out[(ws.title, row[5].coordinate)] = BLANK if math.isnan(d) else Scaled(d, max(abs(x), 1.0))
+        out[(ws.title, row[8].coordinate)] = result.passed
+        ran.append(result.passed)
+    if ran:
+        out[(ws.title, "I3")] = all(ran)
     return out
 
 

@@ -363,8 +363,9 @@ def test_key_assumptions_then_uncertainty_sections_come_after_the_answer(analyse
     ownership = ["ownership"] if any(t.post is not None for t in round_terms(run.workbook)) else []
     simulations = [f"simulation-{j + 1}" for j in range(len(run.scenarios))]
     tornadoes = [f"sensitivity-{j + 1}" for j in range(len(run.scenarios))]
+    checks = ["checks"] if run.workbook.checks else []   # the workbook's Checks sheet (issue 13)
     assert ids == ["answer", "key-assumptions", "comparison", *tornadoes, *simulations, *scenarios, "statements", *ownership,
-                   "assumptions", "methodology", "references"]
+                   "assumptions", *checks, "methodology", "references"]
     nav = re.findall(r'<li><a href="#([^"]+)">', page)
     assert nav == ids
 

@@ -169,6 +169,9 @@ def workbook_texts(run) -> list[str]:
         out += [src.id, src.title, src.title_en, src.author, src.publisher, src.date, src.location]
         prose.append(src.note)
     prose += [text for text, _cell in s.sources.values()]
+    for c in wb.checks:  # the Checks sheet: what each check names, its cell there and its note
+        out += [c.target, f"Checks!{c.where}", c.period]
+        prose += [c.note]
     out += prose + [p.text for text in prose for p in text_parts(text)]
     out += [p.text for text in prose for p in references.notes_parts(wb, text)]
     out += [p.text for r in wb.rows for p in references.source_parts(wb, r.source)]
@@ -177,8 +180,8 @@ def workbook_texts(run) -> list[str]:
 
 # Proper names, abbreviations and units a Chinese financial text keeps in Latin letters
 KEPT = {"US", "USD", "RMB", "CNY", "ARR", "ARPU", "LTV", "CAC", "EBITDA", "IRR", "PERT", "Beta-PERT", "GPU", "API",
-        "Iman", "Conover", "Wilson", "Correlations", "cashcast", "Excel", "low", "high", "distribution",
-        "pp", "irr_note", "minimum_cash", "pre_money", "post_money"}
+        "Iman", "Conover", "Wilson", "Correlations", "Checks", "cashcast", "Excel", "low", "high", "distribution",
+        "pp", "irr_note", "minimum_cash", "pre_money", "post_money", "test"}  # test: `cashcast test`
 
 
 def ui_text(page: str, run) -> str:

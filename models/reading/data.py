@@ -218,6 +218,7 @@ class Workbook:
     warnings: list[Problem] = field(default_factory=list)  # valid but probably mistyped input
     correlations: list[Correlation] = field(default_factory=list)  # the Correlations sheet's pairs
     sources: dict[str, Source] = field(default_factory=dict)  # the Sources sheet by id (empty without one)
+    checks: list = field(default_factory=list)  # the analyst's checks (user_checks.UserCheck), Checks sheet
 
     @property
     def scenario_names(self) -> list[str]:
@@ -314,6 +315,7 @@ class Draft:
     blocks: dict[str, Block] = field(default_factory=dict)
     correlations: list[Correlation] = field(default_factory=list)  # pairs whose cells all parsed
     sources: dict[str, Source] | None = None  # the Sources sheet by id; None when there is none
+    checks: list = field(default_factory=list)  # the Checks sheet's rows that parsed (user_checks.UserCheck)
 
     def sheet(self, title: str) -> str:
         """The sheet's title as the workbook spells it (``title`` when the sheet is missing)."""
@@ -323,4 +325,5 @@ class Draft:
         """The validated workbook; only for a draft that passed every check."""
         assert self.settings is not None, "validate() reports a missing or bad Settings sheet"
         return Workbook(self.name, self.path, self.settings, self.rows, self.blocks, self.scenarios,
-                        correlations=list(self.correlations), sources=dict(self.sources or {}))
+                        correlations=list(self.correlations), sources=dict(self.sources or {}),
+                        checks=list(self.checks))

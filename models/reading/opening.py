@@ -22,7 +22,7 @@ from cashcast.models.reading.specs import LIMITS
 
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                 "#SPILL!", "#CALC!", "Err:502", "Err:504", "Err:522"}
-SHEETS = ("settings", "scenarios", "assumptions", "correlations", "sources")  # the sheets read, by lower-case title
+SHEETS = ("settings", "scenarios", "assumptions", "correlations", "sources", "checks")  # the sheets read, by lower-case title
 
 
 KINDS_OF_FILE = ((stat.S_ISDIR, "is a folder"), (stat.S_ISFIFO, "is a named pipe"),

@@ -27,6 +27,7 @@ from cashcast.models.reading.opening import EXCEL_ERRORS, CellValue, SheetReader
 from cashcast.models.reading.problems import InputError, Problem, errors_of
 from cashcast.models.reading.sheets import read_scenarios, read_settings
 from cashcast.models.reading.sources import annotate, read_sources
+from cashcast.models.reading.user_checks import read_checks
 
 
 def read_workbook(path: str | Path) -> Draft:
@@ -48,6 +49,8 @@ def read_workbook(path: str | Path) -> Draft:
         draft.sources = read_sources(readers["sources"])
     annotate([r for b in draft.blocks.values() for r in [*b.rows.values(), *(x for s in b.shapes.values()
                                                                             for x in s.values())]], draft.sources)
+    if "checks" in readers:  # the figures the analyst expects; names blocks and scenarios read above
+        draft.checks = read_checks(readers["checks"], draft.blocks, draft.scenarios)
     draft.sheet_problems = {title: reader.problems for title, reader in readers.items()}
     return draft
 

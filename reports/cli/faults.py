@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_CHECKS = 4  # `cashcast test`: a check of a workbook's Checks sheet failed (the workbook itself is good)
 EXIT_PIPE = 128 + signal.SIGPIPE  # 141: what a shell reports for a writer whose reader has gone
 STOPPING_SIGNALS = (signal.SIGTERM,)  # handled like Ctrl-C (SIGINT → KeyboardInterrupt): 128 + number
 

@@ -7,7 +7,7 @@ namespace.
 Exit status (the README's table; the numbers live in :mod:`~cashcast.reports.cli.faults`): 0 done,
 1 internal error (a traceback only with ``--debug``), 2 bad input (every problem listed, nothing
 written), 3 the outputs could not be written (earlier reports unchanged), 130 / 143 interrupted by
-Ctrl-C / SIGTERM, 141 the reader of standard output went away (``| head -1``).
+Ctrl-C / SIGTERM, 4 a check of ``cashcast test`` failed, 141 the reader of standard output went away (``| head -1``).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # 
 # Each command's module is imported when the command runs, so that `--version` reads no model code and
 # `check` none of the reports' (matplotlib, XlsxWriter, Jinja2 are imported by the stages that use them).
 COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve",
-            "explain": "explain:cmd_explain", "diff": "diff:cmd_diff"}
+            "explain": "explain:cmd_explain", "diff": "diff:cmd_diff", "test": "test:cmd_test"}
 
 
 def command(name: str):
@@ -140,6 +140,13 @@ def add_explain_and_diff(sub) -> None:
     d.add_argument("--json", action="store_true", help="print the comparison as JSON")
 
 
+def add_test(sub) -> None:
+    t = sub.add_parser("test", help="evaluate the workbooks' Checks sheets; exit 0 all pass, 4 one fails, 2 bad input")
+    t.add_argument("workbooks", nargs="+", metavar="WORKBOOK")
+    add_strict(t)
+    add_manners(t)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cashcast", description="Assumption workbooks → cash-flow, "
                                 "break-even and runway models and investor reports.")
@@ -150,6 +157,7 @@ def parser() -> argparse.ArgumentParser:
     add_check_and_new(sub)
     add_solve(sub)
     add_explain_and_diff(sub)
+    add_test(sub)
     return p
 
 
@@ -164,7 +172,7 @@ def dispatch(args: argparse.Namespace, debug: bool) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
-        if getattr(args, "json", False) and args.command in ("run", "check"):
+        if getattr(args, "json", False) and args.command in ("run", "check", "test"):
             print(dumps(problems_summary(args.command, exc.problems, EXIT_INPUT)))
         return EXIT_INPUT
     except OutputError as exc:

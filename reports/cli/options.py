@@ -74,6 +74,18 @@ class SolveOptions:
     amount: str | None = None
 
 
+@dataclass(frozen=True)
+class TestOptions:
+    """``cashcast test``: the workbooks whose Checks sheets to evaluate; ``strict`` makes warnings errors;
+    ``quiet`` and ``json`` as for ``run``."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+    workbooks: list[Path]
+    strict: bool = False
+    quiet: bool = False
+    json: bool = False
+
+
 def count(text: str) -> int:
     """A whole number of 0 or more, as typed ('100_000' and '100,000' too), for argparse.
 
@@ -89,7 +101,8 @@ def count(text: str) -> int:
     return n
 
 
-OPTIONS = {"run": RunOptions, "check": CheckOptions, "new": NewOptions, "solve": SolveOptions}
+OPTIONS = {"run": RunOptions, "check": CheckOptions, "new": NewOptions, "solve": SolveOptions,
+           "test": TestOptions}
 PATHS = {"workbook", "out", "dir"}  # fields typed as paths
 
 
@@ -101,6 +114,8 @@ def from_namespace(ns: argparse.Namespace) -> RunOptions | CheckOptions | NewOpt
         value = getattr(ns, f.name)
         if f.name in PATHS:
             value = Path(value)
+        elif f.name == "workbooks":
+            value = [Path(v) for v in value]
         elif f.name == "search_range" and value is not None:
             value = tuple(value)
         values[f.name] = value

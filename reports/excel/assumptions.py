@@ -16,6 +16,7 @@ from cashcast.models.kinds import kinds_table
 from cashcast.models.reading.sources import SOURCE_COLUMNS, SOURCE_KINDS
 from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_SHAPES
 
+from cashcast.reports.excel.checks_input import checks_sheet
 from cashcast.reports.files import write_atomic
 
 
@@ -107,7 +108,7 @@ CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro pla
 def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
                    scenarios: list[tuple[str, str]] = (), guide: bool = False,
                    correlations: list[CorrelationRow] | None = None,
-                   sources: list[SourceRow] | None = None) -> bytes:
+                   sources: list[SourceRow] | None = None, checks: list | None = None) -> bytes:
     """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes).
 
     ``settings`` are ``(name, value, notes)``, or ``(name, value, notes, {scenario: value})`` for a
@@ -127,6 +128,8 @@ def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
         _correlations_sheet(wb.add_worksheet("Correlations"), fmt, correlations or [])
     if sources is not None:
         _sources_sheet(wb.add_worksheet("Sources"), fmt, sources)
+    if checks:  # the analyst's expected figures (reports/excel/checks_input.py)
+        checks_sheet(wb.add_worksheet("Checks"), fmt.bold, fmt.inp, checks)
     if guide:
         _write_guide(wb, fmt.bold, fmt.wrap)
     wb.close()
@@ -273,8 +276,8 @@ def _write_guide(wb, bold, wrap):
 
 
 def write_assumption_workbook(path: Path, settings, rows, scenarios=(), guide=False, correlations=None,
-                              sources=None) -> Path:
-    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide, correlations, sources))
+                              sources=None, checks=None) -> Path:
+    write_atomic(Path(path), workbook_bytes(settings, rows, scenarios, guide, correlations, sources, checks))
     return Path(path)
 
 

@@ -25,6 +25,8 @@
 * **Checks** — the report checking itself, live: balances, the cash identity, parts adding up to
   totals, the statements' totals, no error cell on any sheet; each against a tolerance cell. Summary's
   master check (C3) is the AND of them all, green or red (:mod:`cashcast.reports.excel.sheets.checks`).
+* **Analyst checks** (only when the assumption workbook has a Checks sheet) — each expected figure
+  against a live formula over its scenario's sheet (:mod:`cashcast.reports.excel.sheets.analyst_checks`).
 * **Scenario <name>** — one copy of the Monthly model per scenario of the run. Its formulas are the
   same text as Monthly's; sheet-scoped defined names make each assumption name there mean that
   scenario's "in force" cell, so every scenario's key figures are live at once.
@@ -57,7 +59,7 @@ from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import (
     ANNUAL, ASSUMPTIONS, CHECKS, MONTHLY, SIMULATION, SOURCES, SUMMARY,
 )
-from cashcast.reports.excel.sheets import (annual, assumptions, cap_table, checks, model, sensitivity, simulation,
+from cashcast.reports.excel.sheets import (analyst_checks, annual, assumptions, cap_table, checks, model, sensitivity, simulation,
                                           sources, statements, summary)
 from cashcast.reports.excel.widths import fit_columns
 from cashcast.reports.excel.worksheet import FinalFormulaWorksheet
@@ -106,6 +108,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(_simulation_tabs, simulation.write, fill=7),
     Sheet(one(SOURCES), sources.write, fill=5),
     Sheet(one(CHECKS), checks.write, fill=11),
+    Sheet(one(analyst_checks.TITLE, analyst_checks.present), analyst_checks.write, fill=10),
     Sheet(_scenario_tabs, model.write_scenario, fill=3, finish=model.print_scenario),
 )
 

@@ -33,7 +33,7 @@ from cashcast.reports.html.render import later
 from cashcast.reports.html import charts, narrative
 from cashcast.reports.html import ownership as ownership_report
 from cashcast.reports.html import statements as statements_report
-from cashcast.reports.html import methodology, references, story, swings
+from cashcast.reports.html import methodology, references, story, swings, user_checks
 from cashcast.reports.html import uncertainty as uncertainty_report
 
 MAX_YEAR_COLUMNS = 6  # an annual table wider than this is split, so it fits an A4 page
@@ -451,6 +451,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("statements", "Financial statements", "statements.html.j2", statements_data),
     SectionSpec("ownership", "Ownership", "ownership.html.j2", ownership_data, when=has_ownership),
     SectionSpec("assumptions", "Assumptions", "assumptions.html.j2", assumptions_data),
+    SectionSpec("checks", "The analyst's checks", "checks.html.j2", user_checks.checks_data,
+                when=user_checks.has_checks),
     SectionSpec("methodology", "Methodology", "methodology.html.j2", methodology_data),
     SectionSpec("references", "References", "references.html.j2",
                 lambda done: references.references_data(done.run.workbook, references.cited_for(done.run.workbook)),
