@@ -41,9 +41,9 @@ def test_changes_name_cells_values_and_sources(tmp_path):
     assert changes(load_workbook(OPENAI), new) == [
         Change("changed", "Settings", "settings.opening_cash", "value", "Settings!A8", 1e9, 2e9, "USD"),
         Change("changed", "Assumptions", "ChatGPT Plus.conversion", "value", "Assumptions!D5", 0.01, 0.02, "%",
-               "001_e96a8ceb7138aefa.txt"),
+               "A001"),
         Change("changed", "Assumptions", "ChatGPT Plus.price", "value", "Assumptions!D6", 20.0, 25.0, "USD/month",
-               "001_e96a8ceb7138aefa.txt")]
+               "A001")]
 
 
 def test_seed_bridge_by_hand(tmp_path):
@@ -130,8 +130,8 @@ def test_cli_text_json_and_identical(tmp_path, capsys):
     assert out[1:6] == [
         "Settings:", "  changed  settings.opening_cash (Settings!A8): 1,000,000,000 USD → 2,000,000,000 USD",
         "Assumptions:",
-        "  changed  ChatGPT Plus.conversion (Assumptions!D5): 1% → 2%  source: 001_e96a8ceb7138aefa.txt",
-        "  changed  ChatGPT Plus.price (Assumptions!D6): 20 USD/month → 25 USD/month  source: 001_e96a8ceb7138aefa.txt"]
+        "  changed  ChatGPT Plus.conversion (Assumptions!D5): 1% → 2%  source: A001",
+        "  changed  ChatGPT Plus.price (Assumptions!D6): 20 USD/month → 25 USD/month  source: A001"]
     claim = out.index("scenario claim-004 (USD)          cash-out month        funding gap         ending cash"
                       "                NPV")
     assert [[c.strip() for c in ln.split("  ") if c] for ln in out[claim + 1: claim + 7]] == [
@@ -208,16 +208,16 @@ def test_the_bridge_is_one_evaluation_of_each_workbook(tmp_path, monkeypatch):
 
 
 def test_settings_changes_by_scenario_and_exchange_rate(tmp_path):
-    """RMB example: fx 7.2 → 7.0 (Settings B10), and an opening cash in ticket-100m's own column."""
-    src = edited(RMB, tmp_path / "src.xlsx", {("Settings", "D1"): "ticket-100m"})
-    new = edited(src, tmp_path / "new.xlsx", {("Settings", "B10"): 7.0, ("Settings", "D8"): 5_000_000})
+    """RMB example: fx 7.2 → 7.0 (Settings B10), and an opening cash in ticket-100m's own column (E, after source)."""
+    src = edited(RMB, tmp_path / "src.xlsx", {("Settings", "E1"): "ticket-100m"})
+    new = edited(src, tmp_path / "new.xlsx", {("Settings", "B10"): 7.0, ("Settings", "E8"): 5_000_000})
     found = changes(load_workbook(src), load_workbook(new))
     assert found == [
         Change("changed", "Settings", "settings.fx_USD", "value", "Settings!A10", 7.2, 7.0, "RMB/USD"),
-        Change("added", "Settings", "settings.opening_cash", "scenario:ticket-100m", "Settings!D8", None,
+        Change("added", "Settings", "settings.opening_cash", "scenario:ticket-100m", "Settings!E8", None,
                5_000_000.0, "RMB")]
     ticket = {b.scenario: b for b in bridges(load_workbook(src), load_workbook(new))}["ticket-100m"]
-    assert [(s.name, s.cell) for s in ticket.steps] == [("settings.opening_cash", "Settings!D8"),
+    assert [(s.name, s.cell) for s in ticket.steps] == [("settings.opening_cash", "Settings!E8"),
                                                          ("settings.fx_USD", "Settings!A10")]
     # 5M RMB more at the start; the $100M ticket converted at 0.2 RMB less per dollar: −20M RMB
     assert ticket.steps[0].deltas["ending_cash"] == 5_000_000 * 100

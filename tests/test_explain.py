@@ -32,8 +32,8 @@ def test_subscription_revenue_traced_to_the_article_cells():
     assert (top.name, top.value, top.unit) == ("chatgpt_plus.revenue", 200_000_000.0, "USD/month")
     assert top.formula == "chatgpt_plus.subscribers*chatgpt_plus__price"
     inputs = {n.name: (n.value, n.unit, n.cell, n.source) for n in top.leaves()}
-    assert inputs["chatgpt_plus__price"] == (20.0, "USD/month", "Assumptions!D6", "001_e96a8ceb7138aefa.txt")
-    assert inputs["chatgpt_plus__conversion"] == (0.01, "%", "Assumptions!D5", "001_e96a8ceb7138aefa.txt")
+    assert inputs["chatgpt_plus__price"] == (20.0, "USD/month", "Assumptions!D6", "A001")
+    assert inputs["chatgpt_plus__conversion"] == (0.01, "%", "Assumptions!D5", "A001")
     # seed-001 gives the ramp's start and the start month in its own column (K): the cells it reads
     assert inputs["chatgpt_plus__audience__ramp_from"][2] == "Assumptions!K3"
     assert inputs["chatgpt_plus__start_month"][:3] == ("2023-01", "date", "Assumptions!K8")
@@ -93,7 +93,7 @@ def test_cli_text_and_json(capsys):
                          "chatgpt_plus.revenue = 200,000,000 USD/month  (ChatGPT Plus: subscription revenue, 2023-01)",
                          "│  = chatgpt_plus.subscribers*chatgpt_plus__price"]
     assert lines[-1] == ("└─ chatgpt_plus__price = 20 USD/month  (ChatGPT Plus.price)  Assumptions!D6  "
-                         "source: 001_e96a8ceb7138aefa.txt")
+                         "source: A001")
     assert main(["explain", str(RMB), "closing_cash", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["scenario"], data["month"], data["line"]["formula"]) == (
