@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
@@ -91,11 +92,22 @@ def _place(label: Annotation, others: list[Bbox], renderer, fig_box: Bbox) -> No
     label.xyann = (x, y)
 
 
+def lay_out(fig: Figure) -> None:
+    """Run the figure's constrained layout once and keep it: the axes stay where it put them, so
+    the draws that follow (declutter's, the SVG's) do not lay the figure out again. ``savefig``
+    would lay out twice per figure and draw it once more to do so."""
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+
+
 def declutter(fig: Figure, labels: list[Annotation]) -> None:
-    """Lay the figure out, then move each of ``labels`` (in order) off every text placed before it
+    """Lay the figure out (for good), then move each of ``labels`` (in order) off every text placed before it
     and every other text of the figure (ticks, titles, legend)."""
-    fig.draw_without_rendering()
-    renderer = fig._get_renderer()  # the renderer savefig lays text out with
+    lay_out(fig)  # the layout done once, kept for the SVG
+    fig.draw_without_rendering()  # every text placed (ticks, title, legend), measured as the SVG's
+    renderer = fig._get_renderer()
     fixed = [t for t in figure_texts(fig) if t not in labels]
     placed = [b for b in (_extent(t, renderer) for t in fixed) if b is not None]
     fig_box = fig.bbox
