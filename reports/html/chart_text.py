@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
+from cashcast.reports.html.chart_layout import lay_out
 from cashcast.reports.i18n import _
 
 GAP = 2.0      # display units (points at 72 dpi) kept between two texts
@@ -92,24 +92,17 @@ def _place(label: Annotation, others: list[Bbox], renderer, fig_box: Bbox) -> No
     label.xyann = (x, y)
 
 
-def lay_out(fig: Figure) -> None:
-    """Run the figure's constrained layout once and keep it: the axes stay where it put them, so
-    the draws that follow (declutter's, the SVG's) do not lay the figure out again. ``savefig``
-    would lay out twice per figure and draw it once more to do so."""
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-
-
 def declutter(fig: Figure, labels: list[Annotation]) -> None:
-    """Lay the figure out (for good), then move each of ``labels`` (in order) off every text placed before it
-    and every other text of the figure (ticks, titles, legend)."""
-    lay_out(fig)  # the layout done once, kept for the SVG
-    fig.draw_without_rendering()  # every text placed (ticks, title, legend), measured as the SVG's
-    renderer = fig._get_renderer()
-    fixed = [t for t in figure_texts(fig) if t not in labels]
+    """Lay the figure out (for good), then move each of ``labels`` (in order) off every text placed
+    before it and every other text of the figure (ticks, titles), and off the legends' boxes."""
+    if not lay_out(fig):  # the layout measured no text where it now is: draw it to place them
+        fig.draw_without_rendering()
+    renderer = fig._get_renderer()  # the SVG renderer at 72 dpi (new_figure's canvas)
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    inside = {id(t) for legend in legends for t in legend.findobj(Text)}  # placed only when drawn
+    fixed = [t for t in figure_texts(fig) if t not in labels and id(t) not in inside]
     placed = [b for b in (_extent(t, renderer) for t in fixed) if b is not None]
+    placed += [legend.get_window_extent(renderer) for legend in legends]
     fig_box = fig.bbox
     for label in labels:
         if label.anncoords != "offset points":

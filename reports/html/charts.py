@@ -25,7 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from cashcast.reports import fmt
-from cashcast.reports.html.chart_text import DataTable, declutter, lay_out, yearly_table
+from cashcast.reports.html.chart_layout import lay_out
+from cashcast.reports.html.chart_text import DataTable, declutter, yearly_table
 from cashcast.reports.i18n import _, ngettext
 
 # Every chart is 6.4 in (460.8 SVG units) wide with text of at least TEXT units, so that on a 390 px
