@@ -6,9 +6,11 @@ less a pad on each side (``w_pad``, ``h_pad``), less the legend's height and two
 less the room its decorations take beyond it (tick labels, axis labels, title, labels drawn outside
 the plot). Matplotlib measures those decorations twice per layout (the second time because tick
 labels can change when the axes change size), lays the figure out at every draw, and ``savefig``
-draws twice. :func:`lay_out` measures once, places the axes, and measures again only when the
-decorations did change (another set of ticks, a label beyond the plot); the axes then stay where they
-are (the layout engine is set to ``"none"``), so the one draw that writes the SVG lays out nothing.
+draws twice. :func:`lay_out` measures, places the axes, measures again and places them again only
+if the decorations changed (a label beyond the plot that moves with it, as a tornado's bar labels
+do; then a third measurement); the axes then stay where they are (the layout engine is set to ``"none"``), so the one
+draw that writes the SVG lays out nothing, and the texts were last measured where they are drawn
+(so :func:`~cashcast.reports.html.chart_text.declutter` needs no draw).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.transforms import Bbox
 
-PASSES = 3  # at most; constrained layout always makes two
+PLACEMENTS = 2  # as matplotlib's constrained layout
 SAME = 1e-3  # points: rooms closer than this are the same (the SVG writes paths to 1/100 point)
 
 
@@ -61,34 +63,37 @@ def simple(fig: Figure) -> bool:
 
 def lay_out(fig: Figure) -> bool:
     """Lay a figure out once and keep it (the layout engine set to ``"none"``); True when its texts
-    were last measured where they now are (tick labels, axis labels, title), so that they can be
-    measured again without a draw.
+    were last measured where they now are (tick labels, axis labels, title, labels), so that they
+    can be measured again without a draw.
 
-    A :func:`simple` figure with the constrained layout is placed here, measuring its decorations
-    until they stop changing (usually twice: once, and once to see that nothing changed); another
-    figure with the constrained layout gets matplotlib's; a figure without is left as it is.
+    A :func:`simple` figure with the constrained layout is placed here as matplotlib would place
+    it: measured and placed twice, except that when the second measurement finds what the first did
+    the axes are already where the second placement would put them; when it does not (a label in
+    data coordinates beyond the plot moves with it), the figure is placed again and measured a third
+    time, so its texts are known where they are drawn. Another figure with the constrained layout
+    gets matplotlib's layout; a figure without is left as it is.
     """
     engine = fig.get_layout_engine()
     if not isinstance(engine, ConstrainedLayoutEngine):
         return False
-    measured = False
     if not simple(fig):
         engine.execute(fig)
+        fig.set_layout_engine("none")
+        return False
+    renderer = fig._get_renderer()
+    width, height = fig.get_size_inches()
+    params = engine.get()
+    w_pad, h_pad = params["w_pad"] / width, params["h_pad"] / height
+    bottom = _legend_room(fig, renderer, h_pad)
+    ax, room = fig.axes[0], None
+    for _ in range(PLACEMENTS):
+        now = _room(ax, renderer)
+        if room is not None and _same(now, room, fig):
+            break
+        room = now
+        left, low, right, top = room
+        ax._set_position(Bbox.from_extents(w_pad + left, bottom + h_pad + low, 1 - w_pad - right, 1 - h_pad - top))
     else:
-        renderer = fig._get_renderer()
-        width, height = fig.get_size_inches()
-        params = engine.get()
-        w_pad, h_pad = params["w_pad"] / width, params["h_pad"] / height
-        bottom = _legend_room(fig, renderer, h_pad)
-        ax, room = fig.axes[0], None
-        for _ in range(PASSES):
-            now = _room(ax, renderer)
-            if room is not None and _same(now, room, fig):
-                measured = True
-                break
-            room = now
-            left, low, right, top = room
-            ax._set_position(Bbox.from_extents(w_pad + left, bottom + h_pad + low,
-                                               1 - w_pad - right, 1 - h_pad - top))
+        _room(ax, renderer)  # every text measured where the last placement put it
     fig.set_layout_engine("none")
-    return measured
+    return True
