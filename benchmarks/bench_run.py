@@ -13,7 +13,8 @@ shared machine the wall time follows the load. It prints:
    (read and validate the workbook), evaluate (build the model, every scenario, the KPIs), simulate
    (the tornadoes and the Monte Carlo at the default samples), Excel (the .xlsx bytes; also with
    XlsxWriter's own formula preparation, the old way: the bytes must be the same), HTML (charts
-   drawn in this process and by one process per CPU) and, with ``--pdf``, the PDF (Chromium);
+   drawn in this process and by one process per CPU), the charts alone (drawn in this process) and,
+   with ``--pdf``, the PDF (Chromium);
 3. with ``--big``: a generated workbook of 200 blocks (25 copies of the flagship's 8) over 600 months,
    its Excel report written once (``--big-old`` also the old way, which takes minutes).
 
@@ -139,6 +140,7 @@ def stages(repeat: int, pdf: bool) -> None:
     table = summary(run)
     html, wall, c = measure(lambda: html_report(outcome, table, jobs=1), repeat)
     row("HTML, charts in this process", wall, c, f"{html.count('<svg')} charts")
+    charts(outcome, table, repeat)
     jobs = usable_cpus()
     again, wall, c = measure(lambda: html_report(outcome, table, jobs=jobs), repeat)
     row(f"HTML, charts by {jobs} processes", wall, c, f"the same bytes: {again == html}")
@@ -146,6 +148,25 @@ def stages(repeat: int, pdf: bool) -> None:
         from cashcast.reports.html.pdf import html_to_pdf
         doc, wall, c = measure(lambda: html_to_pdf(html), repeat)
         row("PDF (Chromium)", wall, c, f"{len(doc) / 1024:,.0f} KiB; Chromium's own CPU not counted")
+
+
+def charts(outcome, table, repeat: int) -> None:
+    """The HTML report's charts alone, drawn one after the other in this process (as ``--jobs 1``)."""
+    from cashcast.reports.html.measure_once import measure_once
+    from cashcast.reports.html.page import report_context
+    from cashcast.reports.html.render import deferred
+
+    with deferred() as pending:
+        report_context(outcome, table)
+
+    def draw():
+        with measure_once():
+            return [chart.draw() for chart in pending]
+
+    drawn, wall, c = measure(draw, repeat)
+    figures = sum(len(getattr(chart, "panels", [chart])) for chart in drawn)
+    row("the charts alone, in this process", wall, c, f"{len(pending)} charts, {figures} figures, "
+        f"{1000 * c / figures:.0f} ms CPU a figure")
 
 
 def big_workbook(folder: Path, copies: int = 25, months: int = 600) -> Path:

@@ -11,6 +11,7 @@ widest of the engines: a column LibreOffice shows a value in, Excel and Gnumeric
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 
@@ -21,6 +22,7 @@ _SECTION = re.compile(r'"[^"]*"|[^;"]+|;')
 _PLACEHOLDER = re.compile(r"[0#?]")
 
 
+@functools.lru_cache(maxsize=4096)
 def char_width(ch: str) -> float:
     """One character's width in "0" widths (digits and lower-case letters 1).
 
@@ -47,8 +49,10 @@ def text_width(text: str, bold: bool = False) -> float:
     return round(width + PADDING, 6)
 
 
-def _sections(num_format: str) -> list[str]:
-    """A number format's sections, split at the semicolons outside quotes."""
+@functools.lru_cache(maxsize=1024)
+def _sections(num_format: str) -> tuple[str, ...]:
+    """A number format's sections, split at the semicolons outside quotes (each format parsed once
+    per process: every cell of a column usually shares it)."""
     out, current = [], ""
     for token in _SECTION.findall(num_format):
         if token == ";":
@@ -56,26 +60,41 @@ def _sections(num_format: str) -> list[str]:
             current = ""
         else:
             current += token
-    return out + [current]
+    return tuple(out + [current])
+
+
+@functools.lru_cache(maxsize=1024)
+def _section_digits(section: str) -> tuple:
+    """What :func:`_number_text` needs of a section, parsed once: (literal, exponent decimals or
+    None, thousands scale, percent, decimals, grouped, places)."""
+    literal = "".join(q[1:-1] for q in re.findall(r'"[^"]*"', section))
+    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", section)
+    if "E+" in code.upper():
+        return literal, len(code.split(".")[1].upper().split("E")[0]) if "." in code else 0, 0, False, 0, False, 0
+    last = max((m.end() for m in _PLACEHOLDER.finditer(code)), default=0)
+    scale = len(re.match(r",*", code[last:]).group(0))
+    body = code[:last]
+    decimals = len(_PLACEHOLDER.findall(body.split(".")[1])) if "." in body else 0
+    grouped = "," in body.split(".")[0]
+    places = len(_PLACEHOLDER.findall(body.split(".")[0].replace(",", "")))
+    return literal, None, scale, "%" in code, decimals, grouped, places
 
 
 def _number_text(value: float, section: str) -> str:
     """``value`` (already made positive for a negative section) through one section's digits."""
-    literal = "".join(q[1:-1] for q in re.findall(r'"[^"]*"', section))
-    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", section)
-    if "E+" in code.upper():
-        decimals = len(code.split(".")[1].upper().split("E")[0]) if "." in code else 0
-        return f"{value:.{decimals}E}" + literal
-    last = max((m.end() for m in _PLACEHOLDER.finditer(code)), default=0)
-    scale = len(re.match(r",*", code[last:]).group(0))
-    value = value / 1000 ** scale * (100 if "%" in code else 1)
-    body = code[:last]
-    decimals = len(_PLACEHOLDER.findall(body.split(".")[1])) if "." in body else 0
-    grouped = "," in body.split(".")[0]
+    literal, exponent, scale, percent, decimals, grouped, places = _section_digits(section)
+    if exponent is not None:
+        return f"{value:.{exponent}E}" + literal
+    value = value / 1000 ** scale * (100 if percent else 1)
     digits = f"{abs(value):{',' if grouped else ''}.{decimals}f}"
-    places = len(_PLACEHOLDER.findall(body.split(".")[0].replace(",", "")))
     digits = digits.rjust(places + decimals + (1 if decimals else 0), "0") if places else digits
-    return digits + literal + ("%" if "%" in code else "")
+    return digits + literal + ("%" if percent else "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_format(num_format: str) -> bool:
+    """Whether a number format shows a date (a y, m or d outside quotes and brackets)."""
+    return bool(re.search(r"[ymd]", re.sub(r'"[^"]*"|\[[^\]]*\]', "", num_format)))
 
 
 def formatted(value, num_format: str) -> str:
@@ -89,8 +108,7 @@ def formatted(value, num_format: str) -> str:
     """
     if isinstance(value, str):
         return value
-    if isinstance(value, (dt.date, dt.datetime)) or re.search(r"[ymd]", re.sub(r'"[^"]*"|\[[^\]]*\]', "",
-                                                                                  num_format or "")):
+    if isinstance(value, (dt.date, dt.datetime)) or _date_format(num_format or ""):
         return re.sub(r'"([^"]*)"', r"\1", num_format).replace("mmm", "Mmm")
     if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
         return ""

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
+from cashcast.reports.html.chart_layout import lay_out
 from cashcast.reports.i18n import _
 
 GAP = 2.0      # display units (points at 72 dpi) kept between two texts
@@ -92,12 +93,16 @@ def _place(label: Annotation, others: list[Bbox], renderer, fig_box: Bbox) -> No
 
 
 def declutter(fig: Figure, labels: list[Annotation]) -> None:
-    """Lay the figure out, then move each of ``labels`` (in order) off every text placed before it
-    and every other text of the figure (ticks, titles, legend)."""
-    fig.draw_without_rendering()
-    renderer = fig._get_renderer()  # the renderer savefig lays text out with
-    fixed = [t for t in figure_texts(fig) if t not in labels]
+    """Lay the figure out (for good), then move each of ``labels`` (in order) off every text placed
+    before it and every other text of the figure (ticks, titles), and off the legends' boxes."""
+    if not lay_out(fig):  # the layout measured no text where it now is: draw it to place them
+        fig.draw_without_rendering()
+    renderer = fig._get_renderer()  # the SVG renderer at 72 dpi (new_figure's canvas)
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    inside = {id(t) for legend in legends for t in legend.findobj(Text)}  # placed only when drawn
+    fixed = [t for t in figure_texts(fig) if t not in labels and id(t) not in inside]
     placed = [b for b in (_extent(t, renderer) for t in fixed) if b is not None]
+    placed += [legend.get_window_extent(renderer) for legend in legends]
     fig_box = fig.bbox
     for label in labels:
         if label.anncoords != "offset points":

@@ -20,10 +20,12 @@ import numpy as np
 from markupsafe import Markup, escape
 from matplotlib import dates as mdates
 from matplotlib import font_manager
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from cashcast.reports import fmt
+from cashcast.reports.html.chart_layout import lay_out
 from cashcast.reports.html.chart_text import DataTable, declutter, yearly_table
 from cashcast.reports.i18n import _, ngettext
 
@@ -135,7 +137,8 @@ def to_svg(fig: Figure, chart_id: str, title: str, described_by: str = "") -> Ma
     the chart's caption, ``<chart id>-caption``)."""
     buf = io.StringIO()
     with matplotlib.rc_context(style(chart_id)):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        lay_out(fig)
+        fig.canvas.print_svg(buf, metadata={"Date": None, "Creator": None})  # one draw, no layout
     text = buf.getvalue()
     text = text[text.index("<svg"):]
     text = PATH_DATA.sub(_compact_path, text)
@@ -150,9 +153,12 @@ def to_svg(fig: Figure, chart_id: str, title: str, described_by: str = "") -> Ma
 
 
 def new_figure(chart_id: str, size=HALF) -> tuple[Figure, object]:
-    """A figure with one axes, created under the chart style."""
+    """A figure with one axes, created under the chart style, on an SVG canvas at 72 dpi: its text
+    is measured (for the layout and :func:`~cashcast.reports.html.chart_text.declutter`) by the
+    renderer that writes it."""
     with matplotlib.rc_context(style(chart_id)):
-        fig = Figure(figsize=size, layout="constrained")
+        fig = Figure(figsize=size, dpi=72, layout="constrained")
+        FigureCanvasSVG(fig)
         ax = fig.add_subplot()
     return fig, ax
 

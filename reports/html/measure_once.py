@@ -1,8 +1,8 @@
 """Lighter chart drawing: each font looked up and each text measured once, not once per draw.
 
 Matplotlib measures every piece of text (tick labels, titles, legends) to lay a figure out, and it
-keeps those measurements per renderer: the layout pass and the SVG pass of one ``savefig`` use two
-renderers, so each text is measured twice per chart, and "$0" or "2024" again in every chart. It also
+keeps those measurements per renderer: the layout (:mod:`~cashcast.reports.html.chart_layout`) and
+the SVG's draw use two renderers, so each text is measured twice per chart, and "$0" or "2024" again in every chart. It also
 looks the font files up for the same font properties thousands of times (three lookups each, one per
 family in the fallback list), and reads the font's line-height tables for every text it lays out. Within :func:`measure_once`, both are remembered for the whole batch of
 charts: a font lookup by its font properties and the font settings in force, an SVG text measurement

@@ -396,7 +396,7 @@ def simulation_charts(run: Run, sim: Simulation, prefix: str = "simulation") -> 
             caption += (_("; {share} of the samples are zero.", share=fmt.percent(zeros / sim.samples)) if zeros
                         else _("."))
             note = _("Zero: {share} of samples", share=fmt.percent(zeros / sim.samples)) if zeros else ""
-        charts.append(ucharts.money_histogram_chart(
+        charts.append(later(ucharts.money_histogram_chart)(
             f"{prefix}-{kpi.replace('_', '-')}", title, edges, counts, sim.samples, cur,
             (_("{label} ({currency}, log scale)", label=_(registry.named(kpi).label), currency=cur) if log
              else _("{label} ({currency})", label=_(registry.named(kpi).label), currency=cur)),
