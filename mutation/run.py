@@ -262,7 +262,7 @@ def main(argv=None) -> int:
         stage_dir = stage(group)
         if not args.no_run:
             mutmut = Path(sys.executable).with_name("mutmut")
-            command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(args.jobs)]
+            command = ["nice", "-n", os.environ.get("CASHCAST_MUTATION_NICE", "19"), str(mutmut), "run", "--max-children", str(args.jobs)]
             known = results(stage_dir)
             names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)
                             and not (args.pending and known[n] is not None)})
