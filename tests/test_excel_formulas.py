@@ -294,6 +294,26 @@ def test_writing_raises_no_xlsxwriter_warning(report):
         excel_bytes(run)
 
 
+# The writer's formula storage: the fast path must store what XlsxWriter's own preparation stores, with
+# and without future functions, for a formula that needs no rewriting and for each kind that does
+# (a dynamic-array function, a future function such as LET, array braces, XlsxWriter's \SINGLE\( pattern).
+# test_speed.py compares the whole workbooks' bytes; this quick form runs under `make mutate`.
+STORED = ["=SUM(B4:M4)*12", "{=MAX(A1:A3)}", "=SORT(A1:A3)", "=LET(x,1,x)", "=TINGLE(A1)", "=_xlfn.STDEV.S(A1:A9)",
+          "=IF(A1<0,A1,0)"]
+
+
+@pytest.mark.parametrize("future", [False, True])
+def test_formulas_are_stored_as_xlsxwriter_stores_them(future):
+    from xlsxwriter.worksheet import Worksheet
+
+    from cashcast.reports.excel.worksheet import FinalFormulaWorksheet
+    ours, theirs = FinalFormulaWorksheet(), Worksheet()
+    ours.use_future_functions = theirs.use_future_functions = future
+    assert [ours._prepare_formula(f) for f in STORED] == [theirs._prepare_formula(f) for f in STORED]
+    assert [ours._prepare_formula(f, True) for f in STORED] == [theirs._prepare_formula(f, True) for f in STORED]
+    assert ours._prepare_formula("{=MAX(A1:A3)}") == "MAX(A1:A3)"   # braces and "=" gone, nothing else
+
+
 # ------------------------------------------------------------------------------------------------
 # Text stays text; the command line; a subset of scenarios
 # ------------------------------------------------------------------------------------------------
