@@ -375,3 +375,18 @@ def test_a_date_assumption_is_a_real_date_in_the_report(tmp_path):
     (r,) = [r for r in ws.iter_rows(min_row=6) if r[header["Defined name"]].value == "seed_round__month"]
     assert r[header["base"]].value == dt.datetime(2025, 7, 1)
     assert r[header["base"]].number_format == "yyyy-mm"
+
+
+# The scenario comparison's formula builders, each branch in full (the doctests show one; the LibreOffice
+# parity test checks what they compute, but only the whole report, too slowly for `make mutate`)
+def test_comparison_formulas_in_each_branch():
+    from cashcast.reports.excel import formulas as xf
+    assert xf.difference("E8", "$D8", False) == '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),E8-$D8,"n/a")'
+    assert xf.difference("E8", "$D8", True) == ('=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),(YEAR(E8)-YEAR($D8))'
+                                                '*MONTHS_PER_YEAR+MONTH(E8)-MONTH($D8),"n/a")')
+    assert xf.rank_score("D8", 1, None) == '=IF(ISNUMBER(D8),D8,"n/a")'
+    assert xf.rank_score("D8", -1, "(LONGEST_MONTHS+1)") == "=IF(ISNUMBER(D8),-D8,-(LONGEST_MONTHS+1))"
+    assert xf.rank_score("D8", 1, "(LONGEST_MONTHS+1)") == "=IF(ISNUMBER(D8),D8,(LONGEST_MONTHS+1))"
+    assert xf.stable_rank("$D$40:$F$40", "D40", None) == (
+        "=IF(ISNUMBER(D40),1+SUMPRODUCT(($D$40:$F$40>D40)*1)-(COLUMNS($D$40:$F$40)-COUNT($D$40:$F$40)),"
+        "1+COUNT($D$40:$F$40))")
