@@ -65,6 +65,11 @@ PRIMITIVES = [
     ("MonthsSince", MonthsSince(Param("plus__start_month")),
      "((YEAR(F$4)-YEAR(plus__start_month))*MONTHS_PER_YEAR+MONTH(F$4)-MONTH(plus__start_month))"),
     ("MonthsSince helper row", MonthsSince(Param("plus__start_month")), "F9", {"plus__start_month": 8}),
+    # a date that is not an assumption has no helper row, even where a row's key has its name
+    ("MonthsSince of a line", MonthsSince(LineRef("b")),
+     "((YEAR(F$4)-YEAR(F7))*MONTHS_PER_YEAR+MONTH(F$4)-MONTH(F7))", {"b": 8}),
+    ("MonthsSince of a number", MonthsSince(Num(44927)),
+     "((YEAR(F$4)-YEAR(44927))*MONTHS_PER_YEAR+MONTH(F$4)-MONTH(44927))"),
     ("Const", LineRef("a") / MONTHS_PER_YEAR, "(F6/MONTHS_PER_YEAR)"),
     ("Between", Between(MonthIndex(), Num(1), Num(3)), "(((F$3>=1)*1)*((F$3<=3)*1))"),
     ("RollingSum short", RollingSum("a", 12), "SUM(D6:F6)"),
