@@ -395,3 +395,13 @@ def test_comparison_formulas_in_each_branch():
     assert xf.stable_rank("$D$40:$F$40", "D40", None) == (
         "=IF(ISNUMBER(D40),1+SUMPRODUCT(($D$40:$F$40>D40)*1)-(COLUMNS($D$40:$F$40)-COUNT($D$40:$F$40)),"
         "1+COUNT($D$40:$F$40))")
+
+
+def test_a_flag_cell_is_its_comparison_times_one_and_a_product_of_comparisons_as_it_renders():
+    from cashcast.models.analysis.reductions import Flag
+    below = Flag("k", "a below the price", LineRef("a").lt(Param("plus__price")))
+    window = Flag("w", "a ≥ 0 in a full window", LineRef("a").ge(0) * MonthIndex().ge(11), words="a ≥ 0, month ≥ 11")
+    assert below.xl(CTX) == "=(F6<plus__price)*1"
+    assert window.xl(CTX) == "=(((F6>=0)*1)*((F$3>=11)*1))"
+    assert below.text == "a < plus__price" and window.text == "a ≥ 0, month ≥ 11"
+    assert Flag("n", "b over 2.5", LineRef("b").gt(2.5)).text == "b > 2.5"
