@@ -405,3 +405,65 @@ def test_a_flag_cell_is_its_comparison_times_one_and_a_product_of_comparisons_as
     assert window.xl(CTX) == "=(((F6>=0)*1)*((F$3>=11)*1))"
     assert below.text == "a < plus__price" and window.text == "a ≥ 0, month ≥ 11"
     assert Flag("n", "b over 2.5", LineRef("b").gt(2.5)).text == "b > 2.5"
+
+
+# The IRR search's helper rows (reports/excel/irr.py): each formula's text on a small layout worked out by
+# hand (rows 21–32 in Excel's numbering, the search from column D, three months of flows in D11:F11), and
+# numpy's cached values for flows −100, 0, 121, whose IRR is 10% a month exactly ((1 + r)² = 1.21)
+def _search_cells():
+    from cashcast.reports.excel.irr import ROWS as IRR_ROWS, SearchCells
+    return SearchCells({key: 20 + i for i, key in enumerate(IRR_ROWS)}, 3, 10, 3, 5)
+
+
+def test_the_irr_search_formulas():
+    cells = _search_cells()
+    f = cells.formulas()
+    assert f["irr.sign"] == ["=SIGN(D11)", "=IF(E11<>0,SIGN(E11),D21)", "=IF(F11<>0,SIGN(F11),E21)"]
+    assert f["irr.sign_changes"] == ["=SUMPRODUCT(($E$21:$F$21*$D$21:$E$21<0)*1)"]
+    assert f["irr.trial"][:3] == ["=0", "=D23+1", "=E23+1"] and len(f["irr.trial"]) == 41
+    assert f["irr.coarse_rate"][2] == "=EXP(IRR_COARSE_FROM+IRR_COARSE_STEP*F$23)-1" and len(f["irr.coarse_rate"]) == 41
+    assert f["irr.coarse_npv"][1] == "=NPV(E24,$E$11:$F$11)+$D$11" and len(f["irr.coarse_npv"]) == 41
+    assert f["irr.coarse_distance"][1] == ('=IF(SIGN(E25)*SIGN(F25)<=0,IFERROR(ABS(E24-E25*(F24-E24)/(F25-E25)),'
+                                          '"none"),"none")') and len(f["irr.coarse_distance"]) == 40
+    assert f["irr.coarse_bracket"] == ["=IF(COUNT($D$26:$AQ$26)=0,1,MATCH(MIN($D$26:$AQ$26),$D$26:$AQ$26,0))"]
+    assert f["irr.fine_rate"][1] == ("=INDEX($D$24:$AR$24,1,$D$27)+(INDEX($D$24:$AR$24,1,$D$27+1)"
+                                     "-INDEX($D$24:$AR$24,1,$D$27))*E$23/IRR_FINE_STEPS") and len(f["irr.fine_rate"]) == 21
+    assert f["irr.fine_npv"][0] == "=NPV(D28,$E$11:$F$11)+$D$11" and len(f["irr.fine_npv"]) == 21
+    assert f["irr.fine_distance"][19] == ('=IF(SIGN(W29)*SIGN(X29)<=0,IFERROR(ABS(W28-W29*(X28-W28)/(X29-W29)),'
+                                          '"none"),"none")') and len(f["irr.fine_distance"]) == 20
+    assert f["irr.fine_bracket"] == ["=IF(COUNT($D$30:$W$30)=0,1,MATCH(MIN($D$30:$W$30),$D$30:$W$30,0))"]
+    assert f["irr.guess"] == ["=IFERROR(INDEX($D$28:$X$28,1,$D$31)-INDEX($D$29:$X$29,1,$D$31)*(INDEX($D$28:$X$28,1,"
+                              "$D$31+1)-INDEX($D$28:$X$28,1,$D$31))/(INDEX($D$29:$X$29,1,$D$31+1)-INDEX($D$29:$X$29,1,"
+                              "$D$31)),0)"]
+    assert cells.irr() == ('=IF(OR($D$22<>1,COUNT($D$26:$AQ$26)=0),"n/a",IFERROR((1+IRR($D$11:$F$11,$D$32))'
+                           '^MONTHS_PER_YEAR-1,"n/a"))')
+
+
+def test_the_irr_search_formulas_of_one_month():
+    from cashcast.reports.excel.irr import ROWS as IRR_ROWS, SearchCells
+    one = SearchCells({key: 20 + i for i, key in enumerate(IRR_ROWS)}, 3, 10, 3, 3)
+    assert one.npv("D24") == "=$D$11" and one.sign_changes() == "=0" and one.formulas()["irr.sign"] == ["=SIGN(D11)"]
+
+
+def test_the_irr_search_values_find_ten_percent_a_month():
+    import math
+
+    import numpy as np
+
+    from cashcast.reports.excel.irr import search_values
+    v = search_values(np.array([-100.0, 0.0, 121.0]))
+    coarse = [math.exp(-0.5 + 0.05 * k) - 1 for k in range(41)]   # −39.3% … +348.2% a month
+    assert v["irr.trial"].tolist() == list(range(41))
+    assert v["irr.coarse_rate"] == pytest.approx(coarse, abs=1e-15)
+    assert v["irr.coarse_npv"][10] == 21.0                              # at 0%: −100 + 121
+    assert v["irr.coarse_npv"][12] == pytest.approx(-100 + 121 / math.exp(0.2), abs=1e-12)   # (1 + r)² = e^0.2
+    assert v["irr.sign"].tolist() == [-1, -1, 1] and v["irr.sign_changes"].tolist() == [1]
+    # 10% lies between e^0.05 − 1 = 5.13% and e^0.10 − 1 = 10.52%: the 12th bracket, the only sign change
+    assert np.flatnonzero(~np.isnan(v["irr.coarse_distance"])).tolist() == [11] and v["irr.coarse_bracket"][0] == 12
+    fine = [coarse[11] + (coarse[12] - coarse[11]) * i / 20 for i in range(21)]
+    assert v["irr.fine_rate"] == pytest.approx(fine, abs=1e-15)
+    assert v["irr.fine_npv"] == pytest.approx([-100 + 121 / (1 + r) ** 2 for r in fine], abs=1e-9)
+    # (10% − 5.13%) / 0.27% a step = 18.1 steps: between the 19th and 20th fine rates
+    assert np.flatnonzero(~np.isnan(v["irr.fine_distance"])).tolist() == [18] and v["irr.fine_bracket"][0] == 19
+    assert v["irr.fine_distance"][18] == pytest.approx(0.1, abs=1e-5)
+    assert v["irr.guess"][0] == pytest.approx(0.1, abs=1e-5) and v["irr.guess"][0] != 0.1   # interpolated
