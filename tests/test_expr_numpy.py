@@ -99,3 +99,17 @@ def test_scalar_evaluates_plain_numbers_at_month_zero_without_a_warning():
         assert scalar(If(MonthIndex().gt(0), Num(1) / Num(0), Num(5) * MonthIndex() + 7)) == 7.0
     with pytest.raises(KeyError, match=r"scalar\(\) cannot evaluate assumption 'plus__price'"):
         scalar(Param("plus__price") * 2)
+
+
+def test_a_running_last_month_row(ctx):
+    """reductions.LastMonth: the last month so far whose flag equals the value (NaN before the first),
+    the helper row's cached value; x is 1, 2, 3, 4, so x ≥ 3 holds from month 2."""
+    from cashcast.models.analysis.reductions import NONE, Flag, LastMonth
+    flag = Flag("flag.big", "x at least 3", LineRef("x").ge(3))
+    ones, zeros = LastMonth(flag, 1), LastMonth(flag, 0)
+    assert ones.np(ctx).shape == (4, 1)
+    assert np.array_equal(ones.np(ctx).ravel(), [np.nan, np.nan, 2, 3], equal_nan=True)
+    assert zeros.np(ctx).ravel().tolist() == [0, 1, 1, 1]
+    assert ones.key == "flag.big.last_1" and zeros.label == f"Last month number so far with flag.big = 0 ({NONE}: not yet)"
+    assert ones.xl("D88", "D$3", "C91") == "=IF(D88=1,D$3,C91)"
+    assert zeros.xl("D88", "D$3", None) == f'=IF(D88=0,D$3,"{NONE}")'
