@@ -27,7 +27,7 @@ from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.statements.ownership import round_terms
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.report import excel_bytes
-from cashcast.reports.excel.formulas import ExcelContext
+from cashcast.reports.excel.formulas import ExcelContext, KpiContext
 from cashcast.reports.excel.layout import SINCE_KEY
 from cashcast.models.analysis.kpis import KPIS
 from tests.excel_checks import (
@@ -467,3 +467,60 @@ def test_the_irr_search_values_find_ten_percent_a_month():
     assert np.flatnonzero(~np.isnan(v["irr.fine_distance"])).tolist() == [18] and v["irr.fine_bracket"][0] == 19
     assert v["irr.fine_distance"][18] == pytest.approx(0.1, abs=1e-5)
     assert v["irr.guess"][0] == pytest.approx(0.1, abs=1e-5) and v["irr.guess"][0] != 0.1   # interpolated
+
+
+# Every key figure's Excel formula on a small sheet (months in D:I, month numbers on row 3, dates on row 4;
+# closing cash, cumulative operating cash flow, operating cash flow, its TTM on rows 11–14; the below-the-
+# floor and break-even flags on rows 31–32; their running last-month rows on 41–43), each read against its
+# reduction's docstring. The LibreOffice parity tests check what they compute, on the whole report, too
+# slowly for `make mutate` to reach each mutant of the reductions' formulas.
+KPI_FORMULAS = {
+    "cash_out_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$31:$I$31,0)),"never")',
+    "cash_recovers_month": ('=IF(ISTEXT($I$41),"n/a",IF($I$41>=MAX($D$3:$I$3),"never",'
+                            'INDEX($D$4:$I$4,1,MATCH($I$41+1,$D$3:$I$3,0))))'),
+    "runway_months": '=IFERROR(MATCH(1,$D$31:$I$31,0)-1,"never")',
+    "cash_low": "=MIN($D$11:$I$11)",
+    "cash_low_month": "=INDEX($D$4:$I$4,1,MATCH(MIN($D$11:$I$11),$D$11:$I$11,0))",
+    "funding_gap": "=MAX(0,settings__minimum_cash-MIN($D$11:$I$11))",
+    "raise_by_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$31:$I$31,0)),"never")',
+    "months_short": "=SUM($D$31:$I$31)",
+    "runway_at_horizon_months": (
+        '=IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
+        '>LONGEST_MONTHS,"never",INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))),"never")'),
+    "runway_at_horizon_month": (
+        '=IF($I$31=1,IF(ISTEXT($I$42),INDEX($D$4:$I$4,1,1),INDEX($D$4:$I$4,1,MATCH($I$42+1,$D$3:$I$3,0))),'
+        'IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
+        '>LONGEST_MONTHS,"never",DATE(YEAR($I$4),MONTH($I$4)+1+INT(MAX(0,I11-settings__minimum_cash)'
+        '/(-AVERAGE($G$13:$I$13))),1)),"never"))'),
+    "break_even_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$32:$I$32,0)),"never")',
+    "sustained_break_even_month": ('=IF(ISTEXT($I$43),"n/a",IF($I$43>=MAX($D$3:$I$3),"never",'
+                                   'INDEX($D$4:$I$4,1,MATCH($I$43+1,$D$3:$I$3,0))))'),
+    "returns_to_loss_month": (
+        '=IF(ISNA(MATCH(1,$D$32:$I$32,0)),"n/a",IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$32:$I$32,0)'
+        '+MATCH(0,INDEX($D$32:$I$32,1,MATCH(1,$D$32:$I$32,0)+1):$I$32,0)),"never"))'),
+    "peak_funding_need": "=MAX(0,-MIN($D$12:$I$12))",
+    "npv": "=NPV(((1+settings__discount_rate)^(1/MONTHS_PER_YEAR)-1),$E$13:$I$13)+D13",
+    "irr": "IRR_OF_operating_cash_flow",   # the cell of the IRR search of that line (irr.py, tested above)
+    "ending_cash": "=I11",
+}
+
+
+def test_every_key_figure_s_formula_on_a_small_sheet():
+    from cashcast.models.analysis.kpis import flags, marks, named
+    rows = {"closing_cash": 10, "cumulative_operating_cash_flow": 11, "operating_cash_flow": 12,
+            "ttm_operating_cash_flow": 13}
+    flag_rows = {"flag.below_minimum_cash": 30, "flag.break_even": 31}
+    mark_rows = {"flag.below_minimum_cash.last_1": 40, "flag.below_minimum_cash.last_0": 41,
+                 "flag.break_even.last_0": 42}
+    assert {f.key for f in flags()} == set(flag_rows) and {m.key for m in marks()} == set(mark_rows)
+    ctx = KpiContext(rows, flag_rows, 3, 8, 3, lambda line: f"IRR_OF_{line}", mark_rows=mark_rows)
+    assert {k.name: k.definition.xl(ctx) for k in KPIS} == KPI_FORMULAS
+    one_month = KpiContext(rows, flag_rows, 3, 3, 3, lambda line: f"IRR_OF_{line}", mark_rows=mark_rows)
+    assert named("npv").definition.xl(one_month) == "=D13"    # nothing to discount
+    # a runway date without the below-the-floor flag is the date after the horizon alone
+    from cashcast.models.analysis.reductions import RunwayAtHorizon
+    date_only = RunwayAtHorizon("closing_cash", "operating_cash_flow", "settings__minimum_cash", True)
+    assert date_only.xl(ctx) == (
+        '=IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
+        '>LONGEST_MONTHS,"never",DATE(YEAR($I$4),MONTH($I$4)+1+INT(MAX(0,I11-settings__minimum_cash)'
+        '/(-AVERAGE($G$13:$I$13))),1)),"never")')

@@ -324,3 +324,8 @@ def test_the_runway_reads_its_cash_its_burn_and_its_flag_s_lines():
     runway = RunwayAtHorizon("closing_cash", "operating_cash_flow", "settings__minimum_cash", True, below=below)
     assert runway.lines() == {"closing_cash", "operating_cash_flow", "reserve"}
     assert RunwayAtHorizon("cash", "flow", "floor", False).lines() == {"cash", "flow"}
+    # its helper rows: the flag wherever it is given, the flag's running last 0 only for the date
+    assert runway.flags() == (below,) and [(m.flag, m.value) for m in runway.marks()] == [(below, 0)]
+    months = RunwayAtHorizon("closing_cash", "operating_cash_flow", "settings__minimum_cash", False, below=below)
+    assert months.flags() == (below,) and months.marks() == ()
+    assert RunwayAtHorizon("cash", "flow", "floor", True).flags() == () == RunwayAtHorizon("c", "f", "x", True).marks()
