@@ -79,6 +79,11 @@ GROUPS = {
         "cashcast/models/analysis/reductions.py",
         "cashcast/reports/excel/formulas.py",
         "cashcast/reports/excel/irr.py",
+        # the writer's formula storage (every formula cell goes through it) and the layout the formulas'
+        # references are computed from; models/engine/constants.py has no function, only module-level
+        # Const values, which mutmut does not mutate (every formula test reads them through Const)
+        "cashcast/reports/excel/worksheet.py",
+        "cashcast/reports/excel/layout.py",
     ], FAST_TESTS + KIND_TESTS + ["tests/test_excel_parity.py"]),
     # modules the v2 house and financial core added: defined names, annual folds, yearly KPIs
     "v2": ([
@@ -127,6 +132,15 @@ KILLED = {1, 3, 36, 37, -24, 24, 152, 255}   # a test failed, or the mutant hung
 # slow survivor can hit the wall-clock bound, so a timed-out mutant counts as not decided (neither
 # killed nor survived) and ``--survivors`` runs it again.
 TIMED_OUT = {-24, 24}
+# Functions that run only while their module is imported: expr._folded makes a named constant's operators
+# as the class Const is defined. mutmut imports the code once and forks a process per mutant, switching the
+# mutant on in the fork, after the import: such a mutant is never switched on and always "survives". Each
+# of them that mutmut lets through is therefore run again in a fresh pytest process, in the staged
+# mutants/ folder, with the mutant switched on from the start (MUTANT_UNDER_TEST), and that result counts:
+# {mutant glob: the tests it runs}.
+AT_IMPORT = {"cashcast.models.engine.expr.x__folded__mutmut_*": ["tests/test_expr_numpy.py"]}
+TIMED_OUT_AT_IMPORT = "timed out"
+AT_IMPORT_RESULTS = "at_import.json"   # {mutant: [pytest's exit code, mtime of the mutated file]}
 
 
 def stage(group: str) -> Path:
@@ -166,13 +180,64 @@ def stage(group: str) -> Path:
     return stage_dir
 
 
-def results(stage_dir: Path) -> dict[str, int | None]:
+def mutmut_results(stage_dir: Path) -> dict[str, int | None]:
     """{mutant name: exit code} from mutmut's per-file records."""
     out: dict[str, int | None] = {}
     for meta in (stage_dir / "mutants").rglob("*.meta"):
         data = json.loads(meta.read_text())
         out.update(data.get("exit_code_by_key", {}))
     return out
+
+
+def results(stage_dir: Path) -> dict[str, int | None]:
+    """mutmut's results, an import-time mutant's (that mutmut ran and let through) replaced by its own run."""
+    out = mutmut_results(stage_dir)
+    at_import = stage_dir / AT_IMPORT_RESULTS
+    if at_import.exists():
+        for name, (code, _mtime) in json.loads(at_import.read_text()).items():
+            if out.get(name, None) is not None and out[name] not in KILLED:
+                out[name] = code
+    return out
+
+
+def _mutated_file(stage_dir: Path, name: str) -> Path:
+    return stage_dir / "mutants" / (module_of(name).replace(".", "/") + ".py")
+
+
+def run_at_import(stage_dir: Path, env: dict[str, str], again: bool) -> None:
+    """Run each import-time mutant (:data:`AT_IMPORT`) that mutmut let through in a fresh pytest process
+    with the mutant on from the start, and record pytest's verdict. A run without a mutant must pass first."""
+    path = stage_dir / AT_IMPORT_RESULTS
+    done = json.loads(path.read_text()) if path.exists() else {}
+    known = mutmut_results(stage_dir)
+    todo = {}
+    for pattern, tests in AT_IMPORT.items():
+        for name in sorted(n for n in known if fnmatch.fnmatch(n, pattern)):
+            mtime = _mutated_file(stage_dir, name).stat().st_mtime
+            fresh = (name in done and done[name][1] == mtime and done[name][0] not in (None, -24)
+                     and not (again and done[name][0] == 0))   # --survivors: a survivor's run again
+            if known[name] is not None and known[name] not in KILLED and not fresh:
+                todo[name] = (tests, mtime)
+    pytest = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    clean: dict[tuple[str, ...], int] = {}
+    for name, (tests, mtime) in todo.items():
+        if tuple(tests) not in clean:
+            clean[tuple(tests)] = subprocess.run(pytest + tests, cwd=stage_dir / "mutants", capture_output=True,
+                                                 env=dict(env, MUTANT_UNDER_TEST="")).returncode
+        if clean[tuple(tests)] != 0:
+            print(f"at import: {' '.join(tests)} fail without a mutant; {name} not run")
+            continue
+        try:
+            code = subprocess.run(pytest + tests, cwd=stage_dir / "mutants", capture_output=True, timeout=900,
+                                  env=dict(env, MUTANT_UNDER_TEST=name)).returncode
+        except subprocess.TimeoutExpired:
+            code = TIMED_OUT_AT_IMPORT
+        # 0: the tests pass (survived); 1: a test fails, 2–4: collection or conftest's import fails (killed: the
+        # same run passed without the mutant); a hang is not decided
+        done[name] = [0 if code == 0 else 1 if code in (1, 2, 3, 4) else -24 if code == TIMED_OUT_AT_IMPORT else None,
+                      mtime]
+        print(f"at import: {name}: {'survived' if code == 0 else 'killed' if code in (1, 2, 3, 4) else code}")
+        path.write_text(json.dumps(done, indent=1, sort_keys=True))
 
 
 def equivalents() -> dict[str, str]:
@@ -262,7 +327,7 @@ def main(argv=None) -> int:
         stage_dir = stage(group)
         if not args.no_run:
             mutmut = Path(sys.executable).with_name("mutmut")
-            command = ["nice", "-n", "19", str(mutmut), "run", "--max-children", str(args.jobs)]
+            command = ["nice", "-n", os.environ.get("CASHCAST_MUTATION_NICE", "19"), str(mutmut), "run", "--max-children", str(args.jobs)]
             known = results(stage_dir)
             names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)
                             and not (args.pending and known[n] is not None)})
@@ -280,6 +345,7 @@ def main(argv=None) -> int:
             done = subprocess.run(command + names, cwd=stage_dir, env=env)
             if done.returncode != 0:
                 print(f"mutmut ({group}) exited with {done.returncode}")
+            run_at_import(stage_dir, env, args.survivors)
         codes.update(results(stage_dir))
     return report(codes, args.min, args.group or list(GROUPS))
 

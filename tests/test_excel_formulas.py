@@ -27,7 +27,7 @@ from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.statements.ownership import round_terms
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.report import excel_bytes
-from cashcast.reports.excel.formulas import ExcelContext
+from cashcast.reports.excel.formulas import ExcelContext, KpiContext
 from cashcast.reports.excel.layout import SINCE_KEY
 from cashcast.models.analysis.kpis import KPIS
 from tests.excel_checks import (
@@ -65,6 +65,11 @@ PRIMITIVES = [
     ("MonthsSince", MonthsSince(Param("plus__start_month")),
      "((YEAR(F$4)-YEAR(plus__start_month))*MONTHS_PER_YEAR+MONTH(F$4)-MONTH(plus__start_month))"),
     ("MonthsSince helper row", MonthsSince(Param("plus__start_month")), "F9", {"plus__start_month": 8}),
+    # a date that is not an assumption has no helper row, even where a row's key has its name
+    ("MonthsSince of a line", MonthsSince(LineRef("b")),
+     "((YEAR(F$4)-YEAR(F7))*MONTHS_PER_YEAR+MONTH(F$4)-MONTH(F7))", {"b": 8}),
+    ("MonthsSince of a number", MonthsSince(Num(44927)),
+     "((YEAR(F$4)-YEAR(44927))*MONTHS_PER_YEAR+MONTH(F$4)-MONTH(44927))"),
     ("Const", LineRef("a") / MONTHS_PER_YEAR, "(F6/MONTHS_PER_YEAR)"),
     ("Between", Between(MonthIndex(), Num(1), Num(3)), "(((F$3>=1)*1)*((F$3<=3)*1))"),
     ("RollingSum short", RollingSum("a", 12), "SUM(D6:F6)"),
@@ -294,6 +299,26 @@ def test_writing_raises_no_xlsxwriter_warning(report):
         excel_bytes(run)
 
 
+# The writer's formula storage: the fast path must store what XlsxWriter's own preparation stores, with
+# and without future functions, for a formula that needs no rewriting and for each kind that does
+# (a dynamic-array function, a future function such as LET, array braces, XlsxWriter's \SINGLE\( pattern).
+# test_speed.py compares the whole workbooks' bytes; this quick form runs under `make mutate`.
+STORED = ["=SUM(B4:M4)*12", "{=MAX(A1:A3)}", "=SORT(A1:A3)", "=LET(x,1,x)", "=TINGLE(A1)", "=_xlfn.STDEV.S(A1:A9)",
+          "=IF(A1<0,A1,0)"]
+
+
+@pytest.mark.parametrize("future", [False, True])
+def test_formulas_are_stored_as_xlsxwriter_stores_them(future):
+    from xlsxwriter.worksheet import Worksheet
+
+    from cashcast.reports.excel.worksheet import FinalFormulaWorksheet
+    ours, theirs = FinalFormulaWorksheet(), Worksheet()
+    ours.use_future_functions = theirs.use_future_functions = future
+    assert [ours._prepare_formula(f) for f in STORED] == [theirs._prepare_formula(f) for f in STORED]
+    assert [ours._prepare_formula(f, True) for f in STORED] == [theirs._prepare_formula(f, True) for f in STORED]
+    assert ours._prepare_formula("{=MAX(A1:A3)}") == "MAX(A1:A3)"   # braces and "=" gone, nothing else
+
+
 # ------------------------------------------------------------------------------------------------
 # Text stays text; the command line; a subset of scenarios
 # ------------------------------------------------------------------------------------------------
@@ -355,3 +380,147 @@ def test_a_date_assumption_is_a_real_date_in_the_report(tmp_path):
     (r,) = [r for r in ws.iter_rows(min_row=6) if r[header["Defined name"]].value == "seed_round__month"]
     assert r[header["base"]].value == dt.datetime(2025, 7, 1)
     assert r[header["base"]].number_format == "yyyy-mm"
+
+
+# The scenario comparison's formula builders, each branch in full (the doctests show one; the LibreOffice
+# parity test checks what they compute, but only the whole report, too slowly for `make mutate`)
+def test_comparison_formulas_in_each_branch():
+    from cashcast.reports.excel import formulas as xf
+    assert xf.difference("E8", "$D8", False) == '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),E8-$D8,"n/a")'
+    assert xf.difference("E8", "$D8", True) == ('=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),(YEAR(E8)-YEAR($D8))'
+                                                '*MONTHS_PER_YEAR+MONTH(E8)-MONTH($D8),"n/a")')
+    assert xf.rank_score("D8", 1, None) == '=IF(ISNUMBER(D8),D8,"n/a")'
+    assert xf.rank_score("D8", -1, "(LONGEST_MONTHS+1)") == "=IF(ISNUMBER(D8),-D8,-(LONGEST_MONTHS+1))"
+    assert xf.rank_score("D8", 1, "(LONGEST_MONTHS+1)") == "=IF(ISNUMBER(D8),D8,(LONGEST_MONTHS+1))"
+    assert xf.stable_rank("$D$40:$F$40", "D40", None) == (
+        "=IF(ISNUMBER(D40),1+SUMPRODUCT(($D$40:$F$40>D40)*1)-(COLUMNS($D$40:$F$40)-COUNT($D$40:$F$40)),"
+        "1+COUNT($D$40:$F$40))")
+
+
+def test_a_flag_cell_is_its_comparison_times_one_and_a_product_of_comparisons_as_it_renders():
+    from cashcast.models.analysis.reductions import Flag
+    below = Flag("k", "a below the price", LineRef("a").lt(Param("plus__price")))
+    window = Flag("w", "a ≥ 0 in a full window", LineRef("a").ge(0) * MonthIndex().ge(11), words="a ≥ 0, month ≥ 11")
+    assert below.xl(CTX) == "=(F6<plus__price)*1"
+    assert window.xl(CTX) == "=(((F6>=0)*1)*((F$3>=11)*1))"
+    assert below.text == "a < plus__price" and window.text == "a ≥ 0, month ≥ 11"
+    assert Flag("n", "b over 2.5", LineRef("b").gt(2.5)).text == "b > 2.5"
+
+
+# The IRR search's helper rows (reports/excel/irr.py): each formula's text on a small layout worked out by
+# hand (rows 21–32 in Excel's numbering, the search from column D, three months of flows in D11:F11), and
+# numpy's cached values for flows −100, 0, 121, whose IRR is 10% a month exactly ((1 + r)² = 1.21)
+def _search_cells():
+    from cashcast.reports.excel.irr import ROWS as IRR_ROWS, SearchCells
+    return SearchCells({key: 20 + i for i, key in enumerate(IRR_ROWS)}, 3, 10, 3, 5)
+
+
+def test_the_irr_search_formulas():
+    cells = _search_cells()
+    f = cells.formulas()
+    assert f["irr.sign"] == ["=SIGN(D11)", "=IF(E11<>0,SIGN(E11),D21)", "=IF(F11<>0,SIGN(F11),E21)"]
+    assert f["irr.sign_changes"] == ["=SUMPRODUCT(($E$21:$F$21*$D$21:$E$21<0)*1)"]
+    assert f["irr.trial"][:3] == ["=0", "=D23+1", "=E23+1"] and len(f["irr.trial"]) == 41
+    assert f["irr.coarse_rate"][2] == "=EXP(IRR_COARSE_FROM+IRR_COARSE_STEP*F$23)-1" and len(f["irr.coarse_rate"]) == 41
+    assert f["irr.coarse_npv"][1] == "=NPV(E24,$E$11:$F$11)+$D$11" and len(f["irr.coarse_npv"]) == 41
+    assert f["irr.coarse_distance"][1] == ('=IF(SIGN(E25)*SIGN(F25)<=0,IFERROR(ABS(E24-E25*(F24-E24)/(F25-E25)),'
+                                          '"none"),"none")') and len(f["irr.coarse_distance"]) == 40
+    assert f["irr.coarse_bracket"] == ["=IF(COUNT($D$26:$AQ$26)=0,1,MATCH(MIN($D$26:$AQ$26),$D$26:$AQ$26,0))"]
+    assert f["irr.fine_rate"][1] == ("=INDEX($D$24:$AR$24,1,$D$27)+(INDEX($D$24:$AR$24,1,$D$27+1)"
+                                     "-INDEX($D$24:$AR$24,1,$D$27))*E$23/IRR_FINE_STEPS") and len(f["irr.fine_rate"]) == 21
+    assert f["irr.fine_npv"][0] == "=NPV(D28,$E$11:$F$11)+$D$11" and len(f["irr.fine_npv"]) == 21
+    assert f["irr.fine_distance"][19] == ('=IF(SIGN(W29)*SIGN(X29)<=0,IFERROR(ABS(W28-W29*(X28-W28)/(X29-W29)),'
+                                          '"none"),"none")') and len(f["irr.fine_distance"]) == 20
+    assert f["irr.fine_bracket"] == ["=IF(COUNT($D$30:$W$30)=0,1,MATCH(MIN($D$30:$W$30),$D$30:$W$30,0))"]
+    assert f["irr.guess"] == ["=IFERROR(INDEX($D$28:$X$28,1,$D$31)-INDEX($D$29:$X$29,1,$D$31)*(INDEX($D$28:$X$28,1,"
+                              "$D$31+1)-INDEX($D$28:$X$28,1,$D$31))/(INDEX($D$29:$X$29,1,$D$31+1)-INDEX($D$29:$X$29,1,"
+                              "$D$31)),0)"]
+    assert cells.irr() == ('=IF(OR($D$22<>1,COUNT($D$26:$AQ$26)=0),"n/a",IFERROR((1+IRR($D$11:$F$11,$D$32))'
+                           '^MONTHS_PER_YEAR-1,"n/a"))')
+
+
+def test_the_irr_search_formulas_of_one_month():
+    from cashcast.reports.excel.irr import ROWS as IRR_ROWS, SearchCells
+    one = SearchCells({key: 20 + i for i, key in enumerate(IRR_ROWS)}, 3, 10, 3, 3)
+    assert one.npv("D24") == "=$D$11" and one.sign_changes() == "=0" and one.formulas()["irr.sign"] == ["=SIGN(D11)"]
+
+
+def test_the_irr_search_values_find_ten_percent_a_month():
+    import math
+
+    import numpy as np
+
+    from cashcast.reports.excel.irr import search_values
+    v = search_values(np.array([-100.0, 0.0, 121.0]))
+    coarse = [math.exp(-0.5 + 0.05 * k) - 1 for k in range(41)]   # −39.3% … +348.2% a month
+    assert v["irr.trial"].tolist() == list(range(41))
+    assert v["irr.coarse_rate"] == pytest.approx(coarse, abs=1e-15)
+    assert v["irr.coarse_npv"][10] == 21.0                              # at 0%: −100 + 121
+    assert v["irr.coarse_npv"][12] == pytest.approx(-100 + 121 / math.exp(0.2), abs=1e-12)   # (1 + r)² = e^0.2
+    assert v["irr.sign"].tolist() == [-1, -1, 1] and v["irr.sign_changes"].tolist() == [1]
+    # 10% lies between e^0.05 − 1 = 5.13% and e^0.10 − 1 = 10.52%: the 12th bracket, the only sign change
+    assert np.flatnonzero(~np.isnan(v["irr.coarse_distance"])).tolist() == [11] and v["irr.coarse_bracket"][0] == 12
+    fine = [coarse[11] + (coarse[12] - coarse[11]) * i / 20 for i in range(21)]
+    assert v["irr.fine_rate"] == pytest.approx(fine, abs=1e-15)
+    assert v["irr.fine_npv"] == pytest.approx([-100 + 121 / (1 + r) ** 2 for r in fine], abs=1e-9)
+    # (10% − 5.13%) / 0.27% a step = 18.1 steps: between the 19th and 20th fine rates
+    assert np.flatnonzero(~np.isnan(v["irr.fine_distance"])).tolist() == [18] and v["irr.fine_bracket"][0] == 19
+    assert v["irr.fine_distance"][18] == pytest.approx(0.1, abs=1e-5)
+    assert v["irr.guess"][0] == pytest.approx(0.1, abs=1e-5) and v["irr.guess"][0] != 0.1   # interpolated
+
+
+# Every key figure's Excel formula on a small sheet (months in D:I, month numbers on row 3, dates on row 4;
+# closing cash, cumulative operating cash flow, operating cash flow, its TTM on rows 11–14; the below-the-
+# floor and break-even flags on rows 31–32; their running last-month rows on 41–43), each read against its
+# reduction's docstring. The LibreOffice parity tests check what they compute, on the whole report, too
+# slowly for `make mutate` to reach each mutant of the reductions' formulas.
+KPI_FORMULAS = {
+    "cash_out_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$31:$I$31,0)),"never")',
+    "cash_recovers_month": ('=IF(ISTEXT($I$41),"n/a",IF($I$41>=MAX($D$3:$I$3),"never",'
+                            'INDEX($D$4:$I$4,1,MATCH($I$41+1,$D$3:$I$3,0))))'),
+    "runway_months": '=IFERROR(MATCH(1,$D$31:$I$31,0)-1,"never")',
+    "cash_low": "=MIN($D$11:$I$11)",
+    "cash_low_month": "=INDEX($D$4:$I$4,1,MATCH(MIN($D$11:$I$11),$D$11:$I$11,0))",
+    "funding_gap": "=MAX(0,settings__minimum_cash-MIN($D$11:$I$11))",
+    "raise_by_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$31:$I$31,0)),"never")',
+    "months_short": "=SUM($D$31:$I$31)",
+    "runway_at_horizon_months": (
+        '=IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
+        '>LONGEST_MONTHS,"never",INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))),"never")'),
+    "runway_at_horizon_month": (
+        '=IF($I$31=1,IF(ISTEXT($I$42),INDEX($D$4:$I$4,1,1),INDEX($D$4:$I$4,1,MATCH($I$42+1,$D$3:$I$3,0))),'
+        'IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
+        '>LONGEST_MONTHS,"never",DATE(YEAR($I$4),MONTH($I$4)+1+INT(MAX(0,I11-settings__minimum_cash)'
+        '/(-AVERAGE($G$13:$I$13))),1)),"never"))'),
+    "break_even_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$32:$I$32,0)),"never")',
+    "sustained_break_even_month": ('=IF(ISTEXT($I$43),"n/a",IF($I$43>=MAX($D$3:$I$3),"never",'
+                                   'INDEX($D$4:$I$4,1,MATCH($I$43+1,$D$3:$I$3,0))))'),
+    "returns_to_loss_month": (
+        '=IF(ISNA(MATCH(1,$D$32:$I$32,0)),"n/a",IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$32:$I$32,0)'
+        '+MATCH(0,INDEX($D$32:$I$32,1,MATCH(1,$D$32:$I$32,0)+1):$I$32,0)),"never"))'),
+    "peak_funding_need": "=MAX(0,-MIN($D$12:$I$12))",
+    "npv": "=NPV(((1+settings__discount_rate)^(1/MONTHS_PER_YEAR)-1),$E$13:$I$13)+D13",
+    "irr": "IRR_OF_operating_cash_flow",   # the cell of the IRR search of that line (irr.py, tested above)
+    "ending_cash": "=I11",
+}
+
+
+def test_every_key_figure_s_formula_on_a_small_sheet():
+    from cashcast.models.analysis.kpis import flags, marks, named
+    rows = {"closing_cash": 10, "cumulative_operating_cash_flow": 11, "operating_cash_flow": 12,
+            "ttm_operating_cash_flow": 13}
+    flag_rows = {"flag.below_minimum_cash": 30, "flag.break_even": 31}
+    mark_rows = {"flag.below_minimum_cash.last_1": 40, "flag.below_minimum_cash.last_0": 41,
+                 "flag.break_even.last_0": 42}
+    assert {f.key for f in flags()} == set(flag_rows) and {m.key for m in marks()} == set(mark_rows)
+    ctx = KpiContext(rows, flag_rows, 3, 8, 3, lambda line: f"IRR_OF_{line}", mark_rows=mark_rows)
+    assert {k.name: k.definition.xl(ctx) for k in KPIS} == KPI_FORMULAS
+    one_month = KpiContext(rows, flag_rows, 3, 3, 3, lambda line: f"IRR_OF_{line}", mark_rows=mark_rows)
+    assert named("npv").definition.xl(one_month) == "=D13"    # nothing to discount
+    # a runway date without the below-the-floor flag is the date after the horizon alone
+    from cashcast.models.analysis.reductions import RunwayAtHorizon
+    date_only = RunwayAtHorizon("closing_cash", "operating_cash_flow", "settings__minimum_cash", True)
+    assert date_only.xl(ctx) == (
+        '=IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
+        '>LONGEST_MONTHS,"never",DATE(YEAR($I$4),MONTH($I$4)+1+INT(MAX(0,I11-settings__minimum_cash)'
+        '/(-AVERAGE($G$13:$I$13))),1)),"never")')

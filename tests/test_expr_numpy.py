@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import numpy as np
 import pytest
 
 from cashcast.models.engine.model import NumpyContext
-from cashcast.models.engine.expr import (DaysInMonth, If, LineRef, Max, Min, MonthIndex, MonthsSince, Num, Param, Prev,
-                         RollingSum, Sum, Year, Exp, scalar)
+from cashcast.models.engine.expr import (BinOp, Const, DaysInMonth, Expr, If, LineRef, Max, Min, MonthIndex, MonthsSince,
+                                         Num, Param, Prev, RollingSum, Sum, Year, Exp, scalar)
 from cashcast.models.reading.workbook import load_workbook
 from tests.helpers import row, settings
 
@@ -58,3 +59,57 @@ def test_self_recurrence_in_month_loop(ctx):
     assert ctx.values["y"][:, 0].tolist() == [2, 4, 6, 8]
     ctx.compute("z", Prev("z", Param("a")) + LineRef("x"))  # running sum: the cumsum path
     assert ctx.values["z"][:, 1].tolist() == [4, 6, 9, 13]
+
+
+# A named constant's operators (expr._folded): plain arithmetic on its value against a plain number, on
+# either side, and a node against a node. A constant of 8 against 3 (or 4 where a quotient should be
+# whole) tells every operand order and operator apart: 8 − 3 ≠ 3 − 8, 8 / 4 ≠ 4 / 8, 8 ** 2 ≠ 2 ** 8.
+EIGHT = Const("EIGHT", 8)
+FOLDED = [
+    (lambda: EIGHT + 3, 11), (lambda: 3 + EIGHT, 11), (lambda: EIGHT - 3, 5), (lambda: 3 - EIGHT, -5),
+    (lambda: EIGHT * 3, 24), (lambda: 3 * EIGHT, 24), (lambda: EIGHT / 4, 2), (lambda: 4 / EIGHT, 0.5),
+    (lambda: EIGHT ** 2, 64),
+]
+
+
+@pytest.mark.parametrize("number, expected", FOLDED, ids=["+", "r+", "-", "r-", "*", "r*", "/", "r/", "**"])
+def test_a_constant_folds_against_a_plain_number(number, expected):
+    value = number()
+    assert not isinstance(value, Expr) and value == expected
+
+
+def test_a_constant_against_a_node_builds_the_node(ctx):
+    x = LineRef("x")       # 1, 2, 3, 4
+    nodes = [EIGHT + x, EIGHT - x, EIGHT * x, EIGHT / x, EIGHT ** Num(0.5)]
+    assert [(n.op, n.a) for n in nodes] == [(op, EIGHT) for op in ("+", "-", "*", "/", "^")]
+    assert [n.np(ctx).ravel().tolist() for n in nodes[:4]] == [[9, 10, 11, 12], [7, 6, 5, 4], [8, 16, 24, 32],
+                                                               [8, 4, 8 / 3, 2]]
+    assert float(nodes[4].np(ctx)) == pytest.approx(8 ** 0.5, abs=1e-12)
+
+
+def test_a_number_over_a_node(ctx):
+    node = 12 / LineRef("x")
+    assert isinstance(node, BinOp) and node.op == "/" and isinstance(node.a, Num) and node.b.name == "x"
+    assert node.np(ctx).ravel().tolist() == [12, 6, 4, 3]
+
+
+def test_scalar_evaluates_plain_numbers_at_month_zero_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")     # the unchosen branch divides by zero: no warning either
+        assert scalar(If(MonthIndex().gt(0), Num(1) / Num(0), Num(5) * MonthIndex() + 7)) == 7.0
+    with pytest.raises(KeyError, match=r"scalar\(\) cannot evaluate assumption 'plus__price'"):
+        scalar(Param("plus__price") * 2)
+
+
+def test_a_running_last_month_row(ctx):
+    """reductions.LastMonth: the last month so far whose flag equals the value (NaN before the first),
+    the helper row's cached value; x is 1, 2, 3, 4, so x ≥ 3 holds from month 2."""
+    from cashcast.models.analysis.reductions import NONE, Flag, LastMonth
+    flag = Flag("flag.big", "x at least 3", LineRef("x").ge(3))
+    ones, zeros = LastMonth(flag, 1), LastMonth(flag, 0)
+    assert ones.np(ctx).shape == (4, 1)
+    assert np.array_equal(ones.np(ctx).ravel(), [np.nan, np.nan, 2, 3], equal_nan=True)
+    assert zeros.np(ctx).ravel().tolist() == [0, 1, 1, 1]
+    assert ones.key == "flag.big.last_1" and zeros.label == f"Last month number so far with flag.big = 0 ({NONE}: not yet)"
+    assert ones.xl("D88", "D$3", "C91") == "=IF(D88=1,D$3,C91)"
+    assert zeros.xl("D88", "D$3", None) == f'=IF(D88=0,D$3,"{NONE}")'

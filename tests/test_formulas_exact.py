@@ -313,3 +313,19 @@ def test_irr_is_each_path_s_own_and_null_unless_one_sign_change():
     got = irr(np.array([[-100.0, -100.0, -100.0], [110.0, 120.0, 230.0], [0.0, 0.0, -132.0], [0.0, 0.0, 10.0]]))
     assert got[0] == pytest.approx(1.1 ** 12 - 1, rel=1e-9) and got[1] == pytest.approx(1.2 ** 12 - 1, rel=1e-9)
     assert math.isnan(got[2])
+
+
+def test_the_runway_reads_its_cash_its_burn_and_its_flag_s_lines():
+    """A reduction's lines() are the lines a batch evaluation keeps (kpis.batch_lines); the runway's date
+    reads its flag's lines too, here a line of its own that neither the cash nor the burn is."""
+    from cashcast.models.analysis.reductions import Flag, RunwayAtHorizon
+    from cashcast.models.engine.expr import LineRef
+    below = Flag("flag.x", "reserve below zero", LineRef("reserve").lt(0))
+    runway = RunwayAtHorizon("closing_cash", "operating_cash_flow", "settings__minimum_cash", True, below=below)
+    assert runway.lines() == {"closing_cash", "operating_cash_flow", "reserve"}
+    assert RunwayAtHorizon("cash", "flow", "floor", False).lines() == {"cash", "flow"}
+    # its helper rows: the flag wherever it is given, the flag's running last 0 only for the date
+    assert runway.flags() == (below,) and [(m.flag, m.value) for m in runway.marks()] == [(below, 0)]
+    months = RunwayAtHorizon("closing_cash", "operating_cash_flow", "settings__minimum_cash", False, below=below)
+    assert months.flags() == (below,) and months.marks() == ()
+    assert RunwayAtHorizon("cash", "flow", "floor", True).flags() == () == RunwayAtHorizon("c", "f", "x", True).marks()
