@@ -469,6 +469,7 @@ def _evidence_shares(ws) -> dict:
             part = sum(x for r, x in zip(rows, swings) if ws.cell(r, e0).value == kind)
             out[(ws.title, f"{get_column_letter(c + 1)}{sensitivity_sheet.T_BASE_ROW + 2 + k}")] = (
                 part / total if total else "n/a")
+    return out
 
 
 def _analyst_checks_sheet(ws, run: Run) -> dict:

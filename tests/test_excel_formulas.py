@@ -250,7 +250,8 @@ def test_sheets_charts_panes_and_print_set_up(report):
     run, data, wb, _values = report
     cap = ["Cap table"] if any(t.post is not None for t in round_terms(run.workbook)) else []
     statements = [f"Statements {s}" for s in run.scenarios]
-    fixed = ["Summary", "Assumptions", "Monthly", "Annual", *statements, *cap, "Sources", "Checks"]
+    analyst = ["Analyst checks"] if run.workbook.checks else []   # the assumption workbook's own Checks sheet
+    fixed = ["Summary", "Assumptions", "Monthly", "Annual", *statements, *cap, "Sources", "Checks", *analyst]
     assert wb.sheetnames[:len(fixed)] == fixed
     assert wb.sheetnames[len(fixed):] == [f"Scenario {s}" for s in run.scenarios]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

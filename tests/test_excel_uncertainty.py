@@ -60,7 +60,8 @@ def test_the_uncertainty_sheets_exist_with_their_titles(report):
     k = len(fixed)
     assert wb.sheetnames[k:k + n] == [f"Sensitivity {s}" for s in run.scenarios]
     assert wb.sheetnames[k + n:k + 2 * n] == [f"Simulation {s}" for s in run.scenarios]
-    assert wb.sheetnames[k + 2 * n:] == ["Sources", "Checks"] + [f"Scenario {s}" for s in run.scenarios]
+    analyst = ["Analyst checks"] if run.workbook.checks else []   # the assumption workbook's own Checks sheet
+    assert wb.sheetnames[k + 2 * n:] == ["Sources", "Checks", *analyst] + [f"Scenario {s}" for s in run.scenarios]
     base = run.scenarios[0]
     for s in run.scenarios:
         assert wb[f"Sensitivity {s}"]["A1"].value.startswith(f"Sensitivity of scenario {s}: ")

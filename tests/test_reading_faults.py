@@ -166,13 +166,13 @@ def test_an_undeclared_scenario_column_on_settings_is_an_error(tmp_path):
     any other is a problem that lists the scenarios."""
     assert problems(BAD["undeclared scenario column on the Settings sheet"](tmp_path)) == [
         "settings_col.xlsx:Settings!D1: unknown column 'bull' on the Settings sheet; valid columns: setting, value, "
-        "notes, low, high and a column per scenario declared on the Scenarios sheet (up)"]
+        "notes, low, high, source and a column per scenario declared on the Scenarios sheet (up)"]
 
 
 def test_an_unknown_column_on_scenarios_is_an_error(tmp_path):
     assert problems(BAD["unknown column on the Scenarios sheet"](tmp_path)) == [
         "scen_col.xlsx:Scenarios!C1: unknown column 'owner' on the Scenarios sheet; valid columns: scenario, "
-        "description"]
+        "description, source"]
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)

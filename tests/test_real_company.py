@@ -19,12 +19,22 @@ from tests.bad_workbooks import BAD
 from tests.helpers import ROOT, row, settings
 
 CENT = 0.005
-NYT = "The New York Times, 2024-09; press report of OpenAI's financial documents"
-INFO = "The Information, 2024-07; press report (its reckoning from internal figures)"
-ROUND = "OpenAI's announcement, 2024-10; press reports"
-SOFTBANK = "CNBC and Reuters, 2025-03-31; press reports"
+NYT, INFO, ROUND, SOFTBANK = "NYT", "INFO", "ROUND", "SOFTBANK"   # ids of the Sources sheet typed below
 EST = "estimate (the model's own)"
 UNCHECKED = "not re-checked against the original report"
+# (id, title, title_en, author, publisher, date, location, kind, note): the Sources rows the analyst types in
+# place of the starter's example row. The headlines were not recorded where this was written, so the titles
+# say what each report is rather than quote it.
+REGISTER = [
+    (NYT, "report of OpenAI's financial documents (headline not recorded here)", "", "", "The New York Times",
+     "2024-09", "", "press report", UNCHECKED),
+    (INFO, "reckoning of OpenAI's costs from internal figures (headline not recorded here)", "", "",
+     "The Information", "2024-07", "", "press report", UNCHECKED),
+    (ROUND, "OpenAI's announcement of its funding round", "", "", "OpenAI", "2024-10", "", "company statement",
+     "and the press reports of it; " + UNCHECKED),
+    (SOFTBANK, "reports of the SoftBank-led round", "", "", "CNBC; Reuters", "2025-03-31", "", "press report",
+     UNCHECKED),
+]
 
 # (block, kind, parameter, value, unit, source, notes): what an analyst types, row by row.
 ROWS = [
@@ -86,6 +96,10 @@ def type_into_starter(path):
         settings_sheet.append([name, value, EST])
     scenarios = wb["Scenarios"]
     scenarios.delete_rows(3, scenarios.max_row)
+    sources = wb["Sources"]
+    sources.delete_rows(2, sources.max_row)
+    for entry in REGISTER:
+        sources.append(list(entry))
     wb.save(path)
 
 
@@ -270,7 +284,9 @@ def rows_markdown() -> str:
     out = ["| block | kind | parameter | value | unit | source |", "|---|---|---|---|---|---|"]
     out += [f"| {b} | {k} | `{p}` | {_cell_text(v, u)} | {u} | {s.split(';')[0]} |" for b, k, p, v, u, s, _n in ROWS]
     settings_text = ", ".join(f"`{k}` {_cell_text(v, '')}" for k, v in SETTINGS.items())
-    return "\n".join(out) + f"\n\nSettings: {settings_text}.\n"
+    register = "; ".join(f"`{i}` {publisher}, {date} ({kind})" for i, _t, _e, _a, publisher, date, _l, kind, _n
+                         in REGISTER)
+    return "\n".join(out) + f"\n\nSettings: {settings_text}.\n\nSources sheet: {register}.\n"
 
 
 def test_the_readme_shows_the_rows_typed():
