@@ -355,6 +355,19 @@ CHECKS = {
           A001 + ": in the base case the audience reaches the article's 1 billion visits after its 12-month "
                  "ramp, so from 2025 subscriptions earn the article's $2.4 billion a year"),
     ],
+    # The RMB example's: the articles' figures as the model converts and spreads them (fx_USD 7.2 RMB).
+    "xiaoice_rmb": [
+        K("Entry ticket.funding", "2023-06", 360_000_000, None, None, "",
+          A002 + ": the $50 million entry ticket of a large-model startup at 7.2 RMB a dollar = 360 million RMB"),
+        K("Entry ticket.funding", "2023-06", 720_000_000, None, None, "ticket-100m",
+          A002 + ": the ticket rumoured to rise to $100 million = 720 million RMB"),
+        K("GPU cluster.cost", "2023-07", 50_000_000, None, None, "",
+          A002 + ": 1,000 GPUs at 30,000–50,000 RMB each (50,000 on average) = 50 million RMB, paid when bought"),
+        K("R&D team.cost", "2024", 10_000_000, None, None, "",
+          A002 + ": Caiyun's ceiling of 10 million RMB a year for R&D = 50 people × 200,000 RMB"),
+        K("Rival-scale hardware.cost", "2024-01", 7_200_000_000, None, None, "rival-hardware",
+          A000 + ": about $1 billion a year of GPUs and CPUs to train a ChatGPT rival = 7.2 billion RMB"),
+    ],
 }
 
 

@@ -133,6 +133,16 @@ def test_explain_and_diff(installed):
     assert "D6 ChatGPT Plus.price (subscription): value=20.0" in cashcast(installed, "diff", "--textconv",
                                                                           FLAGSHIP.name).stdout
 
+def test_analysts_checks_from_the_wheel(installed):
+    """`cashcast test` runs the flagship's Checks sheet from the installed wheel, and the wheel declares
+    the pytest plugin that collects them."""
+    done = cashcast(installed, "test", FLAGSHIP.name)
+    assert done.stdout.splitlines()[-1] == "openai.xlsx: 6 check(s), 6 passed, 0 failed"
+    with zipfile.ZipFile(installed.wheel) as zf:
+        points = next(zf.read(n).decode() for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt"))
+    assert "[pytest11]" in points and "cashcast.pytest_plugin" in points
+
+
 # ------------------------------------------------------------------------------------------------
 # pyproject names every package
 # ------------------------------------------------------------------------------------------------
