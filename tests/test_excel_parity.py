@@ -44,15 +44,10 @@ from tests.excel_checks import (
     EXAMPLE_NAMES, as_number, error_cells, example_path, formula_cells, matches, mismatches, open_report,
 )
 
+from cashcast.testing import FORCE_RECALC  # the one LibreOffice recalc-on-load setting
+
 pytestmark = pytest.mark.filterwarnings("ignore:Unable to read chart:UserWarning")
 
-FORCE_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
-<value>0</value></prop></item>
-</oor:items>
-"""
 MONTHS_MOVED = 6
 SAMPLES, SEED = 500, 0   # the Monte Carlo of the reports: small, the sheets' shape is what matters
 VALUE_SHEETS = ("Sensitivity ", "Simulation ")  # each followed by a scenario's name
