@@ -26,7 +26,8 @@ from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # 
 # Each command's module is imported when the command runs, so that `--version` reads no model code and
 # `check` none of the reports' (matplotlib, XlsxWriter, Jinja2 are imported by the stages that use them).
 COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve",
-            "explain": "explain:cmd_explain", "diff": "diff:cmd_diff", "test": "test:cmd_test"}
+            "explain": "explain:cmd_explain", "diff": "diff:cmd_diff", "test": "test:cmd_test",
+            "sweep": "sweep:cmd_sweep"}
 
 
 def command(name: str):
@@ -147,6 +148,18 @@ def add_test(sub) -> None:
     add_manners(t)
 
 
+def add_sweep(sub) -> None:
+    w = sub.add_parser("sweep", help="every combination of workbooks × scenarios × a parameter grid, on Dask",
+                       description="Evaluate a sweep spec (TOML: workbooks, scenarios, grid, samples, seed, "
+                                   "chunk) into a Parquet dataset partitioned by workbook and scenario, "
+                                   "and a summary (CSV, HTML). Re-running resumes.")
+    w.add_argument("spec", help="the sweep spec, e.g. sweep.toml")
+    w.add_argument("--out", default=None, help="output folder (default out/<spec stem>/)")
+    w.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                   help="a Dask distributed scheduler (default: Dask's local scheduler in this process)")
+    w.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary line")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cashcast", description="Assumption workbooks → cash-flow, "
                                 "break-even and runway models and investor reports.")
@@ -158,6 +171,7 @@ def parser() -> argparse.ArgumentParser:
     add_solve(sub)
     add_explain_and_diff(sub)
     add_test(sub)
+    add_sweep(sub)
     return p
 
 

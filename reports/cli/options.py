@@ -101,9 +101,20 @@ def count(text: str) -> int:
     return n
 
 
+@dataclass(frozen=True)
+class SweepOptions:
+    """``cashcast sweep``: the spec (TOML), the output folder (None: ``out/<spec stem>``), the Dask
+    scheduler's address (None: in-process); ``quiet``: no progress bar or summary line."""
+
+    spec: Path
+    out: Path | None = None
+    scheduler: str | None = None
+    quiet: bool = False
+
+
 OPTIONS = {"run": RunOptions, "check": CheckOptions, "new": NewOptions, "solve": SolveOptions,
-           "test": TestOptions}
-PATHS = {"workbook", "out", "dir"}  # fields typed as paths
+           "test": TestOptions, "sweep": SweepOptions}
+PATHS = {"workbook", "out", "dir", "spec"}  # fields typed as paths
 
 
 def from_namespace(ns: argparse.Namespace) -> RunOptions | CheckOptions | NewOptions | SolveOptions:
@@ -112,7 +123,7 @@ def from_namespace(ns: argparse.Namespace) -> RunOptions | CheckOptions | NewOpt
     values = {}
     for f in fields(cls):
         value = getattr(ns, f.name)
-        if f.name in PATHS:
+        if f.name in PATHS and value is not None:
             value = Path(value)
         elif f.name == "workbooks":
             value = [Path(v) for v in value]
