@@ -24,6 +24,7 @@ scenarios × grid points; this module is what a worker runs, with no file, Dask 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,9 +33,11 @@ from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.batch import blocks_of_columns, evaluate_kpis
 from cashcast.models.analysis.distributions import sample, uncertain_rows
 from cashcast.models.analysis.scenarios import run_workbook
-from cashcast.models.analysis.simulation import row_percentiles, summarise
+from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED, row_percentiles, summarise
+from cashcast.models.analysis.solve import parse_amount
 from cashcast.models.engine.model import Model, build_model
 from cashcast.models.engine.names import setting_name
+from cashcast.models.reading.cells import parse_date, range_problem
 from cashcast.models.reading.data import Row, Workbook
 from cashcast.models.reading.specs import SCENARIO_SETTINGS
 
@@ -56,6 +59,30 @@ def find_target(wb: Workbook, text: str) -> Row | None:
     """
     norm = ".".join(p.strip() for p in " ".join(text.split()).split(".")).lower()
     return target_rows(wb).get(norm)
+
+
+def typed_value(row: Row, x) -> tuple[float | None, str | None]:
+    """A grid value as the workbook holds it (a fraction, a month ordinal, a number), or why not.
+
+    >>> r = Row(0, "B", "k", "p", "p", None, "percent", "%", None, 0.1, None, None, None, None, "", "")
+    >>> typed_value(r, "15%"), typed_value(r, 0.2), typed_value(r, 15)
+    ((0.15, None), (0.2, None), (None, 'value 15 is outside 0%–100%; type a share such as 1% or 0.01'))
+    """
+    if row.dimension == "date":
+        value, err = parse_date(x if isinstance(x, (str, dt.date)) else str(x))
+        return (None, f"'{x}' is not a month such as 2025-06") if err or value is None else (float(value), None)
+    if isinstance(x, dt.date):
+        return None, f"{x} is a date; {row.label} takes {row.unit}"
+    if isinstance(x, str):
+        text = x.strip()
+        pct = row.dimension in ("percent", "rate") and text.endswith("%")
+        value = parse_amount(text[:-1] if pct else text)
+        if value is None:
+            return None, f"'{x}' is not a value for {row.label} ({row.unit})"
+        x = value / 100.0 if pct else value
+    x = float(x)
+    why = range_problem(x, row.dimension, "value")
+    return (None, why) if why else (x, None)
 
 
 def with_overrides(wb: Workbook, values: dict[str, float]) -> Workbook:
@@ -195,5 +222,5 @@ def _toy() -> Workbook:
     return Workbook("toy.xlsx", Path("toy.xlsx"), s, [], {}, [Scenario("base", ""), Scenario("lean", "")])
 
 
-__all__ = ["Block", "Summary", "combination", "combination_seed", "evaluate_block", "find_target",
-           "scenario_kpis", "summarise_combination", "target_rows", "with_overrides"]
+__all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "Block", "Summary", "combination", "combination_seed", "evaluate_block", "find_target",
+           "scenario_kpis", "summarise_combination", "target_rows", "typed_value", "with_overrides"]

@@ -34,13 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-from cashcast.models.analysis.simulation import DEFAULT_SAMPLES, DEFAULT_SEED
 from cashcast.models.analysis.distributions import BLOCK
-from cashcast.models.analysis.sweep import find_target
-from cashcast.models.analysis.solve import parse_amount
+from cashcast.models.analysis.sweep import DEFAULT_SAMPLES, DEFAULT_SEED, find_target, typed_value
 from cashcast.models.engine.model import build_model
-from cashcast.models.reading.cells import parse_date, range_problem
-from cashcast.models.reading.data import Row, Workbook
+from cashcast.models.reading.data import Workbook
 from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import load_workbook
 
@@ -209,31 +206,6 @@ def _workbooks(name: str, lines: dict, home: Path, patterns: list[str], problems
     return out
 
 
-def typed_value(row: Row, x) -> tuple[float | None, str | None]:
-    """A grid value as the workbook holds it (a fraction, a month ordinal, a number), or why not.
-
-    >>> from cashcast.models.reading.data import Row
-    >>> r = Row(0, "B", "k", "p", "p", None, "percent", "%", None, 0.1, None, None, None, None, "", "")
-    >>> typed_value(r, "15%"), typed_value(r, 0.2), typed_value(r, 15)
-    ((0.15, None), (0.2, None), (None, 'value 15 is outside 0%–100%; type a share such as 1% or 0.01'))
-    """
-    if row.dimension == "date":
-        value, err = parse_date(x if isinstance(x, (str, dt.date)) else str(x))
-        return (None, f"'{x}' is not a month such as 2025-06") if err or value is None else (float(value), None)
-    if isinstance(x, dt.date):
-        return None, f"{x} is a date; {row.label} takes {row.unit}"
-    if isinstance(x, str):
-        text = x.strip()
-        pct = row.dimension in ("percent", "rate") and text.endswith("%")
-        value = parse_amount(text[:-1] if pct else text)
-        if value is None:
-            return None, f"'{x}' is not a value for {row.label} ({row.unit})"
-        x = value / 100.0 if pct else value
-    x = float(x)
-    why = range_problem(x, row.dimension, "value")
-    return (None, why) if why else (x, None)
-
-
 def plan(spec: Spec) -> tuple[dict[str, Workbook], list[Combination]]:
     """The workbooks (by stem) and every combination; InputError with every workbook's problems and
     every spec problem against the workbooks (a scenario or grid key a workbook lacks, a bad value)."""
@@ -293,4 +265,4 @@ def _resolved(spec: Spec, wb: Workbook, problems: list) -> list | None:
     return out if ok else None
 
 
-__all__ = ["Axis", "Combination", "Spec", "key_lines", "plan", "read_spec", "typed_value"]
+__all__ = ["Axis", "Combination", "Spec", "key_lines", "plan", "read_spec"]
