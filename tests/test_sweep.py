@@ -16,6 +16,7 @@ import pytest
 import cashcast
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.sweep import combination_seed, find_target, with_overrides
+from cashcast.models.reading.problems import InputError
 from cashcast.reports.cli.main import main
 from cashcast.reports.sweep import engine
 from cashcast.reports.sweep.spec import plan, read_spec
@@ -28,12 +29,12 @@ RMB = ROOT / "assumptions" / "xiaoice_rmb.xlsx"
 SAMPLES, SEED = 300, 11
 
 
-def write_spec(folder, chunk=128, paths=True, extra=""):
+def write_spec(folder, chunk=128, paths=True, extra="", seed=SEED):
     spec = folder / "sweep.toml"
     spec.write_text(f'''workbooks = ["{OPENAI.as_posix()}"]
 scenarios = ["base", "ads-15pct"]
 samples = {SAMPLES}
-seed = {SEED}
+seed = {seed}
 chunk = {chunk}
 percentile_paths = {"true" if paths else "false"}
 {extra}
@@ -125,6 +126,16 @@ def test_a_different_chunk_size_gives_the_same_tables(local, tmp_path):
     assert report.chunks == 8
     pd.testing.assert_frame_equal(table(out), table(tmp_path / "out"), check_exact=True)
     pd.testing.assert_frame_equal(table(out, "paths"), table(tmp_path / "out", "paths"), check_exact=True)
+    *_, resumed = swept(write_spec(tmp_path, chunk=512), tmp_path / "out")  # another chunk size resumes
+    assert len(resumed.skipped) == 2 and resumed.chunks == 0
+
+
+def test_an_output_folder_of_another_sweep_is_refused(local, tmp_path):
+    *_, out = local
+    before = sorted(p.stat().st_mtime_ns for p in out.rglob("*"))
+    with pytest.raises(InputError, match="holds another sweep"):
+        swept(write_spec(tmp_path, seed=SEED + 1), out)
+    assert sorted(p.stat().st_mtime_ns for p in out.rglob("*")) == before
 
 
 def test_two_worker_processes_give_identical_results(local, tmp_path):

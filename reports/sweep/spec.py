@@ -185,7 +185,9 @@ def read_spec(path: Path) -> Spec:
                 _whole(name, lines, data, "seed", DEFAULT_SEED, 0, problems),
                 _whole(name, lines, data, "chunk", BLOCK, 1, problems), paths_flag is True, lines,
                 problems=problems)
-    spec.digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    same = {k: v for k, v in data.items() if k != "chunk"}  # the chunk size does not change results
+    same["workbooks"] = [str(p.resolve()) for p in paths]
+    spec.digest = hashlib.sha256(json.dumps(same, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return spec
 
 
