@@ -78,6 +78,8 @@ def test_a_grid_equals_the_runs_made_one_by_one(local):
     spec, books, combos, report, out = local
     assert len(combos) == 8 and report.chunks == 8 * 3 and not report.skipped  # 300 samples: 128 + 128 + 44
     kpis, paths = table(out), table(out, "paths")
+    summary = pd.read_csv(out / "summary.csv").set_index("combination")
+    assert summary.index.tolist() == list(range(8))
     for c in combos:
         wb = with_overrides(books[c.stem], c.overrides)
         result = cashcast.run(wb, c.scenario, SAMPLES, combination_seed(SEED, c.index))
@@ -91,6 +93,12 @@ def test_a_grid_equals_the_runs_made_one_by_one(local):
         for name, p in sim.percentiles.items():
             for q in ("p10", "p50", "p90"):
                 assert same(mine.at[name, q], getattr(p, q), False), (c, name, q)
+        line = summary.loc[c.index]
+        assert (line.workbook, line.scenario) == ("openai", c.scenario)
+        assert round(line.ending_cash, 2) == round(float(own["ending_cash"][0]), 2)
+        p10 = result.percentiles(c.scenario).at["cash_out_month", "p10"]
+        assert (None if pd.isna(p10) else str(p10)) == (None if pd.isna(line["cash_out_month.p10"])
+                                                         else line["cash_out_month.p10"])
         fan = paths[paths.combination == c.index]
         assert fan.month.tolist() == sim.fan.months
         for q in ("p10", "p50", "p90"):

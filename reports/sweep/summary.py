@@ -59,7 +59,12 @@ def summary_table(kpis: pd.DataFrame, spec: Spec) -> pd.DataFrame:
         if kpi.simulated is not None and spec.samples > 0:
             for q in QUANTILES:
                 row[f"{kpi.name}.{q}"] = _figure(kpi, d[q], d["start"])
-    return pd.DataFrame([rows[k] for k in sorted(rows)])
+    frame = pd.DataFrame([rows[k] for k in sorted(rows)])
+    for column in frame.columns:  # whole months stay whole in the CSV (117, not 117.0), never empty
+        kpi = next((k for k in registry.KPIS if k.name == column.split(".")[0]), None)
+        if kpi is not None and kpi.kind == "months":
+            frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def _environment() -> jinja2.Environment:
