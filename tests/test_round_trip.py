@@ -1,0 +1,206 @@
+"""Round trips: a workbook opened and saved by LibreOffice or by Gnumeric reads back to the same model.
+
+Every example in assumptions/, the ``cashcast new`` starter, a copy of the flagship carrying a sample of
+every editing aid (:func:`with_aids`: list, dependent-list, number, date, text-length and formula
+validations with input and error messages, workbook- and sheet-scoped defined names, a protected
+lists sheet, a conditional format, a note) and a few bad workbooks of tests/bad_workbooks.py are saved
+as .xlsx by LibreOffice (one soffice call for all of them) and by Gnumeric (``ssconvert``, one call
+each). Then, on each saved copy:
+
+(a) ``cashcast check`` prints the same problems (and the same summary) and exits as on the original;
+(b) the reader gives the same model — every field of settings, rows, blocks, scenarios, sources,
+    correlations and checks — and a run's KPIs agree to the cent;
+(c) every cell keeps its value and the type of it (a date stays a date), every number format is kept
+    (in an equivalent spelling), and every data validation, defined name, conditional format, note,
+    sheet protection and sheet order of the original is there after. The comparison is generic: what
+    other parts of cashcast add to the workbooks is covered without a change here.
+
+What an engine loses that is not ours is scoped below for that engine only, each with the exact loss
+(also listed in the README, "Saving in LibreOffice or Gnumeric").
+
+The Excel report (``cashcast run``'s output) goes through LibreOffice in the same call: it keeps every
+formula, and after LibreOffice's recalculation (its cached values zeroed first) Summary's master check
+still reads TRUE. These tests never skip: without LibreOffice or Gnumeric they fail.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.reading.workbook import read_workbook
+from cashcast.reports.cli.main import main
+from cashcast.reports.excel.assumptions import starter, starter_sources, write_assumption_workbook
+from cashcast.reports.excel.report import excel_bytes
+from tests.bad_workbooks import BAD
+from tests.helpers import EXAMPLES
+from tests.test_excel_parity import recalculate, zero_cached_values
+from tests.test_gnumeric_parity import gnumeric
+
+pytestmark = pytest.mark.filterwarnings("ignore:Workbook contains no default style:UserWarning",
+                                        "ignore:Unable to read chart:UserWarning")
+ENGINES = ("libreoffice", "gnumeric")
+GOOD = [p.stem for p in EXAMPLES] + ["starter", "aids"]
+BAD_CASES = {"every-problem": "every problem at once", "formula-error": "formula with an error",
+             "source-typo": "source id typed wrong", "correlations": "correlations that cannot hold together"}
+UNCACHED = "formula without a cached value"   # LibreOffice calculates it: the advice of the message works
+CASES = GOOD + list(BAD_CASES)
+CENT = 0.005
+REPORT = "report"   # the flagship's Excel report, through LibreOffice only
+MASTER = ("Summary", "C3")   # Summary's master check (tests/excel_checks.py)
+
+
+# ------------------------------------------------------------------------------------------------
+# The workbooks
+# ------------------------------------------------------------------------------------------------
+def _validation(sqref: str, **kw) -> DataValidation:
+    dv = DataValidation(**kw)
+    dv.add(sqref)
+    return dv
+
+
+def with_aids(source: Path, target: Path) -> Path:
+    """A copy of ``source`` (the flagship) with one of each editing aid a workbook may carry."""
+    wb = openpyxl.load_workbook(source)
+    lists = wb.create_sheet("Lists")
+    for r, (kind, param) in enumerate([("subscription", "price"), ("licensing", "audience"),
+                                       ("advertising", None)], 1):
+        lists.cell(r, 1, kind)
+        lists.cell(r, 2, param)
+    lists.protection.sheet = True
+    wb.defined_names["kinds"] = DefinedName("kinds", attr_text="Lists!$A$1:$A$3")
+    wb.defined_names["params_subscription"] = DefinedName("params_subscription", attr_text="Lists!$B$1:$B$2")
+    lists.defined_names["local_kind"] = DefinedName("local_kind", attr_text="Lists!$A$1")
+    ws, settings = wb["Assumptions"], wb["Settings"]
+    for dv in (
+        _validation("B2:B200", type="list", formula1="kinds", allow_blank=True, showErrorMessage=True,
+                    showInputMessage=True, errorTitle="kind", error="unknown kind 'x'; valid kinds: …",
+                    promptTitle="kind", prompt="what the block computes, e.g. subscription"),
+        _validation("C2:C200", type="list", formula1='INDIRECT("params_"&B2)', allow_blank=True,
+                    showErrorMessage=True, error="not a parameter of this kind"),
+        _validation("H2:H200", type="list", formula1='"pert,triangular,uniform,normal,lognormal"',
+                    allow_blank=True, showErrorMessage=True, errorStyle="warning", error="unknown distribution"),
+        _validation("F2:G200", type="decimal", operator="between", formula1="0", formula2="1000000000000",
+                    showErrorMessage=True, showInputMessage=True, prompt="a number, e.g. 20"),
+        _validation("A2:A200", type="custom", formula1="COUNTIF($A$2:$A$200,A2)<100", showErrorMessage=True,
+                    error="too many rows of one block"),
+        _validation("N2:N200", type="textLength", operator="lessThanOrEqual", formula1="500",
+                    showInputMessage=True, prompt="no error alert: Gnumeric keeps this input message only"),
+    ):
+        ws.add_data_validation(dv)
+    settings.add_data_validation(_validation("B2", type="date", operator="greaterThan", formula1="36526",
+                                             showErrorMessage=True, error="a month after 2000"))
+    settings.add_data_validation(_validation("B3", type="whole", operator="between", formula1="1",
+                                             formula2="600", showErrorMessage=True, error="1 to 600 months"))
+    ws.conditional_formatting.add("A2:M200", FormulaRule(formula=['$F2>$G2'],
+                                                         fill=PatternFill("solid", bgColor="FFC7CE")))
+    ws["A1"].comment = Comment("block: a name you choose", "cashcast")
+    wb.save(target)
+    return target
+
+
+def originals(folder: Path) -> dict[str, Path]:
+    """Every case written into ``folder`` under its own file name (the saved copy keeps the name, so
+    the problems' ``WORKBOOK:`` prefixes compare)."""
+    found = {p.stem: Path(shutil.copy(p, folder / p.name)) for p in EXAMPLES}
+    settings, rows, scenarios = starter("starter")
+    found["starter"] = write_assumption_workbook(folder / "starter.xlsx", settings, rows, scenarios, guide=True,
+                                                 sources=starter_sources())
+    found["aids"] = with_aids(EXAMPLES[0], folder / "aids.xlsx")
+    for case, name in [*BAD_CASES.items(), ("uncached", UNCACHED)]:
+        sub = folder / case
+        sub.mkdir()
+        built = BAD[name](sub)
+        found[case] = built.rename(folder / f"{case}.xlsx")
+    report = excel_bytes(run_file(EXAMPLES[0]))
+    found[REPORT] = folder / f"{REPORT}.xlsx"
+    found[REPORT].write_bytes(zero_cached_values(report))
+    return found
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """{(case, engine): saved copy}, and (case, "original") for the original."""
+    folder = tmp_path_factory.mktemp("round_trip")
+    source = folder / "original"
+    source.mkdir()
+    found = originals(source)
+    out = {(case, "original"): path for case, path in found.items()}
+    by_lo = recalculate(list(found.values()), folder / "libreoffice", processes=1)
+    for case, path in found.items():
+        out[case, "libreoffice"] = by_lo[path]
+        if case != REPORT:
+            target = folder / "gnumeric" / path.name
+            target.parent.mkdir(exist_ok=True)
+            gnumeric(path, target)
+            out[case, "gnumeric"] = target
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# (a) the same problems, (b) the same model
+# ------------------------------------------------------------------------------------------------
+def checked(capsys, path: Path) -> tuple[int, str, str]:
+    """``cashcast check``'s exit status, standard output and standard error."""
+    status = main(["check", str(path)])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", CASES)
+def test_check_gives_the_same_problems(saved, capsys, case, engine):
+    before = checked(capsys, saved[case, "original"])
+    assert before[0] == (2 if case in BAD_CASES else 0), before
+    assert checked(capsys, saved[case, engine]) == before
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_formula_without_a_cached_value_is_calculated_by_saving(saved, capsys, engine):
+    """The problem's advice ("open and save it in Excel or LibreOffice") works: the saved copy checks."""
+    status, _out, err = checked(capsys, saved["uncached", "original"])
+    assert status == 2 and "a formula without a calculated value" in err
+    assert checked(capsys, saved["uncached", engine])[0] == 0
+
+
+def plain(obj, skip=("path",)):
+    """A parsed object as nested dicts and lists of its fields (``skip`` left out), to compare whole."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name not in skip}
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    if isinstance(obj, float) and math.isnan(obj):
+        return "NaN"
+    return obj
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", CASES)
+def test_the_reader_gives_the_same_model(saved, case, engine):
+    before = plain(read_workbook(saved[case, "original"]))
+    assert before["sheet_titles"] and (before["rows"] or case in BAD_CASES)
+    assert plain(read_workbook(saved[case, engine])) == before
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", GOOD)
+def test_a_run_gives_the_same_kpis_to_the_cent(saved, case, engine):
+    before, after = run_file(saved[case, "original"]), run_file(saved[case, engine])
+    assert after.scenarios == before.scenarios and set(after.kpis) == set(before.kpis)
+    for name, values in before.kpis.items():
+        for a, b in zip(values.tolist(), after.kpis[name].tolist(), strict=True):
+            assert (a is None and b is None) or (isinstance(a, float) and math.isnan(a) and math.isnan(b)) \
+                or abs(a - b) <= CENT, (name, a, b)
