@@ -65,6 +65,8 @@ FINE = 1 / 3   # added to the aids copy's opening cash: 1,000,000,000.333333 (op
 # LibreOffice's loss: it saves every number to 15 significant digits (1/3 comes back 0.333333333333333;
 # Gnumeric keeps all 17), so its copies are compared with the original's numbers so rounded.
 SIGNIFICANT = {"libreoffice": 15, "gnumeric": None}
+FORMATS = ("0.0%", '"USD "#,##0.00', "[$¥-804]#,##0", "0.00E+00", "#,##0;[Red]-#,##0", '#,##0,,"M"',
+           "_($* #,##0_)", "[h]:mm", "@")
 REPORT = "report"   # the flagship's Excel report, through LibreOffice only
 MASTER = ("Summary", "C3")   # Summary's master check (tests/excel_checks.py)
 
@@ -86,6 +88,8 @@ def with_aids(source: Path, target: Path) -> Path:
                                        ("advertising", None)], 1):
         lists.cell(r, 1, kind)
         lists.cell(r, 2, param)
+    for r, spelling in enumerate(FORMATS, 1):   # formats LibreOffice respells (number_format)
+        lists.cell(r, 3, 1234.5).number_format = spelling
     lists.protection.sheet = True
     lists.sheet_state = "hidden"
     wb.create_sheet("Spare").sheet_state = "veryHidden"
@@ -254,15 +258,20 @@ def test_a_run_gives_the_same_kpis_to_the_cent(saved, case, engine):
 # (c) validations, names, formats, values and the rest of the editing aids
 # ------------------------------------------------------------------------------------------------
 RANGE_TYPES = ("whole", "decimal", "date", "time", "textLength")   # the types an operator applies to
-LITERAL = "-/:()+ "   # characters a number format shows as they are, escaped or not
+LITERAL = "-/:()+$ "   # characters a number format shows as they are, escaped or not
+COLOURS = re.compile(r"\[(black|blue|cyan|green|magenta|red|white|yellow)\]", re.IGNORECASE)
 
 
 def number_format(spelling: str) -> str:
-    """A number format with its needless escapes dropped (LibreOffice writes ``yyyy-mm`` as ``yyyy\\-mm``).
+    """A number format in one spelling of its equivalents, as LibreOffice respells them: a quoted
+    character is an escaped one (``"M"`` is ``\\M``), a literal character needs no escape (``yyyy\\-mm``
+    is ``yyyy-mm``, ``\\$`` is ``$``), a colour's name has no case (``[RED]`` is ``[Red]``).
 
-    >>> number_format("yyyy\\\\-mm") == number_format("yyyy-mm")
-    True
+    >>> [number_format(f) for f in ("yyyy\\-mm", '#,##0,,"M"', "#,##0;[RED]\\-#,##0", '"USD "#,##0')]
+    ['yyyy-mm', '#,##0,,\\\\M', '#,##0;[red]-#,##0', '"USD "#,##0']
     """
+    spelling = re.sub(r'"([^"\\])"', r"\\\1", spelling)
+    spelling = COLOURS.sub(lambda m: m.group(0).lower(), spelling)
     for char in LITERAL:
         spelling = spelling.replace("\\" + char, char)
     return spelling
