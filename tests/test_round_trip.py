@@ -90,6 +90,7 @@ def with_aids(source: Path, target: Path) -> Path:
         lists.cell(r, 2, param)
     for r, spelling in enumerate(FORMATS, 1):   # formats LibreOffice respells (number_format)
         lists.cell(r, 3, 1234.5).number_format = spelling
+    lists["D1"], lists["D2"] = "=COUNTA(A1:A3)", '=IF(COUNTIF(A1:A3,"licensing")=1,"","licensing missing")'
     lists.protection.sheet = True
     lists.sheet_state = "hidden"
     wb.create_sheet("Spare").sheet_state = "veryHidden"
