@@ -14,6 +14,7 @@ import pytest
 
 from cashcast.api import run
 from cashcast.models.reading.known_sources import KNOWN_SOURCES
+from cashcast.models.reading.problems import InputError
 from cashcast.models.reading.specs import SCHEMA_VERSION
 from cashcast.models.reading.upgrading import plan_upgrade
 from cashcast.models.reading.workbook import load_workbook
@@ -107,6 +108,8 @@ def test_printed_changes_name_the_old_cells(tmp_path, capsys):
     register = table(new, "Sources")
     assert [r["id"] for r in register] == ["A001", "A000", "A004", "A002"]  # in order of first citation
     assert register[0]["title_en"] == "Why large models should look to China next"
+    today = {r["id"]: r for r in table(ROOT / "assumptions" / "openai.xlsx", "Sources")}
+    assert register == [today[r["id"]] for r in register]  # the rows today's flagship has for those articles
 
 
 def test_known_sources_are_the_examples_register():
@@ -213,6 +216,20 @@ def test_a_register_keeps_free_text_an_error(tmp_path):
     assert plan.rows[0]["source"] == F001 and plan.version == 2
     assert [str(c) for c in plan.changes] == ["Settings!A10: schema_version 3 added in a new row (the workbook was "
                                               "in schema 2: a Sources sheet but no schema_version setting)"]
+    with pytest.raises(InputError) as caught:
+        load_workbook(src)
+    assert [str(p) for p in caught.value.problems if not p.is_warning] == [
+        f"reg.xlsx:Assumptions!I2: unknown source '{F001}'; the Sources sheet has A000, A001, A002, A003, A004; type "
+        f"one of them, or estimate with the reasoning in notes"]
+
+
+def test_current_schema_without_a_register_keeps_free_text_a_warning(make_workbook):
+    _settings, rows, _scenarios = starter("t")
+    rows[0].source = F001
+    warned = [str(w) for w in load_workbook(make_workbook(rows)).warnings if "Assumptions!I2" in str(w) or "schema" in str(w)]
+    assert warned == [f"model.xlsx:Assumptions!I2: warning: free-text source '{F001}'; add a Sources sheet (columns "
+                      f"id, title, author, publisher, date, location, kind) with a row for it, and type its id here "
+                      f"(e.g. A001)"]
 
 
 def test_schema_version_setting(make_workbook, tmp_path):

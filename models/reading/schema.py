@@ -16,7 +16,8 @@ schema      what it has
 Free-text sources keep the rule they had (:mod:`~cashcast.models.reading.sources`): without a register each
 distinct one is a warning, with a register an id it lacks is an error; the version changes neither. An
 older schema adds one warning, at the Settings cell where ``schema_version`` would go, naming
-``cashcast upgrade`` (:func:`check_schema`, one of ``CHECKS``).
+``cashcast upgrade`` (:func:`check_schema`, one of ``CHECKS``), once the workbook has no error (an old
+workbook with a typo is told of the typo first, exactly as before).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import re
 from cashcast.models.reading.data import Draft
 from cashcast.models.reading.problems import Problem, warning
 from cashcast.models.reading.specs import SCHEMA_VERSION
+from cashcast.models.reading.warning_checks import needs_valid
 
 SCHEMAS = {
     1: "free-text sources and no Sources sheet",
@@ -68,6 +70,7 @@ def upgrade_message(name: str, version: int) -> str:
             f"{name} NEW.xlsx to write it in schema {SCHEMA_VERSION} ({UPGRADE_GIVES[version]})")
 
 
+@needs_valid  # said once the workbook has no error: a bad cell's report stays as it was
 def check_schema(draft: Draft) -> list[Problem]:
     """Rule: a workbook in an older schema than this cashcast writes is a warning that names ``cashcast
     upgrade``; its settings must have parsed (a bad Settings sheet is reported by its own check)."""
@@ -78,3 +81,4 @@ def check_schema(draft: Draft) -> list[Problem]:
         return []
     cell = draft.settings.cells.get("schema_version") or next_settings_cell(draft.settings.cells)
     return [warning(draft.name, draft.sheet("Settings"), cell, upgrade_message(draft.name, version))]
+
