@@ -146,7 +146,8 @@ def test_a_written_workbook_is_current_and_upgrades_to_nothing(tmp_path, capsys)
 def test_never_writes_over_its_input(tmp_path, capsys):
     old = shutil.copy(OLD / "openai_schema1.xlsx", tmp_path / "old.xlsx")
     before = Path(old).read_bytes()
-    for new in (old, tmp_path / "." / "old.xlsx"):
+    (tmp_path / "link.xlsx").symlink_to(old)
+    for new in (old, tmp_path / "." / "old.xlsx", tmp_path / "link.xlsx"):
         assert main(["upgrade", str(old), str(new), "--force"]) == 2
         assert "upgrade never writes over its input" in capsys.readouterr().err
     assert Path(old).read_bytes() == before

@@ -8,6 +8,7 @@ NEW unless ``--force`` (exit 2, nothing written). Each change is printed at its 
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cashcast.models.reading.problems import InputError, Problem
@@ -22,8 +23,8 @@ EXIT_OK = 0
 
 def refusal(old: Path, new: Path, force: bool) -> Problem | None:
     """Why NEW may not be written (it is OLD, or it exists and ``force`` is not given), or None."""
-    same = new.exists() and old.exists() and new.resolve() == old.resolve() or new.absolute() == old.absolute()
-    if same:
+    same = new.resolve() == old.resolve() or (new.exists() and old.exists() and os.path.samefile(new, old))
+    if same:  # the same path, a link to it, or another name of the same file
         return Problem(new.name, "", "", f"{new} is the workbook being upgraded; upgrade never writes over its "
                                          f"input: give another file name for the upgraded workbook")
     if new.exists() and not force:
