@@ -177,6 +177,17 @@ def test_bad_input_writes_nothing(tmp_path, capsys):
     assert not new.exists()
 
 
+def recalculated(path: Path) -> None:
+    """Open and save ``path`` in LibreOffice, so its formulas carry their values."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
+                        "xlsx", "--outdir", tmp, str(path)], check=True, capture_output=True, timeout=300)
+        shutil.copy(Path(tmp) / path.name, path)
+
+
 def test_extra_columns_and_other_free_text_are_kept(tmp_path, capsys):
     src = tmp_path / "mine.xlsx"
     wb = openpyxl.load_workbook(OLD / "openai_first.xlsx")
@@ -185,6 +196,7 @@ def test_extra_columns_and_other_free_text_are_kept(tmp_path, capsys):
     a.cell(3, a.max_column, "Li")
     a["I4"] = "OpenAI pricing page, March 2023"
     wb.create_sheet("My notes")["A1"] = "to do"
+    a["D5"] = "=10*2"  # the price, typed as a formula (openpyxl saves no value: cashcast reads none)
     s.cell(1, 4, "low")
     s.cell(1, 5, "checked on")
     for r in range(2, s.max_row + 1):
@@ -193,8 +205,15 @@ def test_extra_columns_and_other_free_text_are_kept(tmp_path, capsys):
             s.cell(r, 5, dt.datetime(2023, 5, 1))
     wb.save(src)
     new, status = upgraded(src, tmp_path)
+    assert status == 2  # a formula without a calculated value cannot be carried over
+    assert capsys.readouterr().err.startswith("mine.xlsx:Assumptions!D5: a formula without a calculated value")
+    assert not new.exists()
+    recalculated(src)
+    new, status = upgraded(src, tmp_path)
     assert status == 0
     out = capsys.readouterr().out
+    assert "mine.xlsx:Assumptions!D5: formula =10*2 written as its value" in out
+    assert table(new, "Assumptions")[3]["value"] == 20
     assert "mine.xlsx:Assumptions!I4: source 'OpenAI pricing page, March 2023' → S003 (new Sources row 4)" in out
     assert "mine.xlsx:My notes: sheet not copied (cashcast does not read it); copy it by hand if you need it" in out
     assert "mine.xlsx:Assumptions!O1: column 'reviewer' kept after the scenario columns (cashcast reports it as " \

@@ -22,7 +22,7 @@ from pathlib import Path
 from cashcast.models.reading import correlations as corr, user_checks
 from cashcast.models.reading.cells import cell_text
 from cashcast.models.reading.known_sources import KNOWN_SOURCES
-from cashcast.models.reading.opening import SHEETS, SheetReader, open_sheets
+from cashcast.models.reading.opening import SHEETS, SheetReader, _value_cells, open_sheets
 from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.schema import SCHEMAS, detect
 from cashcast.models.reading.sources import ID_RE, SOURCE_COLUMNS, is_estimate_text
@@ -101,7 +101,8 @@ def plan_upgrade(path: str | Path) -> Plan:
         plan.correlations = _read_correlations(plan, readers["correlations"], register)
     if "checks" in readers:
         plan.checks = _read_checks(plan, readers["checks"])
-    titles = _sheet_titles(path)
+    titles, formulas = _sheet_titles(path)
+    plan.changes += formulas
     plan.guide = "guide" in (t.lower() for t in titles)
     plan.changes += [Change(t, "", "sheet not copied (cashcast does not read it); copy it by hand if you need it")
                      for t in titles if t.lower() not in (*SHEETS, "guide")]
@@ -117,13 +118,19 @@ def plan_upgrade(path: str | Path) -> Plan:
     return plan
 
 
-def _sheet_titles(path: Path) -> list[str]:
-    """The workbook's sheet titles (a Guide sheet is written anew; one cashcast does not read is not copied)."""
+def _sheet_titles(path: Path) -> tuple[list[str], list[Change]]:
+    """The workbook's sheet titles (a Guide sheet is written anew; one cashcast does not read is not copied),
+    and a change per formula on a sheet cashcast reads: the writer writes what cashcast read, its value."""
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
-    wb = openpyxl.load_workbook(path, read_only=True)
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
-        return list(wb.sheetnames)
+        formulas = [Change(title, f"{get_column_letter(c)}{r}", f"formula {v} written as its value")
+                    for title in wb.sheetnames if title.lower() in SHEETS
+                    for r, cells in _value_cells(wb[title]) for c, v in cells.items()
+                    if isinstance(v, str) and v.startswith("=")]
+        return list(wb.sheetnames), formulas
     finally:
         wb.close()
 
