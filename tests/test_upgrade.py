@@ -258,6 +258,9 @@ def test_schema_version_setting(make_workbook, tmp_path):
     assert good.settings.schema_version == SCHEMA_VERSION
     newer = make_workbook(rows,
                           settings_rows=settings() + [("schema_version", SCHEMA_VERSION + 1, "")], name="newer.xlsx")
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(InputError) as caught:
         load_workbook(newer)
-    assert "schema_version 4 is newer than this cashcast reads (1 to 3); update cashcast" in str(caught.value)
+    assert [str(p) for p in caught.value.problems if not p.is_warning] == [
+        "newer.xlsx:Settings!B7: schema_version 4 is newer than this cashcast reads (1 to 3); update cashcast"]
+    assert main(["upgrade", str(newer), str(tmp_path / "down.xlsx")]) == 2
+    assert not (tmp_path / "down.xlsx").exists()

@@ -173,7 +173,7 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
         text = cell_text(v)
         return text, None if len(text) <= TEXT_LIMIT else f"{name} is {len(text)} characters; keep it to {TEXT_LIMIT}"
     if dimension == "schema":
-        return _schema_value(v)
+        return schema_value(v)
     if dimension == "currency":
         code = cell_text(v).upper()
         ok = CURRENCY_RE.match(code)
@@ -192,10 +192,10 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
     return x, err
 
 
-def _schema_value(v) -> tuple[int | None, str | None]:
+def schema_value(v) -> tuple[int | None, str | None]:
     """The ``schema_version`` setting: a whole number from 1 to the version this cashcast writes.
 
-    >>> _schema_value(2), _schema_value(SCHEMA_VERSION + 1)[1]
+    >>> schema_value(2), schema_value(SCHEMA_VERSION + 1)[1]
     ((2, None), 'schema_version 4 is newer than this cashcast reads (1 to 3); update cashcast')
     """
     x, err = parse_number(v, "count")

@@ -25,6 +25,7 @@ from cashcast.models.reading.known_sources import KNOWN_SOURCES
 from cashcast.models.reading.opening import SHEETS, SheetReader, _value_cells, open_sheets
 from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.schema import SCHEMAS, detect
+from cashcast.models.reading.sheets import schema_value
 from cashcast.models.reading.sources import ID_RE, SOURCE_COLUMNS, is_estimate_text
 from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, SCHEMA_VERSION, SCENARIO_COLUMNS
 
@@ -177,7 +178,9 @@ def _read_settings(plan: Plan, reader: SheetReader, scenarios: list[str], regist
         name = cell_text(_value(c, cols["setting"]))
         value = _value(c, cols["value"])
         if name == "schema_version":
-            version = int(value) if isinstance(value, (int, float)) and 1 <= value <= SCHEMA_VERSION else None
+            version, err = schema_value(value)  # as cashcast check reads it; a newer one is not downgraded
+            if err:
+                reader.problem(_ref(c, cols["value"]), err)
         over = {h: _value(c, i) for h, (i, _ref) in extra.items() if h in scenarios and _value(c, i) is not None}
         added = {h: _value(c, i) for h, (i, _ref) in extra.items() if h not in scenarios}
         source = register.cite("Settings", _ref(c, cols.get("source")), _value(c, cols.get("source")))
