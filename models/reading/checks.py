@@ -21,6 +21,7 @@ from cashcast.models.reading.bounds import check_growth
 from cashcast.models.reading.correlations import check_correlations
 from cashcast.models.reading.data import Block, Draft, Settings, Workbook
 from cashcast.models.reading.problems import Problem, errors_of
+from cashcast.models.reading.schema import check_schema
 from cashcast.models.reading.sources import check_sources
 from cashcast.models.reading.valuation_checks import check_valuations
 from cashcast.models.reading.user_checks import check_user_checks
@@ -257,7 +258,7 @@ CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
     check_file, check_sheets, check_settings, check_scenarios, check_assumption_cells, check_blocks,
     check_link_blocks, check_not_empty, check_link_lines, check_cycles, check_distributions, check_growth,
     check_funding, check_correlations, check_valuations, check_sources, check_user_checks,
-    *WARNING_CHECKS,
+    *WARNING_CHECKS, check_schema,
 )
 
 

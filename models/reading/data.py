@@ -130,6 +130,7 @@ class Settings:
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)  # (low, high)
     value_cells: dict[str, dict[str, str]] = field(default_factory=dict)  # setting → column → cell
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # setting → (source cell text, cell)
+    schema_version: int | None = None  # as typed; None: not given (models/reading/schema.py detects it)
 
     def value(self, name: str, scenario: str = BASE) -> float:
         """A setting's value in a scenario (its scenario column, else its value; no minimum cash is 0).

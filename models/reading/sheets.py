@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from cashcast.models.reading.cells import CURRENCY_RE, cell_text, magnitude_problem, parse_number, parse_value
 from cashcast.models.reading.data import BASE, Scenario, Settings, ordinal_to_date
 from cashcast.models.reading.opening import CellValue, SheetReader
-from cashcast.models.reading.specs import (BOUNDS, FX_PREFIX, SCENARIO_COLUMNS, SCENARIO_SETTINGS, SETTINGS,
-                                           SETTINGS_COLUMNS)
+from cashcast.models.reading.specs import (BOUNDS, FX_PREFIX, SCENARIO_COLUMNS, SCENARIO_SETTINGS, SCHEMA_VERSION,
+                                           SETTINGS, SETTINGS_COLUMNS)
 
 
 TEXT_LIMIT = 200  # characters of a text setting (company, title)
@@ -71,7 +71,7 @@ def read_settings(reader: SheetReader, scenarios: list[Scenario] | None = None
     return (Settings(start, int(p["horizon_months"]), p["currency"], p["discount_rate"], p["opening_cash"],
                      p["minimum_cash"], got.fx, got.seen, got.notes, float(p["receivable_days"]),
                      float(p["payable_days"]), p["company"], p["title"], got.overrides, got.ranges,
-                     got.value_cells, got.sources), currency)
+                     got.value_cells, got.sources, p["schema_version"]), currency)
 
 
 def _read_setting_columns(reader: SheetReader, cols: dict[str, int], scen_cols: dict[str, int], cells,
@@ -172,6 +172,8 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
     if dimension == "text":
         text = cell_text(v)
         return text, None if len(text) <= TEXT_LIMIT else f"{name} is {len(text)} characters; keep it to {TEXT_LIMIT}"
+    if dimension == "schema":
+        return schema_value(v)
     if dimension == "currency":
         code = cell_text(v).upper()
         ok = CURRENCY_RE.match(code)
@@ -188,6 +190,20 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
     if err is None and dimension == "days" and not 0 <= x <= 365:
         err = f"{name} {x:.6g} is not a number of days from 0 to 365"
     return x, err
+
+
+def schema_value(v) -> tuple[int | None, str | None]:
+    """The ``schema_version`` setting: a whole number from 1 to the version this cashcast writes.
+
+    >>> schema_value(2), schema_value(SCHEMA_VERSION + 1)[1]
+    ((2, None), 'schema_version 4 is newer than this cashcast reads (1 to 3); update cashcast')
+    """
+    x, err = parse_number(v, "count")
+    if err is None and (x != int(x) or x < 1):
+        err = f"schema_version {x:.6g} is not a whole number from 1 to {SCHEMA_VERSION}"
+    elif err is None and x > SCHEMA_VERSION:
+        err = f"schema_version {x:.6g} is newer than this cashcast reads (1 to {SCHEMA_VERSION}); update cashcast"
+    return (None if err else int(x)), err
 
 
 def read_scenarios(reader: SheetReader) -> list[Scenario] | None:

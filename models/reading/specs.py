@@ -71,6 +71,11 @@ DISTRIBUTIONS = ("pert", "triangular", "uniform", "normal", "lognormal")
 DEFAULT_DISTRIBUTION = "pert"
 
 
+# The workbook layout this cashcast writes (the ``schema_version`` setting; models/reading/schema.py): 1 free-text
+# sources, no Sources sheet; 2 a Sources register; 3 the version written as a setting.
+SCHEMA_VERSION = 3
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     name: str
@@ -99,6 +104,9 @@ SETTINGS: dict[str, SettingSpec] = {
                     False, None),
         SettingSpec("title", "text", "the reports' title (HTML page and Excel Summary), as typed; up to 200 "
                     "characters", False, None),
+        SettingSpec("schema_version", "schema", f"the layout the workbook is written in, 1 to {SCHEMA_VERSION}; "
+                    "written by cashcast (`cashcast upgrade OLD NEW` brings an older workbook up to date); "
+                    "without it a workbook is read as schema 2 with a Sources sheet, else 1", False, None),
     ]
 }
 FX_PREFIX = "fx_"

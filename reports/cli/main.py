@@ -27,7 +27,7 @@ from cashcast.reports.cli.faults import (EXIT_INPUT, EXIT_INTERNAL, EXIT_OK,  # 
 # `check` none of the reports' (matplotlib, XlsxWriter, Jinja2 are imported by the stages that use them).
 COMMANDS = {"run": "run:cmd_run", "check": "check:cmd_check", "new": "new:cmd_new", "solve": "solve:cmd_solve",
             "explain": "explain:cmd_explain", "diff": "diff:cmd_diff", "test": "test:cmd_test",
-            "sweep": "sweep:cmd_sweep"}
+            "sweep": "sweep:cmd_sweep", "upgrade": "upgrade:cmd_upgrade"}
 
 
 def command(name: str):
@@ -160,6 +160,16 @@ def add_sweep(sub) -> None:
     w.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary line")
 
 
+def add_upgrade(sub) -> None:
+    u = sub.add_parser("upgrade", help="write a workbook of an earlier schema in the current one",
+                       description="Read OLD (any earlier schema), write NEW in the current one with every "
+                                   "value, source, note and extra column kept, free-text sources moved to a "
+                                   "Sources register; print each change. OLD is never written.")
+    u.add_argument("old", metavar="OLD", help="the workbook to upgrade (left unchanged)")
+    u.add_argument("new", metavar="NEW", help="the .xlsx file to write")
+    u.add_argument("--force", action="store_true", help="replace NEW if it exists (never OLD)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cashcast", description="Assumption workbooks → cash-flow, "
                                 "break-even and runway models and investor reports.")
@@ -172,6 +182,7 @@ def parser() -> argparse.ArgumentParser:
     add_explain_and_diff(sub)
     add_test(sub)
     add_sweep(sub)
+    add_upgrade(sub)
     return p
 
 

@@ -157,3 +157,16 @@ class DiffOptions:
 
 
 OPTIONS.update(explain=ExplainOptions, diff=DiffOptions)
+
+
+@dataclass(frozen=True)
+class UpgradeOptions:
+    """``cashcast upgrade``: the ``old`` workbook, the ``new`` file to write, ``force`` to replace an
+    existing NEW (never OLD itself)."""
+
+    old: str
+    new: str
+    force: bool = False
+
+
+OPTIONS.update(upgrade=UpgradeOptions)

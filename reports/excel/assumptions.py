@@ -14,7 +14,8 @@ import xlsxwriter
 
 from cashcast.models.kinds import kinds_table
 from cashcast.models.reading.sources import SOURCE_COLUMNS, SOURCE_KINDS
-from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SETTINGS, SHAPES, YEARLY_SHAPES
+from cashcast.models.reading.specs import (ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SCHEMA_VERSION, SETTINGS, SHAPES,
+                                           YEARLY_SHAPES)
 
 from cashcast.reports.excel.checks_input import checks_sheet
 from cashcast.reports.files import write_atomic
@@ -33,6 +34,7 @@ class AssumptionRow:
     source: str = ""
     notes: str = ""
     overrides: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # columns a user added, by header (cashcast upgrade)
 
 
 def _write(ws, r, c, value, fmt=None, date_fmt=None, pct_fmt=None, unit=""):
@@ -99,6 +101,9 @@ SOURCES_EXAMPLE = ("A source cell names ids of this sheet, ; between several, ea
                    "gives none.")
 
 
+SCHEMA_NOTE = "the workbook's layout, written by cashcast; cashcast upgrade OLD NEW brings an older one up to date"
+
+
 CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro plan.audience, rank correlation "
                        "= 0.6 (serving costs rise with usage). Each name is BLOCK.PARAMETER of an assumption "
                        "with a low or a high; a pair not listed counts as 0; the ranges keep their "
@@ -115,7 +120,11 @@ def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
     setting a scenario changes (written in a column named after the scenario). A Correlations sheet is
     written when ``correlations`` is given, and (empty, with a note holding an example) in the starter
     (``guide``). A Sources sheet is written when ``sources`` is given; then a setting may be
-    ``(name, value, notes, {scenario: value}, source)`` and a scenario ``(name, description, source)``."""
+    ``(name, value, notes, {scenario: value}, source)`` and a scenario ``(name, description, source)``; a
+    sixth item ``{header: value}`` holds a setting's columns a user added. The ``schema_version`` setting is
+    added when ``settings`` lacks it (models/reading/schema.py)."""
+    if not any(entry[0] == "schema_version" for entry in settings):
+        settings = [*settings, ("schema_version", SCHEMA_VERSION, SCHEMA_NOTE)]
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False})
@@ -138,7 +147,8 @@ def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
 
 def _assumptions_sheet(ws, fmt: _Formats, rows: list[AssumptionRow], scen_names: list[str]) -> None:
     """One row per assumption, in the reader's columns, then an override column per scenario."""
-    headers = list(ASSUMPTION_COLUMNS) + scen_names
+    added = list(dict.fromkeys(h for row in rows for h in row.extra))
+    headers = list(ASSUMPTION_COLUMNS) + scen_names + added
     for c, h in enumerate(headers):
         ws.write_string(0, c, h, fmt.bold)
     for r, row in enumerate(rows, start=1):
@@ -154,6 +164,8 @@ def _assumptions_sheet(ws, fmt: _Formats, rows: list[AssumptionRow], scen_names:
         _write(ws, r, 9, row.notes)
         for k, name in enumerate(scen_names):
             _write(ws, r, 10 + k, row.overrides.get(name), fmt.inp, fmt.date, fmt.pct, row.unit)
+        for k, header in enumerate(added):
+            _write(ws, r, 10 + len(scen_names) + k, row.extra.get(header), fmt.inp, fmt.date)
     ws.freeze_panes(1, 3)
     for c, width in enumerate([22, 13, 24, 16, 16, 12, 12, 12, 40, 50] + [14] * len(scen_names)):
         ws.set_column(c, c, width)
@@ -165,11 +177,15 @@ def _settings_sheet(ws, fmt: _Formats, settings: list[tuple], scen_names: list[s
     given = {k for entry in settings for k in (entry[3] if len(entry) > 3 else {})}
     columns = [name for name in scen_names if name in given]
     cited = any(len(entry) > 4 for entry in settings)
-    for c, h in enumerate(("setting", "value", "notes", *columns, *(["source"] if cited else []))):
+    added = list(dict.fromkeys(h for entry in settings if len(entry) > 5 for h in entry[5]))
+    for c, h in enumerate(("setting", "value", "notes", *columns, *(["source"] if cited else []), *added)):
         ws.write_string(0, c, h, fmt.bold)
     for r, (name, value, note, *over) in enumerate(settings, start=1):
         if cited and len(over) > 1:
             _write(ws, r, 3 + len(columns), over[1])
+        for k, header in enumerate(added):
+            _write(ws, r, 3 + len(columns) + cited + k, (over[2] if len(over) > 2 else {}).get(header), fmt.inp,
+                   fmt.date)
         ws.write_string(r, 0, name)
         unit = "%" if name == "discount_rate" else ""
         _write(ws, r, 1, value, fmt.inp, fmt.date, fmt.pct, unit)
