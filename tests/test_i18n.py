@@ -91,7 +91,7 @@ def test_the_catalogue_is_package_data():
 def test_translation_leaves_english_and_fills_placeholders():
     assert _("{n} days", n=30) == "30 days"
     with language("zh"):
-        assert _("{n} days", n=30) == "30 天"
+        assert _("{n} days", n=30) == "30天"
         assert _("Base case") == "基准情景"
     assert _("Base case") == "Base case"
 
