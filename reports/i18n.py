@@ -13,7 +13,7 @@ threads or forked processes see it); :func:`_` translates and fills ``{named}`` 
 
 >>> with language("zh"):
 ...     _("Never"), ngettext("{n} scenario", "{n} scenarios", 2)
-('从不', '2 个情景')
+('从不', '2个情景')
 >>> _("Never")
 'Never'
 """

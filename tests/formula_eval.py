@@ -3,7 +3,7 @@ them once per mutant) where the LibreOffice parity test takes a minute.
 
 It knows only what the Annual sheet's formulas use — cell and range references (``Monthly!D9``,
 ``Monthly!D9:O9``), numbers, text in quotes, ``+ - * /``, comparisons, parentheses, ``SUM``,
-``AVERAGE`` and ``IF``, and the named constants of :mod:`cashcast.models.engine.constants` — and refuses anything else, so a formula it cannot read fails the test
+``AVERAGE`` and ``IF``, and the named constants and words of :mod:`cashcast.models.engine.constants` — and refuses anything else, so a formula it cannot read fails the test
 rather than passing it. A reference reads the referenced cell's cached value (cashcast caches
 numpy's value in every formula cell; tests/test_excel_formulas.py checks those caches), so one
 formula is evaluated at a time, over its inputs as written.
@@ -11,7 +11,7 @@ formula is evaluated at a time, over its inputs as written.
 >>> cells = {("Monthly", "D9"): 2.0, ("Monthly", "E9"): 6.0, ("Monthly", "E10"): 0.0}
 >>> evaluate('=IF(SUM(Monthly!D9:E9)>0.005,-AVERAGE(Monthly!D9:E9)/2,"n/a")', "Annual", cells)
 -2.0
->>> evaluate('=IF(Monthly!E10>0.005,1/Monthly!E10,"n/a")', "Annual", cells)
+>>> evaluate('=IF(Monthly!E10>HALF_CENT,1/Monthly!E10,NA_TEXT)', "Annual", cells)
 'n/a'
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ import re
 import numpy
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from cashcast.models.engine.constants import CONSTANTS
+from cashcast.models.engine.constants import CONSTANTS, WORDS
 
 TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -34,7 +34,7 @@ TOKEN = re.compile(r"""
   | (?P<operator><>|>=|<=|[-+*/(),<>=])
 """, re.VERBOSE)
 PYTHON_OPERATOR = {"<>": "!=", "=": "=="}
-CONSTANT_VALUES = {c.name: c.value for c in CONSTANTS}
+CONSTANT_VALUES = {c.name: c.value for c in CONSTANTS} | {w.name: w.text for w in WORDS}   # an English report's
 
 
 def _if(condition, yes, no):
@@ -81,7 +81,8 @@ def python_text(formula: str, sheet: str) -> tuple[str, list]:
         elif kind == "function":
             out.append(f"_functions[{match[0]!r}]")
         elif kind == "constant":
-            out.append(f"numpy.float64({CONSTANT_VALUES[match[0]]!r})")
+            value = CONSTANT_VALUES[match[0]]   # a word (NA_TEXT) is its English text
+            out.append(repr(value) if isinstance(value, str) else f"numpy.float64({value!r})")
         elif kind == "operator":
             out.append(PYTHON_OPERATOR.get(match[0], match[0]))
         elif kind != "space":

@@ -21,7 +21,7 @@ from cashcast.models.engine.expr import (
     Between, DaysInMonth, Exp, If, LineRef, Max, Min, MonthIndex, MonthsSince, Num, Param, Prev, RollingSum,
     Sum, Year,
 )
-from cashcast.models.engine.constants import CONSTANTS, MONTHS_PER_YEAR
+from cashcast.models.engine.constants import CONSTANTS, MONTHS_PER_YEAR, WORDS
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.statements.ownership import round_terms
@@ -144,7 +144,7 @@ def test_every_line_cell_is_the_formula_its_definition_renders(report):
 def test_no_projected_number_is_a_pasted_value(report):
     run, _data, wb, _values = report
     kpi_keys = {k.name for k in KPIS}
-    constants = {c.name: c.value for c in CONSTANTS}
+    constants = {c.name: c.value for c in CONSTANTS} | {w.name: w.text for w in WORDS}   # English words
     for ws in _model_sheets(wb) + [wb["Annual"]]:
         width = run.model.horizon if ws.title != "Annual" else len(run.years())
         for r in ws.iter_rows(min_row=5):
@@ -387,10 +387,10 @@ def test_a_date_assumption_is_a_real_date_in_the_report(tmp_path):
 # parity test checks what they compute, but only the whole report, too slowly for `make mutate`)
 def test_comparison_formulas_in_each_branch():
     from cashcast.reports.excel import formulas as xf
-    assert xf.difference("E8", "$D8", False) == '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),E8-$D8,"n/a")'
+    assert xf.difference("E8", "$D8", False) == '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),E8-$D8,NA_TEXT)'
     assert xf.difference("E8", "$D8", True) == ('=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),(YEAR(E8)-YEAR($D8))'
-                                                '*MONTHS_PER_YEAR+MONTH(E8)-MONTH($D8),"n/a")')
-    assert xf.rank_score("D8", 1, None) == '=IF(ISNUMBER(D8),D8,"n/a")'
+                                                '*MONTHS_PER_YEAR+MONTH(E8)-MONTH($D8),NA_TEXT)')
+    assert xf.rank_score("D8", 1, None) == '=IF(ISNUMBER(D8),D8,NA_TEXT)'
     assert xf.rank_score("D8", -1, "(LONGEST_MONTHS+1)") == "=IF(ISNUMBER(D8),-D8,-(LONGEST_MONTHS+1))"
     assert xf.rank_score("D8", 1, "(LONGEST_MONTHS+1)") == "=IF(ISNUMBER(D8),D8,(LONGEST_MONTHS+1))"
     assert xf.stable_rank("$D$40:$F$40", "D40", None) == (
@@ -425,19 +425,19 @@ def test_the_irr_search_formulas():
     assert f["irr.coarse_rate"][2] == "=EXP(IRR_COARSE_FROM+IRR_COARSE_STEP*F$23)-1" and len(f["irr.coarse_rate"]) == 41
     assert f["irr.coarse_npv"][1] == "=NPV(E24,$E$11:$F$11)+$D$11" and len(f["irr.coarse_npv"]) == 41
     assert f["irr.coarse_distance"][1] == ('=IF(SIGN(E25)*SIGN(F25)<=0,IFERROR(ABS(E24-E25*(F24-E24)/(F25-E25)),'
-                                          '"none"),"none")') and len(f["irr.coarse_distance"]) == 40
+                                          'NONE_TEXT),NONE_TEXT)') and len(f["irr.coarse_distance"]) == 40
     assert f["irr.coarse_bracket"] == ["=IF(COUNT($D$26:$AQ$26)=0,1,MATCH(MIN($D$26:$AQ$26),$D$26:$AQ$26,0))"]
     assert f["irr.fine_rate"][1] == ("=INDEX($D$24:$AR$24,1,$D$27)+(INDEX($D$24:$AR$24,1,$D$27+1)"
                                      "-INDEX($D$24:$AR$24,1,$D$27))*E$23/IRR_FINE_STEPS") and len(f["irr.fine_rate"]) == 21
     assert f["irr.fine_npv"][0] == "=NPV(D28,$E$11:$F$11)+$D$11" and len(f["irr.fine_npv"]) == 21
     assert f["irr.fine_distance"][19] == ('=IF(SIGN(W29)*SIGN(X29)<=0,IFERROR(ABS(W28-W29*(X28-W28)/(X29-W29)),'
-                                          '"none"),"none")') and len(f["irr.fine_distance"]) == 20
+                                          'NONE_TEXT),NONE_TEXT)') and len(f["irr.fine_distance"]) == 20
     assert f["irr.fine_bracket"] == ["=IF(COUNT($D$30:$W$30)=0,1,MATCH(MIN($D$30:$W$30),$D$30:$W$30,0))"]
     assert f["irr.guess"] == ["=IFERROR(INDEX($D$28:$X$28,1,$D$31)-INDEX($D$29:$X$29,1,$D$31)*(INDEX($D$28:$X$28,1,"
                               "$D$31+1)-INDEX($D$28:$X$28,1,$D$31))/(INDEX($D$29:$X$29,1,$D$31+1)-INDEX($D$29:$X$29,1,"
                               "$D$31)),0)"]
-    assert cells.irr() == ('=IF(OR($D$22<>1,COUNT($D$26:$AQ$26)=0),"n/a",IFERROR((1+IRR($D$11:$F$11,$D$32))'
-                           '^MONTHS_PER_YEAR-1,"n/a"))')
+    assert cells.irr() == ('=IF(OR($D$22<>1,COUNT($D$26:$AQ$26)=0),NA_TEXT,IFERROR((1+IRR($D$11:$F$11,$D$32))'
+                           '^MONTHS_PER_YEAR-1,NA_TEXT))')
 
 
 def test_the_irr_search_formulas_of_one_month():
@@ -476,29 +476,29 @@ def test_the_irr_search_values_find_ten_percent_a_month():
 # reduction's docstring. The LibreOffice parity tests check what they compute, on the whole report, too
 # slowly for `make mutate` to reach each mutant of the reductions' formulas.
 KPI_FORMULAS = {
-    "cash_out_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$31:$I$31,0)),"never")',
-    "cash_recovers_month": ('=IF(ISTEXT($I$41),"n/a",IF($I$41>=MAX($D$3:$I$3),"never",'
+    "cash_out_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$31:$I$31,0)),NEVER_TEXT)',
+    "cash_recovers_month": ('=IF(ISTEXT($I$41),NA_TEXT,IF($I$41>=MAX($D$3:$I$3),NEVER_TEXT,'
                             'INDEX($D$4:$I$4,1,MATCH($I$41+1,$D$3:$I$3,0))))'),
-    "runway_months": '=IFERROR(MATCH(1,$D$31:$I$31,0)-1,"never")',
+    "runway_months": '=IFERROR(MATCH(1,$D$31:$I$31,0)-1,NEVER_TEXT)',
     "cash_low": "=MIN($D$11:$I$11)",
     "cash_low_month": "=INDEX($D$4:$I$4,1,MATCH(MIN($D$11:$I$11),$D$11:$I$11,0))",
     "funding_gap": "=MAX(0,settings__minimum_cash-MIN($D$11:$I$11))",
-    "raise_by_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$31:$I$31,0)),"never")',
+    "raise_by_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$31:$I$31,0)),NEVER_TEXT)',
     "months_short": "=SUM($D$31:$I$31)",
     "runway_at_horizon_months": (
         '=IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
-        '>LONGEST_MONTHS,"never",INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))),"never")'),
+        '>LONGEST_MONTHS,NEVER_TEXT,INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))),NEVER_TEXT)'),
     "runway_at_horizon_month": (
         '=IF($I$31=1,IF(ISTEXT($I$42),INDEX($D$4:$I$4,1,1),INDEX($D$4:$I$4,1,MATCH($I$42+1,$D$3:$I$3,0))),'
         'IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
-        '>LONGEST_MONTHS,"never",DATE(YEAR($I$4),MONTH($I$4)+1+INT(MAX(0,I11-settings__minimum_cash)'
-        '/(-AVERAGE($G$13:$I$13))),1)),"never"))'),
-    "break_even_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$32:$I$32,0)),"never")',
-    "sustained_break_even_month": ('=IF(ISTEXT($I$43),"n/a",IF($I$43>=MAX($D$3:$I$3),"never",'
+        '>LONGEST_MONTHS,NEVER_TEXT,DATE(YEAR($I$4),MONTH($I$4)+1+INT(MAX(0,I11-settings__minimum_cash)'
+        '/(-AVERAGE($G$13:$I$13))),1)),NEVER_TEXT))'),
+    "break_even_month": '=IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$32:$I$32,0)),NEVER_TEXT)',
+    "sustained_break_even_month": ('=IF(ISTEXT($I$43),NA_TEXT,IF($I$43>=MAX($D$3:$I$3),NEVER_TEXT,'
                                    'INDEX($D$4:$I$4,1,MATCH($I$43+1,$D$3:$I$3,0))))'),
     "returns_to_loss_month": (
-        '=IF(ISNA(MATCH(1,$D$32:$I$32,0)),"n/a",IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$32:$I$32,0)'
-        '+MATCH(0,INDEX($D$32:$I$32,1,MATCH(1,$D$32:$I$32,0)+1):$I$32,0)),"never"))'),
+        '=IF(ISNA(MATCH(1,$D$32:$I$32,0)),NA_TEXT,IFERROR(INDEX($D$4:$I$4,1,MATCH(1,$D$32:$I$32,0)'
+        '+MATCH(0,INDEX($D$32:$I$32,1,MATCH(1,$D$32:$I$32,0)+1):$I$32,0)),NEVER_TEXT))'),
     "peak_funding_need": "=MAX(0,-MIN($D$12:$I$12))",
     "npv": "=NPV(((1+settings__discount_rate)^(1/MONTHS_PER_YEAR)-1),$E$13:$I$13)+D13",
     "irr": "IRR_OF_operating_cash_flow",   # the cell of the IRR search of that line (irr.py, tested above)
@@ -523,5 +523,5 @@ def test_every_key_figure_s_formula_on_a_small_sheet():
     date_only = RunwayAtHorizon("closing_cash", "operating_cash_flow", "settings__minimum_cash", True)
     assert date_only.xl(ctx) == (
         '=IF((-AVERAGE($G$13:$I$13))>0,IF(INT(MAX(0,I11-settings__minimum_cash)/(-AVERAGE($G$13:$I$13)))'
-        '>LONGEST_MONTHS,"never",DATE(YEAR($I$4),MONTH($I$4)+1+INT(MAX(0,I11-settings__minimum_cash)'
-        '/(-AVERAGE($G$13:$I$13))),1)),"never")')
+        '>LONGEST_MONTHS,NEVER_TEXT,DATE(YEAR($I$4),MONTH($I$4)+1+INT(MAX(0,I11-settings__minimum_cash)'
+        '/(-AVERAGE($G$13:$I$13))),1)),NEVER_TEXT)')

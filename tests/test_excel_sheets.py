@@ -15,7 +15,7 @@ import xlsxwriter
 
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.uncertainty import analyse
-from cashcast.models.engine.constants import CONSTANTS
+from cashcast.models.engine.constants import CONSTANTS, WORDS
 from cashcast.models.engine.names import block_slug, fx_name, param_name, setting_name
 from cashcast.reports.excel import sheets
 from cashcast.reports.excel.book import Book
@@ -73,7 +73,7 @@ def test_every_assumption_cell_is_named_by_the_scheme(run):
                                           "payable_days")}
     expected |= {fx_name(code) for code in settings.fx}
     expected |= {r.key for r in run.workbook.rows if r.link is None}
-    constants = {c.name for c in CONSTANTS}
+    constants = {c.name for c in (*CONSTANTS, *WORDS)}
     assert constants <= set(book.defined_names)
     named = set(book.defined_names) - {"selected_scenario", "scenario_index"} - constants
     assert named == expected

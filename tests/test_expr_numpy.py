@@ -112,4 +112,4 @@ def test_a_running_last_month_row(ctx):
     assert zeros.np(ctx).ravel().tolist() == [0, 1, 1, 1]
     assert ones.key == "flag.big.last_1" and zeros.label == f"Last month number so far with flag.big = 0 ({NONE}: not yet)"
     assert ones.xl("D88", "D$3", "C91") == "=IF(D88=1,D$3,C91)"
-    assert zeros.xl("D88", "D$3", None) == f'=IF(D88=0,D$3,"{NONE}")'
+    assert zeros.xl("D88", "D$3", None) == "=IF(D88=0,D$3,NONE_TEXT)"

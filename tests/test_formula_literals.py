@@ -16,7 +16,7 @@ import re
 import openpyxl
 import pytest
 
-from cashcast.models.engine.constants import CONSTANTS
+from cashcast.models.engine.constants import CONSTANTS, WORDS
 from tests.helpers import EXAMPLES
 
 TOKEN = re.compile(r"""
@@ -104,3 +104,31 @@ def test_the_formulas_name_the_constants_they_use(every_formula, example_reports
     for const in CONSTANTS:
         sheet, ref = next(iter(wb.defined_names[const.name].destinations))
         assert sheet == "Monthly" and wb[sheet][ref].value == const.value, const.name
+
+
+def quoted_words(formula: str) -> list[str]:
+    """The texts in quotes in a formula other than the empty text (a blank test such as ``F6=""``).
+
+    >>> quoted_words('=IF(F6="",$E6,F6)'), quoted_words('=IFERROR(MATCH(1,D9:O9,0)-1,"never")')
+    ([], ['never'])
+    """
+    return [t for t in re.findall(r'"((?:[^"]|"")*)"', formula) if t]
+
+
+@pytest.mark.parametrize("example", [p.stem for p in EXAMPLES])
+def test_no_formula_holds_a_word(every_formula, example):
+    """A word a formula shows ("never", "n/a", "none") is a named text of the Constants block
+    (NEVER_TEXT, …), written in the report's language; in quotes it would stay English in a Chinese report."""
+    found = {where: text[:120] for where, text in every_formula[example].items() if quoted_words(text)}
+    assert not found, (len(found), list(found.items())[:5])
+
+
+def test_the_formulas_name_the_words_they_show(every_formula, example_reports):
+    """Each word is used (a scan that found none would pass vacuously) and its name points at its
+    English text on Monthly's Constants block (tests/test_i18n.py checks the Chinese report's)."""
+    text = "\n".join(f for cells in every_formula.values() for f in cells.values())
+    wb = openpyxl.load_workbook(io.BytesIO(example_reports["openai"][1]))
+    for word in WORDS:
+        assert re.search(rf"[(,]{word.name}[),]", text), word.name
+        sheet, ref = next(iter(wb.defined_names[word.name].destinations))
+        assert sheet == "Monthly" and wb[sheet][ref].value == word.text, word.name

@@ -7,6 +7,7 @@ Chinese msgstr fails :func:`test_every_message_has_a_chinese_translation`.
 """
 from __future__ import annotations
 
+import collections
 import functools
 import importlib.util
 import re
@@ -90,7 +91,7 @@ def test_the_catalogue_is_package_data():
 def test_translation_leaves_english_and_fills_placeholders():
     assert _("{n} days", n=30) == "30 days"
     with language("zh"):
-        assert _("{n} days", n=30) == "30 天"
+        assert _("{n} days", n=30) == "30天"
         assert _("Base case") == "基准情景"
     assert _("Base case") == "Base case"
 
@@ -263,10 +264,28 @@ def test_the_chinese_workbook_labels_rows_and_key_figures_in_chinese(path):
     assert "Closing cash" in english and "Monthly model" in english
 
 
+@pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
+def test_the_words_formulas_show_are_in_the_report_language(path):
+    """A formula names the words it shows (NEVER_TEXT, NA_TEXT, NONE_TEXT): the same formula text in
+    both languages, each name pointing at the Constants block's cell holding the word in that language."""
+    from cashcast.models.engine.constants import WORDS
+
+    en, zh = workbooks(path)
+    shown = {}
+    for wb in (en, zh):
+        for word in WORDS:
+            sheet, ref = next(iter(wb.defined_names[word.name].destinations))
+            assert sheet == "Monthly", word.name
+            shown.setdefault(word.name, []).append(wb[sheet][ref].value)
+    assert shown == {"NEVER_TEXT": ["never", "从不"], "NA_TEXT": ["n/a", "不适用"], "NONE_TEXT": ["none", "无"]}
+
+
 @functools.lru_cache(maxsize=None)
 def analysed_workbook(path):
     """(run, its Chinese Excel report with every sheet: with an analysis, so the Sensitivity,
-    Simulation and comparison sheets are there too), as an openpyxl workbook."""
+    Simulation and comparison sheets are there too, and the same report's cached values: what a
+    formula cell shows before any recalculation, XlsxWriter writing numpy's value in the report's
+    language), as openpyxl workbooks."""
     import io
 
     import openpyxl
@@ -276,15 +295,17 @@ def analysed_workbook(path):
     run = run_file(path)
     with language("zh"):
         data = excel_bytes(run, analyse(run, SAMPLES, 0))
-    return run, openpyxl.load_workbook(io.BytesIO(data))
+    return (run, openpyxl.load_workbook(io.BytesIO(data)),
+            openpyxl.load_workbook(io.BytesIO(data), data_only=True))
 
 
 def report_ids(run, wb) -> set[str]:
     """What the Excel report writes as identifiers, the same in every language: its sheet names and
-    defined names (formulas refer to them), the model's line keys, the registries' keys (key figures,
-    flags, IRR helper rows, constants, checks) and the text its formulas produce ("never", "none")."""
+    defined names (formulas refer to them), the model's line keys and the registries' keys (key figures,
+    flags, IRR helper rows, constants and words, checks). Not the text formulas show: a formula names
+    its words (NEVER_TEXT) and the Constants block holds them in Chinese."""
     from cashcast.models.analysis import kpis as registry
-    from cashcast.models.engine.constants import CONSTANTS
+    from cashcast.models.engine.constants import CONSTANTS, WORDS
     from cashcast.reports.excel.irr import ROWS
     from cashcast.reports.excel.layout import SINCE_KEY
     from cashcast.reports.excel.sheets.checks import LABELS
@@ -293,11 +314,8 @@ def report_ids(run, wb) -> set[str]:
     lines = set(run.model.lines)
     out = {*wb.sheetnames, *wb.defined_names.keys(), *lines, *(f"{n}{LARGEST}" for n in lines), *ROWS, *LABELS}
     out |= {k.name for k in (*registry.KPIS, *registry.YEARLY)}
-    out |= {k.key for k in (*registry.flags(), *registry.marks())} | {c.name for c in CONSTANTS}
+    out |= {k.key for k in (*registry.flags(), *registry.marks())} | {c.name for c in (*CONSTANTS, *WORDS)}
     out |= {f"{SINCE_KEY}{name}" for name in wb.defined_names.keys()}
-    for ws in wb:
-        for row in ws.iter_rows():
-            out |= {t for c in row if c.data_type == "f" for t in re.findall(r'"([^"]*)"', str(formula(c.value)))}
     return {t for t in out if t}
 
 
@@ -327,25 +345,32 @@ def test_every_label_of_the_chinese_workbook_is_chinese(path):
     """Every text cell of every sheet (headings, row labels, key figures, notes, checks, the Summary's
     texts, the uncertainty sheets): no English word but what the assumption workbook wrote (names,
     notes, sources, units), the report's identifiers (sheet names, keys, defined names) and proper names
-    and abbreviations (:data:`KEPT`); and no English word in a number format (months, dates)."""
-    run, wb = analysed_workbook(path)
+    and abbreviations (:data:`KEPT`); no English word in a number format (months, dates); and none in
+    the text a formula cell shows (its cached value: "never", "n/a", "none" are 从不, 不适用, 无)."""
+    run, wb, values = analysed_workbook(path)
     ids = sorted(report_ids(run, wb), key=len, reverse=True)
     rows = run.workbook.rows
     words = sorted({*workbook_texts(run), *(f"{r.block}.{r.parameter}" for r in rows),
                     *(u for r in rows for u in r.unit.split("/"))}, key=len, reverse=True)
     english, in_formats = english_in_cell(words, ids), english_in_cell(["M", "K", "B"], ids)
-    found, formats = [], set()
+    found, formats, shows_text = [], set(), collections.Counter()
     for ws in wb:
         for row in ws.iter_rows():
             for c in row:
                 if c.data_type == "s" and english(c.value):
                     found.append((ws.title, c.coordinate, c.value))
+                shown = values[ws.title][c.coordinate].value if c.data_type == "f" else None
+                if isinstance(shown, str):
+                    shows_text[ws.title] += 1
+                    if english(shown):
+                        found.append((ws.title, c.coordinate, shown))
                 literals = " ".join(re.findall(r'"([^"]*)"', c.number_format))
                 if "mmm" in re.sub(r'"[^"]*"', "", c.number_format) or in_formats(literals):
                     formats.add(c.number_format)
     assert found == []
     assert formats == set()
     assert {"Sensitivity base", "Simulation base", "Sources", "Checks"} <= set(wb.sheetnames)
+    assert shows_text["Monthly"] > 10 and shows_text["Annual"] > 0, shows_text   # the scan saw them
 
 
 # ------------------------------------------------------------------------------------------------

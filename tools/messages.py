@@ -69,13 +69,12 @@ def report_registry_messages() -> list[str]:
 def excel_registry_messages() -> list[str]:
     """The Excel report's helper-row words: flags, constants, the IRR search, which way is better."""
     from cashcast.models.analysis.kpis import BETTER_WORDS, flags
-    from cashcast.models.analysis.reductions import NEVER, UNDEFINED
-    from cashcast.models.engine.constants import CONSTANTS
+    from cashcast.models.engine.constants import CONSTANTS, WORDS
     from cashcast.reports.excel.irr import LABELS
     from cashcast.reports.excel.sheets.cap_table import TITLE
 
-    out = [f.label for f in flags()] + [c.meaning for c in CONSTANTS] + list(LABELS.values())
-    return out + sorted(set(BETTER_WORDS.values())) + ["larger", "smaller", NEVER, UNDEFINED, TITLE]
+    out = [f.label for f in flags()] + [c.meaning for c in (*CONSTANTS, *WORDS)] + list(LABELS.values())
+    return out + sorted(set(BETTER_WORDS.values())) + ["larger", "smaller", *(w.text for w in WORDS), TITLE]
 
 
 def example_line_labels() -> list[str]:

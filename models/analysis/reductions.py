@@ -28,11 +28,13 @@ import numpy
 
 from cashcast.models.analysis import kpi
 from cashcast.models.analysis.yearly import PerYear  # noqa: F401  (the yearly reductions live there)
-from cashcast.models.engine.constants import LONGEST_MONTHS, MONTHS_PER_YEAR
+from cashcast.models.engine.constants import LONGEST_MONTHS, MONTHS_PER_YEAR, NA_TEXT, NEVER_TEXT, NONE_TEXT
 from cashcast.models.engine.expr import BinOp, Expr, Param
 
-NEVER, UNDEFINED = "never", "n/a"
-NONE = "none"   # a helper cell with no month yet (text: MAX, COUNT and MATCH skip it)
+# The words the Excel cells show, in English; a formula names them (NEVER_TEXT, …: the Constants block
+# holds each in the report's language)
+NEVER, UNDEFINED = NEVER_TEXT.text, NA_TEXT.text
+NONE = NONE_TEXT.text   # a helper cell with no month yet (text: MAX, COUNT and MATCH skip it)
 CENTURY = LONGEST_MONTHS.value   # months: a cash-out month implied further than this after the horizon is "never"
 COMPARISONS = (">=", ">", "<=", "<")
 
@@ -83,7 +85,7 @@ class LastMonth:
     """A helper row: in each month, the number of the last month so far whose flag equals ``value``
     ("none" before the first). Its last cell is the last such month of the horizon: a running row is
     how a spreadsheet finds a last match portably (``SUMPRODUCT(MAX(...))`` is not an array formula
-    in Gnumeric). Excel: ``=IF(D88=0,D$3,C91)``, the first month ``=IF(D88=0,D$3,"none")``.
+    in Gnumeric). Excel: ``=IF(D88=0,D$3,C91)``, the first month ``=IF(D88=0,D$3,NONE_TEXT)``.
     """
 
     flag: Flag
@@ -105,7 +107,7 @@ class LastMonth:
 
     def xl(self, flag: str, index: str, before: str | None) -> str:
         """One month's cell: its flag cell, its month-number cell, last month's cell (None: the first)."""
-        return f'=IF({flag}={self.value},{index},{before if before else chr(34) + NONE + chr(34)})'
+        return f'=IF({flag}={self.value},{index},{before if before else NONE_TEXT.name})'
 
 
 class Reduction:
@@ -153,7 +155,7 @@ class FirstMonth(OnFlag):
     """The first month whose flag is 1: as a month date (``as_date``) or as months from the start.
 
     numpy: :func:`cashcast.models.analysis.kpi.first_month`. Excel:
-    ``IFERROR(INDEX(dates,1,MATCH(1,flags,0)),"never")``, or ``IFERROR(MATCH(1,flags,0)-1,"never")``.
+    ``IFERROR(INDEX(dates,1,MATCH(1,flags,0)),NEVER_TEXT)``, or ``IFERROR(MATCH(1,flags,0)-1,NEVER_TEXT)``.
     """
 
     as_date: bool
@@ -169,8 +171,8 @@ class FirstMonth(OnFlag):
     def xl(self, ctx) -> str:
         found = f"MATCH(1,{ctx.flags(self.flag.key)},0)"
         if self.as_date:
-            return f'=IFERROR(INDEX({ctx.dates()},1,{found}),"{NEVER}")'
-        return f'=IFERROR({found}-1,"{NEVER}")'
+            return f"=IFERROR(INDEX({ctx.dates()},1,{found}),{NEVER_TEXT.name})"
+        return f"=IFERROR({found}-1,{NEVER_TEXT.name})"
 
 
 @dataclass(frozen=True)
@@ -339,7 +341,7 @@ class AfterLast(OnFlag):
     def xl(self, ctx) -> str:
         last = ctx.last_mark(self.marks()[0].key)
         after = f"MATCH({last}+1,{ctx.indices()},0)"   # the column of the month after it
-        return (f'=IF(ISTEXT({last}),"{UNDEFINED}",IF({last}>=MAX({ctx.indices()}),"{NEVER}",'
+        return (f"=IF(ISTEXT({last}),{NA_TEXT.name},IF({last}>=MAX({ctx.indices()}),{NEVER_TEXT.name},"
                 f"INDEX({ctx.dates()},1,{after})))")
 
 
@@ -364,8 +366,8 @@ class FirstAfter(OnFlag):
         flags = ctx.flags(self.flag.key)
         start = f"MATCH(1,{flags},0)"
         rest = f"INDEX({flags},1,{start}+1):{ctx.last_flag(self.flag.key)}"
-        return (f'=IF(ISNA({start}),"{UNDEFINED}",IFERROR(INDEX({ctx.dates()},1,'
-                f'{start}+MATCH({self.value},{rest},0)),"{NEVER}"))')
+        return (f"=IF(ISNA({start}),{NA_TEXT.name},IFERROR(INDEX({ctx.dates()},1,"
+                f"{start}+MATCH({self.value},{rest},0)),{NEVER_TEXT.name}))")
 
 
 @dataclass(frozen=True)
@@ -379,7 +381,7 @@ class RunwayAtHorizon(Reduction):
     Jun 2025 does not "run out in Jan 2033".
 
     numpy: :func:`cashcast.models.analysis.kpi.runway_at_horizon`. Excel:
-    ``IF(-AVERAGE(last 3)>0,INT(MAX(0,cash-floor)/-AVERAGE(last 3)),"never")`` ("never" also past
+    ``IF(-AVERAGE(last 3)>0,INT(MAX(0,cash-floor)/-AVERAGE(last 3)),NEVER_TEXT)`` ("never" also past
     ``LONGEST_MONTHS``), and for the date,
     first ``IF(last flag=1, the month after the last 0 flag, …)``.
     """
@@ -430,7 +432,7 @@ class RunwayAtHorizon(Reduction):
         if self.as_date:
             last = ctx.last_date()
             shown = f"DATE(YEAR({last}),MONTH({last})+1+{runway},1)"
-        formula = f'IF({burn}>0,IF({runway}>{LONGEST_MONTHS.name},"{NEVER}",{shown}),"{NEVER}")'
+        formula = f"IF({burn}>0,IF({runway}>{LONGEST_MONTHS.name},{NEVER_TEXT.name},{shown}),{NEVER_TEXT.name})"
         if not (self.as_date and self.below):
             return f"={formula}"
         above = ctx.last_mark(self.marks()[0].key)   # the last month not below the floor

@@ -20,7 +20,7 @@ import numpy
 
 from cashcast.models.engine import annual, constants
 
-UNDEFINED = "n/a"
+UNDEFINED = constants.NA_TEXT.text   # Excel shows it by its name, NA_TEXT (in the report's language)
 MONTHS_PER_YEAR = constants.MONTHS_PER_YEAR.value   # numpy uses the value, Excel the name
 # Recurring revenue: what a customer pays again every month or year under a standing agreement, the
 # revenue lines of subscription and licensing blocks, and of plain `revenue` blocks whose `recurring`
@@ -109,7 +109,7 @@ class YearEndRunRate:
 class YearRatio:
     """The ratio of two lines' sums over the year: gross margin is Σ gross_profit ÷ Σ revenue.
     NaN ("n/a") where the denominator's sum is at most half a cent. Excel:
-    ``=IF(SUM(rev)>HALF_CENT,SUM(gp)/SUM(rev),"n/a")``."""
+    ``=IF(SUM(rev)>HALF_CENT,SUM(gp)/SUM(rev),NA_TEXT)``."""
 
     numerator: str
     denominator: str
@@ -132,7 +132,7 @@ class YearRatio:
     def xl(self, cells) -> str:
         num = annual.of(annual.SUM).xl(*cells.span(self.numerator))[1:]
         den = annual.of(annual.SUM).xl(*cells.span(self.denominator))[1:]
-        return f'=IF({den}>{NAMED[HALF_CENT]},{num}/{den},"{UNDEFINED}")'
+        return f"=IF({den}>{NAMED[HALF_CENT]},{num}/{den},{constants.NA_TEXT.name})"
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class BurnMultiple:
     """Net burn ÷ net new ARR for the year: ``−Σ flow`` over the year's months ÷ (ARR at the year end
     − ARR at the previous year end, 0 before the first month). NaN ("n/a") when ARR did not grow by
     more than half a cent; negative when the year generated cash while ARR grew. Excel:
-    ``=IF(new>HALF_CENT,-SUM(ocf)/new,"n/a")`` with ``new = MONTHS_PER_YEAR*(Dec cells) −
+    ``=IF(new>HALF_CENT,-SUM(ocf)/new,NA_TEXT)`` with ``new = MONTHS_PER_YEAR*(Dec cells) −
     MONTHS_PER_YEAR*(previous Dec cells)``."""
 
     flow: str
@@ -168,4 +168,4 @@ class BurnMultiple:
                     else "0")
         new = f"({NAMED[MONTHS_PER_YEAR]}*{end}-{NAMED[MONTHS_PER_YEAR]}*{previous})"
         burn = annual.of(annual.SUM).xl(*cells.span(self.flow))[1:]
-        return f'=IF({new}>{NAMED[HALF_CENT]},-{burn}/{new},"{UNDEFINED}")'
+        return f"=IF({new}>{NAMED[HALF_CENT]},-{burn}/{new},{constants.NA_TEXT.name})"

@@ -36,14 +36,15 @@ def cell_value(value):
 
 
 def kpi_value(run: Run, kpi: registry.Kpi, j: int):
-    """numpy's key figure for scenario column j as the cell caches it ("never", "n/a", a serial)."""
+    """numpy's key figure for scenario column j as the cell caches it ("never", "n/a" in the report's
+    language, a serial)."""
     v = run.kpis[kpi.name][j] if kpi.name in run.kpis else np.nan
     if kpi.is_date:
-        return xf.NEVER if not np.isfinite(v) else excel_serial(month_date(run.months, v))
+        return _(xf.NEVER) if not np.isfinite(v) else excel_serial(month_date(run.months, v))
     if kpi.kind == "months":
-        return xf.NEVER if not np.isfinite(v) else int(v)
+        return _(xf.NEVER) if not np.isfinite(v) else int(v)
     if kpi.kind == "rate":
-        return xf.UNDEFINED if not np.isfinite(v) else float(v)
+        return _(xf.UNDEFINED) if not np.isfinite(v) else float(v)
     return float(v)
 
 

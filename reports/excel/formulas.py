@@ -14,7 +14,7 @@ from typing import Callable
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from cashcast.models.analysis.reductions import NEVER, UNDEFINED
-from cashcast.models.engine.constants import MONTHS_PER_YEAR
+from cashcast.models.engine.constants import MONTHS_PER_YEAR, NA_TEXT
 
 
 def cell(row: int, col: int, abs_row: bool = False, abs_col: bool = False) -> str:
@@ -171,26 +171,26 @@ class KpiContext:
 # ------------------------------------------------------------------------------------------------
 def difference(other: str, base: str, months: bool) -> str:
     """A scenario's key figure minus the baseline's: calendar months between two month dates when
-    ``months``; "n/a" when either is not a number ("never", an undefined IRR).
+    ``months``; "n/a" (``NA_TEXT``) when either is not a number ("never", an undefined IRR).
 
     >>> difference("E8", "$D8", True)
-    '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),(YEAR(E8)-YEAR($D8))*MONTHS_PER_YEAR+MONTH(E8)-MONTH($D8),"n/a")'
+    '=IF(AND(ISNUMBER(E8),ISNUMBER($D8)),(YEAR(E8)-YEAR($D8))*MONTHS_PER_YEAR+MONTH(E8)-MONTH($D8),NA_TEXT)'
     """
     twelve = MONTHS_PER_YEAR.name
     diff = f"(YEAR({other})-YEAR({base}))*{twelve}+MONTH({other})-MONTH({base})" if months else f"{other}-{base}"
-    return f'=IF(AND(ISNUMBER({other}),ISNUMBER({base})),{diff},"{UNDEFINED}")'
+    return f"=IF(AND(ISNUMBER({other}),ISNUMBER({base})),{diff},{NA_TEXT.name})"
 
 
 def rank_score(figure: str, better: int, fallback: str | None) -> str:
     """A score where larger is better: the figure (negated when smaller is better), or ``fallback``
     (a formula) when it is not a number: "never" counted as past the horizon; without a fallback the
-    text "n/a", which :func:`stable_rank` ranks below every number.
+    text "n/a" (``NA_TEXT``), which :func:`stable_rank` ranks below every number.
 
     >>> rank_score("D8", -1, None)
-    '=IF(ISNUMBER(D8),-D8,"n/a")'
+    '=IF(ISNUMBER(D8),-D8,NA_TEXT)'
     """
     sign = "" if better > 0 else "-"
-    otherwise = f'"{UNDEFINED}"' if fallback is None else f"{sign}{fallback}"
+    otherwise = NA_TEXT.name if fallback is None else f"{sign}{fallback}"
     return f"=IF(ISNUMBER({figure}),{sign}{figure},{otherwise})"
 
 

@@ -24,12 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from cashcast.models.analysis.kpi import carried_sign, sign_changes
-from cashcast.models.engine.constants import IRR_COARSE_FROM, IRR_COARSE_STEP, IRR_FINE_STEPS, MONTHS_PER_YEAR
-from cashcast.reports.excel.formulas import UNDEFINED, cell
+from cashcast.models.engine.constants import (
+    IRR_COARSE_FROM, IRR_COARSE_STEP, IRR_FINE_STEPS, MONTHS_PER_YEAR, NA_TEXT, NONE_TEXT,
+)
+from cashcast.reports.excel.formulas import cell
 
 COARSE_POINTS, FINE_POINTS = 41, IRR_FINE_STEPS.value + 1
 COARSE_FROM, COARSE_STEP = IRR_COARSE_FROM.value, IRR_COARSE_STEP.value
-NO_ROOT = "none"        # the distance where NPV does not change sign (MIN, COUNT and MATCH skip text)
+NO_ROOT = NONE_TEXT.text   # the distance where NPV does not change sign (MIN, COUNT and MATCH skip text)
 TRIALS = "irr.trial"    # the row of trial numbers 0, 1, 2, ... (each the one before + 1)
 
 ROWS = ("irr.sign", "irr.sign_changes", TRIALS, "irr.coarse_rate", "irr.coarse_npv", "irr.coarse_distance", "irr.coarse_bracket",
@@ -83,7 +85,7 @@ class SearchCells:
         r0, r1 = _a1(rate, c, False), _a1(rate, c + 1, False)
         n0, n1 = _a1(npv, c, False), _a1(npv, c + 1, False)
         return (f'=IF(SIGN({n0})*SIGN({n1})<=0,IFERROR(ABS({r0}-{n0}*({r1}-{r0})/({n1}-{n0})),'
-                f'"{NO_ROOT}"),"{NO_ROOT}")')
+                f"{NONE_TEXT.name}),{NONE_TEXT.name})")
 
     def sign(self, i: int) -> str:
         """The sign of the last non-zero flow up to month i."""
@@ -139,8 +141,8 @@ class SearchCells:
         changes = _a1(self.rows["irr.sign_changes"], self.first_col)
         none = f"COUNT({self.span('irr.coarse_distance', COARSE_POINTS - 1)})=0"
         guess = _a1(self.rows["irr.guess"], self.first_col)
-        return (f'=IF(OR({changes}<>1,{none}),"{UNDEFINED}",'
-                f'IFERROR((1+IRR({flows},{guess}))^{MONTHS_PER_YEAR.name}-1,"{UNDEFINED}"))')
+        return (f"=IF(OR({changes}<>1,{none}),{NA_TEXT.name},"
+                f"IFERROR((1+IRR({flows},{guess}))^{MONTHS_PER_YEAR.name}-1,{NA_TEXT.name}))")
 
     def formulas(self) -> dict[str, list[str]]:
         """Every helper row's formulas, left to right."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.engine.annual import year_spans  # noqa: F401  (the sheets import it from here)
-from cashcast.models.engine.constants import CONSTANTS
+from cashcast.models.engine.constants import CONSTANTS, WORDS
 from cashcast.models.engine.expr import MonthsSince
 from cashcast.models.engine.model import Model
 from cashcast.models.engine.names import fx_name, setting_name
@@ -85,7 +85,7 @@ class ModelLayout:
     irr: dict[str, int] = field(default_factory=dict)              # IRR search helper key → row
     kpis: dict[str, int] = field(default_factory=dict)             # KPI key → row
     since: dict[str, int] = field(default_factory=dict)            # date assumption → months-since row
-    constants: dict[str, int] = field(default_factory=dict)        # named constant → row (Monthly only)
+    constants: dict[str, int] = field(default_factory=dict)        # named constant or word → row (Monthly only)
     line_sections: int = 0                                         # sections[:line_sections] hold lines
 
     @property
@@ -130,7 +130,7 @@ class ModelLayout:
             layout.kpis[kpi.name] = r
         r += 2
         layout.sections.append((r, CONSTANTS_TITLE))
-        for const in CONSTANTS:
+        for const in (*CONSTANTS, *WORDS):
             r += 1
             layout.constants[const.name] = r
         return layout

@@ -256,7 +256,8 @@ def driver_rows(run: Run, annual: dict, currency: str) -> list[TableRow]:
     for ln in drivers:
         values = annual["lines"][ln.name]
         suffix = aggregation(ln.annual).suffix
-        label = line_label(ln.label, ln.block) + (f" {_(suffix.strip())}" if suffix else "")
+        label = line_label(ln.label, ln.block)
+        label = _("{label} {suffix}", label=label, suffix=_(suffix.strip())) if suffix else label
         if re.fullmatch(r"[A-Z]{3}(/.*)?", ln.unit):
             rows.append(money_row(label, values, currency))
         else:

@@ -74,7 +74,7 @@ def actual_formula(book: Book, result: CheckResult) -> tuple[str, object]:
         a, b = spans[check.year]
         kpi = next(k for k in registry.YEARLY if k.name == check.name)
         return (kpi.definition.xl(SheetYearCells(book.model, L.rows, a, b, sheet)),
-                result.actual if math.isfinite(result.actual) else UNDEFINED)
+                result.actual if math.isfinite(result.actual) else _(UNDEFINED))
     r = L.rows[check.name]
     if check.month is not None:
         t = check.month - run.workbook.start_ordinal
@@ -86,7 +86,7 @@ def actual_formula(book: Book, result: CheckResult) -> tuple[str, object]:
 def _as_cell(result: CheckResult, x: float) -> object:
     """A figure as the sheet holds it: a month as its date's serial, never as the text "never"."""
     if math.isnan(x):
-        return NEVER
+        return _(NEVER)
     return excel_serial(ordinal_to_date(int(x))) if result.kind == "month" else x
 
 

@@ -106,7 +106,7 @@ def _yearly_kpis(book: Book, ws: Worksheet, spans: list[tuple[int, int, int]]) -
             value = float(values[c])
             ws.write_formula(top + i, FIRST_MONTH_COL + c,
                              kpi.definition.xl(YearCells(book.model, layout.rows, a, b)), fmt,
-                             value if math.isfinite(value) else UNDEFINED)
+                             value if math.isfinite(value) else _(UNDEFINED))
 
 
 def _line(book: Book, ws: Worksheet, name: str, r: int, spans: list[tuple[int, int, int]]) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from cashcast.models.analysis import kpis as registry
 from cashcast.models.analysis.reductions import NONE
-from cashcast.models.engine.constants import CONSTANTS
+from cashcast.models.engine.constants import CONSTANTS, WORDS
 from cashcast.models.engine.expr import MonthsSince, Param
 
 from cashcast.reports.i18n import _, label, title, unit
@@ -126,13 +126,18 @@ def _months_since(book: Book, ws: Worksheet, j: int) -> None:
 
 
 def _constants(book: Book, ws: Worksheet) -> None:
-    """The Constants block (Monthly only): each named constant's value, its defined name pointing here."""
+    """The Constants block (Monthly only): each named constant's value, its defined name pointing here;
+    then the words the formulas show (NEVER_TEXT, …), each in the report's language: the formulas name
+    them, so their text is the same in every language."""
     L, st = book.layout, book.st
-    for const in CONSTANTS:
+    for const in (*CONSTANTS, *WORDS):
         r = L.constants[const.name]
         ws.write_string(r, LABEL_COL, _(const.meaning), st.text)
         ws.write_string(r, KEY_COL, const.name, st.key)
-        ws.write_number(r, FIRST_MONTH_COL, const.value, st.number("General"))
+        if const in WORDS:
+            ws.write_string(r, FIRST_MONTH_COL, _(const.text), st.text)
+        else:
+            ws.write_number(r, FIRST_MONTH_COL, const.value, st.number("General"))
         book.define(const.name, f"={MONTHLY}!{xf.cell(r, FIRST_MONTH_COL, True, True)}")
 
 
@@ -159,13 +164,13 @@ def _flags(book: Book, ws: Worksheet, j: int) -> None:
             c = FIRST_MONTH_COL + t
             formula = mark.xl(xf.cell(flag_row, c), xf.cell(INDEX_ROW, c, abs_row=True),
                               xf.cell(r, c - 1) if t else None)
-            ws.write_formula(r, c, formula, fmt, NONE if values[t] != values[t] else float(values[t]))
+            ws.write_formula(r, c, formula, fmt, _(NONE) if values[t] != values[t] else float(values[t]))
 
 
 def mark_label(mark) -> str:
     """A last-month helper row's label: 'Last month number so far with flag.break_even = 0 (none: not yet)'."""
     return _("Last month number so far with {flag} = {value} ({none}: not yet)", flag=mark.flag.key,
-             value=mark.value, none=NONE)
+             value=mark.value, none=_(NONE))
 
 
 def _search(layout: ModelLayout, line: str = "operating_cash_flow") -> SearchCells:
@@ -192,7 +197,7 @@ def _irr_search(book: Book, ws: Worksheet, j: int) -> None:
         fmt = formats[key.rsplit("_", 1)[-1].split(".")[-1]]
         for i, formula in enumerate(formulas):
             value = float(values[key][i])
-            ws.write_formula(L.irr[key], FIRST_MONTH_COL + i, formula, fmt, NO_ROOT if value != value else value)
+            ws.write_formula(L.irr[key], FIRST_MONTH_COL + i, formula, fmt, _(NO_ROOT) if value != value else value)
 
 
 def _kpis(book: Book, ws: Worksheet, j: int) -> None:

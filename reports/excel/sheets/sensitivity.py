@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import evidence, kpis as registry
 from cashcast.models.analysis.uncertainty import Tornado, TornadoBar
+from cashcast.models.engine.constants import NA_TEXT
 
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _, current, unit
@@ -134,9 +135,9 @@ def _evidence(book: Book, ws: Worksheet, tor: Tornado) -> None:
             fmt = MONTHS if registry.named(kpi).is_month else money_millions(book.currency, x)
             ws.write_number(r, e0 + 1 + k, x, right(book, fmt))
             share = evidence.share(x, weights[kpi].total)
-            ws.write_formula(r, e0 + 1 + n + k, f'=IF(SUM({col}${first}:{col}${last})=0,"n/a",'
+            ws.write_formula(r, e0 + 1 + n + k, f"=IF(SUM({col}${first}:{col}${last})=0,{NA_TEXT.name},"
                              f'{col}{r + 1}/SUM({col}${first}:{col}${last}))', right(book, PERCENT),
-                             "n/a" if share is None else share)
+                             _(NA_TEXT.text) if share is None else share)
     # The kind words head their columns, and SUMIF matches the Source column against those cells, so
     # the formulas hold no text and read the same in every language.
     ws.write_string(T_BASE_ROW, T_LOW, _("Share of the swing resting on"), st.header)
@@ -148,8 +149,8 @@ def _evidence(book: Book, ws: Worksheet, tor: Tornado) -> None:
         swings = f"${col}${first}:${col}${last}"
         for c, x in ((T_BASE, w.estimate_share), (T_HIGH, w.sourced_share)):
             key = f"{xl_col_to_name(c)}${T_BASE_ROW + 1}"
-            ws.write_formula(r, c, f'=IF(SUM({swings})=0,"n/a",SUMIF({kinds},{key},{swings})/SUM({swings}))',
-                             right(book, PERCENT, bold=True), "n/a" if x is None else x)
+            ws.write_formula(r, c, f"=IF(SUM({swings})=0,{NA_TEXT.name},SUMIF({kinds},{key},{swings})/SUM({swings}))",
+                             right(book, PERCENT, bold=True), _(NA_TEXT.text) if x is None else x)
 
 
 def _figure(kpi: str) -> str:
