@@ -18,6 +18,7 @@ from typing import Iterator
 
 FONT_SETTINGS = tuple(f"font.{key}" for key in ("family", "style", "variant", "weight", "stretch", "size",
                                                 "serif", "sans-serif", "cursive", "fantasy", "monospace"))
+TICK_SETTINGS = FONT_SETTINGS + ("xtick.labelsize", "ytick.labelsize")  # a locator's room per tick
 TEXT_SETTINGS = FONT_SETTINGS + ("text.kerning_factor", "font.enable_last_resort")  # get_font reads these
 
 
@@ -45,13 +46,53 @@ class Tables:
         return getattr(self._font, name)
 
 
+def tick_key(axis) -> tuple:
+    """Everything an axis's ticks (which, where, their labels) depend on: its view and data limits,
+    its scale, its locators and formatters (the objects), the tick settings, how many ticks it holds,
+    where its axes are on the figure and the font size in force (a locator fits as many ticks as
+    labels of that size fit in the axes' length)."""
+    return (tuple(axis.get_view_interval()), tuple(axis.get_data_interval()), axis.get_scale(),
+            axis.major.locator, axis.major.formatter, axis.minor.locator, axis.minor.formatter,
+            dict(axis._major_tick_kw), dict(axis._minor_tick_kw), len(axis.majorTicks),
+            len(axis.minorTicks), axis.axes.bbox.bounds, axis.axes.viewLim.bounds, settings(TICK_SETTINGS))
+
+
+def layout_key(t, renderer) -> tuple | None:
+    """Everything a text's layout (its box and lines about its anchor, ``Text._get_layout``)
+    depends on: the text, its font, rotation, alignments, line spacing, the resolution, the font
+    settings and the renderer's kind; None for a text that wraps (its lines depend on where it is)
+    or goes through TeX."""
+    if t.get_wrap() or t.get_usetex():
+        return None
+    return (t.get_text(), t._fontproperties.copy(), t.get_rotation(), t._horizontalalignment,
+            t._verticalalignment, t._get_multialignment(), t._linespacing, t.get_rotation_mode(),
+            t._parse_math, t.get_figure(root=True).dpi, type(renderer), settings(TEXT_SETTINGS))
+
+
+def rectangle_limits(self, patch, original) -> None:
+    """``Axes._update_patch_limits`` for a plain rectangle of a rectilinear axes without walking
+    its outline as Bézier curves: its corners are the points that walk finds (each side a straight
+    segment, no extremum between its ends), and the data limits are their minimum and maximum."""
+    from matplotlib.patches import Rectangle
+
+    if type(patch) is not Rectangle or self.name != "rectilinear" or not (patch.get_width() or patch.get_height()):
+        return original(self, patch)
+    trf = patch.get_transform()
+    updatex, updatey = trf.contains_branch_separately(self.transData)
+    if updatex or updatey:
+        xys = (trf - self.transData).transform(patch.get_path().vertices[:4])
+        self.update_datalim(xys, updatex=updatex, updatey=updatey)
+
+
 @contextmanager
 def measure_once() -> Iterator[None]:
     """Font lookups and SVG text measurements remembered until the block ends (not reentrant-safe
     across threads; the charts are drawn in one thread per process)."""
-    from matplotlib import font_manager, text
+    from matplotlib import axis, font_manager, text
     from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.axes._base import _AxesBase as Axes  # where the method is defined
     from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.transforms import Bbox
 
     manager = font_manager.fontManager
     find, measure, font_of = manager._find_fonts_by_props, text._get_text_metrics_with_cache, text.get_font
@@ -82,10 +123,36 @@ def measure_once() -> Iterator[None]:
             sizes[key] = measure(renderer, s, fontprop, ismath, dpi)
         return sizes[key]
 
+    update = axis.Axis._update_ticks
+
+    def update_ticks(self):
+        key = tick_key(self)
+        last = self.__dict__.get("_cashcast_ticks")
+        if last is None or last[0] != key:
+            last = self.__dict__["_cashcast_ticks"] = (key, update(self))
+        return list(last[1])
+
+    layout = text.Text._get_layout
+    layouts: dict = {}
+
+    def get_layout(self, renderer):
+        key = layout_key(self, renderer)
+        if key is None:
+            return layout(self, renderer)
+        if key not in layouts:
+            layouts[key] = layout(self, renderer)
+        box, lines, corner = layouts[key]
+        return Bbox(box.get_points().copy()), list(lines), corner
+
+    patch_limits = Axes._update_patch_limits
+    Axes._update_patch_limits = lambda self, patch: rectangle_limits(self, patch, patch_limits)
     manager._find_fonts_by_props = find_fonts
     text._get_text_metrics_with_cache, text.get_font = metrics, tables
+    axis.Axis._update_ticks, text.Text._get_layout = update_ticks, get_layout
     try:
         yield
     finally:
         del manager._find_fonts_by_props
         text._get_text_metrics_with_cache, text.get_font = measure, font_of
+        axis.Axis._update_ticks, text.Text._get_layout = update, layout
+        Axes._update_patch_limits = patch_limits
