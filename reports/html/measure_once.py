@@ -80,11 +80,16 @@ def layout_key(t, renderer) -> tuple | None:
 def rectangle_limits(self, patch, original) -> None:
     """``Axes._update_patch_limits`` for a plain rectangle of a rectilinear axes without walking
     its outline as Bézier curves: its corners are the points that walk finds (each side a straight
-    segment, no extremum between its ends), and the data limits are their minimum and maximum."""
+    segment, no extremum between its ends), and the data limits are their minimum and maximum. A
+    bar's transform is its own followed by the data's: what is left of it less the data's (matplotlib's
+    way) is its own, used as it is."""
     from matplotlib.patches import Rectangle
 
     if type(patch) is not Rectangle or self.name != "rectilinear" or not (patch.get_width() or patch.get_height()):
         return original(self, patch)
+    if patch.get_data_transform() is self.transData:  # a bar: its own transform, then the data's
+        self.update_datalim(patch.get_patch_transform().transform(patch.get_path().vertices[:4]))
+        return None
     trf = patch.get_transform()
     updatex, updatey = trf.contains_branch_separately(self.transData)
     if updatex or updatey:
