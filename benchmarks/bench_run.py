@@ -154,13 +154,13 @@ def charts(outcome, table, repeat: int) -> None:
     """The HTML report's charts alone, drawn one after the other in this process (as ``--jobs 1``)."""
     from cashcast.reports.html.measure_once import measure_once
     from cashcast.reports.html.page import report_context
-    from cashcast.reports.html.render import deferred
+    from cashcast.reports.html.render import deferred, seldom_collected
 
     with deferred() as pending:
         report_context(outcome, table)
 
     def draw():
-        with measure_once():
+        with measure_once(), seldom_collected():  # as the report draws them
             return [chart.draw() for chart in pending]
 
     drawn, wall, c = measure(draw, repeat)

@@ -10,6 +10,14 @@ by its text, font properties, font settings and resolution, a font's tables by i
 (the SVG renderer measures outlines of the unhinted font at a fixed 72 dpi), so the charts come out
 byte for byte the same (a test compares them); only the time changes. Other renderers, mathtext and
 TeX are measured as usual (and a raster part of an SVG, which the charts do not have).
+
+Within it too (:func:`computed_once`), three things matplotlib recomputes every time it is asked are
+computed once per state: an axis's ticks (matplotlib works them out again, locator, formatter and
+all, each time a layout measures the axis, its label, its spines or its siblings, and at the draw:
+about 32 times per chart, now about 6), a text's layout about its anchor (its box and line
+heights), and a bar's data limits (its outline walked as Bézier curves, 120 times for a month
+histogram). Each is keyed on everything it depends on, so the SVG is the same bytes (a test draws
+every chart of both examples with and without).
 """
 from __future__ import annotations
 
@@ -18,6 +26,7 @@ from typing import Iterator
 
 FONT_SETTINGS = tuple(f"font.{key}" for key in ("family", "style", "variant", "weight", "stretch", "size",
                                                 "serif", "sans-serif", "cursive", "fantasy", "monospace"))
+TICK_SETTINGS = FONT_SETTINGS + ("xtick.labelsize", "ytick.labelsize")  # a locator's room per tick
 TEXT_SETTINGS = FONT_SETTINGS + ("text.kerning_factor", "font.enable_last_resort")  # get_font reads these
 
 
@@ -45,10 +54,95 @@ class Tables:
         return getattr(self._font, name)
 
 
+def tick_key(axis) -> tuple:
+    """Everything an axis's ticks (which, where, their labels) depend on: its view and data limits,
+    its scale, its locators and formatters (the objects), the tick settings, how many ticks it holds,
+    where its axes are on the figure and the font size in force (a locator fits as many ticks as
+    labels of that size fit in the axes' length)."""
+    return (tuple(axis.get_view_interval()), tuple(axis.get_data_interval()), axis.get_scale(),
+            axis.major.locator, axis.major.formatter, axis.minor.locator, axis.minor.formatter,
+            dict(axis._major_tick_kw), dict(axis._minor_tick_kw), len(axis.majorTicks),
+            len(axis.minorTicks), axis.axes.bbox.bounds, axis.axes.viewLim.bounds, settings(TICK_SETTINGS))
+
+
+def layout_key(t, renderer) -> tuple | None:
+    """Everything a text's layout (its box and lines about its anchor, ``Text._get_layout``)
+    depends on: the text, its font, rotation, alignments, line spacing, the resolution, the font
+    settings and the renderer's kind; None for a text that wraps (its lines depend on where it is)
+    or goes through TeX."""
+    if t.get_wrap() or t.get_usetex():
+        return None
+    return (t.get_text(), t._fontproperties.copy(), t.get_rotation(), t._horizontalalignment,
+            t._verticalalignment, t._get_multialignment(), t._linespacing, t.get_rotation_mode(),
+            t._parse_math, t.get_figure(root=True).dpi, type(renderer), settings(TEXT_SETTINGS))
+
+
+def rectangle_limits(self, patch, original) -> None:
+    """``Axes._update_patch_limits`` for a plain rectangle of a rectilinear axes without walking
+    its outline as Bézier curves: its corners are the points that walk finds (each side a straight
+    segment, no extremum between its ends), and the data limits are their minimum and maximum. A
+    bar's transform is its own followed by the data's: what is left of it less the data's (matplotlib's
+    way) is its own, used as it is."""
+    from matplotlib.patches import Rectangle
+
+    if type(patch) is not Rectangle or self.name != "rectilinear" or not (patch.get_width() or patch.get_height()):
+        return original(self, patch)
+    if patch.get_data_transform() is self.transData:  # a bar: its own transform, then the data's
+        self.update_datalim(patch.get_patch_transform().transform(patch.get_path().vertices[:4]))
+        return None
+    trf = patch.get_transform()
+    updatex, updatey = trf.contains_branch_separately(self.transData)
+    if updatex or updatey:
+        xys = (trf - self.transData).transform(patch.get_path().vertices[:4])
+        self.update_datalim(xys, updatex=updatex, updatey=updatey)
+
+
+@contextmanager
+def computed_once() -> Iterator[None]:
+    """Until the block ends: an axis's ticks computed again only when :func:`tick_key` changes (the
+    last result kept, so the ticks and the formatter are as that computation left them), a text's
+    layout once per :func:`layout_key`, a plain rectangle's data limits from its corners
+    (:func:`rectangle_limits`)."""
+    from matplotlib import axis, text
+    from matplotlib.axes._base import _AxesBase as Axes  # where the method is defined
+    from matplotlib.transforms import Bbox
+
+    update = axis.Axis._update_ticks
+
+    def update_ticks(self):
+        key = tick_key(self)
+        last = self.__dict__.get("_cashcast_ticks")
+        if last is None or last[0] != key:
+            last = self.__dict__["_cashcast_ticks"] = (key, update(self))
+        return list(last[1])
+
+    layout = text.Text._get_layout
+    layouts: dict = {}
+
+    def get_layout(self, renderer):
+        key = layout_key(self, renderer)
+        if key is None:
+            return layout(self, renderer)
+        if key not in layouts:
+            layouts[key] = layout(self, renderer)
+        box, lines, corner = layouts[key]
+        return Bbox(box.get_points().copy()), list(lines), corner
+
+    patch_limits = Axes._update_patch_limits
+    Axes._update_patch_limits = lambda self, patch: rectangle_limits(self, patch, patch_limits)
+    axis.Axis._update_ticks, text.Text._get_layout = update_ticks, get_layout
+    try:
+        yield
+    finally:
+        axis.Axis._update_ticks, text.Text._get_layout = update, layout
+        Axes._update_patch_limits = patch_limits
+
+
 @contextmanager
 def measure_once() -> Iterator[None]:
-    """Font lookups and SVG text measurements remembered until the block ends (not reentrant-safe
-    across threads; the charts are drawn in one thread per process)."""
+    """Font lookups and SVG text measurements remembered until the block ends, and what
+    :func:`computed_once` keeps (not reentrant-safe across threads; the charts are drawn in one
+    thread per process)."""
     from matplotlib import font_manager, text
     from matplotlib.backends.backend_mixed import MixedModeRenderer
     from matplotlib.backends.backend_svg import RendererSVG
@@ -85,7 +179,8 @@ def measure_once() -> Iterator[None]:
     manager._find_fonts_by_props = find_fonts
     text._get_text_metrics_with_cache, text.get_font = metrics, tables
     try:
-        yield
+        with computed_once():
+            yield
     finally:
         del manager._find_fonts_by_props
         text._get_text_metrics_with_cache, text.get_font = measure, font_of
