@@ -114,6 +114,9 @@ SETTINGS_COLUMNS = ("setting", "value", "notes", "low", "high", "source")
 # (as ``settings.<name>``, with the setting's low and high).
 SCENARIO_SETTINGS = ("opening_cash", "minimum_cash", "discount_rate", "receivable_days", "payable_days")
 SCENARIO_COLUMNS = ("scenario", "description", "source")
+# The editing aids' live check column (reports/excel/editing): formulas the reader skips, headed "check"
+# or, when the sheet has problems, "check: N problems ...".
+CHECK_COLUMN = "check"
 
 # The largest magnitudes a workbook may hold, chosen so that no valid workbook can overflow float64
 # (about 1.8e308) anywhere in a 600-month projection, its NPV or its simulation; README "Bounds" gives
