@@ -290,8 +290,10 @@ def is_check_header(title) -> bool:
 
 
 def _check_columns(header: dict[int, tuple]) -> list[int]:
-    """The columns whose header (value, or the formula's value) is the live check column's."""
-    return [c for c, (v, _f) in header.items() if is_check_header(v)]
+    """The columns whose header is the live check column's: by its value, or, in a file saved by a program
+    that does not calculate (no value), by its formula, which names the header ``"check"``."""
+    return [c for c, (v, f) in header.items()
+            if is_check_header(v) or (v is None and isinstance(f, str) and f'"{CHECK_COLUMN}"' in f)]
 
 
 def _beyond_limits(rows: dict[int, dict[int, tuple]], width: int):
