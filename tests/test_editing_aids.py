@@ -210,3 +210,26 @@ def test_the_dropdowns_carry_cashcast_s_own_messages(tmp_path):
     price = next(dv for dv in book["Assumptions"].data_validations.dataValidation
                  if "D5" in str(dv.sqref) and dv.type is None)
     assert price.prompt.startswith("Unit: e.g. USD/month (or USD/year, USD/day); e.g. 20.")
+
+
+def test_the_report_s_assumptions_sheet_has_the_dropdowns_and_units():
+    """The report's Assumptions sheet: distribution and source dropdowns in cashcast's words, and every
+    input cell's message gives its unit (with the range, or the workbook's value as an example)."""
+    import io
+
+    from cashcast.models.analysis.scenarios import run_file
+    from cashcast.reports.excel.report import excel_bytes
+
+    run = run_file(next(p for p in EXAMPLES if p.stem == "openai"))
+    book = openpyxl.load_workbook(io.BytesIO(excel_bytes(run)))
+    ws = book["Assumptions"]
+    dvs = ws.data_validations.dataValidation
+    lists_ = [dv for dv in dvs if dv.type == "list"]
+    assert any(dv.error.startswith("unknown distribution '…'; valid: pert") and dv.errorStyle in (None, "stop")
+               for dv in lists_)
+    source = next(dv for dv in lists_ if "Sources" in str(dv.formula1))
+    assert source.errorStyle == "warning" and source.error.startswith("unknown source '…'")
+    inputs = [dv for dv in dvs if dv.type != "list"]
+    named = {str(c.value) for col in ws.iter_cols() for c in col if str(c.value) in book.defined_names}
+    assert len(inputs) == len(named) > len(run.workbook.rows) // 2  # one per input row (settings too)
+    assert all(dv.prompt.startswith("Unit: ") for dv in inputs), [dv.prompt for dv in inputs][:3]
