@@ -67,6 +67,11 @@ def mistaken_workbook(path: Path) -> dict[str, int]:
     write_assumption_workbook(path, settings, rows, scenarios, sources=sources)
     book = openpyxl.load_workbook(path)  # the Scenarios sheet renames downside: its column is now unknown
     book["Scenarios"]["A3"] = "downturn"
+    probe = book.create_sheet("Probe")  # the dependent parameter list as the dropdown evaluates it
+    for r, kind in enumerate(("subscription", "Funding", "debt"), start=1):
+        probe.cell(r, 1, kind)
+        probe.cell(r, 2, f'=INDEX(INDIRECT("cashcast_params_"&LOWER(A{r})),1,1)')
+        probe.cell(r, 3, f'=ROWS(INDIRECT("cashcast_params_"&LOWER(A{r})))')
     book.save(path)
     row = {k: by[key] + 2 for k, key in zip(("kind", "unit", "low above high", "outside", "source",
                                              "distribution", "parameter"), edits)}
@@ -116,7 +121,7 @@ def recalculated(tmp_path_factory):
     shutil.copy(next(p for p in EXAMPLES if p.stem == "openai"), flagship)
     out = folder / "out"
     recalculate([bad, new, flagship], out)
-    return {"rows": rows, "bad": out / bad.name, "clean": [out / new.name, out / flagship.name]}
+    return {"rows": rows, "bad": out / bad.name, "clean": [out / new.name, out / flagship.name], "typed": bad}
 
 
 def test_each_mistake_is_named_in_its_row(recalculated):
@@ -233,3 +238,35 @@ def test_the_report_s_assumptions_sheet_has_the_dropdowns_and_units():
     named = {str(c.value) for col in ws.iter_cols() for c in col if str(c.value) in book.defined_names}
     assert len(inputs) == len(named) > len(run.workbook.rows) // 2  # one per input row (settings too)
     assert all(dv.prompt.startswith("Unit: ") for dv in inputs), [dv.prompt for dv in inputs][:3]
+
+
+def _gnumeric_sheets(path: Path, folder: Path) -> list[list[list[str]]]:
+    """Every sheet of ``path`` recalculated by Gnumeric, as CSV rows."""
+    import csv
+
+    ssconvert = shutil.which("ssconvert")
+    assert ssconvert, "Gnumeric (ssconvert) is not installed"
+    subprocess.run([ssconvert, "--recalc", "-S", str(path), str(folder / "sheet.csv")], capture_output=True,
+                   timeout=600)
+    out, k = [], 0
+    while (folder / f"sheet.csv.{k}").exists():
+        with open(folder / f"sheet.csv.{k}", encoding="utf-8", newline="") as f:
+            out.append(list(csv.reader(f)))
+        k += 1
+    return out
+
+
+def test_libreoffice_and_gnumeric_evaluate_the_dependent_list_and_the_checks_alike(recalculated, tmp_path):
+    """The parameter dropdown's INDIRECT of a kind's named list, and the check column, in both engines."""
+    book = openpyxl.load_workbook(recalculated["bad"], data_only=True)
+    want = {k.name: [p.name for p in k.all_params()] for k in KINDS.values()}
+    lo_probe = [[c.value for c in row] for row in book["Probe"].iter_rows()]
+    assert lo_probe == [[k, want[k.lower()][0], len(want[k.lower()])] for k in ("subscription", "Funding", "debt")]
+    titles = book.sheetnames
+    gnumeric = _gnumeric_sheets(recalculated["typed"], tmp_path)
+    gn_probe = gnumeric[titles.index("Probe")]
+    assert [[r[0], r[1], float(r[2])] for r in gn_probe] == lo_probe
+    ws, gn = book["Assumptions"], gnumeric[titles.index("Assumptions")]
+    col = next(c.column for c in ws[1] if str(c.value).startswith("check"))
+    lo_col = [str(ws.cell(r, col).value or "") for r in range(1, len(gn) + 1)]
+    assert [row[col - 1] if len(row) >= col else "" for row in gn] == lo_col
