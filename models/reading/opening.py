@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cashcast.models.reading.cells import odd_character
 from cashcast.models.reading.problems import Problem
-from cashcast.models.reading.specs import CHECK_COLUMN, LIMITS
+from cashcast.models.reading.specs import AID_PREFIX, CHECK_COLUMN, LIMITS
 
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                 "#SPILL!", "#CALC!", "Err:502", "Err:504", "Err:522"}
@@ -174,9 +174,7 @@ class SheetReader:
         from openpyxl.utils import get_column_letter
 
         rows, width = _merge(_value_cells(self.ws_values), _value_cells(self.ws_formulas))
-        for c in _check_columns(rows.get(1, {})):  # the editing aids' formulas: not data
-            for cells in rows.values():
-                cells.pop(c, None)
+        _drop_aids(rows)
         for msg, ref in _beyond_limits(rows, width):  # reported once; the cells within are still read
             self.problem(ref, msg)
         width = min(width, LIMITS["columns"])
@@ -294,6 +292,17 @@ def _check_columns(header: dict[int, tuple]) -> list[int]:
     that does not calculate (no value), by its formula, which names the header ``"check"``."""
     return [c for c, (v, f) in header.items()
             if is_check_header(v) or (v is None and isinstance(f, str) and f'"{CHECK_COLUMN}"' in f)]
+
+
+def _drop_aids(rows: dict[int, dict[int, tuple]]) -> None:
+    """Leave out the editing aids, which are not data: the check column (by its header), and any cell whose
+    formula names an aid's list (a check formula left under a header a user typed over it)."""
+    for c in _check_columns(rows.get(1, {})):
+        for cells in rows.values():
+            cells.pop(c, None)
+    for cells in rows.values():
+        for c in [c for c, (_v, f) in cells.items() if isinstance(f, str) and f.startswith("=") and AID_PREFIX in f]:
+            del cells[c]
 
 
 def _beyond_limits(rows: dict[int, dict[int, tuple]], width: int):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from cashcast.models.kinds import KINDS
 from cashcast.models.kinds.base import PERIODS, TEXT_CHOICES
-from cashcast.models.reading.specs import DISTRIBUTIONS, SETTINGS, SHAPES
+from cashcast.models.reading.specs import AID_PREFIX, DISTRIBUTIONS, SETTINGS, SHAPES
 from cashcast.models.reading.sources import SOURCE_KINDS
 
 SHEET = "Lists"
-PREFIX = "cashcast_"
+PREFIX = AID_PREFIX  # the reader leaves out any formula that names one of these lists
 # The currencies the unit and currency dropdowns offer. The reader accepts any three-letter code (with an
 # fx_<CODE> setting when it is not the model's), so these dropdowns warn rather than refuse.
 CURRENCIES = ("USD", "RMB", "CNY", "EUR", "GBP", "JPY", "HKD")
