@@ -735,3 +735,12 @@ def _(d):
 def _(d):
     return model(d, [row("Plus", "subscription", "audience", "many", "visits/month")] + GOOD[1:],
                  checks=[("Plus.revenue", "2023", 2.4e9), ("runway_month", "", 12)])
+
+
+@bad("the typed mistakes the editing aids name, saved with check formulas but no values")
+def _(d):
+    from tests.test_editing_aids import mistaken_workbook
+
+    path = d / "mistakes.xlsx"
+    mistaken_workbook(path)  # saved by openpyxl: the check formulas have no values and are left out
+    return path

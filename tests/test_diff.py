@@ -105,9 +105,12 @@ def test_rows_and_scenarios_added_are_structural(tmp_path):
     path = tmp_path / "new.xlsx"
     shutil.copy(OPENAI, path)
     wb = openpyxl.load_workbook(path)
-    for values in (("Series X", "funding", "amount", 500_000_000, "USD"),
-                   ("Series X", "funding", "month", "2025-03", "date")):
-        wb["Assumptions"].append(list(values) + [None, None, None, "estimate", ""])
+    ws = wb["Assumptions"]  # typed in the first rows below the data (the check column's formulas run on)
+    first = next(r for r in range(2, ws.max_row + 2) if ws.cell(r, 1).value is None)
+    for r, values in enumerate((("Series X", "funding", "amount", 500_000_000, "USD"),
+                                ("Series X", "funding", "month", "2025-03", "date")), start=first):
+        for c, v in enumerate(list(values) + [None, None, None, "estimate", ""], start=1):
+            ws.cell(r, c, v)
     wb["Scenarios"].append(["lean", "a new scenario"])
     wb.save(path)
     old, new = load_workbook(OPENAI), load_workbook(path)

@@ -110,7 +110,8 @@ def _flip(path, member, at: float, out):
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_a_damaged_member_names_the_workbook(example, tmp_path, capsys):
     seen = set()
-    for at in [i / 20 for i in range(1, 19)]:
+    for at in [i / 60 for i in range(1, 59)]:  # finely: the check column's formulas compress alike, so few
+        # flips break the deflate stream itself (Error -3); most only the CRC
         status, err = check(capsys, _flip(example, SHEET, at, tmp_path / example.name))
         assert status in (0, 2), err
         if status == 2 and "damaged" in err:
@@ -177,14 +178,16 @@ def test_an_unknown_column_on_scenarios_is_an_error(tmp_path):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_a_duplicated_scenario_column_in_an_example(example, tmp_path):
-    """The last header cell of each example's Assumptions sheet copied one column to the right."""
+    """The last scenario column of each example's Assumptions sheet (the one before the live check
+    column) copied to the right of the sheet."""
     import openpyxl
     path = copy(example, tmp_path)
     wb = openpyxl.load_workbook(path)
     ws = wb["Assumptions"]
-    last = ws.max_column
+    last = max(c.column for c in ws[1] if c.value and not str(c.value).startswith("=IF("))
+    right = ws.max_column + 1
     for r in range(1, ws.max_row + 1):
-        ws.cell(r, last + 1, ws.cell(r, last).value)
+        ws.cell(r, right, ws.cell(r, last).value)
     wb.save(path)
     found = problems(path)
     assert len(found) == 1 and "appears twice" in found[0], found

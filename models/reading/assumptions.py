@@ -15,6 +15,7 @@ from cashcast.models.reading.cells import (
     without_invisible,
 )
 from cashcast.models.reading.data import BASE, LINK_PREFIX, Block, Row, Scenario, Settings, slugify
+from cashcast.models.reading import wording
 from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.kinds import KINDS, KindSpec
 from cashcast.models.kinds.base import GROWTH_YEAR, TEXT_CHOICES, TRANCHE
@@ -83,9 +84,7 @@ def _scenario_columns(reader: SheetReader, extra: dict[str, tuple[int, str]],
             scen_cols[header] = idx
         else:
             declared = [s for s in scen_names if s != BASE]
-            reader.problem(ref, f"unknown column '{header}'; valid columns are {', '.join(ASSUMPTION_COLUMNS)} "
-                                f"and scenario columns declared on the Scenarios sheet"
-                                f" ({', '.join(declared) if declared else 'none declared'})")
+            reader.problem(ref, wording.unknown_column(header, ', '.join(declared) if declared else 'none declared'))
     return scen_cols
 
 
@@ -187,7 +186,7 @@ def _identify(reader: SheetReader, known: _Known, c: dict[str, CellValue]) -> tu
     kind_name = kind_name.lower()
     kind = KINDS.get(kind_name)
     if kind is None:
-        reader.problem(c["kind"].ref, f"unknown kind '{kind_name}'; valid kinds: {', '.join(KINDS)}")
+        reader.problem(c["kind"].ref, wording.unknown_kind(kind_name, KINDS))
         return None
     slug = slugify(block_name)
     if slug in known.slugs and known.slugs[slug] != block_name:
@@ -236,7 +235,7 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
     pspec = kind.param(base_param)
     if pspec is None:
         valid = ", ".join(p.name for p in kind.all_params())
-        reader.problem(ref, f"unknown parameter '{base_param}' for kind '{kind.name}'; valid: {valid}")
+        reader.problem(ref, wording.unknown_parameter(base_param, kind.name, valid))
         return None
     if modifier and (pspec.dimension == "date" or pspec.dimension in TEXT_CHOICES):
         reader.problem(ref, f"'{base_param}' is a {pspec.dimension} and cannot have a time shape")
@@ -248,8 +247,7 @@ def _parameter(reader: SheetReader, known: _Known, block: Block, kind: KindSpec,
         dimension = SHAPES["growth"][0]
     dup_key = (block.slug, param)
     if dup_key in known.seen_keys:
-        reader.problem(ref, f"duplicate row: {block.name}.{param} is already given at "
-                            f"{known.seen_keys[dup_key]}; keep one")
+        reader.problem(ref, wording.duplicate_row(block.name, param, known.seen_keys[dup_key]))
         return None
     known.seen_keys[dup_key] = ref
     return _Param(param, base_param, modifier, dimension)
@@ -349,11 +347,11 @@ def _bounds(reader: SheetReader, c: dict[str, CellValue], dimension: str, link: 
         bounds[col] = x
     lo, hi = bounds.get("low"), bounds.get("high")
     if lo is not None and hi is not None and lo > hi:
-        reader.problem(c["low"].ref, f"low {lo:.6g} is above high {hi:.6g}")
+        reader.problem(c["low"].ref, wording.low_above_high(f"{lo:.6g}", f"{hi:.6g}"))
         ok = False
     elif value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
-        reader.problem(c["value"].ref, f"value {value:.6g} lies outside low..high "
-                                       f"({lo if lo is not None else '-'}..{hi if hi is not None else '-'})")
+        reader.problem(c["value"].ref, wording.outside_low_high(f"{value:.6g}", "-" if lo is None else str(lo),
+                                                                "-" if hi is None else str(hi)))
         ok = False
     return lo, hi, ok
 
@@ -364,7 +362,7 @@ def _distribution(reader: SheetReader, c: dict[str, CellValue]) -> tuple[str, bo
     if dist and reader.odd(c["distribution"], "the distribution"):
         return dist, False
     if dist and dist not in DISTRIBUTIONS:
-        reader.problem(c["distribution"].ref, f"unknown distribution '{dist}'; valid: {', '.join(DISTRIBUTIONS)}")
+        reader.problem(c["distribution"].ref, wording.unknown_distribution(dist, DISTRIBUTIONS))
         return dist, False
     return dist, True
 

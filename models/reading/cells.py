@@ -14,6 +14,7 @@ import numpy as np
 from cashcast.models.kinds.base import PERIODS as MONEY_PERIODS
 from cashcast.models.reading.data import month_ordinal
 from cashcast.models.reading.specs import BOUNDS
+from cashcast.models.reading.wording import unit_misfit
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -199,13 +200,13 @@ def unit_problem(unit: str, dimension: str) -> tuple[str | None, str | None]:
         ok = CURRENCY_RE.match(code) and {
             "money": per == "", "money/month": flow, "money/year": flow, "money/day": flow, "money/unit": True,
         }[dimension]
-        return (code, None) if ok else (None, f"unit '{u}' does not fit; expected {expected}")
+        return (code, None) if ok else (None, unit_misfit(u, expected))
     ok = {
         "percent": u == "%", "rate": u in ("%/year", "%/month"), "months": u in ("months", "month"),
         "date": u == "date",
         "count": not (u.startswith("%") or u == "date" or CURRENCY_RE.match(u.partition("/")[0])),
     }[dimension]
-    return None, (None if ok else f"unit '{u}' does not fit; expected {expected}")
+    return None, (None if ok else unit_misfit(u, expected))
 
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cashcast.models.reading.cells import odd_character
 from cashcast.models.reading.problems import Problem
-from cashcast.models.reading.specs import LIMITS
+from cashcast.models.reading.specs import AID_PREFIX, CHECK_COLUMN, LIMITS
 
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                 "#SPILL!", "#CALC!", "Err:502", "Err:504", "Err:522"}
@@ -174,6 +174,7 @@ class SheetReader:
         from openpyxl.utils import get_column_letter
 
         rows, width = _merge(_value_cells(self.ws_values), _value_cells(self.ws_formulas))
+        _drop_aids(rows)
         for msg, ref in _beyond_limits(rows, width):  # reported once; the cells within are still read
             self.problem(ref, msg)
         width = min(width, LIMITS["columns"])
@@ -274,6 +275,34 @@ def _merge(values, formulas) -> tuple[dict[int, dict[int, tuple]], int]:
                 pair[i] = v
     width = max((c for cells in rows.values() for c in cells), default=0)
     return {r: {c: tuple(p) for c, p in cells.items()} for r, cells in rows.items()}, width
+
+
+def is_check_header(title) -> bool:
+    """Whether a header is the editing aids' live check column (its count of problems after a colon).
+
+    >>> [is_check_header(t) for t in ("check", "Check: 2 problems", "checked by", None)]
+    [True, True, False, False]
+    """
+    text = str(title or "").strip().lower()
+    return text == CHECK_COLUMN or text.startswith(CHECK_COLUMN + ":")
+
+
+def _check_columns(header: dict[int, tuple]) -> list[int]:
+    """The columns whose header is the live check column's: by its value, or, in a file saved by a program
+    that does not calculate (no value), by its formula, which names the header ``"check"``."""
+    return [c for c, (v, f) in header.items()
+            if is_check_header(v) or (v is None and isinstance(f, str) and f'"{CHECK_COLUMN}"' in f)]
+
+
+def _drop_aids(rows: dict[int, dict[int, tuple]]) -> None:
+    """Leave out the editing aids, which are not data: the check column (by its header), and any cell whose
+    formula names an aid's list (a check formula left under a header a user typed over it)."""
+    for c in _check_columns(rows.get(1, {})):
+        for cells in rows.values():
+            cells.pop(c, None)
+    for cells in rows.values():
+        for c in [c for c, (_v, f) in cells.items() if isinstance(f, str) and f.startswith("=") and AID_PREFIX in f]:
+            del cells[c]
 
 
 def _beyond_limits(rows: dict[int, dict[int, tuple]], width: int):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from cashcast.models.reading.cells import CURRENCY_RE, cell_text, magnitude_problem, parse_number, parse_value
 from cashcast.models.reading.data import BASE, Scenario, Settings, ordinal_to_date
+from cashcast.models.reading import wording
 from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.reading.specs import (BOUNDS, FX_PREFIX, SCENARIO_COLUMNS, SCENARIO_SETTINGS, SCHEMA_VERSION,
                                            SETTINGS, SETTINGS_COLUMNS)
@@ -123,7 +124,7 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
     if "source" in cols and cols["source"] < len(cells) and cell_text(cells[cols["source"]].value):
         got.sources[name] = (cell_text(cells[cols["source"]].value), cells[cols["source"]].ref)
     if name in got.seen:
-        reader.problem(name_cell.ref, f"setting '{name}' is given twice (first at {got.seen[name]}); keep one")
+        reader.problem(name_cell.ref, wording.setting_twice(name, got.seen[name]))
         got.ok = False
         return
     got.seen[name] = name_cell.ref
@@ -149,7 +150,7 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
     spec = SETTINGS.get(name)
     if spec is None:
         valid = ", ".join(list(SETTINGS) + ["fx_<CODE>"])
-        reader.problem(name_cell.ref, f"unknown setting '{name}'; valid settings: {valid}")
+        reader.problem(name_cell.ref, wording.unknown_setting(name, valid))
         got.ok = False
         return
     x, err = _setting_value(name, spec.dimension, v)
@@ -177,7 +178,7 @@ def _setting_value(name: str, dimension: str, v) -> tuple[object, str | None]:
     if dimension == "currency":
         code = cell_text(v).upper()
         ok = CURRENCY_RE.match(code)
-        return code, None if ok else f"'{cell_text(v)}' is not a currency code; type e.g. USD or RMB"
+        return code, None if ok else wording.not_a_currency(cell_text(v))
     x, err = parse_value(v, "date" if dimension == "date" else "rate" if dimension == "rate" else "count")
     if err is None and dimension == "months" and (x != int(x) or not 1 <= x <= 600):
         err = f"{x:.6g} is not a whole number of months from 1 to 600"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from cashcast.models.reading.cells import cell_text
 from cashcast.models.reading.data import Citation, Draft, Row, Source
+from cashcast.models.reading import wording
 from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.reading.problems import Problem, warning
 
@@ -131,8 +132,7 @@ def _read_source(reader: SheetReader, c: _Cells, seen: dict[str, Source]) -> Sou
                                     f"(e.g. A001), up to 40 characters")
         return None
     if ident in seen:
-        reader.problem(c["id"].ref, f"source id '{ident}' is given twice (first at {seen[ident].cell}); "
-                                    f"keep one or rename it")
+        reader.problem(c["id"].ref, wording.source_id_twice(ident, seen[ident].cell))
         return None
     text = {col: cell_text(c[col].value) for col in SOURCE_COLUMNS if col != "date"}
     if not text["title"]:
@@ -140,7 +140,7 @@ def _read_source(reader: SheetReader, c: _Cells, seen: dict[str, Source]) -> Sou
     kind = text["kind"].lower()
     if kind not in SOURCE_KINDS:
         what = f"unknown kind '{text['kind']}'" if kind else "the kind is blank"
-        reader.problem(c["kind"].ref, f"{what} for source '{ident}'; valid: {', '.join(SOURCE_KINDS)}")
+        reader.problem(c["kind"].ref, wording.source_kind_problem(what, ident, SOURCE_KINDS))
     date, err = source_date(c["date"].value)
     if err:
         reader.problem(c["date"].ref, err)

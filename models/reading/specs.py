@@ -122,6 +122,10 @@ SETTINGS_COLUMNS = ("setting", "value", "notes", "low", "high", "source")
 # (as ``settings.<name>``, with the setting's low and high).
 SCENARIO_SETTINGS = ("opening_cash", "minimum_cash", "discount_rate", "receivable_days", "payable_days")
 SCENARIO_COLUMNS = ("scenario", "description", "source")
+# The editing aids' live check column (reports/excel/editing): formulas the reader skips, headed "check"
+# or, when the sheet has problems, "check: N problems ...".
+CHECK_COLUMN = "check"
+AID_PREFIX = "cashcast_"  # the editing aids' defined names (cashcast_kinds, ...): a formula naming one is an aid
 
 # The largest magnitudes a workbook may hold, chosen so that no valid workbook can overflow float64
 # (about 1.8e308) anywhere in a 600-month projection, its NPV or its simulation; README "Bounds" gives

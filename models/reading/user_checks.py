@@ -24,6 +24,7 @@ from cashcast.models.engine.model import total_lines
 from cashcast.models.kinds import block_lines_and_links
 from cashcast.models.reading.cells import cell_text, parse_date, parse_number
 from cashcast.models.reading.data import BASE, Block, Draft, Scenario, month_ordinal, ordinal_to_date, slugify
+from cashcast.models.reading import wording
 from cashcast.models.reading.opening import CellValue, SheetReader
 from cashcast.models.reading.problems import Problem
 
@@ -226,7 +227,7 @@ def _scenario(reader: SheetReader, cell: CellValue | None, scenarios: list[str])
     if text == "":
         return BASE if cell is None or cell.ref not in reader.flagged else None
     if text not in scenarios:
-        reader.problem(cell.ref, f"no scenario named '{text[:40]}'; valid: {', '.join(scenarios)} (blank: base)")
+        reader.problem(cell.ref, wording.no_scenario(text[:40], ", ".join(scenarios)))
         return None
     return text
 

@@ -17,7 +17,8 @@ from cashcast.models.reading.sources import SOURCE_COLUMNS, SOURCE_KINDS
 from cashcast.models.reading.specs import (ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SCHEMA_VERSION, SETTINGS, SHAPES,
                                            YEARLY_SHAPES)
 
-from cashcast.reports.excel.checks_input import checks_sheet
+from cashcast.reports.excel.checks_input import HEADERS as CHECK_HEADERS, checks_sheet
+from cashcast.reports.excel.editing import Written, add_aids
 from cashcast.reports.files import write_atomic
 
 
@@ -102,8 +103,7 @@ SOURCES_EXAMPLE = ("A source cell names ids of this sheet, ; between several, ea
 
 
 SCHEMA_NOTE = "the workbook's layout, written by cashcast; cashcast upgrade OLD NEW brings an older one up to date"
-
-
+CORRELATION_HEADERS = ("first", "second", "rank correlation", "source", "notes")
 CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro plan.audience, rank correlation "
                        "= 0.6 (serving costs rise with usage). Each name is BLOCK.PARAMETER of an assumption "
                        "with a low or a high; a pair not listed counts as 0; the ranges keep their "
@@ -113,7 +113,7 @@ CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro pla
 def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
                    scenarios: list[tuple[str, str]] = (), guide: bool = False,
                    correlations: list[CorrelationRow] | None = None,
-                   sources: list[SourceRow] | None = None, checks: list | None = None) -> bytes:
+                   sources: list[SourceRow] | None = None, checks: list | None = None, aids: bool = True) -> bytes:
     """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes).
 
     ``settings`` are ``(name, value, notes)``, or ``(name, value, notes, {scenario: value})`` for a
@@ -122,7 +122,8 @@ def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
     (``guide``). A Sources sheet is written when ``sources`` is given; then a setting may be
     ``(name, value, notes, {scenario: value}, source)`` and a scenario ``(name, description, source)``; a
     sixth item ``{header: value}`` holds a setting's columns a user added. The ``schema_version`` setting is
-    added when ``settings`` lacks it (models/reading/schema.py)."""
+    added when ``settings`` lacks it (models/reading/schema.py). ``aids`` adds the editing aids: dropdowns,
+    a live check column and the Lists sheet."""
     if not any(entry[0] == "schema_version" for entry in settings):
         settings = [*settings, ("schema_version", SCHEMA_VERSION, SCHEMA_NOTE)]
     buf = io.BytesIO()
@@ -130,23 +131,33 @@ def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
                                    "strings_to_urls": False})
     wb.set_properties({"title": "cashcast assumptions", "created": dt.datetime(2023, 1, 1)})
     fmt = _Formats.of(wb)
-    _assumptions_sheet(wb.add_worksheet("Assumptions"), fmt, rows, [s[0] for s in scenarios if s[0] != "base"])
-    _settings_sheet(wb.add_worksheet("Settings"), fmt, settings, [s[0] for s in scenarios if s[0] != "base"])
-    _scenarios_sheet(wb.add_worksheet("Scenarios"), fmt, scenarios)
+    names = [s[0] for s in scenarios if s[0] != "base"]
+    ws_a, ws_s = wb.add_worksheet("Assumptions"), wb.add_worksheet("Settings")
+    written = Written(ws_a, _assumptions_sheet(ws_a, fmt, rows, names), rows, ws_s, _settings_sheet(ws_s, fmt, settings, names),
+                      [entry[0] for entry in settings], names)
+    written.sheets["Scenarios"] = (wb.add_worksheet("Scenarios"), [])
+    written.sheets["Scenarios"][1].extend(_scenarios_sheet(written.sheets["Scenarios"][0], fmt, scenarios))
     if correlations is not None or guide:
-        _correlations_sheet(wb.add_worksheet("Correlations"), fmt, correlations or [])
+        written.sheets["Correlations"] = (wb.add_worksheet("Correlations"), list(CORRELATION_HEADERS))
+        _correlations_sheet(written.sheets["Correlations"][0], fmt, correlations or [])
     if sources is not None:
-        _sources_sheet(wb.add_worksheet("Sources"), fmt, sources)
+        written.sheets["Sources"] = (wb.add_worksheet("Sources"), list(SOURCE_COLUMNS))
+        written.sources = {s.id: None for s in sources}
+        _sources_sheet(written.sheets["Sources"][0], fmt, sources)
     if checks:  # the analyst's expected figures (reports/excel/checks_input.py)
-        checks_sheet(wb.add_worksheet("Checks"), fmt.bold, fmt.inp, checks)
+        written.sheets["Checks"] = (wb.add_worksheet("Checks"), list(CHECK_HEADERS))
+        checks_sheet(written.sheets["Checks"][0], fmt.bold, fmt.inp, checks)
     if guide:
         _write_guide(wb, fmt.bold, fmt.wrap)
+    if aids:  # dropdowns, live check columns and the Lists sheet (reports/excel/editing)
+        add_aids(wb, written, fmt.bold)
     wb.close()
     return buf.getvalue()
 
 
-def _assumptions_sheet(ws, fmt: _Formats, rows: list[AssumptionRow], scen_names: list[str]) -> None:
-    """One row per assumption, in the reader's columns, then an override column per scenario."""
+def _assumptions_sheet(ws, fmt: _Formats, rows: list[AssumptionRow], scen_names: list[str]) -> list[str]:
+    """One row per assumption, in the reader's columns, then an override column per scenario, then the
+    columns a user added (``row.extra``); the headers written."""
     added = list(dict.fromkeys(h for row in rows for h in row.extra))
     headers = list(ASSUMPTION_COLUMNS) + scen_names + added
     for c, h in enumerate(headers):
@@ -169,16 +180,18 @@ def _assumptions_sheet(ws, fmt: _Formats, rows: list[AssumptionRow], scen_names:
     ws.freeze_panes(1, 3)
     for c, width in enumerate([22, 13, 24, 16, 16, 12, 12, 12, 40, 50] + [14] * len(scen_names)):
         ws.set_column(c, c, width)
+    return headers
 
 
-def _settings_sheet(ws, fmt: _Formats, settings: list[tuple], scen_names: list[str]) -> None:
+def _settings_sheet(ws, fmt: _Formats, settings: list[tuple], scen_names: list[str]) -> list[str]:
     """One row per setting; a column per scenario that changes one (only those: a scenario column on
     the Settings sheet is read as that scenario's values)."""
     given = {k for entry in settings for k in (entry[3] if len(entry) > 3 else {})}
     columns = [name for name in scen_names if name in given]
     cited = any(len(entry) > 4 for entry in settings)
     added = list(dict.fromkeys(h for entry in settings if len(entry) > 5 for h in entry[5]))
-    for c, h in enumerate(("setting", "value", "notes", *columns, *(["source"] if cited else []), *added)):
+    headers = ["setting", "value", "notes", *columns, *(["source"] if cited else []), *added]
+    for c, h in enumerate(headers):
         ws.write_string(0, c, h, fmt.bold)
     for r, (name, value, note, *over) in enumerate(settings, start=1):
         if cited and len(over) > 1:
@@ -196,11 +209,13 @@ def _settings_sheet(ws, fmt: _Formats, settings: list[tuple], scen_names: list[s
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 80)
     ws.set_column(3, 2 + max(len(columns), 1), 14)
+    return headers
 
 
-def _scenarios_sheet(ws, fmt: _Formats, scenarios: list[tuple[str, ...]]) -> None:
+def _scenarios_sheet(ws, fmt: _Formats, scenarios: list[tuple[str, ...]]) -> list[str]:
     cited = any(len(s) > 2 for s in scenarios)
-    for c, h in enumerate(("scenario", "description", *(["source"] if cited else []))):
+    headers = ["scenario", "description", *(["source"] if cited else [])]
+    for c, h in enumerate(headers):
         ws.write_string(0, c, h, fmt.bold)
     for r, (name, desc, *source) in enumerate(scenarios, start=1):
         ws.write_string(r, 0, name)
@@ -208,10 +223,11 @@ def _scenarios_sheet(ws, fmt: _Formats, scenarios: list[tuple[str, ...]]) -> Non
         _write(ws, r, 2, source[0] if source else None)
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 100)
+    return headers
 
 
 def _correlations_sheet(ws, fmt: _Formats, pairs: list[CorrelationRow]) -> None:
-    for c, h in enumerate(("first", "second", "rank correlation", "source", "notes")):
+    for c, h in enumerate(CORRELATION_HEADERS):
         ws.write_string(0, c, h, fmt.bold)
     ws.write_comment("A1", CORRELATION_EXAMPLE, {"x_scale": 3, "y_scale": 2})
     for r, p in enumerate(pairs, start=1):

@@ -16,13 +16,18 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
+from cashcast.models.reading import wording
+from cashcast.models.reading.sources import _unknown
+from cashcast.models.reading.specs import DISTRIBUTIONS
 from cashcast.reports import fmt
+from cashcast.reports.excel.editing import validations
 from cashcast.reports.i18n import _, unit
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import cell_value
 from cashcast.reports.excel.formulas import cell
 from cashcast.reports.excel.sheets import sources
-from cashcast.reports.excel.layout import ASSUMPTIONS, INDEX_NAME, InputRow
+from cashcast.reports.excel.layout import ASSUMPTIONS, INDEX_NAME, SOURCES, InputRow
+from cashcast.reports.excel.sheets.sources import register_rows
 from cashcast.reports.excel.styles import PERCENT, print_setup
 
 
@@ -49,6 +54,7 @@ def write(book: Book, ws: Worksheet) -> None:
     for i, row in enumerate(book.inputs):
         _assumption_row(book, ws, A.first_body_row + i, row)
     last = A.first_body_row + len(book.inputs) - 1
+    _dropdowns(book, ws, A.first_body_row, last)
     ws.freeze_panes(A.first_body_row, A.unit_col + 1)
     ws.autofilter(A.header_row, 0, last, A.last_col)
     _widths(book, ws)
@@ -160,9 +166,16 @@ def shown(value, row: InputRow) -> str:
 
 def _validate(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
     """Data validation of the input cells against the row's Low and High cells (a warning, not a
-    refusal); the messages give the range as the reports write the row's unit ("from $500M to $1.5B")."""
+    refusal); the messages give the unit and the range as the reports write the row's unit ("from $500M
+    to $1.5B"), or, without a range, the unit and the workbook's value as an example."""
     lo, hi = row.low, row.high
+    A = book.alayout
     if lo is None and hi is None:
+        example = shown(row.base, row) if row.base is not None else ""
+        ws.data_validation(r, A.base_col, r, A.after_inputs - 1, {
+            "validate": "any", "input_title": _("Input"),
+            "input_message": _("Unit: {unit}. For example {value} (the assumption workbook's value).",
+                               unit=unit(row.unit), value=example)})
         return
     info = book.alayout.info_cols
     low, high = (f"={cell(r, info[name], True, True)}" for name in ("low", "high"))
@@ -176,8 +189,26 @@ def _validate(book: Book, ws: Worksheet, r: int, row: InputRow) -> None:
         rule = {"criteria": "<=", "value": high}
         text = _("at most {value}", value=shown(hi, row))
     rule.update({"validate": "date" if row.is_date else "decimal", "error_type": "warning",
-                 "input_title": _("Range"), "input_message": _("The assumption workbook's range: {text}.", text=text),
+                 "input_title": _("Range"), "input_message": _("Unit: {unit}. The assumption workbook's range: "
+                                                               "{text}.", unit=unit(row.unit), text=text),
                  "error_title": _("Outside the range"),
                  "error_message": _("The assumption workbook gives a range {text}. Keep this value?", text=text)})
-    A = book.alayout
     ws.data_validation(r, A.base_col, r, A.after_inputs - 1, rule)
+
+
+def _dropdowns(book: Book, ws: Worksheet, first: int, last: int) -> None:
+    """The distribution (one of the registry's) and the source (an id of the Sources sheet's register,
+    a warning: a citation adds locators) of every row, with cashcast's own error words; the live model
+    reads neither, the assumption workbook does."""
+    info = book.alayout.info_cols
+    ws.data_validation(first, info["distribution"], last, info["distribution"], {
+        "validate": "list", "source": list(DISTRIBUTIONS), "ignore_blank": True,
+        "error_title": _("Distribution"), "error_message": validations.fit(
+            wording.unknown_distribution(validations.TYPED, DISTRIBUTIONS))})
+    ids = register_rows(book.workbook)
+    if ids:
+        top, bottom = min(ids.values()) + 1, max(ids.values()) + 1
+        ws.data_validation(first, info["source"], last, info["source"], {
+            "validate": "list", "source": f"={quote_sheetname(SOURCES)}!$A${top}:$A${bottom}", "error_type": "warning",
+            "error_title": _("Source"), "error_message": validations.fit(
+                _unknown(validations.TYPED, dict.fromkeys(ids)))})
