@@ -36,6 +36,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import range_boundaries
@@ -83,7 +84,12 @@ def _validation(sqref: str, **kw) -> DataValidation:
 def with_aids(source: Path, target: Path) -> Path:
     """A copy of ``source`` (the flagship) with one of each editing aid a workbook may carry."""
     wb = openpyxl.load_workbook(source)
-    lists = wb.create_sheet("Lists")
+    for sheet in wb.worksheets:   # the example's own aids: validations over the same cells as those
+        # below would overlap (OOXML leaves overlapping validations undefined; Gnumeric keeps one); the
+        # examples' own aids are compared in their own cases
+        sheet.data_validations.dataValidation = []
+        sheet.conditional_formatting = ConditionalFormattingList()
+    lists = wb.create_sheet("MyLists")
     for r, (kind, param) in enumerate([("subscription", "price"), ("licensing", "audience"),
                                        ("advertising", None)], 1):
         lists.cell(r, 1, kind)
@@ -94,9 +100,9 @@ def with_aids(source: Path, target: Path) -> Path:
     lists.protection.sheet = True
     lists.sheet_state = "hidden"
     wb.create_sheet("Spare").sheet_state = "veryHidden"
-    wb.defined_names["kinds"] = DefinedName("kinds", attr_text="Lists!$A$1:$A$3")
-    wb.defined_names["params_subscription"] = DefinedName("params_subscription", attr_text="Lists!$B$1:$B$2")
-    lists.defined_names["local_kind"] = DefinedName("local_kind", attr_text="Lists!$A$1")
+    wb.defined_names["kinds"] = DefinedName("kinds", attr_text="MyLists!$A$1:$A$3")
+    wb.defined_names["params_subscription"] = DefinedName("params_subscription", attr_text="MyLists!$B$1:$B$2")
+    lists.defined_names["local_kind"] = DefinedName("local_kind", attr_text="MyLists!$A$1")
     ws, settings = wb["Assumptions"], wb["Settings"]
     for dv in (
         _validation("B2:B200", type="list", formula1="kinds", allow_blank=True, showErrorMessage=True,
@@ -407,8 +413,9 @@ def test_the_aids_workbook_carries_every_aid(saved):
     assert all(found.values()), [k for k, v in found.items() if not v]
     kinds = {sig[0] for sig in found["validations"].values()}
     assert kinds == {"list", "decimal", "custom", "textLength", "date", "whole"}
-    assert {n for _scope, n in found["names"]} == {"kinds", "params_subscription", "local_kind"}
-    assert found["sheets"]["Lists"][1:] == ("hidden", True) and found["sheets"]["Spare"][1] == "veryHidden"
+    own = {n for _scope, n in found["names"] if not n.startswith("cashcast_")}   # beside the example's aids
+    assert own == {"kinds", "params_subscription", "local_kind"}
+    assert found["sheets"]["MyLists"][1:] == ("hidden", True) and found["sheets"]["Spare"][1] == "veryHidden"
     assert {len(rules) for rules in found["conditional"].values()} == {2, 3}
     unforgiven = lost(found, aids(saved["aids", "gnumeric"]), "none")
     assert set(unforgiven) == {"validations", "sheets", "conditional"}, unforgiven
