@@ -14,6 +14,7 @@ import pytest
 
 from cashcast.api import run
 from cashcast.models.reading.known_sources import KNOWN_SOURCES
+from cashcast.models.reading.opening import is_aid_formula
 from cashcast.models.reading.problems import InputError
 from cashcast.models.reading.specs import SCHEMA_VERSION
 from cashcast.models.reading.upgrading import plan_upgrade
@@ -38,10 +39,11 @@ def table(path: Path, sheet: str) -> list[dict[str, object]]:
     wb = openpyxl.load_workbook(path)
     if sheet not in wb.sheetnames:
         return []
-    rows = list(wb[sheet].iter_rows(values_only=True))
+    # the editing aids' formulas (the live check column, its header) are not data: read as blanks
+    rows = [[None if is_aid_formula(v) else v for v in r] for r in wb[sheet].iter_rows(values_only=True)]
     head = [str(h) for h in rows[0]]
     blank = lambda v: None if v == "" else v  # noqa: E731 (an empty text cell is a blank cell to cashcast)
-    return [{h: blank(v) for h, v in zip(head, r)} for r in rows[1:] if any(v is not None for v in r)]
+    return [{h: blank(v) for h, v in zip(head, r) if h != "None"} for r in rows[1:] if any(v is not None for v in r)]
 
 
 def source_map(fixture: Path, new: Path) -> dict[str, str]:

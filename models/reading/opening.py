@@ -294,6 +294,18 @@ def _check_columns(header: dict[int, tuple]) -> list[int]:
             if is_check_header(v) or (v is None and isinstance(f, str) and f'"{CHECK_COLUMN}"' in f)]
 
 
+def is_aid_formula(formula) -> bool:
+    """Whether a cell's formula is an editing aid's, not data: it names one of the aids' lists, or it is
+    a check column's header (``"check"`` when the column is clean, else ``"check: "`` and the count).
+
+    >>> [is_aid_formula(f) for f in ('=IF(COUNTIF(cashcast_kinds,B2)=0,"unknown kind","")',
+    ...                              '=IF(N=0,"check","check: "&N)', "=2*3", 7)]
+    [True, True, False, False]
+    """
+    return isinstance(formula, str) and formula.startswith("=") and (
+        AID_PREFIX in formula or f'"{CHECK_COLUMN}","{CHECK_COLUMN}: "' in formula)
+
+
 def _drop_aids(rows: dict[int, dict[int, tuple]]) -> None:
     """Leave out the editing aids, which are not data: the check column (by its header), and any cell whose
     formula names an aid's list (a check formula left under a header a user typed over it)."""
@@ -301,7 +313,7 @@ def _drop_aids(rows: dict[int, dict[int, tuple]]) -> None:
         for cells in rows.values():
             cells.pop(c, None)
     for cells in rows.values():
-        for c in [c for c, (_v, f) in cells.items() if isinstance(f, str) and f.startswith("=") and AID_PREFIX in f]:
+        for c in [c for c, (_v, f) in cells.items() if is_aid_formula(f)]:
             del cells[c]
 
 

@@ -126,6 +126,7 @@ SCENARIO_COLUMNS = ("scenario", "description", "source")
 # or, when the sheet has problems, "check: N problems ...".
 CHECK_COLUMN = "check"
 AID_PREFIX = "cashcast_"  # the editing aids' defined names (cashcast_kinds, ...): a formula naming one is an aid
+LISTS_SHEET = "Lists"  # the aids' generated sheet of lists: not read, written anew by every cashcast writer
 
 # The largest magnitudes a workbook may hold, chosen so that no valid workbook can overflow float64
 # (about 1.8e308) anywhere in a 600-month projection, its NPV or its simulation; README "Bounds" gives

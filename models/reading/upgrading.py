@@ -22,12 +22,12 @@ from pathlib import Path
 from cashcast.models.reading import correlations as corr, user_checks
 from cashcast.models.reading.cells import cell_text
 from cashcast.models.reading.known_sources import KNOWN_SOURCES
-from cashcast.models.reading.opening import SHEETS, SheetReader, _value_cells, open_sheets
+from cashcast.models.reading.opening import SHEETS, SheetReader, _value_cells, is_aid_formula, open_sheets
 from cashcast.models.reading.problems import Problem
 from cashcast.models.reading.schema import SCHEMAS, detect
 from cashcast.models.reading.sheets import schema_value
 from cashcast.models.reading.sources import ID_RE, SOURCE_COLUMNS, is_estimate_text
-from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, SCHEMA_VERSION, SCENARIO_COLUMNS
+from cashcast.models.reading.specs import ASSUMPTION_COLUMNS, LISTS_SHEET, SCHEMA_VERSION, SCENARIO_COLUMNS
 
 FILE_RE = re.compile(r"(?:(\d{3})_)?[\w.-]*\.(?:txt|pdf|html?|docx?|xlsx?|md)", re.IGNORECASE)
 CHECK_FIELDS = ("target", "period", "expected", "tolerance", "relative", "scenario", "note")
@@ -106,7 +106,7 @@ def plan_upgrade(path: str | Path) -> Plan:
     plan.changes += formulas
     plan.guide = "guide" in (t.lower() for t in titles)
     plan.changes += [Change(t, "", "sheet not copied (cashcast does not read it); copy it by hand if you need it")
-                     for t in titles if t.lower() not in (*SHEETS, "guide")]
+                     for t in titles if t.lower() not in (*SHEETS, "guide", LISTS_SHEET.lower())]
     for reader in readers.values():
         plan.problems += reader.problems
     if plan.sources and not had_register:
@@ -120,8 +120,9 @@ def plan_upgrade(path: str | Path) -> Plan:
 
 
 def _sheet_titles(path: Path) -> tuple[list[str], list[Change]]:
-    """The workbook's sheet titles (a Guide sheet is written anew; one cashcast does not read is not copied),
-    and a change per formula on a sheet cashcast reads: the writer writes what cashcast read, its value."""
+    """The workbook's sheet titles (a Guide and a Lists sheet are written anew; one cashcast does not read is
+    not copied), and a change per formula on a sheet cashcast reads, an editing aid's left out: the writer
+    writes what cashcast read, its value."""
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -130,7 +131,7 @@ def _sheet_titles(path: Path) -> tuple[list[str], list[Change]]:
         formulas = [Change(title, f"{get_column_letter(c)}{r}", f"formula {v} written as its value")
                     for title in wb.sheetnames if title.lower() in SHEETS
                     for r, cells in _value_cells(wb[title]) for c, v in cells.items()
-                    if isinstance(v, str) and v.startswith("=")]
+                    if isinstance(v, str) and v.startswith("=") and not is_aid_formula(v)]
         return list(wb.sheetnames), formulas
     finally:
         wb.close()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from cashcast.models.kinds import KINDS
 from cashcast.models.kinds.base import PERIODS, TEXT_CHOICES
-from cashcast.models.reading.specs import AID_PREFIX, DISTRIBUTIONS, SETTINGS, SHAPES
+from cashcast.models.reading.specs import AID_PREFIX, DISTRIBUTIONS, LISTS_SHEET, SETTINGS, SHAPES
 from cashcast.models.reading.sources import SOURCE_KINDS
 
-SHEET = "Lists"
+SHEET = LISTS_SHEET
 PREFIX = AID_PREFIX  # the reader leaves out any formula that names one of these lists
 # The currencies the unit and currency dropdowns offer. The reader accepts any three-letter code (with an
 # fx_<CODE> setting when it is not the model's), so these dropdowns warn rather than refuse.
