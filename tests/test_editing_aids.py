@@ -21,12 +21,14 @@ import pytest
 
 from cashcast.models.kinds import KINDS
 from cashcast.models.kinds.base import PERIODS, TEXT_CHOICES
+from cashcast.models.reading.cells import unit_problem
 from cashcast.models.reading.checks import validate
 from cashcast.models.reading.sources import SOURCE_KINDS
 from cashcast.models.reading.specs import DISTRIBUTIONS, SETTINGS
 from cashcast.models.reading.workbook import read_workbook
 from cashcast.reports.excel.assumptions import starter, starter_sources, write_assumption_workbook
 from cashcast.reports.excel.editing.lists import CURRENCIES, lists, param_keys
+from cashcast.reports.excel.editing.validations import dimension_of
 from cashcast.testing import FORCE_RECALC
 from tests.helpers import EXAMPLES
 
@@ -270,3 +272,22 @@ def test_libreoffice_and_gnumeric_evaluate_the_dependent_list_and_the_checks_ali
     col = next(c.column for c in ws[1] if str(c.value).startswith("check"))
     lo_col = [str(ws.cell(r, col).value or "") for r in range(1, len(gn) + 1)]
     assert [row[col - 1] if len(row) >= col else "" for row in gn] == lo_col
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_a_row_s_unit_dropdown_offers_the_units_of_its_parameter(example):
+    """Each written row's unit dropdown lists its own unit and only units the reader accepts for the row's
+    parameter: a price offers USD/month, never %; a share offers %, never USD."""
+    ws = openpyxl.load_workbook(example)["Assumptions"]
+    head = [c.value for c in ws[1]]
+    col = head.index("unit") + 1
+    offered = {cell: dv.formula1 for dv in ws.data_validations.dataValidation
+               for cell in str(dv.sqref).split() if cell.startswith("E") and ":" not in cell}
+    rows = [r for r in ws.iter_rows(min_row=2) if r[1].value and r[2].value]
+    assert rows and len(offered) == len(rows)
+    for r in rows:
+        dim = dimension_of(r[1].value, r[2].value)
+        unit, listed = r[col - 1].value or "", offered[f"E{r[0].row}"].strip('"').split(",")
+        assert unit in listed if dim not in TEXT_CHOICES else listed == [dim], (r[0].row, unit, listed)
+        assert all(unit_problem(u, dim)[1] is None for u in listed if dim not in TEXT_CHOICES), (r[0].row, listed)
+        assert ("%" in listed) == (dim in ("percent",)) and ("USD" in listed) == (dim == "money"), (r[0].row, listed)

@@ -57,6 +57,23 @@ def units() -> list[str]:
     return out
 
 
+def units_of(dimension: str, typed: str = "") -> list[str]:
+    """The unit dropdown of a row whose parameter has this dimension: the units the reader accepts for it
+    (a money rate in any period, converted; the dimension's own period first), the row's own unit first
+    when it is one the list does not name (a count's unit, money per unit, another currency).
+
+    >>> units_of("rate"), units_of("money/year")[:4], units_of("count", "users"), units_of("category")
+    (['%/year', '%/month'], ['USD/year', 'USD/month', 'USD/day', 'RMB/year'], ['users'], ['category'])
+    """
+    if dimension.startswith("money"):
+        period = dimension.partition("/")[2]
+        pers = [""] if not period else [f"/{p}" for p in sorted(PERIODS, key=lambda p: p != period)]
+        out = [c + per for c in CURRENCIES for per in pers] if period != "unit" else []
+    else:
+        out = [u for d, u in FIXED_UNITS if d == dimension and u != "month"]
+    return ([typed] if typed and typed not in out else []) + out
+
+
 def lists() -> dict[str, list[str]]:
     """Every generated list by its defined name (without the ``cashcast_`` prefix), in sheet order."""
     keys = param_keys()

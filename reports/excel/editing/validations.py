@@ -3,7 +3,8 @@
 Each error message is the one ``cashcast check`` prints for that mistake (:mod:`cashcast.models.reading.wording`,
 with ``…`` for the typed value). A closed list (kind, distribution, a source's kind, a Checks row's
 scenario) refuses anything else; an open one warns and lets the user keep what they typed: a parameter
-(``audience.growth`` and ``amount@2025`` are valid and not listed), a unit (any count unit, any currency),
+(``audience.growth`` and ``amount@2025`` are valid and not listed), a unit (any count unit, any currency;
+a written row's dropdown offers the units of its parameter, ``lists.units_of``; a spare row's, every unit),
 a setting (``fx_<CODE>``), a currency, and a source cell (``A001 §3; A002`` cites with locators).
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from cashcast.models.reading import wording
 from cashcast.models.reading.cells import unit_problem
 from cashcast.models.reading.sources import HOW_TO_CITE, SOURCE_KINDS, _unknown
 from cashcast.models.reading.specs import DISTRIBUTIONS, SETTINGS, SHAPES
-from cashcast.reports.excel.editing.lists import CURRENCIES, PREFIX
+from cashcast.reports.excel.editing.lists import CURRENCIES, PREFIX, units_of
 
 TYPED = "…"  # stands for the typed value in an error message
 # An example value of each dimension, for the input messages (the model's own illustrations).
@@ -98,8 +99,10 @@ def assumption_rows(ws, rows, col: dict[str, int], scen_cols: list[int], last: i
         if dim is None:
             continue
         unit = expected_unit(dim)
+        choices = units_of(dim, row.unit)   # the units of the row's parameter (a literal list: ≤ 255 characters)
         ws.data_validation(r, c["unit"], r, c["unit"], _list(
-            f"={PREFIX}units", wording.unit_misfit(TYPED, unit), "unit", f"Unit: {unit}.", strict=False))
+            choices if choices else f"={PREFIX}units", wording.unit_misfit(TYPED, unit), "unit", f"Unit: {unit}.",
+            strict=False))
         prompt = f"Unit: {unit}; e.g. {EXAMPLES.get(dim, '')}. {KINDS[row.kind.lower()].param(row.parameter.split('.')[0].split('@')[0]).doc}"
         ws.data_validation(r, value_cols[0], r, value_cols[0], {
             **_input(f"{row.block}.{row.parameter}", prompt),
