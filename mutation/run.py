@@ -190,7 +190,7 @@ def stage(group: str) -> Path:
     pyproject = (ROOT / "pyproject.toml").read_text()
     pyproject += "\n[tool.mutmut]\n" + "\n".join([
         'source_paths = ["cashcast"]',
-        'also_copy = ["assumptions"]',
+        f"also_copy = {json.dumps(['assumptions'] + FILES)}",
         f"only_mutate = {json.dumps(mutate)}",
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
         "pytest_add_cli_args = " + json.dumps(["-p", "no:cacheprovider", "-p", "no:randomly"]
