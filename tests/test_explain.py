@@ -12,8 +12,8 @@ from cashcast.models.analysis.explain import explain
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.cli.main import main
-from tests.bad_workbooks import BAD
-from tests.helpers import EXAMPLES, ROOT
+from tests.bad_workbooks import BAD, model
+from tests.helpers import EXAMPLES, ROOT, row
 
 OPENAI, RMB = EXAMPLES[0], EXAMPLES[1]
 
@@ -158,3 +158,34 @@ def test_every_line_of_both_examples(path):
             assert all(ref in node.formula for ref in line.expr.line_refs()), (name, node.formula)
             for leaf in node.leaves():
                 assert leaf.cell or leaf.source.startswith("the default"), leaf
+
+
+def test_the_json_of_a_node_field_by_field(tmp_path):
+    """Closing cash in February with $1M at the start and $250,000 of rent a month: 1M − 250K = 750K in
+    January (the month before: not expanded, its note says how to explain it), 750K − 250K = 500K. The
+    JSON compared whole: its keys are what a script reads."""
+    path = model(tmp_path, [row("Rent", "opex", "monthly_amount", 250_000, "USD/month")])
+    data = explain(load_workbook(path), "closing_cash", "2023-02").to_json()
+    line = data.pop("line")
+    assert data == {"workbook": "model.xlsx", "scenario": "base", "month": "2023-02"}
+    previous, flow = line.pop("depends_on")
+    assert line == {"kind": "line", "name": "closing_cash", "label": "Closing cash", "value": 500_000.0,
+                    "unit": "USD", "source": "model line", "month": "2023-02",
+                    "formula": "closing_cash[2023-01]+net_cash_flow"}
+    assert previous == {"kind": "previous", "name": "closing_cash", "label": "Closing cash, the month before",
+                        "value": 750_000.0, "unit": "USD", "source": "model line", "month": "2023-01",
+                        "formula": "closing_cash[2023-01]",
+                        "note": "the previous month: explain it with --month 2023-01", "depends_on": []}
+    rent = [n for n in nodes(explain(load_workbook(path), "closing_cash", "2023-02").line)
+            if n.kind == "assumption"]
+    assert [n.to_json() for n in rent] == [
+        {"kind": "assumption", "name": "rent__monthly_amount", "label": "Rent.monthly_amount",
+         "value": 250_000.0, "unit": "USD/month", "source": "", "cell": "Assumptions!D2", "depends_on": []}]
+    assert flow["value"] == -250_000.0 and "note" not in flow
+
+
+def test_a_block_name_with_a_dot_is_found_by_its_last_dot(tmp_path):
+    """"Rent v2.1.cost": the block is everything before the last dot (Rent v2.1 → rent_v2_1)."""
+    path = model(tmp_path, [row("Rent v2.1", "opex", "monthly_amount", 37_000, "USD/month")])
+    e = explain(load_workbook(path), "Rent v2.1.cost", "2023-02")
+    assert (e.line.name, e.line.value) == ("rent_v2_1.cost", 37_000.0)

@@ -223,3 +223,12 @@ def test_json_and_quiet(tmp_path, capsys):
     assert book["checks"][2]["note"] == "two months" and book["checks"][2]["period"] == "2023-02"
     assert main(["test", str(path), "--quiet"]) == EXIT_CHECKS
     assert capsys.readouterr().out == ""
+
+
+def test_a_block_name_with_a_dot_is_split_at_the_last_dot():
+    """"Rent v2.1 . Cost" names the line cost of the block Rent v2.1 (rent_v2_1); without such a block
+    the text is kept as typed, in lower case."""
+    from cashcast.models.reading.user_checks import model_name
+
+    assert model_name("Rent v2.1 . Cost", {"rent_v2_1": None}) == "rent_v2_1.cost"
+    assert model_name("Rent v2.1 . Cost", {"rent_v2": None}) == "rent v2.1.cost"
