@@ -189,3 +189,25 @@ def test_a_block_name_with_a_dot_is_found_by_its_last_dot(tmp_path):
     path = model(tmp_path, [row("Rent v2.1", "opex", "monthly_amount", 37_000, "USD/month")])
     e = explain(load_workbook(path), "Rent v2.1.cost", "2023-02")
     assert (e.line.name, e.line.value) == ("rent_v2_1.cost", 37_000.0)
+
+
+def test_a_line_by_its_label_and_the_messages_for_a_name_it_lacks(tmp_path):
+    """A label finds its line ("Net cash flow", whose name is net_cash_flow); a name the model lacks is one
+    Problem of the workbook with no sheet or cell: the six closest names (nine are close to
+    "operating_cash"), in the model's order, or, with none close, every line."""
+    from cashcast.models.engine.model import build_model
+    from cashcast.models.reading.problems import InputError, Problem
+
+    path = model(tmp_path, [row("Rent", "opex", "monthly_amount", 37_000, "USD/month")])
+    wb = load_workbook(path)
+    assert explain(wb, "Net cash flow", "2023-02").line.name == "net_cash_flow"
+    with pytest.raises(InputError) as info:
+        explain(wb, "operating_cash", "2023-02")
+    assert info.value.problems == [Problem("model.xlsx", "", "", (
+        "no line named 'operating_cash'; close matches: operating_cash_flow, closing_cash, "
+        "cumulative_operating_cash_flow, ttm_operating_cash_flow, operating_expenses, operating_income"))]
+    with pytest.raises(InputError) as info:
+        explain(wb, "zzz", "2023-02")
+    every = ", ".join(build_model(wb).lines)
+    assert every.startswith("rent.cost, revenue, costs, ") and every.endswith(", check_balance, check_cash")
+    assert info.value.problems == [Problem("model.xlsx", "", "", f"no line named 'zzz'; lines: {every}")]
