@@ -232,3 +232,26 @@ def test_a_block_name_with_a_dot_is_split_at_the_last_dot():
 
     assert model_name("Rent v2.1 . Cost", {"rent_v2_1": None}) == "rent_v2_1.cost"
     assert model_name("Rent v2.1 . Cost", {"rent_v2": None}) == "rent v2.1.cost"
+
+
+def test_each_kinds_default_tolerance_at_its_edge(tmp_path):
+    """Both tolerances blank: a count passes within half a unit's hundredth (0.005), a rate and a multiple
+    within 0.00005, a number of months only exactly. Hand-worked: 3.7M × 7% = 259,000 payers; no cost of
+    revenue, so the gross margin is 100%; the 2023 burn multiple is the year's net burn over its net new
+    ARR, −12 × (5,957,000 − 41,000) ÷ (12 × 5,957,000) = −70,992,000 ÷ 71,484,000; the rent-only model
+    has 4 months of runway."""
+    multiple = -70_992_000 / 71_484_000
+    path = model(tmp_path, EARNING, checks=[
+        ("Plus.subscribers", "2023-07", 259_000.004), ("Plus.subscribers", "2023-07", 259_000.006),
+        ("gross_margin", "2023-07", 0.99996), ("gross_margin", "2023-07", 0.99994),
+        ("burn_multiple", "2023", multiple + 0.00004), ("burn_multiple", "2023", multiple - 0.00006),
+    ])
+    results = evaluate_checks(run_file(path))
+    assert [(r.kind, r.allowed, r.status) for r in results] == [
+        ("count", 0.005, PASS), ("count", 0.005, FAIL), ("rate", 0.00005, PASS), ("rate", 0.00005, FAIL),
+        ("multiple", 0.00005, PASS), ("multiple", 0.00005, FAIL)]
+    assert results[4].actual == pytest.approx(multiple, abs=1e-12)
+    burning = model(tmp_path, BURNING, checks=[("runway_months", "", 4), ("runway_months", "", 5)],
+                    name="burning.xlsx")
+    assert [(r.kind, r.allowed, r.status) for r in evaluate_checks(run_file(burning))] == [
+        ("months", 0.0, PASS), ("months", 0.0, FAIL)]
