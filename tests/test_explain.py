@@ -211,3 +211,19 @@ def test_a_line_by_its_label_and_the_messages_for_a_name_it_lacks(tmp_path):
     every = ", ".join(build_model(wb).lines)
     assert every.startswith("rent.cost, revenue, costs, ") and every.endswith(", check_balance, check_cash")
     assert info.value.problems == [Problem("model.xlsx", "", "", f"no line named 'zzz'; lines: {every}")]
+
+
+def test_a_settings_own_value_in_a_scenario_points_at_its_column(tmp_path):
+    """The RMB example with a ticket-100m column on the Settings sheet (E) giving that scenario an opening
+    cash of 5M RMB (E8): its node reads 5M at E8 in ticket-100m, and the base's 0 at the setting's row (A8)."""
+    from tests.test_diff import edited
+
+    path = edited(RMB, tmp_path / "rmb.xlsx", {("Settings", "E1"): "ticket-100m", ("Settings", "E8"): 5_000_000})
+    wb = load_workbook(path)
+    found = {}
+    for scenario in ("base", "ticket-100m"):
+        leaves = {n.name: n for n in explain(wb, "closing_cash", "2023-06", scenario).line.leaves()}
+        cash = leaves["settings__opening_cash"]
+        found[scenario] = (cash.kind, cash.label, cash.value, cash.cell)
+    assert found == {"base": ("setting", "settings.opening_cash", 0.0, "Settings!A8"),
+                     "ticket-100m": ("setting", "settings.opening_cash", 5_000_000.0, "Settings!E8")}
