@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from cashcast.models.analysis.diff import Change, bridges, changes
 from cashcast.models.analysis.scenarios import run_file
@@ -246,3 +247,57 @@ def test_a_moved_start_month_is_structural_and_dates_keep_their_calendar_month(t
     for b in bridges(old_wb, new_wb):
         assert b.steps == [] and b.structural == ["settings.start_month 2023-01 → 2022-12"]
         assert b.remainder == b.total
+
+
+def test_every_kind_of_change_on_a_small_model(tmp_path):
+    """A row removed (rent), a row's low, distribution, source and notes changed, a scenario's own value
+    changed, settings added, changed and removed, scenarios added, described differently and removed —
+    each a Change compared whole. The bridge: the rent row removed is structural, its $41,000 × 24
+    months = $984,000 of ending cash the remainder; dear's conversion 5% → 6% alone adds
+    3.7M × 1% × $23 × 24 = $20,424,000."""
+    from tests.bad_workbooks import model
+    from tests.helpers import row, settings
+
+    audience = dict(low=3e6, high=4.5e6, distribution="pert", source="A1 p. 2")
+    old = model(tmp_path, [row("Plus", "subscription", "audience", 3.7e6, "visits/month", **audience),
+                           row("Plus", "subscription", "conversion", 0.07, "%", overrides={"dear": 0.05}),
+                           row("Plus", "subscription", "price", 23, "USD/month"),
+                           row("Rent", "opex", "monthly_amount", 41_000, "USD/month")],
+                settings_rows=settings(minimum_cash=5000), scenarios=[("dear", "dearer rent"), ("gone", "to go")],
+                name="old.xlsx")
+    audience.update(low=3.1e6, distribution="triangular", source="estimate (ours)", notes="a guess")
+    new = model(tmp_path, [row("Plus", "subscription", "audience", 3.7e6, "visits/month", **audience),
+                           row("Plus", "subscription", "conversion", 0.07, "%", overrides={"dear": 0.06}),
+                           row("Plus", "subscription", "price", 23, "USD/month")],
+                settings_rows=settings(company="Acme", discount_rate=0.12),
+                scenarios=[("dear", "dearest rent"), ("fresh", "new")], name="new.xlsx")
+    old_wb, new_wb = load_workbook(old), load_workbook(new)
+    aud = ("Assumptions", "Plus.audience")
+    assert changes(old_wb, new_wb) == [
+        Change("added", "Settings", "settings.company", "value", "Settings!A7", None, "Acme"),
+        Change("changed", "Settings", "settings.discount_rate", "value", "Settings!A5", 0.1, 0.12, "%/year"),
+        Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!A7", 5000.0, None, "USD"),
+        Change("changed", "Scenarios", "scenario dear", "description", "", "dearer rent", "dearest rent"),
+        Change("added", "Scenarios", "scenario fresh", "description", "", None, "new"),
+        Change("removed", "Scenarios", "scenario gone", "description", "", "to go", None),
+        Change("removed", "Assumptions", "Rent.monthly_amount", "value", "Assumptions!D5", 41_000.0, None,
+               "USD/month"),
+        Change("changed", *aud, "low", "Assumptions!F2", 3e6, 3.1e6, "visits/month", "estimate (ours)"),
+        Change("changed", *aud, "distribution", "Assumptions!H2", "pert", "triangular", "visits/month",
+               "estimate (ours)"),
+        Change("changed", *aud, "source", "Assumptions!I2", "A1 p. 2", "estimate (ours)", "visits/month",
+               "estimate (ours)"),
+        Change("changed", *aud, "notes", "Assumptions!J2", "", "a guess", "visits/month", "estimate (ours)"),
+        Change("changed", "Assumptions", "Plus.conversion", "scenario:dear", "Assumptions!K3", 0.05, 0.06, "%")]
+    found = {b.scenario: b for b in bridges(old_wb, new_wb)}
+    assert list(found) == ["base", "dear"]
+    dear = found["dear"]
+    assert dear.structural == ["removed Rent.monthly_amount"]
+    assert [(s.name, s.cell, s.old, s.new) for s in dear.steps] == [
+        ("settings.minimum_cash", "", 5000.0, 0.0), ("settings.discount_rate", "Settings!A5", 0.1, 0.12),
+        ("Plus.conversion", "Assumptions!K3", 0.05, 0.06)]
+    assert [s.deltas["ending_cash"] for s in dear.steps] == [0, 0, 3_700_000 * 23 * 24]
+    assert dear.remainder["ending_cash"] == 41_000 * 24 * 100
+    assert dear.total["ending_cash"] == (41_000 + 3_700_000 // 100 * 23) * 24 * 100
+    assert dear.new["ending_cash"] - dear.old["ending_cash"] == pytest.approx(dear.total["ending_cash"] / 100,
+                                                                              abs=0.005)
