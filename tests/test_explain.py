@@ -182,6 +182,11 @@ def test_the_json_of_a_node_field_by_field(tmp_path):
         {"kind": "assumption", "name": "rent__monthly_amount", "label": "Rent.monthly_amount",
          "value": 250_000.0, "unit": "USD/month", "source": "", "cell": "Assumptions!D2", "depends_on": []}]
     assert flow["value"] == -250_000.0 and "note" not in flow
+    days = [n.to_json() for n in nodes(explain(load_workbook(path), "closing_cash", "2023-02").line)
+            if n.name == "settings__receivable_days"]
+    assert days == [{"kind": "setting", "name": "settings__receivable_days", "label": "settings.receivable_days",
+                     "value": 0.0, "unit": "days", "source": "the default: the Settings sheet does not give it",
+                     "depends_on": []}]
 
 
 def test_a_block_name_with_a_dot_is_found_by_its_last_dot(tmp_path):
