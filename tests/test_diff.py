@@ -301,3 +301,24 @@ def test_every_kind_of_change_on_a_small_model(tmp_path):
     assert dear.total["ending_cash"] == (41_000 + 3_700_000 // 100 * 23) * 24 * 100
     assert dear.new["ending_cash"] - dear.old["ending_cash"] == pytest.approx(dear.total["ending_cash"] / 100,
                                                                               abs=0.005)
+
+
+def test_a_removed_exchange_rate_and_a_removed_scenario_value_of_a_setting(tmp_path):
+    """An exchange rate only the old workbook has is removed, with no unit (the new workbook has no such
+    currency) and structural; a setting's own value in a scenario that the new workbook drops is removed
+    with no cell (the new workbook has none for it)."""
+    from tests.bad_workbooks import model
+    from tests.helpers import row, settings
+
+    rows = [row("Rent", "opex", "monthly_amount", 41_000, "USD/month")]
+    old = model(tmp_path, rows, settings_rows=settings(fx_EUR=1.1), name="old.xlsx")
+    new = model(tmp_path, rows, name="new.xlsx")
+    old_wb, new_wb = load_workbook(old), load_workbook(new)
+    assert changes(old_wb, new_wb) == [
+        Change("removed", "Settings", "settings.fx_EUR", "value", "Settings!A7", 1.1, None, "")]
+    assert [b.structural for b in bridges(old_wb, new_wb)] == [["removed settings.fx_EUR"]]
+    assert [b.structural for b in bridges(new_wb, old_wb)] == [["added settings.fx_EUR"]]
+    src = edited(RMB, tmp_path / "src.xlsx", {("Settings", "E1"): "ticket-100m"})
+    with_value = edited(src, tmp_path / "with.xlsx", {("Settings", "E8"): 5_000_000})
+    assert changes(load_workbook(with_value), load_workbook(src)) == [
+        Change("removed", "Settings", "settings.opening_cash", "scenario:ticket-100m", "", 5_000_000.0, None, "RMB")]
