@@ -318,6 +318,11 @@ def test_a_removed_exchange_rate_and_a_removed_scenario_value_of_a_setting(tmp_p
         Change("removed", "Settings", "settings.fx_EUR", "value", "Settings!A7", 1.1, None, "")]
     assert [b.structural for b in bridges(old_wb, new_wb)] == [["removed settings.fx_EUR"]]
     assert [b.structural for b in bridges(new_wb, old_wb)] == [["added settings.fx_EUR"]]
+    # a rate moved down a row by a setting added above it: the change is at the new workbook's cell
+    moved = model(tmp_path, rows, settings_rows=settings(minimum_cash=5000, fx_EUR=1.2), name="moved.xlsx")
+    assert changes(old_wb, load_workbook(moved)) == [
+        Change("added", "Settings", "settings.minimum_cash", "value", "Settings!A7", None, 5000.0, "USD"),
+        Change("changed", "Settings", "settings.fx_EUR", "value", "Settings!A8", 1.1, 1.2, "USD/EUR")]
     src = edited(RMB, tmp_path / "src.xlsx", {("Settings", "E1"): "ticket-100m"})
     with_value = edited(src, tmp_path / "with.xlsx", {("Settings", "E8"): 5_000_000})
     assert changes(load_workbook(with_value), load_workbook(src)) == [

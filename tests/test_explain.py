@@ -184,6 +184,11 @@ def test_the_json_of_a_node_field_by_field(tmp_path):
     assert flow["value"] == -250_000.0 and "note" not in flow
     days = [n.to_json() for n in nodes(explain(load_workbook(path), "closing_cash", "2023-02").line)
             if n.name == "settings__receivable_days"]
+    cash = [n.to_json() for n in nodes(explain(load_workbook(path), "closing_cash", "2023-01").line)
+            if n.name == "settings__opening_cash"]
+    assert cash == [{"kind": "setting", "name": "settings__opening_cash", "label": "settings.opening_cash",
+                     "value": 1_000_000.0, "unit": "USD", "source": "Settings sheet", "cell": "Settings!A6",
+                     "depends_on": []}]
     assert days == [{"kind": "setting", "name": "settings__receivable_days", "label": "settings.receivable_days",
                      "value": 0.0, "unit": "days", "source": "the default: the Settings sheet does not give it",
                      "depends_on": []}]
@@ -229,6 +234,7 @@ def test_a_settings_own_value_in_a_scenario_points_at_its_column(tmp_path):
     for scenario in ("base", "ticket-100m"):
         leaves = {n.name: n for n in explain(wb, "closing_cash", "2023-06", scenario).line.leaves()}
         cash = leaves["settings__opening_cash"]
-        found[scenario] = (cash.kind, cash.label, cash.value, cash.cell)
-    assert found == {"base": ("setting", "settings.opening_cash", 0.0, "Settings!A8"),
-                     "ticket-100m": ("setting", "settings.opening_cash", 5_000_000.0, "Settings!E8")}
+        found[scenario] = (cash.kind, cash.label, cash.value, cash.cell, cash.source)
+    note = "the founders' money arrives as the first funding round"   # its Settings note
+    assert found == {"base": ("setting", "settings.opening_cash", 0.0, "Settings!A8", note),
+                     "ticket-100m": ("setting", "settings.opening_cash", 5_000_000.0, "Settings!E8", note)}
