@@ -327,3 +327,7 @@ def test_a_removed_exchange_rate_and_a_removed_scenario_value_of_a_setting(tmp_p
     with_value = edited(src, tmp_path / "with.xlsx", {("Settings", "E8"): 5_000_000})
     assert changes(load_workbook(with_value), load_workbook(src)) == [
         Change("removed", "Settings", "settings.opening_cash", "scenario:ticket-100m", "", 5_000_000.0, None, "RMB")]
+    more = edited(src, tmp_path / "more.xlsx", {("Settings", "E8"): 6_000_000})
+    assert changes(load_workbook(with_value), load_workbook(more)) == [
+        Change("changed", "Settings", "settings.opening_cash", "scenario:ticket-100m", "Settings!E8", 5_000_000.0,
+               6_000_000.0, "RMB")]
