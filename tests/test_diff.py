@@ -331,3 +331,18 @@ def test_a_removed_exchange_rate_and_a_removed_scenario_value_of_a_setting(tmp_p
     assert changes(load_workbook(with_value), load_workbook(more)) == [
         Change("changed", "Settings", "settings.opening_cash", "scenario:ticket-100m", "Settings!E8", 5_000_000.0,
                6_000_000.0, "RMB")]
+
+
+def test_a_setting_removed_with_its_scenario_value(tmp_path):
+    """A minimum cash of $5,000 with lean's own $7,000, both gone from the new workbook: two removals, the
+    scenario value's with no cell (the new workbook types nothing for the setting)."""
+    from tests.bad_workbooks import model
+    from tests.helpers import row, settings
+
+    rows, lean = [row("Rent", "opex", "monthly_amount", 41_000, "USD/month")], [("lean", "less")]
+    old = model(tmp_path, rows, settings_rows=settings() + [("minimum_cash", 5000, "", {"lean": 7000})],
+                scenarios=lean, name="old.xlsx")
+    new = model(tmp_path, rows, scenarios=lean, name="new.xlsx")
+    assert changes(load_workbook(old), load_workbook(new)) == [
+        Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!A7", 5000.0, None, "USD"),
+        Change("removed", "Settings", "settings.minimum_cash", "scenario:lean", "", 7000.0, None, "USD")]
