@@ -346,3 +346,21 @@ def test_a_setting_removed_with_its_scenario_value(tmp_path):
     assert changes(load_workbook(old), load_workbook(new)) == [
         Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!A7", 5000.0, None, "USD"),
         Change("removed", "Settings", "settings.minimum_cash", "scenario:lean", "", 7000.0, None, "USD")]
+
+
+def test_a_correlation_removed_and_added(tmp_path):
+    """The flagship's last pair (C4) deleted from the Correlations sheet is removed (its rank correlation
+    only: a pair's source and notes are compared only while both workbooks have it); put back, it is
+    added."""
+    path = tmp_path / "new.xlsx"
+    shutil.copy(OPENAI, path)
+    wb = openpyxl.load_workbook(path)
+    assert wb["Correlations"].max_row == 4
+    wb["Correlations"].delete_rows(4)
+    wb.save(path)
+    old_wb, new_wb = load_workbook(OPENAI), load_workbook(path)
+    pair, source = "API licensing.customers ~ API licensing.annual_fee", "estimate (the model's own)"
+    assert changes(old_wb, new_wb) == [
+        Change("removed", "Correlations", pair, "rank correlation", "Correlations!C4", -0.5, None, "", source)]
+    assert changes(new_wb, old_wb) == [
+        Change("added", "Correlations", pair, "rank correlation", "Correlations!C4", None, -0.5, "", source)]
