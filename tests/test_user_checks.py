@@ -255,3 +255,41 @@ def test_each_kinds_default_tolerance_at_its_edge(tmp_path):
                     name="burning.xlsx")
     assert [(r.kind, r.allowed, r.status) for r in evaluate_checks(run_file(burning))] == [
         ("months", 0.0, PASS), ("months", 0.0, FAIL)]
+
+
+def test_every_other_bad_cell_word_for_word(tmp_path):
+    """The problems test_periods_tolerances_and_values_that_do_not_fit does not reach, each whole: a blank
+    name, a year before 1900, a number of months given as text, a date and a TRUE where a number belongs,
+    a relative tolerance of 150.5% and a tolerance of 2e18, a month past the projection, and a name close
+    to nothing (the registry's first twelve names listed, then how many more)."""
+    import openpyxl
+
+    from cashcast.models.analysis.kpis import KPIS, YEARLY
+    from cashcast.models.engine.model import build_model
+    from tests.bad_workbooks import GOOD
+
+    path = model(tmp_path, GOOD, checks=[
+        (None, "2023", 5), ("Plus.revenue", "1850", 5), ("runway_months", "", "lots"), ("Plus.revenue", "2023", 5),
+        ("Plus.revenue", "2023-05", 5, None, 0.015), ("Plus.revenue", "2023", 5, None, 1.505),
+        ("Plus.revenue", "2023", 5, 2e18), ("Plus.revenue", "2025-01", 5), ("zzz_qqq", "", 5),
+        ("Plus.revenue", "2023", 5)])
+    book = openpyxl.load_workbook(path)
+    book["Checks"]["C5"], book["Checks"]["C11"] = dt.datetime(2023, 1, 1), True
+    book.save(path)
+    names = [k.name for k in KPIS] + [k.name for k in YEARLY] + list(build_model(read_workbook(
+        model(tmp_path, GOOD, name="good.xlsx"))).lines)
+    number = "type a number such as 2400000000"
+    assert problems(path) == [Problem("model.xlsx", "Checks", cell, msg) for cell, msg in [
+        ("A2", "no line or KPI named; type a line such as closing_cash or ChatGPT Plus.revenue, or a key figure "
+               "such as cash_out_month"),
+        ("B3", "year 1850 is outside 1900..2199"),
+        ("C4", "text 'lots' is not the expected value; type a number of months such as 24, or never"),
+        ("C5", f"a date is not the expected value; {number}"),
+        ("E7", "relative tolerance 150.5000% is outside 0..100%; the relative tolerance is a share such as 1%, "
+               "or blank"),
+        ("D8", "tolerance 2e+18 is outside 0..1e+18; the tolerance is an amount such as 1000000 (in the "
+               "figure's unit), or blank"),
+        ("C11", f"True is not the expected value; {number}"),
+        ("B9", "period 2025-01 is outside the projection 2023-01..2024-12"),
+        ("A10", f"'zzz_qqq' names no line or KPI; valid: {', '.join(names[:12])} and {len(names) - 12} more "
+                f"(the CSV's columns)")]]
