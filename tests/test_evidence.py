@@ -124,6 +124,10 @@ def test_is_estimate_is_the_one_classifier_and_settings_cite_in_their_notes(hand
     flagship = run_file(ROOT / "assumptions" / "openai.xlsx").workbook
     note = flagship.settings.notes["opening_cash"]
     assert note.startswith("estimate") and evidence.kind_of(flagship, "settings__opening_cash") == evidence.ESTIMATE
+    # a setting's own source cell comes first: the start month cites A001, a sourced figure
+    assert flagship.settings.sources["start_month"][0] == "A001"
+    assert (evidence.source_kind(flagship, "settings__start_month"), evidence.kind_of(flagship, "settings__start_month")
+            ) == (flagship.sources["A001"].kind, evidence.SOURCED) and flagship.sources["A001"].kind != "estimate"
 
 
 def test_the_answer_says_the_shares_and_the_largest_swings_of_the_json(hand):
