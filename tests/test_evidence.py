@@ -222,3 +222,15 @@ def test_the_excel_sensitivity_sheet_has_the_kinds_swings_and_share_formulas(han
                        f'{key},${swings}${first}:${swings}${last})/SUM(${swings}${first}:${swings}${last}))')
     cached = openpyxl.load_workbook(io.BytesIO(excel_bytes(run, analysis)), data_only=True)["Sensitivity base"]
     assert cached.cell(sheet.T_BASE_ROW + 3, sheet.T_BASE + 1).value == pytest.approx(0.56, abs=1e-12)
+
+
+def test_shares_and_never_below_one_unit():
+    """Swings under one unit (a fraction of a month, of a currency unit) still share and still flag "never":
+    0.3 of 0.75 is 40%; a half-month swing that reached never is a lower bound; the weight names its figure."""
+    from cashcast.models.analysis.uncertainty import Swing
+
+    assert evidence.share(0.3, 0.75) == pytest.approx(0.4, abs=1e-12)
+    assert evidence.reaches_never(Swing(0.5, float("nan"), 0.0, 0.5))
+    w = evidence.weigh([evidence.Bar(evidence.ESTIMATE, {"ending_cash": Swing(0.0, 0.0, 0.3, 0.3)}),
+                        evidence.Bar(evidence.SOURCED, {"ending_cash": Swing(0.0, 0.0, 0.45, 0.45)})], "ending_cash")
+    assert (w.kpi, w.total, w.estimate, w.estimate_share) == ("ending_cash", 0.75, 0.3, pytest.approx(0.4, abs=1e-12))

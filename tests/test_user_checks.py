@@ -293,3 +293,17 @@ def test_every_other_bad_cell_word_for_word(tmp_path):
         ("B9", "period 2025-01 is outside the projection 2023-01..2024-12"),
         ("A10", f"'zzz_qqq' names no line or KPI; valid: {', '.join(names[:12])} and {len(names) - 12} more "
                 f"(the CSV's columns)")]]
+
+
+def test_a_check_not_run_and_the_units_of_key_figures(tmp_path):
+    """A check of a scenario not run keeps its kind, unit and tolerance, with no actual value; a key figure
+    and a yearly key figure have no unit of their own (a line's is its unit)."""
+    path = model(tmp_path, EARNING, scenarios=[("dear", "dearer rent")], checks=[
+        ("Plus.revenue", "2023", 71_484_000, None, None, "dear"), ("ending_cash", "", 142_984_000),
+        ("arr", "2024", 71_484_000), ("Plus.revenue", "2023", 71_484_000)])
+    results = evaluate_checks(run_file(path, ["base"]))
+    [(check, actual)] = [(r.check, r.actual) for r in results[:1]]
+    assert check.scenario == "dear" and check.period == "2023" and math.isnan(actual)
+    assert [(r.kind, r.unit, r.allowed, r.status) for r in results] == [
+        ("money", "USD/month", 0.005, NOT_RUN), ("money", "", 0.005, PASS), ("money", "", 0.005, PASS),
+        ("money", "USD/month", 0.005, PASS)]
