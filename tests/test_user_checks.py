@@ -307,3 +307,13 @@ def test_a_check_not_run_and_the_units_of_key_figures(tmp_path):
     assert [(r.kind, r.unit, r.allowed, r.status) for r in results] == [
         ("money", "USD/month", 0.005, NOT_RUN), ("money", "", 0.005, PASS), ("money", "", 0.005, PASS),
         ("money", "USD/month", 0.005, PASS)]
+
+
+def test_a_tolerance_under_one_unit_is_kept(tmp_path):
+    """An absolute tolerance of 0.5 payers alone allows 0.5 (259,000.75 is 0.75 off: fail); a relative one
+    of 10% alone on a gross margin of 80% allows 0.08 (100% is 0.2 off: fail)."""
+    path = model(tmp_path, EARNING, checks=[("Plus.subscribers", "2023-07", 259_000.75, 0.5),
+                                            ("Plus.subscribers", "2023-07", 259_000.25, 0.5),
+                                            ("gross_margin", "2023-07", 0.8, None, 0.1)])
+    assert [(r.allowed, r.status) for r in evaluate_checks(run_file(path))] == [
+        (0.5, FAIL), (0.5, PASS), (pytest.approx(0.08, abs=1e-12), FAIL)]
