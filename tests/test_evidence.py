@@ -128,6 +128,12 @@ def test_is_estimate_is_the_one_classifier_and_settings_cite_in_their_notes(hand
     assert flagship.settings.sources["start_month"][0] == "A001"
     assert (evidence.source_kind(flagship, "settings__start_month"), evidence.kind_of(flagship, "settings__start_month")
             ) == (flagship.sources["A001"].kind, evidence.SOURCED) and flagship.sources["A001"].kind != "estimate"
+    # without a source cell, the note: free text cites no register row (a sourced figure, unregistered); a
+    # setting the sheet does not give has neither, so nothing backs it: an estimate
+    assert flagship.settings.notes["horizon_months"] == "ten years, to December 2032"
+    assert [evidence.source_kind(flagship, k) for k in ("settings__horizon_months", "settings__receivable_days")] == [
+        "unregistered", ""]
+    assert evidence.kind_of(flagship, "settings__receivable_days") == evidence.ESTIMATE
 
 
 def test_the_answer_says_the_shares_and_the_largest_swings_of_the_json(hand):
