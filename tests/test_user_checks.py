@@ -317,3 +317,18 @@ def test_a_tolerance_under_one_unit_is_kept(tmp_path):
                                             ("gross_margin", "2023-07", 0.8, None, 0.1)])
     assert [(r.allowed, r.status) for r in evaluate_checks(run_file(path))] == [
         (0.5, FAIL), (0.5, PASS), (pytest.approx(0.08, abs=1e-12), FAIL)]
+
+
+def test_a_yearly_figure_without_a_period_column_is_reported_at_its_name(tmp_path):
+    """A Checks sheet with no period column: a yearly key figure cannot have its year, reported at the
+    row's line-or-KPI cell (there is no period cell to point at)."""
+    import openpyxl
+
+    from tests.bad_workbooks import GOOD
+
+    path = model(tmp_path, GOOD, checks=[("Plus.revenue", "", 2.4e9), ("arr", "", 2.4e9)])
+    book = openpyxl.load_workbook(path)
+    assert book["Checks"]["B1"].value.lower() == "period"
+    book["Checks"].delete_cols(2)
+    book.save(path)
+    assert problems(path) == [Problem("model.xlsx", "Checks", "A3", "'arr' is a figure per year; type the year, e.g. 2025")]
