@@ -332,3 +332,14 @@ def test_a_yearly_figure_without_a_period_column_is_reported_at_its_name(tmp_pat
     book["Checks"].delete_cols(2)
     book.save(path)
     assert problems(path) == [Problem("model.xlsx", "Checks", "A3", "'arr' is a figure per year; type the year, e.g. 2025")]
+
+
+def test_the_lines_of_a_block_that_cannot_be_built_are_not_looked_up(tmp_path):
+    """Plus lacks its price, so it is not built: its problem is the one reported, not the checks that name
+    its lines (the block is the name's first part, whatever follows)."""
+    from tests.bad_workbooks import GOOD
+
+    path = model(tmp_path, [r for r in GOOD if r.parameter != "price"],
+                 checks=[("Plus.revenue", "2023", 2.4e9), ("Plus.revenue.x", "2023", 2.4e9)])
+    assert problems(path) == [Problem("model.xlsx", "Assumptions", "C2", "block 'Plus' (subscription) lacks the "
+                                      "required parameter 'price' (subscription price per month); add a row for it")]
