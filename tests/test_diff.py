@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from cashcast.models.analysis.diff import Change, bridges, changes
 from cashcast.models.analysis.scenarios import run_file
@@ -249,3 +250,120 @@ def test_a_moved_start_month_is_structural_and_dates_keep_their_calendar_month(t
     for b in bridges(old_wb, new_wb):
         assert b.steps == [] and b.structural == ["settings.start_month 2023-01 → 2022-12"]
         assert b.remainder == b.total
+
+
+def test_every_kind_of_change_on_a_small_model(tmp_path):
+    """A row removed (rent), a row's low, distribution, source and notes changed, a scenario's own value
+    changed, settings added, changed and removed, scenarios added, described differently and removed —
+    each a Change compared whole. The bridge: the rent row removed is structural, its $41,000 × 24
+    months = $984,000 of ending cash the remainder; dear's conversion 5% → 6% alone adds
+    3.7M × 1% × $23 × 24 = $20,424,000."""
+    from tests.bad_workbooks import model
+    from tests.helpers import row, settings
+
+    audience = dict(low=3e6, high=4.5e6, distribution="pert", source="A1 p. 2")
+    old = model(tmp_path, [row("Plus", "subscription", "audience", 3.7e6, "visits/month", **audience),
+                           row("Plus", "subscription", "conversion", 0.07, "%", overrides={"dear": 0.05}),
+                           row("Plus", "subscription", "price", 23, "USD/month"),
+                           row("Rent", "opex", "monthly_amount", 41_000, "USD/month")],
+                settings_rows=settings(minimum_cash=5000), scenarios=[("dear", "dearer rent"), ("gone", "to go")],
+                name="old.xlsx")
+    audience.update(low=3.1e6, distribution="triangular", source="estimate (ours)", notes="a guess")
+    new = model(tmp_path, [row("Plus", "subscription", "audience", 3.7e6, "visits/month", **audience),
+                           row("Plus", "subscription", "conversion", 0.07, "%", overrides={"dear": 0.06}),
+                           row("Plus", "subscription", "price", 23, "USD/month")],
+                settings_rows=settings(company="Acme", discount_rate=0.12),
+                scenarios=[("dear", "dearest rent"), ("fresh", "new")], name="new.xlsx")
+    old_wb, new_wb = load_workbook(old), load_workbook(new)
+    aud = ("Assumptions", "Plus.audience")
+    assert changes(old_wb, new_wb) == [
+        Change("added", "Settings", "settings.company", "value", "Settings!A7", None, "Acme"),
+        Change("changed", "Settings", "settings.discount_rate", "value", "Settings!A5", 0.1, 0.12, "%/year"),
+        Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!A7", 5000.0, None, "USD"),
+        Change("changed", "Scenarios", "scenario dear", "description", "", "dearer rent", "dearest rent"),
+        Change("added", "Scenarios", "scenario fresh", "description", "", None, "new"),
+        Change("removed", "Scenarios", "scenario gone", "description", "", "to go", None),
+        Change("removed", "Assumptions", "Rent.monthly_amount", "value", "Assumptions!D5", 41_000.0, None,
+               "USD/month"),
+        Change("changed", *aud, "low", "Assumptions!F2", 3e6, 3.1e6, "visits/month", "estimate (ours)"),
+        Change("changed", *aud, "distribution", "Assumptions!H2", "pert", "triangular", "visits/month",
+               "estimate (ours)"),
+        Change("changed", *aud, "source", "Assumptions!I2", "A1 p. 2", "estimate (ours)", "visits/month",
+               "estimate (ours)"),
+        Change("changed", *aud, "notes", "Assumptions!J2", "", "a guess", "visits/month", "estimate (ours)"),
+        Change("changed", "Assumptions", "Plus.conversion", "scenario:dear", "Assumptions!K3", 0.05, 0.06, "%")]
+    found = {b.scenario: b for b in bridges(old_wb, new_wb)}
+    assert list(found) == ["base", "dear"]
+    dear = found["dear"]
+    assert dear.structural == ["removed Rent.monthly_amount"]
+    assert [(s.name, s.cell, s.old, s.new) for s in dear.steps] == [
+        ("settings.minimum_cash", "", 5000.0, 0.0), ("settings.discount_rate", "Settings!A5", 0.1, 0.12),
+        ("Plus.conversion", "Assumptions!K3", 0.05, 0.06)]
+    assert [s.deltas["ending_cash"] for s in dear.steps] == [0, 0, 3_700_000 * 23 * 24]
+    assert dear.remainder["ending_cash"] == 41_000 * 24 * 100
+    assert dear.total["ending_cash"] == (41_000 + 3_700_000 // 100 * 23) * 24 * 100
+    assert dear.new["ending_cash"] - dear.old["ending_cash"] == pytest.approx(dear.total["ending_cash"] / 100,
+                                                                              abs=0.005)
+
+
+def test_a_removed_exchange_rate_and_a_removed_scenario_value_of_a_setting(tmp_path):
+    """An exchange rate only the old workbook has is removed, with no unit (the new workbook has no such
+    currency) and structural; a setting's own value in a scenario that the new workbook drops is removed
+    with no cell (the new workbook has none for it)."""
+    from tests.bad_workbooks import model
+    from tests.helpers import row, settings
+
+    rows = [row("Rent", "opex", "monthly_amount", 41_000, "USD/month")]
+    old = model(tmp_path, rows, settings_rows=settings(fx_EUR=1.1), name="old.xlsx")
+    new = model(tmp_path, rows, name="new.xlsx")
+    old_wb, new_wb = load_workbook(old), load_workbook(new)
+    assert changes(old_wb, new_wb) == [
+        Change("removed", "Settings", "settings.fx_EUR", "value", "Settings!A7", 1.1, None, "")]
+    assert [b.structural for b in bridges(old_wb, new_wb)] == [["removed settings.fx_EUR"]]
+    assert [b.structural for b in bridges(new_wb, old_wb)] == [["added settings.fx_EUR"]]
+    # a rate moved down a row by a setting added above it: the change is at the new workbook's cell
+    moved = model(tmp_path, rows, settings_rows=settings(minimum_cash=5000, fx_EUR=1.2), name="moved.xlsx")
+    assert changes(old_wb, load_workbook(moved)) == [
+        Change("added", "Settings", "settings.minimum_cash", "value", "Settings!A7", None, 5000.0, "USD"),
+        Change("changed", "Settings", "settings.fx_EUR", "value", "Settings!A8", 1.1, 1.2, "USD/EUR")]
+    src = edited(RMB, tmp_path / "src.xlsx", {("Settings", "E1"): "ticket-100m"})
+    with_value = edited(src, tmp_path / "with.xlsx", {("Settings", "E8"): 5_000_000})
+    assert changes(load_workbook(with_value), load_workbook(src)) == [
+        Change("removed", "Settings", "settings.opening_cash", "scenario:ticket-100m", "", 5_000_000.0, None, "RMB")]
+    more = edited(src, tmp_path / "more.xlsx", {("Settings", "E8"): 6_000_000})
+    assert changes(load_workbook(with_value), load_workbook(more)) == [
+        Change("changed", "Settings", "settings.opening_cash", "scenario:ticket-100m", "Settings!E8", 5_000_000.0,
+               6_000_000.0, "RMB")]
+
+
+def test_a_setting_removed_with_its_scenario_value(tmp_path):
+    """A minimum cash of $5,000 with lean's own $7,000, both gone from the new workbook: two removals, the
+    scenario value's with no cell (the new workbook types nothing for the setting)."""
+    from tests.bad_workbooks import model
+    from tests.helpers import row, settings
+
+    rows, lean = [row("Rent", "opex", "monthly_amount", 41_000, "USD/month")], [("lean", "less")]
+    old = model(tmp_path, rows, settings_rows=settings() + [("minimum_cash", 5000, "", {"lean": 7000})],
+                scenarios=lean, name="old.xlsx")
+    new = model(tmp_path, rows, scenarios=lean, name="new.xlsx")
+    assert changes(load_workbook(old), load_workbook(new)) == [
+        Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!A7", 5000.0, None, "USD"),
+        Change("removed", "Settings", "settings.minimum_cash", "scenario:lean", "", 7000.0, None, "USD")]
+
+
+def test_a_correlation_removed_and_added(tmp_path):
+    """The flagship's last pair (C4) deleted from the Correlations sheet is removed (its rank correlation
+    only: a pair's source and notes are compared only while both workbooks have it); put back, it is
+    added."""
+    path = tmp_path / "new.xlsx"
+    shutil.copy(OPENAI, path)
+    wb = openpyxl.load_workbook(path)
+    assert wb["Correlations"].max_row == 4
+    wb["Correlations"].delete_rows(4)
+    wb.save(path)
+    old_wb, new_wb = load_workbook(OPENAI), load_workbook(path)
+    pair, source = "API licensing.customers ~ API licensing.annual_fee", "estimate (the model's own)"
+    assert changes(old_wb, new_wb) == [
+        Change("removed", "Correlations", pair, "rank correlation", "Correlations!C4", -0.5, None, "", source)]
+    assert changes(new_wb, old_wb) == [
+        Change("added", "Correlations", pair, "rank correlation", "Correlations!C4", None, -0.5, "", source)]

@@ -124,6 +124,16 @@ def test_is_estimate_is_the_one_classifier_and_settings_cite_in_their_notes(hand
     flagship = run_file(ROOT / "assumptions" / "openai.xlsx").workbook
     note = flagship.settings.notes["opening_cash"]
     assert note.startswith("estimate") and evidence.kind_of(flagship, "settings__opening_cash") == evidence.ESTIMATE
+    # a setting's own source cell comes first: the start month cites A001, a sourced figure
+    assert flagship.settings.sources["start_month"][0] == "A001"
+    assert (evidence.source_kind(flagship, "settings__start_month"), evidence.kind_of(flagship, "settings__start_month")
+            ) == (flagship.sources["A001"].kind, evidence.SOURCED) and flagship.sources["A001"].kind != "estimate"
+    # without a source cell, the note: free text cites no register row (a sourced figure, unregistered); a
+    # setting the sheet does not give has neither, so nothing backs it: an estimate
+    assert flagship.settings.notes["horizon_months"] == "ten years, to December 2032"
+    assert [evidence.source_kind(flagship, k) for k in ("settings__horizon_months", "settings__receivable_days")] == [
+        "unregistered", ""]
+    assert evidence.kind_of(flagship, "settings__receivable_days") == evidence.ESTIMATE
 
 
 def test_the_answer_says_the_shares_and_the_largest_swings_of_the_json(hand):
@@ -218,3 +228,15 @@ def test_the_excel_sensitivity_sheet_has_the_kinds_swings_and_share_formulas(han
                        f'{key},${swings}${first}:${swings}${last})/SUM(${swings}${first}:${swings}${last}))')
     cached = openpyxl.load_workbook(io.BytesIO(excel_bytes(run, analysis)), data_only=True)["Sensitivity base"]
     assert cached.cell(sheet.T_BASE_ROW + 3, sheet.T_BASE + 1).value == pytest.approx(0.56, abs=1e-12)
+
+
+def test_shares_and_never_below_one_unit():
+    """Swings under one unit (a fraction of a month, of a currency unit) still share and still flag "never":
+    0.3 of 0.75 is 40%; a half-month swing that reached never is a lower bound; the weight names its figure."""
+    from cashcast.models.analysis.uncertainty import Swing
+
+    assert evidence.share(0.3, 0.75) == pytest.approx(0.4, abs=1e-12)
+    assert evidence.reaches_never(Swing(0.5, float("nan"), 0.0, 0.5))
+    w = evidence.weigh([evidence.Bar(evidence.ESTIMATE, {"ending_cash": Swing(0.0, 0.0, 0.3, 0.3)}),
+                        evidence.Bar(evidence.SOURCED, {"ending_cash": Swing(0.0, 0.0, 0.45, 0.45)})], "ending_cash")
+    assert (w.kpi, w.total, w.estimate, w.estimate_share) == ("ending_cash", 0.75, 0.3, pytest.approx(0.4, abs=1e-12))

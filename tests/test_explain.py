@@ -12,8 +12,8 @@ from cashcast.models.analysis.explain import explain
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.cli.main import main
-from tests.bad_workbooks import BAD
-from tests.helpers import EXAMPLES, ROOT
+from tests.bad_workbooks import BAD, model
+from tests.helpers import EXAMPLES, ROOT, row
 
 OPENAI, RMB = EXAMPLES[0], EXAMPLES[1]
 
@@ -158,3 +158,83 @@ def test_every_line_of_both_examples(path):
             assert all(ref in node.formula for ref in line.expr.line_refs()), (name, node.formula)
             for leaf in node.leaves():
                 assert leaf.cell or leaf.source.startswith("the default"), leaf
+
+
+def test_the_json_of_a_node_field_by_field(tmp_path):
+    """Closing cash in February with $1M at the start and $250,000 of rent a month: 1M − 250K = 750K in
+    January (the month before: not expanded, its note says how to explain it), 750K − 250K = 500K. The
+    JSON compared whole: its keys are what a script reads."""
+    path = model(tmp_path, [row("Rent", "opex", "monthly_amount", 250_000, "USD/month")])
+    data = explain(load_workbook(path), "closing_cash", "2023-02").to_json()
+    line = data.pop("line")
+    assert data == {"workbook": "model.xlsx", "scenario": "base", "month": "2023-02"}
+    previous, flow = line.pop("depends_on")
+    assert line == {"kind": "line", "name": "closing_cash", "label": "Closing cash", "value": 500_000.0,
+                    "unit": "USD", "source": "model line", "month": "2023-02",
+                    "formula": "closing_cash[2023-01]+net_cash_flow"}
+    assert previous == {"kind": "previous", "name": "closing_cash", "label": "Closing cash, the month before",
+                        "value": 750_000.0, "unit": "USD", "source": "model line", "month": "2023-01",
+                        "formula": "closing_cash[2023-01]",
+                        "note": "the previous month: explain it with --month 2023-01", "depends_on": []}
+    rent = [n for n in nodes(explain(load_workbook(path), "closing_cash", "2023-02").line)
+            if n.kind == "assumption"]
+    assert [n.to_json() for n in rent] == [
+        {"kind": "assumption", "name": "rent__monthly_amount", "label": "Rent.monthly_amount",
+         "value": 250_000.0, "unit": "USD/month", "source": "", "cell": "Assumptions!D2", "depends_on": []}]
+    assert flow["value"] == -250_000.0 and "note" not in flow
+    days = [n.to_json() for n in nodes(explain(load_workbook(path), "closing_cash", "2023-02").line)
+            if n.name == "settings__receivable_days"]
+    cash = [n.to_json() for n in nodes(explain(load_workbook(path), "closing_cash", "2023-01").line)
+            if n.name == "settings__opening_cash"]
+    assert cash == [{"kind": "setting", "name": "settings__opening_cash", "label": "settings.opening_cash",
+                     "value": 1_000_000.0, "unit": "USD", "source": "Settings sheet", "cell": "Settings!A6",
+                     "depends_on": []}]
+    assert days == [{"kind": "setting", "name": "settings__receivable_days", "label": "settings.receivable_days",
+                     "value": 0.0, "unit": "days", "source": "the default: the Settings sheet does not give it",
+                     "depends_on": []}]
+
+
+def test_a_block_name_with_a_dot_is_found_by_its_last_dot(tmp_path):
+    """"Rent v2.1.cost": the block is everything before the last dot (Rent v2.1 → rent_v2_1)."""
+    path = model(tmp_path, [row("Rent v2.1", "opex", "monthly_amount", 37_000, "USD/month")])
+    e = explain(load_workbook(path), "Rent v2.1.cost", "2023-02")
+    assert (e.line.name, e.line.value) == ("rent_v2_1.cost", 37_000.0)
+
+
+def test_a_line_by_its_label_and_the_messages_for_a_name_it_lacks(tmp_path):
+    """A label finds its line ("Net cash flow", whose name is net_cash_flow); a name the model lacks is one
+    Problem of the workbook with no sheet or cell: the six closest names (nine are close to
+    "operating_cash"), in the model's order, or, with none close, every line."""
+    from cashcast.models.engine.model import build_model
+    from cashcast.models.reading.problems import InputError, Problem
+
+    path = model(tmp_path, [row("Rent", "opex", "monthly_amount", 37_000, "USD/month")])
+    wb = load_workbook(path)
+    assert explain(wb, "Net cash flow", "2023-02").line.name == "net_cash_flow"
+    with pytest.raises(InputError) as info:
+        explain(wb, "operating_cash", "2023-02")
+    assert info.value.problems == [Problem("model.xlsx", "", "", (
+        "no line named 'operating_cash'; close matches: operating_cash_flow, closing_cash, "
+        "cumulative_operating_cash_flow, ttm_operating_cash_flow, operating_expenses, operating_income"))]
+    with pytest.raises(InputError) as info:
+        explain(wb, "zzz", "2023-02")
+    every = ", ".join(build_model(wb).lines)
+    assert every.startswith("rent.cost, revenue, costs, ") and every.endswith(", check_balance, check_cash")
+    assert info.value.problems == [Problem("model.xlsx", "", "", f"no line named 'zzz'; lines: {every}")]
+
+
+def test_a_settings_own_value_in_a_scenario_points_at_its_column(tmp_path):
+    """The RMB example with a ticket-100m column on the Settings sheet (E) giving that scenario an opening
+    cash of 5M RMB (E8): its node reads 5M at E8 in ticket-100m, and the base's 0 at the setting's row (A8)."""
+    from tests.test_diff import edited
+
+    path = edited(RMB, tmp_path / "rmb.xlsx", {("Settings", "E1"): "ticket-100m", ("Settings", "E8"): 5_000_000})
+    wb = load_workbook(path)
+    found = {}
+    for scenario in ("base", "ticket-100m"):
+        leaves = {n.name: n for n in explain(wb, "closing_cash", "2023-06", scenario).line.leaves()}
+        cash = leaves["settings__opening_cash"]
+        found[scenario] = (cash.kind, cash.label, cash.value, cash.cell, cash.source)
+    note = "the founders' money arrives as the first funding round"   # its Settings note
+    assert found == {"base": ("setting", "settings.opening_cash", 0.0, "Settings!A8", note),
+                     "ticket-100m": ("setting", "settings.opening_cash", 5_000_000.0, "Settings!E8", note)}

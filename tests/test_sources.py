@@ -13,6 +13,7 @@ import pytest
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.reading.problems import InputError
+from cashcast.models.reading.sources import _unknown
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.excel.assumptions import SourceRow
 from cashcast.reports.excel.report import excel_bytes
@@ -159,3 +160,16 @@ def test_openai_cites_with_locators_in_json():
     ramp = next(r for r in wb.rows if r.label == "ChatGPT Plus.audience.ramp_from")
     assert [(c.id, c.locator) for c in ramp.citations] == [("A001", ""), ("A000", ""), ("A003", "¶1")]
     assert wb.sources["A002"].date == "2023-02-19" and wb.sources["A001"].date == ""
+
+
+def test_an_unknown_id_lists_at_most_twelve_of_the_register():
+    """Twelve ids are listed whole; a thirteenth is left out with an ellipsis; an empty register says so.
+    The nearest id is suggested only when it is close (Z9 is close to none of them; A01 to A001)."""
+    twelve = {f"B{k:03d}": None for k in range(12)}
+    listed = ", ".join(twelve)
+    tail = "; type one of them, or estimate with the reasoning in notes"
+    assert _unknown("Z9", twelve) == f"unknown source 'Z9'; the Sources sheet has {listed}{tail}"
+    assert _unknown("Z9", {**twelve, "B012": None}) == f"unknown source 'Z9'; the Sources sheet has {listed}, …{tail}"
+    assert _unknown("Z9", {}) == f"unknown source 'Z9'; the Sources sheet has no rows{tail}"
+    assert _unknown("A01", {"B002": None, "A001": None}) == (
+        f"unknown source 'A01' (did you mean A001?); the Sources sheet has B002, A001{tail}")

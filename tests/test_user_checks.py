@@ -223,3 +223,123 @@ def test_json_and_quiet(tmp_path, capsys):
     assert book["checks"][2]["note"] == "two months" and book["checks"][2]["period"] == "2023-02"
     assert main(["test", str(path), "--quiet"]) == EXIT_CHECKS
     assert capsys.readouterr().out == ""
+
+
+def test_a_block_name_with_a_dot_is_split_at_the_last_dot():
+    """"Rent v2.1 . Cost" names the line cost of the block Rent v2.1 (rent_v2_1); without such a block
+    the text is kept as typed, in lower case."""
+    from cashcast.models.reading.user_checks import model_name
+
+    assert model_name("Rent v2.1 . Cost", {"rent_v2_1": None}) == "rent_v2_1.cost"
+    assert model_name("Rent v2.1 . Cost", {"rent_v2": None}) == "rent v2.1.cost"
+
+
+def test_each_kinds_default_tolerance_at_its_edge(tmp_path):
+    """Both tolerances blank: a count passes within half a unit's hundredth (0.005), a rate and a multiple
+    within 0.00005, a number of months only exactly. Hand-worked: 3.7M × 7% = 259,000 payers; no cost of
+    revenue, so the gross margin is 100%; the 2023 burn multiple is the year's net burn over its net new
+    ARR, −12 × (5,957,000 − 41,000) ÷ (12 × 5,957,000) = −70,992,000 ÷ 71,484,000; the rent-only model
+    has 4 months of runway."""
+    multiple = -70_992_000 / 71_484_000
+    path = model(tmp_path, EARNING, checks=[
+        ("Plus.subscribers", "2023-07", 259_000.004), ("Plus.subscribers", "2023-07", 259_000.006),
+        ("gross_margin", "2023-07", 0.99996), ("gross_margin", "2023-07", 0.99994),
+        ("burn_multiple", "2023", multiple + 0.00004), ("burn_multiple", "2023", multiple - 0.00006),
+    ])
+    results = evaluate_checks(run_file(path))
+    assert [(r.kind, r.allowed, r.status) for r in results] == [
+        ("count", 0.005, PASS), ("count", 0.005, FAIL), ("rate", 0.00005, PASS), ("rate", 0.00005, FAIL),
+        ("multiple", 0.00005, PASS), ("multiple", 0.00005, FAIL)]
+    assert results[4].actual == pytest.approx(multiple, abs=1e-12)
+    burning = model(tmp_path, BURNING, checks=[("runway_months", "", 4), ("runway_months", "", 5)],
+                    name="burning.xlsx")
+    assert [(r.kind, r.allowed, r.status) for r in evaluate_checks(run_file(burning))] == [
+        ("months", 0.0, PASS), ("months", 0.0, FAIL)]
+
+
+def test_every_other_bad_cell_word_for_word(tmp_path):
+    """The problems test_periods_tolerances_and_values_that_do_not_fit does not reach, each whole: a blank
+    name, a year before 1900, a number of months given as text, a date and a TRUE where a number belongs,
+    a relative tolerance of 150.5% and a tolerance of 2e18, a month past the projection, and a name close
+    to nothing (the registry's first twelve names listed, then how many more)."""
+    import openpyxl
+
+    from cashcast.models.analysis.kpis import KPIS, YEARLY
+    from cashcast.models.engine.model import build_model
+    from tests.bad_workbooks import GOOD
+
+    path = model(tmp_path, GOOD, checks=[
+        (None, "2023", 5), ("Plus.revenue", "1850", 5), ("runway_months", "", "lots"), ("Plus.revenue", "2023", 5),
+        ("Plus.revenue", "2023-05", 5, None, 0.015), ("Plus.revenue", "2023", 5, None, 1.505),
+        ("Plus.revenue", "2023", 5, 2e18), ("Plus.revenue", "2025-01", 5), ("zzz_qqq", "", 5),
+        ("Plus.revenue", "2023", 5)])
+    book = openpyxl.load_workbook(path)
+    book["Checks"]["C5"], book["Checks"]["C11"] = dt.datetime(2023, 1, 1), True
+    book.save(path)
+    names = [k.name for k in KPIS] + [k.name for k in YEARLY] + list(build_model(read_workbook(
+        model(tmp_path, GOOD, name="good.xlsx"))).lines)
+    number = "type a number such as 2400000000"
+    assert problems(path) == [Problem("model.xlsx", "Checks", cell, msg) for cell, msg in [
+        ("A2", "no line or KPI named; type a line such as closing_cash or ChatGPT Plus.revenue, or a key figure "
+               "such as cash_out_month"),
+        ("B3", "year 1850 is outside 1900..2199"),
+        ("C4", "text 'lots' is not the expected value; type a number of months such as 24, or never"),
+        ("C5", f"a date is not the expected value; {number}"),
+        ("E7", "relative tolerance 150.5000% is outside 0..100%; the relative tolerance is a share such as 1%, "
+               "or blank"),
+        ("D8", "tolerance 2e+18 is outside 0..1e+18; the tolerance is an amount such as 1000000 (in the "
+               "figure's unit), or blank"),
+        ("C11", f"True is not the expected value; {number}"),
+        ("B9", "period 2025-01 is outside the projection 2023-01..2024-12"),
+        ("A10", f"'zzz_qqq' names no line or KPI; valid: {', '.join(names[:12])} and {len(names) - 12} more "
+                f"(the CSV's columns)")]]
+
+
+def test_a_check_not_run_and_the_units_of_key_figures(tmp_path):
+    """A check of a scenario not run keeps its kind, unit and tolerance, with no actual value; a key figure
+    and a yearly key figure have no unit of their own (a line's is its unit)."""
+    path = model(tmp_path, EARNING, scenarios=[("dear", "dearer rent")], checks=[
+        ("Plus.revenue", "2023", 71_484_000, None, None, "dear"), ("ending_cash", "", 142_984_000),
+        ("arr", "2024", 71_484_000), ("Plus.revenue", "2023", 71_484_000)])
+    results = evaluate_checks(run_file(path, ["base"]))
+    [(check, actual)] = [(r.check, r.actual) for r in results[:1]]
+    assert check.scenario == "dear" and check.period == "2023" and math.isnan(actual)
+    assert [(r.kind, r.unit, r.allowed, r.status) for r in results] == [
+        ("money", "USD/month", 0.005, NOT_RUN), ("money", "", 0.005, PASS), ("money", "", 0.005, PASS),
+        ("money", "USD/month", 0.005, PASS)]
+
+
+def test_a_tolerance_under_one_unit_is_kept(tmp_path):
+    """An absolute tolerance of 0.5 payers alone allows 0.5 (259,000.75 is 0.75 off: fail); a relative one
+    of 10% alone on a gross margin of 80% allows 0.08 (100% is 0.2 off: fail)."""
+    path = model(tmp_path, EARNING, checks=[("Plus.subscribers", "2023-07", 259_000.75, 0.5),
+                                            ("Plus.subscribers", "2023-07", 259_000.25, 0.5),
+                                            ("gross_margin", "2023-07", 0.8, None, 0.1)])
+    assert [(r.allowed, r.status) for r in evaluate_checks(run_file(path))] == [
+        (0.5, FAIL), (0.5, PASS), (pytest.approx(0.08, abs=1e-12), FAIL)]
+
+
+def test_a_yearly_figure_without_a_period_column_is_reported_at_its_name(tmp_path):
+    """A Checks sheet with no period column: a yearly key figure cannot have its year, reported at the
+    row's line-or-KPI cell (there is no period cell to point at)."""
+    import openpyxl
+
+    from tests.bad_workbooks import GOOD
+
+    path = model(tmp_path, GOOD, checks=[("Plus.revenue", "", 2.4e9), ("arr", "", 2.4e9)])
+    book = openpyxl.load_workbook(path)
+    assert book["Checks"]["B1"].value.lower() == "period"
+    book["Checks"].delete_cols(2)
+    book.save(path)
+    assert problems(path) == [Problem("model.xlsx", "Checks", "A3", "'arr' is a figure per year; type the year, e.g. 2025")]
+
+
+def test_the_lines_of_a_block_that_cannot_be_built_are_not_looked_up(tmp_path):
+    """Plus lacks its price, so it is not built: its problem is the one reported, not the checks that name
+    its lines (the block is the name's first part, whatever follows)."""
+    from tests.bad_workbooks import GOOD
+
+    path = model(tmp_path, [r for r in GOOD if r.parameter != "price"],
+                 checks=[("Plus.revenue", "2023", 2.4e9), ("Plus.revenue.x", "2023", 2.4e9)])
+    assert problems(path) == [Problem("model.xlsx", "Assumptions", "C2", "block 'Plus' (subscription) lacks the "
+                                      "required parameter 'price' (subscription price per month); add a row for it")]
