@@ -240,3 +240,19 @@ def test_shares_and_never_below_one_unit():
     w = evidence.weigh([evidence.Bar(evidence.ESTIMATE, {"ending_cash": Swing(0.0, 0.0, 0.3, 0.3)}),
                         evidence.Bar(evidence.SOURCED, {"ending_cash": Swing(0.0, 0.0, 0.45, 0.45)})], "ending_cash")
     assert (w.kpi, w.total, w.estimate, w.estimate_share) == ("ending_cash", 0.75, 0.3, pytest.approx(0.4, abs=1e-12))
+
+
+def test_an_exchange_rate_is_weighed_by_its_own_settings_row(make_workbook):
+    """An exchange rate's key (``fx__usd``) finds its Settings row (``fx_USD``): a rate whose note names
+    where it comes from is sourced, one whose note says estimate is an estimate."""
+    from cashcast.models.reading.workbook import load_workbook
+
+    rows = [row("Licence", "licensing", "customers", 20, "platforms"),
+            row("Licence", "licensing", "annual_fee", 1_000_000, "USD/year")]
+    for note, kind in (("PBoC 2023 average, 7.2 RMB per dollar", evidence.SOURCED),
+                       ("estimate: a round 7.2", evidence.ESTIMATE)):
+        base = [s for s in settings(currency="RMB") if s[0] != "fx_USD"]
+        path = make_workbook(rows, [*base, ("fx_USD", 7.2, note)], name=f"{kind}.xlsx")
+        wb = load_workbook(path)
+        assert evidence.setting_of(wb, "fx__usd") == "fx_USD"
+        assert evidence.kind_of(wb, "fx__usd") == kind, note

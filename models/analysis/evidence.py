@@ -64,9 +64,20 @@ def source_kind(workbook, key: str) -> str:
     row = workbook.row_by_key().get(key)
     if row is not None:
         return row.source_kind
-    name = key.split("__", 1)[-1]
+    name = setting_of(workbook, key)
     text = workbook.settings.sources.get(name, ("", ""))[0] or workbook.settings.notes.get(name, "")
     return sources.source_kind(text, workbook.sources)
+
+
+def setting_of(workbook, key: str) -> str:
+    """The Settings row of a setting's or an exchange rate's parameter key, as the sheet names it:
+    ``settings__opening_cash`` → ``opening_cash``; ``fx__usd`` → ``fx_USD`` (the rate's key is lower case,
+    the sheet's name as typed)."""
+    prefix, _, rest = key.partition("__")
+    if prefix != "fx":
+        return rest
+    typed = {n.lower(): n for n in (*workbook.settings.notes, *workbook.settings.sources)}
+    return typed.get(f"fx_{rest}", f"fx_{rest.upper()}")
 
 
 def kind_of(workbook, key: str) -> str:
