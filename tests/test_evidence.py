@@ -218,13 +218,13 @@ def test_the_excel_sensitivity_sheet_has_the_kinds_swings_and_share_formulas(han
     col = openpyxl.utils.get_column_letter(e0 + 1 + n + 1)   # the funding gap's share
     swings = openpyxl.utils.get_column_letter(e0 + 2)
     first, last = sheet.T_HEADER_ROW + 2, sheet.T_HEADER_ROW + 3
-    assert ws[f"{col}{rows[SALES]}"].value == (f'=IF(SUM({swings}${first}:{swings}${last})=0,"n/a",'
+    assert ws[f"{col}{rows[SALES]}"].value == (f'=IF(SUM({swings}${first}:{swings}${last})=0,NA_TEXT,'
                                                f'{swings}{rows[SALES]}/SUM({swings}${first}:{swings}${last}))')
     summary = ws.cell(sheet.T_BASE_ROW + 3, sheet.T_BASE + 1).value   # funding gap, from estimates
     kinds = openpyxl.utils.get_column_letter(e0)
     key = f"{openpyxl.utils.get_column_letter(sheet.T_BASE + 1)}${sheet.T_BASE_ROW + 1}"   # heading "estimate"
     assert ws[key.replace("$", "")].value == "estimate"
-    assert summary == (f'=IF(SUM(${swings}${first}:${swings}${last})=0,"n/a",SUMIF(${kinds}${first}:${kinds}${last},'
+    assert summary == (f'=IF(SUM(${swings}${first}:${swings}${last})=0,NA_TEXT,SUMIF(${kinds}${first}:${kinds}${last},'
                        f'{key},${swings}${first}:${swings}${last})/SUM(${swings}${first}:${swings}${last}))')
     cached = openpyxl.load_workbook(io.BytesIO(excel_bytes(run, analysis)), data_only=True)["Sensitivity base"]
     assert cached.cell(sheet.T_BASE_ROW + 3, sheet.T_BASE + 1).value == pytest.approx(0.56, abs=1e-12)
