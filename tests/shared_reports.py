@@ -47,7 +47,6 @@ class SharedReports:
     def __init__(self, folder: Path):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.renderings: list[str] = []  # the keys this process rendered (the others it read)
 
     def file(self, key: str, make: Callable[[], bytes]) -> Path:
         """The file holding ``make()``'s bytes, written by the first caller of the session."""
@@ -58,7 +57,6 @@ class SharedReports:
                     partial = target.with_name(f"{key}.part")
                     partial.write_bytes(make())
                     partial.replace(target)
-                    self.renderings.append(key)
         return target
 
     def html_file(self, path: Path, samples: int | None = None, lang: str = "en") -> Path:
