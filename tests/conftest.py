@@ -8,6 +8,7 @@ from hypothesis import settings as hypothesis_settings
 
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.helpers import settings
+from tests.shared_reports import ANALYSED
 
 # CI explores the same examples every run (a failure there is reproducible); locally each run explores
 # new ones.
@@ -33,16 +34,43 @@ def make_workbook(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def example_reports():
+def shared_reports(tmp_path_factory):
+    """The example reports, each rendered once for the session and both xdist workers
+    (tests/shared_reports.py)."""
+    from tests.shared_reports import SharedReports, shared_folder
+
+    return SharedReports(shared_folder(tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def example_reports(shared_reports):
     """{stem: (run, report bytes)} of every example workbook in assumptions/, with the uncertainty
     sheets (a small Monte Carlo), written once per session for the tests that read them whole."""
     from cashcast.models.analysis.scenarios import run_file
-    from cashcast.models.analysis.uncertainty import analyse
-    from cashcast.reports.excel.report import excel_bytes
     from tests.helpers import EXAMPLES
+
+    return {path.stem: (run_file(path), shared_reports.excel(path, ANALYSED)) for path in EXAMPLES}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for the module (cashcast.reports.html.pdf.browser: the project's own launch)."""
+    from cashcast.reports.html.pdf import browser
+
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def analysed_reports(shared_reports):
+    """Example name → (run, path of its HTML report, its analysis) of the two examples, as ``cashcast
+    run`` renders them: with the scenario comparison, sensitivity and simulation (``ANALYSED`` paths).
+    The file is shared: read it, do not edit it."""
+    from tests.report_fixtures import EXAMPLES
+    from tests.shared_reports import outcome
 
     out = {}
     for path in EXAMPLES:
-        run = run_file(path)
-        out[path.stem] = (run, excel_bytes(run, analyse(run, 500, 0)))
+        done = outcome(path, ANALYSED)
+        out[path.stem] = (done.run, shared_reports.html_file(path, ANALYSED), done.analysis)
     return out

@@ -107,13 +107,7 @@ def test_subscription_revenue_is_audience_times_conversion_times_price(bench):
 def test_subscribers_leave_at_the_churn_rate_when_the_audience_shrinks(make_workbook):
     """Also a case of BLOCKS (both engines); here the months in between, in numpy."""
     # audience 1,000 in 2023, 500 from 2024 (a value per year); 10% conversion; churn 20%/month
-    path = make_workbook([
-        row("Plus", "subscription", "audience", 1000, "users"),
-        row("Plus", "subscription", "audience@2024", 500, "users"),
-        row("Plus", "subscription", "conversion", 0.10, "%"),
-        row("Plus", "subscription", "price", 10, "USD/month"),
-        row("Plus", "subscription", "churn", 0.20, "%"),
-    ])
+    path = make_workbook(BLOCKS["churn"][0])
     subs = monthly(path, "plus.subscribers")
     assert subs[11] == 100                       # December 2023: 10% of 1,000
     assert subs[12] == pytest.approx(80.0, abs=1e-9)   # January: 100 × 0.8, above the target of 50
@@ -236,15 +230,8 @@ def test_usd_rows_are_converted_in_an_rmb_workbook(make_workbook):
 
 
 def test_compound_growth_and_s_curve(make_workbook):
-    path = make_workbook([
-        row("Staff", "headcount", "employees", 100, "people"),
-        row("Staff", "headcount", "employees.growth", 0.21, "%/year"),
-        row("Staff", "headcount", "cost_per_employee", 120_000, "USD/year"),
-        row("Ads", "advertising", "market_size", 1_200_000, "USD/year"),
-        row("Ads", "advertising", "share", 0.5, "%"),
-        row("Ads", "advertising", "share.s_curve_midpoint", 6, "months"),
-        row("Ads", "advertising", "share.s_curve_width", 4, "months"),
-    ])
+    """Also a case of BLOCKS (both engines); here in numpy alone, each month with why."""
+    path = make_workbook(BLOCKS["growth and s-curve"][0])
     run = run_file(path)
     staff = run.result.column("staff.cost", 0)
     assert staff[0] == 1_000_000.00

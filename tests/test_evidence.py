@@ -35,6 +35,7 @@ from cashcast.reports.excel.sheets import sensitivity as sheet
 from cashcast.reports.html import story
 from cashcast.reports.html.page import html_report
 from cashcast.reports.outputs import json_text
+from tests import shared_reports as shared
 from tests.helpers import ROOT, row, settings
 
 CENT = 0.005
@@ -158,10 +159,10 @@ SHARES = re.compile(r"rests on the model's own estimates: cash-out month (\S+?)(
 
 
 @pytest.mark.parametrize("example", ["openai", "xiaoice_rmb"])
-def test_every_examples_evidence_sentence_states_the_jsons_facts(example):
-    run = run_file(ROOT / "assumptions" / f"{example}.xlsx")
-    outcome = Outcome(run, analyse(run, 0))
-    data, page = json.loads(json_text(outcome)), html_report(outcome)
+def test_every_examples_evidence_sentence_states_the_jsons_facts(example, shared_reports):
+    path = ROOT / "assumptions" / f"{example}.xlsx"
+    outcome = shared.outcome(path, 0)
+    run, data, page = outcome.run, json.loads(json_text(outcome)), shared_reports.html(path, 0)
     for name in run.scenarios:
         ev, text = data["evidence_weight"][name], story_text(page, name)
         said = SHARES.search(text)

@@ -25,10 +25,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from cashcast.models.analysis.scenarios import run_file
-from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
-from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.excel.sheets.checks import FAIL, MASTER_COL, MASTER_ROW, PASS
 from cashcast.reports.excel.styles import YI
 from cashcast.reports.excel.widths import formatted, text_width
@@ -95,14 +92,15 @@ def _print_whole(source: Path, target: Path, title: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    """{name: (run, xlsx, pdf text, pages)} for every example and the two copies, one soffice call."""
+def printed(tmp_path_factory, example_reports):
+    """{name: (run, xlsx, pdf text, pages)} for every example (conftest's shared reports, copied here)
+    and the two copies, one soffice call."""
     folder = tmp_path_factory.mktemp("print")
     runs, files = {}, []
     for path in EXAMPLES:
-        run = run_file(path)
+        run, data = example_reports[path.stem]
         file = folder / f"{path.stem}.xlsx"
-        file.write_bytes(excel_bytes(run, analyse(run, 200, 0)))
+        file.write_bytes(data)
         runs[path.stem] = run
         files.append(file)
     broken, whole = folder / "broken.xlsx", folder / "whole.xlsx"

@@ -10,24 +10,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from cashcast.models.analysis.outcome import Outcome
-from cashcast.models.analysis.scenarios import run_file
-from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
 from cashcast.reports.html import charts
-from cashcast.reports.html.page import html_report
-from cashcast.reports.html.pdf import browser
 from cashcast.reports.outputs import json_text
 from tests.helpers import ROOT
-from tests.report_fixtures import EXAMPLE_IDS, EXAMPLES
+from tests.report_fixtures import EXAMPLE_IDS
 
 AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-SAMPLES = 300
 WIDTHS = (1440, 390)
 MIN_TEXT_PX = 9.0
 AA = 4.5
@@ -62,23 +56,9 @@ LAYOUT_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
+def reports(analysed_reports):
     """Example name → (path of its analysed HTML report, its JSON)."""
-    folder = tmp_path_factory.mktemp("a11y")
-    out = {}
-    for path in EXAMPLES:
-        run = run_file(path)
-        outcome = Outcome(run, analyse(run, SAMPLES, 0))
-        target = folder / f"{path.stem}.html"
-        target.write_text(html_report(outcome), encoding="utf-8")
-        out[path.stem] = (target, json.loads(json_text(Outcome(run))))
-    return out
+    return {name: (path, json.loads(json_text(Outcome(run)))) for name, (run, path, _a) in analysed_reports.items()}
 
 
 @pytest.fixture(params=[(name, width) for name in EXAMPLE_IDS for width in WIDTHS],

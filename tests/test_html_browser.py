@@ -17,45 +17,22 @@ from pypdf import PdfReader
 
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
-from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
 from cashcast.reports.html import narrative
 from cashcast.reports.html import uncertainty as uncertainty_report
 from cashcast.reports.html.page import html_report
 from cashcast.reports.outputs import json_text
-from cashcast.reports.html.pdf import browser, print_pdf
 from tests.helpers import ROOT
+from tests.shared_reports import ANALYSED
 from tests.report_fixtures import (
     EXAMPLE_IDS, EXAMPLES, IMG_SOURCE, KNOWN_HEADLINES, SCRIPT_NOTE, hostile_workbook, known_workbook,
 )
 
 OUT = ROOT / "out"
-SAMPLES = 500  # Monte Carlo paths of the reports rendered here
+SAMPLES = ANALYSED  # Monte Carlo paths of the reports (conftest's analysed_reports)
 UNCERTAINTY_CHARTS = ("sensitivity-1-tornado", "simulation-1-fan", "simulation-1-cash-out",
                       "simulation-1-ending-cash", "simulation-1-peak-funding-need")
 SIMULATION_CHARTS = 4  # per simulated scenario that varies something
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """One headless Chromium for the module (cashcast.reports.html.pdf.browser: the project's own launch)."""
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """Example name → (run, path of its HTML report, its analysis), rendered once, as ``cashcast run``
-    does: with the scenario comparison, sensitivity and simulation."""
-    folder = tmp_path_factory.mktemp("html")
-    out = {}
-    for path in EXAMPLES:
-        run = run_file(path)
-        analysis = analyse(run, SAMPLES, 0)
-        target = folder / f"{path.stem}.html"
-        target.write_text(html_report(Outcome(run, analysis)), encoding="utf-8")
-        out[path.stem] = (run, target, analysis)
-    return out
 
 
 class Visit:
@@ -94,8 +71,8 @@ class Visit:
 
 
 @pytest.fixture(params=EXAMPLE_IDS)
-def visit(request, chromium, reports):
-    run, path, analysis = reports[request.param]
+def visit(request, chromium, analysed_reports):
+    run, path, analysis = analysed_reports[request.param]
     v = Visit(chromium, path)
     v.run, v.analysis = run, analysis
     yield v
@@ -228,9 +205,9 @@ def squeeze(text: str) -> str:
 
 
 @pytest.mark.parametrize("name", EXAMPLE_IDS)
-def test_pdf_has_every_section(name, chromium, reports):
-    run, path, analysis = reports[name]
-    text, pages = pdf_text(print_pdf(chromium, path.read_text(encoding="utf-8")))
+def test_pdf_has_every_section(name, chromium, analysed_reports, shared_reports):
+    run, _path, analysis = analysed_reports[name]
+    text, pages = pdf_text(shared_reports.pdf(EXAMPLES[EXAMPLE_IDS.index(name)], SAMPLES, chromium))
     data = json.loads(json_text(Outcome(run)))
     expected = ["The answer", "Assumptions", "Settings", "Assumptions by block", "Methodology",
                 "Building blocks", "Totals and key figures", "Cash balance by scenario"]

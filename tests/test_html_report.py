@@ -2,7 +2,6 @@
 references, charts, determinism and the command line."""
 from __future__ import annotations
 
-import functools
 import html as htmllib
 import json
 import re
@@ -29,8 +28,9 @@ from tests.report_fixtures import (
     EXAMPLE_IDS, EXAMPLES, HOSTILE_BLOCK, HOSTILE_ROUND, IMG_SOURCE, JS_LINK, KNOWN_HEADLINES,
     SCRIPT_NOTE, hostile_workbook, known_workbook, uncertain_workbook,
 )
+from tests.shared_reports import ANALYSED
 
-SAMPLES = 500  # Monte Carlo paths in these tests: enough for every chart, fast
+SAMPLES = ANALYSED  # Monte Carlo paths in these tests (the shared reports'): enough for every chart, fast
 
 
 class Tags(HTMLParser):
@@ -64,16 +64,15 @@ def text_of(page: str) -> str:
     return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-@functools.lru_cache(maxsize=None)
-def rendered(path):
-    """(run, html) of a workbook, rendered once per test session."""
-    run = run_file(path)
-    return run, html_report(Outcome(run))
+@pytest.fixture(scope="module")
+def rendered(shared_reports):
+    """Example name → (run, html) without the analysis: the session's one rendering of each."""
+    return {path.stem: (run_file(path), shared_reports.html(path)) for path in EXAMPLES}
 
 
-@pytest.fixture(params=EXAMPLES, ids=EXAMPLE_IDS)
-def example(request):
-    return rendered(request.param)
+@pytest.fixture(params=EXAMPLE_IDS)
+def example(request, rendered):
+    return rendered[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -255,8 +254,8 @@ def test_every_chart_is_inline_svg_with_title_units_and_unique_ids(example):
         assert ref in ids, ref
 
 
-def test_rmb_report_uses_yuan_with_wan_and_yi():
-    run, page = rendered(EXAMPLES[1])
+def test_rmb_report_uses_yuan_with_wan_and_yi(rendered):
+    run, page = rendered[EXAMPLE_IDS[1]]
     text = text_of(page)
     assert run.workbook.settings.currency == "RMB"
     assert "亿" in text and "万" in text
@@ -314,17 +313,23 @@ def test_run_writes_the_html_report_with_its_analysis(known, tmp_path, capsys):
 # ------------------------------------------------------------------------------------------------
 # Uncertainty: scenario comparison, sensitivity, simulation, the solve-for clause
 # ------------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=None)
 def analysed(path):
-    """(run, analysis, html) of a workbook with its uncertainty analysis, rendered once."""
+    """(run, analysis, html) of a workbook with its uncertainty analysis."""
     run = run_file(path)
     analysis = analyse(run, SAMPLES, 0)
     return run, analysis, html_report(Outcome(run, analysis))
 
 
-@pytest.fixture(params=EXAMPLES, ids=EXAMPLE_IDS)
-def analysed_example(request):
-    return analysed(request.param)
+@pytest.fixture(scope="module")
+def analysed_examples(analysed_reports):
+    """Example name → (run, analysis, html) with the analysis: the session's one rendering of each."""
+    return {name: (run, analysis, path.read_text(encoding="utf-8"))
+            for name, (run, path, analysis) in analysed_reports.items()}
+
+
+@pytest.fixture(params=EXAMPLE_IDS)
+def analysed_example(request, analysed_examples):
+    return analysed_examples[request.param]
 
 
 @pytest.fixture(scope="module")
@@ -403,8 +408,8 @@ def expected_swing(kpi: str, s, currency: str) -> str:
 
 
 @pytest.mark.parametrize("which", ["uncertain", *EXAMPLE_IDS])
-def test_sensitivity_table_follows_the_tornado(which, uncertain):
-    run, analysis, page = uncertain if which == "uncertain" else analysed(EXAMPLES[EXAMPLE_IDS.index(which)])
+def test_sensitivity_table_follows_the_tornado(which, uncertain, analysed_examples):
+    run, analysis, page = uncertain if which == "uncertain" else analysed_examples[which]
     t, cur = analysis.tornado, run.workbook.settings.currency
     rows = re.findall(r'<tr data-parameter="([^"]*)">(.*?)</tr>', section(page, "sensitivity-1"), re.S)
     assert [htmllib.unescape(p) for p, _ in rows] == [b.parameter for b in t.bars]
@@ -425,8 +430,8 @@ def test_sensitivity_table_follows_the_tornado(which, uncertain):
 
 
 @pytest.mark.parametrize("which", ["uncertain", *EXAMPLE_IDS])
-def test_tornado_chart_follows_the_tornado(which, uncertain):
-    run, analysis, page = uncertain if which == "uncertain" else analysed(EXAMPLES[EXAMPLE_IDS.index(which)])
+def test_tornado_chart_follows_the_tornado(which, uncertain, analysed_examples):
+    run, analysis, page = uncertain if which == "uncertain" else analysed_examples[which]
     t = analysis.tornado
     kpi = uncertainty_report.chart_kpi(t)
     # runway moves for every assumption of the test workbook and RMB example, for 1 of 12 in openai
@@ -556,8 +561,8 @@ def correlations_listed(part: str, sim) -> None:
     assert got == [(c.first, c.second, f"{c.rho:.2f}".replace("-", "−"), c.source) for c in sim.correlations]
 
 
-def test_flagship_simulations_list_the_correlations_applied():
-    run, analysis, page = analysed(EXAMPLES[0])
+def test_flagship_simulations_list_the_correlations_applied(analysed_examples):
+    run, analysis, page = analysed_examples[EXAMPLE_IDS[0]]
     assert run.workbook.name.startswith("openai")
     pairs = {name: len(sim.correlations) for name, sim in analysis.simulations.items()}
     assert pairs["base"] == 3
@@ -566,9 +571,9 @@ def test_flagship_simulations_list_the_correlations_applied():
     assert "−0.50" in section(page, "simulation-1")
 
 
-def test_every_scenario_has_its_tornado_section_swinging_what_is_uncertain_in_it():
+def test_every_scenario_has_its_tornado_section_swinging_what_is_uncertain_in_it(analysed_examples):
     """The flagship: the base case has no advertising range, the ad scenarios swing their own 15–20%."""
-    run, analysis, page = analysed(EXAMPLES[0])
+    run, analysis, page = analysed_examples[EXAMPLE_IDS[0]]
     for j, name in enumerate(run.scenarios, start=1):
         part = section(page, f"sensitivity-{j}")
         assert re.search(rf'<h2[^>]*>Sensitivity: {re.escape(narrative.scenario_title(name))}</h2>', part)
@@ -582,8 +587,8 @@ def test_every_scenario_has_its_tornado_section_swinging_what_is_uncertain_in_it
     assert cells(ads["ads-15pct"])[0] == "15.0% 15.0% – 20.0%" and cells(ads["ads-20pct"])[0] == "20.0% 15.0% – 20.0%"
 
 
-def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi():
-    run, _analysis, page = analysed(EXAMPLES[1])
+def test_rmb_uncertainty_sections_use_yuan_with_wan_and_yi(analysed_examples):
+    run, _analysis, page = analysed_examples[EXAMPLE_IDS[1]]
     assert run.workbook.settings.currency == "RMB"
     npv = [cells(body)[-4:-1] for body in re.findall(r"<tr data-parameter=[^>]*>(.*?)</tr>",  # before the evidence
                                                     section(page, "sensitivity-1"), re.S)]

@@ -23,7 +23,6 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
-from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports import fmt
 from cashcast.models.reading.workbook import BASE
 from cashcast.reports.html import references
@@ -32,8 +31,8 @@ from cashcast.reports.html.page import html_report
 from cashcast.reports.i18n import _, catalogue_path, language
 from tests.helpers import ROOT
 from tests.report_fixtures import EXAMPLE_IDS, EXAMPLES
+from tests.shared_reports import ANALYSED
 
-SAMPLES = 300
 PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)s")
 
 
@@ -99,20 +98,23 @@ def test_translation_leaves_english_and_fills_placeholders():
 # ------------------------------------------------------------------------------------------------
 # The Chinese report of each example
 # ------------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=None)
-def reports(path):
-    """(run, English html, Chinese html, English html again) of an analysed example."""
-    run = run_file(path)
-    outcome = Outcome(run, analyse(run, SAMPLES, 0))
-    en = html_report(outcome)
-    with language("zh"):
-        zh = html_report(outcome)
-    return run, en, zh, html_report(outcome)
+@pytest.fixture(scope="module")
+def reports(analysed_reports):
+    """Example name → (run, English html, Chinese html, English html again) of an analysed example:
+    the English one is the session's shared rendering; the Chinese one and the English one after it
+    are rendered here, in this order, so that a language left behind by the Chinese render shows."""
+    out = {}
+    for name, (run, path, analysis) in analysed_reports.items():
+        outcome = Outcome(run, analysis)
+        with language("zh"):
+            zh = html_report(outcome)
+        out[name] = (run, path.read_text(encoding="utf-8"), zh, html_report(outcome))
+    return out
 
 
-@pytest.fixture(params=EXAMPLES, ids=EXAMPLE_IDS)
-def example(request):
-    return reports(request.param)
+@pytest.fixture(params=EXAMPLE_IDS)
+def example(request, reports):
+    return reports[request.param]
 
 
 class VisibleText(HTMLParser):
@@ -216,20 +218,18 @@ def test_the_english_report_is_english_and_unchanged_by_a_chinese_render(example
 # ------------------------------------------------------------------------------------------------
 # The Excel report's labels
 # ------------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=None)
-def workbooks(path):
-    """(English, Chinese) Excel reports of an example, as openpyxl workbooks (formulas, not values)."""
+@pytest.fixture(scope="module")
+def workbooks(shared_reports):
+    """workbooks(path) → (English, Chinese) Excel reports of an example, as openpyxl workbooks
+    (formulas, not values), each the session's shared rendering."""
     import io
 
     import openpyxl
 
-    from cashcast.reports.excel.report import excel_bytes
-
-    run = run_file(path)
-    en = excel_bytes(run)
-    with language("zh"):
-        zh = excel_bytes(run)
-    return tuple(openpyxl.load_workbook(io.BytesIO(b)) for b in (en, zh))
+    @functools.lru_cache(maxsize=None)
+    def load(path):
+        return tuple(openpyxl.load_workbook(io.BytesIO(shared_reports.excel(path, lang=lang))) for lang in ("en", "zh"))
+    return load
 
 
 def formula(value):
@@ -239,7 +239,7 @@ def formula(value):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
-def test_the_chinese_workbook_has_the_same_sheets_and_formulas(path):
+def test_the_chinese_workbook_has_the_same_sheets_and_formulas(path, workbooks):
     """Only labels change: the sheet names (which formulas refer to) and every formula are the same,
     so the Chinese workbook recalculates exactly as the English one (the parity tests' workbook)."""
     en, zh = workbooks(path)
@@ -252,7 +252,7 @@ def test_the_chinese_workbook_has_the_same_sheets_and_formulas(path):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
-def test_the_chinese_workbook_labels_rows_and_key_figures_in_chinese(path):
+def test_the_chinese_workbook_labels_rows_and_key_figures_in_chinese(path, workbooks):
     en, zh = workbooks(path)
     column_a = [c.value for c in zh["Summary"]["A"] if isinstance(c.value, str)]
     assert "现金耗尽月份（现金首次低于下限的月份）" in column_a
@@ -265,7 +265,7 @@ def test_the_chinese_workbook_labels_rows_and_key_figures_in_chinese(path):
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
-def test_the_words_formulas_show_are_in_the_report_language(path):
+def test_the_words_formulas_show_are_in_the_report_language(path, workbooks):
     """A formula names the words it shows (NEVER_TEXT, NA_TEXT, NONE_TEXT): the same formula text in
     both languages, each name pointing at the Constants block's cell holding the word in that language."""
     from cashcast.models.engine.constants import WORDS
@@ -280,23 +280,22 @@ def test_the_words_formulas_show_are_in_the_report_language(path):
     assert shown == {"NEVER_TEXT": ["never", "从不"], "NA_TEXT": ["n/a", "不适用"], "NONE_TEXT": ["none", "无"]}
 
 
-@functools.lru_cache(maxsize=None)
-def analysed_workbook(path):
-    """(run, its Chinese Excel report with every sheet: with an analysis, so the Sensitivity,
-    Simulation and comparison sheets are there too, and the same report's cached values: what a
-    formula cell shows before any recalculation, XlsxWriter writing numpy's value in the report's
+@pytest.fixture(scope="module")
+def analysed_workbook(shared_reports):
+    """analysed_workbook(path) → (run, its Chinese Excel report with every sheet: with an analysis, so
+    the Sensitivity, Simulation and comparison sheets are there too, and the same report's cached values:
+    what a formula cell shows before any recalculation, XlsxWriter writing numpy's value in the report's
     language), as openpyxl workbooks."""
     import io
 
     import openpyxl
 
-    from cashcast.reports.excel.report import excel_bytes
-
-    run = run_file(path)
-    with language("zh"):
-        data = excel_bytes(run, analyse(run, SAMPLES, 0))
-    return (run, openpyxl.load_workbook(io.BytesIO(data)),
-            openpyxl.load_workbook(io.BytesIO(data), data_only=True))
+    @functools.lru_cache(maxsize=None)
+    def load(path):
+        data = shared_reports.excel(path, ANALYSED, "zh")
+        return (run_file(path), openpyxl.load_workbook(io.BytesIO(data)),
+                openpyxl.load_workbook(io.BytesIO(data), data_only=True))
+    return load
 
 
 def report_ids(run, wb) -> set[str]:
@@ -341,7 +340,7 @@ EXCEL_KEPT = KEPT | {"NPV", "EXP", "ln", "S"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
-def test_every_label_of_the_chinese_workbook_is_chinese(path):
+def test_every_label_of_the_chinese_workbook_is_chinese(path, analysed_workbook):
     """Every text cell of every sheet (headings, row labels, key figures, notes, checks, the Summary's
     texts, the uncertainty sheets): no English word but what the assumption workbook wrote (names,
     notes, sources, units), the report's identifiers (sheet names, keys, defined names) and proper names

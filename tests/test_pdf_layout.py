@@ -15,17 +15,15 @@ import re
 
 import pytest
 
-from cashcast.models.analysis.outcome import Outcome
 from cashcast.models.analysis.scenarios import run_file
-from cashcast.models.analysis.uncertainty import analyse
 from cashcast.reports.html import narrative
-from cashcast.reports.html.page import html_report
-from cashcast.reports.html.pdf import browser, print_pdf
+from cashcast.reports.html.pdf import browser
 from tests.helpers import ROOT
 from tests.pdf_pages import DOM_SCRIPT, Printed, find_after, in_order, read_printed, squeeze
 from tests.report_fixtures import EXAMPLE_IDS, EXAMPLES
+from tests.shared_reports import ANALYSED
 
-SAMPLES = 500
+SAMPLES = ANALYSED
 LEAST_USED = 0.40
 A4_WIDTH_MM = 210
 CSS_PX_PER_MM = 96 / 25.4
@@ -40,26 +38,23 @@ def page_margins() -> tuple[float, float, float]:
 
 
 @pytest.fixture(scope="session")
-def printed() -> dict[str, tuple[object, Printed]]:
-    """Example name → (its run, its printed report). The browser is closed before the tests run."""
-    htmls = {}
-    for path in EXAMPLES:
-        run = run_file(path)
-        htmls[path.stem] = (run, html_report(Outcome(run, analyse(run, SAMPLES, 0))))
+def printed(shared_reports) -> dict[str, tuple[object, Printed]]:
+    """Example name → (its run, its printed report): the shared analysed report and its PDF
+    (tests/shared_reports.py). The browser is closed before the tests run."""
     out = {}
     top, sides, bottom = page_margins()
     width = round((A4_WIDTH_MM - 2 * sides) * CSS_PX_PER_MM)  # the printable width in CSS pixels
     with browser() as b:
-        for name, (run, html) in htmls.items():
+        for path in EXAMPLES:
             context = b.new_context(java_script_enabled=True, offline=True,
                                     viewport={"width": width, "height": 1000})
             page = context.new_page()
-            page.set_content(html, wait_until="load")
+            page.set_content(shared_reports.html(path, SAMPLES), wait_until="load")
             page.emulate_media(media="print")
             dom = page.evaluate(DOM_SCRIPT)
             context.close()
-            out[name] = (run, html, print_pdf(b, html), dom)
-    return {name: (run, read_printed(pdf, dom, (top, bottom))) for name, (run, _html, pdf, dom) in out.items()}
+            out[path.stem] = (run_file(path), shared_reports.pdf(path, SAMPLES, b), dom)
+    return {name: (run, read_printed(pdf, dom, (top, bottom))) for name, (run, pdf, dom) in out.items()}
 
 
 @pytest.mark.parametrize("name", EXAMPLE_IDS)

@@ -16,8 +16,6 @@ from cashcast.models.reading.problems import InputError
 from cashcast.models.reading.sources import _unknown
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.excel.assumptions import SourceRow
-from cashcast.reports.excel.report import excel_bytes
-from cashcast.reports.html.page import html_report
 from cashcast.reports.outputs import json_text
 from tests.bad_workbooks import BAD, REGISTER, cited, model
 from tests.helpers import ROOT, row
@@ -103,12 +101,13 @@ def test_without_a_sources_sheet_each_free_text_source_is_one_warning(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def example_outputs():
+def example_outputs(shared_reports):
+    """Example name → (run, html, Excel bytes, JSON) without the analysis (the shared renderings)."""
     out = {}
     for path in EXAMPLES:
         run = run_file(path)
-        outcome = Outcome(run)
-        out[path.stem] = (run, html_report(outcome), excel_bytes(run), json.loads(json_text(outcome)))
+        out[path.stem] = (run, shared_reports.html(path), shared_reports.excel(path),
+                          json.loads(json_text(Outcome(run))))
     return out
 
 

@@ -55,10 +55,11 @@ def shapes(folder):
     return path
 
 
-def report(path, scenarios=None):
+def report(path, scenarios=None, page=None):
+    """(run, html, JSON, each scenario's story) of a workbook; ``page``: its html if rendered already."""
     run = run_file(path, scenarios)
     outcome = Outcome(run)
-    page = html_report(outcome)
+    page = html_report(outcome) if page is None else page
     data = json.loads(json_text(outcome))
     stories = {n: html.unescape(re.sub(r"<[^>]*>", "", t)) for n, t in  # the answer sentence's span dropped
                re.findall(r'<p class="story headline" data-scenario="([^"]+)">(.*?)</p>', page)}
@@ -71,8 +72,9 @@ def shaped(tmp_path_factory):
 
 
 @pytest.fixture(scope="module", params=["openai", "xiaoice_rmb", "ai_writer"])
-def example(request):
-    return report(ROOT / "assumptions" / f"{request.param}.xlsx")
+def example(request, shared_reports):
+    path = ROOT / "assumptions" / f"{request.param}.xlsx"
+    return report(path, page=shared_reports.html(path))
 
 
 def allowed(data: dict, name: str) -> dict[str, set[str]]:

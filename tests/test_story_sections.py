@@ -28,6 +28,7 @@ from cashcast.reports.html import references
 from cashcast.reports.html.narrative import quantity
 from cashcast.reports.html.page import html_report
 from cashcast.reports.outputs import json_text
+from tests import shared_reports as shared
 from tests.helpers import ROOT, row, settings
 from tests.report_fixtures import uncertain_workbook
 
@@ -81,10 +82,9 @@ def test_the_top_three_swings_in_words_are_the_hand_worked_months(uncertain):
 
 
 @pytest.fixture(scope="module")
-def writer():
-    run = run_file(EXAMPLES["ai_writer"])
-    analysis = analyse(run, 0, 0)
-    return run, html_report(Outcome(run, analysis)), analysis
+def writer(shared_reports):
+    done = shared.outcome(EXAMPLES["ai_writer"], 0)
+    return done.run, shared_reports.html(EXAMPLES["ai_writer"], 0), done.analysis
 
 
 def test_key_assumptions_give_each_source(writer):
@@ -124,9 +124,9 @@ MONEY = r"−?[$¥€£][\d,.]+(?:万亿|亿|万|[KMBT])?"
 
 
 @pytest.mark.parametrize("name", ["ai_writer", "xiaoice_rmb"])
-def test_methodology_has_only_this_workbooks_blocks_and_figures(name):
+def test_methodology_has_only_this_workbooks_blocks_and_figures(name, shared_reports):
     run = run_file(EXAMPLES[name])
-    part = section(html_report(Outcome(run)), "methodology")
+    part = section(shared_reports.html(EXAMPLES[name]), "methodology")
     said = text(part)
     assert [x for x in FLAGSHIP_EXAMPLES if x in said] == []
     wb = run.workbook
@@ -150,10 +150,9 @@ def test_methodology_has_only_this_workbooks_blocks_and_figures(name):
 # The title
 # ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", list(EXAMPLES))
-def test_example_titles_come_from_the_workbook_not_the_file_name(name):
+def test_example_titles_come_from_the_workbook_not_the_file_name(name, shared_reports):
     run = run_file(EXAMPLES[name])
-    outcome = Outcome(run)
-    page, data = html_report(outcome), json.loads(json_text(outcome))
+    page, data = shared_reports.html(EXAMPLES[name]), json.loads(json_text(Outcome(run)))
     title = run.workbook.settings.title
     assert title and data["title"] == title
     assert html.unescape(re.search(r"<title>(.*?)</title>", page).group(1)) == title

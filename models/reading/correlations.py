@@ -61,13 +61,10 @@ def read_correlations(reader: SheetReader, rows: list[Row], settings: Settings |
     low or a high, or ``settings.NAME`` with a range), each pair once (in either order), and ``rank
     correlation`` is a number from −1 to 1 (``50%`` reads as 0.5). An empty sheet is no pairs.
     """
-    if not reader.rows():
-        return []
-    table = reader.table(COLUMNS, REQUIRED)
+    table = reader.optional_table(COLUMNS, REQUIRED)
     if table is None:
         return []
-    cols, extra, records = table
-    reader.unknown_columns(extra, ", ".join(COLUMNS))
+    cols, records = table
     names, seen, out = _names(rows, settings), {}, []
 
     def cell(cells, column, r):

@@ -50,7 +50,9 @@ class Citation:
 
 @dataclass(frozen=True)
 class Source:
-    """One row of the Sources sheet (the register); ``cell`` is its id's cell, ``date`` as YYYY[-MM[-DD]]."""
+    """One row of the Sources sheet (the register); ``cell`` is its id's cell, ``date`` as YYYY[-MM[-DD]].
+    The reader sets every field; the workbook writer (``reports.excel.assumptions``, where it is
+    ``SourceRow``) writes the reader's columns of one, ``kind`` by default the commonest."""
 
     id: str
     title: str
@@ -59,7 +61,7 @@ class Source:
     publisher: str = ""
     date: str = ""
     location: str = ""
-    kind: str = ""
+    kind: str = "article"
     note: str = ""
     cell: str = ""
 

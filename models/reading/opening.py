@@ -249,6 +249,19 @@ class SheetReader:
             records.append((r, cells))
         return columns, extra, records
 
+    def optional_table(self, known: tuple[str, ...], required: tuple[str, ...]):
+        """An optional sheet's (columns by name, list of (row number, cells)), its other columns each a
+        problem (:meth:`unknown_columns`); None for an empty sheet (an optional sheet left empty is none
+        of its kind) and for a header :meth:`table` reports."""
+        if not self.rows():
+            return None
+        table = self.table(known, required)
+        if table is None:
+            return None
+        columns, extra, records = table
+        self.unknown_columns(extra, ", ".join(known))
+        return columns, records
+
 
 def _value_cells(ws):
     """``(row number, {column: value})`` for each row of the sheet's XML, keeping only cells that hold a

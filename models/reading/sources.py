@@ -105,13 +105,10 @@ def read_sources(reader: SheetReader) -> dict[str, Source]:
     Rule: each row has an id (a letter, then letters, digits, ``_`` or ``-``; given once), a title, a
     kind of :data:`SOURCE_KINDS` and a date that is blank or ``YYYY[-MM[-DD]]``.
     """
-    if not reader.rows():
-        return {}
-    table = reader.table(SOURCE_COLUMNS, REQUIRED_SOURCE_COLUMNS)
+    table = reader.optional_table(SOURCE_COLUMNS, REQUIRED_SOURCE_COLUMNS)
     if table is None:
         return {}
-    cols, extra, records = table
-    reader.unknown_columns(extra, ", ".join(SOURCE_COLUMNS))
+    cols, records = table
     out: dict[str, Source] = {}
     for r, cells in records:
         c = _Cells(cols, cells, r)

@@ -140,13 +140,10 @@ def read_checks(reader: SheetReader, blocks: dict[str, Block], scenarios: list[S
     month, a year or blank, the tolerances are numbers of 0 or more (the relative one at most 100%),
     and ``scenario`` is blank (base) or a scenario of the Scenarios sheet. An empty sheet is no checks.
     """
-    if not reader.rows():
-        return []
-    table = reader.table(COLUMNS, REQUIRED)
+    table = reader.optional_table(COLUMNS, REQUIRED)
     if table is None:
         return []
-    cols, extra, records = table
-    reader.unknown_columns(extra, ", ".join(COLUMNS))
+    cols, records = table
     names = [s.name for s in scenarios]
     out = []
     for r, cells in records:

@@ -13,6 +13,7 @@ from pathlib import Path
 import xlsxwriter
 
 from cashcast.models.kinds import kinds_table
+from cashcast.models.reading.data import Source as SourceRow  # a row of the Sources sheet, as read
 from cashcast.models.reading.sources import SOURCE_COLUMNS, SOURCE_KINDS
 from cashcast.models.reading.specs import (ASSUMPTION_COLUMNS, DIMENSIONS, FX_DOC, SCHEMA_VERSION, SETTINGS, SHAPES,
                                            YEARLY_SHAPES)
@@ -79,21 +80,6 @@ class CorrelationRow:
     rank_correlation: object
     source: str = ""
     notes: str = ""
-
-
-@dataclass
-class SourceRow:
-    """A row of the Sources sheet (the register that ``source`` cells cite by id)."""
-
-    id: str
-    title: str
-    title_en: str = ""
-    author: str = ""
-    publisher: str = ""
-    date: object = None
-    location: str = ""
-    kind: str = "article"
-    note: str = ""
 
 
 SOURCES_EXAMPLE = ("A source cell names ids of this sheet, ; between several, each with an optional locator "
