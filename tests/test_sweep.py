@@ -257,3 +257,13 @@ def test_the_plain_command_line_never_imports_dask():
             "print(sorted(m for m in ('dask', 'distributed', 'pyarrow') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_an_output_that_cannot_be_written_is_exit_3(tmp_path, capsys):
+    """``--out`` naming a file is the writer's problem (exit 3, one line, nothing written), as for run."""
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    assert main(["sweep", str(write_spec(tmp_path)), "--out", str(blocker)]) == 3
+    err = capsys.readouterr().err
+    assert f"{blocker}: cannot write there:" in err and "Traceback" not in err
+    assert blocker.read_text(encoding="utf-8") == "a file, not a folder"
