@@ -10,7 +10,7 @@ import datetime as dt
 import math
 
 from babel.dates import format_skeleton
-from babel.numbers import format_compact_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_percent, format_scientific
 
 from cashcast.reports import i18n
 from cashcast.reports.i18n import _, ngettext
@@ -124,10 +124,17 @@ def number(x: float | None, digits: int = 1) -> str:
     return f"{sign}{_compact(abs(x), digits)}"
 
 
+HUGE_PERCENT = 1e6   # 100,000,000%: beyond it a ratio is written in powers of ten (Babel's rounding to
+# the digit overflows its 28-digit decimals from about 1e25, and 30 digits of percent say nothing more)
+
+
 def percent(x: float | None, digits: int = 1) -> str:
-    """``percent(0.01) == '1.0%'``, ``percent(-0.046) == '−4.6%'``, ``percent(75.26) == '7,526.0%'``."""
+    """``percent(0.01) == '1.0%'``, ``percent(-0.046) == '−4.6%'``, ``percent(75.26) == '7,526.0%'``; a
+    ratio of a million or more in powers of ten: ``percent(-1.2e25) == '−1.2E27%'``."""
     if _missing(x):
         return "—"
+    if abs(x) >= HUGE_PERCENT:
+        return format_scientific(x * 100, "0.0E0", locale=i18n.locale()).replace("-", MINUS) + "%"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
     return format_percent(x, pattern, locale=i18n.locale()).replace("-", MINUS)
 

@@ -227,6 +227,8 @@ def test_inputs_are_blue_and_validated_from_low_and_high(report):
         row = by_key.get(key)
         base = r[header["base"] - 1].coordinate
         covered = [v for v in validations if base in v.sqref]
+        assert any(v.showInputMessage and v.prompt for v in covered), key   # its unit, range or an example
+        covered = [v for v in covered if v.type not in (None, "none")]     # those that check what is typed
         if row is not None and (row.low is not None or row.high is not None):
             assert len(covered) == 1 and covered[0].errorStyle == "warning", key
             assert covered[0].type == ("date" if row.dimension == "date" else "decimal")

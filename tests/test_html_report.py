@@ -112,6 +112,8 @@ def hostile(tmp_path_factory):
     (fmt.percent(0.01), "1.0%"),
     (fmt.percent(-0.046), "−4.6%"),
     (fmt.percent(75.26), "7,526.0%"),
+    (fmt.percent(999_999.0), "99,999,900.0%"),   # the largest written in full
+    (fmt.percent(-1.2e25), "−1.2E27%"),           # beyond: powers of ten (Babel overflowed: exit 1)
     (fmt.percent_exact(0.0025), "0.25%"),
     (fmt.percent_exact(0.15), "15.0%"),
     (fmt.month("2025-03"), "Mar 2025"),

@@ -69,8 +69,8 @@ def text_nodes(page: str, run) -> list[str]:
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
-def test_the_chinese_report_has_no_typographic_slips(path):
-    run, _en, zh, _again = reports(path)
+def test_the_chinese_report_has_no_typographic_slips(path, reports):
+    run, _en, zh, _again = reports[path.stem]
     nodes = text_nodes(zh, run)
     assert len(nodes) > 500 and any("现金" in n for n in nodes)   # the scan saw the report
     found = sorted({slip for node in nodes for slip in typos(node)})

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import socket
+import struct
 import threading
 import zipfile
 
@@ -107,17 +108,46 @@ def _flip(path, member, at: float, out):
     return out
 
 
+def _broken_stream(path, member, out):
+    """A copy whose ``member`` has its deflate stream's first byte set to 0xFF: a final block of type 3,
+    which does not exist (zlib's Error -3, "invalid block type")."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    data[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)] = 0xFF
+    out.write_bytes(bytes(data))
+    return out
+
+
+def _wrong_crc(path, member, out):
+    """A copy whose ``member`` decompresses whole but to bytes whose CRC-32 is not the one its headers
+    state (both headers' CRC fields inverted): the check a flipped bit inside a stored block meets."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    crc = struct.pack("<I", info.CRC)
+    end = data.rindex(b"PK\x05\x06")   # the end record gives where the central directory starts
+    central = struct.unpack("<I", data[end + 16:end + 20])[0]
+    for at in (info.header_offset + 14, data.index(crc, central)):
+        assert data[at:at + 4] == crc
+        data[at:at + 4] = bytes(b ^ 0xFF for b in crc)
+    out.write_bytes(bytes(data))
+    return out
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_a_damaged_member_names_the_workbook(example, tmp_path, capsys):
     seen = set()
-    for at in [i / 60 for i in range(1, 59)]:  # finely: the check column's formulas compress alike, so few
-        # flips break the deflate stream itself (Error -3); most only the CRC
+    for damage in (_broken_stream, _wrong_crc):
+        status, err = check(capsys, damage(example, SHEET, tmp_path / example.name))
+        assert status == 2 and err.startswith(f"{example.name}: the workbook is damaged ("), err
+        seen.add("Error -3" if "Error -3" in err else "CRC" if "CRC" in err else err)
+    for at in [i / 20 for i in range(1, 19)]:  # and flips anywhere in the stream: either, or nothing noticed
         status, err = check(capsys, _flip(example, SHEET, at, tmp_path / example.name))
         assert status in (0, 2), err
         if status == 2 and "damaged" in err:
             assert err.startswith(f"{example.name}: the workbook is damaged ("), err
-            seen.add("Error -3" if "Error -3" in err else "CRC" if "CRC" in err else err)
-    assert {"Error -3", "CRC"} <= seen, seen
+    assert seen == {"Error -3", "CRC"}, seen
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
