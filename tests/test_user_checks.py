@@ -285,7 +285,7 @@ def test_every_other_bad_cell_word_for_word(tmp_path):
         ("B3", "year 1850 is outside 1900..2199"),
         ("C4", "text 'lots' is not the expected value; type a number of months such as 24, or never"),
         ("C5", f"a date is not the expected value; {number}"),
-        ("E7", "relative tolerance 150.5000% is outside 0..100%; the relative tolerance is a share such as 1%, "
+        ("E7", "relative tolerance 150.5% is outside 0..100%; the relative tolerance is a share such as 1%, "
                "or blank"),
         ("D8", "tolerance 2e+18 is outside 0..1e+18; the tolerance is an amount such as 1000000 (in the "
                "figure's unit), or blank"),

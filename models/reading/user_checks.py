@@ -210,7 +210,7 @@ def _tolerance(reader: SheetReader, cell: CellValue | None, dimension: str, what
         return None
     x, err = parse_number(cell.value, dimension)
     if err is None and not 0 <= x <= most:
-        shown = f"{x:.6g}" if dimension != "percent" else f"{x:.4%}".replace(".0000%", "%")
+        shown = f"{x:.6g}" if dimension != "percent" else f"{x * 100:.6g}%"
         err = f"{what} {shown} is outside 0..{'100%' if dimension == 'percent' else f'{most:.6g}'}"
     if err:
         hint = "a share such as 1%" if dimension == "percent" else "an amount such as 1000000 (in the figure's unit)"
