@@ -15,8 +15,10 @@ import re
 
 import pytest
 
+from cashcast.models.analysis.scenarios import run_file
 from tests.report_fixtures import EXAMPLE_IDS, EXAMPLES
-from tests.test_i18n import VisibleText, reports, workbook_texts
+from tests.shared_reports import ANALYSED
+from tests.test_i18n import VisibleText, workbook_texts
 
 IDEO = "\u4e00-\u9fff"                       # Chinese characters
 PUNCT = "，。；：、（）“”！？《》"            # full-width punctuation
@@ -69,8 +71,8 @@ def text_nodes(page: str, run) -> list[str]:
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_IDS)
-def test_the_chinese_report_has_no_typographic_slips(path, reports):
-    run, _en, zh, _again = reports[path.stem]
+def test_the_chinese_report_has_no_typographic_slips(path, shared_reports):
+    run, zh = run_file(path), shared_reports.html(path, ANALYSED, "zh")
     nodes = text_nodes(zh, run)
     assert len(nodes) > 500 and any("现金" in n for n in nodes)   # the scan saw the report
     found = sorted({slip for node in nodes for slip in typos(node)})
