@@ -105,7 +105,7 @@ def test_all_pass_exits_0_and_a_workbook_without_checks_has_none_to_fail(tmp_pat
     out = capsys.readouterr().out.splitlines()
     assert out == ["model.xlsx:Checks!A2: pass: Plus.revenue 2023-06 (base): $5.957M, expected $5.957M",
                    "model.xlsx: 1 check(s), 1 passed, 0 failed",
-                   'plain.xlsx: no checks (add a Checks sheet: see the README, "Checks that analysts write")']
+                   'plain.xlsx: no checks (write them as rows of a Checks sheet: see the README, "Checks that analysts write")']
 
 
 def test_bad_input_in_any_workbook_is_exit_2_with_every_problem(tmp_path, capsys):

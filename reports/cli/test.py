@@ -54,7 +54,8 @@ def cmd_test(opts: TestOptions) -> int:
         print_warnings(wb.warnings)
         results = evaluate_checks(run_workbook(wb, scenarios_needed(wb.checks))) if wb.checks else []
         if not wb.checks:
-            say(f"{wb.name}: no checks (add a Checks sheet: see the README, \"Checks that analysts write\")")
+            say(f"{wb.name}: no checks (write them as rows of a Checks sheet: see the README, "
+                "\"Checks that analysts write\")")
         for result in results:
             say(line_of(result, wb.name, "Checks", wb.settings.currency))
         bad = sum(r.status == FAIL for r in results)

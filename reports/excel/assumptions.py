@@ -130,9 +130,10 @@ def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
         written.sheets["Sources"] = (wb.add_worksheet("Sources"), list(SOURCE_COLUMNS))
         written.sources = {s.id: None for s in sources}
         _sources_sheet(written.sheets["Sources"][0], fmt, sources)
-    if checks:  # the analyst's expected figures (reports/excel/checks_input.py)
+    if checks or guide:  # the analyst's expected figures (reports/excel/checks_input.py); the starter's
+        # is empty, its header's note holding an example, as its Correlations sheet
         written.sheets["Checks"] = (wb.add_worksheet("Checks"), list(CHECK_HEADERS))
-        checks_sheet(written.sheets["Checks"][0], fmt.bold, fmt.inp, checks)
+        checks_sheet(written.sheets["Checks"][0], fmt.bold, fmt.inp, checks or [])
     if guide:
         _write_guide(wb, fmt.bold, fmt.wrap)
     if aids:  # dropdowns, live check columns and the Lists sheet (reports/excel/editing)
