@@ -82,9 +82,9 @@ def recalculate(paths: list[Path], folder: Path, processes: int = 2) -> dict[Pat
     return result
 
 
-def zero_cached_values(data: bytes) -> bytes:
-    """The report with every numeric formula result cached as 0 (a stale cache)."""
-    pattern = re.compile(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?><f>[^<]*</f><v>)[^<]*(</v>)')
+def cache_as_zero(data: bytes, pattern: re.Pattern) -> bytes:
+    """The workbook with the cached result of every formula cell ``pattern`` matches (a cell's opening
+    up to ``<v>`` as group 1, ``</v>`` as group 2) written as 0."""
     src, buf = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -93,6 +93,11 @@ def zero_cached_values(data: bytes) -> bytes:
                 body = pattern.sub(rb"\g<1>0\g<2>", body)
             dst.writestr(info, body)
     return buf.getvalue()
+
+
+def zero_cached_values(data: bytes) -> bytes:
+    """The report with every numeric formula result cached as 0 (a stale cache)."""
+    return cache_as_zero(data, re.compile(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?><f>[^<]*</f><v>)[^<]*(</v>)'))
 
 
 def edits(run: Run) -> list[tuple[Row, object]]:

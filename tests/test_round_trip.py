@@ -50,7 +50,7 @@ from cashcast.reports.excel.assumptions import starter, starter_sources, write_a
 from cashcast.reports.excel.report import excel_bytes
 from tests.bad_workbooks import BAD
 from tests.helpers import EXAMPLES
-from tests.test_excel_parity import recalculate, zero_cached_values
+from tests.test_excel_parity import cache_as_zero, recalculate, zero_cached_values
 from tests.test_gnumeric_parity import gnumeric
 
 pytestmark = pytest.mark.filterwarnings("ignore:Workbook contains no default style:UserWarning",
@@ -139,14 +139,7 @@ def stale(report: bytes) -> bytes:
     """The report with every cached formula result wrong: numbers 0 (tests/test_excel_parity.py), and
     every TRUE/FALSE result FALSE, the master check's included."""
     falsify = re.compile(rb'(<c r="[A-Z]+\d+"(?: s="\d+")? t="b"><f>[^<]*</f><v>)[^<]*(</v>)')
-    src, buf = zipfile.ZipFile(io.BytesIO(zero_cached_values(report))), io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename.startswith("xl/worksheets/sheet"):
-                body = falsify.sub(rb"\g<1>0\g<2>", body)
-            dst.writestr(info, body)
-    return buf.getvalue()
+    return cache_as_zero(zero_cached_values(report), falsify)
 
 
 def originals(folder: Path) -> dict[str, Path]:
