@@ -448,6 +448,13 @@ def test_the_irr_search_formulas_of_one_month():
     assert one.npv("D24") == "=$D$11" and one.sign_changes() == "=0" and one.formulas()["irr.sign"] == ["=SIGN(D11)"]
 
 
+def test_the_irr_search_counts_sign_changes_over_two_months():
+    # the shortest flows whose sign can change: one comparison, month 2's sign against month 1's
+    from cashcast.reports.excel.irr import ROWS as IRR_ROWS, SearchCells
+    two = SearchCells({key: 20 + i for i, key in enumerate(IRR_ROWS)}, 3, 10, 3, 4)
+    assert two.sign_changes() == "=SUMPRODUCT(($E$21:$E$21*$D$21:$D$21<0)*1)"
+
+
 def test_the_irr_search_values_find_ten_percent_a_month():
     import math
 
