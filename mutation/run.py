@@ -187,6 +187,7 @@ def stage(group: str) -> Path:
     for name in FILES:
         if not (stage_dir / name).exists() or (stage_dir / name).stat().st_mtime != (ROOT / name).stat().st_mtime:
             shutil.copy2(ROOT / name, stage_dir / name)
+    _refresh_data_files(stage_dir)
     pyproject = (ROOT / "pyproject.toml").read_text()
     pyproject += "\n[tool.mutmut]\n" + "\n".join([
         'source_paths = ["cashcast"]',
@@ -202,6 +203,27 @@ def stage(group: str) -> Path:
     if not (stage_dir / "pyproject.toml").exists() or (stage_dir / "pyproject.toml").read_text() != pyproject:
         (stage_dir / "pyproject.toml").write_text(pyproject)
     return stage_dir
+
+
+def _refresh_data_files(stage_dir: Path) -> None:
+    """Bring mutmut's copy (``mutants/``) up to date with the staged files that are not Python.
+
+    mutmut re-copies a changed ``.py`` file, but it keeps the templates, catalogues, workbooks and
+    fixtures it copied on its first run ("non-Python files changed … cached results were kept"): a
+    report test would then render this code with last month's templates and fail on the clean run."""
+    mutants = stage_dir / "mutants"
+    if not mutants.is_dir():
+        return   # mutmut's first run copies everything
+    for dst in set(FOLDERS.values()) | set(FILES):
+        source = stage_dir / dst
+        paths = [source] if source.is_file() else source.rglob("*")
+        for path in paths:
+            if path.suffix == ".py" or not path.is_file() or "__pycache__" in path.parts:
+                continue
+            target = mutants / path.relative_to(stage_dir)
+            if not target.exists() or target.read_bytes() != path.read_bytes():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
 
 
 def mutmut_results(stage_dir: Path) -> dict[str, int | None]:

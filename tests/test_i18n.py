@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import html
 import importlib.util
 import re
 import subprocess
@@ -461,3 +462,13 @@ def test_the_chinese_answer_uses_chinese_dates_and_units(example):
     assert not re.search(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", ui_text(zh, run))
     cards = re.findall(r'<dd class="value">([^<]*)</dd>', zh)
     assert any(re.search(r"[\d.]+[万亿]$", c) for c in cards)
+
+
+def test_the_chinese_cash_clause_puts_the_month_before_the_verb(example):
+    # 现金于2026年7月跌破最低现金¥1000万, not 现金跌破最低现金¥1000万于2026年7月 (a word-for-word English order)
+    run, en, zh, _again = example
+    english = html.unescape(re.sub(r"<[^>]+>", "", en))   # visible_text leaves out what is lang="en"
+    said = len(re.findall(r"cash (?:runs out|falls below the \S+ minimum) in [A-Z][a-z]{2} \d{4}", english))
+    text = visible_text(zh)
+    assert not re.search(r"(?:跌破最低现金\S{0,12}?|耗尽)于\d{4}年", text)
+    assert bool(re.search(r"现金于\d{4}年\d{1,2}月(?:跌破最低现金|耗尽)", text)) == (said > 0)

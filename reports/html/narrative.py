@@ -64,13 +64,15 @@ def cash_clause(k: dict, s: Settings, last_month: dt.date, currency: str, scenar
                   months=s.horizon_months, cash=fmt.money(k["ending_cash"], currency),
                   month=fmt.month_of(last_month)) + horizon_burn_clause(k))
     floor = s.value("minimum_cash", scenario)
-    what = (_("cash falls below the {floor} minimum", floor=fmt.money(floor, currency)) if floor
-            else _("cash runs out"))
+    # the month inside each clause: Chinese puts it before the verb (现金于2026年7月跌破最低现金…)
+    what = (_("cash falls below the {floor} minimum in {month}", floor=fmt.money(floor, currency),
+              month=fmt.month(month)) if floor
+            else _("cash runs out in {month}", month=fmt.month(month)))
     runway = k["runway_months"]
     when = _("the first month") if runway == 0 else _("{months} after the start", months=fmt.months(runway))
     back = (_(" and is back above it from {month}", month=fmt.month(k["cash_recovers_month"]))
             if k.get("cash_recovers_month") else "")
-    return _("{what} in {month}, {when}{back}", what=what, month=fmt.month(month), when=when, back=back)
+    return _("{what}, {when}{back}", what=what, when=when, back=back)
 
 
 def horizon_burn_clause(k: dict) -> str:
