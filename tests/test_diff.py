@@ -40,7 +40,7 @@ def flagship_edit(tmp_path) -> Path:
 def test_changes_name_cells_values_and_sources(tmp_path):
     new = load_workbook(flagship_edit(tmp_path))
     assert changes(load_workbook(OPENAI), new) == [
-        Change("changed", "Settings", "settings.opening_cash", "value", "Settings!A8", 1e9, 2e9, "USD"),
+        Change("changed", "Settings", "settings.opening_cash", "value", "Settings!B8", 1e9, 2e9, "USD"),
         Change("changed", "Assumptions", "ChatGPT Plus.conversion", "value", "Assumptions!D5", 0.01, 0.02, "%",
                "A001"),
         Change("changed", "Assumptions", "ChatGPT Plus.price", "value", "Assumptions!D6", 20.0, 25.0, "USD/month",
@@ -132,7 +132,7 @@ def test_cli_text_json_and_identical(tmp_path, capsys):
     assert main(["diff", str(OPENAI), str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1:6] == [
-        "Settings:", "  changed  settings.opening_cash (Settings!A8): 1,000,000,000 USD → 2,000,000,000 USD",
+        "Settings:", "  changed  settings.opening_cash (Settings!B8): 1,000,000,000 USD → 2,000,000,000 USD",
         "Assumptions:",
         "  changed  ChatGPT Plus.conversion (Assumptions!D5): 1% → 2%  source: A001",
         "  changed  ChatGPT Plus.price (Assumptions!D6): 20 USD/month → 25 USD/month  source: A001"]
@@ -140,7 +140,7 @@ def test_cli_text_json_and_identical(tmp_path, capsys):
                       "                NPV")
     assert [[c.strip() for c in ln.split("  ") if c] for ln in out[claim + 1: claim + 7]] == [
         ["old", "2025-06", "20,148,002,529.71", "-20,148,002,529.71", "-9,493,787,096.97"],
-        ["+ settings.opening_cash (A8)", "+17 months", "-1,000,000,000.00", "+1,000,000,000.00", "0"],
+        ["+ settings.opening_cash (B8)", "+17 months", "-1,000,000,000.00", "+1,000,000,000.00", "0"],
         ["+ ChatGPT Plus.conversion (D5)", "+15 months", "-2,380,000,000.00", "+2,380,000,000.00", "+1,422,671,209.48"],
         ["+ ChatGPT Plus.price (D6)", "+4 months", "-595,000,000.00", "+595,000,000.00", "+355,667,802.37"],
         ["+ interaction remainder", "+1 month", "-595,000,000.00", "+595,000,000.00", "+355,667,802.37"],
@@ -217,12 +217,12 @@ def test_settings_changes_by_scenario_and_exchange_rate(tmp_path):
     new = edited(src, tmp_path / "new.xlsx", {("Settings", "B10"): 7.0, ("Settings", "E8"): 5_000_000})
     found = changes(load_workbook(src), load_workbook(new))
     assert found == [
-        Change("changed", "Settings", "settings.fx_USD", "value", "Settings!A10", 7.2, 7.0, "RMB/USD"),
+        Change("changed", "Settings", "settings.fx_USD", "value", "Settings!B10", 7.2, 7.0, "RMB/USD"),
         Change("added", "Settings", "settings.opening_cash", "scenario:ticket-100m", "Settings!E8", None,
                5_000_000.0, "RMB")]
     ticket = {b.scenario: b for b in bridges(load_workbook(src), load_workbook(new))}["ticket-100m"]
     assert [(s.name, s.cell) for s in ticket.steps] == [("settings.opening_cash", "Settings!E8"),
-                                                         ("settings.fx_USD", "Settings!A10")]
+                                                         ("settings.fx_USD", "Settings!B10")]
     # 5M RMB more at the start; the $100M ticket converted at 0.2 RMB less per dollar: −20M RMB
     assert ticket.steps[0].deltas["ending_cash"] == 5_000_000 * 100
     assert ticket.steps[1].deltas["ending_cash"] == -100_000_000 * 2 // 10 * 100   # no rival lot in ticket-100m
@@ -277,9 +277,9 @@ def test_every_kind_of_change_on_a_small_model(tmp_path):
     old_wb, new_wb = load_workbook(old), load_workbook(new)
     aud = ("Assumptions", "Plus.audience")
     assert changes(old_wb, new_wb) == [
-        Change("added", "Settings", "settings.company", "value", "Settings!A7", None, "Acme"),
-        Change("changed", "Settings", "settings.discount_rate", "value", "Settings!A5", 0.1, 0.12, "%/year"),
-        Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!A7", 5000.0, None, "USD"),
+        Change("added", "Settings", "settings.company", "value", "Settings!B7", None, "Acme"),
+        Change("changed", "Settings", "settings.discount_rate", "value", "Settings!B5", 0.1, 0.12, "%/year"),
+        Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!B7", 5000.0, None, "USD"),
         Change("changed", "Scenarios", "scenario dear", "description", "", "dearer rent", "dearest rent"),
         Change("added", "Scenarios", "scenario fresh", "description", "", None, "new"),
         Change("removed", "Scenarios", "scenario gone", "description", "", "to go", None),
@@ -297,7 +297,7 @@ def test_every_kind_of_change_on_a_small_model(tmp_path):
     dear = found["dear"]
     assert dear.structural == ["removed Rent.monthly_amount"]
     assert [(s.name, s.cell, s.old, s.new) for s in dear.steps] == [
-        ("settings.minimum_cash", "", 5000.0, 0.0), ("settings.discount_rate", "Settings!A5", 0.1, 0.12),
+        ("settings.minimum_cash", "", 5000.0, 0.0), ("settings.discount_rate", "Settings!B5", 0.1, 0.12),
         ("Plus.conversion", "Assumptions!K3", 0.05, 0.06)]
     assert [s.deltas["ending_cash"] for s in dear.steps] == [0, 0, 3_700_000 * 23 * 24]
     assert dear.remainder["ending_cash"] == 41_000 * 24 * 100
@@ -318,14 +318,14 @@ def test_a_removed_exchange_rate_and_a_removed_scenario_value_of_a_setting(tmp_p
     new = model(tmp_path, rows, name="new.xlsx")
     old_wb, new_wb = load_workbook(old), load_workbook(new)
     assert changes(old_wb, new_wb) == [
-        Change("removed", "Settings", "settings.fx_EUR", "value", "Settings!A7", 1.1, None, "")]
+        Change("removed", "Settings", "settings.fx_EUR", "value", "Settings!B7", 1.1, None, "")]
     assert [b.structural for b in bridges(old_wb, new_wb)] == [["removed settings.fx_EUR"]]
     assert [b.structural for b in bridges(new_wb, old_wb)] == [["added settings.fx_EUR"]]
     # a rate moved down a row by a setting added above it: the change is at the new workbook's cell
     moved = model(tmp_path, rows, settings_rows=settings(minimum_cash=5000, fx_EUR=1.2), name="moved.xlsx")
     assert changes(old_wb, load_workbook(moved)) == [
-        Change("added", "Settings", "settings.minimum_cash", "value", "Settings!A7", None, 5000.0, "USD"),
-        Change("changed", "Settings", "settings.fx_EUR", "value", "Settings!A8", 1.1, 1.2, "USD/EUR")]
+        Change("added", "Settings", "settings.minimum_cash", "value", "Settings!B7", None, 5000.0, "USD"),
+        Change("changed", "Settings", "settings.fx_EUR", "value", "Settings!B8", 1.1, 1.2, "USD/EUR")]
     src = edited(RMB, tmp_path / "src.xlsx", {("Settings", "E1"): "ticket-100m"})
     with_value = edited(src, tmp_path / "with.xlsx", {("Settings", "E8"): 5_000_000})
     assert changes(load_workbook(with_value), load_workbook(src)) == [
@@ -347,7 +347,7 @@ def test_a_setting_removed_with_its_scenario_value(tmp_path):
                 scenarios=lean, name="old.xlsx")
     new = model(tmp_path, rows, scenarios=lean, name="new.xlsx")
     assert changes(load_workbook(old), load_workbook(new)) == [
-        Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!A7", 5000.0, None, "USD"),
+        Change("removed", "Settings", "settings.minimum_cash", "value", "Settings!B7", 5000.0, None, "USD"),
         Change("removed", "Settings", "settings.minimum_cash", "scenario:lean", "", 7000.0, None, "USD")]
 
 

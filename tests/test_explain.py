@@ -70,7 +70,7 @@ def test_a_recurrence_in_its_first_month_reads_its_initial_value():
     assert first.formula == "settings__opening_cash+net_cash_flow"
     opening = first.depends_on[0]
     assert (opening.kind, opening.name, opening.value, opening.cell) == (
-        "setting", "settings__opening_cash", 1_000_000_000.0, "Settings!A8")
+        "setting", "settings__opening_cash", 1_000_000_000.0, "Settings!B8")
     later = explain(wb, "closing_cash", "2024-06", "claim-004").line
     assert later.formula == "closing_cash[2024-05]+net_cash_flow"
     prev, flow = later.depends_on
@@ -82,7 +82,7 @@ def test_rmb_example_reaches_the_exchange_rate():
     e = explain(load_workbook(RMB), "rival_scale_hardware.cost", "2024-01", "rival-hardware")
     assert e.line.value == 1 * 1_000_000_000 * 7.2   # one lot at $1B, at 7.2 RMB per dollar
     fx = {n.name: n for n in e.line.leaves()}["fx__usd"]
-    assert (fx.value, fx.unit, fx.cell) == (7.2, "RMB/USD", "Settings!A10")
+    assert (fx.value, fx.unit, fx.cell) == (7.2, "RMB/USD", "Settings!B10")
 
 
 def test_cli_text_and_json(capsys):
@@ -108,7 +108,7 @@ def test_unknown_line_month_and_scenario_all_reported(capsys):
     assert err.splitlines() == [
         "openai.xlsx: no line named 'closign_cash'; close matches: operating_cash_flow, closing_cash, "
         "net_change_in_cash, check_cash",
-        "openai.xlsx:Settings!A4: --month '2040-01' lies outside the horizon; the model runs from 2023-01 to 2032-12",
+        "openai.xlsx:Settings!B4: --month '2040-01' lies outside the horizon; the model runs from 2023-01 to 2032-12",
         "openai.xlsx:Scenarios!A1: no scenario named 'bust'; valid: base, seed-001, claim-004, ads-15pct, ads-20pct",
         "3 problem(s); nothing was written."]
     assert main(["explain", str(OPENAI), "Closing cash", "--month", "June"]) == 2
@@ -187,7 +187,7 @@ def test_the_json_of_a_node_field_by_field(tmp_path):
     cash = [n.to_json() for n in nodes(explain(load_workbook(path), "closing_cash", "2023-01").line)
             if n.name == "settings__opening_cash"]
     assert cash == [{"kind": "setting", "name": "settings__opening_cash", "label": "settings.opening_cash",
-                     "value": 1_000_000.0, "unit": "USD", "source": "Settings sheet", "cell": "Settings!A6",
+                     "value": 1_000_000.0, "unit": "USD", "source": "Settings sheet", "cell": "Settings!B6",
                      "depends_on": []}]
     assert days == [{"kind": "setting", "name": "settings__receivable_days", "label": "settings.receivable_days",
                      "value": 0.0, "unit": "days", "source": "the default: the Settings sheet does not give it",
@@ -236,5 +236,5 @@ def test_a_settings_own_value_in_a_scenario_points_at_its_column(tmp_path):
         cash = leaves["settings__opening_cash"]
         found[scenario] = (cash.kind, cash.label, cash.value, cash.cell, cash.source)
     note = "the founders' money arrives as the first funding round"   # its Settings note
-    assert found == {"base": ("setting", "settings.opening_cash", 0.0, "Settings!A8", note),
+    assert found == {"base": ("setting", "settings.opening_cash", 0.0, "Settings!B8", note),
                      "ticket-100m": ("setting", "settings.opening_cash", 5_000_000.0, "Settings!E8", note)}

@@ -150,10 +150,10 @@ def setting_changes(old: Workbook, new: Workbook) -> list[Change]:
                               units.get(name, "")))
 
     for name in SETTING_FIELDS:
-        add(name, "value", _setting(a, name), _setting(b, name), b.cells.get(name, a.cells.get(name, "")))
+        add(name, "value", _setting(a, name), _setting(b, name), b.value_cell(name) or a.value_cell(name))
     for code in list(b.fx) + [c for c in a.fx if c not in b.fx]:
         name = f"fx_{code}"
-        add(name, "value", a.fx.get(code), b.fx.get(code), b.cells.get(name, a.cells.get(name, "")))
+        add(name, "value", a.fx.get(code), b.fx.get(code), b.value_cell(name) or a.value_cell(name))
     for name in SETTING_FIELDS:
         was, now = a.overrides.get(name, {}), b.overrides.get(name, {})
         for s in list(now) + [k for k in was if k not in now]:

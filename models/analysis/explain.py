@@ -126,7 +126,7 @@ def find_month(workbook: Workbook, text: str | None) -> int:
     if label in labels:
         return labels.index(label)
     why = "is not a month (write YYYY-MM)" if m is None else "lies outside the horizon"
-    raise InputError([Problem(workbook.name, "Settings", workbook.settings.cells.get("start_month", ""),
+    raise InputError([Problem(workbook.name, "Settings", workbook.settings.value_cell("start_month"),
                               f"--month '{text}' {why}; the model runs from {labels[0]} to {labels[-1]}")])
 
 
@@ -305,7 +305,7 @@ def fx_rows(workbook: Workbook) -> list[Row]:
     """The exchange-rate settings (``fx_USD``) as rows, like :meth:`Workbook.setting_rows`."""
     s = workbook.settings
     return [Row(0, "settings", "fx", f"fx_{code}", f"fx_{code}", None, "fx", f"{s.currency}/{code}", None, rate,
-                None, None, None, None, "", s.notes.get(f"fx_{code}", ""), {}, {"value": s.cells.get(f"fx_{code}", "")},
+                None, None, None, None, "", s.notes.get(f"fx_{code}", ""), {}, {"value": s.value_cell(f"fx_{code}")},
                 fx_name(code)) for code, rate in s.fx.items()]
 
 

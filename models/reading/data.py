@@ -134,6 +134,11 @@ class Settings:
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # setting → (source cell text, cell)
     schema_version: int | None = None  # as typed; None: not given (models/reading/schema.py detects it)
 
+    def value_cell(self, name: str) -> str:
+        """Where a setting's value is typed (column B of its row; ``cells`` holds its name's cell), or
+        "" when the sheet does not give it: ``value_cells[name]["value"]``."""
+        return self.value_cells.get(name, {}).get("value", "")
+
     def value(self, name: str, scenario: str = BASE) -> float:
         """A setting's value in a scenario (its scenario column, else its value; no minimum cash is 0).
 
@@ -273,7 +278,7 @@ class Workbook:
             dimension, unit = {"discount_rate": ("rate", "%/year"), "receivable_days": ("days", "days"),
                                "payable_days": ("days", "days")}.get(name, ("money", s.currency))
             cells = dict(s.value_cells.get(name, {}))
-            cells.setdefault("value", s.cells.get(name, ""))
+            cells.setdefault("value", "")
             lo, hi = s.ranges.get(name, (None, None))
             out.append(Row(0, "settings", "settings", name, name, None, dimension, unit, None, s.value(name),
                            None, lo, hi, None, s.sources.get(name, ("", ""))[0], s.notes.get(name, ""),

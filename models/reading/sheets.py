@@ -128,6 +128,7 @@ def _read_setting(reader: SheetReader, cols: dict[str, int], r: int, cells, got:
         got.ok = False
         return
     got.seen[name] = name_cell.ref
+    got.value_cells.setdefault(name, {})["value"] = val_cell.ref
     got.rows[r] = name
     v = val_cell.value
     if val_cell.ref in reader.flagged:
