@@ -74,7 +74,7 @@ GROUPS = {
         "cashcast/models/analysis/kpi.py",
         "cashcast/models/analysis/distributions.py",
         "cashcast/models/analysis/simulation.py",
-    ], FAST_TESTS + KIND_TESTS + ["tests/test_honest_kpis.py"]),
+    ], FAST_TESTS + KIND_TESTS + ["tests/test_honest_kpis.py", "tests/test_kind_registry.py"]),
     "excel": ([
         "cashcast/models/engine/expr.py",
         "cashcast/models/analysis/reductions.py",
