@@ -9,7 +9,7 @@ import pytest
 
 from cashcast.models.engine.model import NumpyContext
 from cashcast.models.engine.expr import (BinOp, Const, DaysInMonth, Expr, If, LineRef, Max, Min, MonthIndex, MonthsSince,
-                                         Num, Param, Prev, RollingSum, Sum, Year, Exp, scalar)
+                                         MonthOfYear, Num, Param, Prev, RollingSum, Sum, Year, Exp, scalar)
 from cashcast.models.reading.workbook import load_workbook
 from tests.helpers import row, settings
 
@@ -44,6 +44,14 @@ def test_time_primitives(ctx):
     assert Year().np(ctx).ravel().tolist() == [2023, 2023, 2024, 2024]
     assert DaysInMonth().np(ctx).ravel().tolist() == [30, 31, 31, 29]  # Nov, Dec, Jan, Feb 2024
     assert MonthsSince(Param("d")).np(ctx)[:, 1].tolist() == [-2, -1, 0, 1]
+
+
+def test_time_primitives_one_month_at_a_time(ctx):
+    # the month-by-month mode (explain, a recurrence's loop): month 3 is Feb 2024, not the first month's
+    ctx.row = 3
+    assert (MonthIndex().np(ctx), Year().np(ctx), MonthOfYear().np(ctx), DaysInMonth().np(ctx)) == (3, 2024, 2, 29)
+    ctx.row = 1
+    assert (Year().np(ctx), MonthOfYear().np(ctx), DaysInMonth().np(ctx)) == (2023, 12, 31)
 
 
 def test_prev_and_rolling_sum(ctx):
