@@ -74,7 +74,8 @@ GROUPS = {
         "cashcast/models/analysis/kpi.py",
         "cashcast/models/analysis/distributions.py",
         "cashcast/models/analysis/simulation.py",
-    ], FAST_TESTS + KIND_TESTS + ["tests/test_honest_kpis.py", "tests/test_kind_registry.py"]),
+    ], FAST_TESTS + KIND_TESTS + ["tests/test_honest_kpis.py", "tests/test_kind_registry.py",
+                                    "tests/test_correlations.py"]),
     "excel": ([
         "cashcast/models/engine/expr.py",
         "cashcast/models/analysis/reductions.py",

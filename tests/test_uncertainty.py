@@ -21,8 +21,8 @@ from cashcast.models.engine.model import Model, build_model
 from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.sensitivity import tornado
-from cashcast.models.analysis.simulation import (chunk_size, histogram, month_percentiles, row_percentiles, select,
-                                                 simulate)
+from cashcast.models.analysis.simulation import (chunk_size, histogram, month_percentiles, row_percentiles,
+                                                 scenario_groups, select, simulate, simulate_scenarios, windows)
 from cashcast.models.analysis.solve import find_row, parse_target, solve
 from cashcast.models.analysis.uncertainty import analyse
 from cashcast.models.reading.workbook import load_workbook
@@ -411,6 +411,18 @@ def test_histograms_put_every_path_in_its_bin():
     assert h.counts.tolist() == [0, 0, 2, 0] and h.never == 0
 
 
+def test_a_money_histogram_is_widened_only_when_its_bins_edges_would_not_increase():
+    # 40 bins need 41 increasing edges: 40 units in the last place of 1.0 give exactly one a bin (kept as
+    # numpy's range); 38 give some bins no width (widened by a billionth of the largest value)
+    ulp = np.spacing(1.0)
+    h = histogram("ending_cash", np.array([1.0, 1.0 + 40 * ulp]), 24, bins=40)
+    assert (h.edges[0], h.edges[-1], h.counts.sum()) == (1.0, 1.0 + 40 * ulp, 2)
+    h = histogram("ending_cash", np.array([1.0, 1.0 + 38 * ulp]), 24, bins=40)
+    hi, pad = 1.0 + 38 * ulp, (1.0 + 38 * ulp) * 1e-9
+    assert (h.edges[0], h.edges[-1]) == (1.0 - pad, hi + pad)
+    assert h.counts.sum() == 2
+
+
 def test_a_scenario_s_simulation_draws_around_its_own_values(make_workbook):
     """Scenario "dear": its own range for the rent, 40000..70000..80000, moves the mode to $70,000 (PERT:
     mean (40 + 4 × 70 + 80) / 6 = $66,666.67 instead of $60,000) and the volume, not varied, to 900
@@ -487,6 +499,32 @@ def test_chunks_cover_every_path_once_and_report_progress(tiny):
     sim = simulate(build_model(load_workbook(tiny)), "base", 2_000, seed=11, chunk=700, progress=heard.append)
     assert heard == [700, 700, 600] and sim.values["npv"].shape == (2_000,)
     assert (chunk_size(1), chunk_size(2), chunk_size(10_000)) == (1 << 19, 1 << 18, 256)
+
+
+def test_scenarios_in_groups_report_progress_in_samples_and_keep_their_descriptions(make_workbook):
+    """Three scenarios, 600 samples, a fan budget for two scenarios' closing cash at once (2 × 4 bytes
+    × 24 months × 600): groups (base, dear) and (lean). Calls of 600 columns: two calls of 300 samples ×
+    2 scenarios, each 300 × 2/3 = 200 samples of the run, then one of 600 × 1 scenario, 600 × 1/3 = 200;
+    the calls add up to the 600 samples. Each scenario keeps its description from the Scenarios sheet."""
+    rows = tiny_rows(rent=dict(low=40_000, high=80_000, overrides={"dear": "50000..70000..90000"}))
+    wb = load_workbook(make_workbook(rows, TINY_SETTINGS, scenarios=[("base", "as typed"), ("dear", "rent up"),
+                                                                         ("lean", "")]))
+    model, heard = build_model(wb), []
+    assert scenario_groups(["base", "dear", "lean"], 600, model.horizon, 2 * 4 * 24 * 600) == [["base", "dear"], ["lean"]]
+    sims = simulate_scenarios(model, ["base", "dear", "lean"], 600, seed=3, chunk=600, progress=heard.append,
+                              fan_budget=2 * 4 * 24 * 600)
+    assert heard == [200, 200, 200] and model.horizon == 24
+    assert [sims[s].description for s in ("base", "dear", "lean")] == ["as typed", "rent up", ""]
+
+
+def test_scenario_groups_and_draw_windows():
+    # groups: as many scenarios as 4 bytes × months × samples fit in the budget (here 2), at least one
+    assert scenario_groups(list("abcde"), 1_000, 100, 800_000) == [["a", "b"], ["c", "d"], ["e"]]
+    assert scenario_groups(list("ab"), 1_000, 100, 1) == [["a"], ["b"]]
+    # windows: whole blocks of 8,192 samples, at least a call's step
+    assert windows(20_000, 9_000) == [(0, 16_384), (16_384, 20_000)]
+    assert windows(20_000, 8_192) == [(0, 8_192), (8_192, 16_384), (16_384, 20_000)]
+    assert windows(5, 1) == [(0, 5)]
 
 
 def test_closing_cash_beyond_float32_is_kept_in_full(make_workbook):
