@@ -143,6 +143,22 @@ def test_plain_revenue_and_cost_per_year_with_a_category(make_workbook):
     assert run.result.column("general_administrative", 0)[0] == 50_000.00
 
 
+def test_a_headcount_block_s_category_row_places_its_staff_cost(make_workbook):
+    # researchers are R&D (their block says so); a team without the row is general and administrative
+    path = make_workbook([
+        row("Researchers", "headcount", "employees", 3, "people"),
+        row("Researchers", "headcount", "cost_per_employee", 240_000, "USD/year"),
+        row("Researchers", "headcount", "category", "research_development", ""),
+        row("Office", "headcount", "employees", 2, "people"),
+        row("Office", "headcount", "cost_per_employee", 90_000, "USD/year"),
+    ], settings())
+    run = run_file(path)
+    categories = {ln.name: ln.category for ln in run.model.lines.values() if ln.role == "cost"}
+    assert categories == {"researchers.cost": "research_development", "office.cost": "general_administrative"}
+    assert run.result.column("research_development", 0)[0] == 60_000.00      # 3 × $240,000 / 12
+    assert run.result.column("general_administrative", 0)[0] == 15_000.00    # 2 × $90,000 / 12
+
+
 def test_a_category_is_one_of_the_list_and_never_varies(tmp_path):
     unknown = _problems(BAD["unknown cost category"](tmp_path))
     assert len(unknown) == 1 and ":Assumptions!D3: unknown category 'research'" in unknown[0]
