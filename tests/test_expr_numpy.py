@@ -60,6 +60,13 @@ def test_prev_and_rolling_sum(ctx):
     assert Sum([]).np(ctx) == 0 and Sum([LineRef("x"), 1]).np(ctx).ravel().tolist() == [2, 3, 4, 5]
 
 
+def test_a_recurrence_over_a_rolling_sum_is_evaluated_month_by_month(ctx):
+    # y_t = max(y_{t-1} × 0.5, x_{t-1} + x_t), y_{-1} = 10: the rolling sum (a node with a whole-number
+    # field, its window) stays inside the month loop: max(5, 1), max(2.5, 3), max(1.5, 5), max(2.5, 7)
+    ctx.compute("y", Max(Prev("y", Num(10)) * 0.5, RollingSum("x", 2)))
+    assert ctx.values["y"][:, 0].tolist() == [5, 3, 5, 7]
+
+
 def test_self_recurrence_in_month_loop(ctx):
     # y_t = max(x_t, y_{t-1} * 0.5) * a  — evaluated month by month, per scenario
     expr = Max(LineRef("x"), Prev("y", Num(0)) * 0.5) * Param("a")
