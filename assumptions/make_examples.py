@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from cashcast.models.reading.known_sources import KNOWN_SOURCES
 from cashcast.reports.excel.assumptions import AssumptionRow as R
 from cashcast.reports.excel.assumptions import CorrelationRow as C
 from cashcast.reports.excel.assumptions import SourceRow as S
@@ -26,32 +27,8 @@ from cashcast.reports.excel.checks_input import CheckRow as K
 # The five articles, each one row of the Sources sheet, cited by id (its file name is only its location)
 A000, A001, A002, A003, A004 = "A000", "A001", "A002", "A003", "A004"
 EST = "estimate (the model's own)"
-SOURCES = {
-    A000: S(A000, "按ChatGPT模式做AI,我們一天成本要3億", "Doing AI the ChatGPT way would cost us 300 million a day",
-            "不空 (Bu Kong)", "剁椒TMT, 鈦媒體 (TMTPost)", None, "000_1743f66b7ddf36b8.txt", "article",
-            "Author and publisher from the article's closing credit (文:剁椒TMT*作者:不空/鈦媒體). The article gives "
-            "no date; it reports the first weeks after ChatGPT's launch, early 2023."),
-    A001: S(A001, "为什么大模型接下来要看中国?", "Why large models should look to China next",
-            "张津京 (Zhang Jinjing)", "", None, "001_e96a8ceb7138aefa.txt", "article",
-            "The article names no publisher and gives no date; it calls iFlytek's Spark model, released in "
-            "May 2023, last week's news, so it dates from about May 2023."),
-    A002: S(A002, "ChatGPT中国变形记", "ChatGPT's transformation in China", "", "", "2023-02-19",
-            "002_32ea07d386792081.txt", "press report",
-            "Dated 2023-02-19 14:26 on its page, filed under 行业新闻 (industry news); the page's full title adds "
-            "a futures broker's tag line (_期货开户,香港期货). The article names no author or publisher; its "
-            "text reports interviews by 36氪 (36Kr)."),
-    A003: S(A003, "2023年開年,ChatGPT迅速火遍全球,短短兩個月時間月活突破一億,成為被載入史冊的應用之一。",
-            "At the start of 2023 ChatGPT swept the world, passing 100 million monthly active users in two "
-            "months", "", "每日經濟新聞 (National Business Daily)", None, "003_1c2e4cd2fb2e3692.txt", "press report",
-            "The article has no headline: its first line stands as the title (without the pinyin the copy "
-            "carries). It names no author (its reporter interviewed venture investors) and gives no date; it "
-            "reports Baidu's February 2023 announcement, so it dates from early 2023."),
-    A004: S(A004, "这是人工智能最疯狂的半年,也是大模型最矛盾、分裂的半年。",
-            "This was AI's craziest half-year, and large models' most torn one", "杨月涵 (Yang Yuehan)",
-            "北京商报 (Beijing Business Today)", None, "004_e0c9ccd31d772cd3.txt", "press report",
-            "The article's first line is a paragraph; the title here is its first sentence. It gives no date; "
-            "it quotes Ming-Chi Kuo's reply of 14 August (2023), so it dates from mid-August 2023 or later."),
-}
+# the register's rows, as models/reading/known_sources.py holds them (cashcast upgrade reads the same)
+SOURCES = {s["id"]: S(**{**s, "date": s["date"] or None}) for s in KNOWN_SOURCES.values()}
 HERE = Path(__file__).resolve().parent
 
 

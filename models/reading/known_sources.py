@@ -1,7 +1,8 @@
 """The articles the examples cite, as data: a free-text source naming one of these files becomes its
-Sources row when ``cashcast upgrade`` moves it to a register (ids, titles and notes as
-assumptions/make_examples.py's SOURCES gives them; tests/test_upgrade.py holds the two equal). A file
-name not listed here gets a row titled by the file name, to be completed by hand.
+Sources row when ``cashcast upgrade`` moves it to a register, and assumptions/make_examples.py writes
+the examples' Sources sheets from the same rows (ids, titles and notes; tests/test_upgrade.py checks the
+committed workbooks against them). A file name not listed here gets a row titled by the file name, to
+be completed by hand.
 """
 from __future__ import annotations
 
