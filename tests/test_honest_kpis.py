@@ -99,6 +99,21 @@ def test_irr_matches_numpy_financial_on_one_sign_change(before, after, out, back
     assert (irr_note(flows) is None) == (not borrowing)
 
 
+def test_each_irr_note_word_for_word():
+    # the first non-zero flow decides a borrowing (months without flows before it do not count)
+    assert irr_note(np.array([0.0, 0.0, -5.0, 6.0])) is None
+    borrowing = "the flows are positive first and negative later: a borrowing, whose IRR is the rate paid (lower is better)"
+    assert irr_note(np.array([0.0, 5.0, -6.0])) == borrowing
+    assert irr_note(np.array([0.5, -0.6])) == borrowing   # 50 cents borrowed: positive, if under a dollar
+    # $1 out, $1e20 back a month later: 1e20 − 1 a month, past the search's e^30 − 1
+    assert irr_note(np.array([-1.0, 1e20])) == "undefined: the rate lies outside e^±30 − 1 a month"
+    assert irr_note(np.zeros(4)) == "undefined: there are no operating cash flows"
+    assert irr_note(np.array([5.0, 0.0, 1.0])) == "undefined: the operating cash flows never change sign (always positive)"
+    assert irr_note(np.array([0.0, -5.0, 0.0])) == "undefined: the operating cash flows never change sign (always negative)"
+    assert irr_note(np.array([-5.0, 8.0, -1.0])) == ("undefined: the operating cash flows change sign 2 times, so more "
+                                                     "than one rate can make their NPV zero")
+
+
 @hyp_settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.floats(-1e6, 1e6).filter(lambda x: abs(x) > 1e-3), min_size=3, max_size=40))
 def test_irr_is_null_unless_exactly_one_sign_change(values):
