@@ -99,6 +99,22 @@ def test_irr_matches_numpy_financial_on_one_sign_change(before, after, out, back
     assert (irr_note(flows) is None) == (not borrowing)
 
 
+def test_months_without_flows_before_or_after_do_not_change_the_irr():
+    # $100 out, $60 back in each of the next two months: 30.66% a month (336.5% a year) — also within
+    # a 10-year horizon whose other 117 months have no flow, at its start or at its end (the search's
+    # scaling once let those months push every flow's term to zero: no IRR, and a note blaming the rate)
+    flows = np.array([-100.0, 60.0, 60.0])
+    alone = irr(flows[:, None])[0]
+    assert alone == pytest.approx((1 + npf.irr(flows)) ** 12 - 1, rel=1e-9) and alone == pytest.approx(3.36511145, abs=1e-8)
+    quiet = np.zeros(117)
+    padded = np.stack([np.concatenate([flows, quiet]), np.concatenate([quiet, flows]),
+                       np.concatenate([quiet[:50], flows, quiet[50:]])], axis=1)
+    assert irr(padded) == pytest.approx([alone] * 3, rel=1e-9)
+    assert [irr_note(padded[:, j]) for j in range(3)] == [None] * 3
+    # a borrowing, the same: $100 in, $60 out twice, then nothing
+    assert irr(-padded[:, :1])[0] == pytest.approx(alone, rel=1e-9)
+
+
 def test_each_irr_note_word_for_word():
     # the first non-zero flow decides a borrowing (months without flows before it do not count)
     assert irr_note(np.array([0.0, 0.0, -5.0, 6.0])) is None

@@ -198,12 +198,26 @@ def sign_changes(flows: np.ndarray) -> np.ndarray:
     return (carried[1:] * carried[:-1] < 0).sum(axis=0)
 
 
-def _npv_sign(flows: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """The sign of Σ_t flows_t·e^(−u·t) per path, each path's terms scaled so the largest factor is 1
-    (the sign is all the bisection needs, and the scaling keeps e^(−u·t) finite at 600 months)."""
+def _flow_months(flows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each path's first and last month with a non-zero flow (0 and 0 for a path without any).
+
+    >>> _flow_months(np.array([[0.0, 5.0], [-3.0, 0.0], [2.0, 0.0], [0.0, 0.0]]))
+    (array([1, 0]), array([2, 0]))
+    """
+    live = flows != 0
+    last = np.where(live.any(axis=0), flows.shape[0] - 1 - live[::-1].argmax(axis=0), 0)
+    return live.argmax(axis=0), last
+
+
+def _npv_sign(flows: np.ndarray, u: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The sign of Σ_t flows_t·e^(−u·t) per path, each path's terms scaled so that the largest factor of
+    a month with a flow is 1: at month ``first`` when u ≥ 0, ``last`` when u < 0 (−u·t is linear in t).
+    The sign is all the bisection needs, and the scaling keeps e^(−u·t) finite at 600 months; scaling
+    by the largest factor of any month instead would let months without flows (at the start when u > 0,
+    at the end when u < 0) push every flow's term below the smallest float, and the sign to 0."""
     t = np.arange(flows.shape[0], dtype=float)[:, None]
-    exponent = -u[None, :] * t
-    return np.sign((flows * np.exp(exponent - exponent.max(axis=0))).sum(axis=0))
+    top = -u * np.where(u >= 0, first, last)
+    return np.sign((flows * np.exp(np.minimum(-u[None, :] * t - top, 0.0))).sum(axis=0))
 
 
 def irr(operating_cash_flow: np.ndarray) -> np.ndarray:
@@ -227,12 +241,13 @@ def irr(operating_cash_flow: np.ndarray) -> np.ndarray:
     unique = sign_changes(flows) == 1
     lo = np.full(flows.shape[1], -IRR_BRACKET)
     hi = np.full(flows.shape[1], IRR_BRACKET)
+    first, last = _flow_months(flows)
     with np.errstate(all="ignore"):
-        sign_lo = _npv_sign(flows, lo)
-        found = unique & (sign_lo * _npv_sign(flows, hi) < 0)
+        sign_lo = _npv_sign(flows, lo, first, last)
+        found = unique & (sign_lo * _npv_sign(flows, hi, first, last) < 0)
         for _ in range(IRR_STEPS):
             mid = (lo + hi) / 2
-            same = _npv_sign(flows, mid) == sign_lo
+            same = _npv_sign(flows, mid, first, last) == sign_lo
             lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
         return np.where(found, np.expm1(12.0 * (lo + hi) / 2), np.nan)
 
