@@ -165,7 +165,7 @@ TIMED_OUT_AT_IMPORT = "timed out"
 AT_IMPORT_RESULTS = "at_import.json"   # {mutant: [pytest's exit code, mtime of the mutated file]}
 
 
-def stage(group: str) -> Path:
+def stage(group: str, reset: bool = False) -> Path:
     """Mirror the folders into the installed layout, keeping mtimes (mutmut re-mutates a file only
     when its source is newer than its mutants) and mutmut's own ``mutants/`` cache."""
     mutate, tests = GROUPS[group]
@@ -201,9 +201,25 @@ def stage(group: str) -> Path:
         f"timeout_multiplier = {TIMEOUT_MULTIPLIER}",
         "",
     ])
-    if not (stage_dir / "pyproject.toml").exists() or (stage_dir / "pyproject.toml").read_text() != pyproject:
-        (stage_dir / "pyproject.toml").write_text(pyproject)
+    staged = stage_dir / "pyproject.toml"
+    if staged.exists() and (stage_dir / "mutants").is_dir() and not reset:
+        was, now = _test_options(staged.read_text()), _test_options(pyproject)
+        if was != now:
+            raise SystemExit(
+                f"mutation/run.py: the {group} group's tests or pytest options changed since its last run "
+                f"({', '.join(k for k in now if was.get(k) != now[k])}): mutmut would forget every result of the "
+                "group (its cache is keyed on them) and run all its mutants again. Put a new test in a file the "
+                "group already runs, or pass --reset to start the group over.")
+    if not staged.exists() or staged.read_text() != pyproject:
+        staged.write_text(pyproject)
     return stage_dir
+
+
+def _test_options(pyproject: str) -> dict[str, str]:
+    """The [tool.mutmut] lines mutmut keys its cached results on (its config fingerprint)."""
+    keys = ("pytest_add_cli_args", "pytest_add_cli_args_test_selection", "timeout_multiplier")
+    section = pyproject.split("\n[tool.mutmut]\n", 1)[-1]
+    return {k: line for line in section.splitlines() for k in keys if line.startswith(k + " =")}
 
 
 def _refresh_data_files(stage_dir: Path) -> None:
@@ -367,11 +383,13 @@ def main(argv=None) -> int:
                         help="rerun the last run's survivors not listed as equivalent, and its timed-out mutants")
     parser.add_argument("--pending", action="store_true",
                         help="of the mutants named, run only those not run yet (continue a run narrowed to them)")
+    parser.add_argument("--reset", action="store_true",
+                        help="run even though the group's tests changed (mutmut then forgets the group's results)")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
     args = parser.parse_args(argv)
     codes: dict[str, int | None] = {}
     for group in args.group or list(GROUPS):
-        stage_dir = stage(group)
+        stage_dir = stage(group, args.reset)
         if not args.no_run:
             mutmut = Path(sys.executable).with_name("mutmut")
             command = ["nice", "-n", os.environ.get("CASHCAST_MUTATION_NICE", "19"), str(mutmut), "run", "--max-children", str(args.jobs)]
