@@ -92,13 +92,21 @@ def test_cli_text_and_json(capsys):
     assert lines[:3] == ["openai.xlsx, scenario seed-001, 2023-01",
                          "chatgpt_plus.revenue = 200,000,000 USD/month  (ChatGPT Plus: subscription revenue, 2023-01)",
                          "│  = chatgpt_plus.subscribers*chatgpt_plus__price"]
-    assert lines[-1] == ("└─ chatgpt_plus__price = 20 USD/month  (ChatGPT Plus.price)  Assumptions!D6  "
+    # the tree, then what its source ids stand for (each cited register row once, in the order first met)
+    assert lines[-5] == ("└─ chatgpt_plus__price = 20 USD/month  (ChatGPT Plus.price)  Assumptions!D6  "
                          "source: A001")
+    assert lines[-4:] == ["Sources:", "  A001  为什么大模型接下来要看中国? (Why large models should look to China next)",
+                          "  A000  按ChatGPT模式做AI,我們一天成本要3億 (Doing AI the ChatGPT way would cost us 300 million a day)",
+                          "  A003  2023年開年,ChatGPT迅速火遍全球,短短兩個月時間月活突破一億,成為被載入史冊的應用之一。 (At the "
+                          "start of 2023 ChatGPT swept the world, passing 100 million monthly active users in two months)"]
     assert main(["explain", str(RMB), "closing_cash", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["scenario"], data["month"], data["line"]["formula"]) == (
         "base", "2033-05", "closing_cash[2033-04]+net_cash_flow")
     assert data["line"]["value"] == run_file(RMB, ["base"]).result.column("closing_cash", 0)[-1]
+    assert data["sources"]["A001"] == {"title": "为什么大模型接下来要看中国?",
+                                       "title_en": "Why large models should look to China next",
+                                       "location": "001_e96a8ceb7138aefa.txt"}
 
 
 def test_unknown_line_month_and_scenario_all_reported(capsys):
@@ -167,7 +175,7 @@ def test_the_json_of_a_node_field_by_field(tmp_path):
     path = model(tmp_path, [row("Rent", "opex", "monthly_amount", 250_000, "USD/month")])
     data = explain(load_workbook(path), "closing_cash", "2023-02").to_json()
     line = data.pop("line")
-    assert data == {"workbook": "model.xlsx", "scenario": "base", "month": "2023-02"}
+    assert data == {"workbook": "model.xlsx", "scenario": "base", "month": "2023-02", "sources": {}}
     previous, flow = line.pop("depends_on")
     assert line == {"kind": "line", "name": "closing_cash", "label": "Closing cash", "value": 500_000.0,
                     "unit": "USD", "source": "model line", "month": "2023-02",

@@ -29,8 +29,9 @@ from cashcast.models.engine.expr import (Const, DaysInMonth, Expr, LineRef, Mont
                                          MonthsSince, Param, Prev, RollingSum, Year)
 from cashcast.models.engine.model import Model, NumpyContext, build_model
 from cashcast.models.engine.names import fx_name
-from cashcast.models.reading.data import BASE, Row, Workbook, slugify
+from cashcast.models.reading.data import BASE, Row, Source, Workbook, slugify
 from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.reading.sources import parse_citations
 
 TIME = {MonthIndex: ("month_index", "months since the model start (0 in the first month)", "months"),
         Year: ("year", "the calendar year of the month", "year"),
@@ -92,10 +93,13 @@ class Explanation:
     scenario: str
     month: str
     line: Node
+    sources: dict[str, Source] = field(default_factory=dict)  # the register's rows the tree cites, by id
 
     def to_json(self) -> dict:
         return {"workbook": self.workbook, "scenario": self.scenario, "month": self.month,
-                "line": self.line.to_json()}
+                "line": self.line.to_json(),
+                "sources": {i: {"title": s.title, "title_en": s.title_en, "location": s.location}
+                            for i, s in self.sources.items()}}
 
 
 def find_line(model: Model, text: str) -> str:
@@ -338,4 +342,20 @@ def explain(workbook: Workbook, line: str, month: str | None = None, scenario: s
     if problems:
         raise InputError(problems)
     root = _Explainer(model, scen).line(name, t)
-    return Explanation(workbook.name, scen, month_label(workbook.months(), t), root)
+    return Explanation(workbook.name, scen, month_label(workbook.months(), t), root,
+                       cited(root, workbook.sources or {}))
+
+
+def cited(root: Node, register: dict[str, Source]) -> dict[str, Source]:
+    """The register's rows that the tree's source cells name, in the order first met (a source cell
+    ``A001 §3; A002`` names A001 and A002; an id not on the register is left out: check reports it)."""
+    out: dict[str, Source] = {}
+
+    def visit(node: Node) -> None:
+        for c in parse_citations(node.source):
+            if c.id in register:
+                out.setdefault(c.id, register[c.id])
+        for d in node.depends_on:
+            visit(d)
+    visit(root)
+    return out

@@ -23,8 +23,22 @@ def cmd_explain(opts) -> int:
         print(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
     else:
         print(f"{found.workbook}, scenario {found.scenario}, {found.month}")
-        print("\n".join(tree_lines(found.line)))
+        print("\n".join(tree_lines(found.line) + source_lines(found.sources)))
     return EXIT_OK
+
+
+def source_lines(sources: dict) -> list[str]:
+    """What the tree's source ids stand for: each cited row of the Sources sheet, its title (and its
+    English title when it has one); nothing when the tree cites none.
+
+    >>> from cashcast.models.reading.data import Source
+    >>> print("\\n".join(source_lines({"A002": Source("A002", "ChatGPT中国变形记", "ChatGPT's transformation in China")})))
+    Sources:
+      A002  ChatGPT中国变形记 (ChatGPT's transformation in China)
+    """
+    if not sources:
+        return []
+    return ["Sources:"] + [f"  {i}  {s.title}" + (f" ({s.title_en})" if s.title_en else "") for i, s in sources.items()]
 
 
 def number(value, unit: str) -> str:
