@@ -29,7 +29,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
-from cashcast.models.analysis.kpi import irr, irr_note, sign_changes
+from cashcast.models.analysis.kpi import first_after, irr, irr_note, sign_changes
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.excel_checks import rounds
@@ -113,6 +113,14 @@ def test_months_without_flows_before_or_after_do_not_change_the_irr():
     assert [irr_note(padded[:, j]) for j in range(3)] == [None] * 3
     # a borrowing, the same: $100 in, $60 out twice, then nothing
     assert irr(-padded[:, :1])[0] == pytest.approx(alone, rel=1e-9)
+
+
+def test_first_after_is_each_path_s_own():
+    # path 1 starts in month 0, path 2 in month 2, path 3 never: the condition (always true) first holds
+    # after that in months 1, 3 and never
+    condition = np.ones((4, 3))
+    start = np.array([[1, 0, 0], [0, 0, 0], [0, 1, 0], [0, 0, 0]])
+    assert np.array_equal(first_after(condition, start), [1.0, 3.0, np.nan], equal_nan=True)
 
 
 def test_each_irr_note_word_for_word():
