@@ -291,3 +291,27 @@ def test_a_row_s_unit_dropdown_offers_the_units_of_its_parameter(example):
         assert unit in listed if dim not in TEXT_CHOICES else listed == [dim], (r[0].row, unit, listed)
         assert all(unit_problem(u, dim)[1] is None for u in listed if dim not in TEXT_CHOICES), (r[0].row, listed)
         assert ("%" in listed) == (dim in ("percent",)) and ("USD" in listed) == (dim == "money"), (r[0].row, listed)
+
+
+def _longest_formula(path: Path) -> tuple[int, str]:
+    wb = openpyxl.load_workbook(path)
+    return max(((len(c.value), f"{ws.title}!{c.coordinate}") for ws in wb.worksheets for r in ws.iter_rows()
+                for c in r if isinstance(c.value, str) and c.value.startswith("=")), default=(0, ""))
+
+
+def test_every_aid_formula_fits_excel_s_limit(tmp_path, make_workbook):
+    # Excel refuses a formula over 8,192 characters (LibreOffice and Gnumeric take longer ones); each
+    # scenario column adds to the check column's header, which drops the columns' names past the limit
+    for path in EXAMPLES:
+        assert _longest_formula(path)[0] <= 8_192, path.name
+    from tests.helpers import row
+    scenarios = [(f"s{i:02d}", "") for i in range(40)]
+    rows = [row("Rent", "opex", "monthly_amount", 1_000, "USD/month", overrides={s: 900 for s, _ in scenarios})]
+    many = make_workbook(rows, scenarios=[("base", "")] + scenarios)
+    length, where = _longest_formula(many)
+    assert length <= 8_192, where
+    header = openpyxl.load_workbook(many)["Assumptions"].cell(1, 11 + 40).value
+    assert header.startswith('=IF(SUMPRODUCT((AY2:AY') and "unknown column" not in header
+    two = [("base", ""), ("s00", ""), ("s01", "")]
+    few = openpyxl.load_workbook(make_workbook(rows, scenarios=two, name="few.xlsx"))["Assumptions"]
+    assert "unknown column" in few.cell(1, 11 + 2).value   # a few columns keep their names in the header

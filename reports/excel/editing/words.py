@@ -97,8 +97,24 @@ def joined(terms: list[tuple[str, str]], blank: str) -> str:
     return f'=IF({blank},"",REPLACE({body},1,LEN({quoted(SEP)}),""))'
 
 
+EXCEL_FORMULA_LIMIT = 8192  # characters Excel accepts in a formula (LibreOffice and Gnumeric accept more)
+
+
 def header(check_range: str, extra_terms: list[tuple[str, str]] = ()) -> str:
-    """The check column's header: ``check``, or ``check: N problems`` and any problem of the header row."""
+    """The check column's header: ``check``, or ``check: N problems`` and any problem of the header row.
+
+    Each header cell checked costs about 400 characters: with some 20 scenario columns the formula would
+    pass Excel's limit, and the header then counts the rows' problems only (``cashcast check`` still
+    names an unknown column).
+
+    >>> len(header("O2:O130", [(f"K{i}<>0", f'"col {i}"') for i in range(300)])) < EXCEL_FORMULA_LIMIT
+    True
+    """
+    formula = _header(check_range, list(extra_terms))
+    return formula if len(formula) <= EXCEL_FORMULA_LIMIT else _header(check_range, [])
+
+
+def _header(check_range: str, extra_terms: list[tuple[str, str]]) -> str:
     count = f'SUMPRODUCT(({check_range}<>"")*1)'
     count += "".join(f"+IF({cond},1,0)" for cond, _m in extra_terms)
     words = "".join(f'&IF({cond},{quoted(SEP)}&{msg},"")' for cond, msg in extra_terms)
