@@ -22,6 +22,7 @@ import csv
 import html
 import json
 import re
+import warnings
 
 import numpy as np
 import numpy_financial as npf
@@ -29,7 +30,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
-from cashcast.models.analysis.kpi import first_after, irr, irr_note, sign_changes
+from cashcast.models.analysis.kpi import first_after, funding_gap, irr, irr_note, runway_at_horizon, sign_changes
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.excel_checks import rounds
@@ -121,6 +122,21 @@ def test_first_after_is_each_path_s_own():
     condition = np.ones((4, 3))
     start = np.array([[1, 0, 0], [0, 0, 0], [0, 1, 0], [0, 0, 0]])
     assert np.array_equal(first_after(condition, start), [1.0, 3.0, np.nan], equal_nan=True)
+
+
+def test_runway_at_horizon_and_funding_gap_by_their_defaults():
+    # no minimum cash, the last three months' burn: $10M left, burning $2M, $3M, $4M (of $1M, $2M, $3M,
+    # $4M) → $3M a month → 3 whole months (four months' $2.5M would give 4); $9M at $3M → exactly 3
+    cash, flows = np.array([[20e6], [10e6]]), np.array([[-1e6], [-2e6], [-3e6], [-4e6]])
+    assert runway_at_horizon(cash, flows).tolist() == [3.0]
+    assert runway_at_horizon(np.array([[9e6]]), np.array([[-3e6]] * 3)).tolist() == [3.0]
+    # $2 short of zero in the second month: $2 of funding (a $1 minimum would make it $3)
+    assert funding_gap(np.array([[5.0], [-2.0], [1.0]])).tolist() == [2.0]
+    # a path that does not burn at the end (nothing left, or $5 left, without flows) has no runway, quietly
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = runway_at_horizon(np.array([[0.0, 5.0]]), np.zeros((3, 2)))
+    assert np.isnan(got).all()
 
 
 def test_each_irr_note_word_for_word():
