@@ -30,7 +30,8 @@ import openpyxl
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
-from cashcast.models.analysis.kpi import first_after, funding_gap, irr, irr_note, runway_at_horizon, sign_changes
+from cashcast.models.analysis.kpi import (first_after, funding_gap, irr, irr_note, peak_funding_need,
+                                          runway_at_horizon, sign_changes)
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.excel_checks import rounds
@@ -130,6 +131,12 @@ def test_runway_at_horizon_and_funding_gap_by_their_defaults():
     cash, flows = np.array([[20e6], [10e6]]), np.array([[-1e6], [-2e6], [-3e6], [-4e6]])
     assert runway_at_horizon(cash, flows).tolist() == [3.0]
     assert runway_at_horizon(np.array([[9e6]]), np.array([[-3e6]] * 3)).tolist() == [3.0]
+    # above a $4M minimum, $6M of the $10M lasts 2 months at $3M; cash at the floor lasts none, even
+    # at a burn of 50 cents a month
+    assert runway_at_horizon(cash, flows, 4e6).tolist() == [2.0]
+    assert runway_at_horizon(np.array([[0.0]]), np.array([[-0.5]] * 3)).tolist() == [0.0]
+    # a business whose cumulative flow never dips below zero needs no funding
+    assert peak_funding_need(np.array([[0.0], [3.0], [1.0]])).tolist() == [0.0]
     # $2 short of zero in the second month: $2 of funding (a $1 minimum would make it $3)
     assert funding_gap(np.array([[5.0], [-2.0], [1.0]])).tolist() == [2.0]
     # a path that does not burn at the end (nothing left, or $5 left, without flows) has no runway, quietly
