@@ -54,6 +54,15 @@ def test_time_primitives_one_month_at_a_time(ctx):
     assert (Year().np(ctx), MonthOfYear().np(ctx), DaysInMonth().np(ctx)) == (2023, 12, 31)
 
 
+def test_lines_last_month_and_parameters_one_month_at_a_time(ctx):
+    # month 2 of x = 1, 2, 3, 4: this month's 3, last month's 2; in the first month, the initial value
+    ctx.row = 2
+    assert LineRef("x").np(ctx).tolist() == [3.0] and Prev("x", Num(9)).np(ctx).tolist() == [2.0]
+    assert RollingSum("x", 2).np(ctx).tolist() == [5.0] and Param("a").np(ctx).tolist() == [2.0, 3.0]
+    ctx.row = 0
+    assert Prev("x", Param("d")).np(ctx).tolist() == [1.0, 2.0] and LineRef("x").np(ctx).tolist() == [1.0]
+
+
 def test_prev_and_rolling_sum(ctx):
     assert Prev("x", Num(9)).np(ctx).ravel().tolist() == [9, 1, 2, 3]
     assert RollingSum("x", 2).np(ctx).ravel().tolist() == [1, 3, 5, 7]
@@ -65,6 +74,21 @@ def test_a_recurrence_over_a_rolling_sum_is_evaluated_month_by_month(ctx):
     # field, its window) stays inside the month loop: max(5, 1), max(2.5, 3), max(1.5, 5), max(2.5, 7)
     ctx.compute("y", Max(Prev("y", Num(10)) * 0.5, RollingSum("x", 2)))
     assert ctx.values["y"][:, 0].tolist() == [5, 3, 5, 7]
+
+
+def test_a_line_read_only_as_last_month_s_value_is_kept_until_it_is_read(make_workbook):
+    # evaluate(keep=...) frees a line once no later line reads it; c reads a's previous month only
+    # (after b, a's last plain reader), so a must live until c: c = a_{t-1}, starting at 100
+    from cashcast.models.engine.model import Model
+    from cashcast.models.kinds import Line
+    lines = {"a": Line("a", Param("a") * 10, "a", "USD/month", "detail"),
+             "b": Line("b", LineRef("a") + 1, "b", "USD/month", "detail"),
+             "c": Line("c", Prev("a", Num(100)), "c", "USD/month", "detail")}
+    wb = load_workbook(make_workbook([row("Rent", "opex", "monthly_amount", 1, "USD/month")],
+                                     settings(start_month=dt.date(2023, 11, 1), horizon_months=4)))
+    model = Model(wb, lines, ["a", "b", "c"])
+    got = model.evaluate({"a": np.array([2.0, 3.0])}, keep={"c"})
+    assert list(got.values) == ["c"] and got.values["c"].tolist() == [[100, 100], [20, 30], [20, 30], [20, 30]]
 
 
 def test_self_recurrence_in_month_loop(ctx):
