@@ -59,8 +59,11 @@ def test_lines_last_month_and_parameters_one_month_at_a_time(ctx):
     ctx.row = 2
     assert LineRef("x").np(ctx).tolist() == [3.0] and Prev("x", Num(9)).np(ctx).tolist() == [2.0]
     assert RollingSum("x", 2).np(ctx).tolist() == [5.0] and Param("a").np(ctx).tolist() == [2.0, 3.0]
+    ctx.values["w"] = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0]])   # a line per scenario
+    assert RollingSum("w", 2).np(ctx).tolist() == [5.0, 50.0]
     ctx.row = 0
     assert Prev("x", Param("d")).np(ctx).tolist() == [1.0, 2.0] and LineRef("x").np(ctx).tolist() == [1.0]
+    assert RollingSum("w", 2).np(ctx).tolist() == [1.0, 10.0]   # the window cut at the first month
 
 
 def test_prev_and_rolling_sum(ctx):
