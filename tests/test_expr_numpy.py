@@ -94,6 +94,19 @@ def test_a_line_read_only_as_last_month_s_value_is_kept_until_it_is_read(make_wo
     assert list(got.values) == ["c"] and got.values["c"].tolist() == [[100, 100], [20, 30], [20, 30], [20, 30]]
 
 
+def test_every_line_is_stored_months_by_columns_even_when_columns_equal_months(make_workbook):
+    # four months and four columns: a line of parameters only, (1, 4), is stored as (4, 4), as is one of
+    # the months only, (4, 1) → (4, 1), and a constant (4, 1)
+    wb = load_workbook(make_workbook([row("Rent", "opex", "monthly_amount", 1, "USD/month")],
+                                     settings(start_month=dt.date(2023, 11, 1), horizon_months=4)))
+    c = NumpyContext(wb, {"a": np.array([1.0, 2.0, 3.0, 4.0])}, 4)
+    c.compute("p", Param("a") * 2)
+    c.compute("m", MonthIndex() + 1)
+    c.compute("k", Num(7))
+    assert c.values["p"].shape == (4, 4) and c.values["p"][3].tolist() == [2, 4, 6, 8]
+    assert c.values["m"].shape == (4, 1) and c.values["k"].tolist() == [[7.0]] * 4
+
+
 def test_self_recurrence_in_month_loop(ctx):
     # y_t = max(x_t, y_{t-1} * 0.5) * a  — evaluated month by month, per scenario
     expr = Max(LineRef("x"), Prev("y", Num(0)) * 0.5) * Param("a")
