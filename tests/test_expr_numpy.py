@@ -105,6 +105,8 @@ def test_every_line_is_stored_months_by_columns_even_when_columns_equal_months(m
     c.compute("k", Num(7))
     assert c.values["p"].shape == (4, 4) and c.values["p"][3].tolist() == [2, 4, 6, 8]
     assert c.values["m"].shape == (4, 1) and c.values["k"].tolist() == [[7.0]] * 4
+    c.compute("r", Prev("r", Num(10)) + Num(5))   # a running sum of a constant: one column, 15 … 30
+    assert c.values["r"].tolist() == [[15.0], [20.0], [25.0], [30.0]]
 
 
 def test_self_recurrence_in_month_loop(ctx):
