@@ -175,6 +175,6 @@ def test_palette_stays_distinct_under_deuteranopia():
 def test_axe_finds_no_violation(page):
     assert AXE.exists(), f"{AXE} missing: `make test` installs it (npm ci in tools/axe)"
     page.evaluate("source => { (0, eval)(source); }", AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate("""async () => (await axe.run(document)).violations.map(v =>
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(v =>
       ({id: v.id, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))""")
     assert violations == []

@@ -2,7 +2,8 @@
 
 * The Excel report written with :class:`~cashcast.reports.excel.worksheet.FinalFormulaWorksheet`
   (formulas stored without XlsxWriter's per-formula regular expressions) is byte-identical to the one
-  written with XlsxWriter's own worksheet, for every example workbook.
+  written with XlsxWriter's own worksheet, for every example workbook; so are assumption workbooks
+  (the starter, with its guide and Sources sheet, and one with every kind of block and scenarios).
 * The worksheet's formula preparation equals XlsxWriter's for formulas that XlsxWriter rewrites too
   (dynamic-array functions, array braces, its ``\\SINGLE\\(`` pattern), so a formula with one of them
   could never be stored differently.
@@ -18,8 +19,10 @@ import pytest
 from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis.pipeline import compute
+from cashcast.reports.excel.assumptions import starter, starter_sources, workbook_bytes
 from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.excel.worksheet import DYNAMIC_FUNCTIONS, FinalFormulaWorksheet
+from tests.excel_checks import every_kind
 from tests.helpers import EXAMPLES
 
 SAMPLES = 300  # the Simulation sheets are written whatever the count; a few hundred keep this quick
@@ -43,6 +46,20 @@ def test_excel_report_is_byte_identical_to_xlsxwriter_s_own_preparation(outcomes
     assert len(EXAMPLES) >= 3
     assert formula_cells(new) > 1000  # a report of formulas, not only values
     assert new == old
+
+
+@pytest.mark.parametrize("name", ["starter", "every-kind"])
+def test_assumption_workbook_is_byte_identical_to_xlsxwriter_s_own_preparation(name):
+    """The check column's formulas (thousands of characters each) are what XlsxWriter would store."""
+    if name == "starter":
+        settings, rows, scenarios = starter("starter")
+        kwargs = {"guide": True, "sources": starter_sources()}
+    else:
+        settings, rows, scenarios = every_kind()
+        kwargs = {}
+    new = workbook_bytes(settings, rows, scenarios, **kwargs)
+    assert formula_cells(new) > 20
+    assert new == workbook_bytes(settings, rows, scenarios, worksheet_class=Worksheet, **kwargs)
 
 
 FORMULAS = [

@@ -20,6 +20,7 @@ from cashcast.models.reading.specs import (ASSUMPTION_COLUMNS, DIMENSIONS, FX_DO
 
 from cashcast.reports.excel.checks_input import HEADERS as CHECK_HEADERS, checks_sheet
 from cashcast.reports.excel.editing import Written, add_aids
+from cashcast.reports.excel.worksheet import FinalFormulaWorksheet
 from cashcast.reports.files import write_atomic
 
 
@@ -99,7 +100,8 @@ CORRELATION_EXAMPLE = ("Example: first = Serving.cost_per_user, second = Pro pla
 def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
                    scenarios: list[tuple[str, str]] = (), guide: bool = False,
                    correlations: list[CorrelationRow] | None = None,
-                   sources: list[SourceRow] | None = None, checks: list | None = None, aids: bool = True) -> bytes:
+                   sources: list[SourceRow] | None = None, checks: list | None = None, aids: bool = True,
+                   worksheet_class: type = FinalFormulaWorksheet) -> bytes:
     """An assumption workbook as .xlsx bytes (fixed document properties: same input, same bytes).
 
     ``settings`` are ``(name, value, notes)``, or ``(name, value, notes, {scenario: value})`` for a
@@ -109,12 +111,15 @@ def workbook_bytes(settings: list[tuple], rows: list[AssumptionRow],
     ``(name, value, notes, {scenario: value}, source)`` and a scenario ``(name, description, source)``; a
     sixth item ``{header: value}`` holds a setting's columns a user added. The ``schema_version`` setting is
     added when ``settings`` lacks it (models/reading/schema.py). ``aids`` adds the editing aids: dropdowns,
-    a live check column and the Lists sheet."""
+    a live check column and the Lists sheet. ``worksheet_class`` as for the Excel report
+    (``cashcast.reports.excel.report.excel_bytes``): XlsxWriter's own gives the same bytes, more slowly
+    (the check column's formulas are about 7,400 characters each)."""
     if not any(entry[0] == "schema_version" for entry in settings):
         settings = [*settings, ("schema_version", SCHEMA_VERSION, SCHEMA_NOTE)]
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False})
+    wb.worksheet_class = worksheet_class
     wb.set_properties({"title": "cashcast assumptions", "created": dt.datetime(2023, 1, 1)})
     fmt = _Formats.of(wb)
     names = [s[0] for s in scenarios if s[0] != "base"]
