@@ -30,7 +30,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
-from cashcast.models.analysis.kpi import (first_after, funding_gap, irr, irr_note, peak_funding_need,
+from cashcast.models.analysis.kpi import (_flow_months, first_after, funding_gap, irr, irr_note, peak_funding_need,
                                           runway_at_horizon, sign_changes)
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.assumptions import write_assumption_workbook
@@ -115,6 +115,29 @@ def test_months_without_flows_before_or_after_do_not_change_the_irr():
     assert [irr_note(padded[:, j]) for j in range(3)] == [None] * 3
     # a borrowing, the same: $100 in, $60 out twice, then nothing
     assert irr(-padded[:, :1])[0] == pytest.approx(alone, rel=1e-9)
+
+
+def test_flow_months_are_each_path_s_first_and_last_month_with_a_flow():
+    # six months, four paths: flows in months 1-2; in month 0 only; none (0 and 0); in months 3 and 5,
+    # the horizon's last month (six months and four paths, so a count of paths cannot pass for months)
+    flows = np.zeros((6, 4))
+    flows[1, 0], flows[2, 0], flows[0, 1], flows[3, 3], flows[5, 3] = 5.0, -3.0, -2.0, -4.0, 9.0
+    first, last = _flow_months(flows)
+    assert first.tolist() == [1, 0, 0, 3] and last.tolist() == [2, 0, 0, 5]
+
+
+def test_irr_of_flows_near_the_largest_float_is_right_and_non_finite_flows_give_none_silently():
+    # the fuzz tests type 1e308 into cells. $1.5e308 out twice, $1.7e308 back twice is the IRR of
+    # $1.5, $1.5, $1.7, $1.7 (111.9% a year); summed as they are, the two outflows overflowed to -inf and
+    # the search went the wrong way (-91.7%). Flows that are already inf or NaN give no IRR and no
+    # RuntimeWarning on the user's terminal
+    small = np.array([-1.5, -1.5, 1.7, 1.7])
+    assert irr((small * 1e308)[:, None])[0] == pytest.approx((1 + npf.irr(small)) ** 12 - 1, rel=1e-9)
+    assert irr((small * 1e308)[:, None])[0] == pytest.approx(1.11907327, abs=1e-8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = irr(np.array([[-1.0, -1.0, -np.inf], [np.inf, np.nan, np.inf]]))
+    assert np.isnan(got).all()
 
 
 def test_first_after_is_each_path_s_own():

@@ -230,7 +230,8 @@ def irr(operating_cash_flow: np.ndarray) -> np.ndarray:
     :func:`irr_note` says why). The root is found by bisection on u = ln(1 + m), every path at once:
     NPV's sign at u → +∞ is the first non-zero flow's, at u → −∞ the last one's, and each of the
     80 halvings costs one pass over the months, so the time is linear in the horizon. Annualised:
-    ``(1 + m)^12 − 1 = e^(12u) − 1``.
+    ``(1 + m)^12 − 1 = e^(12u) − 1``. Each path's flows are divided by its largest first (the NPV's sign
+    does not change), so flows near the largest float cannot overflow a sum to ±inf and flip its sign.
 
     >>> round(float(irr(np.array([[-100.0], [110.0]]))[0]), 6)  # 10% a month
     2.138428
@@ -242,7 +243,9 @@ def irr(operating_cash_flow: np.ndarray) -> np.ndarray:
     lo = np.full(flows.shape[1], -IRR_BRACKET)
     hi = np.full(flows.shape[1], IRR_BRACKET)
     first, last = _flow_months(flows)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # non-finite flows (an overflowing model) give NaN, silently
+        size = np.abs(flows).max(axis=0)
+        flows = flows / np.where(size > 0, size, 1.0)  # largest flow ±1: no NPV's sum can overflow
         sign_lo = _npv_sign(flows, lo, first, last)
         found = unique & (sign_lo * _npv_sign(flows, hi, first, last) < 0)
         for _ in range(IRR_STEPS):
