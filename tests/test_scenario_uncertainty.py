@@ -186,7 +186,7 @@ def test_order_statistic_interval_by_hand():
     values = np.arange(400.0)[::-1].copy()  # order statistic k (1-based) is k − 1
     assert percentile_intervals(values, (90,)) == [(347.0, 371.0)]
     months = np.array([0.0, 1.0, np.nan, np.nan, np.nan])  # never sorts last: P90's upper end is never
-    (lo, hi), = percentile_intervals(months, (90,), never_last=True)
+    (lo, hi), = percentile_intervals(months, (90,))
     assert lo == 1.0 or math.isnan(lo)
     assert math.isnan(hi)
 

@@ -130,7 +130,7 @@ class ChanceTarget:
         Wilson's for a probability, the order-statistic interval for a percentile."""
         if self.is_probability:
             return wilson(float(compare(values, self.op, self.goal).mean()), values.size)
-        return percentile_intervals(values, (self.q,), never_last=self.figure.is_month)[0]
+        return percentile_intervals(values, (self.q,))[0]
 
     def json_statistic(self, x: float | None, months) -> float | str | int | None:
         """A statistic as the JSON holds it: a probability as a fraction, a percentile as its KPI."""

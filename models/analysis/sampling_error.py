@@ -64,15 +64,18 @@ def order_ranks(q: float, n: int, z: float = Z975) -> tuple[int, int]:
     return low - 1, high - 1
 
 
-def percentile_intervals(values: np.ndarray, qs, never_last: bool = False) -> list[tuple[float, float]]:
+def percentile_intervals(values: np.ndarray, qs) -> list[tuple[float, float]]:
     """The 95% order-statistic interval of each percentile in ``qs`` (in %) of ``values``.
 
-    With ``never_last`` NaN (never) sorts after every month and an interval end at it is NaN.
+    NaN (a month that never comes) sorts after every number, as numpy's partition puts it last, so an
+    interval end at it is NaN: "never".
 
     >>> percentile_intervals(np.arange(1.0, 101.0), (10, 50))  # n = 100, q = 0.1: 10 ± 1.96 × 3 → ranks 4..16
     [(4.0, 16.0), (40.0, 60.0)]
+    >>> percentile_intervals(np.r_[np.arange(1.0, 51.0), [np.nan] * 50], (50, 90))  # half never
+    [(40.0, nan), (nan, nan)]
     """
-    x = np.where(np.isnan(values), np.inf, values) if never_last else np.asarray(values, dtype=float)
+    x = np.asarray(values, dtype=float)
     ranks = [order_ranks(q / 100.0, x.size) for q in qs]
     kth = sorted({r for pair in ranks for r in pair})
     part = np.partition(x, kth)

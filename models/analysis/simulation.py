@@ -182,7 +182,7 @@ def summarise(kpi: str, values: np.ndarray) -> Percentiles:
     if kpis.named(kpi).is_month:
         p = month_percentiles(values)
         never = float(np.isnan(values).mean())
-        ci = dict(zip(names, percentile_intervals(values, QUANTILES, never_last=True)))
+        ci = dict(zip(names, percentile_intervals(values, QUANTILES)))
         return Percentiles(*map(float, p), math.nan, never, {**ci, "never": wilson(never, values.size)})
     p = money_percentiles(values)
     ci = dict(zip(names, percentile_intervals(values, QUANTILES)))
