@@ -76,8 +76,8 @@ def after_last(condition: np.ndarray) -> np.ndarray:
     """
     held = condition.astype(bool)
     months = held.shape[0]
-    last = months - 1 - held[::-1].argmax(axis=0)
-    return np.where(held.any(axis=0) & (last < months - 1), last + 1.0, np.nan)
+    last = months - 1 - held[::-1].argmax(axis=0)  # the final month too where it never holds
+    return np.where(last < months - 1, last + 1.0, np.nan)
 
 
 def start_of_last_run(condition: np.ndarray) -> np.ndarray:
