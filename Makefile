@@ -50,7 +50,7 @@ bench: $(STAMP)
 
 # Mutation testing (not part of `make test`; see README "Mutation testing"): mutmut over the model's
 # formulas and their Excel renderings, the LibreOffice parity tests in the run, on every core, niced.
-# `make mutate GROUP=model` (or excel, v2, uncertainty, library) runs one group.
+# `make mutate GROUP=model` (or excel, v2, uncertainty, library, reading) runs one group.
 mutate: $(STAMP) system-deps
 	$(PY) -m pip install -q "mutmut>=3.8.1,<4"
 	$(PY) mutation/run.py $(if $(GROUP),--group $(GROUP))

@@ -17,7 +17,7 @@ runs ``mutmut run`` there (both cores, ``nice``), and scores the result against
 mutant that a test now kills, or that no longer exists, fails the run), so the list stays honest.
 The score is killed / (all mutants - listed equivalents); below ``--min`` (95%) the run fails.
 
-Usage: python mutation/run.py [--group model|excel|v2|uncertainty|library] [--min 95] [--no-run] [--survivors]
+Usage: python mutation/run.py [--group model|excel|v2|uncertainty|library|reading] [--min 95] [--no-run] [--survivors]
        [--pending] [MUTANT_GLOB ...]
 """
 from __future__ import annotations
@@ -130,6 +130,35 @@ GROUPS = {
         "tests/test_diff.py",
         "tests/test_user_checks.py",
         "tests/test_explain_diff_agree.py",
+    ]),
+    # reading a workbook: the sheets' cells and their problems, bounds, warnings, the schema and its
+    # upgrade, the wording of values, the correlations sheet, and the sweep's grid (sessions 23-24)
+    "reading": ([
+        "cashcast/models/reading/data.py",
+        "cashcast/models/reading/sheets.py",
+        "cashcast/models/reading/opening.py",
+        "cashcast/models/reading/cells.py",
+        "cashcast/models/reading/bounds.py",
+        "cashcast/models/reading/checks.py",
+        "cashcast/models/reading/warning_checks.py",
+        "cashcast/models/reading/problems.py",
+        "cashcast/models/reading/correlations.py",
+        "cashcast/models/reading/schema.py",
+        "cashcast/models/reading/upgrading.py",
+        "cashcast/models/reading/wording.py",
+        "cashcast/models/analysis/sweep.py",
+    ], [
+        "tests/test_formulas_exact.py",
+        "tests/test_doctests.py",
+        "tests/test_bad_input.py",
+        "tests/test_reading_faults.py",
+        "tests/test_warnings.py",
+        "tests/test_settings_scenarios.py",
+        "tests/test_inputs_v2.py",
+        "tests/test_correlations.py",
+        "tests/test_sources.py",
+        "tests/test_upgrade.py",
+        "tests/test_sweep.py",
     ]),
 }
 # Tests left out of every group: whole-program plumbing that takes seconds a run and checks no formula

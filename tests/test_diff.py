@@ -136,6 +136,7 @@ def test_cli_text_json_and_identical(tmp_path, capsys):
         "Assumptions:",
         "  changed  ChatGPT Plus.conversion (Assumptions!D5): 1% → 2%  source: A001",
         "  changed  ChatGPT Plus.price (Assumptions!D6): 20 USD/month → 25 USD/month  source: A001"]
+    assert out[6:8] == ["Sources:", "  A001  为什么大模型接下来要看中国? (Why large models should look to China next)"]
     claim = out.index("scenario claim-004 (USD)          cash-out month        funding gap         ending cash"
                       "                NPV")
     assert [[c.strip() for c in ln.split("  ") if c] for ln in out[claim + 1: claim + 7]] == [
@@ -149,10 +150,12 @@ def test_cli_text_json_and_identical(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert [b["scenario"] for b in data["bridges"]] == ["base", "seed-001", "claim-004", "ads-15pct", "ads-20pct"]
     assert data["bridges"][1]["remainder"]["ending_cash"] == 600_000_000_000
+    assert data["sources"] == {"A001": {"title": "为什么大模型接下来要看中国?", "location": "001_e96a8ceb7138aefa.txt",
+                                        "title_en": "Why large models should look to China next"}}
     for example in (OPENAI, RMB):
         assert main(["diff", str(example), str(example), "--json"]) == 0
         same = json.loads(capsys.readouterr().out)
-        assert same["changes"] == [] and all(b["steps"] == [] and set(b["total"].values()) == {0}
+        assert same["changes"] == [] and same["sources"] == {} and all(b["steps"] == [] and set(b["total"].values()) == {0}
                                              for b in same["bridges"])
 
 

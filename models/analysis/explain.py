@@ -31,7 +31,7 @@ from cashcast.models.engine.model import Model, NumpyContext, build_model
 from cashcast.models.engine.names import fx_name
 from cashcast.models.reading.data import BASE, Row, Source, Workbook, slugify
 from cashcast.models.reading.problems import InputError, Problem
-from cashcast.models.reading.sources import parse_citations
+from cashcast.models.reading.sources import cited_sources, sources_json
 
 TIME = {MonthIndex: ("month_index", "months since the model start (0 in the first month)", "months"),
         Year: ("year", "the calendar year of the month", "year"),
@@ -98,8 +98,7 @@ class Explanation:
     def to_json(self) -> dict:
         return {"workbook": self.workbook, "scenario": self.scenario, "month": self.month,
                 "line": self.line.to_json(),
-                "sources": {i: {"title": s.title, "title_en": s.title_en, "location": s.location}
-                            for i, s in self.sources.items()}}
+                "sources": sources_json(self.sources)}
 
 
 def find_line(model: Model, text: str) -> str:
@@ -349,13 +348,11 @@ def explain(workbook: Workbook, line: str, month: str | None = None, scenario: s
 def cited(root: Node, register: dict[str, Source]) -> dict[str, Source]:
     """The register's rows that the tree's source cells name, in the order first met (a source cell
     ``A001 §3; A002`` names A001 and A002; an id not on the register is left out: check reports it)."""
-    out: dict[str, Source] = {}
+    texts: list[str] = []
 
     def visit(node: Node) -> None:
-        for c in parse_citations(node.source):
-            if c.id in register:
-                out.setdefault(c.id, register[c.id])
+        texts.append(node.source)
         for d in node.depends_on:
             visit(d)
     visit(root)
-    return out
+    return cited_sources(texts, register)

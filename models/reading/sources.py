@@ -58,6 +58,27 @@ def parse_citations(text: str) -> tuple[Citation, ...]:
     return tuple(out)
 
 
+def cited_sources(texts, register: dict[str, Source]) -> dict[str, Source]:
+    """The register's rows that source cells name, by id in the order first met; an id not on the
+    register is left out (``check`` reports it).
+
+    >>> register = {"A001": Source("A001", "ChatGPT中国变形记"), "A002": Source("A002", "Bing ads")}
+    >>> list(cited_sources(["A002 §3; A001", "estimate", "A002", "Z9"], register))
+    ['A002', 'A001']
+    """
+    out: dict[str, Source] = {}
+    for text in texts:
+        for c in parse_citations(text):
+            if c.id in register:
+                out.setdefault(c.id, register[c.id])
+    return out
+
+
+def sources_json(sources: dict[str, Source]) -> dict[str, dict[str, str]]:
+    """Cited sources for ``explain --json`` and ``diff --json``: {id: title, English title, location}."""
+    return {i: {"title": s.title, "title_en": s.title_en, "location": s.location} for i, s in sources.items()}
+
+
 def source_date(v) -> tuple[str, str | None]:
     """A register date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (blank: the source gives none), or why not.
 

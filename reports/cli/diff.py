@@ -9,8 +9,9 @@ from pathlib import Path
 
 from cashcast.models.analysis.diff import BRIDGE_KPIS, Bridge, Change, bridges, changes, month_of
 from cashcast.models.reading.problems import InputError, Problem
+from cashcast.models.reading.sources import cited_sources, sources_json
 from cashcast.models.reading.workbook import Workbook, load_workbook
-from cashcast.reports.cli.explain import number
+from cashcast.reports.cli.explain import number, source_lines
 
 EXIT_OK = 0
 LABELS = {"cash_out_month": "cash-out month", "funding_gap": "funding gap", "ending_cash": "ending cash",
@@ -52,6 +53,7 @@ def load_both(old_path: Path, new_path: Path) -> tuple[Workbook, Workbook]:
 def to_json(old: Workbook, new: Workbook, found: list[Change], bridged: list[Bridge]) -> dict:
     """The JSON ``--json`` prints (the README's "cashcast diff" section documents it)."""
     return {"old": str(old.path), "new": str(new.path), "changes": [c.to_json() for c in found],
+            "sources": sources_json(cited(old, new, found)),
             "units": {"cash_out_month": "months", "money": "cents"},
             "bridges": [{"scenario": b.scenario, "old": b.old, "new": b.new,
                          "steps": [dict(s.__dict__) for s in b.steps], "remainder": b.remainder,
@@ -108,14 +110,21 @@ def bridge_lines(b: Bridge, currency: str) -> list[str]:
     return [f"{name:{first}}" + "".join(f"  {x:>{w}}" for x, w in zip(cells, widths)) for name, cells in rows]
 
 
+def cited(old: Workbook, new: Workbook, found: list[Change]) -> dict:
+    """The register rows the changes' sources name (NEW's register first, then OLD's for a row gone)."""
+    return cited_sources((c.source for c in found), {**(old.sources or {}), **(new.sources or {})})
+
+
 def report(old: Workbook, new: Workbook, found: list[Change], bridged: list[Bridge]) -> list[str]:
-    """The text ``cashcast diff`` prints: the changes by sheet, then each scenario's bridge."""
+    """The text ``cashcast diff`` prints: the changes by sheet, what their source ids stand for, then
+    each scenario's bridge."""
     out = [f"{old.path} → {new.path}: {len(found)} change(s)"]
     for sheet in ("Settings", "Scenarios", "Assumptions", "Correlations"):
         here = [c for c in found if c.where == sheet]
         if here:
             out.append(f"{sheet}:")
             out.extend(change_line(c) for c in here)
+    out.extend(source_lines(cited(old, new, found)))
     out.append("")
     out.extend(textwrap.wrap(
         "KPI bridge per scenario: each changed value applied alone to OLD, in the order listed (settings, "
