@@ -16,6 +16,7 @@ from cashcast.models.reading.problems import InputError
 from cashcast.models.reading.sources import _unknown
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.excel.assumptions import SourceRow
+from cashcast.reports.cli.main import main
 from cashcast.reports.outputs import json_text
 from tests.bad_workbooks import BAD, REGISTER, cited, model
 from tests.helpers import ROOT, row
@@ -125,6 +126,23 @@ def test_html_citations_resolve_and_running_text_has_no_file_names(example_outpu
     assert FILE_NAME.search(references)  # the location is listed there, and only there
     assert FILE_NAME.findall(html.replace(references, "")) == []
     assert "张津京 (Zhang Jinjing)" in references and "Why large models should look to China next" in references
+
+
+def test_a_correlation_s_source_is_a_numbered_citation_and_the_reference_names_the_pair(tmp_path, capsys):
+    """A Correlations row citing the register reads like an assumption's source: ``[3] §2`` linking to
+    the References entry, whose "Cited for" names the pair; an id in its notes is a citation too."""
+    wb = openpyxl.load_workbook(ROOT / "assumptions" / "openai.xlsx")
+    wb["Correlations"]["D2"], wb["Correlations"]["E2"] = "A002 §2", "usage and serving, as A001 reports"
+    wb.save(tmp_path / "cited.xlsx")
+    assert main(["run", str(tmp_path / "cited.xlsx"), "--out", str(tmp_path / "out"), "--samples", "50",
+                 "--jobs", "1", "-q"]) == 0
+    html = (tmp_path / "out" / "cited.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="correlations">.*?</table>', html, re.S).group(0)
+    row = re.sub(r"\s+", " ", table.split("<tr>")[2])
+    assert '<a class="cite" href="#ref-A002">[3]</a> §2' in row
+    assert 'as <a class="cite" href="#ref-A001">[2]</a> reports' in row
+    entry = re.search(r'<li id="ref-A002".*?</li>', html, re.S).group(0)
+    assert "Serving ChatGPT.cost_per_day ~ ChatGPT Plus.audience" in entry
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in EXAMPLES])

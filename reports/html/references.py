@@ -105,11 +105,13 @@ def references_data(workbook: Workbook, cited_for: dict[str, list[str]]) -> dict
 
 
 def cited_for(workbook: Workbook) -> dict[str, list[str]]:
-    """Each source's citing assumptions (``Block.parameter``), settings and scenarios, in order."""
+    """Each source's citing assumptions (``Block.parameter``), settings, scenarios and correlations
+    (``first ~ second``), in order."""
     out: dict[str, list[str]] = {}
     uses = [(f"{r.block}.{r.parameter}", r.source) for r in workbook.rows]
     uses += [(name, text) for name, (text, _cell) in workbook.settings.sources.items()]
     uses += [(_("scenario {name}", name=s.name), s.source) for s in workbook.scenarios if s.source]
+    uses += [(f"{c.first} ~ {c.second}", c.source) for c in workbook.correlations]
     for label, text in uses:
         for c in parse_citations(text):
             if label not in out.setdefault(c.id, []):

@@ -24,7 +24,7 @@ from cashcast.models.reading.workbook import BASE, Workbook
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _
 from cashcast.reports.html.render import later
-from cashcast.reports.html import narrative, story
+from cashcast.reports.html import narrative, references, story
 from cashcast.reports.html import uncertainty_charts as ucharts
 
 TORNADO_BARS = 12  # bars drawn; the table lists every assumption
@@ -445,6 +445,7 @@ def simulation_view(run: Run, sim: Simulation, prefix: str = "simulation") -> di
             "sentence": sampling_sentence(sim, the(sim.scenario)), "varied": varied,
             "varied_rows": varied_rows(run, sim),
             "correlation_rows": [{"first": c.first, "second": c.second, "rho": f"{c.rho:.2f}".replace("-", "−"),
-                                  "source": c.source, "notes": c.notes} for c in sim.correlations],
+                                  "source": references.source_parts(run.workbook, c.source),
+                                  "notes": references.notes_parts(run.workbook, c.notes)} for c in sim.correlations],
             "charts": simulation_charts(run, sim, prefix) if varied else [],
             "rows": rows, "year_tables": year_tables, "what": what, "samples": sim.samples}
