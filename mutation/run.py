@@ -349,8 +349,9 @@ def module_of(name: str) -> str:
 
 def in_groups(name: str, groups: list[str]) -> bool:
     """Whether a mutant's file is one that these groups mutate."""
-    path = module_of(name).replace(".", "/") + ".py"
-    return any(fnmatch.fnmatch(path, pattern) for g in groups for pattern in GROUPS[g][0])
+    base = module_of(name).replace(".", "/")
+    paths = (base + ".py", base + "/__init__.py")   # a package's own functions live in its __init__.py
+    return any(fnmatch.fnmatch(path, pattern) for path in paths for g in groups for pattern in GROUPS[g][0])
 
 
 def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> int:

@@ -16,6 +16,7 @@ from cashcast import testing
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.kinds import kinds_table
 from cashcast.models.kinds.base import plausible_doc
+from cashcast.models.reading.problems import InputError
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 from tests.helpers import row, settings
 
@@ -144,6 +145,24 @@ def test_advertising_ramp_is_linear_from_the_block_start(make_workbook):
     assert rev[18] == pytest.approx(2.4e9, abs=0.005)           # full share after 12 months
 
 
+def test_a_ramp_from_a_starting_value_and_each_line_s_category(make_workbook):
+    # share ramps from 3% to 12% over 12 months from the block's start in July 2023: 3% + 9% × m/12 of a
+    # $240B market a year (m = 0, 3, 12 and 17 months in); its revenue line takes the kind's category
+    path = make_workbook([
+        row("Ads", "advertising", "market_size", 240e9, "USD/year"),
+        row("Ads", "advertising", "share", 0.12, "%"),
+        row("Ads", "advertising", "share.ramp_months", 12, "months"),
+        row("Ads", "advertising", "share.ramp_from", 0.03, "%"),
+        row("Ads", "advertising", "start_month", dt.date(2023, 7, 1), "date"),
+    ])
+    rev = monthly(path, "ads.revenue")
+    assert rev[:6].sum() == 0
+    for month, share in ((6, 0.03), (9, 0.03 + 0.09 * 3 / 12), (18, 0.12), (23, 0.12)):
+        assert rev[month] == pytest.approx(240e9 * share / 12, abs=0.005), month
+    run = run_file(path)
+    assert run.model.lines["ads.revenue"].category == "revenue"
+
+
 def test_usage_is_volume_times_unit_price(make_workbook):
     path = make_workbook([
         row("API", "usage", "volume", 1e9, "calls/month"),
@@ -254,6 +273,16 @@ def test_link_serving_cost_to_subscription_audience(make_workbook):
     ])
     run = run_file(path)
     assert run.result.column("serve.cost", 0)[2] == pytest.approx(0.5 * 1000 * 1.1 ** 2, abs=0.005)
+
+
+def test_a_link_to_no_block_is_a_problem_at_its_cell_not_a_crash(make_workbook):
+    path = make_workbook([
+        row("Serve", "inference", "active_users", "line: Nowhere.audience", "users"),
+        row("Serve", "inference", "cost_per_user", 0.5, "USD/user/month"),
+    ])
+    with pytest.raises(InputError) as caught:
+        run_file(path)
+    assert [p.cell for p in caught.value.problems] == ["D2"] and "Nowhere" in str(caught.value.problems[0])
 
 
 def test_value_per_year_carries_forward(make_workbook):
