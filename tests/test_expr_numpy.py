@@ -170,3 +170,28 @@ def test_a_running_last_month_row(ctx):
     assert ones.key == "flag.big.last_1" and zeros.label == f"Last month number so far with flag.big = 0 ({NONE}: not yet)"
     assert ones.xl("D88", "D$3", "C91") == "=IF(D88=1,D$3,C91)"
     assert zeros.xl("D88", "D$3", None) == "=IF(D88=0,D$3,NONE_TEXT)"
+
+
+def test_lines_are_ordered_after_what_they_read_and_each_cycle_is_named():
+    """``order_lines``: every line after the lines it reads (a line reading itself, through ``Prev``,
+    does not count), lines read by no one in the workbook's order, and each cycle as its path."""
+    from cashcast.models.engine.model import order_lines
+    from cashcast.models.kinds.base import Line
+
+    def lines(**reads):
+        return {n: Line(n, Sum(LineRef(d) for d in ds) if ds else Num(1), n, "USD", "detail", "B")
+                for n, ds in reads.items()}
+
+    # cash reads revenue, revenue reads users and price (visited in name order), users reads growth
+    order, cycles = order_lines(lines(cash=["revenue"], revenue=["users", "price"], users=["growth"],
+                                      growth=[], price=[], other=[]))
+    assert order == ["price", "growth", "users", "revenue", "cash", "other"] and cycles == []
+    with_prev = lines(users=["growth"], growth=[])
+    with_prev["users"] = Line("users", Prev("users", Num(0)) + LineRef("growth"), "users", "", "detail", "B")
+    assert order_lines(with_prev) == (["growth", "users"], [])
+    # a → b → c → a, and d → b: the cycle once, from where it closes; every line still ordered once
+    order, cycles = order_lines(lines(a=["b"], b=["c"], c=["a"], d=["b"], e=["d"]))
+    assert cycles == [["a", "b", "c", "a"]]
+    assert sorted(order) == ["a", "b", "c", "d", "e"] and order.index("d") < order.index("e")
+    assert order_lines(lines(x=["y"], y=["x"], z=["z2"], z2=["z"])) == (["y", "x", "z2", "z"],
+                                                                       [["x", "y", "x"], ["z", "z2", "z"]])
