@@ -326,6 +326,8 @@ def test_the_kinds_table_says_which_parameters_are_required():
         "GPUs used by one run")
     assert table[("training", "end_month")] == (
         "training", "end_month", "date", "no", "last month the block is active (default: none)")
+    assert table[("licensing", "start_month")] == (
+        "licensing", "start_month", "date", "no", "first month the block is active (default: model start)")
     assert table[("subscription", "conversion")] == (
         "subscription", "conversion", "percent", "yes", "share of the audience that pays; plausible: up to 10%")
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import warnings
 
 import numpy as np
@@ -44,6 +46,16 @@ def test_time_primitives(ctx):
     assert Year().np(ctx).ravel().tolist() == [2023, 2023, 2024, 2024]
     assert DaysInMonth().np(ctx).ravel().tolist() == [30, 31, 31, 29]  # Nov, Dec, Jan, Feb 2024
     assert MonthsSince(Param("d")).np(ctx)[:, 1].tolist() == [-2, -1, 0, 1]
+
+
+@pytest.mark.parametrize("node, factors", [(Year(), 6), (MonthOfYear(), 18), (DaysInMonth(), 13), (MonthIndex(), 40)])
+def test_calendar_values_are_floats_so_a_product_of_them_does_not_wrap_around(ctx, node, factors):
+    """A calendar value multiplied by itself past 2^63 (the year 2023 six times, 6.9e19; December 12
+    eighteen times) is the float product, as in Excel, not a 64-bit integer that wrapped around."""
+    values = node.np(ctx).ravel().tolist()
+    product = functools.reduce(operator.mul, [node] * factors).np(ctx).ravel().tolist()
+    assert product == [functools.reduce(operator.mul, [float(v)] * factors) for v in values]
+    assert max(product) > 2.0 ** 63
 
 
 def test_time_primitives_one_month_at_a_time(ctx):

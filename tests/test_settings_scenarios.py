@@ -8,9 +8,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from cashcast.models.analysis.distributions import uncertain_rows
 from cashcast.models.analysis.pipeline import compute, solve_target
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.reading.problems import InputError
+from cashcast.models.reading.specs import BOUNDS
 from cashcast.models.reading.workbook import load_workbook
 from tests.bad_workbooks import HEADER, raw_workbook
 
@@ -41,6 +43,19 @@ def test_a_scenario_column_changes_the_settings_in_that_scenario(tmp_path):
     assert npv[1] > npv[0] and npv[2] == npv[0]
     m = (1.2) ** (1 / 12) - 1
     assert npv[1] == pytest.approx(-100 * sum((1 + m) ** -t for t in range(24)), rel=1e-12)
+
+
+def test_a_ranged_setting_is_uncertain_and_a_discount_rate_is_drawn_within_its_bounds(tmp_path):
+    """A discount rate with a low and a high is drawn between them and never outside the rates a
+    discount rate may take (-50% to 1,000% a year); opening cash has no bounds of its own beyond money's."""
+    rows = [["start_month", dt.date(2023, 1, 1)], ["horizon_months", 24], ["currency", "USD"],
+            ["discount_rate", 0.1, "", 0.2, None, 0.05, 0.3], ["opening_cash", 1000, "", 500, None, 200, 3000]]
+    wb = load_workbook(workbook(tmp_path, ("lean", "rich", "low", "high"), rows))
+    cash, rate = uncertain_rows(wb, "rich")   # in the order of the settings that may vary
+    assert (rate.key, rate.low, rate.mode, rate.high, rate.domain) == (
+        "settings__discount_rate", 0.05, 0.1, 0.3, BOUNDS["discount_rate"]) and BOUNDS["discount_rate"] == (-0.5, 10.0)
+    assert (cash.key, cash.low, cash.mode, cash.high, cash.domain) == ("settings__opening_cash", 200, 1000, 3000, None)
+    assert uncertain_rows(wb, "lean") == []   # both fixed by the lean column
 
 
 def test_only_the_scenario_settings_may_have_a_scenario_value(tmp_path):

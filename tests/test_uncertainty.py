@@ -18,6 +18,7 @@ import pytest
 from cashcast.models.analysis.distributions import (BLOCK, Uncertain, Z95, blocks, draw, lognormal, normal, pert,
                                                     row_stream, sample, triangular, uncertain_rows, uniform)
 from cashcast.models.engine.model import Model, build_model
+from cashcast.models.reading.bounds import growth_limits
 from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.models.analysis.sensitivity import tornado
@@ -103,11 +104,41 @@ def test_a_missing_bound_is_the_value_and_equal_bounds_do_not_vary(make_workbook
     assert not rent.varies
 
 
+def test_an_uncertain_row_carries_its_scenario_s_range_its_cells_and_its_limits(make_workbook):
+    """What each uncertain row carries: a row with only a low keeps its value as the high; a growth
+    rate's limits are the rates that keep its factor within bounds over its block's months, and a count
+    has none of its own; in a scenario with a range of its own, that range, and its cell as the place a
+    problem with the range points to."""
+    path = make_workbook([
+        row("Sales", "usage", "volume", 1_000, "units/month", low=500),
+        row("Sales", "usage", "volume.growth", 0.30, "%/year", low=0.10, high=0.60),
+        row("Sales", "usage", "unit_price", 10, "USD/unit"),
+        row("Rent", "opex", "monthly_amount", 55_000, "USD/month", low=40_000, high=80_000,
+            overrides={"ranged": "45000..50000..70000"}),
+    ], scenarios=[("ranged", "rent 45–70K, most likely 50K")])
+    wb = load_workbook(path)
+    volume, growth, rent = uncertain_rows(wb, "base")
+    assert (volume.low, volume.mode, volume.high, volume.domain) == (500, 1_000, 1_000, None)
+    assert (growth.low, growth.mode, growth.high) == (0.10, 0.30, 0.60)
+    assert growth.domain == growth_limits(wb.settings, wb.blocks["sales"], wb.rows[1]) != (-1.0, math.inf)
+    assert (rent.low, rent.high, rent.cells["low"], rent.cells["high"]) == (40_000, 80_000, "F5", "G5")
+    ranged = uncertain_rows(wb, "ranged")[-1]
+    scenario_cell = wb.rows[3].cells["scenario:ranged"]
+    assert (ranged.key, ranged.low, ranged.mode, ranged.high) == ("rent__monthly_amount", 45_000, 50_000, 70_000)
+    assert ranged.cells["low"] == ranged.cells["high"] == scenario_cell not in ("", "F5", "G5")
+    assert ranged.cells["value"] == rent.cells["value"]
+
+
 def test_a_lognormal_needs_a_positive_low(make_workbook):
     path = make_workbook(tiny_rows(volume=dict(low=0, high=1_500, distribution="lognormal")))
     with pytest.raises(InputError) as err:  # a check of the one validation pass, not of the simulation
         load_workbook(path)
-    assert "lognormal" in str(err.value) and "Assumptions!F" in str(err.value)
+    assert str(err.value).startswith(f"{path.name}:Assumptions!F2: Sales.volume: a lognormal distribution "
+                                     "needs a low above 0 (it is 0)")
+    # any low above 0 will do, however small: half a unit a month
+    fine = make_workbook(tiny_rows(volume=dict(low=0.5, high=1_500, distribution="lognormal")), name="fine.xlsx")
+    (u,) = uncertain_rows(load_workbook(fine), "base")
+    assert (u.distribution, u.low, u.high) == ("lognormal", 0.5, 1_500)
 
 
 def test_each_row_has_its_own_stream():

@@ -104,7 +104,6 @@ class NumpyContext:
                              dtype=float).reshape(-1, 1)
         self.values: dict[str, np.ndarray] = {}
         self.row: int | None = None
-        self.current: str | None = None
 
     # protocol ---------------------------------------------------------------------------------
     def param(self, name):
