@@ -183,6 +183,7 @@ KILLED = {1, 3, 36, 37, -24, 24, 152, 255}   # a test failed, or the mutant hung
 # slow survivor can hit the wall-clock bound, so a timed-out mutant counts as not decided (neither
 # killed nor survived) and ``--survivors`` runs it again.
 TIMED_OUT = {-24, 24}
+NO_TESTS = {5, 33}   # mutmut found no test that reaches the mutant's function (see ``forget_unmapped``)
 # Functions that run only while their module is imported: expr._folded makes a named constant's operators
 # as the class Const is defined. mutmut imports the code once and forks a process per mutant, switching the
 # mutant on in the fork, after the import: such a mutant is never switched on and always "survives". Each
@@ -290,6 +291,28 @@ def results(stage_dir: Path) -> dict[str, int | None]:
             if out.get(name, None) is not None and out[name] not in KILLED:
                 out[name] = code
     return out
+
+
+def forget_unmapped(stage_dir: Path) -> list[str]:
+    """Forget mutmut's "no tests" verdicts and its map of tests, so that its next run maps every function
+    to the tests that reach it again and runs those mutants; the names forgotten.
+
+    mutmut maps each function to the tests that reach it when it first collects its stats, and after
+    that only for tests that are new: a function added since, or a file that joined the group, has no
+    test in the map, and mutmut records each of its mutants as "no tests" without running it (all of
+    ``layout.py``'s 401 in the ``excel`` group)."""
+    names = []
+    for meta in (stage_dir / "mutants").rglob("*.meta"):
+        data = json.loads(meta.read_text())
+        codes = data.get("exit_code_by_key", {})
+        unmapped = [n for n, code in codes.items() if code in NO_TESTS]
+        if unmapped:
+            codes.update(dict.fromkeys(unmapped))
+            meta.write_text(json.dumps(data, indent=4))
+            names += unmapped
+    if names:
+        (stage_dir / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    return sorted(names)
 
 
 def _mutated_file(stage_dir: Path, name: str) -> Path:
@@ -446,6 +469,11 @@ def main(argv=None) -> int:
                                 and known[n] is None} - set(names))
                 if again:
                     done = subprocess.run(command + again, cwd=stage_dir, env=env)
+            unmapped = forget_unmapped(stage_dir) if done.returncode == 0 else []
+            if unmapped:
+                print(f"mutmut ({group}): {len(unmapped)} mutants of functions mapped to no test; mapping every "
+                      "function to its tests again (a full stats run) and running them")
+                done = subprocess.run(command + unmapped, cwd=stage_dir, env=env)
             if done.returncode != 0:
                 print(f"mutmut ({group}) exited with {done.returncode}")
             run_at_import(stage_dir, env, args.survivors)
