@@ -142,6 +142,22 @@ def test_the_cli_answer_in_words_and_json(rent, capsys):
     assert data["at_value_ci95"][0] < data["at_value"] < data["at_value_ci95"][1]
 
 
+def test_a_percentile_target_s_json_names_the_input_and_gives_its_months_as_dates(rent, capsys):
+    """The median cash-out month in Jun 2024 (month 17) or later: a path runs out in month t once
+    (t + 1)·R > X, so X ≥ 17 × the median rent, about 17 × $60,000. The JSON names what was varied, in which unit and scenario, and the percentile
+    and its sampling interval are months ('YYYY-MM'), as the KPI is."""
+    args = ["solve", str(rent), "--vary", "settings.opening_cash", "--target", "p50.cash_out_month >= 2024-06",
+            "--range", "0", "2M", "--samples", str(N), "--seed", str(SEED), "--json"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["parameter"], data["unit"], data["scenario"], data["found"]) == (
+        "settings.opening_cash", "USD", "base", True)
+    assert abs(data["value"] - 17 * 60_000) < 20_000
+    low, high = data["at_value_ci95"]
+    assert "2024-06" <= data["at_value"] and low <= data["at_value"] <= high
+    assert all(len(m) == 7 and m[4] == "-" for m in (data["at_value"], low, high))
+
+
 def test_funding_month_searches_the_amount(rent):
     # a round of A in Jun 2023 (month 5): before it cash lasts (5·80,000 < 600,000); at the end
     # 600,000 + A − 24·R ≥ 0, so 10% of paths run out when A = 24 × the 801st largest rent − 600,000

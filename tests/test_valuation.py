@@ -20,11 +20,13 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from cashcast.models.analysis.cap_table import missing_note
 from cashcast.models.analysis.scenarios import run_file
+from cashcast.models.reading.problems import InputError
+from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.cli.main import main
 from cashcast.reports.excel.assumptions import write_assumption_workbook
 from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.html.ownership import sentence
-from tests.bad_workbooks import BAD
+from tests.bad_workbooks import BAD, model
 from tests.helpers import row, settings
 from tests.test_bad_input import problems_of
 
@@ -147,6 +149,76 @@ def test_the_cap_table_sheet_refers_to_the_assumptions(run):
     assert rows["Seed"][2].value == "=(seed__amount__t202303+seed__amount__t202306)"
     assert rows["Series A"][3].value == "=(series_a__post_money-series_a__amount)"
     assert rows["Series A"][1].value == "=series_a__month"
+
+
+def test_a_round_is_signed_at_its_first_tranche_when_that_comes_before_its_month(make_workbook):
+    """Seed: $4M in Mar 2023 and $6M in Feb 2024 at a $90M pre-money. Series A: a first tranche of $10M in
+    Nov 2023 and $20M with its month, Mar 2024, at a $120M pre-money: signed in Nov 2023, the earlier of
+    the two, so the shares it prices on are frozen then (1 + 4/90) — not 1 + 10/90 after Seed's February
+    tranche — and both its purchases buy at that one price, across the turn of the year."""
+    run = run_file(make_workbook([
+        TEAM, row("Seed", "funding", "amount@2023-03", 4e6, "USD"), row("Seed", "funding", "amount@2024-02", 6e6, "USD"),
+        row("Seed", "funding", "pre_money", 90e6, "USD"),
+        row("Series A", "funding", "amount@2023-11", 10e6, "USD"), row("Series A", "funding", "amount", 20e6, "USD"),
+        row("Series A", "funding", "month", dt.date(2024, 3, 1), "date"),
+        row("Series A", "funding", "pre_money", 120e6, "USD")]))
+    oct23, nov23, feb24, mar24 = 9, 10, 13, 14
+    before = column(run, "series_a.shares_before")
+    assert before[oct23] == pytest.approx(94 / 90, abs=1e-12) and before[mar24] == pytest.approx(94 / 90, abs=1e-12)
+    a = column(run, "series_a.shares")
+    assert a[oct23] == 0 and a[nov23] == pytest.approx(10 / 120 * 94 / 90, abs=1e-12)
+    assert a[feb24] == a[nov23] and a[mar24] == pytest.approx(30 / 120 * 94 / 90, abs=1e-12)
+    assert column(run, "seed.shares")[mar24] == pytest.approx(10 / 90, abs=1e-12)
+
+
+def _problems(path) -> list[str]:
+    try:
+        load_workbook(path)
+    except InputError as err:
+        return [str(p) for p in err.problems]
+    return []
+
+
+def _order_problems_of(tmp_path, seed_month, later_rows, scenarios=()):
+    """The problems of Seed (a $4M round at a $90M pre-money, its ``month`` row given as keyword arguments of
+    ``row``) and Series A (``later_rows``, valued at $150M post-money), both valued."""
+    value, kw = seed_month
+    return _problems(model(tmp_path, [TEAM, row("Seed", "funding", "amount", 4e6, "USD"),
+                                        row("Seed", "funding", "month", value, "date", **kw),
+                                        row("Seed", "funding", "pre_money", 90e6, "USD"), *later_rows,
+                                        row("Series A", "funding", "post_money", 150e6, "USD")], scenarios=scenarios))
+
+
+def test_the_order_problem_names_the_cell_that_signs_the_earlier_round_latest(tmp_path):
+    """Seed signs in Mar 2023, in Aug in scenario "late", at the latest in Dec (its high): Series A, a
+    single tranche in Oct, may then come first. The latest month is the high's (G3), not the scenario's
+    (K3), although the scenario's cell comes later in the row."""
+    found = _order_problems_of(tmp_path, (dt.date(2023, 3, 1), dict(low=dt.date(2023, 2, 1), high=dt.date(2023, 12, 1),
+                                                                     overrides={"late": dt.date(2023, 8, 1)})),
+                               [row("Series A", "funding", "amount@2023-10", 30e6, "USD")], [("late", "")])
+    assert found == ["model.xlsx:Assumptions!G4: round 'Seed' may be signed as late as 2023-12 but 'Series A' as "
+                     "early as 2023-10; with valuations the rounds must be signed in the same order in every "
+                     "scenario and at every low and high"]
+
+
+def test_rounds_signed_in_the_same_month_keep_their_order_and_a_tie_names_the_value_cell(tmp_path):
+    """Seed at the latest in Oct 2023 (its month and its high) and Series A in Oct (its month and its
+    first tranche, the same month): no problem. With A's low in Sep, the problem is at A's low (F8)."""
+    a_rows = [row("Series A", "funding", "amount@2023-10", 10e6, "USD"), row("Series A", "funding", "amount", 20e6, "USD")]
+    october = dt.date(2023, 10, 1)
+    assert _order_problems_of(tmp_path, (october, dict(high=october)),
+                              [*a_rows, row("Series A", "funding", "month", october, "date")]) == []
+    found = _order_problems_of(tmp_path, (october, dict(high=october)),
+                               [*a_rows, row("Series A", "funding", "month", october, "date", low=dt.date(2023, 9, 1))])
+    assert [p.split(": ")[0] for p in found] == ["model.xlsx:Assumptions!F8"]
+    # the earlier round's own tie, its month and its first tranche in the same month: no problem either
+    seed_tranche = row("Seed", "funding", "amount@2023-10", 1e6, "USD")
+    assert _problems(model(tmp_path, [TEAM, seed_tranche, row("Seed", "funding", "amount", 4e6, "USD"),
+                                        row("Seed", "funding", "month", october, "date"),
+                                        row("Seed", "funding", "pre_money", 90e6, "USD"),
+                                        row("Series A", "funding", "amount", 30e6, "USD"),
+                                        row("Series A", "funding", "month", dt.date(2023, 11, 1), "date"),
+                                        row("Series A", "funding", "post_money", 150e6, "USD")], name="tie.xlsx")) == []
 
 
 # -- bad input ---------------------------------------------------------------------------------------

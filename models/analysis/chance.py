@@ -76,6 +76,8 @@ def percentiles_of(values: np.ndarray, q: int, is_month: bool) -> np.ndarray:
     [3.0]
     >>> percentiles_of(np.array([[0.0, 10.0, 20.0, 30.0, 40.0]]), 90, False).tolist()  # h = 4·0.9 = 3.6
     [36.0]
+    >>> percentiles_of(np.array([[1.0, 2.0, np.nan, np.nan]]), 75, True).tolist()  # falls on never
+    [nan]
     """
     if not is_month:
         return np.percentile(values, q, axis=1)
