@@ -219,6 +219,7 @@ def stage(group: str, reset: bool = False) -> Path:
         if not (stage_dir / name).exists() or (stage_dir / name).stat().st_mtime != (ROOT / name).stat().st_mtime:
             shutil.copy2(ROOT / name, stage_dir / name)
     _refresh_data_files(stage_dir)
+    _forget_unmutated_copies(stage_dir, mutate)
     pyproject = (ROOT / "pyproject.toml").read_text()
     pyproject += "\n[tool.mutmut]\n" + "\n".join([
         'source_paths = ["cashcast"]',
@@ -243,6 +244,19 @@ def stage(group: str, reset: bool = False) -> Path:
     if not staged.exists() or staged.read_text() != pyproject:
         staged.write_text(pyproject)
     return stage_dir
+
+
+def _forget_unmutated_copies(stage_dir: Path, mutate: list[str]) -> None:
+    """Delete mutmut's copy of each file the group mutates that it copied without mutating it.
+
+    mutmut mutates a file again only when the source is newer than its copy in ``mutants/``; a file
+    copied there before it joined the group (as every source file is copied) stays a plain copy, with
+    no mutant and no ``.meta`` record (``reports/excel/worksheet.py`` in the ``excel`` group)."""
+    for pattern in mutate:
+        for source in stage_dir.glob(pattern):
+            copy = stage_dir / "mutants" / source.relative_to(stage_dir)
+            if copy.exists() and not copy.with_name(copy.name + ".meta").exists():
+                copy.unlink()
 
 
 def _test_options(pyproject: str) -> dict[str, str]:

@@ -38,3 +38,18 @@ def test_mutants_mapped_to_no_test_are_forgotten_with_the_map_so_the_next_run_ma
     # nothing unmapped: the map stays
     stats.write_text("{}")
     assert run.forget_unmapped(tmp_path) == [] and stats.exists()
+
+
+def test_a_file_mutmut_copied_before_it_joined_the_group_is_copied_again_to_be_mutated(tmp_path):
+    """A mutated file has mutmut's ``.meta`` record beside it; a plain copy (made before the file was in
+    the group) has none and is deleted, so that mutmut mutates it; other copies are left alone."""
+    run = _run_module()
+    for name in ("joined.py", "mutated.py", "outside.py"):
+        (tmp_path / "cashcast").mkdir(exist_ok=True)
+        (tmp_path / "cashcast" / name).write_text("x = 1\n")
+        (tmp_path / "mutants" / "cashcast").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "mutants" / "cashcast" / name).write_text("x = 1\n")
+    (tmp_path / "mutants" / "cashcast" / "mutated.py.meta").write_text("{}")
+    run._forget_unmutated_copies(tmp_path, ["cashcast/joined.py", "cashcast/mutated.py"])
+    assert sorted(p.name for p in (tmp_path / "mutants" / "cashcast").iterdir()) == [
+        "mutated.py", "mutated.py.meta", "outside.py"]
