@@ -72,6 +72,25 @@ def test_probability_target_meets_the_closed_form_and_is_exact_in_the_draws(rent
     assert not sol.current_meets and sol.drawn == ["Rent.monthly_amount"]
 
 
+def test_the_solution_s_json_holds_every_figure_of_the_solution(rent):
+    """Key by key (the CLI tests read a few): the input in its unit, the probabilities as fractions to
+    six places, the current value's and the answer's sampling intervals, the range searched and where
+    the target is met, the assumptions drawn and the search's passes."""
+    sol = solved(rent)
+    six = lambda x: round(float(x), 6)  # noqa: E731
+    (met_from, met_to), = sol.intervals
+    assert sol.to_json(load_workbook(rent).months()) == {
+        "parameter": "settings.opening_cash", "unit": "USD", "scenario": "base", "target": TARGET,
+        "samples": N, "seed": SEED, "found": True, "value": sol.value, "direction": "at least",
+        "exact": sol.exact, "at_value": six(sol.stat_at_value), "at_value_ci95": [six(x) for x in sol.ci_at_value],
+        "current": 600_000.0, "at_current": six(sol.current_stat), "at_current_ci95": [six(x) for x in sol.current_ci],
+        "current_meets": False, "range": [0.0, 2_000_000.0], "range_source": sol.range_source,
+        "met_intervals": [[met_from, met_to]], "best": sol.best, "at_best": six(sol.best_stat),
+        "drawn": ["Rent.monthly_amount"], "passes": sol.passes, "candidates": sol.candidates}
+    assert met_to == 2_000_000.0 and sol.exact <= met_from <= sol.value and sol.passes >= 1 and sol.candidates > 10
+    assert sol.range_source and 0 < sol.stat_at_value <= 0.1 < sol.current_stat and sol.best_stat <= 0.1
+
+
 def test_strict_and_loose_comparisons_differ_by_one_draw(rent):
     r = draws()
     assert solved(rent, "P(cash_out_month <= 2023-12) < 10%").exact == pytest.approx(12 * r[N - 800], abs=2.0)
