@@ -246,6 +246,63 @@ def test_valued_rounds_keep_one_order_in_every_scenario(tmp_path):
                                                    "late as 2023-03 but 'A' as early as 2023-02")
 
 
+def test_a_round_s_total_counts_its_amount_tranches_currency_scenario_and_highs(tmp_path):
+    """Seed: €10M with its month (€12M at its high, $1.10 a euro) and a $5M tranche ($8M in scenario
+    "big"), at a post-money of $16M ($19M in "big", $14M at its low). Its total is $16M in base
+    (11 + 5), $19M in "big" (11 + 8) and $18.2M at the amounts' highs (13.2 + 5): the post-money is not
+    above it in any of the three, each a problem at its own cell. A: a pre-money of $0.50 (above 0,
+    fine) but $0 in "big" (at A's scenario cell). A valued round's amount may not be drawn from a normal
+    distribution (at the amount's distribution cell)."""
+    found = _problems(model(tmp_path, [
+        TEAM,
+        row("Seed", "funding", "amount", 10e6, "EUR", high=12e6, distribution="uniform"),
+        row("Seed", "funding", "month", dt.date(2023, 3, 1), "date"),
+        row("Seed", "funding", "amount@2023-06", 5e6, "USD", overrides={"big": 8e6}),
+        row("Seed", "funding", "post_money", 16e6, "USD", low=14e6, high=20e6, overrides={"big": 19e6}),
+        row("A", "funding", "amount", 30e6, "USD", low=20e6, high=40e6, distribution="normal"),
+        row("A", "funding", "month", dt.date(2023, 9, 1), "date", low=dt.date(2023, 8, 1), high=dt.date(2023, 10, 1),
+            distribution="normal"),
+        row("A", "funding", "pre_money", 0.5, "USD", overrides={"big": 0}),
+        row("Seed", "funding", "amount@2023-09", 0, "USD")],
+        settings(fx_EUR=1.1), scenarios=[("big", "a bigger tranche")]))
+    total = "(amount, tranches and in-kind credits); post-money = pre-money + the total"
+    assert found == [
+        f"model.xlsx:Assumptions!D6: post_money is 16,000,000.00, not above the round's total 16,000,000.00 {total}",
+        f"model.xlsx:Assumptions!K6: post_money in scenario 'big' is 19,000,000.00, not above the round's total "
+        f"19,000,000.00 {total}",
+        f"model.xlsx:Assumptions!F6: post_money at its low is 14,000,000.00, not above the round's total "
+        f"18,200,000.00 {total}",
+        "model.xlsx:Assumptions!K9: pre_money in scenario 'big' is 0.00; a round's pre-money valuation is above 0",
+        *(f"model.xlsx:Assumptions!H{r}: {name} of a round with a valuation cannot use a normal distribution (its "
+          "draws go beyond low and high, so the valuation could fall below the round); use pert, triangular or "
+          "uniform" for r, name in ((7, "amount"), (8, "month")))]
+
+
+def test_a_round_s_total_without_its_rate_or_its_settings_is_taken_as_typed(tmp_path):
+    """A round in euros without an fx_EUR rate, or in a workbook whose Settings lack the currency: each is
+    a problem of its own, and the round's total is then taken as typed (€10M as 10M), not lost."""
+    rows = [TEAM, row("Seed", "funding", "amount", 10e6, "EUR"), row("Seed", "funding", "month", dt.date(2023, 3, 1), "date"),
+            row("Seed", "funding", "post_money", 10e6, "USD")]
+    not_above = ("model.xlsx:Assumptions!D5: post_money is 10,000,000.00, not above the round's total 10,000,000.00 "
+                 "(amount, tranches and in-kind credits); post-money = pre-money + the total")
+    without_rate = _problems(model(tmp_path, rows))
+    assert not_above in without_rate and any("fx_EUR" in p for p in without_rate)
+    rows[1] = row("Seed", "funding", "amount", 10e6, "USD")
+    without_currency = _problems(model(tmp_path, rows, settings(currency=None)))
+    assert not_above in without_currency and any("Settings!" in p for p in without_currency)
+    # a rate for the model's own currency (accepted, unused) does not convert its own amounts
+    assert _problems(model(tmp_path, [TEAM, row("Seed", "funding", "amount", 5e6, "USD"),
+                                      row("Seed", "funding", "month", dt.date(2023, 3, 1), "date"),
+                                      row("Seed", "funding", "post_money", 5.5e6, "USD")], settings(fx_USD=2.0))) == []
+    # a month without an amount (a problem of its own): the total is the tranches'
+    found = _problems(model(tmp_path, [TEAM, row("Seed", "funding", "amount@2023-06", 5e6, "USD"),
+                                       row("Seed", "funding", "month", dt.date(2023, 3, 1), "date"),
+                                       row("Seed", "funding", "post_money", 5e6, "USD")]))
+    assert found[0].startswith("model.xlsx:Assumptions!C4: funding block 'Seed' needs amount and month together")
+    assert found[1].startswith("model.xlsx:Assumptions!D5: post_money is 5,000,000.00, not above the round's "
+                               "total 5,000,000.00 ") and len(found) == 2
+
+
 def test_a_valuation_is_not_sampled_beyond_its_range(tmp_path):
     found = problems_of(BAD["valuation sampled from a normal distribution"](tmp_path))
     assert found == ["model.xlsx:Assumptions!H7: post_money of a round with a valuation cannot use a normal "
