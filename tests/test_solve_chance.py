@@ -23,7 +23,7 @@ import pytest
 
 from cashcast.models.analysis.chance import parse_chance_target
 from cashcast.models.analysis.distributions import row_stream
-from cashcast.models.analysis.extra_round import default_amount_range, extra_round
+from cashcast.models.analysis.extra_round import default_amount_range, extra_round, round_name
 from cashcast.models.analysis.pipeline import solve_target
 from cashcast.models.analysis.simulation import simulate
 from cashcast.models.analysis.solve import find_row
@@ -175,6 +175,16 @@ def test_a_percentile_target_s_json_names_the_input_and_gives_its_months_as_date
     low, high = data["at_value_ci95"]
     assert "2024-06" <= data["at_value"] and low <= data["at_value"] <= high
     assert all(len(m) == 7 and m[4] == "-" for m in (data["at_value"], low, high))
+
+
+def test_the_extra_round_takes_the_first_name_no_block_has(make_workbook):
+    """"Extra round", then "Extra round 2", 3 … past the blocks the workbook already has."""
+    def named(*blocks):
+        rows = [row(b, "opex", "monthly_amount", 1_000, "USD/month") for b in blocks]
+        return round_name(load_workbook(make_workbook(rows, name=f"{len(blocks)}.xlsx")))
+    assert named("Rent") == "Extra round"
+    assert named("Rent", "Extra round") == "Extra round 2"
+    assert named("Extra round", "Extra round 2") == "Extra round 3"
 
 
 def test_funding_month_searches_the_amount(rent):

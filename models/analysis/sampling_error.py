@@ -57,6 +57,8 @@ def order_ranks(q: float, n: int, z: float = Z975) -> tuple[int, int]:
     (940, 1058)
     >>> order_ranks(0.5, 3)  # too few samples: the whole range
     (0, 2)
+    >>> order_ranks(0.001, 10)  # nq = 0.01: both ends at the smallest sample
+    (0, 0)
     """
     centre, spread = n * q, z * math.sqrt(n * q * (1.0 - q))
     low = min(max(math.floor(centre - spread), 1), n)
@@ -73,6 +75,8 @@ def percentile_intervals(values: np.ndarray, qs) -> list[tuple[float, float]]:
     >>> percentile_intervals(np.arange(1.0, 101.0), (10, 50))  # n = 100, q = 0.1: 10 ± 1.96 × 3 → ranks 4..16
     [(4.0, 16.0), (40.0, 60.0)]
     >>> percentile_intervals(np.r_[np.arange(1.0, 51.0), [np.nan] * 50], (50, 90))  # half never
+    [(40.0, nan), (nan, nan)]
+    >>> percentile_intervals(np.r_[np.arange(1.0, 51.0), [np.inf] * 50], (50, 90))  # never as infinity
     [(40.0, nan), (nan, nan)]
     """
     x = np.asarray(values, dtype=float)
@@ -91,6 +95,10 @@ def mean_interval(values: np.ndarray, z: float = Z975) -> tuple[float, float]:
 
     >>> mean_interval(np.array([1.0, 2.0, 3.0, 4.0]))  # x̄ 2.5, s √(5/3) = 1.29099, s/√n 0.645497
     (1.23484868811834, 3.76515131188166)
+    >>> mean_interval(np.array([1.0, 3.0]))  # x̄ 2, s √2, s/√n 1: 2 ± 1.96
+    (0.04003601545994595, 3.959963984540054)
+    >>> mean_interval(np.array([5.0]))  # one sample: no spread to estimate, the interval is the value
+    (5.0, 5.0)
     """
     n = values.size
     m = float(values.mean())
