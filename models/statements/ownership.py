@@ -127,8 +127,6 @@ class RoundTerms:
     has a numpy value per scenario and an Excel formula. ``pre``, ``post`` are None without a valuation."""
 
     name: str
-    slug: str
-    signed: float            # base signing month (ordinal), for the order
     signed_param: str | None  # the ``month`` row's name when it sets the signing month
     tranche: tuple[int, int] | None  # the first tranche's (year, month)
     start: int               # the model's first month (ordinal): a month row's value counts from it
@@ -155,9 +153,8 @@ def round_terms(workbook: Workbook) -> list[RoundTerms]:
         first = tranche_months(block)[:1]
         tranche = (first[0][0], first[0][1]) if first else None
         month = block.rows.get("month")
-        out.append(RoundTerms(block.name, block.slug, signing_ordinal(block),
-                              month.key if month is not None else None, tranche, workbook.start_ordinal,
-                              round_total(b), pre_money(b), post_money(b)))
+        out.append(RoundTerms(block.name, month.key if month is not None else None, tranche,
+                              workbook.start_ordinal, round_total(b), pre_money(b), post_money(b)))
     return out
 
 
