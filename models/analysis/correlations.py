@@ -211,7 +211,13 @@ def correlate_block(draws: dict[str, np.ndarray], pairs: list[tuple[str, str, fl
 
 
 def applied(pairs: list, varied: list) -> list:
-    """The pairs (records with ``first_key`` and ``second_key``) whose two assumptions both vary."""
+    """The pairs (records with ``first_key`` and ``second_key``) whose two assumptions both vary.
+
+    >>> from types import SimpleNamespace as Record
+    >>> pairs = [Record(first_key="price", second_key="churn"), Record(first_key="price", second_key="cac")]
+    >>> [(p.first_key, p.second_key) for p in applied(pairs, [Record(key="price"), Record(key="churn")])]
+    [('price', 'churn')]
+    """
     keys = {u.key for u in varied}
     return [p for p in pairs if p.first_key in keys and p.second_key in keys]
 
