@@ -177,6 +177,42 @@ def test_a_percentile_target_s_json_names_the_input_and_gives_its_months_as_date
     assert all(len(m) == 7 and m[4] == "-" for m in (data["at_value"], low, high))
 
 
+@pytest.mark.parametrize("opening_cash", [1_200_000, 2_000_000])
+def test_a_current_value_that_already_meets_the_target_is_answered_with_how_far_it_can_go(make_workbook,
+                                                                                           opening_cash):
+    """$1.2M, or $2M at the top of the range searched, already meets P(cash out by Dec 2023) ≤ 10%: the
+    answer is the end of the met interval nearest the current value, inside the range — the least
+    opening cash that still meets the target, 12 × the 801st largest rent (about $912,000)."""
+    rows = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=LOW, high=HIGH, distribution="uniform")]
+    path = make_workbook(rows, settings(discount_rate=0.0, opening_cash=opening_cash), name="meets.xlsx")
+    sol = solved(path)
+    assert sol.current_meets and sol.found and sol.intervals[0][1] == 2_000_000
+    assert sol.exact == pytest.approx(12 * draws()[N - 801], abs=2.0) and sol.exact == sol.intervals[0][0]
+
+
+def test_a_current_value_at_the_bottom_of_the_range_that_meets_is_answered_with_the_top_end(make_workbook):
+    """No opening cash meets P(cash out by Dec 2023) ≥ 90% (every path runs out): the met interval starts
+    at the range's bottom, where the current value is, and the answer is its other end — the most opening
+    cash that still meets it, where 10% of paths last the year: 12 × the 800th smallest rent."""
+    rows = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=LOW, high=HIGH, distribution="uniform")]
+    path = make_workbook(rows, settings(discount_rate=0.0, opening_cash=0), name="bottom.xlsx")
+    sol = solved(path, "P(cash_out_month <= 2023-12) >= 90%")
+    assert sol.current_meets and sol.intervals[0][0] == 0 and sol.direction == "at most"
+    assert sol.exact == pytest.approx(12 * draws()[800], abs=2.0) and sol.exact == sol.intervals[0][1]
+    # reported rounded down, to the fewest digits that still meet
+    assert sol.exact * 0.999 <= sol.value < sol.exact and float(f"{sol.value:.4g}") == sol.value
+
+
+def test_when_the_whole_range_meets_around_the_current_value_there_is_no_threshold_to_report(make_workbook):
+    """From $1.9M to $2M every opening cash meets P(cash out by Dec 2023) ≤ 10% (about $912,000 is
+    enough), and so does the current $1.95M: no threshold lies in the range — not one of its ends."""
+    rows = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=LOW, high=HIGH, distribution="uniform")]
+    path = make_workbook(rows, settings(discount_rate=0.0, opening_cash=1_950_000), name="whole.xlsx")
+    sol = solved(path, search_range=("1900000", "2000000"))
+    assert sol.found and sol.current_meets and sol.intervals == [(1_900_000, 2_000_000)]
+    assert sol.value is None and sol.exact is None
+
+
 def test_the_extra_round_takes_the_first_name_no_block_has(make_workbook):
     """"Extra round", then "Extra round 2", 3 … past the blocks the workbook already has."""
     def named(*blocks):
