@@ -23,12 +23,13 @@ import pytest
 
 from cashcast.models.analysis.chance import parse_chance_target
 from cashcast.models.analysis.distributions import row_stream
-from cashcast.models.analysis.extra_round import default_amount_range, extra_round, round_name
+from cashcast.models.analysis.extra_round import default_amount_range, extra_round, round_name, with_extra_round
 from cashcast.models.analysis.pipeline import solve_target
 from cashcast.models.analysis.simulation import simulate
 from cashcast.models.analysis.solve import find_row
 from cashcast.models.analysis.solve_chance import solve_chance
 from cashcast.models.engine.model import build_model
+from cashcast.models.reading.data import Block, Row
 from cashcast.models.reading.problems import InputError, Problem
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.cli.main import main
@@ -211,6 +212,22 @@ def test_when_the_whole_range_meets_around_the_current_value_there_is_no_thresho
     sol = solved(path, search_range=("1900000", "2000000"))
     assert sol.found and sol.current_meets and sol.intervals == [(1_900_000, 2_000_000)]
     assert sol.value is None and sol.exact is None
+
+
+def test_the_extra_round_is_a_funding_block_of_an_amount_in_the_model_currency_and_a_month(rent):
+    """The copy has every row of the workbook and the round's two, each whole: the amount in the model's
+    currency, the month as a month ordinal (a date row has no currency), both cited to the command."""
+    wb = load_workbook(rent)
+    copy, amount, month = with_extra_round(wb, 5e6, wb.start_ordinal + 6)
+    common = dict(row=0, block="Extra round", kind="funding", modifier=None, link=None, low=None, high=None,
+                  distribution=None, source="--vary funding", notes="the extra round a solve searches")
+    assert amount == Row(parameter="amount", base_param="amount", dimension="money", unit="USD", currency="USD",
+                         value=5e6, key="extra_round__amount", **common)
+    assert month == Row(parameter="month", base_param="month", dimension="date", unit="date", currency=None,
+                        value=float(wb.start_ordinal + 6), key="extra_round__month", **common)
+    assert copy.rows == [*wb.rows, amount, month] and len(wb.rows) == 1
+    assert copy.blocks == {**wb.blocks, "extra_round": Block("Extra round", "extra_round", "funding",
+                                                             {"amount": amount, "month": month})}
 
 
 def test_the_extra_round_takes_the_first_name_no_block_has(make_workbook):
