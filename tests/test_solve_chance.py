@@ -230,6 +230,25 @@ def test_the_extra_round_is_a_funding_block_of_an_amount_in_the_model_currency_a
                                                              {"amount": amount, "month": month})}
 
 
+def test_the_extra_round_s_month_is_any_month_of_the_model_and_its_range_is_the_model_s_months(rent, make_workbook):
+    """--month from the first month to the last of the 24 (Jan 2023..Dec 2024), not after; without
+    --samples the amount is searched from 0 to the deficit of the base case, which ignores the opening
+    cash: 24 months of $60,000, $1.44M, rounded up to two significant digits. --amount searches the
+    month over the model's months."""
+    wb = load_workbook(rent)
+    first = wb.start_ordinal
+    assert extra_round(wb, "base", "2023-01", None)[2] == extra_round(wb, "base", "2024-12", None)[2] == (0.0, 1_500_000.0)
+    with pytest.raises(InputError, match=r"--month '2025-01' is not a month of the model \(2023-01..2024-12\)"):
+        extra_round(wb, "base", "2025-01", None)
+    copy, row_searched, months = extra_round(wb, "base", None, "1M")
+    assert months == (float(first), float(first + 23)) and row_searched.parameter == "month"
+    assert extra_round(wb, "base", None, "1")[0].blocks["extra_round"].rows["amount"].value == 1.0  # $1 is a round
+    # the scenario's own deficit: 24 months of $80,000, $1.92M, rounded up
+    dear = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", overrides={"dear": 80_000})]
+    wb = load_workbook(make_workbook(dear, settings(discount_rate=0.0), scenarios=[("dear", "")], name="dear.xlsx"))
+    assert extra_round(wb, "dear", "2023-01", None)[2] == (0.0, 2_000_000.0)
+
+
 def test_the_extra_round_takes_the_first_name_no_block_has(make_workbook):
     """"Extra round", then "Extra round 2", 3 … past the blocks the workbook already has."""
     def named(*blocks):
