@@ -249,6 +249,21 @@ def test_the_extra_round_s_month_is_any_month_of_the_model_and_its_range_is_the_
     assert extra_round(wb, "dear", "2023-01", None)[2] == (0.0, 2_000_000.0)
 
 
+def test_a_probability_solve_in_a_scenario_uses_its_values_and_its_draws(make_workbook):
+    """Scenario "tight": opening cash $300,000 and rent drawn from $50,000 to $90,000. P(cash out by Dec
+    2023) ≤ 10% needs X/12 above the 801st largest of its draws, and the current $300,000 fails it."""
+    rows = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=LOW, high=HIGH, distribution="uniform",
+                overrides={"tight": "50000..90000"})]
+    settings_rows = [("start_month", dt.date(2023, 1, 1), ""), ("horizon_months", 24, ""), ("currency", "USD", ""),
+              ("discount_rate", 0.0, ""), ("opening_cash", 600_000, "", {"tight": 300_000})]
+    path = make_workbook(rows, settings_rows, scenarios=[("tight", "less cash, dearer rent")], name="tight.xlsx")
+    sol = solved(path, scenario="tight")
+    tight = np.sort(row_stream(SEED, "rent__monthly_amount", 0).uniform(50_000, 90_000, N))
+    assert (sol.scenario, sol.current, sol.current_meets) == ("tight", 300_000, False)
+    assert sol.exact == pytest.approx(12 * tight[N - 801], abs=2.0)
+    assert sol.current_stat == np.mean(tight > 300_000 / 12) == 1.0
+
+
 def test_the_extra_round_takes_the_first_name_no_block_has(make_workbook):
     """"Extra round", then "Extra round 2", 3 … past the blocks the workbook already has."""
     def named(*blocks):
