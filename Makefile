@@ -31,14 +31,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The real clients the tests drive: LibreOffice Calc and Gnumeric (Excel parity, two engines) and
-# Chromium (HTML report, PDF); npm installs axe-core for the accessibility tests.
+# Chromium (HTML report, PDF); npm installs axe-core for the accessibility tests. Debian's npm only when there
+# is none: a Node.js from NodeSource carries its own npm, and Debian's package conflicts with it (apt gives up).
 system-deps:
 	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null \
 	    || ! command -v ssconvert >/dev/null || ! command -v npm >/dev/null \
 	    || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui gnumeric chromium fonts-dejavu-core fonts-noto-cjk poppler-utils npm >/dev/null; \
+	    libreoffice-calc-nogui gnumeric chromium fonts-dejavu-core fonts-noto-cjk poppler-utils \
+	    $$(command -v npm >/dev/null || echo npm) >/dev/null; \
 	fi
 
 bench: $(STAMP)
