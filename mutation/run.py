@@ -17,8 +17,11 @@ runs ``mutmut run`` there (both cores, ``nice``), and scores the result against
 mutant that a test now kills, or that no longer exists, fails the run), so the list stays honest.
 The score is killed / (all mutants - listed equivalents); below ``--min`` (95%) the run fails.
 
+Each run's verdicts are written to ``mutation/verdicts/<group>.json``, which is committed: a fresh clone
+continues from them, running only the mutants of functions changed since (``--fresh`` runs every one).
+
 Usage: python mutation/run.py [--group model|excel|v2|uncertainty|library|reading] [--min 95] [--no-run] [--survivors]
-       [--pending] [MUTANT_GLOB ...]
+       [--pending] [--fresh] [MUTANT_GLOB ...]
 """
 from __future__ import annotations
 
@@ -193,13 +196,22 @@ NO_TESTS = {5, 33}   # mutmut found no test that reaches the mutant's function (
 AT_IMPORT = {"cashcast.models.engine.expr.x__folded__mutmut_*": ["tests/test_expr_numpy.py"]}
 TIMED_OUT_AT_IMPORT = "timed out"
 AT_IMPORT_RESULTS = "at_import.json"   # {mutant: [pytest's exit code, mtime of the mutated file]}
+# The verdicts of the runs so far, committed so that a fresh clone (or a new machine) continues from them
+# rather than from nothing: {staged file: {function: [mutmut's hash of its source, one letter per mutant]}},
+# "k" killed, "s" survived, "-" not decided. mutmut keeps a verdict only while its function's hash is
+# unchanged, so a function edited since is run again (see ``seed_verdicts``).
+VERDICTS = ROOT / "mutation" / "verdicts"
+LETTER = {"k": 1, "s": 0, "-": None}
 
 
-def stage(group: str, reset: bool = False) -> Path:
+def stage(group: str, reset: bool = False, fresh: bool = False) -> Path:
     """Mirror the folders into the installed layout, keeping mtimes (mutmut re-mutates a file only
-    when its source is newer than its mutants) and mutmut's own ``mutants/`` cache."""
+    when its source is newer than its mutants) and mutmut's own ``mutants/`` cache; with ``fresh``, from
+    nothing: the group's cache deleted and the committed verdicts not used."""
     mutate, tests = GROUPS[group]
     stage_dir = STAGES / group
+    if fresh:
+        shutil.rmtree(stage_dir, ignore_errors=True)
     stage_dir.mkdir(parents=True, exist_ok=True)
     wanted: set[Path] = set()
     for src, dst in FOLDERS.items():
@@ -243,7 +255,96 @@ def stage(group: str, reset: bool = False) -> Path:
                 "group already runs, or pass --reset to start the group over.")
     if not staged.exists() or staged.read_text() != pyproject:
         staged.write_text(pyproject)
+    if not fresh:
+        seed_verdicts(stage_dir, load_verdicts(group, _test_options(pyproject)))
     return stage_dir
+
+
+def _mutant_key(path: str, function: str, number: int) -> str:
+    """mutmut's name of a function's mutant in a staged file (its ``get_mutant_name``).
+
+    >>> _mutant_key("cashcast/models/analysis/kpi.py", "x_runway", 3)
+    'cashcast.models.analysis.kpi.x_runway__mutmut_3'
+    >>> _mutant_key("cashcast/models/kinds/__init__.py", "x_block_lines", 1)
+    'cashcast.models.kinds.x_block_lines__mutmut_1'
+    """
+    return f"{path[:-len('.py')].replace('/', '.')}.{function}__mutmut_{number}".replace(".__init__.", ".")
+
+
+def _letter(code: int | None) -> str:
+    """A verdict as committed: killed, survived, or not decided (not run, timed out, mapped to no test)."""
+    if code is None or code in TIMED_OUT or code in NO_TESTS:
+        return "-"
+    return "k" if code in KILLED else "s" if code == 0 else "-"
+
+
+def verdicts_of(stage_dir: Path) -> dict[str, dict[str, list[str]]]:
+    """The verdicts in a stage's mutmut records, as committed (:data:`VERDICTS`)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    mutants = stage_dir / "mutants"
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        path = meta.relative_to(mutants).as_posix()[:-len(".meta")]
+        data = json.loads(meta.read_text())
+        letters: dict[str, dict[int, str]] = defaultdict(dict)
+        for key, code in data.get("exit_code_by_key", {}).items():
+            head, _, number = key.rpartition("__mutmut_")
+            function = head.rpartition(".")[2]
+            if _mutant_key(path, function, int(number)) != key:
+                raise ValueError(f"{meta}: mutant {key} is not named as mutation/run.py expects")
+            letters[function][int(number)] = _letter(code)
+        hashes = data.get("hash_by_function_name", {})
+        out[path] = {f: [hashes[f], "".join(by_number.get(n, "-") for n in range(1, max(by_number) + 1))]
+                     for f, by_number in sorted(letters.items()) if f in hashes}
+    return out
+
+
+def load_verdicts(group: str, options: dict[str, str] | None = None) -> dict[str, dict[str, list[str]]]:
+    """The group's committed verdicts by file; none when they were reached with other tests or pytest
+    options than ``options`` (mutmut too forgets its results then)."""
+    path = VERDICTS / f"{group}.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text())
+    return data["files"] if options is None or data["test options"] == options else {}
+
+
+def save_verdicts(group: str, stage_dir: Path) -> None:
+    """Commit-ready verdicts of the group: its stage's records, and the committed ones of the group's
+    files that the stage has no record of (a run stopped before mutmut reached them)."""
+    options = _test_options((stage_dir / "pyproject.toml").read_text())
+    verdicts = {p: v for p, v in load_verdicts(group, options).items() if (stage_dir / p).exists()
+                and any(fnmatch.fnmatch(p, pattern) for pattern in GROUPS[group][0])}
+    verdicts.update(verdicts_of(stage_dir))
+    VERDICTS.mkdir(parents=True, exist_ok=True)
+    # one line per function, so that a run's changes read as a diff
+    files = ",\n".join(f"  {json.dumps(path)}: {{\n" + ",\n".join(
+        f"    {json.dumps(function)}: {json.dumps(entry, ensure_ascii=False)}"
+        for function, entry in functions.items()) + "\n  }" for path, functions in sorted(verdicts.items()))
+    text = (f'{{\n  "test options": {json.dumps(options, ensure_ascii=False, sort_keys=True)},\n'
+            f'  "files": {{\n{files}\n  }}\n}}\n')
+    target = VERDICTS / f"{group}.json"
+    if not target.exists() or target.read_text() != text:
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(text)
+        tmp.replace(target)
+
+
+def seed_verdicts(stage_dir: Path, verdicts: dict[str, dict[str, list[str]]]) -> None:
+    """Give mutmut the committed verdicts of each file it has no record of yet (a fresh clone).
+
+    mutmut, as it mutates a file, keeps the verdict in the file's record (``mutants/<file>.meta``) of
+    every mutant whose function's hash is the one recorded, and forgets the others (its own cache at
+    work); a record written here before its first run is one it reads like its own."""
+    for path, functions in verdicts.items():
+        meta = stage_dir / "mutants" / (path + ".meta")
+        if meta.exists() or not (stage_dir / path).exists():
+            continue
+        meta.parent.mkdir(parents=True, exist_ok=True)
+        meta.write_text(json.dumps({
+            "exit_code_by_key": {_mutant_key(path, f, n): LETTER[letter]
+                                 for f, (_hash, letters) in functions.items() for n, letter in enumerate(letters, 1)},
+            "hash_by_function_name": {f: h for f, (h, _letters) in functions.items()},
+            "type_check_error_by_key": {}, "durations_by_key": {}, "estimated_durations_by_key": {}}, indent=4))
 
 
 def _forget_unmutated_copies(stage_dir: Path, mutate: list[str]) -> None:
@@ -439,6 +540,43 @@ def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> i
     return 1 if problems or score < minimum or total[3] else 0
 
 
+def run_group(group: str, stage_dir: Path, args: argparse.Namespace) -> None:
+    """One ``mutmut run`` of a staged group (the mutants ``args`` name, or every one not run yet)."""
+    mutmut = Path(sys.executable).with_name("mutmut")
+    command = ["nice", "-n", os.environ.get("CASHCAST_MUTATION_NICE", "19"), str(mutmut), "run", "--max-children", str(args.jobs)]
+    known = results(stage_dir)
+    names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)
+                    and not (args.pending and known[n] is not None)})
+    if args.survivors:
+        listed = equivalents()
+        names += [n for n, code in known.items() if n not in names and (
+            code in TIMED_OUT or (code is not None and code not in KILLED and n not in listed))]
+    if (args.mutants or args.survivors) and not names:
+        return
+    # CASHCAST_MUTATION: the tests load the few-examples Hypothesis profile (tests/conftest.py)
+    # one thread per mutant: mutmut limits each mutant's CPU seconds (its hang timeout), and
+    # numpy's BLAS threads would spend them faster than the wall clock on a shared machine
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CASHCAST_MUTATION="1",
+               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    done = subprocess.run(command + names, cwd=stage_dir, env=env)
+    if args.pending and done.returncode == 0:
+        # mutmut forgets the results of a function whose source changed only as it generates
+        # the mutants, after ``known`` was read: run the named ones that left without a result
+        known = results(stage_dir)
+        again = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)
+                        and known[n] is None} - set(names))
+        if again:
+            done = subprocess.run(command + again, cwd=stage_dir, env=env)
+    unmapped = forget_unmapped(stage_dir) if done.returncode == 0 else []
+    if unmapped:
+        print(f"mutmut ({group}): {len(unmapped)} mutants of functions mapped to no test; mapping every "
+              "function to its tests again (a full stats run) and running them")
+        done = subprocess.run(command + unmapped, cwd=stage_dir, env=env)
+    if done.returncode != 0:
+        print(f"mutmut ({group}) exited with {done.returncode}")
+    run_at_import(stage_dir, env, args.survivors)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--min", type=float, default=95.0)
@@ -452,45 +590,16 @@ def main(argv=None) -> int:
                         help="of the mutants named, run only those not run yet (continue a run narrowed to them)")
     parser.add_argument("--reset", action="store_true",
                         help="run even though the group's tests changed (mutmut then forgets the group's results)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="start the group from nothing: its local cache deleted, the committed verdicts not used")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
     args = parser.parse_args(argv)
     codes: dict[str, int | None] = {}
     for group in args.group or list(GROUPS):
-        stage_dir = stage(group, args.reset)
+        stage_dir = stage(group, args.reset, args.fresh and not args.no_run)
         if not args.no_run:
-            mutmut = Path(sys.executable).with_name("mutmut")
-            command = ["nice", "-n", os.environ.get("CASHCAST_MUTATION_NICE", "19"), str(mutmut), "run", "--max-children", str(args.jobs)]
-            known = results(stage_dir)
-            names = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)
-                            and not (args.pending and known[n] is not None)})
-            if args.survivors:
-                listed = equivalents()
-                names += [n for n, code in known.items() if n not in names and (
-                    code in TIMED_OUT or (code is not None and code not in KILLED and n not in listed))]
-            if (args.mutants or args.survivors) and not names:
-                continue
-            # CASHCAST_MUTATION: the tests load the few-examples Hypothesis profile (tests/conftest.py)
-            # one thread per mutant: mutmut limits each mutant's CPU seconds (its hang timeout), and
-            # numpy's BLAS threads would spend them faster than the wall clock on a shared machine
-            env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CASHCAST_MUTATION="1",
-                       OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-            done = subprocess.run(command + names, cwd=stage_dir, env=env)
-            if args.pending and done.returncode == 0:
-                # mutmut forgets the results of a function whose source changed only as it generates
-                # the mutants, after ``known`` was read: run the named ones that left without a result
-                known = results(stage_dir)
-                again = sorted({n for n in known for g in args.mutants if fnmatch.fnmatch(n, g)
-                                and known[n] is None} - set(names))
-                if again:
-                    done = subprocess.run(command + again, cwd=stage_dir, env=env)
-            unmapped = forget_unmapped(stage_dir) if done.returncode == 0 else []
-            if unmapped:
-                print(f"mutmut ({group}): {len(unmapped)} mutants of functions mapped to no test; mapping every "
-                      "function to its tests again (a full stats run) and running them")
-                done = subprocess.run(command + unmapped, cwd=stage_dir, env=env)
-            if done.returncode != 0:
-                print(f"mutmut ({group}) exited with {done.returncode}")
-            run_at_import(stage_dir, env, args.survivors)
+            run_group(group, stage_dir, args)
+        save_verdicts(group, stage_dir)
         codes.update(results(stage_dir))
     return report(codes, args.min, args.group or list(GROUPS))
 

@@ -53,3 +53,98 @@ def test_a_file_mutmut_copied_before_it_joined_the_group_is_copied_again_to_be_m
     run._forget_unmutated_copies(tmp_path, ["cashcast/joined.py", "cashcast/mutated.py"])
     assert sorted(p.name for p in (tmp_path / "mutants" / "cashcast").iterdir()) == [
         "mutated.py", "mutated.py.meta", "outside.py"]
+
+
+def _stage_with_records(root: Path, pyproject: str, records: dict[str, dict]) -> Path:
+    (root / "pyproject.toml").parent.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(pyproject)
+    for path, data in records.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text("def f(): pass\n")
+        meta = root / "mutants" / (path + ".meta")
+        meta.parent.mkdir(parents=True, exist_ok=True)
+        meta.write_text(json.dumps(data))
+    return root
+
+
+OPTIONS = '\n[tool.mutmut]\npytest_add_cli_args_test_selection = ["tests/test_a.py"]\ntimeout_multiplier = 30\n'
+
+
+def test_verdicts_are_committed_per_function_and_given_back_to_mutmut_on_a_fresh_stage(tmp_path, monkeypatch):
+    """A run's verdicts go to mutation/verdicts/<group>.json, one letter per mutant (killed, survived, not
+    decided: not run, timed out, mapped to no test) beside mutmut's hash of its function; a stage with no
+    record of a file gets them back as mutmut's own record, which keeps each verdict while the function's
+    hash is unchanged. A package's ``__init__.py`` and a method's mangled name round-trip."""
+    run = _run_module()
+    monkeypatch.setattr(run, "VERDICTS", tmp_path / "verdicts")
+    monkeypatch.setitem(run.GROUPS, "g", (["cashcast/models/*.py", "cashcast/models/kinds/*.py"], []))
+    kpi, kinds = "cashcast/models/kpi.py", "cashcast/models/kinds/__init__.py"
+    records = {
+        kpi: {"exit_code_by_key": {"cashcast.models.kpi.x_runway__mutmut_1": 1,
+                                   "cashcast.models.kpi.x_runway__mutmut_2": 0,
+                                   "cashcast.models.kpi.x_runway__mutmut_3": -24,   # timed out
+                                   "cashcast.models.kpi.x_runway__mutmut_4": 33,    # no tests
+                                   "cashcast.models.kpi.x_runway__mutmut_5": None,
+                                   "cashcast.models.kpi.x_runway__mutmut_6": 37,
+                                   "cashcast.models.kpi.xǁCurveǁat__mutmut_1": 0},
+              "hash_by_function_name": {"x_runway": "h1", "xǁCurveǁat": "h2"},
+              "durations_by_key": {"cashcast.models.kpi.x_runway__mutmut_1": 0.5}},
+        kinds: {"exit_code_by_key": {"cashcast.models.kinds.x_lines__mutmut_2": 1},
+                "hash_by_function_name": {"x_lines": "h3"}},
+    }
+    first = _stage_with_records(tmp_path / "first", OPTIONS, records)
+    run.save_verdicts("g", first)
+    committed = json.loads((tmp_path / "verdicts" / "g.json").read_text())
+    assert committed["files"] == {kpi: {"x_runway": ["h1", "ks---k"], "xǁCurveǁat": ["h2", "s"]},
+                                  kinds: {"x_lines": ["h3", "-k"]}}
+    assert committed["test options"] == run._test_options(OPTIONS)
+
+    second = tmp_path / "second"
+    for path in (kpi, kinds):
+        (second / path).parent.mkdir(parents=True)
+        (second / path).write_text("def f(): pass\n")
+    run.seed_verdicts(second, run.load_verdicts("g", run._test_options(OPTIONS)))
+    seeded = json.loads((second / "mutants" / (kpi + ".meta")).read_text())
+    assert seeded["exit_code_by_key"] == {
+        "cashcast.models.kpi.x_runway__mutmut_1": 1, "cashcast.models.kpi.x_runway__mutmut_2": 0,
+        "cashcast.models.kpi.x_runway__mutmut_3": None, "cashcast.models.kpi.x_runway__mutmut_4": None,
+        "cashcast.models.kpi.x_runway__mutmut_5": None, "cashcast.models.kpi.x_runway__mutmut_6": 1,
+        "cashcast.models.kpi.xǁCurveǁat__mutmut_1": 0}
+    assert seeded["hash_by_function_name"] == {"x_runway": "h1", "xǁCurveǁat": "h2"}
+    # the fields mutmut's SourceFileMutationData.load() requires
+    assert {k: seeded[k] for k in ("type_check_error_by_key", "durations_by_key", "estimated_durations_by_key")} \
+        == {"type_check_error_by_key": {}, "durations_by_key": {}, "estimated_durations_by_key": {}}
+    assert json.loads((second / "mutants" / (kinds + ".meta")).read_text())["exit_code_by_key"] == {
+        "cashcast.models.kinds.x_lines__mutmut_1": None, "cashcast.models.kinds.x_lines__mutmut_2": 1}
+    # the second stage's verdicts, saved, are the first's
+    run.save_verdicts("g", _stage_with_records(second, OPTIONS, {}))
+    assert json.loads((tmp_path / "verdicts" / "g.json").read_text()) == committed
+
+
+def test_committed_verdicts_are_not_used_with_other_tests_and_do_not_overwrite_a_record(tmp_path, monkeypatch):
+    """Verdicts reached with other tests or options are not given to mutmut (it forgets its own then);
+    a file that already has mutmut's record, or that the stage does not have, is left alone; a file
+    the stage has no record of keeps its committed verdicts when the group's are saved."""
+    run = _run_module()
+    monkeypatch.setattr(run, "VERDICTS", tmp_path / "verdicts")
+    monkeypatch.setitem(run.GROUPS, "g", (["cashcast/*.py"], []))
+    (tmp_path / "verdicts").mkdir()
+    (tmp_path / "verdicts" / "g.json").write_text(json.dumps({
+        "test options": run._test_options(OPTIONS),
+        "files": {"cashcast/a.py": {"x_f": ["h", "k"]}, "cashcast/b.py": {"x_g": ["h", "s"]},
+                  "cashcast/gone.py": {"x_h": ["h", "k"]}, "elsewhere/c.py": {"x_i": ["h", "k"]}}}))
+    other = OPTIONS.replace("test_a.py", "test_b.py")
+    assert run.load_verdicts("g", run._test_options(other)) == {}
+    stage = _stage_with_records(tmp_path / "stage", OPTIONS, {"cashcast/b.py": {
+        "exit_code_by_key": {"cashcast.b.x_g__mutmut_1": 1}, "hash_by_function_name": {"x_g": "h"}}})
+    (stage / "cashcast" / "a.py").write_text("def f(): pass\n")
+    run.seed_verdicts(stage, run.load_verdicts("g", run._test_options(OPTIONS)))
+    assert json.loads((stage / "mutants/cashcast/a.py.meta").read_text())["exit_code_by_key"] == {
+        "cashcast.a.x_f__mutmut_1": 1}
+    assert json.loads((stage / "mutants/cashcast/b.py.meta").read_text())["exit_code_by_key"] == {
+        "cashcast.b.x_g__mutmut_1": 1}
+    assert not (stage / "mutants/cashcast/gone.py.meta").exists()
+    (stage / "mutants/cashcast/a.py.meta").unlink()
+    run.save_verdicts("g", stage)
+    assert json.loads((tmp_path / "verdicts" / "g.json").read_text())["files"] == {
+        "cashcast/a.py": {"x_f": ["h", "k"]}, "cashcast/b.py": {"x_g": ["h", "k"]}}
