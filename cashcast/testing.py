@@ -43,7 +43,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 
 from cashcast.models.engine.constants import CONSTANTS
-from cashcast.models.engine.expr import Expr, LineRef, Param, Prev, RollingSum
+from cashcast.models.engine.expr import Expr, Param
 from cashcast.models.engine.model import NumpyContext, order_lines
 
 ENGINES = ("libreoffice", "gnumeric")

@@ -9,7 +9,6 @@ with ``cashcast check``.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 import shutil
 import subprocess

@@ -11,7 +11,7 @@ import pytest
 from cashcast.models.analysis.scenarios import run_file
 from tests.bad_workbooks import BAD, GOOD, SERVING
 from tests.helpers import row, settings
-from tests.test_bad_input import one_problem, problems_of
+from tests.test_bad_input import one_problem
 
 CENT = 0.005
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 
 import matplotlib
-import numpy as np
 import pytest
 from matplotlib import axis, text
 from matplotlib.axes._base import _AxesBase

@@ -20,7 +20,6 @@ from cashcast.models.reading.problems import InputError
 from cashcast.reports.cli.main import main
 from cashcast.reports.sweep import engine
 from cashcast.reports.sweep.spec import plan, read_spec
-from cashcast.reports.sweep.summary import read_kpis
 from tests.bad_workbooks import BAD
 from tests.helpers import ROOT
 

@@ -14,7 +14,7 @@ from cashcast.models.reading.workbook import read_workbook, validate
 from cashcast.reports.cli.faults import EXIT_CHECKS
 from cashcast.reports.cli.main import main
 from tests.bad_workbooks import BAD, model
-from tests.helpers import row, settings
+from tests.helpers import row
 
 # 3.7M visits × 7% paying × $23 = $5,957,000 a month; rent $41,000 a month; $1M at the start
 EARNING = [row("Plus", "subscription", "audience", 3.7e6, "visits/month"),

@@ -27,7 +27,7 @@ import numpy as np
 
 from cashcast.models.analysis.batch import evaluate_kpis, month_label
 from cashcast.models.engine.model import build_model
-from cashcast.models.reading.data import BASE, Row, Workbook, month_ordinal
+from cashcast.models.reading.data import Row, Workbook, month_ordinal
 
 BRIDGE_KPIS = ("cash_out_month", "funding_gap", "ending_cash", "npv")
 ROW_FIELDS = ("kind", "value", "unit", "low", "high", "distribution", "source", "notes")

@@ -13,7 +13,6 @@ from typing import Callable
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
-from cashcast.models.analysis.reductions import NEVER, UNDEFINED
 from cashcast.models.engine.constants import MONTHS_PER_YEAR, NA_TEXT
 
 

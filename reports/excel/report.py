@@ -57,7 +57,7 @@ from cashcast.models.analysis.uncertainty import Uncertainty
 
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import (
-    ANNUAL, ASSUMPTIONS, CHECKS, MONTHLY, SIMULATION, SOURCES, SUMMARY,
+    ANNUAL, ASSUMPTIONS, CHECKS, MONTHLY, SOURCES, SUMMARY,
 )
 from cashcast.reports.excel.sheets import (analyst_checks, annual, assumptions, cap_table, checks, model, sensitivity, simulation,
                                           sources, statements, summary)
