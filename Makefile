@@ -52,10 +52,11 @@ bench: $(STAMP)
 
 # Mutation testing (not part of `make test`; see README "Mutation testing"): mutmut over the model's
 # formulas and their Excel renderings, the LibreOffice parity tests in the run, on every core, niced.
-# `make mutate GROUP=model` (or excel, v2, uncertainty, library, reading) runs one group.
+# `make mutate GROUP=model` (or excel, v2, uncertainty, library, reading) runs one group. It continues from the
+# verdicts committed in mutation/verdicts/ (the mutants of functions changed since run again); FRESH=1 runs all.
 mutate: $(STAMP) system-deps
 	$(PY) -m pip install -q "mutmut>=3.8.1,<4"
-	$(PY) mutation/run.py $(if $(GROUP),--group $(GROUP))
+	$(PY) mutation/run.py $(if $(GROUP),--group $(GROUP)) $(if $(FRESH),--fresh)
 
 # Re-extract the report's translatable strings into reports/locale/cashcast.pot and add the new ones to
 # each language's .po (then fill in their msgstr; tests/test_i18n.py fails until every one is translated).

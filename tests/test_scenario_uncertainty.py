@@ -180,6 +180,14 @@ def test_wilson_interval_by_hand():
     assert (lo, hi) == (pytest.approx(0.107136, abs=2e-6), pytest.approx(0.206056, abs=2e-6))
 
 
+def test_wilson_interval_is_held_inside_0_to_1_where_float_rounding_would_leave_it():
+    """At p̂ = 1 the upper end is (1 + z²/n)/(1 + z²/n) = 1 exactly, and at p̂ = 0 the lower end is 0; in
+    floating point, with 16 of 16 paths, it comes to 1.0000000000000002, and with 0 of 21 to −1.4e-17:
+    a probability above 1 or below 0 in the report. Both ends are clamped."""
+    assert wilson(16 / 16, 16)[1] == 1.0 and wilson(16 / 16, 16)[0] == pytest.approx(0.806392, abs=1e-6)
+    assert wilson(0 / 21, 21)[0] == 0.0 and wilson(0 / 21, 21)[1] == pytest.approx(0.154639, abs=1e-6)
+
+
 def test_order_statistic_interval_by_hand():
     # n = 400, q = 0.9: nq = 360, √(400 × 0.9 × 0.1) = 6, 1.96 × 6 = 11.76 → ranks 348 and 372 (1-based)
     assert order_ranks(0.9, 400) == (347, 371)

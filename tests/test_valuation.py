@@ -171,6 +171,57 @@ def test_a_round_is_signed_at_its_first_tranche_when_that_comes_before_its_month
     assert column(run, "seed.shares")[mar24] == pytest.approx(10 / 90, abs=1e-12)
 
 
+def test_two_rounds_signed_in_the_model_s_first_month_both_price_on_the_one_share_held_at_its_start(make_workbook):
+    """Seed ($10M at $90M pre) and Series A ($30M at $120M pre), both in Jan 2023, the model's first
+    month: each prices on the shares held at the end of the month before — the founders' 1 share, as
+    nothing was bought before the model — so Series A buys 30/120 = 0.25 shares, not fewer."""
+    jan = dt.date(2023, 1, 1)
+    run = run_file(make_workbook([
+        TEAM, row("Seed", "funding", "amount", 10e6, "USD"), row("Seed", "funding", "month", jan, "date"),
+        row("Seed", "funding", "pre_money", 90e6, "USD"),
+        row("Series A", "funding", "amount", 30e6, "USD"), row("Series A", "funding", "month", jan, "date"),
+        row("Series A", "funding", "pre_money", 120e6, "USD")]))
+    assert (column(run, "series_a.shares_before") == 1).all()
+    assert column(run, "series_a.shares")[0] == pytest.approx(0.25, abs=1e-12)
+    assert column(run, "series_a.ownership")[0] == pytest.approx(0.25 / (1 + 10 / 90 + 0.25), abs=1e-12)
+
+
+def test_a_round_signed_before_the_model_starts_is_among_the_holders_of_the_one_share(make_workbook):
+    """A seed signed in Nov 2022, before the model's Jan 2023 start: its money is not in the model, so its
+    investors are among everyone who held shares at the start (the 1 share); it buys none in the model,
+    and the Series A of Mar 2023 prices on that 1 share."""
+    run = run_file(make_workbook([
+        TEAM, row("Seed", "funding", "amount", 10e6, "USD"), row("Seed", "funding", "month", dt.date(2022, 11, 1), "date"),
+        row("Seed", "funding", "pre_money", 90e6, "USD"), *SERIES_A]))
+    assert (column(run, "seed.shares_before") == 1).all() and (column(run, "seed.shares") == 0).all()
+    assert (column(run, "series_a.shares_before") == 1).all()
+    assert column(run, "series_a.ownership")[SEP] == pytest.approx(0.20, abs=1e-12)
+
+
+def test_shares_bought_by_an_earlier_round_in_the_month_a_round_is_signed_do_not_change_its_price(make_workbook):
+    """Seed's second tranche ($6M) comes in Jun 2023, the month Series A is signed: Series A prices on the
+    shares held at the end of May (1 + 4/90), and keeps that price in July and after, when Seed's June
+    shares (1 + 10/90 in all) are held."""
+    run = run_file(make_workbook([
+        TEAM, *SEED, row("Series A", "funding", "amount", 30e6, "USD"),
+        row("Series A", "funding", "month", dt.date(2023, 6, 1), "date"), row("Series A", "funding", "pre_money", 120e6, "USD")]))
+    before = column(run, "series_a.shares_before")
+    assert before[JUN] == pytest.approx(94 / 90, abs=1e-12)
+    assert before[JUN + 1] == pytest.approx(94 / 90, abs=1e-12) and before[-1] == pytest.approx(94 / 90, abs=1e-12)
+    assert column(run, "series_a.shares")[JUN + 1] == pytest.approx(30 / 120 * 94 / 90, abs=1e-12)
+
+
+def test_a_round_with_neither_month_nor_tranche_is_signed_never_and_priced_last():
+    """Such a round is a problem at its cell (check_funding); until that is reported, the order of the
+    rounds puts it last (its signing month is +inf), rather than failing."""
+    from types import SimpleNamespace
+    from cashcast.models.statements.ownership import equity_rounds, signing_ordinal
+    bare = SimpleNamespace(kind="funding", shapes={}, rows={})
+    dated = SimpleNamespace(kind="funding", shapes={}, rows={"month": SimpleNamespace(value=5)})
+    assert signing_ordinal(bare) == float("inf") and signing_ordinal(dated) == 5
+    assert equity_rounds([bare, dated]) == [dated, bare]
+
+
 def _problems(path) -> list[str]:
     try:
         load_workbook(path)
