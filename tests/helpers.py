@@ -1,9 +1,11 @@
-"""Helpers for tests: valid settings and assumption rows to write workbooks from."""
+"""Helpers for tests: valid settings and assumption rows to write workbooks from, and the problems a
+bad workbook gets."""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import settings as hypothesis_settings
 
 from cashcast.reports.excel.assumptions import AssumptionRow
@@ -33,3 +35,22 @@ def row(block, kind, parameter, value, unit, **kw):
     return AssumptionRow(block, kind, parameter, value, unit, **kw)
 
 
+
+
+def problems_when_loaded(path) -> list[str]:
+    """The problems reading ``path`` reports (``load_workbook`` must refuse it), as printed."""
+    from cashcast.models.reading.problems import InputError
+    from cashcast.models.reading.workbook import load_workbook
+    with pytest.raises(InputError) as info:
+        load_workbook(path)
+    return [str(p) for p in info.value.problems]
+
+
+def problems_when_run(path) -> list[str]:
+    """The problems running ``path`` reports (``run_file`` must refuse it: reading, and building the model), as
+    printed."""
+    from cashcast.models.analysis.scenarios import run_file
+    from cashcast.models.reading.problems import InputError
+    with pytest.raises(InputError) as info:
+        run_file(path)
+    return [str(p) for p in info.value.problems]

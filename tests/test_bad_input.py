@@ -6,22 +6,15 @@ import zipfile
 
 import pytest
 
-from cashcast.models.reading.problems import InputError
 from cashcast.models.analysis.scenarios import run_file
 from cashcast.reports.cli.main import main
 from tests.bad_workbooks import BAD, GOOD, assumptions_with
-from tests.helpers import row
-
-
-def problems_of(path) -> list[str]:
-    with pytest.raises(InputError) as info:
-        run_file(path)
-    return [str(p) for p in info.value.problems]
+from tests.helpers import problems_when_run, row
 
 
 def one_problem(path, where: str, *words: str) -> str:
     """Exactly one problem, located at `where` (e.g. 'Assumptions!D3'), mentioning every word."""
-    found = problems_of(path)
+    found = problems_when_run(path)
     assert len(found) == 1, found
     text = found[0]
     assert text.startswith(f"{path.name}:{where}: "), text
@@ -38,7 +31,7 @@ def test_text_where_a_number_belongs(tmp_path):
 
 def test_blank_required_value_and_blank_block(tmp_path):
     path = BAD["blank value and blank block"](tmp_path)
-    found = problems_of(path)
+    found = problems_when_run(path)
     assert any(p.startswith("model.xlsx:Assumptions!D3: the value is blank") for p in found), found
     assert any(p.startswith("model.xlsx:Assumptions!A5: the block is blank") for p in found), found
 
@@ -98,21 +91,21 @@ def test_currency_without_exchange_rate(tmp_path):
 
 def test_missing_required_parameter_and_mixed_modes(tmp_path):
     path = BAD["missing required parameter and mixed modes"](tmp_path)
-    found = problems_of(path)
+    found = problems_when_run(path)
     assert any(p.startswith("model.xlsx:Assumptions!C2:") and "'conversion'" in p for p in found), found
     assert any(p.startswith("model.xlsx:Assumptions!C4:") and "exactly one of" in p for p in found), found
 
 
 def test_low_above_high_and_value_outside_range(tmp_path):
     path = BAD["low above high and value outside range"](tmp_path)
-    found = problems_of(path)
+    found = problems_when_run(path)
     assert any(p.startswith("model.xlsx:Assumptions!D3:") and "outside low..high" in p for p in found)
     assert any(p.startswith("model.xlsx:Assumptions!F4:") and "above high" in p for p in found)
 
 
 def test_formula_with_an_error(tmp_path):
     path = BAD["formula with an error"](tmp_path)
-    found = problems_of(path)
+    found = problems_when_run(path)
     assert any(p.startswith("bad.xlsx:Assumptions!D2: the formula gives the error #DIV/0!") for p in found)
 
 
@@ -136,7 +129,7 @@ def test_circular_reference_between_lines(tmp_path):
 
 
 def test_link_to_unknown_block_or_line(tmp_path):
-    found = problems_of(BAD["link to unknown block and unknown line"](tmp_path))
+    found = problems_when_run(BAD["link to unknown block and unknown line"](tmp_path))
     # both links are reported in the same run: the unknown block and the unknown line of a known block
     assert found == ["model.xlsx:Assumptions!D5: link to unknown block 'Nope'; blocks: Plus, Serve, Serve2",
                      "model.xlsx:Assumptions!D7: block 'Plus' has no line 'viewers'; its lines: audience, "
@@ -154,20 +147,20 @@ def test_a_lognormal_low_of_0_is_bad_input(tmp_path):
 
 
 def test_link_and_cell_problems_in_one_run(tmp_path):
-    found = problems_of(BAD["link to unknown line and a bad cell"](tmp_path))
+    found = problems_when_run(BAD["link to unknown line and a bad cell"](tmp_path))
     assert [p.split(": ")[0] for p in found] == ["model.xlsx:Assumptions!D4", "model.xlsx:Assumptions!D5"], found
     assert "text 'twenty'" in found[0] and "no line 'viewers'" in found[1]
 
 
 def test_cycle_and_cell_problems_in_one_run(tmp_path):
-    found = problems_of(BAD["cycle and a bad cell"](tmp_path))
+    found = problems_when_run(BAD["cycle and a bad cell"](tmp_path))
     assert found == ["model.xlsx:Assumptions!D5: value -5 is negative; prices, counts and costs are 0 or more",
                      "model.xlsx:Assumptions!D2: circular reference between lines: plus.audience → "
                      "plus.subscribers → plus.audience; a line cannot depend on itself in the same month"], found
 
 
 def test_settings_links_cycles_and_distributions_in_one_run(tmp_path):
-    found = problems_of(BAD["cycle, unknown line, lognormal and bad settings"](tmp_path))
+    found = problems_when_run(BAD["cycle, unknown line, lognormal and bad settings"](tmp_path))
     where = [p.split(": ")[0].split(":", 1)[1] for p in found]
     assert where == ["Settings!B3", "Assumptions!D5", "Assumptions!D2", "Assumptions!F3"], found
     assert ["1 to 600" in found[0], "no line 'viewers'" in found[1], "circular reference" in found[2],
@@ -197,7 +190,7 @@ def test_scenario_override_is_checked(tmp_path):
 
 def test_scenario_ranges_are_checked_cell_by_cell(tmp_path):
     path = BAD["scenario ranges are checked"](tmp_path)
-    found = problems_of(path)
+    found = problems_when_run(path)
     expected = [("K3", "range 20%..15%: low 0.2 is above high 0.15"),
                 ("L3", "range 10%..30%..20%: the middle figure 0.3 lies outside low..high"),
                 ("M3", "range 5%..150%: '150%' 1.5 is outside 0%–100%"),
@@ -217,7 +210,7 @@ def test_a_scenario_range_is_checked_like_a_value(tmp_path):
 
 def test_settings_unknown_missing_and_bad(tmp_path):
     path = BAD["settings unknown, missing and bad"](tmp_path)
-    found = problems_of(path)
+    found = problems_when_run(path)
     assert any(p.startswith("model.xlsx:Settings!A") and "unknown setting 'horizn'" in p and "start_month" in p
                for p in found), found
     assert any(p.startswith("model.xlsx:Settings!B") and "1 to 600" in p for p in found), found
@@ -226,44 +219,44 @@ def test_settings_unknown_missing_and_bad(tmp_path):
 
 def test_every_problem_is_reported_at_once(tmp_path):
     path = BAD["every problem at once"](tmp_path)
-    cells = sorted(p.split(":")[1] for p in problems_of(path))
+    cells = sorted(p.split(":")[1] for p in problems_when_run(path))
     assert cells == ["Assumptions!B5", "Assumptions!D2", "Assumptions!D3", "Assumptions!D4"]
 
 
 # -- file-level problems ----------------------------------------------------------------------------
 def test_empty_file(tmp_path):
     path = BAD["empty file"](tmp_path)
-    assert problems_of(path) == ["empty.xlsx: the file is empty; expected an .xlsx workbook"]
+    assert problems_when_run(path) == ["empty.xlsx: the file is empty; expected an .xlsx workbook"]
 
 
 def test_not_an_xlsx(tmp_path):
     path = BAD["not an xlsx"](tmp_path)
-    assert "not an .xlsx workbook" in problems_of(path)[0]
+    assert "not an .xlsx workbook" in problems_when_run(path)[0]
 
 
 def test_encrypted_file(tmp_path):
-    assert problems_of(BAD["encrypted"](tmp_path)) == [
+    assert problems_when_run(BAD["encrypted"](tmp_path)) == [
         "locked.xlsx: the file is encrypted (password-protected) or a legacy .xls; save it as an unencrypted .xlsx"]
 
 
 def test_xml_bomb_is_refused(tmp_path):
-    text = problems_of(BAD["xml bomb"](tmp_path))[0]
+    text = problems_when_run(BAD["xml bomb"](tmp_path))[0]
     assert text.startswith("bomb.xlsx: refused") and "entities" in text
 
 
 def test_zip_bomb_is_refused(tmp_path):
-    assert "zip bomb" in problems_of(BAD["zip bomb"](tmp_path))[0]
+    assert "zip bomb" in problems_when_run(BAD["zip bomb"](tmp_path))[0]
 
 
 def test_values_past_the_row_limit_are_refused_whatever_the_dimension_tag(tmp_path):
     path = BAD["absurd dimensions with a value beyond"](tmp_path)
     assert b"XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
-    assert problems_of(path) == ["huge.xlsx:Assumptions!A5005: a value in row 5,005; at most 5,000 rows are "
+    assert problems_when_run(path) == ["huge.xlsx:Assumptions!A5005: a value in row 5,005; at most 5,000 rows are "
                                  "read (an assumption sheet is shorter); delete the rows below"]
 
 
 def test_values_past_the_column_limit_are_refused(tmp_path):
-    assert problems_of(BAD["a value past the column limit"](tmp_path)) == [
+    assert problems_when_run(BAD["a value past the column limit"](tmp_path)) == [
         "wide.xlsx:Assumptions!BN2: a value in column BN; at most 60 columns are read; delete the columns to "
         "the right"]
 

@@ -15,11 +15,10 @@ from cashcast.models.analysis.correlations import (PSD_TOLERANCE, correlate_bloc
 from cashcast.models.analysis.distributions import BLOCK, Uncertain, sample, uncertain_rows
 from cashcast.models.analysis.simulation import simulate
 from cashcast.models.engine.model import build_model
-from cashcast.models.reading.problems import InputError
 from cashcast.models.reading.workbook import load_workbook
 from cashcast.reports.excel.assumptions import starter, write_assumption_workbook
 from tests.bad_workbooks import BAD, model
-from tests.helpers import ROOT, row, settings
+from tests.helpers import ROOT, problems_when_loaded, row, settings
 
 A = Uncertain("a", "A.a", "count", "x", "pert", 0.0, 1.0, 4.0, 1.0, {})
 B = Uncertain("b", "B.b", "count", "x", "lognormal", 1.0, 2.0, 10.0, 2.0, {})
@@ -31,14 +30,8 @@ PAIRS = [("a", "b", 0.6), ("b", "c", -0.4)]
 # ------------------------------------------------------------------------------------------------
 # Bad input: each problem at its cell, all at once (check and run agree: tests/bad_workbooks.py)
 # ------------------------------------------------------------------------------------------------
-def problems(path) -> list[str]:
-    with pytest.raises(InputError) as info:
-        load_workbook(path)
-    return [str(p) for p in info.value.problems]
-
-
 def test_unknown_names_and_names_without_a_range(tmp_path):
-    found = problems(BAD["correlation of an unknown name and of a fixed one"](tmp_path))
+    found = problems_when_loaded(BAD["correlation of an unknown name and of a fixed one"](tmp_path))
     assert [p.split(": ")[0] for p in found] == ["model.xlsx:Correlations!A2", "model.xlsx:Correlations!A3"]
     assert "'Plus.audeince' names no assumption" in found[0]
     assert "Plus.audience, Plus.conversion, Rent.monthly_amount" in found[0]  # the names it could be
@@ -46,18 +39,18 @@ def test_unknown_names_and_names_without_a_range(tmp_path):
 
 
 def test_a_correlation_outside_minus_1_to_1_and_a_self_pair(tmp_path):
-    found = problems(BAD["correlation outside -1..1 and a self-pair"](tmp_path))
+    found = problems_when_loaded(BAD["correlation outside -1..1 and a self-pair"](tmp_path))
     assert [p.split(": ")[0] for p in found] == ["model.xlsx:Correlations!C2", "model.xlsx:Correlations!B3"]
     assert "1.5 is outside -1..1" in found[0] and "paired with itself" in found[1]
 
 
 def test_a_pair_given_twice_in_either_order(tmp_path):
-    (found,) = problems(BAD["correlation pair given twice"](tmp_path))
+    (found,) = problems_when_loaded(BAD["correlation pair given twice"](tmp_path))
     assert found.startswith("model.xlsx:Correlations!B3: ") and "given twice (first on row 2)" in found
 
 
 def test_correlations_that_cannot_hold_together_name_their_cells(tmp_path):
-    (found,) = problems(BAD["correlations that cannot hold together"](tmp_path))
+    (found,) = problems_when_loaded(BAD["correlations that cannot hold together"](tmp_path))
     assert found.startswith("model.xlsx:Correlations!C2: ")
     for cell in ("0.9 at C2", "0.9 at C3", "-0.5 at C4"):
         assert cell in found
@@ -74,7 +67,7 @@ def test_a_pair_not_listed_counts_as_0(tmp_path):
     path = model(tmp_path, rows, correlations=[("Plus.audience", "Plus.conversion", 0.9),
                                                ("Plus.conversion", "Rent.monthly_amount", 0.1),
                                                ("Plus.conversion", "Plus.price", 0.9)])
-    (found,) = problems(path)
+    (found,) = problems_when_loaded(path)
     assert found.startswith("model.xlsx:Correlations!C2: ") and "C4" in found and "C3" not in found
     assert "a pair not listed counts as 0" in found
     ok = model(tmp_path, rows, name="ok.xlsx", correlations=[("Plus.audience", "Plus.conversion", 0.9),
@@ -84,7 +77,7 @@ def test_a_pair_not_listed_counts_as_0(tmp_path):
 
 
 def test_every_correlation_problem_beside_a_bad_assumption_cell(tmp_path):
-    found = problems(BAD["correlation problems beside bad cells"](tmp_path))
+    found = problems_when_loaded(BAD["correlation problems beside bad cells"](tmp_path))
     assert [p.split(": ")[0] for p in found] == [
         "corr_cells.xlsx:Assumptions!D3", "corr_cells.xlsx:Correlations!D1", "corr_cells.xlsx:Correlations!C2",
         "corr_cells.xlsx:Correlations!A3", "corr_cells.xlsx:Correlations!C3"]

@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 
 from cashcast.models.analysis.scenarios import run_file
-from cashcast.models.reading.problems import InputError
 from tests.bad_workbooks import BAD
-from tests.helpers import row, settings
+from tests.helpers import problems_when_run, row, settings
 
 CENT = 0.005
 
@@ -109,18 +108,12 @@ def test_growth_by_year_in_percent_a_month(make_workbook):
 
 
 # -- bad rows, named at their cell -----------------------------------------------------------------
-def _problems(path):
-    with pytest.raises(InputError) as info:
-        run_file(path)
-    return [str(p) for p in info.value.problems]
-
-
 def test_growth_by_year_is_checked_like_growth(tmp_path):
-    mixed = _problems(BAD["growth by year mixed with a ramp"](tmp_path))
+    mixed = problems_when_run(BAD["growth by year mixed with a ramp"](tmp_path))
     assert len(mixed) == 1 and ":Assumptions!C5: " in mixed[0] and "more than one time shape" in mixed[0]
-    past = _problems(BAD["growth by year past the bound"](tmp_path))
+    past = problems_when_run(BAD["growth by year past the bound"](tmp_path))
     assert len(past) == 1 and ":Assumptions!D5: " in past[0] and "compounds past" in past[0]
-    dated = _problems(BAD["growth by year of a date"](tmp_path))
+    dated = problems_when_run(BAD["growth by year of a date"](tmp_path))
     assert len(dated) == 1 and ":Assumptions!C6: " in dated[0] and "cannot have a time shape" in dated[0]
 
 
@@ -160,10 +153,10 @@ def test_a_headcount_block_s_category_row_places_its_staff_cost(make_workbook):
 
 
 def test_a_category_is_one_of_the_list_and_never_varies(tmp_path):
-    unknown = _problems(BAD["unknown cost category"](tmp_path))
+    unknown = problems_when_run(BAD["unknown cost category"](tmp_path))
     assert len(unknown) == 1 and ":Assumptions!D3: unknown category 'research'" in unknown[0]
     assert "research_development" in unknown[0]
-    varied = _problems(BAD["category with a range and a scenario value"](tmp_path))
+    varied = problems_when_run(BAD["category with a range and a scenario value"](tmp_path))
     assert [p.split(": ")[0].rsplit("!", 1)[1] for p in varied] == ["F3", "K3"]
     assert all("a category has no" in p for p in varied)
 

@@ -28,7 +28,7 @@ from cashcast.reports.excel.report import excel_bytes
 from cashcast.reports.html.ownership import sentence
 from tests.bad_workbooks import BAD, model
 from tests.helpers import row, settings
-from tests.test_bad_input import problems_of
+from tests.helpers import problems_when_run
 
 TEAM = row("Team", "opex", "monthly_amount", 1e6, "USD/month")
 SEED = [row("Seed", "funding", "amount@2023-03", 4e6, "USD"), row("Seed", "funding", "amount@2023-06", 6e6, "USD"),
@@ -274,25 +274,25 @@ def test_rounds_signed_in_the_same_month_keep_their_order_and_a_tie_names_the_va
 
 # -- bad input ---------------------------------------------------------------------------------------
 def test_both_valuations_are_an_error_at_both_cells(tmp_path):
-    found = problems_of(BAD["round with both pre_money and post_money"](tmp_path))
+    found = problems_when_run(BAD["round with both pre_money and post_money"](tmp_path))
     assert [p.split(": ")[0] for p in found] == ["model.xlsx:Assumptions!D7", "model.xlsx:Assumptions!D8"]
     assert all("gives both pre_money (D7) and post_money (D8)" in p for p in found)
 
 
 def test_a_post_money_not_above_the_round_is_an_error_in_base_scenario_and_low(tmp_path):
-    found = problems_of(BAD["post_money not above the round"](tmp_path))
+    found = problems_when_run(BAD["post_money not above the round"](tmp_path))
     assert [p.split(": ")[0].split("!")[1] for p in found] == ["D7", "K7", "F7"]
     assert "post_money is 9,000,000.00, not above the round's total 10,000,000.00" in found[0]
     assert "in scenario 'up' is 10,000,000.00" in found[1] and "at its low is 5,000,000.00" in found[2]
 
 
 def test_a_pre_money_of_0_is_an_error(tmp_path):
-    found = problems_of(BAD["pre_money of 0"](tmp_path))
+    found = problems_when_run(BAD["pre_money of 0"](tmp_path))
     assert found == ["model.xlsx:Assumptions!D7: pre_money is 0.00; a round's pre-money valuation is above 0"]
 
 
 def test_valued_rounds_keep_one_order_in_every_scenario(tmp_path):
-    found = problems_of(BAD["valued rounds signed in another order by a scenario"](tmp_path))
+    found = problems_when_run(BAD["valued rounds signed in another order by a scenario"](tmp_path))
     assert len(found) == 1 and found[0].startswith("model.xlsx:Assumptions!K9: round 'Seed' may be signed as "
                                                    "late as 2023-03 but 'A' as early as 2023-02")
 
@@ -357,7 +357,7 @@ def test_a_round_s_total_without_its_rate_or_its_settings_is_taken_as_typed(tmp_
 
 
 def test_a_valuation_is_not_sampled_beyond_its_range(tmp_path):
-    found = problems_of(BAD["valuation sampled from a normal distribution"](tmp_path))
+    found = problems_when_run(BAD["valuation sampled from a normal distribution"](tmp_path))
     assert found == ["model.xlsx:Assumptions!H7: post_money of a round with a valuation cannot use a normal "
                      "distribution (its draws go beyond low and high, so the valuation could fall below the "
                      "round); use pert, triangular or uniform"]
@@ -404,7 +404,7 @@ def test_the_note_names_every_round_without_a_valuation_in_the_plural():
 def test_a_round_s_first_tranche_caps_how_late_it_is_signed(tmp_path):
     """Seed's month is May, December in a scenario, but its first tranche (August) signs it earlier: as
     late as 2023-08, a month after A's July."""
-    found = problems_of(BAD["a round's first tranche caps how late a scenario signs it"](tmp_path))
+    found = problems_when_run(BAD["a round's first tranche caps how late a scenario signs it"](tmp_path))
     assert found == ["model.xlsx:Assumptions!D10: round 'Seed' may be signed as late as 2023-08 but 'A' as early "
                      "as 2023-07; with valuations the rounds must be signed in the same order in every scenario "
                      "and at every low and high"]
@@ -413,7 +413,7 @@ def test_a_round_s_first_tranche_caps_how_late_it_is_signed(tmp_path):
 def test_a_round_s_low_month_is_named_at_its_low_cell(tmp_path):
     """A's month may be as early as its low, February, before Seed's only tranche in March: the problem
     sits at A's low cell (F8)."""
-    found = problems_of(BAD["a round's low month signs it before the earlier round"](tmp_path))
+    found = problems_when_run(BAD["a round's low month signs it before the earlier round"](tmp_path))
     assert found == ["model.xlsx:Assumptions!F8: round 'Seed' may be signed as late as 2023-03 but 'A' as early "
                      "as 2023-02; with valuations the rounds must be signed in the same order in every scenario "
                      "and at every low and high"]

@@ -154,8 +154,8 @@ def test_plain_revenue_marked_recurring_counts_in_arr_and_unmarked_does_not(make
 
 
 def test_recurring_takes_yes_or_no_only(make_workbook):
-    from tests.test_bad_input import problems_of
-    found = problems_of(make_workbook([row("Contracts", "revenue", "amount", 37_000, "USD/year"),
+    from tests.helpers import problems_when_run
+    found = problems_when_run(make_workbook([row("Contracts", "revenue", "amount", 37_000, "USD/year"),
                                        row("Contracts", "revenue", "recurring", "maybe", "")]))
     assert len(found) == 1 and "Assumptions!D3" in found[0] and "yes, no" in found[0], found
 

@@ -14,11 +14,11 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.reductions import NEVER, UNDEFINED
 from cashcast.models.analysis.scenarios import Run
 from cashcast.models.reading.data import month_ordinal, ordinal_to_date
 
 from cashcast.reports.i18n import _
-from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.layout import excel_serial
 from cashcast.reports.excel.styles import DATE, MONEY, MONTHS, PERCENT, money_millions
@@ -40,11 +40,11 @@ def kpi_value(run: Run, kpi: registry.Kpi, j: int):
     language, a serial)."""
     v = run.kpis[kpi.name][j] if kpi.name in run.kpis else np.nan
     if kpi.is_date:
-        return _(xf.NEVER) if not np.isfinite(v) else excel_serial(month_date(run.months, v))
+        return _(NEVER) if not np.isfinite(v) else excel_serial(month_date(run.months, v))
     if kpi.kind == "months":
-        return _(xf.NEVER) if not np.isfinite(v) else int(v)
+        return _(NEVER) if not np.isfinite(v) else int(v)
     if kpi.kind == "rate":
-        return _(xf.UNDEFINED) if not np.isfinite(v) else float(v)
+        return _(UNDEFINED) if not np.isfinite(v) else float(v)
     return float(v)
 
 
@@ -78,7 +78,7 @@ def write_month(book: Book, ws: Worksheet, r: int, c: int, index: float, **kw) -
     """A month index as its date ("mmm yyyy"), or the text "never"."""
     day = month_date(book.run.months, index)
     if day is None:
-        ws.write_string(r, c, _(xf.NEVER), right(book, DATE, **kw))
+        ws.write_string(r, c, _(NEVER), right(book, DATE, **kw))
     else:
         ws.write_datetime(r, c, dt.datetime(day.year, day.month, 1), right(book, DATE, **kw))
 
@@ -91,11 +91,11 @@ def write_kpi(book: Book, ws: Worksheet, r: int, c: int, kpi: str, x: float, **k
         if np.isfinite(x):
             ws.write_number(r, c, int(x), right(book, MONTHS, **kw))
         else:
-            ws.write_string(r, c, _(xf.NEVER), right(book, MONTHS, **kw))
+            ws.write_string(r, c, _(NEVER), right(book, MONTHS, **kw))
     elif np.isfinite(x):
         ws.write_number(r, c, float(x), right(book, money_millions(book.currency, x), **kw))
     else:
-        ws.write_string(r, c, _(xf.UNDEFINED), right(book, MONEY, **kw))
+        ws.write_string(r, c, _(UNDEFINED), right(book, MONEY, **kw))
 
 
 def write_input(book: Book, ws: Worksheet, r: int, c: int, dimension: str, unit: str, x: float) -> None:

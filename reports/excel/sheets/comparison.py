@@ -16,6 +16,7 @@ import numpy as np
 from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.reductions import UNDEFINED
 
 from cashcast.reports import fmt
 from cashcast.reports.i18n import _, _noop, current, title
@@ -99,7 +100,7 @@ def _differences(book: Book, ws: Worksheet, r: int, table: KpiTable) -> int:
             other = cell(table.row(kpi.name), col(j))
             x = cmp.differences[name].get(kpi.name, math.nan)
             fmt = DIFFERENCE_FORMATS.get(kpi.kind, signed(money_millions(book.currency, x)))
-            cached = float(x) if np.isfinite(x) else _(xf.UNDEFINED)
+            cached = float(x) if np.isfinite(x) else _(UNDEFINED)
             ws.write_formula(r, col(j), xf.difference(other, base, kpi.is_date), right(book, fmt), cached)
     ws.write_string(r + 1, 0, _("n/a: one of the two never gets there within the horizon (or IRR is "
                                 "undefined)."), st.note)
@@ -188,7 +189,7 @@ def _score_and_rank(book: Book, ws: Worksheet, kpi: registry.Kpi, score_row: int
     every = row_range(score_row, col(0), col(n - 1))
     for j in range(n):
         figure = cell(table.row(key), col(j))
-        cached = scores[j] if np.isfinite(scores[j]) else _(xf.UNDEFINED)
+        cached = scores[j] if np.isfinite(scores[j]) else _(UNDEFINED)
         ws.write_formula(score_row, col(j), xf.rank_score(figure, better, fallback_text),
                          st.number("0" if kpi.is_date else "General", grey=True), cached)
         mine = cell(score_row, col(j))

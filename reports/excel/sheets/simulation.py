@@ -13,9 +13,9 @@ import datetime as dt
 from xlsxwriter.worksheet import Worksheet
 
 from cashcast.models.analysis import kpis as registry
+from cashcast.models.analysis.reductions import UNDEFINED
 
 from cashcast.reports.i18n import _, title, unit
-from cashcast.reports.excel import formulas as xf
 from cashcast.reports.excel.book import Book
 from cashcast.reports.excel.cells import right, write_input, write_kpi, write_month
 from cashcast.reports.excel.layout import kpi_unit
@@ -75,7 +75,7 @@ def _percentiles(book: Book, ws: Worksheet, sim, r: int) -> int:
         for c, x in enumerate((p.p10, p.p50, p.p90), start=2):
             write_kpi(book, ws, r, c, kpi, x)
         if figure.is_month:
-            ws.write_string(r, 5, _(xf.UNDEFINED), right(book, MONEY))
+            ws.write_string(r, 5, _(UNDEFINED), right(book, MONEY))
             ws.write_number(r, 6, p.never, right(book, "0.0%"))
         else:
             write_kpi(book, ws, r, 5, kpi, p.mean)
