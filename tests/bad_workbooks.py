@@ -146,6 +146,11 @@ def _(d):
     return model(d, [GOOD[0], GOOD[1], row("Plus", "subscription", "price", 20, "EUR/month")])
 
 
+@bad("a rate for the model's own currency")
+def _(d):
+    return model(d, GOOD, settings(fx_USD=7.2))
+
+
 @bad("missing required parameter and mixed modes")
 def _(d):
     return model(d, [GOOD[0], GOOD[2], row("Serve", "inference", "cost_per_day", 1, "USD/day"),

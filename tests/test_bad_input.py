@@ -89,6 +89,15 @@ def test_currency_without_exchange_rate(tmp_path):
     one_problem(path, "Assumptions!E4", "fx_EUR")
 
 
+def test_a_rate_for_the_model_s_own_currency_is_a_problem_not_ignored(tmp_path):
+    """fx_USD = 7.2 in a USD model: USD amounts are never converted, so the rate would be silently ignored
+    (an analyst who switched the model from RMB to USD would think it applied)."""
+    path = BAD["a rate for the model's own currency"](tmp_path)
+    assert one_problem(path, "Settings!B7", "fx_USD") == (
+        "model.xlsx:Settings!B7: fx_USD is a rate for USD, the model's own currency (currency on Settings), whose "
+        "amounts are never converted, so it would be ignored; remove the row")
+
+
 def test_missing_required_parameter_and_mixed_modes(tmp_path):
     path = BAD["missing required parameter and mixed modes"](tmp_path)
     found = problems_when_run(path)
