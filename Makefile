@@ -52,7 +52,7 @@ bench: $(STAMP)
 
 # Mutation testing (not part of `make test`; see README "Mutation testing"): mutmut over the model's
 # formulas and their Excel renderings, the LibreOffice parity tests in the run, on every core, niced.
-# `make mutate GROUP=model` (or excel, v2, uncertainty, library, reading) runs one group. It continues from the
+# `make mutate GROUP=model` (or excel, v2, analysis, uncertainty, library, reading) runs one group. It continues from the
 # verdicts committed in mutation/verdicts/ (the mutants of functions changed since run again); FRESH=1 runs all.
 mutate: $(STAMP) system-deps
 	$(PY) -m pip install -q "mutmut>=3.8.1,<4"

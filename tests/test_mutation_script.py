@@ -148,3 +148,24 @@ def test_committed_verdicts_are_not_used_with_other_tests_and_do_not_overwrite_a
     run.save_verdicts("g", stage)
     assert json.loads((tmp_path / "verdicts" / "g.json").read_text())["files"] == {
         "cashcast/a.py": {"x_f": ["h", "k"]}, "cashcast/b.py": {"x_g": ["h", "k"]}}
+
+
+def test_every_module_of_the_model_is_in_a_mutation_group_or_says_why_not():
+    """issue 18: mutation testing over the model (``models/``). A module added later joins a group (or
+    ``NOT_MUTATED`` says why it has nothing to mutate); each group's files exist."""
+    import fnmatch
+    run = _run_module()
+    patterns = [p for files, _tests in run.GROUPS.values() for p in files]
+    left_out = []
+    for path in sorted((ROOT / "models").rglob("*.py")):
+        staged = "cashcast/" + path.relative_to(ROOT).as_posix()
+        docstring_only = path.name == "__init__.py" and len(path.read_text().strip().splitlines()) == 1
+        if not any(fnmatch.fnmatch(staged, p) for p in patterns) and staged not in run.NOT_MUTATED \
+                and not docstring_only:
+            left_out.append(staged)
+    assert left_out == []
+    for pattern in patterns:
+        local = pattern.replace("cashcast/models/", "models/").replace("cashcast/reports/", "reports/")
+        assert list(ROOT.glob(local)), pattern
+    for staged in run.NOT_MUTATED:
+        assert (ROOT / staged.replace("cashcast/models/", "models/")).exists(), staged
