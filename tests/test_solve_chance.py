@@ -214,6 +214,23 @@ def test_when_the_whole_range_meets_around_the_current_value_there_is_no_thresho
     assert sol.value is None and sol.exact is None
 
 
+def test_the_threshold_reported_is_the_met_interval_s_end_nearest_the_current_value():
+    """Met on a band from 100 to 300 inside a range of 0..1,000 (both ends inside): a current value of 250,
+    which meets, is answered with the band's end nearest it, 300 (how far it can rise), and 120 with 100;
+    a current value of 500, which does not meet, with the nearest end of any band: 600 of 600..700."""
+    from cashcast.models.analysis.solve_chance import ChanceSolution, _threshold
+
+    def threshold(current, meets, intervals):   # (the target is not read)
+        sol = ChanceSolution("x", "USD", "money", "base", None, 10, 1, 0.0, 1_000.0, "given", current, 0.5, meets)
+        sol.intervals = intervals
+        return _threshold(sol)
+
+    assert threshold(250.0, True, [(100.0, 300.0)]) == (300.0, (100.0, 300.0))
+    assert threshold(120.0, True, [(100.0, 300.0)]) == (100.0, (100.0, 300.0))
+    assert threshold(500.0, False, [(100.0, 300.0), (600.0, 700.0)]) == (600.0, (600.0, 700.0))
+    assert threshold(450.0, False, [(100.0, 300.0), (600.0, 700.0)]) == (300.0, (100.0, 300.0))
+
+
 def test_the_extra_round_is_a_funding_block_of_an_amount_in_the_model_currency_and_a_month(rent):
     """The copy has every row of the workbook and the round's two, each whole: the amount in the model's
     currency, the month as a month ordinal (a date row has no currency), both cited to the command."""
