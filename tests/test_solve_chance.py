@@ -231,6 +231,36 @@ def test_the_threshold_reported_is_the_met_interval_s_end_nearest_the_current_va
     assert threshold(450.0, False, [(100.0, 300.0), (600.0, 700.0)]) == (300.0, (100.0, 300.0))
 
 
+def test_the_answer_is_rounded_to_the_fewest_digits_that_stay_inside_the_met_interval():
+    """The threshold is reported with 4 to 7 significant digits, rounded into the met interval, the first
+    that meets; a rounded value at the interval's far end still meets (both ends belong to it), and an
+    interval narrower than the 7-digit step is answered with the threshold itself, not more digits."""
+    from cashcast.models.analysis.solve_chance import ChanceSolution, _choose_value
+
+    def answer(current, a, b):
+        sol = ChanceSolution("x", "USD", "money", "base", None, 10, 1, 0.0, 2e6, "given", current, 0.5, False)
+        sol.intervals = [(a, b)]
+        inside = lambda xs: (np.asarray(xs) >= a) & (np.asarray(xs) <= b)  # noqa: E731
+        _choose_value(sol, lambda xs: (inside(xs), np.zeros(len(xs))), integer=False)
+        return sol.exact, sol.value
+
+    # met from 900,000 to 900,099, current above: the threshold 900,099 rounded down to 4 digits is the
+    # interval's own lower end, 900,000
+    assert answer(950_000.0, 900_000.0, 900_099.0) == (900_099.0, 900_000.0)
+    # met from 899,901 to 900,000, current below: 899,901 rounded up to 4 digits is the upper end, 900,000
+    assert answer(800_000.0, 899_901.0, 900_000.0) == (899_901.0, 900_000.0)
+    # met on 5e-8 from 1.23456789012: rounded up to 4..7 digits (1.235 .. 1.234568) every value leaves it
+    assert answer(0.0, 1.23456789012, 1.23456789012 + 5e-8) == (1.23456789012, 1.23456789012)
+
+
+def test_a_narrower_range_gives_a_finer_answer(rent):
+    """The search stops when a bracket is narrower than a millionth of the range: over $900,000..$920,000
+    the least opening cash with P(cash out by Dec 2023) ≤ 10% is found within 2 cents of 12 × the 801st
+    largest rent (over $0..$2M: within $2)."""
+    sol = solved(rent, search_range=("900000", "920000"))
+    assert sol.found and sol.exact == pytest.approx(12 * draws()[N - 801], abs=0.02)
+
+
 def test_the_extra_round_is_a_funding_block_of_an_amount_in_the_model_currency_and_a_month(rent):
     """The copy has every row of the workbook and the round's two, each whole: the amount in the model's
     currency, the month as a month ordinal (a date row has no currency), both cited to the command."""
@@ -315,6 +345,9 @@ def test_funding_amount_searches_the_latest_month(rent, capsys):
     assert data["value"] == "2023-08" and data["direction"] == "at most"
     assert data["met_intervals"] == [["2023-01", "2023-08"]]
     assert data["at_value"] == 0.0                       # P(R > 85,714) = 0
+    # months are whole: the grid's 17 points from month 0 to 23 include Aug (7) and Oct (9); one pass
+    # tries Sep (8) and leaves Aug–Sep adjacent, the end of the search (then one pass at the answer)
+    assert (data["passes"], data["candidates"]) == (3, 21)
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Extra round.month must be at most 2023-08" in out and "latest month that meets" in out
