@@ -351,6 +351,10 @@ def test_funding_amount_searches_the_latest_month(rent, capsys):
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Extra round.month must be at most 2023-08" in out and "latest month that meets" in out
+    # at most 20%: 600,000/M ≥ 72,000, M ≤ 8.3: Sep 2023 (12.5% run out), between the grid's Aug and Oct
+    sol = solved(rent, "P(cash_out_month <= 2024-12) <= 20%", vary="funding", amount="10M", search_range=None)
+    assert sol.value == sol.exact == 8 and sol.intervals == [(0.0, 8.0)]
+    assert sol.stat_at_value == np.mean(draws() > 600_000 / 8)   # the share of the draws above $75,000
 
 
 @pytest.mark.parametrize("target, expected", [
