@@ -341,12 +341,14 @@ def test_a_round_s_total_without_its_rate_or_its_settings_is_taken_as_typed(tmp_
     rows[1] = row("Seed", "funding", "amount", 10e6, "USD")
     without_currency = _problems(model(tmp_path, rows, settings(currency=None)))
     assert not_above in without_currency and any("Settings!" in p for p in without_currency)
-    # a rate for the model's own currency (accepted, unused) does not convert its own amounts: $5M is
-    # below a post-money of €5M ($5.5M), not $10M
+    # a rate for the model's own currency is a problem of its own, and does not convert its own amounts:
+    # $5M is below a post-money of €5M ($5.5M), not $10M (no other problem)
     assert _problems(model(tmp_path, [TEAM, row("Seed", "funding", "amount", 5e6, "USD"),
                                       row("Seed", "funding", "month", dt.date(2023, 3, 1), "date"),
                                       row("Seed", "funding", "post_money", 5e6, "EUR")],
-                           settings(fx_USD=2.0, fx_EUR=1.1))) == []
+                           settings(fx_USD=2.0, fx_EUR=1.1))) == [
+        "model.xlsx:Settings!B7: fx_USD is a rate for USD, the model's own currency (currency on Settings), whose "
+        "amounts are never converted, so it would be ignored; remove the row"]
     # a month without an amount (a problem of its own): the total is the tranches'
     found = _problems(model(tmp_path, [TEAM, row("Seed", "funding", "amount@2023-06", 5e6, "USD"),
                                        row("Seed", "funding", "month", dt.date(2023, 3, 1), "date"),

@@ -65,11 +65,10 @@ def read_settings(reader: SheetReader, scenarios: list[Scenario] | None = None
                 got.parsed[name] = spec.default
     code = got.parsed.get("currency")
     currency = code if isinstance(code, str) and CURRENCY_RE.match(code) else None
-    if currency in got.fx:
+    if currency in got.fx:   # a problem, but the settings stay usable: the rate is simply never read
         reader.problem(got.value_cells[FX_PREFIX + currency]["value"],
                        f"{FX_PREFIX}{currency} is a rate for {currency}, the model's own currency (currency on "
                        f"Settings), whose amounts are never converted, so it would be ignored; remove the row")
-        got.ok = False
     if not got.ok:
         return None, currency
     p = got.parsed
