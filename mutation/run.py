@@ -531,7 +531,15 @@ def in_groups(name: str, groups: list[str]) -> bool:
     return any(fnmatch.fnmatch(path, pattern) for path in paths for g in groups for pattern in GROUPS[g][0])
 
 
-def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> int:
+def unrecorded(stage_dir: Path, group: str) -> list[str]:
+    """The group's files that mutmut has no record of in the stage (never mutated, nor given committed
+    verdicts): their mutants are not counted anywhere, so the group is not complete."""
+    return sorted(path.relative_to(stage_dir).as_posix() for pattern in GROUPS[group][0]
+                  for path in stage_dir.glob(pattern)
+                  if not (stage_dir / "mutants" / (path.relative_to(stage_dir).as_posix() + ".meta")).exists())
+
+
+def report(codes: dict[str, int | None], minimum: float, groups: list[str], missing: list[str] = ()) -> int:
     listed = {n: why for n, why in equivalents().items() if in_groups(n, groups)}
     problems = []
     for name, why in listed.items():
@@ -576,7 +584,9 @@ def report(codes: dict[str, int | None], minimum: float, groups: list[str]) -> i
     print(f"\nmutation score {score:.1f}% of the {total[2]} non-equivalent mutants run (minimum {minimum}%)")
     if total[3]:
         print(f"INCOMPLETE: {total[3]} mutants not run yet (`make mutate` again continues where it stopped)")
-    return 1 if problems or score < minimum or total[3] else 0
+    for path in missing:
+        print(f"NOT RUN: {path} has no record (no mutant of it made or run yet)")
+    return 1 if problems or score < minimum or total[3] or missing else 0
 
 
 def run_group(group: str, stage_dir: Path, args: argparse.Namespace) -> None:
@@ -634,13 +644,15 @@ def main(argv=None) -> int:
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
     args = parser.parse_args(argv)
     codes: dict[str, int | None] = {}
+    missing: list[str] = []
     for group in args.group or list(GROUPS):
         stage_dir = stage(group, args.reset, args.fresh and not args.no_run)
         if not args.no_run:
             run_group(group, stage_dir, args)
         save_verdicts(group, stage_dir)
         codes.update(results(stage_dir))
-    return report(codes, args.min, args.group or list(GROUPS))
+        missing += unrecorded(stage_dir, group)
+    return report(codes, args.min, args.group or list(GROUPS), missing)
 
 
 if __name__ == "__main__":

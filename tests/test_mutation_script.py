@@ -169,3 +169,20 @@ def test_every_module_of_the_model_is_in_a_mutation_group_or_says_why_not():
         assert list(ROOT.glob(local)), pattern
     for staged in run.NOT_MUTATED:
         assert (ROOT / staged.replace("cashcast/models/", "models/")).exists(), staged
+
+
+def test_a_group_file_with_no_record_is_named_and_the_group_is_not_complete(tmp_path, monkeypatch, capsys):
+    """A file of the group that mutmut never mutated (and that has no committed verdicts) has no mutant in
+    the count: the score would look complete without it. It is named, and the run fails."""
+    run = _run_module()
+    monkeypatch.setitem(run.GROUPS, "g", (["cashcast/*.py"], []))
+    monkeypatch.setattr(run, "EQUIVALENTS", tmp_path / "equivalents.txt")
+    (tmp_path / "equivalents.txt").write_text("")
+    stage = _stage_with_records(tmp_path / "stage", OPTIONS, {"cashcast/a.py": {
+        "exit_code_by_key": {"cashcast.a.x_f__mutmut_1": 1}, "hash_by_function_name": {"x_f": "h"}}})
+    (stage / "cashcast" / "b.py").write_text("def g(): pass\n")
+    assert run.unrecorded(stage, "g") == ["cashcast/b.py"]
+    codes = run.results(stage)
+    assert run.report(codes, 95.0, ["g"], run.unrecorded(stage, "g")) == 1
+    assert "NOT RUN: cashcast/b.py has no record" in capsys.readouterr().out
+    assert run.report(codes, 95.0, ["g"], []) == 0
