@@ -71,6 +71,32 @@ def test_probability_target_meets_the_closed_form_and_is_exact_in_the_draws(rent
     # the current 600,000: P(R > 50,000) = 75% by the closed form, k/n in the draws
     assert sol.current_stat == np.mean(r > 50_000) and sol.current_ci[0] < 0.75 < sol.current_ci[1]
     assert not sol.current_meets and sol.drawn == ["Rent.monthly_amount"]
+    # 9 passes: the current value and the grid's 17 points; 6 passes of 8 candidates in the one bracket,
+    # each a ninth as wide ($125,000 / 9⁶ < $2, a millionth of the range); the 4 roundings and the threshold;
+    # the current value and the answer again, for their intervals
+    assert (sol.passes, sol.candidates) == (9, 18 + 6 * 8 + 5 + 2)
+
+
+def test_refining_narrows_every_bracket_to_its_own_change_in_one_evaluation_a_pass():
+    """Three brackets, met changing at 10.3, 20.7 and 30.1: each pass evaluates the 8 interior points of
+    every unfinished bracket together and reads each bracket's own results, until each is narrower than
+    the tolerance, with the met side kept."""
+    from cashcast.models.analysis.solve_chance import refine
+
+    class Evaluate:
+        passes = 0
+
+        def __call__(self, xs):
+            self.passes += 1
+            met = ((xs >= 10.3) & (xs < 20.7)) | (xs >= 30.1)
+            return met, np.zeros(len(xs))
+
+    evaluate = Evaluate()
+    brackets = refine(evaluate, [(10.0, 11.0, True), (20.0, 21.0, False), (30.0, 31.0, True)], 1e-3, False)
+    assert [met for _a, _b, met in brackets] == [True, False, True]
+    for (a, b, _met), change in zip(brackets, (10.3, 20.7, 30.1)):
+        assert a < change <= b and b - a <= 1e-3
+    assert evaluate.passes == 4   # 1 / 9⁴ < 1e-3 < 1 / 9³
 
 
 def test_the_solution_s_json_holds_every_figure_of_the_solution(rent):
