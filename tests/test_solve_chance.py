@@ -134,12 +134,24 @@ def test_a_money_percentile_target(rent):
     assert sol.stat_at_value >= 0 and sol.ci_at_value[0] < sol.stat_at_value < sol.ci_at_value[1]
 
 
-def test_the_same_seed_gives_the_same_answer_whatever_the_chunk(rent):
+def test_the_same_seed_gives_the_same_answer_whatever_the_chunk(rent, monkeypatch):
+    """The chunk bounds the columns (candidate × sample) evaluated at once, and so the memory; the answer
+    does not depend on it."""
+    from cashcast.models.analysis import solve_chance as module
     wb = load_workbook(rent)
     model, row_ = build_model(wb), find_row(wb, "settings.opening_cash")
     target = parse_chance_target(wb, TARGET)
     a = solve_chance(model, "base", row_, target, N, SEED, (0.0, 2e6))
+    widths = []
+
+    def evaluate_kpis(model, params):
+        widths.append(len(params["settings__opening_cash"]))
+        return real(model, params)
+
+    real = module.evaluate_kpis
+    monkeypatch.setattr(module, "evaluate_kpis", evaluate_kpis)
     b = solve_chance(model, "base", row_, target, N, SEED, (0.0, 2e6), chunk=999)
+    assert max(widths) == 999 and sum(widths) == N * b.candidates
     assert (a.exact, a.value, a.stat_at_value, a.intervals) == (b.exact, b.value, b.stat_at_value, b.intervals)
     c = solve_chance(model, "base", row_, target, N, SEED + 1, (0.0, 2e6))
     assert c.exact != a.exact and abs(c.exact - 912_000) < 4_000
@@ -335,6 +347,59 @@ def test_a_probability_solve_in_a_scenario_uses_its_values_and_its_draws(make_wo
     assert (sol.scenario, sol.current, sol.current_meets) == ("tight", 300_000, False)
     assert sol.exact == pytest.approx(12 * tight[N - 801], abs=2.0)
     assert sol.current_stat == np.mean(tight > 300_000 / 12) == 1.0
+
+
+def test_the_default_range_of_a_solve_in_a_scenario_reaches_ten_times_its_own_value(make_workbook):
+    """Opening cash $60,000, $200,000 in scenario "rich": without --range, a solve in "rich" searches from 0
+    to 10 × the larger of its value and the base value, $2M; in the base case to 10 × $60,000."""
+    rows = [row("Rent", "opex", "monthly_amount", 60_000, "USD/month", low=LOW, high=HIGH, distribution="uniform")]
+    settings_rows = [("start_month", dt.date(2023, 1, 1), ""), ("horizon_months", 24, ""), ("currency", "USD", ""),
+                     ("discount_rate", 0.0, ""), ("opening_cash", 60_000, "", {"rich": 200_000})]
+    path = make_workbook(rows, settings_rows, scenarios=[("rich", "more cash")], name="rich.xlsx")
+    sol = solved(path, scenario="rich", search_range=None)
+    assert (sol.low, sol.high, sol.range_source, sol.current) == (0.0, 2_000_000.0, "default range", 200_000)
+    assert solved(path, search_range=None).high == 600_000.0
+
+
+def test_at_most_four_brackets_are_refined_the_nearest_to_the_current_value(rent, monkeypatch):
+    """A target met on alternate bands 250 wide (0–250, 500–750, 1,000–1,250, 1,500–1,600) changes between
+    grid points (every 100 from 0 to 1,600) six times; from a current value of 1,550 the four changes
+    nearest it are refined to their exact place, and the two farthest stay at their grid points. The
+    candidate reported as closest to meeting, ranked by a statistic that lower is better, is never one
+    whose statistic is undefined ("never")."""
+    from cashcast.models.analysis import solve_chance as module
+
+    class Target:
+        def better(self):
+            return -1
+
+        def interval(self, values):
+            return (0.0, 1.0)
+
+        def statistic(self, values):
+            return np.zeros(len(values))
+
+    class Draws:
+        varied, passes, candidates = [], 0, 0
+
+        def __init__(self, *args):
+            self.target = Target()
+
+        def __call__(self, xs):
+            met = (xs % 500 < 250) & (xs <= 1_600)
+            return met, np.where(xs < 50, np.nan, 1_000 + xs)   # undefined at 0, lowest (best) at 100
+
+        def values(self, xs):
+            return np.zeros((len(xs), 1))
+
+    monkeypatch.setattr(module, "CommonDraws", Draws)
+    wb = load_workbook(rent)
+    sol = solve_chance(build_model(wb), "base", find_row(wb, "settings.opening_cash"), Target(), 1, SEED,
+                       (0.0, 1_600.0))
+    ends = [x for interval in sol.intervals for x in interval]
+    assert ends[:3] == [0.0, 200.0, 500.0]                  # the two far changes: grid points
+    assert ends[3:7] == pytest.approx([750.0, 1_000.0, 1_250.0, 1_500.0], abs=1e-3) and ends[7] == 1_600.0
+    assert sol.best == 100.0
 
 
 def test_the_extra_round_takes_the_first_name_no_block_has(make_workbook):
