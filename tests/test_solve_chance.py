@@ -386,20 +386,25 @@ def test_at_most_four_brackets_are_refined_the_nearest_to_the_current_value(rent
             self.target = Target()
 
         def __call__(self, xs):
-            met = (xs % 500 < 250) & (xs <= 1_600)
-            return met, np.where(xs < 50, np.nan, 1_000 + xs)   # undefined at 0, lowest (best) at 100
+            return meets(xs), np.where(xs < 50, np.nan, 1_000 + xs)   # undefined at 0, lowest (best) at 100
 
         def values(self, xs):
             return np.zeros((len(xs), 1))
 
     monkeypatch.setattr(module, "CommonDraws", Draws)
     wb = load_workbook(rent)
-    sol = solve_chance(build_model(wb), "base", find_row(wb, "settings.opening_cash"), Target(), 1, SEED,
-                       (0.0, 1_600.0))
+    model, cash = build_model(wb), find_row(wb, "settings.opening_cash")
+    meets = lambda xs: xs % 500 < 250  # noqa: E731
+    sol = solve_chance(model, "base", cash, Target(), 1, SEED, (0.0, 1_600.0))
     ends = [x for interval in sol.intervals for x in interval]
     assert ends[:3] == [0.0, 200.0, 500.0]                  # the two far changes: grid points
     assert ends[3:7] == pytest.approx([750.0, 1_000.0, 1_250.0, 1_500.0], abs=1e-3) and ends[7] == 1_600.0
+    assert meets(np.array(ends)).all()                      # each end reported meets the target
     assert sol.best == 100.0
+    # met only from 450 to 560, around one grid point (500): both changes found, each end meets
+    meets = lambda xs: (xs >= 450) & (xs < 560)  # noqa: E731
+    (a, b), = solve_chance(model, "base", cash, Target(), 1, SEED, (0.0, 1_600.0)).intervals
+    assert (a, b) == (pytest.approx(450.0, abs=2e-3), pytest.approx(560.0, abs=2e-3)) and meets(np.array([a, b])).all()
 
 
 def test_the_extra_round_takes_the_first_name_no_block_has(make_workbook):
