@@ -185,6 +185,20 @@ def test_no_value_in_range_says_so_plainly(rent, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["found"] is False and data["value"] is None and data["best"] == 800_000
     assert data["at_best"] == pytest.approx(np.mean(draws() > 800_000 / 12), abs=1e-6)
+    # two passes: the current value and the grid's 17 points, then the current value for its interval (no
+    # answer to evaluate)
+    assert (data["passes"], data["candidates"]) == (2, 19)
+
+
+@pytest.mark.parametrize("target, better", [
+    ("P(cash_out_month <= 2023-12) <= 10%", -1),   # a smaller share is closer to meeting it
+    ("P(cash_out_month <= 2023-12) >= 90%", 1),    # the share's comparison, not the month's
+    ("p10.ending_cash >= 0", 1),
+    ("p90.cash_out_month <= 2024-06", -1),
+])
+def test_closer_to_meeting_is_larger_or_smaller_by_the_target_s_last_comparison(rent, target, better):
+    """Which way the statistic ranks the candidate reported as closest when none meets."""
+    assert parse_chance_target(load_workbook(rent), target).better() == better
 
 
 def test_the_cli_answer_in_words_and_json(rent, capsys):
