@@ -190,6 +190,21 @@ def test_no_value_in_range_says_so_plainly(rent, capsys):
     assert (data["passes"], data["candidates"]) == (2, 19)
 
 
+def test_each_comparison_of_a_target_at_the_boundary():
+    """Months are whole, so a path that runs out exactly in the month named tells ``<`` from ``<=``."""
+    from cashcast.models.analysis.chance import compare
+    x = np.array([1.0, 2.0, 3.0])
+    assert [compare(x, op, 2.0).tolist() for op in ("<", "<=", ">", ">=")] == [
+        [True, False, False], [True, True, False], [False, False, True], [False, True, True]]
+
+
+def test_common_draws_need_a_sample(rent):
+    from cashcast.models.analysis.solve_chance import CommonDraws
+    wb = load_workbook(rent)
+    with pytest.raises(ValueError, match="^samples must be 1 or more$"):
+        CommonDraws(build_model(wb), "base", "settings__opening_cash", None, 0, SEED)
+
+
 @pytest.mark.parametrize("target, better", [
     ("P(cash_out_month <= 2023-12) <= 10%", -1),   # a smaller share is closer to meeting it
     ("P(cash_out_month <= 2023-12) >= 90%", 1),    # the share's comparison, not the month's
