@@ -337,14 +337,14 @@ def verdicts_of(stage_dir: Path) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-def load_verdicts(group: str, options: dict[str, str] | None = None) -> dict[str, dict[str, list[str]]]:
+def load_verdicts(group: str, options: dict[str, str]) -> dict[str, dict[str, list[str]]]:
     """The group's committed verdicts by file; none when they were reached with other tests or pytest
     options than ``options`` (mutmut too forgets its results then)."""
     path = VERDICTS / f"{group}.json"
     if not path.exists():
         return {}
     data = json.loads(path.read_text())
-    return data["files"] if options is None or data["test options"] == options else {}
+    return data["files"] if data["test options"] == options else {}
 
 
 def save_verdicts(group: str, stage_dir: Path) -> None:
