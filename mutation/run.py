@@ -601,7 +601,9 @@ def run_group(group: str, stage_dir: Path, args: argparse.Namespace) -> None:
         names += [n for n, code in known.items() if n not in names and (
             code in TIMED_OUT or (code is not None and code not in KILLED and n not in listed))]
     if (args.mutants or args.survivors) and not names:
-        return
+        if known or not args.mutants:
+            return
+        names = list(args.mutants)   # no mutant made yet: mutmut makes them and runs those the globs name
     # CASHCAST_MUTATION: the tests load the few-examples Hypothesis profile (tests/conftest.py)
     # one thread per mutant: mutmut limits each mutant's CPU seconds (its hang timeout), and
     # numpy's BLAS threads would spend them faster than the wall clock on a shared machine

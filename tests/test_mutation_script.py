@@ -186,3 +186,19 @@ def test_a_group_file_with_no_record_is_named_and_the_group_is_not_complete(tmp_
     assert run.report(codes, 95.0, ["g"], run.unrecorded(stage, "g")) == 1
     assert "NOT RUN: cashcast/b.py has no record" in capsys.readouterr().out
     assert run.report(codes, 95.0, ["g"], []) == 0
+
+
+def test_globs_for_a_group_never_run_are_handed_to_mutmut_which_makes_the_mutants(tmp_path, monkeypatch):
+    """``--pending GLOB`` on a stage with no mutant yet: nothing is known to match, so the globs themselves
+    go to mutmut (which takes globs), rather than the run doing nothing."""
+    import argparse
+    import subprocess
+    run = _run_module()
+    calls = []
+    monkeypatch.setattr(run.subprocess, "run", lambda cmd, **kw: calls.append(cmd) or subprocess.CompletedProcess(cmd, 0))
+    monkeypatch.setattr(run, "run_at_import", lambda *a: None)
+    (tmp_path / "mutants").mkdir()
+    args = argparse.Namespace(jobs=2, mutants=["cashcast.models.reading.sheets.x_read_settings__mutmut_*"],
+                              pending=True, survivors=False)
+    run.run_group("g", tmp_path, args)
+    assert calls and calls[0][-1] == "cashcast.models.reading.sheets.x_read_settings__mutmut_*"
